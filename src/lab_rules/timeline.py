@@ -1,0 +1,356 @@
+"""The citizen's timeline: a person and the dated events of their case, immutable.
+
+Every event is a frozen attrs class with a ``TYPE`` tag (its name in ``timeline/v1`` JSON)
+and a :attr:`Event.on` date that orders it. A :class:`Timeline` keeps its events in one
+canonical order: by date, then by the event type's place in a day (a benefit starts before
+the conversation held that day, and ends after it), then by the event's own content. Two
+timelines built from the same events in any input order are therefore equal, which keeps
+evaluation independent of how a case system happened to list them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import ClassVar, TypeVar
+
+import attrs
+
+from lab_rules.privacy import mask_cpr
+from lab_rules.vocabulary import (
+    Benefit,
+    CaseStep,
+    ConversationKind,
+    Excuse,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+)
+
+SCHEMA_ID = "lab-rules/timeline/v1"
+
+
+def _masked(value: str | None) -> str:
+    return "None" if value is None else repr(mask_cpr(value))
+
+
+@attrs.frozen
+class Person:
+    """The citizen. ``id`` is the case system's opaque id; never a name.
+
+    ``cpr`` is optional and is masked in every repr and message. ``education`` is whether
+    the person has an erhvervskompetencegivende uddannelse, ``custody`` whether they have
+    forsørgerpligt over for hjemmeboende børn: both select age-band rules (LAB § 27 stk. 3).
+    """
+
+    id: str = attrs.field(repr=mask_cpr)
+    cpr: str | None = attrs.field(default=None, repr=_masked)
+    birth_date: dt.date | None = None
+    education: bool | None = None
+    custody: bool | None = None
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Whole years of age on *day*, or None without a birth date."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@attrs.frozen
+class Event:
+    """Base of every timeline event. ``ref`` is an optional id from the case system."""
+
+    TYPE: ClassVar[str] = ""
+
+    @property
+    def on(self) -> dt.date:
+        """The date that orders the event in its timeline."""
+        raise NotImplementedError
+
+
+@attrs.frozen
+class DatedEvent(Event):
+    """An event that happens on one day."""
+
+    date: dt.date
+
+    @property
+    def on(self) -> dt.date:
+        return self.date
+
+
+@attrs.frozen
+class FirstContact(DatedEvent):
+    """The person first asked the municipality for help ("første henvendelse", LAB § 9)."""
+
+    TYPE: ClassVar[str] = "first_contact"
+    ref: str | None = None
+
+
+@attrs.frozen
+class Registered(DatedEvent):
+    """Registered as a jobseeker ("tilmelding som jobsøgende")."""
+
+    TYPE: ClassVar[str] = "registered"
+    ref: str | None = None
+
+
+@attrs.frozen
+class Deregistered(DatedEvent):
+    """De-registered as a jobseeker ("afmelding")."""
+
+    TYPE: ClassVar[str] = "deregistered"
+    ref: str | None = None
+
+
+@attrs.frozen
+class BenefitStarted(DatedEvent):
+    """A benefit starts; ``group`` places the person in a target group from that day.
+
+    For dagpenge the date is the indplacering i dagpengeperiode (LAB § 9 stk. 2 nr. 1).
+    """
+
+    TYPE: ClassVar[str] = "benefit_started"
+    benefit: Benefit
+    group: TargetGroup | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class BenefitEnded(DatedEvent):
+    """A benefit ends; ``date`` is the last day the benefit was received."""
+
+    TYPE: ClassVar[str] = "benefit_ended"
+    benefit: Benefit
+    ref: str | None = None
+
+
+@attrs.frozen
+class GroupChanged(DatedEvent):
+    """The person is visited to another target group (jobparat → aktivitetsparat, say)."""
+
+    TYPE: ClassVar[str] = "group_changed"
+    group: TargetGroup
+    ref: str | None = None
+
+
+@attrs.frozen
+class SicknessReported(DatedEvent):
+    """A sickness is reported; the follow-up clock runs from ``first_absence_day``.
+
+    ``category`` is the visitation category (1-3, only 1-2 from 2025); ``employed`` whether
+    the person is in an ansættelsesforhold (sdp § 13 f).
+    """
+
+    TYPE: ClassVar[str] = "sickness_reported"
+    first_absence_day: dt.date
+    category: int | None = None
+    employed: bool | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class ConversationHeld(DatedEvent):
+    """A conversation took place."""
+
+    TYPE: ClassVar[str] = "conversation_held"
+    kind: ConversationKind
+    form: Form = Form.PERSONLIGT
+    held_by: Holder = Holder.JOBCENTER
+    ref: str | None = None
+
+
+@attrs.frozen
+class SummonsSent(DatedEvent):
+    """A summons ("indkaldelse") was sent on ``date`` for a meeting on ``meeting_date``."""
+
+    TYPE: ClassVar[str] = "summons_sent"
+    meeting_date: dt.date
+    kind: ConversationKind
+    form: Form | None = None
+    held_by: Holder | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class NoShow(DatedEvent):
+    """The person did not attend a meeting on ``date`` ("udeblivelse").
+
+    ``excuse`` is the reasonable excuse ("rimelig grund") if one was accepted.
+    """
+
+    TYPE: ClassVar[str] = "no_show"
+    kind: ConversationKind
+    excuse: Excuse | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class ContactRestored(DatedEvent):
+    """The person contacted the jobcentre again after a no-show ("genoprettet kontakt")."""
+
+    TYPE: ClassVar[str] = "contact_restored"
+    ref: str | None = None
+
+
+@attrs.frozen
+class Exemption(Event):
+    """Duties are paused or waived from ``start`` to ``end`` inclusive (open if None)."""
+
+    TYPE: ClassVar[str] = "exemption"
+    start: dt.date
+    reason: ExemptionReason
+    end: dt.date | None = None
+    ref: str | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.start
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@attrs.frozen
+class OfferStarted(DatedEvent):
+    """An activation offer starts. ``offered_on`` is when it was given ("afgivet"), which
+    matters for løntilskud (LAB § 102 stk. 3)."""
+
+    TYPE: ClassVar[str] = "offer_started"
+    offer: OfferKind
+    offered_on: dt.date | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class OfferEnded(DatedEvent):
+    """An activation offer ends; ``date`` is its last day."""
+
+    TYPE: ClassVar[str] = "offer_ended"
+    offer: OfferKind
+    ref: str | None = None
+
+
+@attrs.frozen
+class Payment(Event):
+    """A benefit paid for the days ``start`` to ``end`` inclusive.
+
+    ``amount`` in kroner (Decimal); ``hours`` are dagpenge hours where the clock counts
+    hours (bek. 1216/2023 § 7).
+    """
+
+    TYPE: ClassVar[str] = "payment"
+    benefit: Benefit
+    start: dt.date
+    end: dt.date
+    amount: Decimal | None = None
+    hours: Decimal | None = None
+    ref: str | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.start
+
+
+@attrs.frozen
+class TransferredToJobcenter(DatedEvent):
+    """The dagpenge course passes from the a-kasse to the jobcentre (bek. 1216/2023 § 7
+    stk. 2): needed when the 410-hour fact is not derivable from payments."""
+
+    TYPE: ClassVar[str] = "transferred_to_jobcenter"
+    ref: str | None = None
+
+
+@attrs.frozen
+class WrittenGuidance(DatedEvent):
+    """Written guidance on the consequences of not complying was given (LAS § 35 stk. 1)."""
+
+    TYPE: ClassVar[str] = "written_guidance"
+    ref: str | None = None
+
+
+@attrs.frozen
+class CaseStepDone(DatedEvent):
+    """A case step was taken (rehabiliteringsteam, afklaring, revurdering, ...)."""
+
+    TYPE: ClassVar[str] = "case_step"
+    step: CaseStep
+    ref: str | None = None
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        FirstContact,
+        Registered,
+        BenefitStarted,
+        GroupChanged,
+        SicknessReported,
+        TransferredToJobcenter,
+        Exemption,
+        WrittenGuidance,
+        SummonsSent,
+        ConversationHeld,
+        NoShow,
+        ContactRestored,
+        CaseStepDone,
+        OfferStarted,
+        OfferEnded,
+        Payment,
+        Deregistered,
+        BenefitEnded,
+    )
+}
+"""Event classes by their JSON ``type``, in the order they sort within one day."""
+
+_DAY_RANK = {name: rank for rank, name in enumerate(EVENT_TYPES)}
+
+
+def _sort_key(event: Event) -> tuple[dt.date, int, tuple[str, ...]]:
+    content = tuple("" if v is None else str(v) for v in attrs.astuple(event, recurse=False))
+    return (event.on, _DAY_RANK[event.TYPE], content)
+
+
+E = TypeVar("E", bound=Event)
+
+
+@attrs.frozen
+class Timeline:
+    """A person and their events in canonical order. Build it with :meth:`of`."""
+
+    person: Person
+    events: tuple[Event, ...]
+
+    @classmethod
+    def of(cls, person: Person, events: Iterable[Event]) -> Timeline:
+        """Sort *events* canonically; the input order does not matter."""
+        return cls(person, tuple(sorted(events, key=_sort_key)))
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def of_type(self, cls: type[E]) -> tuple[E, ...]:
+        """The events of one class, in timeline order."""
+        return tuple(e for e in self.events if isinstance(e, cls))
+
+    def until(self, as_of: dt.date) -> Timeline:
+        """The timeline as known on *as_of*: events dated after it are dropped."""
+        return Timeline(self.person, tuple(e for e in self.events if e.on <= as_of))
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return self.events[0].on if self.events else None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The latest day any event touches (an exemption's or payment's end included)."""
+        days = [e.on for e in self.events]
+        days += [e.end for e in self.events if isinstance(e, Exemption | Payment) and e.end]
+        return max(days) if days else None

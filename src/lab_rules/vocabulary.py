@@ -1,0 +1,156 @@
+"""The closed vocabularies of timelines and rule files, in the Danish legal terms.
+
+Values are the Danish term of art in ASCII (æ → ae, ø → oe, å → aa) so that JSON and TOML
+files read like the law; the docstrings give the English meaning and the legal source.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Benefit(enum.Enum):
+    """Public benefits ("ydelser") that put a person in a target group or count for refund."""
+
+    DAGPENGE = "dagpenge"
+    """Arbejdsløshedsdagpenge, insured unemployment benefit (LAB § 6 nr. 1)."""
+    KONTANTHJAELP = "kontanthjaelp"
+    """Kontanthjælp, social assistance (LAS § 11; LAB § 6 nr. 2-3)."""
+    UDDANNELSESHJAELP = "uddannelseshjaelp"
+    """Uddannelseshjælp for persons under 30 without vocational education (LAB § 6 nr. 4-5)."""
+    OVERGANGSYDELSE = "overgangsydelse"
+    """Overgangsydelse / selvforsørgelses- og hjemrejseydelse outside the programmes."""
+    SYGEDAGPENGE = "sygedagpenge"
+    """Sickness benefit (sygedagpengeloven; LAB § 6 nr. 6)."""
+    JOBAFKLARINGSYDELSE = "jobafklaringsydelse"
+    """Ressourceforløbsydelse under jobafklaringsforløb (LAB § 6 nr. 7)."""
+    RESSOURCEFORLOEBSYDELSE = "ressourceforloebsydelse"
+    """Ressourceforløbsydelse under ressourceforløb (LAB § 6 nr. 8)."""
+    LEDIGHEDSYDELSE = "ledighedsydelse"
+    """Benefit for unemployed persons approved for fleksjob (LAB § 6 nr. 9)."""
+    REVALIDERINGSYDELSE = "revalideringsydelse"
+    """Revalidering (LAB § 6 nr. 10)."""
+    FOERTIDSPENSION = "foertidspension"
+    """Disability pension (LAB § 6 nr. 11)."""
+    FLEKSLOENTILSKUD = "fleksloentilskud"
+    """Wage subsidy of a person employed in fleksjob."""
+    BARSELSDAGPENGE = "barselsdagpenge"
+    """Maternity benefit: public support that is not a covered benefit for refund."""
+
+
+class TargetGroup(enum.Enum):
+    """Target groups of LAB § 6 (numbering of lov 548/2019 to lbk 280/2024) and fleksjob."""
+
+    DAGPENGE = "dagpenge"
+    JOBPARAT_KONTANTHJAELP = "jobparat_kontanthjaelp"
+    AKTIVITETSPARAT_KONTANTHJAELP = "aktivitetsparat_kontanthjaelp"
+    UDDANNELSESPARAT_UDDANNELSESHJAELP = "uddannelsesparat_uddannelseshjaelp"
+    AKTIVITETSPARAT_UDDANNELSESHJAELP = "aktivitetsparat_uddannelseshjaelp"
+    SYGEDAGPENGE = "sygedagpenge"
+    JOBAFKLARINGSFORLOEB = "jobafklaringsforloeb"
+    RESSOURCEFORLOEB = "ressourceforloeb"
+    FLEKSJOBVISITERET = "fleksjobvisiteret"
+    REVALIDERING = "revalidering"
+    FOERTIDSPENSION = "foertidspension"
+    SELVFORSOERGENDE = "selvforsoergende"
+    UNDER_18 = "under_18"
+    FLEKSJOB_ANSAT = "fleksjob_ansat"
+    """Persons employed in fleksjob: follow-up every 2½ years (LAB § 121), not a § 6 group."""
+
+    @property
+    def lab_6_nr(self) -> int | None:
+        """The number in LAB § 6 (lov 548/2019 ff.), or None outside § 6."""
+        return _LAB_6_NR.get(self)
+
+
+_LAB_6_NR = {group: nr for nr, group in enumerate(list(TargetGroup)[:13], start=1)}
+
+
+class ConversationKind(enum.Enum):
+    """Kinds of conversation ("samtale") a contact course requires."""
+
+    JOBSAMTALE = "jobsamtale"
+    """Individual job conversation with the jobcentre, kommune or a-kasse."""
+    FAELLESSAMTALE = "faellessamtale"
+    """Joint job conversation: jobcentre and a-kasse together (a jobsamtale as well)."""
+    CV_SAMTALE = "cv_samtale"
+    """CV conversation (a-kasse; LAB 2008 § 14, 2016 § 14, 2019 § 25)."""
+    OPFOELGNINGSSAMTALE = "opfoelgningssamtale"
+    """Follow-up conversation: sickness benefit (sdp § 13 b) or fleksjob (LAB § 121)."""
+    RAADIGHEDSSAMTALE = "raadighedssamtale"
+    """Availability conversation held by the a-kasse."""
+
+
+class Form(enum.Enum):
+    """How a conversation was held (LAB § 33)."""
+
+    PERSONLIGT = "personligt"
+    """Personal attendance ("personligt fremmøde")."""
+    VIDEO = "video"
+    """"Personligt digitalt fremmøde"."""
+    TELEFON = "telefon"
+    BREV = "brev"
+    """By letter (barsel conversations; older eras)."""
+
+
+class Holder(enum.Enum):
+    """Who held a conversation."""
+
+    JOBCENTER = "jobcenter"
+    KOMMUNE = "kommune"
+    A_KASSE = "a_kasse"
+    ARBEJDSGIVER = "arbejdsgiver"
+
+
+class Excuse(enum.Enum):
+    """Reasonable excuses ("rimelig grund", LAS § 13 stk. 7; RÅD-KH-JP § 16 stk. 3)."""
+
+    SYGDOM = "sygdom"
+    BARSEL = "barsel"
+    BEGRAVELSE = "begravelse"
+    JOBSAMTALE_HOS_ARBEJDSGIVER = "jobsamtale_hos_arbejdsgiver"
+    SAMVAER_MED_ANBRAGT_BARN = "samvaer_med_anbragt_barn"
+    PASNING_AF_BARN = "pasning_af_barn"
+    TRANSPORT = "transport"
+    FERIE = "ferie"
+    ANDET = "andet"
+
+
+class ExemptionReason(enum.Enum):
+    """Why duties are paused or waived (``semantics.md`` §4; catalogue §15)."""
+
+    MINDRE_INTENSIV_INDSATS = "mindre_intensiv_indsats"
+    """LAB § 106 (2016: § 21 f): job, barsel or pension within 6 weeks, vejrlig, etc."""
+    BARSEL = "barsel"
+    SYGDOM = "sygdom"
+    FERIE = "ferie"
+    STANDBY = "standby"
+    """Sygedagpenge standby-ordning for serious illness (sdp § 13 b stk. 5)."""
+    RIMELIG_GRUND = "rimelig_grund"
+    KOMMUNAL_VURDERING = "kommunal_vurdering"
+    """The 2026 exemption of up to 25 % of a group by concrete assessment."""
+    ANDET = "andet"
+
+
+class OfferKind(enum.Enum):
+    """Activation offers ("tilbud", LAB kap. 10-14 / 2019 kap. 10-12)."""
+
+    VEJLEDNING_OG_OPKVALIFICERING = "vejledning_og_opkvalificering"
+    VIRKSOMHEDSPRAKTIK = "virksomhedspraktik"
+    LOENTILSKUD = "loentilskud"
+    NYTTEINDSATS = "nytteindsats"
+    UDDANNELSE = "uddannelse"
+    OEVRIG_VEJLEDNING = "oevrig_vejledning"
+    """LAB § 91: does not meet ret og pligt from lbk 280/2024 (§ 102 stk. 6)."""
+    LAERINGSFORLOEB = "laeringsforloeb"
+    """LAB § 93: does not meet ret og pligt."""
+
+
+class CaseStep(enum.Enum):
+    """Case steps that are deadlines in themselves, not conversations."""
+
+    REHABILITERINGSTEAM = "rehabiliteringsteam"
+    AFKLARING = "afklaring"
+    REVURDERING = "revurdering"
+    UDDANNELSESPAALAEG = "uddannelsespaalaeg"
+    VISITATION = "visitation"

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Set up lab-rules in a local virtual environment and run its main jobs.
+
+    python3 tasks.py demo   # install, then evaluate the bundled examples
+    python3 tasks.py test   # install with the dev tools, then ruff, mypy --strict and pytest
+
+Needs only Python 3.11+ (with venv and pip). The environment lives in ``.venv`` beside this
+file and is created on first use; every run reinstalls the project so it tests what a user
+would install.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def run(*args: str | Path) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def install(extras: str = "") -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - tells an old Python why it cannot run
+        sys.exit(f"lab-rules needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    python = BIN / "python"
+    if not python.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        f".{extras}")
+    run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--no-deps", "--force-reinstall", ".")
+
+
+def demo() -> None:
+    install()
+    examples = sorted(glob.glob(str(ROOT / "examples" / "timelines" / "*.json")))
+    run(BIN / "lab-rules", "--version")
+    run(BIN / "lab-rules", "validate", *examples)
+
+
+def test() -> None:
+    install("[dev]")
+    run(BIN / "ruff", "check", "src", "tests", "tasks.py")
+    run(BIN / "mypy", "--strict", "src")
+    run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
+
+
+TASKS = {"demo": demo, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}}")
+    TASKS[sys.argv[1]]()

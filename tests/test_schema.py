@@ -1,0 +1,54 @@
+"""The shipped JSON Schema is the generated one and agrees with the parser."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from lab_rules.errors import TimelineError
+from lab_rules.timeline_json import json_schema, parse_timeline, schema_path
+from test_timeline_json import GOOD
+
+
+def test_shipped_schema_equals_the_generated_one() -> None:
+    shipped = json.loads(schema_path().read_text(encoding="utf-8"))
+    assert shipped == json_schema(), "regenerate with: lab-rules schema > " + str(schema_path())
+
+
+def test_schema_is_a_valid_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(json_schema())
+
+
+def test_examples_satisfy_the_schema(example_files: list[Path]) -> None:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for path in example_files:
+        errors = list(validator.iter_errors(json.loads(path.read_text(encoding="utf-8"))))
+        assert not errors, f"{path}: {errors[0].message}"
+
+
+BAD_EVENTS: list[dict[str, Any]] = [
+    {"type": "first_contact", "date": "2024/03/04"},
+    {"type": "first_contact", "date": "2024-03-04", "colour": "blue"},
+    {"type": "benefit_started", "date": "2024-03-04", "benefit": "lottery"},
+    {"type": "conversation_held", "date": "2024-03-04"},
+    {"type": "teleport", "date": "2024-03-04"},
+    {"type": "payment", "benefit": "kontanthjaelp", "start": "2024-03-01", "end": "2024-03-31",
+     "amount": "12.000,00"},
+    {"type": "sickness_reported", "date": "2024-03-04", "first_absence_day": "2024-03-01",
+     "category": "two"},
+]
+
+
+@pytest.mark.parametrize("event", BAD_EVENTS)
+def test_parser_and_schema_reject_the_same_structural_errors(event: dict[str, Any]) -> None:
+    document = copy.deepcopy(GOOD)
+    document["events"].append(event)
+    validator = jsonschema.Draft202012Validator(json_schema())
+    assert list(validator.iter_errors(document))
+    with pytest.raises(TimelineError):
+        parse_timeline(document)
