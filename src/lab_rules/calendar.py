@@ -210,7 +210,8 @@ class Duration:
             self.years + other.years,
             self.months + other.months,
             self.days + other.days,
-            in_weeks=self.in_weeks and other.in_weeks,
+            in_weeks=(self.in_weeks or self.unit == "zero")
+            and (other.in_weeks or other.unit == "zero"),
         )
 
     def __sub__(self, other: object) -> Duration:

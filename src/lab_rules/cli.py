@@ -10,11 +10,19 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from typing import TextIO
 
 from lab_rules._version import __version__
-from lab_rules.errors import Problem, TimelineError
+from lab_rules.errors import LabRulesError, Problem, TimelineError
+from lab_rules.evaluate import evaluate
+from lab_rules.evaluation_json import dumps_evaluation
+from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
+from lab_rules.rules.coverage import render_coverage
+from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
+from lab_rules.rules.model import RulePack
+from lab_rules.table import render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
 EXIT_OK = 0
@@ -70,6 +78,56 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _load_rules(path: str | None) -> RulePack | None:
+    return None if path is None else load_pack(path)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    try:
+        policies = Policies.parse(args.policy)
+        pack = _load_rules(args.rules)
+        timeline = load_timeline(args.file)
+    except (TimelineError, RuleError) as err:
+        for problem in err.problems:
+            _say(sys.stderr, str(problem))
+        return EXIT_INVALID
+    except LabRulesError as err:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    except OSError as err:
+        _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    evaluation = evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+    if args.format == "json":
+        sys.stdout.write(dumps_evaluation(evaluation) + "\n")
+    else:
+        sys.stdout.write(render_text(evaluation, args.lang))
+    return EXIT_OK
+
+
+def _cmd_check_rules(args: argparse.Namespace) -> int:
+    path = args.path or str(bundled_rules_dir())
+    try:
+        pack = load_pack(path)
+    except RuleError as err:
+        for problem in err.problems:
+            _say(sys.stdout, str(problem))
+        _say(sys.stdout, f"{len(err.problems)} problems")
+        return EXIT_INVALID
+    except OSError as err:
+        _say(sys.stderr, f"{path}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    _say(sys.stdout, render_coverage(pack).rstrip("\n"))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lab-rules",
@@ -85,6 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=_cmd_validate)
+
+    evaluate_cmd = commands.add_parser(
+        "evaluate", help="evaluate a timeline: obligations, due dates, status and explanation")
+    evaluate_cmd.add_argument("file", metavar="FILE")
+    evaluate_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE",
+                              help="the day the evaluation is made (YYYY-MM-DD)")
+    evaluate_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    evaluate_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+    evaluate_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
+                              help="e.g. no_show=restart_from_contact (repeatable)")
+    evaluate_cmd.add_argument("--rules", metavar="PATH",
+                              help="rule files or folder (default: the bundled national pack)")
+    evaluate_cmd.set_defaults(run=_cmd_evaluate)
+
+    check = commands.add_parser(
+        "check-rules", help="check rule files; print every problem or the coverage table")
+    check.add_argument("path", nargs="?", metavar="PATH",
+                       help="rule file or folder (default: the bundled pack)")
+    check.set_defaults(run=_cmd_check_rules)
 
     schema = commands.add_parser("schema", help="print the timeline/v1 JSON Schema")
     schema.set_defaults(run=_cmd_schema)

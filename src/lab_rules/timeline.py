@@ -111,12 +111,16 @@ class Deregistered(DatedEvent):
 class BenefitStarted(DatedEvent):
     """A benefit starts; ``group`` places the person in a target group from that day.
 
-    For dagpenge the date is the indplacering i dagpengeperiode (LAB § 9 stk. 2 nr. 1).
+    For dagpenge the date of the first start is the indplacering i dagpengeperiode (LAB § 9
+    stk. 2 nr. 1). A later dagpenge start continues the same cumulative period
+    ("sammenlagt ledighed") unless ``new_period`` is true (a new indplacering) or no dagpenge
+    was received in the 5 years before (§ 9 stk. 7). Contiguous benefits ignore it.
     """
 
     TYPE: ClassVar[str] = "benefit_started"
     benefit: Benefit
     group: TargetGroup | None = None
+    new_period: bool | None = None
     ref: str | None = None
 
 

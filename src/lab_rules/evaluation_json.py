@@ -1,0 +1,108 @@
+"""The ``lab-rules/evaluation/v1`` JSON document of an :class:`Evaluation`.
+
+Serialisation computes no law: it only renders fields. Keys are sorted and the layout is
+fixed, so the same evaluation always gives byte-identical JSON. The schema ships as
+``lab_rules/schemas/evaluation-v1.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from lab_rules._version import __version__
+from lab_rules.privacy import mask_cpr
+from lab_rules.results import Evaluation, Obligation, Status
+from lab_rules.rules.model import FulfilledBy
+
+EVALUATION_SCHEMA = "lab-rules/evaluation/v1"
+
+_KIND = {FulfilledBy.CONVERSATION_HELD: "conversation", FulfilledBy.OFFER_STARTED: "offer",
+         FulfilledBy.CASE_STEP: "case_step"}
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def obligation_to_json(obligation: Obligation) -> dict[str, Any]:
+    rule = obligation.rule
+    basis = rule.legal_basis
+    return {
+        "rule_id": rule.id,
+        "title": {"da": rule.title_da, "en": rule.title_en},
+        "legal_basis": {
+            "act": basis.act, "paragraph": basis.paragraph, "stk": basis.stk, "nr": basis.nr,
+            "pkt": basis.pkt, "citation": basis.cite(), "source": basis.source,
+        },
+        "law_text": rule.law_text,
+        "confidence": rule.confidence.value,
+        "rule_note": rule.note,
+        "era": rule.era,
+        "module": rule.module_id,
+        "valid_from": _day(rule.valid_from),
+        "valid_to": _day(rule.valid_to),
+        "kind": _KIND[rule.fulfilled_by.event],
+        "shape": rule.shape.value,
+        "group": obligation.group.value,
+        "course_start": _day(obligation.course_start),
+        "sequence": obligation.sequence,
+        "opens": _day(obligation.opens),
+        "due": _day(obligation.due),
+        "status": obligation.status.value,
+        "fulfilled_on": _day(obligation.fulfilled_on),
+        "fulfilled_by": obligation.fulfilled_by,
+        "days_late": obligation.days_late,
+        "days_overdue": obligation.days_overdue,
+        "policies": dict(obligation.policies),
+        "rounding": rule.rounding.value,
+        "trace": [{"step": s.step, "date": _day(s.day), "text": s.text}
+                  for s in obligation.trace],
+        "explanation": {"da": obligation.explanation_da, "en": obligation.explanation_en},
+    }
+
+
+def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
+    """The ``evaluation/v1`` document."""
+    statuses = Counter(o.status.value for o in evaluation.obligations)
+    return {
+        "schema": EVALUATION_SCHEMA,
+        "lab_rules_version": __version__,
+        "person_id": evaluation.person_id,
+        "as_of": evaluation.as_of.isoformat(),
+        "rule_pack": evaluation.rule_pack,
+        "policies": dict(evaluation.policies),
+        "periods": [
+            {"group": p.group.value, "benefit": p.benefit, "start": _day(p.start),
+             "end": _day(p.end), "course_start": _day(p.course_start),
+             "assumed_group": p.assumed_group}
+            for p in evaluation.periods
+        ],
+        "obligations": [obligation_to_json(o) for o in evaluation.obligations],
+        "notes": [{"kind": n.kind, "text": n.text, "rule_id": n.rule_id}
+                  for n in evaluation.notes],
+        "summary": {
+            "obligations": len(evaluation.obligations),
+            "by_status": {s.value: statuses.get(s.value, 0) for s in Status},
+            "days_late": sum(o.days_late or 0 for o in evaluation.obligations),
+            "days_overdue": evaluation.total_days_overdue,
+            "unconfirmed_rules": sorted({o.rule.id for o in evaluation.obligations
+                                         if o.rule.confidence.value == "unconfirmed"}),
+        },
+    }
+
+
+def dumps_evaluation(evaluation: Evaluation, *, indent: int | None = 2) -> str:
+    """Deterministic JSON text (sorted keys); CPR-like numbers are masked."""
+    text = json.dumps(evaluation_to_json(evaluation), indent=indent, sort_keys=True,
+                      ensure_ascii=False)
+    return mask_cpr(text)
+
+
+def evaluation_schema_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("lab_rules") / "schemas" / "evaluation-v1.schema.json"))

@@ -1,0 +1,80 @@
+"""Named policies: the explicit choices where the law is ambiguous (``semantics.md`` §5, §8).
+
+Every result records the policies it was computed under, and a what-if can swap them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from lab_rules.errors import LabRulesError
+
+
+class NoShowPolicy(enum.Enum):
+    """How an unexcused no-show after a timely summons counts for timeliness (seed 003)."""
+
+    LATE_UNTIL_HELD = "late_until_held"
+    """Only a held conversation fulfils; lateness runs to the day it is held."""
+    TIMELY_SUMMONS_COUNTS = "timely_summons_counts"
+    """A summons for a meeting on or before the due date, followed by an unexcused no-show,
+    fulfils the obligation on the meeting day."""
+    RESTART_FROM_CONTACT = "restart_from_contact"
+    """The no-show suspends the course; the pending obligations are computed anew from the
+    day contact is restored (Rødovre's proposal: "genoptages fra henvendelsesdagen")."""
+
+
+class VersionSelector(enum.Enum):
+    """Which date picks the rule version that governs an obligation (``semantics.md`` §8)."""
+
+    OPENS = "opens"
+    """The version in force on the day the obligation's period opens (default)."""
+    DUE = "due"
+    """The version in force on the due date."""
+    COURSE_START = "course_start"
+    """The version in force when the benefit course started: old courses keep old law."""
+
+
+class PolicyError(LabRulesError, ValueError):
+    """An unknown policy name or value."""
+
+
+@attrs.frozen
+class Policies:
+    """The policy set an evaluation runs under."""
+
+    no_show: NoShowPolicy = NoShowPolicy.LATE_UNTIL_HELD
+    version_selector: VersionSelector = VersionSelector.OPENS
+
+    def as_dict(self) -> dict[str, str]:
+        return {"no_show": self.no_show.value, "version_selector": self.version_selector.value}
+
+    @classmethod
+    def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None) -> Policies:
+        """Build from ``["no_show=restart_from_contact"]`` or a mapping of names to values."""
+        if assignments is None:
+            return cls()
+        pairs: dict[str, str] = {}
+        if isinstance(assignments, Mapping):
+            pairs = dict(assignments)
+        else:
+            for item in assignments:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise PolicyError(f"policy {item!r} must look like name=value")
+                pairs[name.strip()] = value.strip()
+        fields = {"no_show": NoShowPolicy, "version_selector": VersionSelector}
+        values: dict[str, enum.Enum] = {}
+        for name, value in pairs.items():
+            kind = fields.get(name)
+            if kind is None:
+                raise PolicyError(f"unknown policy {name!r}; known: {', '.join(fields)}")
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                allowed = ", ".join(m.value for m in kind)
+                raise PolicyError(f"policy {name} has no value {value!r}; choose one of: "
+                                  f"{allowed}") from None
+        return attrs.evolve(cls(), **values)  # type: ignore[arg-type]

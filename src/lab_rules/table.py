@@ -1,0 +1,51 @@
+"""A plain-text table of an evaluation that a caseworker can read in a terminal."""
+
+from __future__ import annotations
+
+from lab_rules.privacy import mask_cpr
+from lab_rules.results import Evaluation, Status
+
+_STATUS = {
+    "da": {Status.MET: "opfyldt", Status.MET_LATE: "for sent", Status.OVERDUE: "overskredet",
+           Status.OPEN: "åben", Status.WAIVED: "frafaldet", Status.LAPSED: "bortfaldet"},
+    "en": {Status.MET: "met", Status.MET_LATE: "met late", Status.OVERDUE: "overdue",
+           Status.OPEN: "open", Status.WAIVED: "waived", Status.LAPSED: "lapsed"},
+}
+_HEAD = {
+    "da": ("Frist", "Status", "Dage", "Opfyldt", "Krav", "Hjemmel"),
+    "en": ("Due", "Status", "Days", "Met on", "Requirement", "Legal basis"),
+}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(evaluation: Evaluation, lang: str = "da") -> str:
+    """Columns: due, status, days late/overdue, met on, requirement, legal basis."""
+    title = "Vurdering" if lang == "da" else "Evaluation"
+    policy_text = ", ".join(f"{k}={v}" for k, v in evaluation.policies)
+    lines = [f"{title}: {evaluation.person_id}  as_of {evaluation.as_of}  ({policy_text})", ""]
+    head = _HEAD[lang]
+    widths = (10, 11, 5, 10, 58, 34)
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for o in evaluation.obligations:
+        days = o.days_late if o.days_late is not None else o.days_overdue
+        title_text = o.rule.title_da if lang == "da" else o.rule.title_en
+        if o.rule.count > 1 or o.sequence > 1:
+            title_text = f"{title_text} [{o.sequence}]"
+        if o.rule.confidence.value == "unconfirmed":
+            title_text = "(?) " + title_text
+        row = (o.due.isoformat(), _STATUS[lang][o.status], "" if days is None else str(days),
+               o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
+               o.rule.legal_basis.cite())
+        lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
+                     .rstrip())
+    if any(o.rule.confidence.value == "unconfirmed" for o in evaluation.obligations):
+        lines.append("")
+        lines.append("(?) = ikke bekræftet i lovteksten" if lang == "da"
+                     else "(?) = not confirmed in the law text")
+    for note in evaluation.notes:
+        lines.append(f"note: {note.text}")
+    return mask_cpr("\n".join(lines) + "\n")
