@@ -27,7 +27,13 @@ from lab_rules.errors import (
     Problem,
     TimelineError,
 )
+from lab_rules.evaluate import evaluate
+from lab_rules.evaluation_json import dumps_evaluation, evaluation_to_json
+from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.privacy import mask_cpr
+from lab_rules.results import Evaluation, Note, Obligation, Status
+from lab_rules.rules import RuleError, RulePack, bundled_pack, load_pack
+from lab_rules.table import render_text
 from lab_rules.timeline import Person, Timeline
 from lab_rules.timeline_json import (
     dumps_timeline,
@@ -44,26 +50,41 @@ __all__ = [
     "DateComputation",
     "Duration",
     "DurationFormatError",
+    "Evaluation",
     "IncomparableDurationsError",
     "InputError",
     "LabRulesError",
+    "NoShowPolicy",
+    "Note",
+    "Obligation",
     "Person",
+    "Policies",
     "Problem",
     "Reading",
     "Roll",
     "Rounding",
+    "RuleError",
+    "RulePack",
+    "Status",
     "Timeline",
     "TimelineError",
+    "VersionSelector",
     "__version__",
     "add",
     "after",
+    "bundled_pack",
     "deadline",
+    "dumps_evaluation",
     "dumps_timeline",
     "end_of_week",
+    "evaluate",
+    "evaluation_to_json",
+    "load_pack",
     "load_timeline",
     "loads_timeline",
     "mask_cpr",
     "parse_timeline",
+    "render_text",
     "timeline_to_json",
     "within",
 ]

@@ -108,10 +108,10 @@ class Duration:
     in_weeks: bool = attrs.field(default=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("years", "months", "days"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"Duration.{name} must be an int, got {value!r}")
+        if type(self.years) is not int or type(self.months) is not int or (
+                type(self.days) is not int):
+            raise TypeError(f"Duration parts must be ints, got {self.years!r}, "
+                            f"{self.months!r}, {self.days!r}")
 
     @classmethod
     def of(cls, *, years: int = 0, months: int = 0, weeks: int = 0, days: int = 0) -> Duration:

@@ -18,11 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import attrs
 
-from lab_rules.calendar import DanishCalendar, Duration, Reading, Roll, Rounding, add, deadline
+from lab_rules.calendar import (
+    DanishCalendar,
+    DateComputation,
+    Duration,
+    Reading,
+    Roll,
+    Rounding,
+    add,
+    deadline,
+)
 from lab_rules.rules.model import Clock
 from lab_rules.timeline import (
     BenefitEnded,
@@ -57,6 +66,27 @@ DEFAULT_GROUP: dict[Benefit, TargetGroup] = {
     Benefit.FLEKSLOENTILSKUD: TargetGroup.FLEKSJOB_ANSAT,
 }
 """Target group assumed when a benefit starts without one (noted in the result)."""
+
+GROUP_BENEFITS: dict[TargetGroup, frozenset[Benefit]] = {
+    TargetGroup.DAGPENGE: frozenset({Benefit.DAGPENGE}),
+    TargetGroup.JOBPARAT_KONTANTHJAELP: frozenset({Benefit.KONTANTHJAELP,
+                                                   Benefit.OVERGANGSYDELSE}),
+    TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP: frozenset({Benefit.KONTANTHJAELP,
+                                                          Benefit.OVERGANGSYDELSE}),
+    TargetGroup.UDDANNELSESPARAT_UDDANNELSESHJAELP: frozenset({Benefit.UDDANNELSESHJAELP,
+                                                               Benefit.OVERGANGSYDELSE}),
+    TargetGroup.AKTIVITETSPARAT_UDDANNELSESHJAELP: frozenset({Benefit.UDDANNELSESHJAELP,
+                                                              Benefit.OVERGANGSYDELSE}),
+    TargetGroup.SYGEDAGPENGE: frozenset({Benefit.SYGEDAGPENGE}),
+    TargetGroup.JOBAFKLARINGSFORLOEB: frozenset({Benefit.JOBAFKLARINGSYDELSE}),
+    TargetGroup.RESSOURCEFORLOEB: frozenset({Benefit.RESSOURCEFORLOEBSYDELSE}),
+    TargetGroup.FLEKSJOBVISITERET: frozenset({Benefit.LEDIGHEDSYDELSE}),
+    TargetGroup.REVALIDERING: frozenset({Benefit.REVALIDERINGSYDELSE}),
+    TargetGroup.FOERTIDSPENSION: frozenset({Benefit.FOERTIDSPENSION}),
+    TargetGroup.FLEKSJOB_ANSAT: frozenset({Benefit.FLEKSLOENTILSKUD}),
+}
+"""Which benefits a target group can be received on: a group change applies to the course of
+a matching benefit only (a kontanthjælp visitation does not touch a parallel dagpenge course)."""
 
 _NOT_A_COURSE = {Benefit.BARSELSDAGPENGE}
 
@@ -122,13 +152,18 @@ def _runs(timeline: Timeline) -> list[tuple[BenefitStarted, date | None]]:
     return sorted(runs, key=lambda run: (run[0].date, run[0].benefit.value))
 
 
-def _group_changes(timeline: Timeline) -> list[tuple[date, TargetGroup]]:
-    changes = []
-    for event in timeline.events:
-        group = event.group if isinstance(event, GroupChanged | BenefitStarted) else None
-        if group is not None:
-            changes.append((event.on, group))
-    return changes
+def _compatible(group: TargetGroup, benefit: Benefit | None) -> bool:
+    return benefit in GROUP_BENEFITS.get(group, frozenset())
+
+
+def _group_changes(timeline: Timeline, benefit: Benefit,
+                   runs: Sequence[tuple[BenefitStarted, date | None]]
+                   ) -> list[tuple[date, TargetGroup]]:
+    """The group changes that apply to one benefit's course, in date order."""
+    changes = [(started.date, started.group) for started, _ in runs if started.group is not None]
+    changes += [(e.date, e.group) for e in timeline.of_type(GroupChanged)
+                if _compatible(e.group, benefit)]
+    return sorted(changes, key=lambda change: change[0])
 
 
 def _split_by_group(start: date, end: date | None, initial: TargetGroup, assumed: bool,
@@ -153,7 +188,6 @@ def _latest(days: Iterable[date], not_after: date, not_before: date | None) -> d
 
 def build_courses(timeline: Timeline) -> tuple[Course, ...]:
     """Derive the benefit courses of a timeline (already cut at ``as_of``)."""
-    changes = _group_changes(timeline)
     merged: list[tuple[Benefit, list[tuple[BenefitStarted, date | None]]]] = []
     for started, end in _runs(timeline):
         if started.benefit in _NOT_A_COURSE:
@@ -174,8 +208,10 @@ def build_courses(timeline: Timeline) -> tuple[Course, ...]:
         start = runs[0][0].date
         end = runs[-1][1]
         previous_end = max((e for e, s in ends if e < start), default=None)
-        initial = _group_at(changes, start) or DEFAULT_GROUP.get(benefit)
-        assumed = _group_at(changes, start) is None
+        changes = _group_changes(timeline, benefit, runs)
+        given = _group_at(changes, start)
+        initial = given or DEFAULT_GROUP.get(benefit)
+        assumed = given is None
         groups = () if initial is None else _split_by_group(start, end, initial, assumed, changes)
         follows = previous_end is not None and (start - previous_end).days <= 1
         first_contact = _latest(first_contacts, start, previous_end)
@@ -221,7 +257,8 @@ def _standalone_groups(timeline: Timeline, courses: Sequence[Course]) -> list[Co
     standalone = []
     changes = timeline.of_type(GroupChanged)
     for index, change in enumerate(changes):
-        if any(c.span.contains(change.date) for c in courses):
+        if any(c.span.contains(change.date) and _compatible(change.group, c.benefit)
+               for c in courses):
             continue
         later = [c.start for c in courses if c.start > change.date]
         later += [c.date for c in changes[index + 1:]]
@@ -265,12 +302,46 @@ def _next_weekday(day: date) -> date:
 
 
 @attrs.frozen
+class ClockReading:
+    """How a cumulative clock reached a point; rendered to words only when asked."""
+
+    unit: str
+    anchor: date
+    duration: Duration
+    needed: Decimal | int
+    reached: date | None
+    result: date | None
+    reading: Reading
+
+    def describe(self, lang: str = "en") -> str:
+        span = self.duration.describe(lang)
+        if self.unit == "days":
+            if self.result is None:
+                return (f"{self.anchor} + {span} of cumulative benefit days ({self.needed} days): "
+                        "not reached within the known course")
+            return (f"{self.anchor} + {span} of cumulative benefit days ({self.needed} days, "
+                    f"{self.reading.value}) = {self.result}")
+        if self.reached is None:
+            return (f"{self.anchor} + {span} = {self.needed} dagpenge hours: not reached within "
+                    "the known course")
+        text = (f"{self.anchor} + {span} = {self.needed} dagpenge hours at 7.4 h per weekday, "
+                f"reached {self.reached}")
+        if self.result != self.reached:
+            text += f"; deadline the next weekday, {self.result}"
+        return text
+
+
+@attrs.frozen
 class Point:
-    """A computed date and the words that explain it."""
+    """A computed date and how it was computed (words rendered on demand)."""
 
     day: date | None
-    text: str
+    detail: str | DateComputation | ClockReading
     rounded: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
 
 
 @attrs.frozen
@@ -313,7 +384,7 @@ class CourseClock:
         """
         if self.kind is Clock.CONTIGUOUS:
             computed = deadline(anchor, duration, reading, rounding, roll, self.calendar)
-            return Point(computed.result, computed.describe("en"), computed.rounded)
+            return Point(computed.result, computed, computed.rounded)
         limit = horizon or date(9999, 12, 30)
         if self.kind is Clock.CUMULATIVE_DAYS:
             return self._cumulative_days(anchor, duration, reading, rounding, limit)
@@ -330,11 +401,10 @@ class CourseClock:
             if remaining <= length:
                 nth = start + timedelta(days=remaining - 1)
                 day = nth if reading is Reading.WITHIN else nth + timedelta(days=1)
-                return Point(day, f"{anchor} + {duration.describe('en')} of cumulative benefit "
-                             f"days ({needed} days, {reading.value}) = {day}")
+                return Point(day, ClockReading("days", anchor, duration, needed, nth, day,
+                                               reading))
             remaining -= length
-        return Point(None, f"{anchor} + {duration.describe('en')} of cumulative benefit days: "
-                     f"{needed - remaining} of {needed} days counted so far")
+        return Point(None, ClockReading("days", anchor, duration, needed, None, None, reading))
 
     @staticmethod
     def hours_needed(duration: Duration) -> Decimal:
@@ -349,7 +419,7 @@ class CourseClock:
         for start, end in self.counted_spans(anchor, limit):
             available = HOURS_PER_WEEKDAY * _weekdays_between(start, end)
             if remaining <= available:
-                n = int(-(-remaining // HOURS_PER_WEEKDAY))
+                n = int((remaining / HOURS_PER_WEEKDAY).to_integral_value(ROUND_CEILING))
                 return _nth_weekday(start, max(n, 1))
             remaining -= available
         return None
@@ -358,14 +428,10 @@ class CourseClock:
         needed = self.hours_needed(duration)
         done = self.completion_day(anchor, needed, limit)
         if done is None:
-            return Point(None, f"{anchor} + {duration.describe('en')} = {needed} dagpenge hours: "
-                         "not reached within the known course")
+            return Point(None, ClockReading("hours", anchor, duration, needed, None, None,
+                                            reading))
         day = done if reading is Reading.WITHIN else _next_weekday(done)
-        text = (f"{anchor} + {duration.describe('en')} = {needed} dagpenge hours at 7.4 h per "
-                f"weekday, reached {done}")
-        if day != done:
-            text += f"; deadline the next weekday, {day}"
-        return Point(day, text)
+        return Point(day, ClockReading("hours", anchor, duration, needed, done, day, reading))
 
     def transfer_day(self, anchor: date, limit: date) -> Point:
         """First day with the jobcentre: the 1st of the month after 410 h (bek. 1216/2023

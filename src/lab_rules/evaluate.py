@@ -7,15 +7,16 @@ rule pack is read once and is immutable). Events after ``as_of`` are ignored, so
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
-from lab_rules.policies import NoShowPolicy, Policies
+from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.results import Evaluation, Note, Obligation, Period
 from lab_rules.rules.loader import bundled_pack
-from lab_rules.rules.model import Anchor, Conditions, FulfilledBy, Rule, RulePack
+from lab_rules.rules.model import Anchor, Conditions, FulfilledBy, Fulfilment, Rule, RulePack
 from lab_rules.timeline import (
     CaseStepDone,
     ContactRestored,
@@ -28,13 +29,13 @@ from lab_rules.timeline import (
     SummonsSent,
     Timeline,
 )
-from lab_rules.vocabulary import OfferKind
+from lab_rules.vocabulary import ConversationKind, OfferKind
 
 __all__ = ["evaluate"]
 
 
-_NOT_ACTIVATION = {OfferKind.LAERINGSFORLOEB}
-"""LAB § 102 stk. 5: courses the person has a right to under § 93 do not meet ret og pligt."""
+_ACTIVATION_OFFERS = frozenset(OfferKind) - {OfferKind.LAERINGSFORLOEB}
+"""Offers that meet ret og pligt when a rule names none: not the § 93 courses (§ 102 stk. 5)."""
 
 
 def evaluate(
@@ -51,6 +52,7 @@ def evaluate(
     courses = build_courses(known)
     exemptions = known.of_type(Exemption)
     incidents = _incidents(known)
+    index = _Index(known, incidents)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {}
     periods: list[Period] = []
@@ -63,10 +65,10 @@ def evaluate(
                 note = Note("assumed_group", f"no target group given for {benefit} from "
                             f"{gs.start}; assumed {gs.group.value}")
                 notes[(note.text, None)] = note
-        for rule in _rules_for(pack, course):
+        for rule in _rules_for(pack, course, as_of, policy):
             for start, end, group in _spans(course, rule):
-                rs = _rule_span(rule, course, start, end, group, known, as_of, policy,
-                                exemptions, incidents, notes)
+                rs = _rule_span(rule, course, start, end, group, index, as_of, policy,
+                                exemptions, notes)
                 if rs is not None:
                     obligations.extend(build_obligations(rs))
     obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
@@ -77,12 +79,30 @@ def evaluate(
     )
 
 
-def _rules_for(pack: RulePack, course: Course) -> list[Rule]:
-    seen: dict[int, Rule] = {}
-    for gs in course.groups:
-        for rule in pack.by_group.get(gs.group, ()):
-            seen.setdefault(id(rule), rule)
-    return sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
+def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
+               ) -> Sequence[Rule]:
+    """The rules that can give this course an obligation at all.
+
+    Every obligation opens on or after its anchor, and no anchor lies before the course's
+    earliest anchor date; under the ``opens`` selector it also opens by ``as_of`` and by the
+    end of the course.
+    """
+    earliest = min(d for d in (course.start, course.first_contact, course.registered,
+                               course.sickness.first_absence_day if course.sickness else None)
+                   if d is not None)
+    latest = as_of
+    if policy.version_selector is VersionSelector.OPENS and course.end is not None:
+        latest = min(as_of, course.end)
+    if len(course.groups) == 1:
+        candidates: Iterable[Rule] = pack.by_group.get(course.groups[0].group, ())
+    else:
+        seen: dict[int, Rule] = {}
+        for gs in course.groups:
+            for rule in pack.by_group.get(gs.group, ()):
+                seen.setdefault(id(rule), rule)
+        candidates = sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
+    return [r for r in candidates if r.valid_from <= latest
+            and (r.valid_to is None or r.valid_to >= earliest)]
 
 
 def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpan]]:
@@ -159,12 +179,15 @@ def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Cour
 
 
 def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: GroupSpan,
-               timeline: Timeline, as_of: date, policy: Policies,
-               exemptions: tuple[Exemption, ...], incidents: Sequence[Incident],
+               index: _Index, as_of: date, policy: Policies,
+               exemptions: tuple[Exemption, ...],
                notes: dict[tuple[str, str | None], Note]) -> RuleSpan | None:
     if rule.valid_from > as_of:
         return None
-    person = timeline.person
+    if (policy.version_selector is VersionSelector.COURSE_START
+            and not rule.valid_on(course.start)):
+        return None
+    person = index.timeline.person
     for conditions, wanted in ((rule.when, True), (rule.unless, False)):
         if conditions is None or conditions.empty:
             continue
@@ -181,8 +204,14 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     window_start = start
     if start == course.start:
         window_start = min(d for d in (start, course.first_contact, course.registered) if d)
-    candidates = _candidates(rule, timeline, window_start, window_end, incidents, policy)
+    candidates: tuple[Candidate, ...] = ()
+    if rule.anchor is Anchor.FIRST_FOLLOWUP:
+        candidates = index.candidates(rule, window_start, window_end, policy)
     anchor, anchor_text = _anchor(rule, rule.anchor, course, start, clock, candidates, as_of)
+    if anchor is not None and rule.valid_to is not None and rule.valid_to < anchor:
+        return None  # every obligation opens on or after the anchor: none can be in force
+    if rule.anchor is not Anchor.FIRST_FOLLOWUP:
+        candidates = index.candidates(rule, window_start, window_end, policy)
     if anchor is None:
         if rule.anchor is not Anchor.FIRST_FOLLOWUP:
             text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
@@ -198,56 +227,66 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
         anchor_text += f"; the window opens at {opens_text}"
     else:
         opens_at = None
-    relevant = tuple(i for i in incidents if _incident_for(rule, i, timeline)
+    relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
                      and start <= i.no_show and (end is None or i.no_show <= end))
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
                     candidates, exemptions, relevant, clock, opens_at)
 
 
-def _incident_for(rule: Rule, incident: Incident, timeline: Timeline) -> bool:
-    if rule.fulfilled_by.event is not FulfilledBy.CONVERSATION_HELD:
-        return False
-    kinds = {e.kind for e in timeline.of_type(NoShow) if e.date == incident.no_show}
-    return bool(kinds & rule.fulfilled_by.kinds)
+class _Index:
+    """Per-evaluation lookups: the events that can fulfil each kind of rule, by date."""
+
+    def __init__(self, timeline: Timeline, incidents: tuple[Incident, ...]) -> None:
+        self.timeline = timeline
+        self.incidents = incidents
+        self._no_show_kinds: dict[date, set[ConversationKind]] = {}
+        for no_show in timeline.of_type(NoShow):
+            self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
+        self._by_spec: dict[Fulfilment, tuple[list[date], tuple[Candidate, ...]]] = {}
+        self._by_event: dict[FulfilledBy, tuple[Event, ...]] = {
+            FulfilledBy.CONVERSATION_HELD: timeline.of_type(ConversationHeld),
+            FulfilledBy.OFFER_STARTED: timeline.of_type(OfferStarted),
+            FulfilledBy.CASE_STEP: timeline.of_type(CaseStepDone),
+        }
+
+    def incident_for(self, rule: Rule, incident: Incident) -> bool:
+        if rule.fulfilled_by.event is not FulfilledBy.CONVERSATION_HELD:
+            return False
+        return bool(self._no_show_kinds.get(incident.no_show, set()) & rule.fulfilled_by.kinds)
+
+    def _all(self, spec: Fulfilment) -> tuple[list[date], tuple[Candidate, ...]]:
+        found = self._by_spec.get(spec)
+        if found is None:
+            candidates = tuple(Candidate(event.on, event) for event in self._by_event[spec.event]
+                               if _fulfils(spec, event))
+            found = ([c.day for c in candidates], candidates)
+            self._by_spec[spec] = found
+        return found
+
+    def candidates(self, rule: Rule, start: date, end: date,
+                   policy: Policies) -> tuple[Candidate, ...]:
+        days, candidates = self._all(rule.fulfilled_by)
+        chosen = candidates[bisect_left(days, start):bisect_right(days, end)]
+        if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
+            extra = [Candidate(i.no_show, summons=(f"summons {i.summons_sent} for {i.no_show}, "
+                                                   "unexcused no-show"))
+                     for i in self.incidents
+                     if start <= i.no_show <= end and self.incident_for(rule, i)]
+            if extra:
+                chosen = tuple(sorted((*chosen, *extra), key=lambda c: (c.day, c.by_summons)))
+        return chosen
 
 
-def _candidates(rule: Rule, timeline: Timeline, start: date, end: date,
-                incidents: Sequence[Incident], policy: Policies) -> tuple[Candidate, ...]:
-    spec = rule.fulfilled_by
-    found: list[Candidate] = []
-    for event in timeline.events:
-        day = event.on
-        if day < start or day > end:
-            continue
-        candidate = _candidate(spec_event=spec.event, event=event, rule=rule)
-        if candidate is not None:
-            found.append(candidate)
-    if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
-        for incident in incidents:
-            if start <= incident.no_show <= end and _incident_for(rule, incident, timeline):
-                found.append(Candidate(incident.no_show, (
-                    f"summons {incident.summons_sent} for {incident.no_show}, unexcused no-show"),
-                    by_summons=True))
-    found.sort(key=lambda c: (c.day, c.by_summons, c.label))
-    return tuple(found)
-
-
-def _candidate(spec_event: FulfilledBy, event: Event, rule: Rule) -> Candidate | None:
-    spec = rule.fulfilled_by
-    if spec_event is FulfilledBy.CONVERSATION_HELD and isinstance(event, ConversationHeld):
-        if (event.kind in spec.kinds and (not spec.held_by or event.held_by in spec.held_by)
-                and (not spec.forms or event.form in spec.forms)):
-            return Candidate(event.date, f"{event.kind.value} ({event.form.value}, "
-                             f"{event.held_by.value}) {event.date}")
-    elif spec_event is FulfilledBy.OFFER_STARTED and isinstance(event, OfferStarted):
-        allowed = spec.offers or (frozenset(OfferKind) - _NOT_ACTIVATION)
-        if event.offer in allowed:
-            return Candidate(event.date, f"{event.offer.value} started {event.date}",
-                             offer=event)
-    elif (spec_event is FulfilledBy.CASE_STEP and isinstance(event, CaseStepDone)
-          and (not spec.steps or event.step in spec.steps)):
-        return Candidate(event.date, f"{event.step.value} {event.date}")
-    return None
+def _fulfils(spec: Fulfilment, event: Event) -> bool:
+    if spec.event is FulfilledBy.CONVERSATION_HELD:
+        return (isinstance(event, ConversationHeld) and event.kind in spec.kinds
+                and (not spec.held_by or event.held_by in spec.held_by)
+                and (not spec.forms or event.form in spec.forms))
+    if spec.event is FulfilledBy.OFFER_STARTED:
+        allowed = spec.offers or _ACTIVATION_OFFERS
+        return isinstance(event, OfferStarted) and event.offer in allowed
+    return (isinstance(event, CaseStepDone)
+            and (not spec.steps or event.step in spec.steps))
 
 
 def _incidents(timeline: Timeline) -> tuple[Incident, ...]:

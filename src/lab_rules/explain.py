@@ -7,16 +7,8 @@ numbers they explain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
-
 from lab_rules.results import Obligation, Status
 from lab_rules.rules.model import Confidence
-
-
-class _HasNoShow(Protocol):
-    @property
-    def no_show(self) -> object: ...
 
 
 def _days(n: int, lang: str) -> str:
@@ -25,7 +17,7 @@ def _days(n: int, lang: str) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def explain(obligation: Obligation, incidents: Sequence[_HasNoShow] = ()) -> tuple[str, str]:
+def explain(obligation: Obligation) -> tuple[str, str]:
     """(Danish, English) sentence for *obligation*."""
     rule = obligation.rule
     cite = rule.legal_basis.cite()
@@ -62,8 +54,8 @@ def explain(obligation: Obligation, incidents: Sequence[_HasNoShow] = ()) -> tup
         extra_da = (" Rettidig indkaldelse med udeblivelse tæller som opfyldt "
                     "(timely_summons_counts).")
         extra_en = " A timely summons followed by a no-show counts as met (timely_summons_counts)."
-    elif incidents and policies.get("no_show") == "late_until_held" and status in (
-            Status.MET_LATE, Status.OVERDUE):
+    elif (obligation.no_show_incident and policies.get("no_show") == "late_until_held"
+          and status in (Status.MET_LATE, Status.OVERDUE)):
         extra_da = " Kun en afholdt samtale opfylder kravet (late_until_held)."
         extra_en = " Only a held conversation fulfils it (late_until_held)."
     if rule.confidence is Confidence.UNCONFIRMED:

@@ -16,11 +16,10 @@ import attrs
 
 from lab_rules.calendar import Duration, Reading, Rounding, add
 from lab_rules.clocks import Course, CourseClock, Point
-from lab_rules.explain import explain
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.results import Obligation, Status, TraceStep
-from lab_rules.rules.model import Effect, IntervalFrom, Rule, Shape
-from lab_rules.timeline import Exemption, OfferStarted
+from lab_rules.rules.model import Anchor, Clock, Effect, IntervalFrom, Rule, Shape
+from lab_rules.timeline import CaseStepDone, ConversationHeld, Event, Exemption, OfferStarted
 from lab_rules.vocabulary import OfferKind, TargetGroup
 
 _MAX_ITEMS = 400
@@ -29,12 +28,33 @@ _MAX_ITEMS = 400
 
 @attrs.frozen
 class Candidate:
-    """An event that may fulfil obligations of a rule."""
+    """An event that may fulfil obligations of a rule (or, under ``timely_summons_counts``, a
+    summons followed by a no-show, described by ``summons``)."""
 
     day: date
-    label: str
-    by_summons: bool = False
-    offer: OfferStarted | None = None
+    event: Event | None = None
+    summons: str | None = None
+
+    @property
+    def by_summons(self) -> bool:
+        return self.summons is not None
+
+    @property
+    def offer(self) -> OfferStarted | None:
+        return self.event if isinstance(self.event, OfferStarted) else None
+
+    @property
+    def label(self) -> str:
+        """Words for the result, built only for candidates that fulfil something."""
+        event = self.event
+        if isinstance(event, ConversationHeld):
+            return (f"{event.kind.value} ({event.form.value}, {event.held_by.value}) "
+                    f"{event.date}")
+        if isinstance(event, OfferStarted):
+            return f"{event.offer.value} started {event.date}"
+        if isinstance(event, CaseStepDone):
+            return f"{event.step.value} {event.date}"
+        return self.summons or str(self.day)
 
 
 @attrs.frozen
@@ -83,7 +103,7 @@ class _Draft:
 
 
 def _step(name: str, point: Point) -> TraceStep:
-    return TraceStep(name, point.day, point.text)
+    return TraceStep(name, point.day, point.detail)
 
 
 def _point(rs: RuleSpan, anchor: date, duration: Duration, reading: Reading | None = None
@@ -98,7 +118,10 @@ def _opens(rs: RuleSpan, anchor: date) -> tuple[date, list[TraceStep]]:
         return rs.opens_at, [TraceStep("opens", rs.opens_at, f"window opens {rs.opens_at}")]
     if rule.opens_after is None:
         return anchor, []
-    point = rs.clock.point(anchor, rule.opens_after, Reading.WITHIN, Rounding.UP)
+    # "Tidligst ved N måneder": the first day with N months behind the person (D-07); on the
+    # hour clock the day the hours are reached (D-17).
+    reading = Reading.WITHIN if rule.clock is Clock.DAGPENGE_HOURS else Reading.AFTER
+    point = rs.clock.point(anchor, rule.opens_after, reading, Rounding.UP)
     opens = point.day or anchor
     return opens, [_step("opens", point)]
 
@@ -114,6 +137,9 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
             k = rule.start_index + index
             previous = _point(rs, anchor, rule.interval * (k - 1)) if k > 1 else None
             opens = previous.day if previous and previous.day else anchor
+            if previous and previous.day and rule.grace is not None:
+                # The previous point's slack belongs to it: this window opens after it.
+                opens = add(previous.day, rule.grace, Rounding.DOWN) + timedelta(days=1)
             if opens > rs.horizon:
                 break
             point = _point(rs, anchor, rule.interval * k)
@@ -153,15 +179,7 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
 
 
 def _select_versions(rs: RuleSpan, drafts: list[_Draft]) -> list[_Draft]:
-    selector = rs.policies.version_selector
-    rule = rs.rule
-    kept = []
-    for draft in drafts:
-        day = {VersionSelector.OPENS: draft.opens, VersionSelector.DUE: draft.due,
-               VersionSelector.COURSE_START: rs.course.start}[selector]
-        if rule.valid_on(day):
-            kept.append(draft)
-    return kept
+    return [draft for draft in drafts if rs.rule.valid_on(_selector_day(rs, draft))]
 
 
 def _apply_exemptions(rs: RuleSpan, draft: _Draft) -> None:
@@ -219,30 +237,21 @@ def _match(rs: RuleSpan, drafts: Sequence[_Draft], until: date | None = None) ->
                 break
             if candidate.by_summons and candidate.day > draft.due:
                 continue
-            if not _offer_fits(rs.rule, candidate, draft):
-                continue
             draft.fulfilled = candidate
             used.add(index)
             break
 
 
-def _offer_fits(rule: Rule, candidate: Candidate, draft: _Draft) -> bool:
-    """LAB § 102 stk. 3: løntilskud given within the deadline may start ≤ 3 weeks after it."""
-    if candidate.offer is None or rule.loentilskud_grace is None:
-        return True
-    offer = candidate.offer
-    if offer.offer is not OfferKind.LOENTILSKUD or candidate.day <= draft.due:
-        return True
-    late_limit = add(draft.due, rule.loentilskud_grace, Rounding.DOWN)
-    return (offer.offered_on is not None and offer.offered_on <= draft.due
-            and candidate.day <= late_limit)
-
-
 def _loentilskud_grace(rule: Rule, draft: _Draft) -> None:
+    """LAB § 102 stk. 3: løntilskud given within the deadline may start ≤ 3 weeks after it."""
     candidate = draft.fulfilled
     if (candidate and candidate.offer and rule.loentilskud_grace
-            and candidate.offer.offer is OfferKind.LOENTILSKUD and candidate.day > draft.due):
+            and candidate.offer.offer is OfferKind.LOENTILSKUD and candidate.day > draft.due
+            and candidate.offer.offered_on is not None
+            and candidate.offer.offered_on <= draft.due):
         limit = add(draft.due, rule.loentilskud_grace, Rounding.DOWN)
+        if candidate.day > limit:
+            return
         draft.trace.append(TraceStep("loentilskud", limit, (
             f"løntilskud given {candidate.offer.offered_on} within the deadline {draft.due} may "
             f"start up to {rule.loentilskud_grace.describe('en')} later, by {limit}")))
@@ -302,6 +311,8 @@ def _rolling(rs: RuleSpan, anchor: date) -> list[_Draft]:
     assert rule.interval is not None
     drafts: list[_Draft] = []
     used: set[int] = set()
+    if rule.anchor is Anchor.FIRST_FOLLOWUP:
+        used.update(i for i, c in enumerate(rs.candidates) if c.day == anchor)
     current = anchor
     first = rule.duration or rule.interval
     for k in range(1, (rule.max_items or _MAX_ITEMS) + 1):
@@ -328,8 +339,12 @@ def _rolling(rs: RuleSpan, anchor: date) -> list[_Draft]:
                 break
             current = draft.due
             continue
+        strict = rule.interval_from is IntervalFrom.LAST_FULFILMENT and (
+            k > 1 or rule.anchor is Anchor.FIRST_FOLLOWUP)
         for index, candidate in enumerate(rs.candidates):
             if index in used or candidate.day < draft.opens or candidate.day > rs.horizon:
+                continue
+            if strict and candidate.day == draft.opens:
                 continue
             if candidate.by_summons and candidate.day > draft.due:
                 continue
@@ -359,8 +374,10 @@ def _fulfilled_before(rs: RuleSpan, draft: _Draft, used: set[int], day: date) ->
 
 
 def _selector_day(rs: RuleSpan, draft: _Draft) -> date:
-    return {VersionSelector.OPENS: draft.opens, VersionSelector.DUE: draft.due,
-            VersionSelector.COURSE_START: rs.course.start}[rs.policies.version_selector]
+    selector = rs.policies.version_selector
+    if selector is VersionSelector.OPENS:
+        return draft.opens
+    return draft.due if selector is VersionSelector.DUE else rs.course.start
 
 
 def build_obligations(rs: RuleSpan) -> list[Obligation]:
@@ -378,16 +395,19 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         for draft in drafts:
             _loentilskud_grace(rule, draft)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
-    policies = {"no_show": rs.policies.no_show.value,
-                "version_selector": rs.policies.version_selector.value,
-                "clock": rule.clock.value, "rounding": rule.rounding.value,
-                "reading": rule.reading.value}
+    policies = dict(rule.fixed_policies)
+    policies["no_show"] = rs.policies.no_show.value
+    policies["version_selector"] = rs.policies.version_selector.value
+    base_policies = tuple(sorted(policies.items()))
     obligations = []
     for draft in drafts:
         status, late, overdue = _status(rs, draft)
         used_summons = draft.fulfilled is not None and draft.fulfilled.by_summons
-        applied = dict(policies)
-        applied.update(draft.policy_notes)
+        applied_policies = base_policies
+        if draft.policy_notes:
+            applied = dict(policies)
+            applied.update(draft.policy_notes)
+            applied_policies = tuple(sorted(applied.items()))
         if used_summons:
             draft.trace.append(TraceStep("no_show_policy", draft.fulfilled.day if draft.fulfilled
                                          else None, "timely summons followed by an unexcused "
@@ -398,9 +418,8 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
             fulfilled_on=draft.fulfilled.day if draft.fulfilled else None,
             fulfilled_by=draft.fulfilled.label if draft.fulfilled else None,
             days_late=late, days_overdue=overdue,
-            policies=tuple(sorted(applied.items())),
-            trace=(anchor_step, *draft.trace),
+            policies=applied_policies,
+            trace=(anchor_step, *draft.trace), no_show_incident=bool(rs.incidents),
         )
-        da, en = explain(obligation, rs.incidents)
-        obligations.append(attrs.evolve(obligation, explanation_da=da, explanation_en=en))
+        obligations.append(obligation)
     return obligations

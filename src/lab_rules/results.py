@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from typing import Protocol
 
 import attrs
 
@@ -22,13 +23,25 @@ class Status(enum.Enum):
     LAPSED = "lapsed"
 
 
+class Describable(Protocol):
+    def describe(self, lang: str = ...) -> str: ...
+
+
 @attrs.frozen
 class TraceStep:
-    """One computed date (or decision) on the way to an obligation, with its arithmetic."""
+    """One computed date (or decision) on the way to an obligation, with its arithmetic.
+
+    ``detail`` is the words, or the computation that renders them on demand (so evaluating a
+    caseload does not format text nobody reads).
+    """
 
     step: str
     day: date | None
-    text: str
+    detail: str | Describable
+
+    @property
+    def text(self) -> str:
+        return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
 
 
 @attrs.frozen
@@ -48,12 +61,23 @@ class Obligation:
     days_overdue: int | None = None
     policies: tuple[tuple[str, str], ...] = ()
     trace: tuple[TraceStep, ...] = ()
-    explanation_da: str = ""
-    explanation_en: str = ""
+    no_show_incident: bool = False
 
     @property
     def rule_id(self) -> str:
         return self.rule.id
+
+    @property
+    def explanation_da(self) -> str:
+        from lab_rules.explain import explain
+
+        return explain(self)[0]
+
+    @property
+    def explanation_en(self) -> str:
+        from lab_rules.explain import explain
+
+        return explain(self)[1]
 
 
 @attrs.frozen

@@ -328,6 +328,14 @@ class Timeline:
 
     person: Person
     events: tuple[Event, ...]
+    _by_type: dict[type[Event], tuple[Event, ...]] = attrs.field(
+        init=False, eq=False, repr=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[type[Event], list[Event]] = {}
+        for event in self.events:
+            index.setdefault(type(event), []).append(event)
+        object.__setattr__(self, "_by_type", {k: tuple(v) for k, v in index.items()})
 
     @classmethod
     def of(cls, person: Person, events: Iterable[Event]) -> Timeline:
@@ -341,11 +349,13 @@ class Timeline:
         return len(self.events)
 
     def of_type(self, cls: type[E]) -> tuple[E, ...]:
-        """The events of one class, in timeline order."""
-        return tuple(e for e in self.events if isinstance(e, cls))
+        """The events of one class (exactly that class), in timeline order."""
+        return self._by_type.get(cls, ())  # type: ignore[return-value]
 
     def until(self, as_of: dt.date) -> Timeline:
         """The timeline as known on *as_of*: events dated after it are dropped."""
+        if not self.events or self.events[-1].on <= as_of:
+            return self
         return Timeline(self.person, tuple(e for e in self.events if e.on <= as_of))
 
     @property

@@ -9,7 +9,14 @@ from __future__ import annotations
 import enum
 
 
-class Benefit(enum.Enum):
+class Term(enum.Enum):
+    """Base of lab-rules' enumerations. Members are singletons, so they hash by identity:
+    set membership tests run at C speed instead of through ``Enum.__hash__``."""
+
+    __hash__ = object.__hash__
+
+
+class Benefit(Term):
     """Public benefits ("ydelser") that put a person in a target group or count for refund."""
 
     DAGPENGE = "dagpenge"
@@ -38,7 +45,7 @@ class Benefit(enum.Enum):
     """Maternity benefit: public support that is not a covered benefit for refund."""
 
 
-class TargetGroup(enum.Enum):
+class TargetGroup(Term):
     """Target groups of LAB § 6 (numbering of lov 548/2019 to lbk 280/2024) and fleksjob."""
 
     DAGPENGE = "dagpenge"
@@ -66,7 +73,7 @@ class TargetGroup(enum.Enum):
 _LAB_6_NR = {group: nr for nr, group in enumerate(list(TargetGroup)[:13], start=1)}
 
 
-class ConversationKind(enum.Enum):
+class ConversationKind(Term):
     """Kinds of conversation ("samtale") a contact course requires."""
 
     JOBSAMTALE = "jobsamtale"
@@ -81,7 +88,7 @@ class ConversationKind(enum.Enum):
     """Availability conversation held by the a-kasse."""
 
 
-class Form(enum.Enum):
+class Form(Term):
     """How a conversation was held (LAB § 33)."""
 
     PERSONLIGT = "personligt"
@@ -93,7 +100,7 @@ class Form(enum.Enum):
     """By letter (barsel conversations; older eras)."""
 
 
-class Holder(enum.Enum):
+class Holder(Term):
     """Who held a conversation."""
 
     JOBCENTER = "jobcenter"
@@ -102,7 +109,7 @@ class Holder(enum.Enum):
     ARBEJDSGIVER = "arbejdsgiver"
 
 
-class Excuse(enum.Enum):
+class Excuse(Term):
     """Reasonable excuses ("rimelig grund", LAS § 13 stk. 7; RÅD-KH-JP § 16 stk. 3)."""
 
     SYGDOM = "sygdom"
@@ -116,7 +123,7 @@ class Excuse(enum.Enum):
     ANDET = "andet"
 
 
-class ExemptionReason(enum.Enum):
+class ExemptionReason(Term):
     """Why duties are paused or waived (``semantics.md`` §4; catalogue §15)."""
 
     MINDRE_INTENSIV_INDSATS = "mindre_intensiv_indsats"
@@ -132,7 +139,7 @@ class ExemptionReason(enum.Enum):
     ANDET = "andet"
 
 
-class OfferKind(enum.Enum):
+class OfferKind(Term):
     """Activation offers ("tilbud", LAB kap. 10-14 / 2019 kap. 10-12)."""
 
     VEJLEDNING_OG_OPKVALIFICERING = "vejledning_og_opkvalificering"
@@ -146,7 +153,7 @@ class OfferKind(enum.Enum):
     """LAB § 93: does not meet ret og pligt."""
 
 
-class CaseStep(enum.Enum):
+class CaseStep(Term):
     """Case steps that are deadlines in themselves, not conversations."""
 
     REHABILITERINGSTEAM = "rehabiliteringsteam"
@@ -154,3 +161,5 @@ class CaseStep(enum.Enum):
     REVURDERING = "revurdering"
     UDDANNELSESPAALAEG = "uddannelsespaalaeg"
     VISITATION = "visitation"
+    STATUS = "status"
+    """Fleksjob status after 4½ years (LAB 2016 § 70 d stk. 3; LAB 2019 § 121 stk. 3)."""

@@ -8,7 +8,6 @@ it, how exemptions affect it, and the policies it chose where the law is open.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -23,10 +22,11 @@ from lab_rules.vocabulary import (
     Holder,
     OfferKind,
     TargetGroup,
+    Term,
 )
 
 
-class Shape(enum.Enum):
+class Shape(Term):
     """The rule shapes of ``semantics.md`` §3."""
 
     FIRST_WITHIN = "first_within"
@@ -45,7 +45,7 @@ class Shape(enum.Enum):
     """A case step (rehabiliteringsteam, afklaring) due a duration after an anchor."""
 
 
-class Clock(enum.Enum):
+class Clock(Term):
     """How elapsed time is measured (``semantics.md`` §2, LAB § 9)."""
 
     CONTIGUOUS = "contiguous"
@@ -57,7 +57,7 @@ class Clock(enum.Enum):
     """Hours of dagpenge: 37 h a week, 160,33 h a month (bek. 1216/2023 § 7 stk. 4)."""
 
 
-class Anchor(enum.Enum):
+class Anchor(Term):
     """The date a rule's clock or deadline counts from."""
 
     COURSE_START = "course_start"
@@ -76,7 +76,7 @@ class Anchor(enum.Enum):
     """The first qualifying follow-up conversation (visitation of sickness cases)."""
 
 
-class Effect(enum.Enum):
+class Effect(Term):
     """How an exemption period affects a rule's obligations (``semantics.md`` §4)."""
 
     WAIVE = "waive"
@@ -84,7 +84,7 @@ class Effect(enum.Enum):
     NONE = "none"
 
 
-class Confidence(enum.Enum):
+class Confidence(Term):
     """How firmly the rule is established (the catalogue's marks)."""
 
     CONFIRMED = "confirmed"
@@ -95,14 +95,14 @@ class Confidence(enum.Enum):
     """Not verified against a primary source: every result says so."""
 
 
-class IntervalFrom(enum.Enum):
+class IntervalFrom(Term):
     """Where the next interval of a rolling rule runs from."""
 
     LAST_FULFILMENT = "last_fulfilment"
     PREVIOUS_DUE = "previous_due"
 
 
-class FulfilledBy(enum.Enum):
+class FulfilledBy(Term):
     """Which event type can fulfil an obligation."""
 
     CONVERSATION_HELD = "conversation_held"
@@ -130,7 +130,7 @@ class LegalBasis:
         return text
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Fulfilment:
     """The events that fulfil an obligation; an empty filter set means "any"."""
 
@@ -152,10 +152,12 @@ class Conditions:
     custody: bool | None = None
     categories: frozenset[int] = frozenset()
     employed: bool | None = None
+    empty: bool = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def empty(self) -> bool:
-        return self == Conditions()
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "empty", (
+            self.age_min is None and self.age_max is None and self.education is None
+            and self.custody is None and not self.categories and self.employed is None))
 
 
 @attrs.frozen
@@ -199,6 +201,12 @@ class Rule:
     note: str | None = None
     source_file: str = ""
     source_line: int | None = None
+    fixed_policies: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fixed_policies", (
+            ("clock", self.clock.value), ("reading", self.reading.value),
+            ("rounding", self.rounding.value)))
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -230,7 +238,7 @@ class RulePack:
 
     def __attrs_post_init__(self) -> None:
         index: dict[TargetGroup, list[Rule]] = {}
-        for rule in self.rules:
+        for rule in sorted(self.rules, key=lambda r: (r.id, r.valid_from)):
             for group in rule.groups:
                 index.setdefault(group, []).append(rule)
         object.__setattr__(self, "by_group", {g: tuple(rs) for g, rs in index.items()})
