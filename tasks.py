@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up lab-rules in a local virtual environment and run its main jobs.
 
-    python3 tasks.py demo   # install, then evaluate the bundled examples
+    python3 tasks.py demo   # install, check the rule pack, evaluate the bundled examples
     python3 tasks.py test   # install with the dev tools, then ruff, mypy --strict and pytest
 
 Needs only Python 3.11+ (with venv and pip). The environment lives in ``.venv`` beside this
@@ -48,11 +48,15 @@ def demo() -> None:
     examples = sorted(glob.glob(str(ROOT / "examples" / "timelines" / "*.json")))
     run(BIN / "lab-rules", "--version")
     run(BIN / "lab-rules", "validate", *examples)
+    run(BIN / "lab-rules", "check-rules")
+    for example in examples:
+        run(BIN / "lab-rules", "evaluate", example, "--as-of", "2025-06-30", "--format", "text",
+            "--lang", "en")
 
 
 def test() -> None:
     install("[dev]")
-    run(BIN / "ruff", "check", "src", "tests", "tasks.py")
+    run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
 

@@ -467,12 +467,11 @@ def deadline(
     ``END_OF_WEEK`` and ``END_OF_CALENDAR_WEEK`` need a duration in whole weeks.
     """
     rounded = False
-    if reading is Reading.AFTER:
-        step = add_explained(anchor, duration, rounding)
-        unrolled, rounded = step.result, step.rounded
-    elif reading is Reading.WITHIN:
-        step = add_explained(anchor, duration, rounding)
-        unrolled, rounded = step.result - timedelta(days=1), step.rounded
+    if reading is Reading.AFTER or reading is Reading.WITHIN:
+        moved, rounded = _add_months(anchor, duration.total_months, rounding, duration)
+        unrolled = moved + timedelta(days=duration.days) if duration.days else moved
+        if reading is Reading.WITHIN:
+            unrolled -= timedelta(days=1)
     else:
         weeks = duration.weeks
         if weeks is None or weeks < 1:

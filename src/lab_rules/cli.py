@@ -119,7 +119,8 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
     except RuleError as err:
         for problem in err.problems:
             _say(sys.stdout, str(problem))
-        _say(sys.stdout, f"{len(err.problems)} problems")
+        count = len(err.problems)
+        _say(sys.stdout, f"{count} problem{'' if count == 1 else 's'}")
         return EXIT_INVALID
     except OSError as err:
         _say(sys.stderr, f"{path}: cannot read: {err.strerror}")

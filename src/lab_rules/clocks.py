@@ -344,23 +344,41 @@ class Point:
         return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
 
 
-@attrs.frozen
+_CALENDAR = DanishCalendar()
+
+
+@attrs.define
 class CourseClock:
-    """Measures elapsed time on one course by one clock kind."""
+    """Measures elapsed time on one course by one clock kind. Remembers the counted spans per
+    anchor (the only state; results never depend on it)."""
 
     course: Course
     kind: Clock
     excluded: tuple[tuple[date, date], ...] = ()
-    calendar: DanishCalendar = attrs.field(factory=DanishCalendar)
+    calendar: DanishCalendar = _CALENDAR
+    _spans: dict[tuple[date, date], list[tuple[date, date]]] = attrs.field(factory=dict)
 
     def counted_spans(self, anchor: date, until: date) -> list[tuple[date, date]]:
         """Days from *anchor* that count on this clock, as inclusive spans up to *until*."""
+        key = (anchor, until)
+        cached = self._spans.get(key)
+        if cached is None:
+            cached = self._spans[key] = self._count(anchor, until)
+        return cached
+
+    def _count(self, anchor: date, until: date) -> list[tuple[date, date]]:
         spans = []
         for segment in self.course.segments:
             start = max(segment.start, anchor)
             end = min(segment.end or until, until)
             if start <= end:
                 spans.append((start, end))
+        if self.course.end is not None:
+            # Past the end of a finished course the clock is projected as if the benefit had
+            # continued, so a point beyond it still has a date (and its obligation lapses).
+            start = max(self.course.end + timedelta(days=1), anchor)
+            if start <= until:
+                spans.append((start, until))
         for ex_start, ex_end in self.excluded:
             cut = []
             for start, end in spans:

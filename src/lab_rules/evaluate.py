@@ -16,7 +16,15 @@ from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligatio
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.results import Evaluation, Note, Obligation, Period
 from lab_rules.rules.loader import bundled_pack
-from lab_rules.rules.model import Anchor, Conditions, FulfilledBy, Fulfilment, Rule, RulePack
+from lab_rules.rules.model import (
+    Anchor,
+    Clock,
+    Conditions,
+    FulfilledBy,
+    Fulfilment,
+    Rule,
+    RulePack,
+)
 from lab_rules.timeline import (
     CaseStepDone,
     ContactRestored,
@@ -52,7 +60,7 @@ def evaluate(
     courses = build_courses(known)
     exemptions = known.of_type(Exemption)
     incidents = _incidents(known)
-    index = _Index(known, incidents)
+    index = _Index(known, incidents, policy)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {}
     periods: list[Period] = []
@@ -199,11 +207,13 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
             return None
         if holds is not wanted:
             return None
-    clock = CourseClock(course, rule.clock, rule.excluded_periods)
+    clock = index.clock(course, rule)
     window_end = end if end is not None else as_of
     window_start = start
     if start == course.start:
-        window_start = min(d for d in (start, course.first_contact, course.registered) if d)
+        for day in (course.first_contact, course.registered):
+            if day is not None and day < window_start:
+                window_start = day
     candidates: tuple[Candidate, ...] = ()
     if rule.anchor is Anchor.FIRST_FOLLOWUP:
         candidates = index.candidates(rule, window_start, window_end, policy)
@@ -230,24 +240,34 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
                      and start <= i.no_show and (end is None or i.no_show <= end))
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
-                    candidates, exemptions, relevant, clock, opens_at)
+                    candidates, exemptions, relevant, clock, opens_at, index.policy_items)
 
 
 class _Index:
     """Per-evaluation lookups: the events that can fulfil each kind of rule, by date."""
 
-    def __init__(self, timeline: Timeline, incidents: tuple[Incident, ...]) -> None:
+    def __init__(self, timeline: Timeline, incidents: tuple[Incident, ...],
+                 policy: Policies) -> None:
         self.timeline = timeline
         self.incidents = incidents
+        self.policy_items = tuple(policy.as_dict().items())
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
         for no_show in timeline.of_type(NoShow):
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
         self._by_spec: dict[Fulfilment, tuple[list[date], tuple[Candidate, ...]]] = {}
+        self._clocks: dict[tuple[int, Clock, tuple[tuple[date, date], ...]], CourseClock] = {}
         self._by_event: dict[FulfilledBy, tuple[Event, ...]] = {
             FulfilledBy.CONVERSATION_HELD: timeline.of_type(ConversationHeld),
             FulfilledBy.OFFER_STARTED: timeline.of_type(OfferStarted),
             FulfilledBy.CASE_STEP: timeline.of_type(CaseStepDone),
         }
+
+    def clock(self, course: Course, rule: Rule) -> CourseClock:
+        key = (id(course), rule.clock, rule.excluded_periods)
+        clock = self._clocks.get(key)
+        if clock is None:
+            clock = self._clocks[key] = CourseClock(course, rule.clock, rule.excluded_periods)
+        return clock
 
     def incident_for(self, rule: Rule, incident: Incident) -> bool:
         if rule.fulfilled_by.event is not FulfilledBy.CONVERSATION_HELD:

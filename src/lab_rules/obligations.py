@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import attrs
 
@@ -26,10 +27,10 @@ _MAX_ITEMS = 400
 """Safety bound on recurring obligations per rule and span (200 years of quarters)."""
 
 
-@attrs.frozen
-class Candidate:
+class Candidate(NamedTuple):
     """An event that may fulfil obligations of a rule (or, under ``timely_summons_counts``, a
-    summons followed by a no-show, described by ``summons``)."""
+    summons followed by a no-show, described by ``summons``). A named tuple: thousands are
+    made per second, and it is immutable."""
 
     day: date
     event: Event | None = None
@@ -66,9 +67,9 @@ class Incident:
     contact: date | None
 
 
-@attrs.frozen
+@attrs.define
 class RuleSpan:
-    """Everything one rule needs about one membership span."""
+    """Everything one rule needs about one membership span (internal, not mutated)."""
 
     rule: Rule
     course: Course
@@ -84,6 +85,7 @@ class RuleSpan:
     incidents: tuple[Incident, ...]
     clock: CourseClock
     opens_at: date | None = None
+    policy_items: tuple[tuple[str, str], ...] = ()
 
     @property
     def horizon(self) -> date:
@@ -157,10 +159,10 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
     repeat_limit = (rule.max_items or _MAX_ITEMS) if rule.repeat is not None else 1
     opens_anchor, opens_trace = _opens(rs, anchor)
     for window in range(repeat_limit):
-        offset = rule.repeat * window if rule.repeat is not None else Duration()
+        offset = rule.repeat * window if rule.repeat is not None and window else None
         opens = opens_anchor
         trace = list(opens_trace)
-        if window:
+        if offset is not None:
             start_point = _point(rs, anchor, offset, Reading.AFTER)
             if start_point.day is None:
                 break
@@ -168,7 +170,7 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
             trace = [_step("window", start_point)]
         if opens > rs.horizon:
             break
-        point = _point(rs, anchor, offset + rule.duration)
+        point = _point(rs, anchor, rule.duration if offset is None else offset + rule.duration)
         if point.day is None:
             break
         trace.append(_step("due", point))
@@ -395,10 +397,8 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         for draft in drafts:
             _loentilskud_grace(rule, draft)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
-    policies = dict(rule.fixed_policies)
-    policies["no_show"] = rs.policies.no_show.value
-    policies["version_selector"] = rs.policies.version_selector.value
-    base_policies = tuple(sorted(policies.items()))
+    base_policies = tuple(sorted((*rule.fixed_policies, *rs.policy_items)))
+    policies = dict(base_policies)
     obligations = []
     for draft in drafts:
         status, late, overdue = _status(rs, draft)
@@ -416,7 +416,7 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
             rule=rule, sequence=draft.sequence, group=rs.group, course_start=rs.course.start,
             opens=draft.opens, due=draft.due, status=status,
             fulfilled_on=draft.fulfilled.day if draft.fulfilled else None,
-            fulfilled_by=draft.fulfilled.label if draft.fulfilled else None,
+            fulfilment=draft.fulfilled,
             days_late=late, days_overdue=overdue,
             policies=applied_policies,
             trace=(anchor_step, *draft.trace), no_show_incident=bool(rs.incidents),

@@ -27,6 +27,11 @@ class Describable(Protocol):
     def describe(self, lang: str = ...) -> str: ...
 
 
+class Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
 @attrs.frozen
 class TraceStep:
     """One computed date (or decision) on the way to an obligation, with its arithmetic.
@@ -56,7 +61,7 @@ class Obligation:
     due: date
     status: Status
     fulfilled_on: date | None = None
-    fulfilled_by: str | None = None
+    fulfilment: Labelled | None = None
     days_late: int | None = None
     days_overdue: int | None = None
     policies: tuple[tuple[str, str], ...] = ()
@@ -66,6 +71,11 @@ class Obligation:
     @property
     def rule_id(self) -> str:
         return self.rule.id
+
+    @property
+    def fulfilled_by(self) -> str | None:
+        """What fulfilled the obligation, in words (the event or the summons)."""
+        return self.fulfilment.label if self.fulfilment is not None else None
 
     @property
     def explanation_da(self) -> str:

@@ -112,6 +112,9 @@ class _Reader:
         while probe:
             if probe in self.lines:
                 return self.lines[probe]
+            last = probe.rpartition(".")[2]
+            if last.endswith("]") and "[" in last and probe[: probe.rindex("[")] in self.lines:
+                return self.lines[probe[: probe.rindex("[")]]
             probe = probe.rpartition(".")[0]
         return None
 
@@ -469,6 +472,7 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
     if not files:
         problems.append(Problem("", "no *.toml rule files found", ", ".join(map(str, paths))))
     if problems:
+        problems.sort(key=lambda p: (p.source or "", p.line or 0))
         raise RuleError(problems, subject="rule pack")
     return RulePack.of(name or ", ".join(str(p) for p in paths), modules)
 

@@ -1,0 +1,180 @@
+"""The evaluator: output schema, determinism, era transitions, policies, notes, CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import EXAMPLES
+from lab_rules import Policies, Status, dumps_evaluation, evaluate, render_text
+from lab_rules.cli import main
+from lab_rules.evaluation_json import evaluation_schema_path
+from lab_rules.policies import PolicyError
+from lab_rules.timeline_json import load_timeline, parse_timeline
+
+SCHEMA = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
+AS_OF = date(2025, 6, 30)
+
+
+def _validate(document: object) -> None:
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+
+
+def test_every_example_gives_schema_valid_deterministic_json(example_files: list[Path]) -> None:
+    for path in example_files:
+        timeline = load_timeline(path)
+        first = dumps_evaluation(evaluate(timeline, as_of=AS_OF))
+        second = dumps_evaluation(evaluate(load_timeline(path), as_of=AS_OF))
+        assert first == second, path
+        document = json.loads(first)
+        _validate(document)
+        assert document["obligations"], f"{path} produced no obligations"
+
+
+def test_dagpenge_timeline_crossing_2024_has_e3_before_and_e4_after() -> None:
+    evaluation = evaluate(load_timeline(EXAMPLES / "dagpenge-2023-2025.json"), as_of=AS_OF)
+    before = [o for o in evaluation.obligations if o.due < date(2024, 6, 1)]
+    after = [o for o in evaluation.obligations if o.opens >= date(2025, 1, 1)]
+    assert before
+    assert after
+    assert {o.rule.era for o in before} == {"E3"}
+    assert {o.rule.era for o in after} == {"E4"}
+    assert all(o.rule.legal_basis.act == "LAB lbk 701/2022" for o in before)
+    assert all(o.rule.legal_basis.act == "LAB lbk 280/2024" for o in after)
+
+
+NO_SHOW = EXAMPLES / "jobparat-kontanthjaelp-noshow.json"
+FIRST = "dk.lab.2024.kontanthjaelp.first_jobsamtale"
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "due", "days_late"),
+    [
+        ("late_until_held", Status.MET_LATE, date(2024, 3, 11), 10),
+        ("timely_summons_counts", Status.MET, date(2024, 3, 11), None),
+        ("restart_from_contact", Status.MET, date(2024, 3, 26), None),
+    ],
+)
+def test_no_show_policy_changes_the_result_as_semantics_5_says(
+    policy: str, status: Status, due: date, days_late: int | None
+) -> None:
+    evaluation = evaluate(load_timeline(NO_SHOW), as_of=AS_OF, policies=[f"no_show={policy}"])
+    first = evaluation.by_rule(FIRST)[0]
+    assert (first.status, first.due, first.days_late) == (status, due, days_late)
+    assert dict(first.policies)["no_show"] == policy
+    assert dict(evaluation.policies)["no_show"] == policy
+    assert policy in first.explanation_en or policy == "late_until_held"
+    assert f"no_show={policy}" in render_text(evaluation, "en")
+
+
+def test_timely_summons_records_what_fulfilled_it() -> None:
+    evaluation = evaluate(load_timeline(NO_SHOW), as_of=AS_OF,
+                          policies={"no_show": "timely_summons_counts"})
+    first = evaluation.by_rule(FIRST)[0]
+    assert first.fulfilled_by == "summons 2024-03-05 for 2024-03-11, unexcused no-show"
+    assert first.fulfilled_on == date(2024, 3, 11)
+
+
+def test_excused_no_show_is_not_an_incident() -> None:
+    document = json.loads(NO_SHOW.read_text())
+    for event in document["events"]:
+        if event["type"] == "no_show":
+            event["excuse"] = "sygdom"
+    evaluation = evaluate(parse_timeline(document), as_of=AS_OF,
+                          policies={"no_show": "restart_from_contact"})
+    assert evaluation.by_rule(FIRST)[0].due == date(2024, 3, 11)
+
+
+SICK_2018 = {
+    "schema": "lab-rules/timeline/v1",
+    "person": {"id": "sick-2018"},
+    "events": [
+        {"type": "benefit_started", "date": "2018-01-08", "benefit": "sygedagpenge"},
+        {"type": "sickness_reported", "date": "2018-01-09", "first_absence_day": "2018-01-08",
+         "category": 2},
+    ],
+}
+
+
+def test_unconfirmed_rules_say_so_in_every_output() -> None:
+    evaluation = evaluate(parse_timeline(SICK_2018), as_of=date(2018, 6, 1))
+    unconfirmed = [o for o in evaluation.obligations if o.rule.confidence.value == "unconfirmed"]
+    assert unconfirmed
+    for obligation in unconfirmed:
+        assert "not confirmed" in obligation.explanation_en
+        assert "ikke bekræftet" in obligation.explanation_da
+    document = json.loads(dumps_evaluation(evaluation))
+    assert document["summary"]["unconfirmed_rules"]
+    assert "(?)" in render_text(evaluation, "da")
+
+
+def test_events_after_as_of_are_ignored() -> None:
+    timeline = load_timeline(NO_SHOW)
+    early = evaluate(timeline, as_of=date(2024, 3, 15))
+    first = early.by_rule(FIRST)[0]
+    assert first.status is Status.OVERDUE
+    assert first.days_overdue == 4
+    assert first.fulfilled_on is None
+
+
+def test_missing_fact_gives_a_note_not_a_guess() -> None:
+    document = {
+        "schema": "lab-rules/timeline/v1", "person": {"id": "no-birth-date"},
+        "events": [{"type": "registered", "date": "2024-02-05"},
+                   {"type": "benefit_started", "date": "2024-02-05", "benefit": "dagpenge"}],
+    }
+    evaluation = evaluate(parse_timeline(document), as_of=date(2024, 6, 1))
+    kinds = {n.kind for n in evaluation.notes}
+    assert "undetermined" in kinds
+    assert not evaluation.by_rule("dk.lab.2024.dagpenge.akasse_first_jobsamtale")
+
+
+def test_version_selector_course_start_keeps_old_law_for_old_courses() -> None:
+    timeline = load_timeline(EXAMPLES / "dagpenge-2023-2025.json")
+    opens = evaluate(timeline, as_of=AS_OF)
+    by_course = evaluate(timeline, as_of=AS_OF, policies={"version_selector": "course_start"})
+    assert {o.rule.era for o in by_course.obligations if o.course_start.year == 2023} == {"E3"}
+    assert dict(by_course.policies)["version_selector"] == "course_start"
+    assert dumps_evaluation(opens) != dumps_evaluation(by_course)
+
+
+def test_unknown_policy_is_a_clear_error() -> None:
+    with pytest.raises(PolicyError, match="unknown policy 'no_shw'"):
+        Policies.parse(["no_shw=late_until_held"])
+    with pytest.raises(PolicyError, match="choose one of"):
+        Policies.parse({"no_show": "sometimes"})
+
+
+def test_cli_evaluate_prints_valid_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(NO_SHOW), "--as-of", "2024-10-01",
+                 "--policy", "no_show=restart_from_contact"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    _validate(document)
+    assert document["policies"]["no_show"] == "restart_from_contact"
+
+
+def test_cli_evaluate_text_table_in_danish(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(NO_SHOW), "--as-of", "2024-10-01", "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "Frist" in out
+    assert "for sent" in out
+    assert "LAB lbk 280/2024 § 31, stk. 5" in out
+
+
+def test_cli_evaluate_rejects_bad_policy_and_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(NO_SHOW), "--as-of", "2024-10-01", "--policy", "x=y"]) == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["evaluate", str(NO_SHOW), "--as-of", "2024-13-01"])
+    assert caught.value.code == 2
+
+
+def test_cli_evaluate_invalid_timeline_exits_1(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "lab-rules/timeline/v1", "person": {"id": "x"}, "events": [7]}')
+    assert main(["evaluate", str(bad), "--as-of", "2024-10-01"]) == 1
+    assert "/events/0" in capsys.readouterr().err
