@@ -37,6 +37,7 @@ from lab_rules.timeline import (
     BenefitEnded,
     BenefitStarted,
     FirstContact,
+    FollowupRequested,
     GroupChanged,
     Registered,
     SicknessReported,
@@ -124,6 +125,7 @@ class Course:
     transfer: date | None = None
     sickness: SicknessReported | None = None
     follows_other_course: bool = False
+    followup_requested: date | None = None
 
     @property
     def span(self) -> Span:
@@ -219,12 +221,15 @@ def build_courses(timeline: Timeline) -> tuple[Course, ...]:
             (d for d in registrations if d >= start and (end is None or d <= end)), None)
         transfer = next((d for d in transfers if d >= start and (end is None or d <= end)), None)
         sickness = None
+        requested = None
         if benefit is Benefit.SYGEDAGPENGE:
             sickness = min(sicknesses, default=None,
                            key=lambda s: abs((s.first_absence_day - start).days))
+            requested = next((r.date for r in timeline.of_type(FollowupRequested)
+                              if r.date >= start and (end is None or r.date <= end)), None)
         courses.append(Course(
             benefit, start, end, tuple(_segment(s, e) for s, e in runs), groups,
-            first_contact, registered, transfer, sickness, follows))
+            first_contact, registered, transfer, sickness, follows, requested))
     courses.extend(_standalone_groups(timeline, courses))
     return tuple(sorted(courses, key=lambda c: (c.start, c.benefit.value if c.benefit else "")))
 

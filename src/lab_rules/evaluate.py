@@ -98,9 +98,7 @@ def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
     earliest = min(d for d in (course.start, course.first_contact, course.registered,
                                course.sickness.first_absence_day if course.sickness else None)
                    if d is not None)
-    latest = as_of
-    if policy.version_selector is VersionSelector.OPENS and course.end is not None:
-        latest = min(as_of, course.end)
+    by_opens = min(as_of, course.end) if course.end is not None else as_of
     if len(course.groups) == 1:
         candidates: Iterable[Rule] = pack.by_group.get(course.groups[0].group, ())
     else:
@@ -109,8 +107,15 @@ def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
             for rule in pack.by_group.get(gs.group, ()):
                 seen.setdefault(id(rule), rule)
         candidates = sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
-    return [r for r in candidates if r.valid_from <= latest
+    return [r for r in candidates
+            if r.valid_from <= (by_opens if _selector(policy, r) is VersionSelector.OPENS
+                                else as_of)
             and (r.valid_to is None or r.valid_to >= earliest)]
+
+
+def _selector(policy: Policies, rule: Rule) -> VersionSelector:
+    """The policy's selector if one was chosen, else the rule's own."""
+    return policy.version_selector or rule.selector
 
 
 def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpan]]:
@@ -177,6 +182,10 @@ def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Cour
             day = course.sickness.first_absence_day
             return day, f"første fraværsdag {day}"
         return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
+    if anchor is Anchor.FOLLOWUP_REQUESTED:
+        requested = course.followup_requested
+        return requested, (f"early follow-up requested {requested}" if requested
+                           else "no request")
     if anchor is Anchor.TRANSFER_TO_JOBCENTER:
         if course.transfer is not None:
             return course.transfer, f"transferred to the jobcentre {course.transfer} (event)"
@@ -192,7 +201,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
                notes: dict[tuple[str, str | None], Note]) -> RuleSpan | None:
     if rule.valid_from > as_of:
         return None
-    if (policy.version_selector is VersionSelector.COURSE_START
+    if (_selector(policy, rule) is VersionSelector.COURSE_START
             and not rule.valid_on(course.start)):
         return None
     person = index.timeline.person
@@ -223,7 +232,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     if rule.anchor is not Anchor.FIRST_FOLLOWUP:
         candidates = index.candidates(rule, window_start, window_end, policy)
     if anchor is None:
-        if rule.anchor is not Anchor.FIRST_FOLLOWUP:
+        if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED):
             text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
             notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
         return None
@@ -240,7 +249,8 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
                      and start <= i.no_show and (end is None or i.no_show <= end))
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
-                    candidates, exemptions, relevant, clock, opens_at, index.policy_items)
+                    candidates, exemptions, relevant, clock, opens_at, index.policy_items,
+                    _selector(policy, rule))
 
 
 class _Index:
@@ -250,7 +260,7 @@ class _Index:
                  policy: Policies) -> None:
         self.timeline = timeline
         self.incidents = incidents
-        self.policy_items = tuple(policy.as_dict().items())
+        self.policy_items = (("no_show", policy.no_show.value),)
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
         for no_show in timeline.of_type(NoShow):
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)

@@ -86,6 +86,7 @@ class RuleSpan:
     clock: CourseClock
     opens_at: date | None = None
     policy_items: tuple[tuple[str, str], ...] = ()
+    selector: VersionSelector = VersionSelector.OPENS
 
     @property
     def horizon(self) -> date:
@@ -376,7 +377,7 @@ def _fulfilled_before(rs: RuleSpan, draft: _Draft, used: set[int], day: date) ->
 
 
 def _selector_day(rs: RuleSpan, draft: _Draft) -> date:
-    selector = rs.policies.version_selector
+    selector = rs.selector
     if selector is VersionSelector.OPENS:
         return draft.opens
     return draft.due if selector is VersionSelector.DUE else rs.course.start
@@ -397,7 +398,8 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         for draft in drafts:
             _loentilskud_grace(rule, draft)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
-    base_policies = tuple(sorted((*rule.fixed_policies, *rs.policy_items)))
+    base_policies = tuple(sorted((*rule.fixed_policies, *rs.policy_items,
+                                  ("version_selector", rs.selector.value))))
     policies = dict(base_policies)
     obligations = []
     for draft in drafts:

@@ -46,10 +46,12 @@ class Policies:
     """The policy set an evaluation runs under."""
 
     no_show: NoShowPolicy = NoShowPolicy.LATE_UNTIL_HELD
-    version_selector: VersionSelector = VersionSelector.OPENS
+    version_selector: VersionSelector | None = None
+    """None: each rule's own ``selector`` (default ``opens``); a value overrides them all."""
 
     def as_dict(self) -> dict[str, str]:
-        return {"no_show": self.no_show.value, "version_selector": self.version_selector.value}
+        selector = self.version_selector.value if self.version_selector else "per_rule"
+        return {"no_show": self.no_show.value, "version_selector": selector}
 
     @classmethod
     def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None) -> Policies:

@@ -158,6 +158,16 @@ class SicknessReported(DatedEvent):
 
 
 @attrs.frozen
+class FollowupRequested(DatedEvent):
+    """The employer or the sick person asked for early follow-up ("tidlig opfølgning",
+    sygedagpengeloven §§ 7 c, 7 e; § 13 b stk. 2)."""
+
+    TYPE: ClassVar[str] = "followup_requested"
+    requested_by: Holder | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
 class ConversationHeld(DatedEvent):
     """A conversation took place."""
 
@@ -294,6 +304,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         BenefitStarted,
         GroupChanged,
         SicknessReported,
+        FollowupRequested,
         TransferredToJobcenter,
         Exemption,
         WrittenGuidance,

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from lab_rules.calendar import Duration, Reading, Roll, Rounding
 from lab_rules.errors import DurationFormatError, InputError, Problem
+from lab_rules.policies import VersionSelector
 from lab_rules.rules.model import (
     Anchor,
     Clock,
@@ -59,13 +60,15 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
 
 MODULE_KEYS = {"id", "title_da", "title_en", "era", "act", "source", "valid_from", "valid_to",
                "groups", "defaults"}
-DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor"}
+DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor",
+                "selector"}
 RULE_KEYS = {
     "id", "title_da", "title_en", "legal_basis", "law_text", "confidence", "note",
     "valid_from", "valid_to", "groups", "shape", "clock", "anchor", "duration", "reading",
     "rounding", "roll", "opens_after", "opens_anchor", "count", "repeat", "interval",
     "interval_from", "start_index", "max_items", "grace", "loentilskud_grace",
     "after_exemption", "fulfilled_by", "exemptions", "when", "unless", "excluded_periods",
+    "selector",
 }
 BASIS_KEYS = {"act", "paragraph", "stk", "nr", "pkt", "source"}
 FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
@@ -356,13 +359,15 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
     start_index = reader.integer(raw, "start_index", path, 1, minimum=1) or 1
     max_items = reader.integer(raw, "max_items", path, None, minimum=1)
     interval_from = reader.enum_of(IntervalFrom, raw, "interval_from", path, "previous_due")
+    selector = reader.enum_of(VersionSelector, raw, "selector", path,
+                              defaults.get("selector", "opens"))
     opens_anchor = reader.enum_of(Anchor, raw, "opens_anchor", path)
     note = reader.text(raw, "note", path, required=False)
 
     if (len(reader.problems) > start or rule_id is None or title_da is None or title_en is None
             or basis is None or law_text is None or valid_from is None or confidence is None
             or shape is None or clock is None or anchor is None or reading is None
-            or rounding is None or roll is None or interval_from is None):
+            or rounding is None or roll is None or interval_from is None or selector is None):
         return None
     return Rule(
         id=rule_id, title_da=title_da, title_en=title_en, module_id=module_id, era=era,
@@ -371,7 +376,8 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         fulfilled_by=fulfilment, reading=reading, rounding=rounding, roll=roll,
         opens_anchor=opens_anchor, count=count, interval_from=interval_from,
         start_index=start_index, max_items=max_items, exemptions=exemptions, when=when,
-        unless=unless, excluded_periods=excluded, note=note, source_file=reader.source,
+        unless=unless, excluded_periods=excluded, selector=selector, note=note,
+        source_file=reader.source,
         source_line=reader.line_of(path), **durations,
     )
 

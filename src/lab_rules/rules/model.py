@@ -14,6 +14,7 @@ from datetime import date
 import attrs
 
 from lab_rules.calendar import Duration, Reading, Roll, Rounding
+from lab_rules.policies import VersionSelector
 from lab_rules.vocabulary import (
     CaseStep,
     ConversationKind,
@@ -74,6 +75,9 @@ class Anchor(Term):
     """The day the dagpenge course passes from the a-kasse to the jobcentre."""
     FIRST_FOLLOWUP = "first_followup"
     """The first qualifying follow-up conversation (visitation of sickness cases)."""
+    FOLLOWUP_REQUESTED = "followup_requested"
+    """A request for early sickness follow-up (sdp § 13 b stk. 2). A trigger: without one
+    the rule does not apply."""
 
 
 class Effect(Term):
@@ -198,6 +202,7 @@ class Rule:
     when: Conditions = Conditions()
     unless: Conditions | None = None
     excluded_periods: tuple[tuple[date, date], ...] = ()
+    selector: VersionSelector = VersionSelector.OPENS
     note: str | None = None
     source_file: str = ""
     source_line: int | None = None
