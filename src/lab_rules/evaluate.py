@@ -227,15 +227,15 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     if rule.anchor is Anchor.FIRST_FOLLOWUP:
         candidates = index.candidates(rule, window_start, window_end, policy)
     anchor, anchor_text = _anchor(rule, rule.anchor, course, start, clock, candidates, as_of)
-    if anchor is not None and rule.valid_to is not None and rule.valid_to < anchor:
-        return None  # every obligation opens on or after the anchor: none can be in force
-    if rule.anchor is not Anchor.FIRST_FOLLOWUP:
-        candidates = index.candidates(rule, window_start, window_end, policy)
     if anchor is None:
         if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED):
             text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
             notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
         return None
+    if rule.valid_to is not None and rule.valid_to < anchor:
+        return None  # every obligation opens on or after the anchor: none can be in force
+    if rule.anchor is not Anchor.FIRST_FOLLOWUP:
+        candidates = index.candidates(rule, window_start, window_end, policy)
     if rule.opens_anchor is not None:
         opens_at, opens_text = _anchor(rule, rule.opens_anchor, course, start, clock,
                                        candidates, as_of)

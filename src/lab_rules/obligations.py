@@ -228,21 +228,30 @@ def _apply_exemptions(rs: RuleSpan, draft: _Draft) -> None:
                 draft.due = new_due
 
 
+def _take(rs: RuleSpan, draft: _Draft, used: set[int], last_day: date,
+          after_opens: bool = False) -> None:
+    """Give *draft* the earliest unused candidate at (or, with *after_opens*, after) its
+    opening day; a summons-and-no-show only counts on or before the due date."""
+    draft.fulfilled = None
+    for index, candidate in enumerate(rs.candidates):
+        if index in used or candidate.day < draft.opens:
+            continue
+        if candidate.day > last_day:
+            break
+        if (after_opens and candidate.day == draft.opens) or (
+                candidate.by_summons and candidate.day > draft.due):
+            continue
+        draft.fulfilled = candidate
+        used.add(index)
+        break
+
+
 def _match(rs: RuleSpan, drafts: Sequence[_Draft], until: date | None = None) -> None:
+    """Fulfil drafts in order of opening: one event meets at most one obligation of a rule."""
     used: set[int] = set()
     last_day = rs.horizon if until is None else until
     for draft in sorted(drafts, key=lambda d: (d.opens, d.due, d.sequence)):
-        draft.fulfilled = None
-        for index, candidate in enumerate(rs.candidates):
-            if index in used or candidate.day < draft.opens:
-                continue
-            if candidate.day > last_day:
-                break
-            if candidate.by_summons and candidate.day > draft.due:
-                continue
-            draft.fulfilled = candidate
-            used.add(index)
-            break
+        _take(rs, draft, used, last_day)
 
 
 def _loentilskud_grace(rule: Rule, draft: _Draft) -> None:
@@ -344,16 +353,7 @@ def _rolling(rs: RuleSpan, anchor: date) -> list[_Draft]:
             continue
         strict = rule.interval_from is IntervalFrom.LAST_FULFILMENT and (
             k > 1 or rule.anchor is Anchor.FIRST_FOLLOWUP)
-        for index, candidate in enumerate(rs.candidates):
-            if index in used or candidate.day < draft.opens or candidate.day > rs.horizon:
-                continue
-            if strict and candidate.day == draft.opens:
-                continue
-            if candidate.by_summons and candidate.day > draft.due:
-                continue
-            draft.fulfilled = candidate
-            used.add(index)
-            break
+        _take(rs, draft, used, rs.horizon, after_opens=strict)
         drafts.append(draft)
         if draft.waived_by is not None:
             exemption_end = next((e.end for e in rs.exemptions if e.covers(draft.due)), None)
