@@ -94,16 +94,21 @@ def main(argv: list[str] | None = None) -> int:
     cases = [synthetic_timeline(rng, i) for i in range(args.timelines)]
     pack = bundled_pack()
     evaluate(cases[0][0], as_of=cases[0][1], rules=pack)  # warm caches (holidays, imports)
-    obligations = 0
-    started = time.perf_counter()
-    for timeline, as_of in cases:
-        obligations += len(evaluate(timeline, as_of=as_of, rules=pack).obligations)
-    elapsed = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"timelines          {args.timelines}")
-    print(f"obligations        {obligations} ({obligations / args.timelines:.1f} per timeline)")
-    print(f"seconds            {elapsed:.2f}")
-    print(f"timelines/second   {args.timelines / elapsed:,.0f}  (goal: 5,000 on one core)")
+    for label, with_refund in (("contact course", False), ("with refund ledger", True)):
+        obligations = weeks = 0
+        started = time.perf_counter()
+        for timeline, as_of in cases:
+            result = evaluate(timeline, as_of=as_of, rules=pack, refund=with_refund)
+            obligations += len(result.obligations)
+            weeks += len(result.refund.weeks) if result.refund else 0
+        elapsed = time.perf_counter() - started
+        print(f"-- {label}")
+        print(f"obligations        {obligations} ({obligations / args.timelines:.1f} per timeline)"
+              + (f", {weeks / args.timelines:.0f} ledger weeks per timeline" if weeks else ""))
+        print(f"seconds            {elapsed:.2f}")
+        print(f"timelines/second   {args.timelines / elapsed:,.0f}  (goal: 5,000 on one core)")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak memory        {peak_kib / 1024:.0f} MiB (max RSS of the process)")
     return 0
 

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from lab_rules._version import __version__
@@ -22,6 +23,7 @@ from lab_rules.privacy import mask_cpr
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
+from lab_rules.rules.parameters import load_staircase
 from lab_rules.table import render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
@@ -126,6 +128,15 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
         _say(sys.stderr, f"{path}: cannot read: {err.strerror}")
         return EXIT_USAGE
     _say(sys.stdout, render_coverage(pack).rstrip("\n"))
+    for parameters in sorted(Path(path).glob("parameters/*.toml")) if Path(path).is_dir() else []:
+        try:
+            staircase = load_staircase(parameters)
+        except RuleError as err:
+            for problem in err.problems:
+                _say(sys.stdout, str(problem))
+            return EXIT_INVALID
+        _say(sys.stdout, f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
+                         f"{staircase.valid_from} ({parameters})")
     return EXIT_OK
 
 

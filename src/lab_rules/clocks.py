@@ -89,7 +89,7 @@ GROUP_BENEFITS: dict[TargetGroup, frozenset[Benefit]] = {
 """Which benefits a target group can be received on: a group change applies to the course of
 a matching benefit only (a kontanthjælp visitation does not touch a parallel dagpenge course)."""
 
-_NOT_A_COURSE = {Benefit.BARSELSDAGPENGE}
+_NOT_A_COURSE = {Benefit.BARSELSDAGPENGE, Benefit.SU, Benefit.EFTERLOEN}
 
 
 @attrs.frozen

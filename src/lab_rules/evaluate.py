@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
+from lab_rules.refund import compute_refund
 from lab_rules.results import Evaluation, Note, Obligation, Period
 from lab_rules.rules.loader import bundled_pack
 from lab_rules.rules.model import (
@@ -25,6 +26,7 @@ from lab_rules.rules.model import (
     Rule,
     RulePack,
 )
+from lab_rules.rules.parameters import Staircase, bundled_staircase
 from lab_rules.timeline import (
     CaseStepDone,
     ContactRestored,
@@ -52,8 +54,13 @@ def evaluate(
     as_of: date,
     rules: RulePack | None = None,
     policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
+    staircase: Staircase | None = None,
+    refund: bool = True,
 ) -> Evaluation:
-    """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*."""
+    """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*.
+
+    With ``refund`` (default) the era C refund ledger is included, computed with *staircase*
+    (default: the bundled parameters)."""
     pack = rules if rules is not None else bundled_pack()
     policy = policies if isinstance(policies, Policies) else Policies.parse(policies)
     known = timeline.until(as_of)
@@ -80,10 +87,13 @@ def evaluate(
                 if rs is not None:
                     obligations.extend(build_obligations(rs))
     obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
+    ledger = None
+    if refund:
+        ledger = compute_refund(known, as_of, staircase or bundled_staircase())
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
-        obligations=tuple(obligations), notes=tuple(notes.values()),
+        obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from lab_rules._version import __version__
 from lab_rules.privacy import mask_cpr
+from lab_rules.refund import RefundLedger
 from lab_rules.results import Evaluation, Obligation, Status
 from lab_rules.rules.model import FulfilledBy
 
@@ -65,6 +67,34 @@ def obligation_to_json(obligation: Obligation) -> dict[str, Any]:
     }
 
 
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def refund_to_json(ledger: RefundLedger) -> dict[str, Any]:
+    """The refund ledger: weeks (unrounded amounts), months and totals (rounded to øre)."""
+    return {
+        "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
+        "notes": list(ledger.notes),
+        "restarts": [_day(d) for d in ledger.restarts],
+        "week_kinds": dict(ledger.week_kinds),
+        "weeks": [
+            {"monday": _day(w.monday), "week_number": w.number, "rate_week": _day(w.rate_week),
+             "rate_week_number": w.rate_number,
+             "lines": [{"benefit": line.benefit.value, "days": line.days,
+                        "cost": _money(line.cost), "share": line.share,
+                        "rate": format(line.rate, "f"), "amount": _money(line.amount),
+                        "legal_basis": line.legal_basis} for line in w.lines]}
+            for w in ledger.weeks
+        ],
+        "months": [{"month": m.month, "refund": _money(m.refund),
+                    "cofinancing": _money(m.cofinancing)} for m in ledger.months],
+        "totals": {"refund": _money(ledger.total_refund),
+                   "cofinancing": _money(ledger.total_cofinancing)},
+        "losses": [],
+    }
+
+
 def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
     """The ``evaluation/v1`` document."""
     statuses = Counter(o.status.value for o in evaluation.obligations)
@@ -84,6 +114,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "obligations": [obligation_to_json(o) for o in evaluation.obligations],
         "notes": [{"kind": n.kind, "text": n.text, "rule_id": n.rule_id}
                   for n in evaluation.notes],
+        "refund": None if evaluation.refund is None else refund_to_json(evaluation.refund),
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import attrs
 
+from lab_rules.refund import RefundLedger
 from lab_rules.rules.model import Rule
 from lab_rules.vocabulary import TargetGroup
 
@@ -122,6 +123,7 @@ class Evaluation:
     periods: tuple[Period, ...]
     obligations: tuple[Obligation, ...]
     notes: tuple[Note, ...] = ()
+    refund: RefundLedger | None = None
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

@@ -43,6 +43,11 @@ class Benefit(Term):
     """Wage subsidy of a person employed in fleksjob."""
     BARSELSDAGPENGE = "barselsdagpenge"
     """Maternity benefit: public support that is not a covered benefit for refund."""
+    SU = "su"
+    """Statens Uddannelsesstøtte: public support, not a covered benefit (BEK 1772/2015 § 3
+    stk. 2 nr. 18)."""
+    EFTERLOEN = "efterloen"
+    """Early retirement pay: public support, not a covered benefit."""
 
 
 class TargetGroup(Term):

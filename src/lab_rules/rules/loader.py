@@ -466,7 +466,11 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
         paths = [paths]
     files: list[Path] = []
     for item in map(Path, paths):
-        files.extend(sorted(item.rglob("*.toml")) if item.is_dir() else [item])
+        if item.is_dir():
+            files.extend(f for f in sorted(item.rglob("*.toml"))
+                         if "parameters" not in f.relative_to(item).parts)
+        else:
+            files.append(item)
     modules: list[RuleModule] = []
     problems: list[Problem] = []
     for file in files:
