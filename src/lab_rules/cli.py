@@ -17,14 +17,15 @@ from typing import TextIO
 from lab_rules._version import __version__
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.evaluation_json import dumps_evaluation
+from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
+from lab_rules.refund import compute_refund
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
-from lab_rules.rules.parameters import load_staircase
-from lab_rules.table import render_text
+from lab_rules.rules.parameters import bundled_staircase, load_staircase
+from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
 EXIT_OK = 0
@@ -114,6 +115,25 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_refund(args: argparse.Namespace) -> int:
+    try:
+        timeline = load_timeline(args.file)
+    except TimelineError as err:
+        for problem in err.problems:
+            _say(sys.stderr, str(problem))
+        return EXIT_INVALID
+    except OSError as err:
+        _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    ledger = compute_refund(timeline, args.as_of, bundled_staircase())
+    if args.format == "json":
+        text = json.dumps(refund_to_json(ledger), indent=2, sort_keys=True, ensure_ascii=False)
+        _say(sys.stdout, text)
+    else:
+        sys.stdout.write(render_refund(ledger, args.lang))
+    return EXIT_OK
+
+
 def _cmd_check_rules(args: argparse.Namespace) -> int:
     path = args.path or str(bundled_rules_dir())
     try:
@@ -168,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_cmd.add_argument("--rules", metavar="PATH",
                               help="rule files or folder (default: the bundled national pack)")
     evaluate_cmd.set_defaults(run=_cmd_evaluate)
+
+    refund_cmd = commands.add_parser(
+        "refund", help="the refund ledger of a timeline: weeks, rates, amounts, month totals")
+    refund_cmd.add_argument("file", metavar="FILE")
+    refund_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    refund_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    refund_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+    refund_cmd.set_defaults(run=_cmd_refund)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lab_rules.privacy import mask_cpr
+from lab_rules.refund import RefundLedger
 from lab_rules.results import Evaluation, Status
 
 _STATUS = {
@@ -48,4 +49,35 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
                      else "(?) = not confirmed in the law text")
     for note in evaluation.notes:
         lines.append(f"note: {note.text}")
+    return mask_cpr("\n".join(lines) + "\n")
+
+
+def render_refund(ledger: RefundLedger, lang: str = "da") -> str:
+    """Weeks (Monday, week number, benefit, days, share, rate, cost, amount) and month totals."""
+    da = lang == "da"
+    head = (("Uge (mandag)", "Nr.", "Ydelse", "Dage", "Andel", "Sats", "Udgift", "Beløb")
+            if da else
+            ("Week (Monday)", "No.", "Benefit", "Days", "Share", "Rate", "Cost", "Amount"))
+    widths = (13, 5, 24, 5, 16, 6, 14, 14)
+    lines = [f"{ledger.act}: {ledger.source}", ""]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for week in ledger.weeks:
+        for line in week.lines:
+            row = (week.monday.isoformat(), str(week.number), line.benefit.value, str(line.days),
+                   line.share, f"{line.rate * 100:.0f} %",
+                   "" if line.cost is None else f"{line.cost:.2f}",
+                   "" if line.amount is None else f"{line.amount:.2f}")
+            lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
+                         .rstrip())
+    lines += ["", "Måned     Refusion        Medfinansiering" if da
+              else "Month     Refund          Co-financing"]
+    for month in ledger.months:
+        lines.append(f"{month.month}   {month.refund:>14}  {month.cofinancing:>14}")
+    lines.append(f"{'I alt' if da else 'Total':8}  {ledger.total_refund:>14}  "
+                 f"{ledger.total_cofinancing:>14}")
+    for restart in ledger.restarts:
+        lines.append(("Trappen starter forfra " if da else "Count restarts ") + restart.isoformat())
+    for note in ledger.notes:
+        lines.append(f"note: {note}")
     return mask_cpr("\n".join(lines) + "\n")

@@ -1,0 +1,58 @@
+"""Era C refund staircase: catalogue cases T-01 to T-17, one data file each (DERIVED rows)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES
+from lab_rules.refund import compute_refund
+from lab_rules.rules.parameters import bundled_staircase
+from lab_rules.timeline_json import parse_timeline
+
+CASE_FILES = sorted((CASES / "refund").glob("T-*.json"))
+
+
+def test_all_era_c_cases_are_present() -> None:
+    assert {p.stem.split("-later")[0] for p in CASE_FILES} >= {f"T-{n:02d}" for n in range(1, 18)}
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_refund_case(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    assert case["source"]
+    timeline = parse_timeline(case["timeline"], source=path.name)
+    ledger = compute_refund(timeline, date.fromisoformat(case["as_of"]), bundled_staircase())
+    expect = case["expect"]
+    for want in expect.get("weeks", []):
+        week = ledger.week(date.fromisoformat(want["monday"]))
+        assert week is not None, f"{case['id']}: no ledger week {want['monday']}"
+        assert week.number == want["week_number"], (case["id"], want["monday"], week.number)
+        benefit = want.get("benefit")
+        lines = [ln for ln in week.lines if benefit is None or ln.benefit.value == benefit]
+        assert lines, (case["id"], want)
+        line = lines[0]
+        assert line.rate == Decimal(want["rate"]), (case["id"], want["monday"], line.rate)
+        assert line.share == want["share"]
+        if "days" in want:
+            assert line.days == want["days"]
+        for key in ("cost", "amount"):
+            if key in want:
+                assert getattr(line, key) == Decimal(want[key]), (case["id"], key)
+        if "rate_week" in want:
+            assert week.rate_week == date.fromisoformat(want["rate_week"])
+    if "restarts" in expect:
+        assert [d.isoformat() for d in ledger.restarts] == expect["restarts"]
+    for want in expect.get("months", []):
+        month = next(m for m in ledger.months if m.month == want["month"])
+        assert month.refund == Decimal(want["refund"])
+    if "total_refund" in expect:
+        assert ledger.total_refund == Decimal(expect["total_refund"])
+    if expect.get("no_weeks"):
+        assert not ledger.weeks
+    if "note_contains" in expect:
+        assert any(expect["note_contains"] in note for note in ledger.notes), ledger.notes
