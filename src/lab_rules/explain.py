@@ -48,8 +48,10 @@ def explain(obligation: Obligation) -> tuple[str, str]:
     policies = dict(obligation.policies)
     extra_da, extra_en = "", ""
     if any(step.step == "restart" for step in obligation.trace):
-        extra_da = " Forløbet er genstartet fra genoptaget kontakt (restart_from_contact)."
-        extra_en = " The course restarted from the day contact was restored (restart_from_contact)."
+        extra_da = (" Forløbet var stillet i bero fra udeblivelsen til genoptaget kontakt "
+                    "(restart_from_contact).")
+        extra_en = (" The course was suspended from the no-show until contact was restored "
+                    "(restart_from_contact).")
     elif any(step.step == "no_show_policy" for step in obligation.trace):
         extra_da = (" Rettidig indkaldelse med udeblivelse tæller som opfyldt "
                     "(timely_summons_counts).")

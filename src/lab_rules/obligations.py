@@ -99,7 +99,6 @@ class _Draft:
     opens: date
     due: date
     trace: list[TraceStep]
-    duration_from_anchor: Duration | None = None
     waived_by: str | None = None
     policy_notes: list[tuple[str, str]] = attrs.field(factory=list)
     fulfilled: Candidate | None = None
@@ -154,7 +153,7 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
                 due = add(point.day, rule.grace, Rounding.DOWN)
                 trace.append(TraceStep("grace", due, f"{point.day} + {rule.grace.describe('en')}"
                                        f" allowed late (no effect on the next point) = {due}"))
-            drafts.append(_Draft(k, opens, due, trace, rule.interval))
+            drafts.append(_Draft(k, opens, due, trace))
         return drafts
     assert rule.duration is not None
     repeat_limit = (rule.max_items or _MAX_ITEMS) if rule.repeat is not None else 1
@@ -176,8 +175,7 @@ def _generate(rs: RuleSpan, anchor: date) -> list[_Draft]:
             break
         trace.append(_step("due", point))
         for i in range(rule.count):
-            drafts.append(_Draft(window * rule.count + i + 1, opens, point.day, list(trace),
-                                 rule.duration))
+            drafts.append(_Draft(window * rule.count + i + 1, opens, point.day, list(trace)))
     return drafts
 
 
@@ -270,35 +268,33 @@ def _loentilskud_grace(rule: Rule, draft: _Draft) -> None:
         draft.due = limit
 
 
+def _suspend(draft: _Draft, incident: Incident) -> None:
+    """Move *draft* by the days the course was suspended (no-show to restored contact)."""
+    assert incident.contact is not None
+    days = (incident.contact - incident.no_show).days
+    new_due = draft.due + timedelta(days=days)
+    draft.trace.append(TraceStep("restart", new_due, (
+        f"no-show {incident.no_show} after the summons of {incident.summons_sent}; contact "
+        f"restored {incident.contact}: the course was suspended for {days} days, so the due "
+        f"date moves from {draft.due} to {new_due} (restart_from_contact)")))
+    draft.policy_notes.append(("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value))
+    draft.due = new_due
+    if draft.opens > incident.no_show:
+        draft.opens += timedelta(days=days)
+
+
 def _restart(rs: RuleSpan, drafts: list[_Draft]) -> list[_Draft]:
-    """Rødovre: pending obligations restart from the day contact is restored."""
+    """Rødovre's proposal ("genoptages fra henvendelsesdagen", seed 003; semantics.md §5): the
+    no-show suspends the course until contact is restored. Every obligation not met before
+    the no-show and due on or after it moves by the suspended days, so those days are neither
+    late nor a refund loss; delay after the contact day counts as usual."""
     for incident in rs.incidents:
         if incident.contact is None:
             continue
         _match(rs, drafts, until=incident.no_show - timedelta(days=1))
-        kept, pending = [], []
         for draft in drafts:
-            if draft.fulfilled is None and draft.opens <= incident.no_show <= draft.due:
-                pending.append(draft)
-            else:
-                kept.append(draft)
-        for draft in pending:
-            duration = draft.duration_from_anchor or rs.rule.duration
-            if duration is None:
-                kept.append(draft)
-                continue
-            point = _point(rs, incident.contact, duration)
-            if point.day is None:
-                kept.append(draft)
-                continue
-            draft.trace.append(TraceStep("restart", point.day, (
-                f"no-show {incident.no_show} after the summons of {incident.summons_sent}; "
-                f"contact restored {incident.contact}: the course restarts, "
-                f"{point.text}")))
-            draft.policy_notes.append(("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value))
-            draft.opens, draft.due = incident.contact, point.day
-            kept.append(draft)
-        drafts = kept
+            if draft.fulfilled is None and draft.due >= incident.no_show:
+                _suspend(draft, incident)
     return drafts
 
 
@@ -336,15 +332,9 @@ def _rolling(rs: RuleSpan, anchor: date) -> list[_Draft]:
         draft = _Draft(k, current, point.day, [_step("due", point)])
         for incident in rs.incidents:
             if (rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT and incident.contact
-                    and draft.opens <= incident.no_show <= draft.due
+                    and draft.due >= incident.no_show
                     and not _fulfilled_before(rs, draft, used, incident.no_show)):
-                restarted = _point(rs, incident.contact, rule.interval)
-                if restarted.day is not None:
-                    draft.trace.append(TraceStep("restart", restarted.day, (
-                        f"no-show {incident.no_show}; contact restored {incident.contact}: "
-                        f"{restarted.text}")))
-                    draft.policy_notes.append(("no_show", rs.policies.no_show.value))
-                    draft.opens, draft.due = incident.contact, restarted.day
+                _suspend(draft, incident)
         _apply_exemptions(rs, draft)
         if not rule.valid_on(_selector_day(rs, draft)):
             if draft.opens > (rule.valid_to or date.max):
