@@ -20,11 +20,11 @@ from lab_rules.evaluate import evaluate
 from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
-from lab_rules.refund import compute_refund
+from lab_rules.refund_loss import load_loss_schedule
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
-from lab_rules.rules.parameters import bundled_staircase, load_staircase
+from lab_rules.rules.parameters import load_staircase
 from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
@@ -117,20 +117,28 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_refund(args: argparse.Namespace) -> int:
     try:
+        policies = Policies.parse(args.policy)
         timeline = load_timeline(args.file)
     except TimelineError as err:
         for problem in err.problems:
             _say(sys.stderr, str(problem))
         return EXIT_INVALID
+    except LabRulesError as err:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
     except OSError as err:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
-    ledger = compute_refund(timeline, args.as_of, bundled_staircase())
+    evaluation = evaluate(timeline, as_of=args.as_of, policies=policies)
+    assert evaluation.refund is not None
     if args.format == "json":
-        text = json.dumps(refund_to_json(ledger), indent=2, sort_keys=True, ensure_ascii=False)
-        _say(sys.stdout, text)
+        document = refund_to_json(evaluation.refund, evaluation.refund_losses,
+                                  evaluation.refund_loss_months)
+        document["policies"] = dict(evaluation.policies)
+        _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        sys.stdout.write(render_refund(ledger, args.lang))
+        sys.stdout.write(render_refund(evaluation.refund, args.lang, evaluation.refund_losses,
+                                       evaluation.refund_loss_months, evaluation.policies))
     return EXIT_OK
 
 
@@ -150,14 +158,23 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
     _say(sys.stdout, render_coverage(pack).rstrip("\n"))
     for parameters in sorted(Path(path).glob("parameters/*.toml")) if Path(path).is_dir() else []:
         try:
-            staircase = load_staircase(parameters)
+            _say(sys.stdout, _check_parameters(parameters))
         except RuleError as err:
             for problem in err.problems:
                 _say(sys.stdout, str(problem))
             return EXIT_INVALID
-        _say(sys.stdout, f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
-                         f"{staircase.valid_from} ({parameters})")
     return EXIT_OK
+
+
+def _check_parameters(path: Path) -> str:
+    """Load a parameter file with the loader its tables call for; describe it in one line."""
+    if "[parameters]" in path.read_text(encoding="utf-8"):
+        staircase = load_staircase(path)
+        return (f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
+                f"{staircase.valid_from} ({path})")
+    schedule = load_loss_schedule(path)
+    return (f"parameters {path.name}: {len(schedule.rates)} refund rates, "
+            f"{len(schedule.losses)} refund-loss rules ({path})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     refund_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
     refund_cmd.add_argument("--format", choices=("json", "text"), default="json")
     refund_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+    refund_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
+                            help="e.g. no_show=restart_from_contact, loss_from=day_after_due")
     refund_cmd.set_defaults(run=_cmd_refund)
 
     check = commands.add_parser(

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
-from lab_rules.refund import compute_refund
+from lab_rules.refund import MonthTotal, compute_refund
+from lab_rules.refund_loss import RefundLoss, bundled_loss_schedule, compute_losses
 from lab_rules.results import Evaluation, Note, Obligation, Period
 from lab_rules.rules.loader import bundled_pack
 from lab_rules.rules.model import (
@@ -88,12 +89,17 @@ def evaluate(
                     obligations.extend(build_obligations(rs))
     obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
     ledger = None
+    losses: tuple[RefundLoss, ...] = ()
+    loss_months: tuple[MonthTotal, ...] = ()
     if refund:
         ledger = compute_refund(known, as_of, staircase or bundled_staircase())
+        losses, loss_months = compute_losses(obligations, known, as_of,
+                                             bundled_loss_schedule(), policy)
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
         obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
+        refund_losses=losses, refund_loss_months=loss_months,
     )
 
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from lab_rules._version import __version__
 from lab_rules.privacy import mask_cpr
-from lab_rules.refund import RefundLedger
+from lab_rules.refund import MonthTotal, RefundLedger
+from lab_rules.refund_loss import RefundLoss
 from lab_rules.results import Evaluation, Obligation, Status
 from lab_rules.rules.model import FulfilledBy
 
@@ -71,7 +72,21 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def refund_to_json(ledger: RefundLedger) -> dict[str, Any]:
+def loss_to_json(loss: RefundLoss) -> dict[str, Any]:
+    rule = loss.loss_rule
+    return {
+        "loss_rule": rule.id, "legal_basis": rule.legal_basis, "source": rule.source,
+        "law_text": rule.law_text, "confidence": rule.confidence.value, "note": rule.note,
+        "cause": {"rule_id": loss.rule_id, "sequence": loss.sequence, "due": _day(loss.due),
+                  "fulfilled_on": _day(loss.fulfilled_on)},
+        "start": _day(loss.start), "end": _day(loss.end), "days": loss.days,
+        "amount": _money(loss.amount), "policies": {"loss_from": loss.loss_from},
+        "explanation": {"da": loss.explain("da"), "en": loss.explain("en")},
+    }
+
+
+def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
+                   loss_months: tuple[MonthTotal, ...] = ()) -> dict[str, Any]:
     """The refund ledger: weeks (unrounded amounts), months and totals (rounded to øre)."""
     return {
         "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
@@ -90,8 +105,10 @@ def refund_to_json(ledger: RefundLedger) -> dict[str, Any]:
         "months": [{"month": m.month, "refund": _money(m.refund),
                     "cofinancing": _money(m.cofinancing)} for m in ledger.months],
         "totals": {"refund": _money(ledger.total_refund),
-                   "cofinancing": _money(ledger.total_cofinancing)},
-        "losses": [],
+                   "cofinancing": _money(ledger.total_cofinancing),
+                   "lost_refund": _money(sum((m.refund for m in loss_months), Decimal("0.00")))},
+        "losses": [loss_to_json(loss) for loss in losses],
+        "loss_months": [{"month": m.month, "lost_refund": _money(m.refund)} for m in loss_months],
     }
 
 
@@ -114,7 +131,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "obligations": [obligation_to_json(o) for o in evaluation.obligations],
         "notes": [{"kind": n.kind, "text": n.text, "rule_id": n.rule_id}
                   for n in evaluation.notes],
-        "refund": None if evaluation.refund is None else refund_to_json(evaluation.refund),
+        "refund": None if evaluation.refund is None else refund_to_json(
+            evaluation.refund, evaluation.refund_losses, evaluation.refund_loss_months),
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

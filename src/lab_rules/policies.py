@@ -37,6 +37,16 @@ class VersionSelector(enum.Enum):
     """The version in force when the benefit course started: old courses keep old law."""
 
 
+class LossFrom(enum.Enum):
+    """The first day of a refund loss for a late step (``semantics.md`` §6)."""
+
+    DUE = "due"
+    """The due day itself: "fra den dato, hvor sagsbehandlingsskridtet skulle være foretaget"
+    (BEK 1002/2010 § 5), the literal reading (catalogue T-19)."""
+    DAY_AFTER_DUE = "day_after_due"
+    """The day after the due day: a step "senest" on day X is on time all of day X."""
+
+
 class PolicyError(LabRulesError, ValueError):
     """An unknown policy name or value."""
 
@@ -48,10 +58,12 @@ class Policies:
     no_show: NoShowPolicy = NoShowPolicy.LATE_UNTIL_HELD
     version_selector: VersionSelector | None = None
     """None: each rule's own ``selector`` (default ``opens``); a value overrides them all."""
+    loss_from: LossFrom = LossFrom.DUE
 
     def as_dict(self) -> dict[str, str]:
         selector = self.version_selector.value if self.version_selector else "per_rule"
-        return {"no_show": self.no_show.value, "version_selector": selector}
+        return {"no_show": self.no_show.value, "version_selector": selector,
+                "loss_from": self.loss_from.value}
 
     @classmethod
     def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None) -> Policies:
@@ -67,7 +79,9 @@ class Policies:
                 if not sep:
                     raise PolicyError(f"policy {item!r} must look like name=value")
                 pairs[name.strip()] = value.strip()
-        fields = {"no_show": NoShowPolicy, "version_selector": VersionSelector}
+        fields: dict[str, type[enum.Enum]] = {"no_show": NoShowPolicy,
+                                              "version_selector": VersionSelector,
+                                              "loss_from": LossFrom}
         values: dict[str, enum.Enum] = {}
         for name, value in pairs.items():
             kind = fields.get(name)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from lab_rules.refund import RefundLedger
+from lab_rules.refund import MonthTotal, RefundLedger
 from lab_rules.rules.model import Rule
 from lab_rules.vocabulary import TargetGroup
+
+if TYPE_CHECKING:
+    from lab_rules.refund_loss import RefundLoss
 
 
 class Status(enum.Enum):
@@ -124,6 +127,8 @@ class Evaluation:
     obligations: tuple[Obligation, ...]
     notes: tuple[Note, ...] = ()
     refund: RefundLedger | None = None
+    refund_losses: tuple[RefundLoss, ...] = ()
+    refund_loss_months: tuple[MonthTotal, ...] = ()
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

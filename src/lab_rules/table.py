@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from lab_rules.privacy import mask_cpr
-from lab_rules.refund import RefundLedger
+from lab_rules.refund import MonthTotal, RefundLedger
+from lab_rules.refund_loss import RefundLoss
 from lab_rules.results import Evaluation, Status
 
 _STATUS = {
@@ -52,7 +55,9 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
     return mask_cpr("\n".join(lines) + "\n")
 
 
-def render_refund(ledger: RefundLedger, lang: str = "da") -> str:
+def render_refund(ledger: RefundLedger, lang: str = "da", losses: tuple[RefundLoss, ...] = (),
+                  loss_months: tuple[MonthTotal, ...] = (),
+                  policies: tuple[tuple[str, str], ...] = ()) -> str:
     """Weeks (Monday, week number, benefit, days, share, rate, cost, amount) and month totals."""
     da = lang == "da"
     head = (("Uge (mandag)", "Nr.", "Ydelse", "Dage", "Andel", "Sats", "Udgift", "Beløb")
@@ -76,6 +81,17 @@ def render_refund(ledger: RefundLedger, lang: str = "da") -> str:
         lines.append(f"{month.month}   {month.refund:>14}  {month.cofinancing:>14}")
     lines.append(f"{'I alt' if da else 'Total':8}  {ledger.total_refund:>14}  "
                  f"{ledger.total_cofinancing:>14}")
+    if losses:
+        lines += ["", "Refusionsbortfald" if da else "Refund losses"]
+        for loss in losses:
+            amount = "" if loss.amount is None else f"  {loss.amount:.2f}"
+            lines.append(f"  {loss.explain(lang)}{amount}")
+        for month in loss_months:
+            lines.append(f"  {month.month}   {month.refund:>14}")
+        total = sum((m.refund for m in loss_months), Decimal("0.00"))
+        lines.append(f"  {'I alt' if da else 'Total':8}  {total:>14}")
+    if policies:
+        lines.append("policies: " + ", ".join(f"{k}={v}" for k, v in policies))
     for restart in ledger.restarts:
         lines.append(("Trappen starter forfra " if da else "Count restarts ") + restart.isoformat())
     for note in ledger.notes:

@@ -288,6 +288,15 @@ class WrittenGuidance(DatedEvent):
 
 
 @attrs.frozen
+class AuditSampled(DatedEvent):
+    """The case was drawn in the state's sample audit ("stikprøve", visitationstilsyn): the
+    condition for the jobsamtale refund loss of BEK 1002/2010 (and BEK 1714/2006)."""
+
+    TYPE: ClassVar[str] = "audit_sampled"
+    ref: str | None = None
+
+
+@attrs.frozen
 class CaseStepDone(DatedEvent):
     """A case step was taken (rehabiliteringsteam, afklaring, revurdering, ...)."""
 
@@ -313,6 +322,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         NoShow,
         ContactRestored,
         CaseStepDone,
+        AuditSampled,
         OfferStarted,
         OfferEnded,
         Payment,
