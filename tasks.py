@@ -52,6 +52,10 @@ def demo() -> None:
     for example in examples:
         run(BIN / "lab-rules", "evaluate", example, "--as-of", "2025-06-30", "--format", "text",
             "--lang", "en")
+    roedovre = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
+    for policy in ("late_until_held", "timely_summons_counts", "restart_from_contact"):
+        run(BIN / "lab-rules", "refund", roedovre, "--as-of", "2008-09-30", "--format", "text",
+            "--lang", "en", "--policy", f"no_show={policy}")
 
 
 def test() -> None:

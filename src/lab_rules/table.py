@@ -81,7 +81,9 @@ def render_refund(ledger: RefundLedger, lang: str = "da", losses: tuple[RefundLo
         lines.append(f"{month.month}   {month.refund:>14}  {month.cofinancing:>14}")
     lines.append(f"{'I alt' if da else 'Total':8}  {ledger.total_refund:>14}  "
                  f"{ledger.total_cofinancing:>14}")
-    if losses:
+    if not losses:
+        lines += ["", "Intet refusionsbortfald" if da else "No refund losses"]
+    else:
         lines += ["", "Refusionsbortfald" if da else "Refund losses"]
         for loss in losses:
             amount = "" if loss.amount is None else f"  {loss.amount:.2f}"
