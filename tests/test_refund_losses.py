@@ -16,11 +16,21 @@ from lab_rules import Status, evaluate
 from lab_rules.timeline_json import load_timeline, parse_timeline
 
 LOSS_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
-                    if p.stem[:4] in ("T-18", "T-19", "T-20", "T-21"))
+                    if p.stem[:4] in ("T-18", "T-19", "T-20", "T-21", "T-28", "T-29"))
+PERIOD_FILES = sorted((CASES / "refund").glob("T-27*.json"))
 
 
 def test_era_a_b_cases_are_present() -> None:
-    assert {p.stem[:4] for p in LOSS_FILES} == {"T-18", "T-19", "T-20", "T-21"}
+    assert {p.stem[:4] for p in LOSS_FILES} == {"T-18", "T-19", "T-20", "T-21", "T-28", "T-29"}
+    assert PERIOD_FILES
+
+
+@pytest.mark.parametrize("path", PERIOD_FILES, ids=[p.stem for p in PERIOD_FILES])
+def test_refund_rate_periods_case(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date.fromisoformat(case["as_of"]))
+    got = [[str(p.start), str(p.end), format(p.rate, "f")] for p in evaluation.refund_periods]
+    assert got == case["expect"]["periods"]
 
 
 @pytest.mark.parametrize("path", LOSS_FILES, ids=[p.stem for p in LOSS_FILES])

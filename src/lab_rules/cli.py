@@ -20,7 +20,7 @@ from lab_rules.evaluate import evaluate
 from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
-from lab_rules.refund_loss import load_loss_schedule
+from lab_rules.refund_ab import load_loss_schedule
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
@@ -133,12 +133,14 @@ def _cmd_refund(args: argparse.Namespace) -> int:
     assert evaluation.refund is not None
     if args.format == "json":
         document = refund_to_json(evaluation.refund, evaluation.refund_losses,
-                                  evaluation.refund_loss_months)
+                                  evaluation.refund_loss_months, evaluation.refund_periods,
+                                  evaluation.refund_period_months)
         document["policies"] = dict(evaluation.policies)
         _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         sys.stdout.write(render_refund(evaluation.refund, args.lang, evaluation.refund_losses,
-                                       evaluation.refund_loss_months, evaluation.policies))
+                                       evaluation.refund_loss_months, evaluation.policies,
+                                       evaluation.refund_periods))
     return EXIT_OK
 
 
@@ -234,7 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         _say(sys.stderr, "lab-rules: error: a command is required (try --help)")
         return EXIT_USAGE
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
+        sys.stderr.close()
+        return EXIT_OK
     return code
 
 

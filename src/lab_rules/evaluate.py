@@ -15,7 +15,13 @@ from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.refund import MonthTotal, compute_refund
-from lab_rules.refund_loss import RefundLoss, bundled_loss_schedule, compute_losses
+from lab_rules.refund_ab import (
+    RatePeriod,
+    RefundLoss,
+    bundled_loss_schedule,
+    compute_losses,
+    compute_rate_periods,
+)
 from lab_rules.results import Evaluation, Note, Obligation, Period
 from lab_rules.rules.loader import bundled_pack
 from lab_rules.rules.model import (
@@ -91,15 +97,21 @@ def evaluate(
     ledger = None
     losses: tuple[RefundLoss, ...] = ()
     loss_months: tuple[MonthTotal, ...] = ()
+    periods_ab: tuple[RatePeriod, ...] = ()
+    period_months: tuple[MonthTotal, ...] = ()
     if refund:
         ledger = compute_refund(known, as_of, staircase or bundled_staircase())
-        losses, loss_months = compute_losses(obligations, known, as_of,
-                                             bundled_loss_schedule(), policy)
+        schedule = bundled_loss_schedule()
+        losses, loss_months = compute_losses(obligations, known, as_of, schedule, policy)
+        stairs = staircase or bundled_staircase()
+        periods_ab, period_months = compute_rate_periods(known, as_of, schedule,
+                                                         stairs.valid_from, stairs.transition_from)
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
         obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
-        refund_losses=losses, refund_loss_months=loss_months,
+        refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
+        refund_period_months=period_months,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from lab_rules._version import __version__
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund import MonthTotal, RefundLedger
-from lab_rules.refund_loss import RefundLoss
+from lab_rules.refund_ab import RatePeriod, RefundLoss
 from lab_rules.results import Evaluation, Obligation, Status
 from lab_rules.rules.model import FulfilledBy
 
@@ -86,7 +86,9 @@ def loss_to_json(loss: RefundLoss) -> dict[str, Any]:
 
 
 def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
-                   loss_months: tuple[MonthTotal, ...] = ()) -> dict[str, Any]:
+                   loss_months: tuple[MonthTotal, ...] = (),
+                   periods: tuple[RatePeriod, ...] = (),
+                   period_months: tuple[MonthTotal, ...] = ()) -> dict[str, Any]:
     """The refund ledger: weeks (unrounded amounts), months and totals (rounded to øre)."""
     return {
         "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
@@ -108,6 +110,12 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
                    "cofinancing": _money(ledger.total_cofinancing),
                    "lost_refund": _money(sum((m.refund for m in loss_months), Decimal("0.00")))},
         "losses": [loss_to_json(loss) for loss in losses],
+        "periods": [
+            {"benefit": p.benefit.value, "start": _day(p.start), "end": _day(p.end),
+             "days": p.days, "rate": format(p.rate, "f"), "active": p.active,
+             "cost": _money(p.cost), "refund": _money(p.refund), "legal_basis": p.legal_basis,
+             "confidence": p.confidence.value} for p in periods],
+        "period_months": [{"month": m.month, "refund": _money(m.refund)} for m in period_months],
         "loss_months": [{"month": m.month, "lost_refund": _money(m.refund)} for m in loss_months],
     }
 
@@ -132,7 +140,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "notes": [{"kind": n.kind, "text": n.text, "rule_id": n.rule_id}
                   for n in evaluation.notes],
         "refund": None if evaluation.refund is None else refund_to_json(
-            evaluation.refund, evaluation.refund_losses, evaluation.refund_loss_months),
+            evaluation.refund, evaluation.refund_losses, evaluation.refund_loss_months,
+            evaluation.refund_periods, evaluation.refund_period_months),
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

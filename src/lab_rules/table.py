@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund import MonthTotal, RefundLedger
-from lab_rules.refund_loss import RefundLoss
+from lab_rules.refund_ab import RatePeriod, RefundLoss
 from lab_rules.results import Evaluation, Status
 
 _STATUS = {
@@ -57,7 +57,8 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
 
 def render_refund(ledger: RefundLedger, lang: str = "da", losses: tuple[RefundLoss, ...] = (),
                   loss_months: tuple[MonthTotal, ...] = (),
-                  policies: tuple[tuple[str, str], ...] = ()) -> str:
+                  policies: tuple[tuple[str, str], ...] = (),
+                  periods: tuple[RatePeriod, ...] = ()) -> str:
     """Weeks (Monday, week number, benefit, days, share, rate, cost, amount) and month totals."""
     da = lang == "da"
     head = (("Uge (mandag)", "Nr.", "Ydelse", "Dage", "Andel", "Sats", "Udgift", "Beløb")
@@ -81,6 +82,14 @@ def render_refund(ledger: RefundLedger, lang: str = "da", losses: tuple[RefundLo
         lines.append(f"{month.month}   {month.refund:>14}  {month.cofinancing:>14}")
     lines.append(f"{'I alt' if da else 'Total':8}  {ledger.total_refund:>14}  "
                  f"{ledger.total_cofinancing:>14}")
+    if periods:
+        lines += ["", "Før refusionstrappen (satsperioder)" if da
+                  else "Before the staircase (rate periods)"]
+        for period in periods:
+            refund = "" if period.refund is None else f"  {period.refund:.2f}"
+            active = (" aktiv" if da else " active") if period.active else ""
+            lines.append(f"  {period.start} .. {period.end}  {period.benefit.value:<14} "
+                         f"{period.rate * 100:.0f} %{active}  ({period.legal_basis}){refund}")
     if not losses:
         lines += ["", "Intet refusionsbortfald" if da else "No refund losses"]
     else:

@@ -1,4 +1,8 @@
-"""Refund lost because a step was late (eras A and B, 2007 - 2015).
+"""Refund before the staircase (eras A and B, 2007 - 2015): rates, and refund lost for late steps.
+
+The rates of a day depend on the benefit, the era, whether the person is in an offer (active)
+and, for sygedagpenge, the week of the sickness spell counted in 7-day blocks from the first
+day of absence (SDP § 62: 100 % weeks 1-4, 50 % weeks 5-8, 30/50 % weeks 9-52, none after).
 
 Until 2015 a municipality lost the state refund of a person's kontanthjælp for the days an
 obligation was overdue: an activation offer not started by the ret og pligt deadline (L1), or
@@ -31,18 +35,36 @@ from lab_rules.refund import ORE, Interval, MonthTotal, _intervals
 from lab_rules.results import Obligation, Status
 from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rules_dir
 from lab_rules.rules.model import Confidence
-from lab_rules.timeline import AuditSampled, OfferEnded, OfferStarted, Timeline
+from lab_rules.timeline import (
+    AuditSampled,
+    OfferEnded,
+    OfferStarted,
+    SicknessReported,
+    Timeline,
+)
 from lab_rules.vocabulary import Benefit
 
 RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
-             "note"}
+             "note", "week_bands", "confidence"}
+BAND_KEYS = {"first", "last", "passive", "active"}
 LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
              "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample"}
 
 
 @attrs.frozen
+class WeekBand:
+    """Rates for weeks first..last (None: open) of a sickness spell."""
+
+    first: int
+    last: int | None
+    passive: Decimal
+    active: Decimal
+
+
+@attrs.frozen
 class BaseRate:
-    """The refund rate of a benefit in a period: passive, or active while in an offer."""
+    """The refund rate of a benefit in a period: passive, or active while in an offer, and
+    for sygedagpenge by the week of the sickness spell."""
 
     benefit: Benefit
     valid_from: date
@@ -51,6 +73,15 @@ class BaseRate:
     active: Decimal
     legal_basis: str
     note: str = ""
+    week_bands: tuple[WeekBand, ...] = ()
+    confidence: Confidence = Confidence.CONFIRMED
+
+    def rate(self, active: bool, week: int | None) -> Decimal:
+        if self.week_bands and week is not None:
+            for band in self.week_bands:
+                if band.first <= week and (band.last is None or week <= band.last):
+                    return band.active if active else band.passive
+        return self.active if active else self.passive
 
 
 @attrs.frozen
@@ -135,9 +166,21 @@ def load_loss_schedule(path: str | Path) -> LossSchedule:
         basis = reader.text(raw, "legal_basis", where)
         passive = _decimal(reader, raw.get("passive"), f"{where}.passive")
         active = _decimal(reader, raw.get("active"), f"{where}.active")
-        if benefit and start and end and basis:
+        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
+        bands = []
+        for b_index, band in enumerate(raw.get("week_bands", [])):
+            b_where = f"{where}.week_bands[{b_index}]"
+            reader.check_keys(band, BAND_KEYS, b_where)
+            first = reader.integer(band, "first", b_where, None, minimum=1)
+            last = reader.integer(band, "last", b_where, None, minimum=1)
+            if first is None:
+                reader.problem(b_where, 'missing "first" week')
+                continue
+            bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
+                                  _decimal(reader, band.get("active"), b_where)))
+        if benefit and start and end and basis and confidence:
             rates.append(BaseRate(benefit, start, end, passive, active, basis,
-                                  str(raw.get("note", ""))))
+                                  str(raw.get("note", "")), tuple(bands), confidence))
     losses = []
     for index, raw in enumerate(document.get("loss", [])):
         where = f"loss[{index}]"
@@ -178,10 +221,31 @@ def _offer_days(timeline: Timeline) -> list[tuple[date, date | None]]:
     return periods
 
 
+def _spell_start(timeline: Timeline, day: date) -> date | None:
+    """First day of the sickness spell that *day* belongs to (SDP § 62: "1. sygedag")."""
+    starts = [s.first_absence_day for s in timeline.of_type(SicknessReported)
+              if s.first_absence_day <= day]
+    return max(starts) if starts else None
+
+
+def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[tuple[date, date | None]],
+             benefit: Benefit, day: date) -> tuple[Decimal, bool, BaseRate] | None:
+    """The refund rate of *benefit* on *day*, whether the day is active, and the rate row."""
+    rate = schedule.rate_on(benefit, day)
+    if rate is None:
+        return None
+    active = any(s <= day and (e is None or day <= e) for s, e in offers)
+    week = None
+    if rate.week_bands:
+        spell = _spell_start(timeline, day)
+        week = (day - spell).days // 7 + 1 if spell else None
+    return rate.rate(active, week), active, rate
+
+
 def _lost_amount(start: date, end: date, loss: LossRule, paid: Iterable[Interval],
                  offers: list[tuple[date, date | None]], schedule: LossSchedule,
-                 by_month: dict[str, Decimal]) -> Decimal | None:
-    """The refund of the loss days: daily benefit × the day's passive or active rate."""
+                 timeline: Timeline, by_month: dict[str, Decimal]) -> Decimal | None:
+    """The refund of the loss days: daily benefit × the day's rate."""
     amount = Decimal(0)
     parts: dict[str, Decimal] = defaultdict(Decimal)
     for interval in paid:
@@ -191,11 +255,10 @@ def _lost_amount(start: date, end: date, loss: LossRule, paid: Iterable[Interval
         while day <= last:
             if interval.per_day is None:
                 return None
-            rate = schedule.rate_on(interval.benefit, day)
-            if rate is None:
+            found = day_rate(schedule, timeline, offers, interval.benefit, day)
+            if found is None:
                 return None
-            active = any(s <= day and (e is None or day <= e) for s, e in offers)
-            lost = interval.per_day * (rate.active if active else rate.passive)
+            lost = interval.per_day * found[0]
             amount += lost
             parts[day.strftime("%Y-%m")] += lost
             day += timedelta(days=1)
@@ -229,10 +292,85 @@ def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of:
                    if obligation.fulfilled_on else as_of)
             if end < start:
                 continue
-            amount = _lost_amount(start, end, loss, paid, offers, schedule, by_month)
+            amount = _lost_amount(start, end, loss, paid, offers, schedule, known, by_month)
             found.append(RefundLoss(loss, obligation.rule.id, obligation.sequence,
                                     obligation.due, obligation.fulfilled_on, start, end,
                                     (end - start).days + 1, amount, policies.loss_from.value))
     months = tuple(MonthTotal(m, v.quantize(ORE, ROUND_HALF_UP), Decimal("0.00"))
                    for m, v in sorted(by_month.items()))
     return tuple(found), months
+
+
+@attrs.frozen
+class RatePeriod:
+    """Consecutive days of one benefit at one refund rate before the staircase."""
+
+    benefit: Benefit
+    start: date
+    end: date
+    days: int
+    rate: Decimal
+    active: bool
+    cost: Decimal | None
+    refund: Decimal | None
+    legal_basis: str
+    confidence: Confidence
+
+
+@attrs.define
+class _Open:
+    """A rate period being built."""
+
+    rate: Decimal
+    active: bool
+    row: BaseRate
+    start: date
+    end: date
+
+    def close(self, interval: Interval) -> RatePeriod:
+        days = (self.end - self.start).days + 1
+        cost = interval.per_day * days if interval.per_day is not None else None
+        return RatePeriod(interval.benefit, self.start, self.end, days, self.rate, self.active,
+                          cost, cost * self.rate if cost is not None else None,
+                          self.row.legal_basis, self.row.confidence)
+
+
+def compute_rate_periods(timeline: Timeline, as_of: date, schedule: LossSchedule,
+                         before: date, sygedagpenge_before: date
+                         ) -> tuple[tuple[RatePeriod, ...], tuple[MonthTotal, ...]]:
+    """The refund of the days before the staircase, as periods of equal rate, and per month.
+
+    Only benefits with a rate row for the day are listed; amounts need payment events."""
+    known = timeline.until(as_of)
+    benefits = frozenset(r.benefit for r in schedule.rates)
+    offers = _offer_days(known)
+    by_month: dict[str, Decimal] = defaultdict(Decimal)
+    periods: list[RatePeriod] = []
+    for interval in sorted(_intervals(known, as_of, benefits),
+                           key=lambda i: (i.benefit.value, i.start)):
+        limit = sygedagpenge_before if interval.benefit is Benefit.SYGEDAGPENGE else before
+        day, last = interval.start, min(interval.end, limit - timedelta(days=1))
+        current: _Open | None = None
+        while day <= last:
+            found = day_rate(schedule, known, offers, interval.benefit, day)
+            if found is None:
+                if current is not None:
+                    periods.append(current.close(interval))
+                current = None
+            else:
+                rate, active, row = found
+                if current is not None and (current.rate, current.active, current.row) == (
+                        rate, active, row) and current.end == day - timedelta(days=1):
+                    current.end = day
+                else:
+                    if current is not None:
+                        periods.append(current.close(interval))
+                    current = _Open(rate, active, row, day, day)
+                if interval.per_day is not None:
+                    by_month[day.strftime("%Y-%m")] += interval.per_day * rate
+            day += timedelta(days=1)
+        if current is not None:
+            periods.append(current.close(interval))
+    months = tuple(MonthTotal(m, v.quantize(ORE, ROUND_HALF_UP), Decimal("0.00"))
+                   for m, v in sorted(by_month.items()))
+    return tuple(periods), months
