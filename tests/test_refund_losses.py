@@ -17,7 +17,8 @@ from lab_rules.timeline_json import load_timeline, parse_timeline
 
 LOSS_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
                     if p.stem[:4] in ("T-18", "T-19", "T-20", "T-21", "T-28", "T-29"))
-PERIOD_FILES = sorted((CASES / "refund").glob("T-27*.json"))
+PERIOD_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
+                      if p.stem[:4] in ("T-22", "T-23", "T-27"))
 
 
 def test_era_a_b_cases_are_present() -> None:

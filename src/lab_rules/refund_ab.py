@@ -37,6 +37,7 @@ from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rule
 from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
     AuditSampled,
+    OfferAbsence,
     OfferEnded,
     OfferStarted,
     SicknessReported,
@@ -45,7 +46,7 @@ from lab_rules.timeline import (
 from lab_rules.vocabulary import Benefit
 
 RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
-             "note", "week_bands", "confidence"}
+             "note", "week_bands", "confidence", "active_min_hours", "max_absence_days"}
 BAND_KEYS = {"first", "last", "passive", "active"}
 LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
              "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample"}
@@ -75,6 +76,8 @@ class BaseRate:
     note: str = ""
     week_bands: tuple[WeekBand, ...] = ()
     confidence: Confidence = Confidence.CONFIRMED
+    active_min_hours: Decimal | None = None
+    max_absence_days: int | None = None
 
     def rate(self, active: bool, week: int | None) -> Decimal:
         if self.week_bands and week is not None:
@@ -178,9 +181,16 @@ def load_loss_schedule(path: str | Path) -> LossSchedule:
                 continue
             bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
                                   _decimal(reader, band.get("active"), b_where)))
+        min_hours = raw.get("active_min_hours")
+        if min_hours is not None and not isinstance(min_hours, int | float):
+            reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
+            min_hours = None
+        max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
         if benefit and start and end and basis and confidence:
             rates.append(BaseRate(benefit, start, end, passive, active, basis,
-                                  str(raw.get("note", "")), tuple(bands), confidence))
+                                  str(raw.get("note", "")), tuple(bands), confidence,
+                                  None if min_hours is None else Decimal(str(min_hours)),
+                                  max_absence))
     losses = []
     for index, raw in enumerate(document.get("loss", [])):
         where = f"loss[{index}]"
@@ -211,13 +221,24 @@ def bundled_loss_schedule() -> LossSchedule:
     return load_loss_schedule(bundled_rules_dir() / "parameters" / "refusionsbortfald.toml")
 
 
-def _offer_days(timeline: Timeline) -> list[tuple[date, date | None]]:
+@attrs.frozen
+class OfferSpan:
+    """An offer's days with what the refund rate needs to know about it."""
+
+    start: date
+    end: date | None
+    hours_per_week: Decimal | None
+    documented: bool
+
+
+def _offer_days(timeline: Timeline) -> list[OfferSpan]:
     """Periods in an offer (started .. ended), for the active refund rate."""
-    periods: list[tuple[date, date | None]] = []
+    periods: list[OfferSpan] = []
     ends = sorted(e.date for e in timeline.of_type(OfferEnded))
     for started in timeline.of_type(OfferStarted):
         end = next((d for d in ends if d >= started.date), None)
-        periods.append((started.date, end))
+        periods.append(OfferSpan(started.date, end, started.hours_per_week,
+                                 bool(started.reduced_hours_documented)))
     return periods
 
 
@@ -228,13 +249,36 @@ def _spell_start(timeline: Timeline, day: date) -> date | None:
     return max(starts) if starts else None
 
 
-def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[tuple[date, date | None]],
+def _long_absence_in_month(timeline: Timeline, day: date, limit: int) -> bool:
+    """More than *limit* days' continuous absence from an offer in *day*'s calendar month (the
+    monthly payment period of LAS § 89)."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    for absence in timeline.of_type(OfferAbsence):
+        start, end = max(absence.start, first), min(absence.end, following - timedelta(days=1))
+        if start <= end and (end - start).days + 1 > limit:
+            return True
+    return False
+
+
+def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[OfferSpan],
              benefit: Benefit, day: date) -> tuple[Decimal, bool, BaseRate] | None:
-    """The refund rate of *benefit* on *day*, whether the day is active, and the rate row."""
+    """The refund rate of *benefit* on *day*, whether the day is active, and the rate row.
+
+    Active: in an offer of at least the row's minimum hours a week (fewer when documented;
+    an offer without hours is taken to qualify), with no continuous absence longer than the
+    row allows in the month."""
     rate = schedule.rate_on(benefit, day)
     if rate is None:
         return None
-    active = any(s <= day and (e is None or day <= e) for s, e in offers)
+    active = False
+    for offer in offers:
+        if offer.start <= day and (offer.end is None or day <= offer.end):
+            hours_ok = (rate.active_min_hours is None or offer.hours_per_week is None
+                        or offer.hours_per_week >= rate.active_min_hours or offer.documented)
+            active = active or hours_ok
+    if active and rate.max_absence_days is not None:
+        active = not _long_absence_in_month(timeline, day, rate.max_absence_days)
     week = None
     if rate.week_bands:
         spell = _spell_start(timeline, day)
@@ -243,7 +287,7 @@ def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[tuple[date
 
 
 def _lost_amount(start: date, end: date, loss: LossRule, paid: Iterable[Interval],
-                 offers: list[tuple[date, date | None]], schedule: LossSchedule,
+                 offers: list[OfferSpan], schedule: LossSchedule,
                  timeline: Timeline, by_month: dict[str, Decimal]) -> Decimal | None:
     """The refund of the loss days: daily benefit × the day's rate."""
     amount = Decimal(0)

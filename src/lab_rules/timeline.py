@@ -237,7 +237,25 @@ class OfferStarted(DatedEvent):
     TYPE: ClassVar[str] = "offer_started"
     offer: OfferKind
     offered_on: dt.date | None = None
+    hours_per_week: Decimal | None = None
+    reduced_hours_documented: bool | None = None
     ref: str | None = None
+
+
+@attrs.frozen
+class OfferAbsence(Event):
+    """The person was absent from an offer from ``start`` to ``end`` inclusive (for the
+    refund rule: more than 14 days' continuous absence in a payment period loses the active
+    rate, BEK 1281/2007 § 3, BEK 14/2011 § 3 stk. 5)."""
+
+    TYPE: ClassVar[str] = "offer_absence"
+    start: dt.date
+    end: dt.date
+    ref: str | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.start
 
 
 @attrs.frozen
@@ -324,6 +342,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CaseStepDone,
         AuditSampled,
         OfferStarted,
+        OfferAbsence,
         OfferEnded,
         Payment,
         Deregistered,
@@ -387,5 +406,6 @@ class Timeline:
     def last_day(self) -> dt.date | None:
         """The latest day any event touches (an exemption's or payment's end included)."""
         days = [e.on for e in self.events]
-        days += [e.end for e in self.events if isinstance(e, Exemption | Payment) and e.end]
+        days += [e.end for e in self.events
+                 if isinstance(e, Exemption | Payment | OfferAbsence) and e.end]
         return max(days) if days else None

@@ -33,6 +33,7 @@ from lab_rules.timeline import (
     BenefitStarted,
     Event,
     Exemption,
+    OfferAbsence,
     OfferStarted,
     Payment,
     Person,
@@ -189,7 +190,8 @@ def _check_person(person: Person, out: _Collector) -> None:
 
 def _check_event(event: Event, path: str, out: _Collector) -> None:
     """Checks within one event that its types alone cannot express."""
-    if isinstance(event, Exemption | Payment) and event.end is not None and event.end < event.start:
+    if (isinstance(event, Exemption | Payment | OfferAbsence) and event.end is not None
+            and event.end < event.start):
         out.add(f"{path}/end", f"{event.end} is before start {event.start}")
     if isinstance(event, SummonsSent) and event.meeting_date < event.date:
         out.add(f"{path}/meeting_date", f"{event.meeting_date} is before the summons {event.date}")
@@ -202,6 +204,9 @@ def _check_event(event: Event, path: str, out: _Collector) -> None:
     if isinstance(event, OfferStarted) and event.offered_on and event.offered_on > event.date:
         out.add(f"{path}/offered_on",
                 f"{event.offered_on} is after the offer started {event.date}")
+    if isinstance(event, OfferStarted) and event.hours_per_week is not None and (
+            event.hours_per_week < 0):
+        out.add(f"{path}/hours_per_week", f"{event.hours_per_week} must not be negative")
     if isinstance(event, Payment):
         for name in ("amount", "hours"):
             value = getattr(event, name)
