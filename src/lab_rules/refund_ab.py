@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import attrs
 
+from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.errors import Problem
 from lab_rules.policies import LossFrom, Policies
 from lab_rules.refund import ORE, Interval, MonthTotal, _intervals
@@ -37,19 +39,23 @@ from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rule
 from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
     AuditSampled,
+    CaseStepDone,
+    GroupChanged,
     OfferAbsence,
     OfferEnded,
     OfferStarted,
     SicknessReported,
     Timeline,
 )
-from lab_rules.vocabulary import Benefit
+from lab_rules.vocabulary import Benefit, CaseStep, TargetGroup
 
 RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
              "note", "week_bands", "confidence", "active_min_hours", "max_absence_days"}
 BAND_KEYS = {"first", "last", "passive", "active"}
 LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
-             "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample"}
+             "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
+             "steps", "duration", "counted"}
+TRIGGERS = ("late_obligation", "undocumented_step", "long_spell")
 
 
 @attrs.frozen
@@ -104,6 +110,11 @@ class LossRule:
     benefits: frozenset[Benefit]
     requires_sample: bool
     note: str = ""
+    trigger: str = "late_obligation"
+    """``late_obligation`` (L1, L2, L4), ``undocumented_step`` (L5), ``long_spell`` (L6)."""
+    steps: frozenset[CaseStep] = frozenset()
+    duration: Duration | None = None
+    counted: frozenset[Benefit] = frozenset()
 
 
 @attrs.frozen
@@ -199,18 +210,26 @@ def load_loss_schedule(path: str | Path) -> LossSchedule:
             "id", "title_da", "title_en", "legal_basis", "source", "law_text")}
         confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
         start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
+        trigger = raw.get("trigger", "late_obligation")
+        if trigger not in TRIGGERS:
+            reader.problem(f"{where}.trigger", f"{trigger!r} is not one of: {', '.join(TRIGGERS)}")
         rule_ids = raw.get("rules", [])
-        if not isinstance(rule_ids, list) or not rule_ids:
+        if trigger == "late_obligation" and (not isinstance(rule_ids, list) or not rule_ids):
             reader.problem(f"{where}.rules", "name the rule ids whose late obligations lose refund")
             rule_ids = []
         benefits = reader.enum_set(Benefit, raw, "benefits", where)
         sample = reader.boolean(raw, "requires_sample", where)
+        steps = reader.enum_set(CaseStep, raw, "steps", where)
+        duration = reader.duration(raw, "duration", where)
+        if trigger == "undocumented_step" and (not steps or duration is None):
+            reader.problem(where, 'an undocumented_step loss needs "steps" and "duration"')
+        counted = reader.enum_set(Benefit, raw, "counted", where)
         if all(fields.values()) and confidence and start and end:
             losses.append(LossRule(
                 str(fields["id"]), str(fields["title_da"]), str(fields["title_en"]),
                 str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
                 confidence, start, end, frozenset(map(str, rule_ids)), benefits, bool(sample),
-                str(raw.get("note", ""))))
+                str(raw.get("note", "")), str(trigger), steps, duration, counted))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return LossSchedule(tuple(rates), tuple(losses))
@@ -311,6 +330,72 @@ def _lost_amount(start: date, end: date, loss: LossRule, paid: Iterable[Interval
     return amount
 
 
+def _days_in(days: list[date], start: date, end: date) -> int:
+    """How many of the sorted *days* lie in ``start`` .. ``end`` - 1."""
+    return bisect_left(days, end) - bisect_left(days, start)
+
+
+def _day_set(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]) -> set[date]:
+    found: set[date] = set()
+    for interval in _intervals(timeline, as_of, benefits):
+        day = interval.start
+        while day <= interval.end:
+            found.add(day)
+            day += timedelta(days=1)
+    return found
+
+
+def _fleksjob_days(timeline: Timeline, as_of: date) -> set[date]:
+    """Days employed in fleksjob: fleksløntilskud, or a fleksjob_ansat group period."""
+    days = _day_set(timeline, as_of, frozenset({Benefit.FLEKSLOENTILSKUD}))
+    changes = timeline.of_type(GroupChanged)
+    for index, change in enumerate(changes):
+        if change.group is not TargetGroup.FLEKSJOB_ANSAT:
+            continue
+        end = changes[index + 1].date - timedelta(days=1) if index + 1 < len(changes) else as_of
+        day = change.date
+        while day <= end:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def _status_losses(loss: LossRule, timeline: Timeline, as_of: date
+                   ) -> list[tuple[date, date, str]]:
+    """Loss windows (start, end, cause) of the rules not tied to one late obligation."""
+    if loss.trigger == "undocumented_step" and loss.duration is not None:
+        windows = []
+        for step in timeline.of_type(CaseStepDone):
+            if (step.step in loss.steps and step.documented is False
+                    and loss.valid_from <= step.date <= loss.valid_to):
+                end = add(step.date, loss.duration, Rounding.DOWN) - timedelta(days=1)
+                cause = f"case_step {step.step.value} {step.date} without documented basis"
+                windows.append((step.date, min(end, as_of), cause))
+        return windows
+    if loss.trigger != "long_spell" or not _day_set(timeline, as_of, loss.benefits):
+        return []
+    on_benefit = sorted(_day_set(timeline, as_of, loss.counted or loss.benefits))
+    fleksjob = sorted(_fleksjob_days(timeline, as_of))
+    day, last = max(on_benefit[0], loss.valid_from), min(as_of, loss.valid_to)
+    while day <= last:
+        eighteen = add(day, Duration(months=-18), Rounding.DOWN)
+        window = add(day, Duration(months=-24), Rounding.DOWN)
+        if _days_in(on_benefit, window, day) >= (day - eighteen).days:
+            start = day
+            day += timedelta(days=1)
+            while day <= as_of:
+                nine = add(day, Duration(months=-9), Rounding.DOWN)
+                months18 = add(day, Duration(months=-18), Rounding.DOWN)
+                if _days_in(fleksjob, months18, day) >= (day - nine).days:
+                    return [(start, day - timedelta(days=1),
+                             f"18 months on benefit within 24 reached {start}; 9 months in "
+                             f"fleksjob within 18 reached {day}")]
+                day += timedelta(days=1)
+            return [(start, as_of, f"18 months on benefit within 24 reached {start}")]
+        day += timedelta(days=1)
+    return []
+
+
 def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of: date,
                    schedule: LossSchedule, policies: Policies
                    ) -> tuple[tuple[RefundLoss, ...], tuple[MonthTotal, ...]]:
@@ -322,11 +407,16 @@ def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of:
     offers = _offer_days(known)
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     found: list[RefundLoss] = []
+    for loss in schedule.losses:
+        for start, end, cause in _status_losses(loss, known, as_of):
+            amount = _lost_amount(start, end, loss, paid, offers, schedule, known, by_month)
+            found.append(RefundLoss(loss, cause, 1, start, None, start, end,
+                                    (end - start).days + 1, amount, policies.loss_from.value))
     for obligation in obligations:
         if obligation.status not in (Status.MET_LATE, Status.OVERDUE):
             continue
         for loss in schedule.losses:
-            if (obligation.rule.id not in loss.rules
+            if (loss.trigger != "late_obligation" or obligation.rule.id not in loss.rules
                     or not loss.valid_from <= obligation.due <= loss.valid_to
                     or (loss.requires_sample and not sampled)):
                 continue

@@ -320,6 +320,9 @@ class CaseStepDone(DatedEvent):
 
     TYPE: ClassVar[str] = "case_step"
     step: CaseStep
+    documented: bool | None = None
+    """For a fleksjob visitation or revurdering: whether the documented basis LAB 2008 § 70 a /
+    LAS § 74 c require was made (false triggers the 36-month refund loss of LAS § 104 a)."""
     ref: str | None = None
 
 
