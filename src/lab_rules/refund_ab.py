@@ -372,7 +372,9 @@ def _status_losses(loss: LossRule, timeline: Timeline, as_of: date
                 cause = f"case_step {step.step.value} {step.date} without documented basis"
                 windows.append((step.date, min(end, as_of), cause))
         return windows
-    if loss.trigger != "long_spell" or not _day_set(timeline, as_of, loss.benefits):
+    if loss.trigger != "long_spell" or not any(
+            i.start <= loss.valid_to and i.end >= loss.valid_from
+            for i in _intervals(timeline, as_of, loss.benefits)):
         return []
     on_benefit = sorted(_day_set(timeline, as_of, loss.counted or loss.benefits))
     fleksjob = sorted(_fleksjob_days(timeline, as_of))
