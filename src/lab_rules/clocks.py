@@ -126,6 +126,7 @@ class Course:
     sickness: SicknessReported | None = None
     follows_other_course: bool = False
     followup_requested: date | None = None
+    sickness_known: date | None = None
 
     @property
     def span(self) -> Span:
@@ -227,9 +228,13 @@ def build_courses(timeline: Timeline) -> tuple[Course, ...]:
                            key=lambda s: abs((s.first_absence_day - start).days))
             requested = next((r.date for r in timeline.of_type(FollowupRequested)
                               if r.date >= start and (end is None or r.date <= end)), None)
+        known_sick = None
+        if benefit is not Benefit.SYGEDAGPENGE:
+            known_sick = next((s.date for s in sicknesses
+                               if s.date >= start and (end is None or s.date <= end)), None)
         courses.append(Course(
             benefit, start, end, tuple(_segment(s, e) for s, e in runs), groups,
-            first_contact, registered, transfer, sickness, follows, requested))
+            first_contact, registered, transfer, sickness, follows, requested, known_sick))
     courses.extend(_standalone_groups(timeline, courses))
     return tuple(sorted(courses, key=lambda c: (c.start, c.benefit.value if c.benefit else "")))
 

@@ -210,6 +210,10 @@ def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Cour
             day = course.sickness.first_absence_day
             return day, f"første fraværsdag {day}"
         return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
+    if anchor is Anchor.SICKNESS_KNOWN:
+        known = course.sickness_known
+        return known, (f"the kommune learned of the sickness {known}" if known
+                       else "no sickness reported")
     if anchor is Anchor.FOLLOWUP_REQUESTED:
         requested = course.followup_requested
         return requested, (f"early follow-up requested {requested}" if requested
@@ -256,7 +260,8 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
         candidates = index.candidates(rule, window_start, window_end, policy)
     anchor, anchor_text = _anchor(rule, rule.anchor, course, start, clock, candidates, as_of)
     if anchor is None:
-        if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED):
+        if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
+                               Anchor.SICKNESS_KNOWN):
             text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
             notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
         return None

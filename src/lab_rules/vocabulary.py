@@ -166,5 +166,7 @@ class CaseStep(Term):
     REVURDERING = "revurdering"
     UDDANNELSESPAALAEG = "uddannelsespaalaeg"
     VISITATION = "visitation"
+    SYGDOMSVURDERING = "sygdomsvurdering"
+    """Assessment of a sick kontanthjælp recipient's need for a plan (LAS 2007 § 12 b)."""
     STATUS = "status"
     """Fleksjob status after 4½ years (LAB 2016 § 70 d stk. 3; LAB 2019 § 121 stk. 3)."""

@@ -75,6 +75,9 @@ class Anchor(Term):
     """The day the dagpenge course passes from the a-kasse to the jobcentre."""
     FIRST_FOLLOWUP = "first_followup"
     """The first qualifying follow-up conversation (visitation of sickness cases)."""
+    SICKNESS_KNOWN = "sickness_known"
+    """The day the municipality learned that a person outside sygedagpenge is sick (the
+    sickness_reported event of a kontanthjælp course, LAS 2007 § 12 b)."""
     FOLLOWUP_REQUESTED = "followup_requested"
     """A request for early sickness follow-up (sdp § 13 b stk. 2). A trigger: without one
     the rule does not apply."""
