@@ -105,3 +105,39 @@ def test_meeting_an_obligation_earlier_never_increases_the_loss(
     first, second = sorted((date(2008, 4, 14) + timedelta(days=earlier),
                             date(2008, 4, 14) + timedelta(days=later)))
     assert lost(first) <= lost(second)
+
+
+COFINANCING_FILES = sorted(p for p in (CASES / "refund").glob("T-2[456].json"))
+
+
+@pytest.mark.parametrize("path", COFINANCING_FILES, ids=[p.stem for p in COFINANCING_FILES])
+def test_dagpenge_cofinancing_case(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date.fromisoformat(case["as_of"]))
+    weeks = {w.monday.isoformat(): w for w in evaluation.cofinancing_weeks}
+    for want in case["expect"]["cofinancing"]:
+        week = weeks[want["monday"]]
+        for key in ("hours", "active_low", "passive"):
+            if key in want:
+                assert getattr(week, key) == Decimal(want[key]), (case["id"], key)
+        if "municipal" in want:
+            assert week.municipal == Decimal(want["municipal"])
+        if "karens" in want:
+            assert week.karens is want["karens"]
+
+
+def test_cofinancing_cases_are_present() -> None:
+    assert [p.stem for p in COFINANCING_FILES] == ["T-24", "T-25", "T-26"]
+
+
+def test_fleksjob_visited_before_july_2014_stays_on_the_old_rules() -> None:
+    case = json.loads((CASES / "refund" / "T-17.json").read_text(encoding="utf-8"))
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date.fromisoformat(case["as_of"]))
+    assert evaluation.refund is not None
+    assert not evaluation.refund.weeks
+    periods = [[str(p.start), str(p.end), format(p.rate, "f")] for p in evaluation.refund_periods
+               if p.start.year >= 2016]
+    assert periods == case["expect"]["periods_after_2016"]
+    l6 = [x for x in evaluation.refund_losses if x.loss_rule.id == "dk.refusion.l6_18_i_24"]
+    assert [str(x.start) for x in l6] == [case["expect"]["l6_from"]]
+    assert l6[0].end == date.fromisoformat(case["as_of"])

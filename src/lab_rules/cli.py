@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from lab_rules._version import __version__
+from lab_rules.cofinancing import load_cofinancing
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
 from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
@@ -134,7 +135,8 @@ def _cmd_refund(args: argparse.Namespace) -> int:
     if args.format == "json":
         document = refund_to_json(evaluation.refund, evaluation.refund_losses,
                                   evaluation.refund_loss_months, evaluation.refund_periods,
-                                  evaluation.refund_period_months)
+                                  evaluation.refund_period_months, evaluation.cofinancing_weeks,
+                                  evaluation.cofinancing_months)
         document["policies"] = dict(evaluation.policies)
         _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
@@ -170,10 +172,15 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
 
 def _check_parameters(path: Path) -> str:
     """Load a parameter file with the loader its tables call for; describe it in one line."""
-    if "[parameters]" in path.read_text(encoding="utf-8"):
+    text = path.read_text(encoding="utf-8")
+    if "[parameters]" in text:
         staircase = load_staircase(path)
         return (f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
                 f"{staircase.valid_from} ({path})")
+    if "[[period]]" in text:
+        cofinancing = load_cofinancing(path)
+        return (f"parameters {path.name}: {len(cofinancing.periods)} co-financing periods "
+                f"({path})")
     schedule = load_loss_schedule(path)
     return (f"parameters {path.name}: {len(schedule.rates)} refund rates, "
             f"{len(schedule.losses)} refund-loss rules ({path})")

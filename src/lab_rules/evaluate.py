@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
+from lab_rules.cofinancing import CofinancingWeek, bundled_cofinancing, compute_cofinancing
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.refund import MonthTotal, compute_refund
@@ -99,19 +100,25 @@ def evaluate(
     loss_months: tuple[MonthTotal, ...] = ()
     periods_ab: tuple[RatePeriod, ...] = ()
     period_months: tuple[MonthTotal, ...] = ()
+    cofinancing: tuple[CofinancingWeek, ...] = ()
+    cofinancing_months: tuple[MonthTotal, ...] = ()
     if refund:
         ledger = compute_refund(known, as_of, staircase or bundled_staircase())
         schedule = bundled_loss_schedule()
         losses, loss_months = compute_losses(obligations, known, as_of, schedule, policy)
         stairs = staircase or bundled_staircase()
-        periods_ab, period_months = compute_rate_periods(known, as_of, schedule,
-                                                         stairs.valid_from, stairs.transition_from)
+        periods_ab, period_months = compute_rate_periods(
+            known, as_of, schedule, stairs.valid_from, stairs.transition_from,
+            stairs.fleksjob_visited_from)
+        cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
+                                                              bundled_cofinancing())
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
         obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
         refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
-        refund_period_months=period_months,
+        refund_period_months=period_months, cofinancing_weeks=cofinancing,
+        cofinancing_months=cofinancing_months,
     )
 
 

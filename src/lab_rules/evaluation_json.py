@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lab_rules._version import __version__
+from lab_rules.cofinancing import CofinancingWeek
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund import MonthTotal, RefundLedger
 from lab_rules.refund_ab import RatePeriod, RefundLoss
@@ -88,7 +89,9 @@ def loss_to_json(loss: RefundLoss) -> dict[str, Any]:
 def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
                    loss_months: tuple[MonthTotal, ...] = (),
                    periods: tuple[RatePeriod, ...] = (),
-                   period_months: tuple[MonthTotal, ...] = ()) -> dict[str, Any]:
+                   period_months: tuple[MonthTotal, ...] = (),
+                   cofinancing: tuple[CofinancingWeek, ...] = (),
+                   cofinancing_months: tuple[MonthTotal, ...] = ()) -> dict[str, Any]:
     """The refund ledger: weeks (unrounded amounts), months and totals (rounded to øre)."""
     return {
         "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
@@ -116,6 +119,13 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
              "cost": _money(p.cost), "refund": _money(p.refund), "legal_basis": p.legal_basis,
              "confidence": p.confidence.value} for p in periods],
         "period_months": [{"month": m.month, "refund": _money(m.refund)} for m in period_months],
+        "cofinancing_weeks": [
+            {"monday": _day(w.monday), "hours": _money(w.hours), "active_low": _money(w.active_low),
+             "active_high": _money(w.active_high), "passive": _money(w.passive),
+             "late_passive": w.late_passive, "karens": w.karens, "municipal": _money(w.municipal),
+             "legal_basis": w.legal_basis} for w in cofinancing],
+        "cofinancing_months": [{"month": m.month, "municipal": _money(m.cofinancing)}
+                               for m in cofinancing_months],
         "loss_months": [{"month": m.month, "lost_refund": _money(m.refund)} for m in loss_months],
     }
 
@@ -141,7 +151,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
                   for n in evaluation.notes],
         "refund": None if evaluation.refund is None else refund_to_json(
             evaluation.refund, evaluation.refund_losses, evaluation.refund_loss_months,
-            evaluation.refund_periods, evaluation.refund_period_months),
+            evaluation.refund_periods, evaluation.refund_period_months,
+            evaluation.cofinancing_weeks, evaluation.cofinancing_months),
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

@@ -111,7 +111,7 @@ class RefundLedger:
         return next((w for w in self.weeks if w.monday == monday), None)
 
 
-def _intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
+def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
                ) -> list[Interval]:
     """Paid days per benefit: from payment events where a benefit has them, else from its
     benefit periods (amount unknown)."""
@@ -176,9 +176,9 @@ def compute_refund(timeline: Timeline, as_of: date, staircase: Staircase) -> Ref
     known = timeline.until(as_of)
     notes: list[str] = list(staircase.notes)
     covered = staircase.refunded | staircase.cofinanced
-    intervals = [i for i in _intervals(known, as_of, covered)
+    intervals = [i for i in paid_intervals(known, as_of, covered)
                  if _eligible(i, known, staircase, notes)]
-    support = _intervals(known, as_of, staircase.other_public_support)
+    support = paid_intervals(known, as_of, staircase.other_public_support)
     count_from = monday_of(staircase.count_from)
     counted = _mondays(intervals, staircase.count_from)
     supported = _mondays(support, staircase.count_from) - counted

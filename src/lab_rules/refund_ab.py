@@ -33,7 +33,7 @@ import attrs
 from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.errors import Problem
 from lab_rules.policies import LossFrom, Policies
-from lab_rules.refund import ORE, Interval, MonthTotal, _intervals
+from lab_rules.refund import ORE, Interval, MonthTotal, paid_intervals
 from lab_rules.results import Obligation, Status
 from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rules_dir
 from lab_rules.rules.model import Confidence
@@ -50,7 +50,8 @@ from lab_rules.timeline import (
 from lab_rules.vocabulary import Benefit, CaseStep, TargetGroup
 
 RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
-             "note", "week_bands", "confidence", "active_min_hours", "max_absence_days"}
+             "note", "week_bands", "confidence", "active_min_hours", "max_absence_days",
+             "visited_before"}
 BAND_KEYS = {"first", "last", "passive", "active"}
 LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
              "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
@@ -84,6 +85,8 @@ class BaseRate:
     confidence: Confidence = Confidence.CONFIRMED
     active_min_hours: Decimal | None = None
     max_absence_days: int | None = None
+    visited_before: date | None = None
+    """The row applies only to persons visited to fleksjob before this day (old scheme)."""
 
     def rate(self, active: bool, week: int | None) -> Decimal:
         if self.week_bands and week is not None:
@@ -122,9 +125,14 @@ class LossSchedule:
     rates: tuple[BaseRate, ...]
     losses: tuple[LossRule, ...]
 
-    def rate_on(self, benefit: Benefit, day: date) -> BaseRate | None:
+    def rate_on(self, benefit: Benefit, day: date, visited: date | None = None
+                ) -> BaseRate | None:
+        """The row for *benefit* on *day*; old-scheme rows only for persons *visited* to
+        fleksjob before the row's ``visited_before``."""
         return next((r for r in self.rates if r.benefit is benefit
-                     and r.valid_from <= day <= r.valid_to), None)
+                     and r.valid_from <= day <= r.valid_to
+                     and (r.visited_before is None
+                          or (visited is not None and visited < r.visited_before))), None)
 
 
 @attrs.frozen
@@ -197,11 +205,12 @@ def load_loss_schedule(path: str | Path) -> LossSchedule:
             reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
             min_hours = None
         max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
+        visited_before = reader.day(raw, "visited_before", where)
         if benefit and start and end and basis and confidence:
             rates.append(BaseRate(benefit, start, end, passive, active, basis,
                                   str(raw.get("note", "")), tuple(bands), confidence,
                                   None if min_hours is None else Decimal(str(min_hours)),
-                                  max_absence))
+                                  max_absence, visited_before))
     losses = []
     for index, raw in enumerate(document.get("loss", [])):
         where = f"loss[{index}]"
@@ -280,6 +289,13 @@ def _long_absence_in_month(timeline: Timeline, day: date, limit: int) -> bool:
     return False
 
 
+def fleksjob_visitation(timeline: Timeline, day: date) -> date | None:
+    """The latest fleksjob visitation on or before *day*, if the timeline has one."""
+    visits = [e.date for e in timeline.of_type(CaseStepDone)
+              if e.step is CaseStep.VISITATION and e.date <= day]
+    return max(visits) if visits else None
+
+
 def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[OfferSpan],
              benefit: Benefit, day: date) -> tuple[Decimal, bool, BaseRate] | None:
     """The refund rate of *benefit* on *day*, whether the day is active, and the rate row.
@@ -287,7 +303,7 @@ def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[OfferSpan]
     Active: in an offer of at least the row's minimum hours a week (fewer when documented;
     an offer without hours is taken to qualify), with no continuous absence longer than the
     row allows in the month."""
-    rate = schedule.rate_on(benefit, day)
+    rate = schedule.rate_on(benefit, day, fleksjob_visitation(timeline, day))
     if rate is None:
         return None
     active = False
@@ -337,7 +353,7 @@ def _days_in(days: list[date], start: date, end: date) -> int:
 
 def _day_set(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]) -> set[date]:
     found: set[date] = set()
-    for interval in _intervals(timeline, as_of, benefits):
+    for interval in paid_intervals(timeline, as_of, benefits):
         day = interval.start
         while day <= interval.end:
             found.add(day)
@@ -374,7 +390,7 @@ def _status_losses(loss: LossRule, timeline: Timeline, as_of: date
         return windows
     if loss.trigger != "long_spell" or not any(
             i.start <= loss.valid_to and i.end >= loss.valid_from
-            for i in _intervals(timeline, as_of, loss.benefits)):
+            for i in paid_intervals(timeline, as_of, loss.benefits)):
         return []
     on_benefit = sorted(_day_set(timeline, as_of, loss.counted or loss.benefits))
     fleksjob = sorted(_fleksjob_days(timeline, as_of))
@@ -405,7 +421,7 @@ def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of:
     known = timeline.until(as_of)
     sampled = bool(known.of_type(AuditSampled))
     benefits = frozenset(b for loss in schedule.losses for b in loss.benefits)
-    paid = _intervals(known, as_of, benefits)
+    paid = paid_intervals(known, as_of, benefits)
     offers = _offer_days(known)
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     found: list[RefundLoss] = []
@@ -472,7 +488,8 @@ class _Open:
 
 
 def compute_rate_periods(timeline: Timeline, as_of: date, schedule: LossSchedule,
-                         before: date, sygedagpenge_before: date
+                         before: date, sygedagpenge_before: date,
+                         fleksjob_cutoff: date = date(2014, 7, 1)
                          ) -> tuple[tuple[RatePeriod, ...], tuple[MonthTotal, ...]]:
     """The refund of the days before the staircase, as periods of equal rate, and per month.
 
@@ -482,9 +499,13 @@ def compute_rate_periods(timeline: Timeline, as_of: date, schedule: LossSchedule
     offers = _offer_days(known)
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     periods: list[RatePeriod] = []
-    for interval in sorted(_intervals(known, as_of, benefits),
+    for interval in sorted(paid_intervals(known, as_of, benefits),
                            key=lambda i: (i.benefit.value, i.start)):
         limit = sygedagpenge_before if interval.benefit is Benefit.SYGEDAGPENGE else before
+        visited = fleksjob_visitation(known, interval.start)
+        if (interval.benefit in (Benefit.LEDIGHEDSYDELSE, Benefit.FLEKSLOENTILSKUD)
+                and visited is not None and visited < fleksjob_cutoff):
+            limit = as_of + timedelta(days=1)  # old scheme: never on the staircase
         day, last = interval.start, min(interval.end, limit - timedelta(days=1))
         current: _Open | None = None
         while day <= last:

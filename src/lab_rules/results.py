@@ -13,6 +13,7 @@ from lab_rules.rules.model import Rule
 from lab_rules.vocabulary import TargetGroup
 
 if TYPE_CHECKING:
+    from lab_rules.cofinancing import CofinancingWeek
     from lab_rules.refund_ab import RatePeriod, RefundLoss
 
 
@@ -131,6 +132,8 @@ class Evaluation:
     refund_loss_months: tuple[MonthTotal, ...] = ()
     refund_periods: tuple[RatePeriod, ...] = ()
     refund_period_months: tuple[MonthTotal, ...] = ()
+    cofinancing_weeks: tuple[CofinancingWeek, ...] = ()
+    cofinancing_months: tuple[MonthTotal, ...] = ()
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)
