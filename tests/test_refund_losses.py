@@ -88,7 +88,7 @@ def test_a_loss_never_covers_the_day_the_obligation_was_met() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 40), st.integers(0, 40),
        st.sampled_from(["late_until_held", "restart_from_contact", "timely_summons_counts"]))
-def test_meeting_an_obligation_earlier_never_increases_the_loss(
+def test_meeting_earlier_never_increases_the_loss_nor_loses_the_meeting_day(
     earlier: int, later: int, policy: str
 ) -> None:
     document = json.loads(ROEDOVRE.read_text(encoding="utf-8"))
@@ -100,6 +100,9 @@ def test_meeting_an_obligation_earlier_never_increases_the_loss(
                 event["date"] = held.isoformat()
         timeline = parse_timeline({**document, "events": events})
         evaluation = evaluate(timeline, as_of=date(2008, 9, 30), policies={"no_show": policy})
+        for loss in evaluation.refund_losses:
+            assert loss.fulfilled_on is None or loss.end < loss.fulfilled_on
+        assert all(m.refund >= 0 for m in evaluation.refund_loss_months)
         return sum((m.refund for m in evaluation.refund_loss_months), Decimal(0))
 
     first, second = sorted((date(2008, 4, 14) + timedelta(days=earlier),
