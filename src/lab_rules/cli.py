@@ -22,6 +22,7 @@ from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund_ab import load_loss_schedule
+from lab_rules.results import Evaluation
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
@@ -93,10 +94,12 @@ def _load_rules(path: str | None) -> RulePack | None:
     return None if path is None else load_pack(path)
 
 
-def _cmd_evaluate(args: argparse.Namespace) -> int:
+def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
+    """Evaluate ``args.file`` under ``args.policy`` (and ``args.rules`` where given), or
+    report the located problems and return the exit code."""
     try:
         policies = Policies.parse(args.policy)
-        pack = _load_rules(args.rules)
+        pack = _load_rules(getattr(args, "rules", None))
         timeline = load_timeline(args.file)
     except (TimelineError, RuleError) as err:
         for problem in err.problems:
@@ -108,7 +111,13 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     except OSError as err:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
-    evaluation = evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+    return evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
     if args.format == "json":
         sys.stdout.write(dumps_evaluation(evaluation) + "\n")
     else:
@@ -117,20 +126,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_refund(args: argparse.Namespace) -> int:
-    try:
-        policies = Policies.parse(args.policy)
-        timeline = load_timeline(args.file)
-    except TimelineError as err:
-        for problem in err.problems:
-            _say(sys.stderr, str(problem))
-        return EXIT_INVALID
-    except LabRulesError as err:
-        _say(sys.stderr, f"lab-rules: error: {err}")
-        return EXIT_USAGE
-    except OSError as err:
-        _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
-        return EXIT_USAGE
-    evaluation = evaluate(timeline, as_of=args.as_of, policies=policies)
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
     assert evaluation.refund is not None
     if args.format == "json":
         document = refund_to_json(evaluation.refund, evaluation.refund_losses,

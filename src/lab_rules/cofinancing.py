@@ -14,7 +14,6 @@ dagpenge; offer hours are the offer's hours a week, or all the week's hours when
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -24,10 +23,9 @@ from pathlib import Path
 import attrs
 
 from lab_rules.clocks import HOURS_PER_WEEKDAY
-from lab_rules.errors import Problem
 from lab_rules.refund import ORE, MonthTotal, monday_of, paid_intervals
 from lab_rules.results import Obligation, Status
-from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rules_dir
+from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import FulfilledBy
 from lab_rules.timeline import BenefitStarted, OfferEnded, OfferStarted, Payment, Timeline
 from lab_rules.vocabulary import Benefit, OfferKind, TargetGroup
@@ -75,12 +73,7 @@ class CofinancingWeek:
 
 def load_cofinancing(path: str | Path) -> CofinancingRules:
     """Read the co-financing parameters; raise :class:`RuleError` with located problems."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError([Problem("", f"invalid TOML: {err}", str(path))]) from None
-    reader = _Reader(str(path), _line_index(text))
+    document, reader = open_toml(path)
     reader.check_keys(document, {"period", "low_offers", "low_offers_note"}, "")
     periods = []
     for index, raw in enumerate(document.get("period", [])):

@@ -20,7 +20,6 @@ loss.
 from __future__ import annotations
 
 import functools
-import tomllib
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,11 +30,10 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
-from lab_rules.errors import Problem
 from lab_rules.policies import LossFrom, Policies
 from lab_rules.refund import ORE, Interval, MonthTotal, paid_intervals
 from lab_rules.results import Obligation, Status
-from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rules_dir
+from lab_rules.rules.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
     AuditSampled,
@@ -172,12 +170,7 @@ def _decimal(reader: _Reader, raw: object, path: str) -> Decimal:
 
 def load_loss_schedule(path: str | Path) -> LossSchedule:
     """Read rates and loss rules; raise :class:`RuleError` with every located problem."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError([Problem("", f"invalid TOML: {err}", str(path))]) from None
-    reader = _Reader(str(path), _line_index(text))
+    document, reader = open_toml(path)
     reader.check_keys(document, {"rate", "loss"}, "")
     rates = []
     for index, raw in enumerate(document.get("rate", [])):

@@ -397,6 +397,19 @@ def _excluded_periods(reader: _Reader, raw: object, path: str) -> tuple[tuple[da
     return tuple(periods)
 
 
+def open_toml(path: str | Path) -> tuple[dict[str, Any], _Reader]:
+    """Read a TOML data file and a problem collector that knows its lines; a syntax error
+    raises :class:`RuleError` with the line the parser names."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        line = int(match.group(1)) if match else None
+        raise RuleError([Problem("", f"invalid TOML: {err}", str(path), line)]) from None
+    return document, _Reader(str(path), _line_index(text))
+
+
 def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Problem]]:
     try:
         document = tomllib.loads(text)

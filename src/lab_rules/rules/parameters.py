@@ -7,7 +7,6 @@ formulas that use them, as OpenFisca keeps parameters apart from formulas.
 from __future__ import annotations
 
 import functools
-import tomllib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,8 +14,7 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration
-from lab_rules.errors import Problem
-from lab_rules.rules.loader import RuleError, _line_index, _Reader, bundled_rules_dir
+from lab_rules.rules.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.vocabulary import Benefit
 
 PARAMETER_KEYS = {
@@ -78,12 +76,7 @@ def _rate(reader: _Reader, raw: object, path: str) -> Decimal | None:
 
 def load_staircase(path: str | Path) -> Staircase:
     """Read a staircase parameter file; raise :class:`RuleError` with every located problem."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError([Problem("", f"invalid TOML: {err}", str(path))]) from None
-    reader = _Reader(str(path), _line_index(text))
+    document, reader = open_toml(path)
     reader.check_keys(document, {"parameters", "band"}, "")
     table = reader.table(document, "parameters", "")
     reader.check_keys(table, PARAMETER_KEYS, "parameters")
