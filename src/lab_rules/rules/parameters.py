@@ -18,7 +18,8 @@ from lab_rules.rules.loader import RuleError, _Reader, bundled_rules_dir, open_t
 from lab_rules.vocabulary import Benefit
 
 PARAMETER_KEYS = {
-    "id", "title_da", "title_en", "act", "source", "valid_from", "count_from", "count_from_note",
+    "id", "title_da", "title_en", "act", "legal_basis", "source", "valid_from", "count_from",
+    "count_from_note",
     "transition_from", "transition_note", "restart_weeks", "restart_window", "restart_note",
     "fleksjob_visited_from", "foertidspension_granted_from", "refunded", "cofinanced",
     "other_public_support",
@@ -55,6 +56,7 @@ class Staircase:
     other_public_support: frozenset[Benefit]
     bands: tuple[Band, ...]
     notes: tuple[str, ...] = ()
+    legal_basis: str = ""
 
     def band(self, week: int) -> Band:
         for band in self.bands:
@@ -112,6 +114,7 @@ def load_staircase(path: str | Path) -> Staircase:
     act = reader.text(table, "act", "parameters")
     source = reader.text(table, "source", "parameters")
     restart = reader.integer(table, "restart_weeks", "parameters", None, minimum=1)
+    legal_basis = reader.text(table, "legal_basis", "parameters")
     if (reader.problems or identifier is None or act is None or source is None or window is None
             or restart is None):
         raise RuleError(reader.problems, subject=str(path))
@@ -121,7 +124,8 @@ def load_staircase(path: str | Path) -> Staircase:
         identifier, act, source, days["valid_from"], days["count_from"],  # type: ignore[arg-type]
         days["transition_from"], restart, window, days["fleksjob_visited_from"],  # type: ignore[arg-type]
         days["foertidspension_granted_from"], groups["refunded"],  # type: ignore[arg-type]
-        groups["cofinanced"], groups["other_public_support"], tuple(bands), notes)
+        groups["cofinanced"], groups["other_public_support"], tuple(bands), notes,
+        legal_basis or "")
 
 
 @functools.lru_cache(maxsize=1)
