@@ -52,6 +52,9 @@ def demo() -> None:
     for example in examples:
         run(BIN / "lab-rules", "evaluate", example, "--as-of", "2025-06-30", "--format", "text",
             "--lang", "en")
+    noshow = ROOT / "examples" / "timelines" / "jobparat-kontanthjaelp-noshow.json"
+    run(BIN / "lab-rules", "sanctions", noshow, "--as-of", "2024-10-01", "--format", "text",
+        "--lang", "en")
     roedovre = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
     for policy in ("late_until_held", "timely_summons_counts", "restart_from_contact"):
         run(BIN / "lab-rules", "refund", roedovre, "--as-of", "2008-09-30", "--format", "text",

@@ -95,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     pack = bundled_pack()
     evaluate(cases[0][0], as_of=cases[0][1], rules=pack)  # warm caches (holidays, imports)
     print(f"timelines          {args.timelines}")
-    for label, with_refund in (("contact course", False), ("with refund ledger", True)):
+    for label, with_refund in (("contact course", False),
+                               ("with refund ledger and sanctions", True)):
         obligations = weeks = 0
         started = time.perf_counter()
         for timeline, as_of in cases:
-            result = evaluate(timeline, as_of=as_of, rules=pack, refund=with_refund)
+            result = evaluate(timeline, as_of=as_of, rules=pack, refund=with_refund,
+                              sanctions=with_refund)
             obligations += len(result.obligations)
             weeks += len(result.refund.weeks) if result.refund else 0
         elapsed = time.perf_counter() - started

@@ -18,7 +18,7 @@ from lab_rules._version import __version__
 from lab_rules.cofinancing import load_cofinancing
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.evaluation_json import dumps_evaluation, refund_to_json
+from lab_rules.evaluation_json import dumps_evaluation, refund_to_json, sanction_to_json
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund_ab import load_loss_schedule
@@ -27,6 +27,7 @@ from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
 from lab_rules.rules.parameters import load_staircase
+from lab_rules.sanctions import load_sanction_rates
 from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
@@ -144,6 +145,25 @@ def _cmd_refund(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_sanctions(args: argparse.Namespace) -> int:
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
+    if args.format == "json":
+        document = {"sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
+                    "policies": dict(evaluation.policies)}
+        _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for sanction in evaluation.sanctions:
+            _say(sys.stdout, sanction.explain(args.lang))
+            for note in sanction.notes:
+                _say(sys.stdout, f"  note: {note}")
+        if not evaluation.sanctions:
+            _say(sys.stdout, "ingen udeblivelser" if args.lang == "da" else "no failures")
+        _say(sys.stdout, "policies: " + ", ".join(f"{k}={v}" for k, v in evaluation.policies))
+    return EXIT_OK
+
+
 def _cmd_check_rules(args: argparse.Namespace) -> int:
     path = args.path or str(bundled_rules_dir())
     try:
@@ -175,6 +195,9 @@ def _check_parameters(path: Path) -> str:
         staircase = load_staircase(path)
         return (f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
                 f"{staircase.valid_from} ({path})")
+    if "[[table]]" in text:
+        tables = load_sanction_rates(str(path))
+        return f"parameters {path.name}: {len(tables)} sanction rate tables ({path})"
     if "[[period]]" in text:
         cofinancing = load_cofinancing(path)
         return (f"parameters {path.name}: {len(cofinancing.periods)} co-financing periods "
@@ -222,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     refund_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
                             help="e.g. no_show=restart_from_contact, loss_from=day_after_due")
     refund_cmd.set_defaults(run=_cmd_refund)
+
+    sanctions_cmd = commands.add_parser(
+        "sanctions", help="failures (no-shows, absences, missed bookings) and their sanctions")
+    sanctions_cmd.add_argument("file", metavar="FILE")
+    sanctions_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    sanctions_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    sanctions_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+    sanctions_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
+                               help="e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
+    sanctions_cmd.set_defaults(run=_cmd_sanctions)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")

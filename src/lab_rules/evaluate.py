@@ -35,6 +35,7 @@ from lab_rules.rules.model import (
     RulePack,
 )
 from lab_rules.rules.parameters import Staircase, bundled_staircase
+from lab_rules.sanctions import bundled_sanction_rates, compute_sanctions
 from lab_rules.timeline import (
     CaseStepDone,
     ContactRestored,
@@ -64,6 +65,7 @@ def evaluate(
     policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
     staircase: Staircase | None = None,
     refund: bool = True,
+    sanctions: bool = True,
 ) -> Evaluation:
     """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*.
 
@@ -112,13 +114,15 @@ def evaluate(
             stairs.fleksjob_visited_from)
         cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
                                                               bundled_cofinancing())
+    found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates())
+                       if sanctions else ())
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
         obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
         refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
         refund_period_months=period_months, cofinancing_weeks=cofinancing,
-        cofinancing_months=cofinancing_months,
+        cofinancing_months=cofinancing_months, sanctions=found_sanctions,
     )
 
 

@@ -21,6 +21,7 @@ from lab_rules.refund import MonthTotal, RefundLedger
 from lab_rules.refund_ab import RatePeriod, RefundLoss
 from lab_rules.results import Evaluation, Obligation, Status
 from lab_rules.rules.model import FulfilledBy
+from lab_rules.sanctions import Sanction
 
 EVALUATION_SCHEMA = "lab-rules/evaluation/v1"
 
@@ -130,6 +131,22 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
     }
 
 
+def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
+    return {
+        "failure": sanction.failure, "date": _day(sanction.day), "rule": sanction.rule,
+        "legal_basis": sanction.legal_basis, "sanctionable": sanction.sanctionable,
+        "reasons": list(sanction.reasons), "days": sanction.days,
+        "rate": _money(sanction.rate), "rate_table": sanction.rate_table,
+        "rate_confidence": sanction.rate_confidence, "amount": _money(sanction.amount),
+        "deducted": _money(sanction.deducted),
+        "last_deduction_month": sanction.last_deduction_month,
+        "last_deduction_day": _day(sanction.last_deduction_day),
+        "consultation": sanction.consultation, "policies": dict(sanction.policies),
+        "notes": list(sanction.notes),
+        "explanation": {"da": sanction.explain("da"), "en": sanction.explain("en")},
+    }
+
+
 def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
     """The ``evaluation/v1`` document."""
     statuses = Counter(o.status.value for o in evaluation.obligations)
@@ -153,6 +170,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
             evaluation.refund, evaluation.refund_losses, evaluation.refund_loss_months,
             evaluation.refund_periods, evaluation.refund_period_months,
             evaluation.cofinancing_weeks, evaluation.cofinancing_months),
+        "sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

@@ -47,6 +47,23 @@ class LossFrom(enum.Enum):
     """The day after the due day: a step "senest" on day X is on time all of day X."""
 
 
+class ContactDay(enum.Enum):
+    """Is the day contact is restored deducted after a no-show (LAS § 37 "indtil")?"""
+
+    EXCLUSIVE = "exclusive"
+    """Not deducted: "indtil kontakten er genoprettet" (the catalogue's default)."""
+    INCLUSIVE = "inclusive"
+
+
+class SanctionDays(enum.Enum):
+    """Which days a per-day sanction counts."""
+
+    CALENDAR = "calendar"
+    """Every day ("pr. dag", 2020 on: the catalogue's default)."""
+    WEEKDAYS = "weekdays"
+    """Business days only (the 2014-2019 rate was built on a 5-day week)."""
+
+
 class PolicyError(LabRulesError, ValueError):
     """An unknown policy name or value."""
 
@@ -59,11 +76,15 @@ class Policies:
     version_selector: VersionSelector | None = None
     """None: each rule's own ``selector`` (default ``opens``); a value overrides them all."""
     loss_from: LossFrom = LossFrom.DUE
+    sanction_contact_day: ContactDay = ContactDay.EXCLUSIVE
+    sanction_days: SanctionDays = SanctionDays.CALENDAR
 
     def as_dict(self) -> dict[str, str]:
         selector = self.version_selector.value if self.version_selector else "per_rule"
         return {"no_show": self.no_show.value, "version_selector": selector,
-                "loss_from": self.loss_from.value}
+                "loss_from": self.loss_from.value,
+                "sanction_contact_day": self.sanction_contact_day.value,
+                "sanction_days": self.sanction_days.value}
 
     @classmethod
     def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None) -> Policies:
@@ -81,7 +102,9 @@ class Policies:
                 pairs[name.strip()] = value.strip()
         fields: dict[str, type[enum.Enum]] = {"no_show": NoShowPolicy,
                                               "version_selector": VersionSelector,
-                                              "loss_from": LossFrom}
+                                              "loss_from": LossFrom,
+                                              "sanction_contact_day": ContactDay,
+                                              "sanction_days": SanctionDays}
         values: dict[str, enum.Enum] = {}
         for name, value in pairs.items():
             kind = fields.get(name)

@@ -15,6 +15,7 @@ from lab_rules.vocabulary import TargetGroup
 if TYPE_CHECKING:
     from lab_rules.cofinancing import CofinancingWeek
     from lab_rules.refund_ab import RatePeriod, RefundLoss
+    from lab_rules.sanctions import Sanction
 
 
 class Status(enum.Enum):
@@ -134,6 +135,7 @@ class Evaluation:
     refund_period_months: tuple[MonthTotal, ...] = ()
     cofinancing_weeks: tuple[CofinancingWeek, ...] = ()
     cofinancing_months: tuple[MonthTotal, ...] = ()
+    sanctions: tuple[Sanction, ...] = ()
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

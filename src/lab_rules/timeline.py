@@ -200,6 +200,20 @@ class NoShow(DatedEvent):
     TYPE: ClassVar[str] = "no_show"
     kind: ConversationKind
     excuse: Excuse | None = None
+    contact_attempted: bool | None = None
+    """For aktivitetsparate: the kommune tried all reasonable ways of personal contact before
+    a sanction (LAS § 35 stk. 7)."""
+    ref: str | None = None
+
+
+@attrs.frozen
+class BookingMissed(DatedEvent):
+    """A jobsamtale was not self-booked by the deadline ``date``; ``booked_on`` when it was
+    booked or contact restored (LAS § 37 a)."""
+
+    TYPE: ClassVar[str] = "booking_missed"
+    booked_on: dt.date | None = None
+    excuse: Excuse | None = None
     ref: str | None = None
 
 
@@ -341,6 +355,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SummonsSent,
         ConversationHeld,
         NoShow,
+        BookingMissed,
         ContactRestored,
         CaseStepDone,
         AuditSampled,

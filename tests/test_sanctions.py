@@ -1,0 +1,109 @@
+"""Kontanthjælp sanctions (LAS §§ 35-37 a): worked cases from the catalogue, rate tables,
+and properties."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CASES
+from lab_rules import evaluate
+from lab_rules.sanctions import bundled_sanction_rates
+from lab_rules.timeline_json import parse_timeline
+
+CASE_FILES = sorted((CASES / "sanctions").glob("*.json"))
+
+
+def test_case_files_exist() -> None:
+    assert len(CASE_FILES) >= 12
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_sanction_case(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    assert case["source"]
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date.fromisoformat(case["as_of"]),
+                          policies=case.get("policies"), refund=False)
+    sanctions = evaluation.sanctions
+    assert len(sanctions) == len(case["expect"]), sanctions
+    for sanction, want in zip(sanctions, case["expect"], strict=True):
+        assert sanction.failure == want["failure"]
+        for key in ("sanctionable", "days", "last_deduction_month"):
+            if key in want:
+                assert getattr(sanction, key) == want[key], (case["id"], key, sanction)
+        for key in ("rate", "amount", "deducted"):
+            if key in want:
+                assert getattr(sanction, key) == Decimal(want[key]), (case["id"], key)
+        if "last_deduction_day" in want:
+            assert str(sanction.last_deduction_day) == want["last_deduction_day"]
+        if "reason_contains" in want:
+            assert any(want["reason_contains"] in r for r in sanction.reasons), sanction.reasons
+        assert dict(sanction.policies)["sanction_days"] in ("calendar", "weekdays")
+
+
+@pytest.mark.parametrize(
+    ("monthly", "rate"),
+    [("15547", "700"), ("11698", "600"), ("7541", "400"), ("3639", "200")],
+)
+def test_2021_band_selection(monthly: str, rate: str) -> None:
+    """Catalogue TC-07 (published 2021 thresholds, ft.dk spm. 621)."""
+    table = next(t for t in bundled_sanction_rates() if t.id == "2021")
+    assert table.rate(Decimal(monthly)) == Decimal(rate)
+
+
+@pytest.mark.parametrize(("monthly", "rate"), [("11993", "554"), ("8393", "387"),
+                                               ("2584", "119"), ("1560", "72")])
+def test_2014_2019_daily_rate_is_annual_over_260(monthly: str, rate: str) -> None:
+    """Catalogue TC-06: dagssats = round(monthly × 12 / 260)."""
+    table = next(t for t in bundled_sanction_rates() if t.id == "dagssats-2014")
+    assert table.rate(Decimal(monthly)) == Decimal(rate)
+
+
+def _case(no_show: date, contact: date | None, monthly: int,
+          excuse: str | None) -> dict[str, object]:
+    first = no_show.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    events: list[dict[str, object]] = [
+        {"type": "first_contact", "date": "2025-01-06"},
+        {"type": "benefit_started", "date": "2025-01-06", "benefit": "kontanthjaelp",
+         "group": "jobparat_kontanthjaelp"},
+        {"type": "written_guidance", "date": "2025-01-06"},
+        {"type": "payment", "benefit": "kontanthjaelp", "start": first.isoformat(),
+         "end": last.isoformat(), "amount": str(monthly)},
+        {"type": "no_show", "date": no_show.isoformat(), "kind": "jobsamtale",
+         **({"excuse": excuse} if excuse else {})},
+    ]
+    if contact is not None:
+        events.append({"type": "contact_restored", "date": contact.isoformat()})
+    return {"schema": "lab-rules/timeline/v1", "person": {"id": "prop"}, "events": events}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(date(2025, 7, 1), date(2025, 12, 20)), st.integers(0, 40), st.integers(1000, 16000),
+       st.sampled_from([None, "sygdom"]), st.sampled_from(["calendar", "weekdays"]))
+def test_sanction_properties(no_show: date, after: int, monthly: int, excuse: str | None,
+                             days_policy: str) -> None:
+    """A deduction never exceeds the month's hjælp; an excused failure is never deducted;
+    restoring contact earlier never increases the deduction."""
+    as_of = date(2026, 2, 28)
+    policies = {"sanction_days": days_policy}
+
+    def deducted(contact: date | None) -> Decimal:
+        evaluation = evaluate(parse_timeline(_case(no_show, contact, monthly, excuse)),
+                              as_of=as_of, policies=policies, refund=False)
+        (sanction,) = evaluation.sanctions
+        if excuse:
+            assert not sanction.sanctionable
+            assert sanction.deducted is None
+        return sanction.deducted or Decimal(0)
+
+    later = deducted(no_show + timedelta(days=after))
+    earlier = deducted(no_show + timedelta(days=after // 2))
+    assert later <= Decimal(monthly)
+    assert earlier <= later
