@@ -21,7 +21,7 @@ CASE_FILES = sorted((CASES / "sanctions").glob("*.json"))
 
 
 def test_case_files_exist() -> None:
-    assert len(CASE_FILES) >= 12
+    assert len(CASE_FILES) >= 22
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
@@ -44,6 +44,15 @@ def test_sanction_case(path: Path) -> None:
             assert str(sanction.last_deduction_day) == want["last_deduction_day"]
         if "reason_contains" in want:
             assert any(want["reason_contains"] in r for r in sanction.reasons), sanction.reasons
+        if "note_contains" in want:
+            assert any(want["note_contains"] in n for n in sanction.notes), sanction.notes
+        if "rule" in want:
+            assert sanction.rule == want["rule"]
+        if "dates" in want:
+            assert [d.isoformat() for d in sanction.dates] == want["dates"], (case["id"], sanction)
+        if "resumes" in want:
+            resumes = sanction.resumes.isoformat() if sanction.resumes else None
+            assert resumes == want["resumes"], (case["id"], sanction)
         assert dict(sanction.policies)["sanction_days"] in ("calendar", "weekdays")
 
 
@@ -107,3 +116,28 @@ def test_sanction_properties(no_show: date, after: int, monthly: int, excuse: st
     earlier = deducted(no_show + timedelta(days=after // 2))
     assert later <= Decimal(monthly)
     assert earlier <= later
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(date(2024, 1, 8), date(2024, 12, 20)), st.integers(0, 30),
+       st.sampled_from(["exclusive", "inclusive"]))
+def test_dagpenge_no_show_days_grow_with_later_contact(no_show: date, after: int,
+                                                       contact_day: str) -> None:
+    """RÅD-DP-2023 § 18: the meeting day is always lost, only weekdays are lost, and contacting
+    the a-kasse earlier never loses more days."""
+    def lost(contact: date) -> tuple[date, ...]:
+        timeline = {"schema": "lab-rules/timeline/v1", "person": {"id": "prop"}, "events": [
+            {"type": "registered", "date": "2024-01-02"},
+            {"type": "benefit_started", "date": "2024-01-02", "benefit": "dagpenge"},
+            {"type": "no_show", "date": no_show.isoformat(), "kind": "jobsamtale"},
+            {"type": "contact_restored", "date": contact.isoformat()}]}
+        evaluation = evaluate(parse_timeline(timeline), as_of=date(2025, 3, 1),
+                              policies={"sanction_contact_day": contact_day}, refund=False)
+        (sanction,) = evaluation.sanctions
+        assert sanction.rule == "R-DP-18"
+        assert sanction.dates[0] == no_show
+        assert all(d.weekday() < 5 for d in sanction.dates[1:])
+        return sanction.dates
+
+    assert len(lost(no_show + timedelta(days=after // 2))) <= len(
+        lost(no_show + timedelta(days=after)))

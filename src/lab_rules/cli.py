@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     refund_cmd.set_defaults(run=_cmd_refund)
 
     sanctions_cmd = commands.add_parser(
-        "sanctions", help="failures (no-shows, absences, missed bookings) and their sanctions")
+        "sanctions", help="failures (no-shows, absences, bookings, refusals, lapses) and sanctions")
     sanctions_cmd.add_argument("file", metavar="FILE")
     sanctions_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
     sanctions_cmd.add_argument("--format", choices=("json", "text"), default="json")

@@ -142,7 +142,8 @@ def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
         "last_deduction_month": sanction.last_deduction_month,
         "last_deduction_day": _day(sanction.last_deduction_day),
         "consultation": sanction.consultation, "policies": dict(sanction.policies),
-        "notes": list(sanction.notes),
+        "notes": list(sanction.notes), "benefit": sanction.benefit,
+        "dates": [d.isoformat() for d in sanction.dates], "resumes": _day(sanction.resumes),
         "explanation": {"da": sanction.explain("da"), "en": sanction.explain("en")},
     }
 

@@ -1,18 +1,23 @@
-"""Sanctions for the kontanthjælp family: what a failure costs the citizen, and whether it may.
+"""Sanctions: what a failure costs the citizen, and whether it may.
 
 Per failure in the timeline (a no-show at a jobsamtale, absence from an offer, a self-booking
-deadline missed) this module says which rule applies (LAS § 37, § 36, § 37 a), whether the
-failure is sanctionable and why not (a reasonable excuse, LAS § 13 stk. 7; no written guidance
-before it, § 35 stk. 1; an exemption; for aktivitetsparate no record that personal contact was
-attempted, § 35 stk. 7), the days, the rate (by the person's monthly hjælp, from a dated rate
+deadline missed, a refusal, a lapse of sygedagpenge) this module says which rule applies by the
+benefit the person was on that day (kontanthjælp family: LAS §§ 36, 37, 37 a, 39-40; dagpenge:
+RÅD-DP-2023 §§ 18-19 and § 11; sygedagpenge: SDPL § 21), whether the failure is
+sanctionable and why not (a reasonable excuse, LAS § 13 stk. 7; no written guidance before it,
+§ 35 stk. 1; an exemption; for aktivitetsparate no record that personal contact was attempted,
+§ 35 stk. 7), the days, the rate (by the person's monthly hjælp, from a dated rate
 table), the amount, the monthly cap (deductions in a month ≤ the month's hjælp, § 35 stk. 4) and
 the procedure deadlines (the last month a deduction may be made: 3 whole calendar months after
 the month of the failure, § 35 stk. 3; consultation before the decision).
 
 Counting questions the law leaves open are policies: ``sanction_contact_day`` (is the day contact
-is restored deducted?) and ``sanction_days`` (calendar days or weekdays). Covered: failures from
-2014 (2014-2019 daily rate = monthly hjælp × 12 / 260; 2020 on, the sanktionssats bands).
-Dagpenge, sygedagpenge, the 225-hour rule and the older eras are not computed yet.
+is restored deducted?) and ``sanction_days`` (calendar days or weekdays). Covered: kontanthjælp
+failures from 2014 (2014-2019 daily rate = monthly hjælp × 12 / 260; 2020 on, the sanktionssats
+bands); dagpenge no-shows, offer absences and missed bookings as the days without dagpenge
+(the amount is the a-kasse's); the sygedagpenge resumption rule. Not computed yet: § 38,
+§ 40 a, the 225-hour rule, dagpenge karantæne, the eras before 2014 (reported as gaps, never
+guessed).
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from lab_rules.timeline import (
     NoShow,
     OfferAbsence,
     Payment,
+    Refusal,
+    SdpCessation,
     Timeline,
     WrittenGuidance,
 )
@@ -55,6 +62,7 @@ _EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason
                         ExemptionReason.SYGDOM, ExemptionReason.FERIE,
                         ExemptionReason.RIMELIG_GRUND})
 _CALENDAR = DanishCalendar()
+_FOUR_WEEKS = Duration.of(weeks=4)
 
 
 @attrs.frozen
@@ -141,30 +149,48 @@ class Sanction:
     rate_confidence: str | None
     amount: Decimal | None
     deducted: Decimal | None
-    last_deduction_month: str
-    last_deduction_day: date
+    last_deduction_month: str | None
+    last_deduction_day: date | None
     consultation: str
     policies: tuple[tuple[str, str], ...]
     notes: tuple[str, ...] = ()
+    benefit: str | None = None
+    dates: tuple[date, ...] = ()
+    """The days the failure costs (deducted, or without dagpenge)."""
+    resumes: date | None = None
+    """The day payment resumes (dagpenge after contact; sygedagpenge under SDPL § 21 stk. 4)."""
 
     def explain(self, lang: str = "en") -> str:
-        if lang == "da":
-            if not self.sanctionable:
-                return (f"{self.failure} {self.day} ({self.legal_basis}): kan ikke sanktioneres: "
-                        + "; ".join(self.reasons) + ".")
-            amount = f", {self.deducted} kr." if self.deducted is not None else ""
-            return (f"{self.failure} {self.day} ({self.legal_basis}): fradrag for {self.days} "
-                    f"dage{amount}; senest i {self.last_deduction_month}.")
+        head = f"{self.failure} {self.day} ({self.legal_basis})"
+        da = lang == "da"
         if not self.sanctionable:
-            return (f"{self.failure} {self.day} ({self.legal_basis}): not sanctionable: "
+            return (head + (": kan ikke sanktioneres: " if da else ": not sanctionable: ")
                     + "; ".join(self.reasons) + ".")
         amount = f", {self.deducted} kr." if self.deducted is not None else ""
-        return (f"{self.failure} {self.day} ({self.legal_basis}): deduction for {self.days} "
-                f"days{amount}; at the latest in {self.last_deduction_month}.")
+        if self.rule == "R-SDP-21":
+            if self.resumes is None:
+                return head + (": sygedagpenge genoptages ikke." if da
+                               else ": sygedagpenge do not resume.")
+            return head + (f": sygedagpenge genoptages {self.resumes}." if da
+                           else f": sygedagpenge resume on {self.resumes}.")
+        if self.benefit == Benefit.DAGPENGE.value:
+            again = (f"; igen fra {self.resumes}" if da else f"; again from {self.resumes}"
+                     ) if self.resumes else ""
+            return head + (f": ingen dagpenge for {self.days} dage{again}." if da
+                           else f": no dagpenge for {self.days} days{again}.")
+        if self.rule == "R-LAS-39-40":
+            return head + (f": nedsættelse{amount}; senest i {self.last_deduction_month}." if da
+                           else f": reduction{amount}; at the latest in "
+                           f"{self.last_deduction_month}.")
+        return head + (f": fradrag for {self.days} dage{amount}; senest i "
+                       f"{self.last_deduction_month}." if da
+                       else f": deduction for {self.days} days{amount}; at the latest in "
+                       f"{self.last_deduction_month}.")
 
 
 def _group_on(timeline: Timeline, day: date) -> tuple[Benefit, TargetGroup | None] | None:
-    """The kontanthjælp-family benefit running on *day*, and the target group then."""
+    """The benefit whose sanction rules apply on *day* (the kontanthjælp family first, then
+    dagpenge, then sygedagpenge), and the target group then."""
     running: dict[Benefit, date] = {}
     for event in timeline.events:
         if event.on > day:
@@ -174,6 +200,9 @@ def _group_on(timeline: Timeline, day: date) -> tuple[Benefit, TargetGroup | Non
         elif isinstance(event, BenefitEnded) and event.date < day:
             running.pop(event.benefit, None)
     benefit = next((b for b in running if b in _KH_BENEFITS), None)
+    if benefit is None:
+        benefit = next((b for b in (Benefit.DAGPENGE, Benefit.SYGEDAGPENGE) if b in running),
+                       None)
     if benefit is None:
         return None
     group = None
@@ -214,6 +243,12 @@ def _count(start: date, end_exclusive: date, policy: SanctionDays) -> list[date]
     return days
 
 
+def _dagpenge_days(start: date, end_exclusive: date) -> list[date]:
+    """Monday to Friday, public holidays included: dagpenge are paid for 5 days a week."""
+    return [start + timedelta(days=n) for n in range((end_exclusive - start).days)
+            if (start + timedelta(days=n)).weekday() < 5]
+
+
 def _table(tables: Sequence[RateTable], day: date) -> RateTable | None:
     return next((t for t in tables if t.valid_from <= day
                  and (t.valid_to is None or day <= t.valid_to)), None)
@@ -221,60 +256,165 @@ def _table(tables: Sequence[RateTable], day: date) -> RateTable | None:
 
 @attrs.frozen
 class _Failure:
+    """A failure as the timeline records it, before any benefit's rule is applied."""
+
     failure: str
     day: date
+    excuse: str | None = None
+    contact_attempted: bool | None = None
+    until: date | None = None
+    """Contact restored, booking made, or cooperation resumed."""
+    end: date | None = None
+    """The last day of an absence."""
+    cancelled: bool = False
+    kind: str | None = None
+
+
+@attrs.frozen
+class _Applied:
+    """A benefit's rule applied to a failure: what it costs and from when it stops."""
+
     rule: str
     legal_basis: str
-    days: tuple[date, ...]
-    excuse: str | None
-    contact_attempted: bool | None
+    dates: tuple[date, ...] = ()
+    resumes: date | None = None
+    notes: tuple[str, ...] = ()
 
 
-def _failures(timeline: Timeline, as_of: date, policies: Policies) -> list[_Failure]:
+def _failures(timeline: Timeline) -> list[_Failure]:
     contacts = sorted(c.date for c in timeline.of_type(ContactRestored))
     found = []
     for no_show in timeline.of_type(NoShow):
         contact = next((c for c in contacts if c >= no_show.date), None)
-        end = contact if contact is not None else as_of + timedelta(days=1)
-        if contact is not None and policies.sanction_contact_day is ContactDay.INCLUSIVE:
-            end = contact + timedelta(days=1)
-        days = _count(no_show.date, max(end, no_show.date + timedelta(days=1)),
-                      policies.sanction_days)
-        if no_show.date not in days:
-            days.insert(0, no_show.date)  # the meeting day is always deducted (§ 37 stk. 1)
-        found.append(_Failure("no_show", no_show.date, "R-LAS-37", "LAS § 37 stk. 1",
-                              tuple(days), no_show.excuse.value if no_show.excuse else None,
-                              no_show.contact_attempted))
+        found.append(_Failure("no_show", no_show.date,
+                              no_show.excuse.value if no_show.excuse else None,
+                              no_show.contact_attempted, contact, cancelled=no_show.cancelled))
     for absence in timeline.of_type(OfferAbsence):
-        days = _count(absence.start, absence.end + timedelta(days=1), SanctionDays.WEEKDAYS)
-        found.append(_Failure("offer_absence", absence.start, "R-LAS-36", "LAS § 36 stk. 2",
-                              tuple(days), None, None))
+        found.append(_Failure("offer_absence", absence.start, end=absence.end))
     for missed in timeline.of_type(BookingMissed):
-        booked = missed.booked_on or as_of + timedelta(days=1)
-        days = _count(missed.date, max(booked, missed.date + timedelta(days=1)),
-                      policies.sanction_days) or [missed.date]
-        found.append(_Failure("booking_missed", missed.date, "R-LAS-37a", "LAS § 37 a stk. 1",
-                              tuple(days), missed.excuse.value if missed.excuse else None,
-                              None))
+        found.append(_Failure("booking_missed", missed.date,
+                              missed.excuse.value if missed.excuse else None,
+                              until=missed.booked_on))
+    for refusal in timeline.of_type(Refusal):
+        found.append(_Failure("refusal", refusal.date,
+                              refusal.excuse.value if refusal.excuse else None,
+                              kind=refusal.kind.value))
+    for cessation in timeline.of_type(SdpCessation):
+        found.append(_Failure("sdp_cessation", cessation.date,
+                              cessation.excuse.value if cessation.excuse else None,
+                              until=cessation.resumed_on))
     return sorted(found, key=lambda f: (f.day, f.failure))
 
 
-def _why_not(failure: _Failure, timeline: Timeline, guidance: list[date],
-             exemptions: Sequence[Exemption]) -> list[str]:
+def _until_contact(failure: _Failure, as_of: date, policies: Policies,
+                   days_policy: SanctionDays | None) -> tuple[list[date], date | None]:
+    """The days from the meeting day until contact, and the first day not counted (with
+    *days_policy* None: dagpenge days)."""
+    if failure.until is None:
+        end = as_of + timedelta(days=1)
+    elif policies.sanction_contact_day is ContactDay.INCLUSIVE:
+        end = failure.until + timedelta(days=1)
+    else:
+        end = failure.until
+    end = max(end, failure.day + timedelta(days=1))
+    days = (_dagpenge_days(failure.day, end) if days_policy is None
+            else _count(failure.day, end, days_policy))
+    if failure.day not in days:
+        days.insert(0, failure.day)
+    return days, (end if failure.until is not None else None)
+
+
+def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies) -> _Applied:
+    if failure.failure == "no_show":
+        days, _ = _until_contact(failure, as_of, policies, policies.sanction_days)
+        return _Applied("R-LAS-37", "LAS § 37 stk. 1", tuple(days))
+    if failure.failure == "offer_absence":
+        assert failure.end is not None
+        days = _count(failure.day, failure.end + timedelta(days=1), SanctionDays.WEEKDAYS)
+        return _Applied("R-LAS-36", "LAS § 36 stk. 2", tuple(days))
+    if failure.failure == "booking_missed":
+        booked = failure.until or as_of + timedelta(days=1)
+        days = _count(failure.day, max(booked, failure.day + timedelta(days=1)),
+                      policies.sanction_days) or [failure.day]
+        return _Applied("R-LAS-37a", "LAS § 37 a stk. 1", tuple(days))
+    return _Applied("R-LAS-39-40", "LAS § 39 stk. 1, § 40 stk. 1-2",
+                    notes=(f"{failure.kind}: nedsættelse = 3 × sanktionssats, at most one per "
+                           "calendar month (LAS § 40 stk. 1-2)",))
+
+
+def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies) -> _Applied:
+    weekdays = ("dagpenge are paid for 5 days a week: Monday to Friday are counted, public "
+                "holidays included")
+    if failure.failure == "no_show":
+        if failure.cancelled:
+            return _Applied("R-DP-18", "RÅD-DP-2023 § 18 stk. 4", (failure.day,),
+                            failure.day + timedelta(days=1),
+                            ("cancelled before the meeting without lawful absence: only the "
+                             "meeting day is lost",))
+        days, resumes = _until_contact(failure, as_of, policies, None)
+        return _Applied("R-DP-18", "RÅD-DP-2023 § 18 stk. 3", tuple(days), resumes,
+                        ("the meeting day is never paid; whether the contact day is paid is "
+                         "UNCONFIRMED (policy sanction_contact_day)", weekdays))
+    if failure.failure == "offer_absence":
+        assert failure.end is not None
+        days = _dagpenge_days(failure.day, failure.end + timedelta(days=1))
+        return _Applied("R-DP-19", "RÅD-DP-2023 § 19 stk. 3", tuple(days),
+                        failure.end + timedelta(days=1), (weekdays,))
+    if failure.failure == "booking_missed":
+        start = failure.day + timedelta(days=1)
+        end = failure.until or as_of + timedelta(days=1)
+        days = _dagpenge_days(start, max(end, start))
+        return _Applied("R-DP-BOOK", "RÅD-DP-2017 § 11 stk. 3", tuple(days), failure.until,
+                        ("afmeldt as jobsøgende with effect from the day after the a-kasse's "
+                         "deadline; dagpenge again from re-registration (start of the afmelding "
+                         "consequence, 1.9.2016, UNCONFIRMED)", weekdays))
+    return _Applied("R-DP-63", "ALF § 62-63",
+                    notes=("gap: dagpenge karantæne for selvforskyldt ledighed is not computed "
+                           "yet",))
+
+
+def _sygedagpenge_rule(failure: _Failure, earlier: Sequence[_Failure]) -> _Applied:
+    """SDPL § 21 stk. 4: payment resumes the day after cooperation resumes, if that is within
+    4 weeks of the notice of the lapse, and only once per sygedagpengeforløb."""
+    basis = "SDPL § 21 stk. 3-4"
+    if failure.until is None:
+        return _Applied("R-SDP-21", basis, notes=("cooperation has not resumed",))
+    deadline = add(failure.day, _FOUR_WEEKS, Rounding.STRICT)
+    if failure.until > deadline:
+        return _Applied("R-SDP-21", basis, notes=(
+            f"cooperation resumed {failure.until}, more than 4 weeks after the notice "
+            f"(deadline {deadline}): no resumption",))
+    if any(e.until is not None and e.until <= add(e.day, _FOUR_WEEKS, Rounding.STRICT)
+           for e in earlier):
+        return _Applied("R-SDP-21", basis, notes=(
+            "payment already resumed once in this sygedagpengeforløb: no second resumption",))
+    return _Applied("R-SDP-21", basis, resumes=failure.until + timedelta(days=1))
+
+
+def _why_not(failure: _Failure, benefit: Benefit | None, group: TargetGroup | None,
+             guidance: list[date], exemptions: Sequence[Exemption]) -> list[str]:
     """The reasons a failure may not be sanctioned (empty: it may)."""
     reasons = []
     if failure.excuse:
-        reasons.append(f"rimelig grund: {failure.excuse} (LAS § 13 stk. 7)")
-    situation = _group_on(timeline, failure.day)
-    if situation is None:
-        reasons.append("not on a kontanthjælp-family benefit that day (dagpenge and "
-                       "sygedagpenge sanctions are not computed yet)")
-    elif situation[1] in _AKTIVITETSPARAT and failure.contact_attempted is not True:
-        reasons.append("aktivitetsparat: no record that all reasonable ways of personal "
-                       "contact were tried (LAS § 35 stk. 7)")
-    if not any(g <= failure.day for g in guidance):
-        reasons.append("no written guidance on the consequences before the failure "
-                       "(LAS § 35 stk. 1)")
+        reasons.append(f"rimelig grund: {failure.excuse} (LAS § 13 stk. 7)"
+                       if benefit in _KH_BENEFITS else f"lovligt fravær: {failure.excuse}")
+    if failure.failure == "sdp_cessation":
+        if not any(g <= failure.day for g in guidance):
+            reasons.append("no written orientation on the consequences before the lapse "
+                           "(SDPL § 21 stk. 2)")
+        return reasons
+    if benefit is None:
+        reasons.append("not on kontanthjælp, dagpenge or sygedagpenge that day")
+    elif benefit is Benefit.SYGEDAGPENGE:
+        reasons.append("on sygedagpenge: a failure lapses payment only through a § 21 decision "
+                       "(record it as sdp_cessation)")
+    if benefit in _KH_BENEFITS:
+        if group in _AKTIVITETSPARAT and failure.contact_attempted is not True:
+            reasons.append("aktivitetsparat: no record that all reasonable ways of personal "
+                           "contact were tried (LAS § 35 stk. 7)")
+        if not any(g <= failure.day for g in guidance):
+            reasons.append("no written guidance on the consequences before the failure "
+                           "(LAS § 35 stk. 1)")
     cover = next((e for e in exemptions if e.covers(failure.day) and e.reason in _EXEMPTING),
                  None)
     if cover is not None:
@@ -282,47 +422,91 @@ def _why_not(failure: _Failure, timeline: Timeline, guidance: list[date],
     return reasons
 
 
+def _sdp_forloeb_start(timeline: Timeline, day: date) -> date | None:
+    starts = [b.date for b in timeline.of_type(BenefitStarted)
+              if b.benefit is Benefit.SYGEDAGPENGE and b.date <= day]
+    return max(starts) if starts else None
+
+
+_CONSULTATION = {
+    "kh": "consultation (partshøring) before the decision, with the monthly statement "
+          "(LAS § 35 stk. 3; forvaltningsloven § 19)",
+    "dagpenge": "the a-kasse decides after partshøring (forvaltningsloven § 19)",
+    "sygedagpenge": "partshøring before the decision, within a deadline the kommune sets; an "
+                    "employer entitled to refusion is told (SDPL § 21 stk. 3, 5)",
+}
+
+
 def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                       tables: Sequence[RateTable]) -> tuple[Sanction, ...]:
-    """Every kontanthjælp-family failure up to *as_of* and its sanction."""
+    """Every failure up to *as_of* and its sanction."""
     known = timeline.until(as_of)
     guidance = [g.date for g in known.of_type(WrittenGuidance)]
     exemptions = known.of_type(Exemption)
     used_by_month: dict[str, Decimal] = defaultdict(Decimal)
+    reduced_months: set[str] = set()
     applied = (("sanction_contact_day", policies.sanction_contact_day.value),
                ("sanction_days", policies.sanction_days.value))
+    failures = _failures(known)
     results = []
-    for failure in _failures(known, as_of, policies):
-        reasons = _why_not(failure, known, guidance, exemptions)
+    for index, failure in enumerate(failures):
+        situation = _group_on(known, failure.day)
+        benefit, group = situation if situation is not None else (None, None)
+        if failure.failure == "sdp_cessation":
+            forloeb = _sdp_forloeb_start(known, failure.day)
+            earlier = [f for f in failures[:index] if f.failure == "sdp_cessation"
+                       and forloeb is not None and f.day >= forloeb]
+            rule = _sygedagpenge_rule(failure, earlier)
+            family = "sygedagpenge"
+        elif benefit is Benefit.DAGPENGE:
+            rule = _dagpenge_rule(failure, as_of, policies)
+            family = "dagpenge"
+        else:
+            rule = _kontanthjaelp_rule(failure, as_of, policies)
+            family = "kh"
+        reasons = _why_not(failure, benefit, group, guidance, exemptions)
         sanctionable = not reasons
-        table = _table(tables, failure.day)
-        monthly = _monthly(known, failure.day)
-        notes = []
-        if table is None:
-            notes.append("no rate table for the date: the amount is a gap, not a guess")
-        elif monthly is None:
-            notes.append("the month's hjælp is unknown (no payment): the rate band cannot be "
-                         "chosen")
-        elif table.confidence is not Confidence.CONFIRMED:
-            notes.append(f"rate table {table.id}: {table.note}")
-        rate = table.rate(monthly) if table is not None and monthly is not None else None
-        days = len(failure.days) if sanctionable else 0
-        amount = rate * days if rate is not None and sanctionable else None
-        deducted = None
-        if amount is not None and monthly is not None:
+        notes = list(rule.notes)
+        rate = amount = deducted = None
+        last_month_text = last_day = None
+        table = None
+        days = len(rule.dates) if sanctionable else 0
+        if family == "kh":
+            table = _table(tables, failure.day)
+            monthly = _monthly(known, failure.day)
+            if table is None:
+                notes.append("no rate table for the date: the amount is a gap, not a guess")
+            elif monthly is None:
+                notes.append("the month's hjælp is unknown (no payment): the rate band cannot "
+                             "be chosen")
+            elif table.confidence is not Confidence.CONFIRMED:
+                notes.append(f"rate table {table.id}: {table.note}")
+            rate = table.rate(monthly) if table is not None and monthly is not None else None
             month = failure.day.strftime("%Y-%m")
-            room = max(monthly - used_by_month[month], Decimal(0))
-            deducted = min(amount, room).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            if deducted < amount:
-                notes.append(f"capped at the month's hjælp, {monthly:.2f} kr. (LAS § 35 stk. 4)")
-            used_by_month[month] += deducted
-        last_month = add(failure.day.replace(day=1), Duration(months=3), Rounding.STRICT)
-        last_day = add(last_month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
+            if rate is not None and sanctionable:
+                if rule.rule == "R-LAS-39-40":
+                    amount = rate * 3 if month not in reduced_months else Decimal(0)
+                    if month in reduced_months:
+                        notes.append("a nedsættelse was already made this calendar month "
+                                     "(LAS § 40 stk. 2)")
+                    reduced_months.add(month)
+                else:
+                    amount = rate * days
+            if amount is not None and monthly is not None:
+                room = max(monthly - used_by_month[month], Decimal(0))
+                deducted = min(amount, room).quantize(Decimal("0.01"), ROUND_HALF_UP)
+                if deducted < amount:
+                    notes.append(f"capped at the month's hjælp, {monthly:.2f} kr. "
+                                 "(LAS § 35 stk. 4)")
+                used_by_month[month] += deducted
+            last_month = add(failure.day.replace(day=1), Duration(months=3), Rounding.STRICT)
+            last_day = add(last_month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
+            last_month_text = last_month.strftime("%Y-%m")
         results.append(Sanction(
-            failure.failure, failure.day, failure.rule, failure.legal_basis, sanctionable,
+            failure.failure, failure.day, rule.rule, rule.legal_basis, sanctionable,
             tuple(reasons), days, rate, table.id if table else None,
             table.confidence.value if table else None, amount, deducted,
-            last_month.strftime("%Y-%m"), last_day,
-            "consultation (partshøring) before the decision, with the monthly statement "
-            "(LAS § 35 stk. 3; forvaltningsloven § 19)", applied, tuple(notes)))
+            last_month_text, last_day, _CONSULTATION[family], applied, tuple(notes),
+            benefit.value if benefit else None,
+            rule.dates if sanctionable else (), rule.resumes if sanctionable else None))
     return tuple(results)

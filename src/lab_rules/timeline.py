@@ -27,6 +27,7 @@ from lab_rules.vocabulary import (
     Form,
     Holder,
     OfferKind,
+    RefusalKind,
     TargetGroup,
 )
 
@@ -203,6 +204,31 @@ class NoShow(DatedEvent):
     contact_attempted: bool | None = None
     """For aktivitetsparate: the kommune tried all reasonable ways of personal contact before
     a sanction (LAS § 35 stk. 7)."""
+    cancelled: bool = False
+    """The person cancelled ("meldte afbud") before the meeting without a lawful absence: for
+    dagpenge only the meeting day is lost (RÅD-DP-2023 § 18 stk. 4)."""
+    ref: str | None = None
+
+
+@attrs.frozen
+class Refusal(DatedEvent):
+    """The person refused or left work, an offer or a duty on ``date`` (LAS § 39 stk. 1): a
+    nedsættelse of 3 × the sanktionssats, at most one per calendar month (§ 40)."""
+
+    TYPE: ClassVar[str] = "refusal"
+    kind: RefusalKind
+    excuse: Excuse | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class SdpCessation(DatedEvent):
+    """The person was notified on ``date`` that sygedagpenge lapse for not cooperating (SDPL
+    § 21 stk. 1); ``resumed_on`` is the day cooperation resumed, if it did."""
+
+    TYPE: ClassVar[str] = "sdp_cessation"
+    resumed_on: dt.date | None = None
+    excuse: Excuse | None = None
     ref: str | None = None
 
 
@@ -355,6 +381,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SummonsSent,
         ConversationHeld,
         NoShow,
+        Refusal,
+        SdpCessation,
         BookingMissed,
         ContactRestored,
         CaseStepDone,

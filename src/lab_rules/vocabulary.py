@@ -128,6 +128,18 @@ class Excuse(Term):
     ANDET = "andet"
 
 
+class RefusalKind(Term):
+    """What the person refused or left (LAS § 39 stk. 1 nr. 1-8)."""
+
+    QUIT_JOB = "quit_job"
+    REFUSED_JOB = "refused_job"
+    REFUSED_OFFER = "refused_offer"
+    SICKNESS_NOT_REPORTED = "sickness_not_reported"
+    JOB_NOT_APPLIED = "job_not_applied"
+    EDUCATION_DROPPED = "education_dropped"
+    JOBLOG = "joblog"
+
+
 class ExemptionReason(Term):
     """Why duties are paused or waived (``semantics.md`` §4; catalogue §15)."""
 
