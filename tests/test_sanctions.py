@@ -50,6 +50,12 @@ def test_sanction_case(path: Path) -> None:
             assert sanction.rule == want["rule"]
         if "dates" in want:
             assert [d.isoformat() for d in sanction.dates] == want["dates"], (case["id"], sanction)
+        for key in ("effective", "lapses"):
+            if key in want:
+                value = getattr(sanction, key)
+                assert (value.isoformat() if value else None) == want[key], (case["id"], key)
+        if "hours" in want:
+            assert sanction.hours == want["hours"], (case["id"], sanction)
         if "resumes" in want:
             resumes = sanction.resumes.isoformat() if sanction.resumes else None
             assert resumes == want["resumes"], (case["id"], sanction)

@@ -159,6 +159,12 @@ class Sanction:
     """The days the failure costs (deducted, or without dagpenge)."""
     resumes: date | None = None
     """The day payment resumes (dagpenge after contact; sygedagpenge under SDPL § 21 stk. 4)."""
+    effective: date | None = None
+    """Dagpenge karantæne: the day it takes effect."""
+    hours: int | None = None
+    """Dagpenge karantæne: its length in hours (SFL § 24)."""
+    lapses: date | None = None
+    """Dagpenge karantæne: the day it lapses if not served (3 months after effect, SFL § 26)."""
 
     def explain(self, lang: str = "en") -> str:
         head = f"{self.failure} {self.day} ({self.legal_basis})"
@@ -173,6 +179,13 @@ class Sanction:
                                else ": sygedagpenge do not resume.")
             return head + (f": sygedagpenge genoptages {self.resumes}." if da
                            else f": sygedagpenge resume on {self.resumes}.")
+        if self.rule == "R-DP-63":
+            if self.hours is None:
+                return head + ": " + (self.notes[0] if self.notes else "")
+            return head + (f": karantæne {self.hours} timer fra {self.effective}; bortfalder "
+                           f"{self.lapses} hvis den ikke er afviklet." if da
+                           else f": karantæne of {self.hours} hours from {self.effective}; "
+                           f"lapses on {self.lapses} if not served.")
         if self.benefit == Benefit.DAGPENGE.value:
             again = (f"; igen fra {self.resumes}" if da else f"; again from {self.resumes}"
                      ) if self.resumes else ""
@@ -279,6 +292,9 @@ class _Applied:
     dates: tuple[date, ...] = ()
     resumes: date | None = None
     notes: tuple[str, ...] = ()
+    effective: date | None = None
+    hours: int | None = None
+    lapses: date | None = None
 
 
 def _failures(timeline: Timeline) -> list[_Failure]:
@@ -342,7 +358,8 @@ def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies) -> _
                            "calendar month (LAS § 40 stk. 1-2)",))
 
 
-def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies) -> _Applied:
+def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies,
+                   earlier: Sequence[_Failure], part_time: bool) -> _Applied:
     weekdays = ("dagpenge are paid for 5 days a week: Monday to Friday are counted, public "
                 "holidays included")
     if failure.failure == "no_show":
@@ -368,9 +385,39 @@ def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies) -> _Appli
                         ("afmeldt as jobsøgende with effect from the day after the a-kasse's "
                          "deadline; dagpenge again from re-registration (start of the afmelding "
                          "consequence, 1.9.2016, UNCONFIRMED)", weekdays))
-    return _Applied("R-DP-63", "ALF § 62-63",
-                    notes=("gap: dagpenge karantæne for selvforskyldt ledighed is not computed "
-                           "yet",))
+    return _karantaene(failure, earlier, part_time)
+
+
+_KARANTAENE_FROM = date(2019, 1, 1)
+
+
+def _karantaene(failure: _Failure, earlier: Sequence[_Failure], part_time: bool) -> _Applied:
+    """Selvforskyldt ledighed (ALF § 63; SFL-2019/2021 §§ 24-27): 3 weeks' karantæne counted in
+    hours (111 fuldtid, 90 deltid), from the day of a refusal or the day after a quit; it lapses
+    if not served within 3 months of taking effect or after 185 (deltid 150) reported løntimer.
+    A second act within 12 months of the latest is gentagelse: the dagpengeret lapses."""
+    if failure.day < _KARANTAENE_FROM:
+        return _Applied("R-DP-63", "ALF § 63 stk. 1", notes=(
+            "gap: karantæne before 2019 (counted in weeks, with the 2012-2015 no-show chain) is "
+            "not computed",))
+    previous = [e.day for e in earlier if e.day > add(failure.day, Duration(months=-12),
+                                                        Rounding.STRICT)]
+    if previous:
+        regain = ("150 løntimer in a continuous 3-month period (or 138 in 12 weeks)" if part_time
+                  else "300 løntimer in a continuous 3-month period (or 276 in 12 weeks)")
+        return _Applied("R-DP-63", "ALF § 63 stk. 4; SFL-2021 § 27", notes=(
+            f"gentagelse: a second act within 12 months of {max(previous)}: the dagpengeret "
+            f"lapses until {regain}",))
+    effective = failure.day + timedelta(days=1) if failure.kind == "quit_job" else failure.day
+    hours = 90 if part_time else 111
+    lapses = add(effective, Duration(months=3), Rounding.STRICT)
+    return _Applied(
+        "R-DP-63", "ALF § 63 stk. 1; SFL-2021 §§ 24-26", effective=effective, hours=hours,
+        lapses=lapses, notes=(
+            f"karantæne {hours} hours from {effective}; served only on days with an otherwise "
+            "right to dagpenge; lapses if not served by "
+            f"{lapses} (end convention UNCONFIRMED) or after "
+            f"{150 if part_time else 185} reported løntimer (SFL-2021 § 26)",))
 
 
 def _sygedagpenge_rule(failure: _Failure, earlier: Sequence[_Failure]) -> _Applied:
@@ -422,6 +469,12 @@ def _why_not(failure: _Failure, benefit: Benefit | None, group: TargetGroup | No
     return reasons
 
 
+def _part_time(timeline: Timeline, day: date) -> bool:
+    starts = [b for b in timeline.of_type(BenefitStarted)
+              if b.benefit is Benefit.DAGPENGE and b.date <= day]
+    return bool(starts and starts[-1].part_time)
+
+
 def _sdp_forloeb_start(timeline: Timeline, day: date) -> date | None:
     starts = [b.date for b in timeline.of_type(BenefitStarted)
               if b.benefit is Benefit.SYGEDAGPENGE and b.date <= day]
@@ -459,7 +512,10 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             rule = _sygedagpenge_rule(failure, earlier)
             family = "sygedagpenge"
         elif benefit is Benefit.DAGPENGE:
-            rule = _dagpenge_rule(failure, as_of, policies)
+            earlier_refusals = [f for f in failures[:index] if f.failure == "refusal"
+                                and not f.excuse]
+            rule = _dagpenge_rule(failure, as_of, policies, earlier_refusals,
+                                  _part_time(known, failure.day))
             family = "dagpenge"
         else:
             rule = _kontanthjaelp_rule(failure, as_of, policies)
@@ -508,5 +564,6 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             table.confidence.value if table else None, amount, deducted,
             last_month_text, last_day, _CONSULTATION[family], applied, tuple(notes),
             benefit.value if benefit else None,
-            rule.dates if sanctionable else (), rule.resumes if sanctionable else None))
+            rule.dates if sanctionable else (), rule.resumes if sanctionable else None,
+            *((rule.effective, rule.hours, rule.lapses) if sanctionable else (None, None, None))))
     return tuple(results)

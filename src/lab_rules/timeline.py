@@ -122,6 +122,8 @@ class BenefitStarted(DatedEvent):
     benefit: Benefit
     group: TargetGroup | None = None
     new_period: bool | None = None
+    part_time: bool | None = None
+    """Dagpenge: the person is deltidsforsikret (karantæne 90 hours instead of 111, SFL § 24)."""
     ref: str | None = None
 
 
