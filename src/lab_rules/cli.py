@@ -18,7 +18,13 @@ from lab_rules._version import __version__
 from lab_rules.cofinancing import load_cofinancing
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.evaluation_json import dumps_evaluation, refund_to_json, sanction_to_json
+from lab_rules.evaluation_json import (
+    dumps_evaluation,
+    hours_rule_to_json,
+    refund_to_json,
+    sanction_to_json,
+)
+from lab_rules.hours_rule import load_reduction_levels
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund_ab import load_loss_schedule
@@ -151,6 +157,7 @@ def _cmd_sanctions(args: argparse.Namespace) -> int:
         return evaluation
     if args.format == "json":
         document = {"sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
+                    "hours_rule": hours_rule_to_json(evaluation.hours_rule),
                     "policies": dict(evaluation.policies)}
         _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
@@ -160,6 +167,8 @@ def _cmd_sanctions(args: argparse.Namespace) -> int:
                 _say(sys.stdout, f"  note: {note}")
         if not evaluation.sanctions:
             _say(sys.stdout, "ingen udeblivelser" if args.lang == "da" else "no failures")
+        if evaluation.hours_rule is not None:
+            _say(sys.stdout, evaluation.hours_rule.explain(args.lang))
         _say(sys.stdout, "policies: " + ", ".join(f"{k}={v}" for k, v in evaluation.policies))
     return EXIT_OK
 
@@ -198,6 +207,9 @@ def _check_parameters(path: Path) -> str:
     if "[[table]]" in text:
         tables = load_sanction_rates(str(path))
         return f"parameters {path.name}: {len(tables)} sanction rate tables ({path})"
+    if "[[level]]" in text:
+        levels = load_reduction_levels(path)
+        return f"parameters {path.name}: {len(levels)} 225-hour-rule reduction levels ({path})"
     if "[[period]]" in text:
         cofinancing = load_cofinancing(path)
         return (f"parameters {path.name}: {len(cofinancing.periods)} co-financing periods "

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.cofinancing import CofinancingWeek, bundled_cofinancing, compute_cofinancing
+from lab_rules.hours_rule import hours_rule_status
 from lab_rules.obligations import Candidate, Incident, RuleSpan, build_obligations
 from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.refund import MonthTotal, compute_refund
@@ -116,6 +117,7 @@ def evaluate(
                                                               bundled_cofinancing())
     found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates())
                        if sanctions else ())
+    hours = hours_rule_status(known, as_of) if sanctions else None
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
@@ -123,6 +125,7 @@ def evaluate(
         refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
         refund_period_months=period_months, cofinancing_weeks=cofinancing,
         cofinancing_months=cofinancing_months, sanctions=found_sanctions,
+        hours_rule=hours,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from lab_rules._version import __version__
 from lab_rules.cofinancing import CofinancingWeek
+from lab_rules.hours_rule import HoursRuleStatus
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund import MonthTotal, RefundLedger
 from lab_rules.refund_ab import RatePeriod, RefundLoss
@@ -131,6 +132,28 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
     }
 
 
+def hours_rule_to_json(status: HoursRuleStatus | None) -> dict[str, Any] | None:
+    """The 225-hour rule's status (LAS §§ 13 f-13 g; BEK 1625/2024)."""
+    if status is None:
+        return None
+    return {
+        "married": status.married, "help_days": status.help_days,
+        "overgangsdato": _day(status.overgangsdato),
+        "hours_last_12_months": _money(status.hours_last_12_months),
+        "first_unmet_month": status.first_unmet_month,
+        "bortfaldsdato": _day(status.bortfaldsdato), "warning_by": _day(status.warning_by),
+        "consultation_by": _day(status.consultation_by),
+        "warning_sent": _day(status.warning_sent),
+        "earliest_reduction": _day(status.earliest_reduction),
+        "consequence": status.consequence,
+        "reduction_full_rate": _money(status.reduction_full_rate),
+        "reduction_other_rate": _money(status.reduction_other_rate),
+        "level": status.level, "regained_in": status.regained_in,
+        "legal_basis": status.legal_basis, "notes": list(status.notes),
+        "explanation": {"da": status.explain("da"), "en": status.explain("en")},
+    }
+
+
 def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
     return {
         "failure": sanction.failure, "date": _day(sanction.day), "rule": sanction.rule,
@@ -174,6 +197,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
             evaluation.refund_periods, evaluation.refund_period_months,
             evaluation.cofinancing_weeks, evaluation.cofinancing_months),
         "sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
+        "hours_rule": hours_rule_to_json(evaluation.hours_rule),
         "summary": {
             "obligations": len(evaluation.obligations),
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},

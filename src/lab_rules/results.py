@@ -14,6 +14,7 @@ from lab_rules.vocabulary import TargetGroup
 
 if TYPE_CHECKING:
     from lab_rules.cofinancing import CofinancingWeek
+    from lab_rules.hours_rule import HoursRuleStatus
     from lab_rules.refund_ab import RatePeriod, RefundLoss
     from lab_rules.sanctions import Sanction
 
@@ -136,6 +137,7 @@ class Evaluation:
     cofinancing_weeks: tuple[CofinancingWeek, ...] = ()
     cofinancing_months: tuple[MonthTotal, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
+    hours_rule: HoursRuleStatus | None = None
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

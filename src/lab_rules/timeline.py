@@ -52,6 +52,9 @@ class Person:
     birth_date: dt.date | None = None
     education: bool | None = None
     custody: bool | None = None
+    married: bool | None = None
+    """Married ("gift"): the 225-hour rule then stops the spouse's hjælp instead of reducing it
+    (LAS § 13 f stk. 1-2 against stk. 6-7)."""
 
     def age_on(self, day: dt.date) -> int | None:
         """Whole years of age on *day*, or None without a birth date."""
@@ -331,6 +334,32 @@ class Payment(Event):
 
 
 @attrs.frozen
+class WorkHours(Event):
+    """Documented ordinary, unsupported work ("ordinært og ustøttet arbejde") from ``start`` to
+    ``end`` inclusive, in hours (LAS § 13 f stk. 1, 6 and 14; for work without fixed hours, the
+    income / 119,08 kr. 2016-level, stk. 15, converted by the caller)."""
+
+    TYPE: ClassVar[str] = "work_hours"
+    start: dt.date
+    end: dt.date
+    hours: Decimal
+    ref: str | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.start
+
+
+@attrs.frozen
+class HoursRuleWarning(DatedEvent):
+    """The 225-hour rule's warning letter ("varslingsbrev") was sent on ``date`` (BEK 1625/2024
+    § 4 stk. 2; a late letter moves the earliest reduction, § 7)."""
+
+    TYPE: ClassVar[str] = "hours_rule_warning"
+    ref: str | None = None
+
+
+@attrs.frozen
 class TransferredToJobcenter(DatedEvent):
     """The dagpenge course passes from the a-kasse to the jobcentre (bek. 1216/2023 § 7
     stk. 2): needed when the 410-hour fact is not derivable from payments."""
@@ -393,6 +422,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OfferAbsence,
         OfferEnded,
         Payment,
+        WorkHours,
+        HoursRuleWarning,
         Deregistered,
         BenefitEnded,
     )

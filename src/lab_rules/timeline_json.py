@@ -40,6 +40,7 @@ from lab_rules.timeline import (
     SicknessReported,
     SummonsSent,
     Timeline,
+    WorkHours,
 )
 from lab_rules.vocabulary import Benefit
 
@@ -190,7 +191,8 @@ def _check_person(person: Person, out: _Collector) -> None:
 
 def _check_event(event: Event, path: str, out: _Collector) -> None:
     """Checks within one event that its types alone cannot express."""
-    if (isinstance(event, Exemption | Payment | OfferAbsence) and event.end is not None
+    if (isinstance(event, Exemption | Payment | OfferAbsence | WorkHours)
+            and event.end is not None
             and event.end < event.start):
         out.add(f"{path}/end", f"{event.end} is before start {event.start}")
     if isinstance(event, SummonsSent) and event.meeting_date < event.date:
@@ -207,6 +209,8 @@ def _check_event(event: Event, path: str, out: _Collector) -> None:
     if isinstance(event, OfferStarted) and event.hours_per_week is not None and (
             event.hours_per_week < 0):
         out.add(f"{path}/hours_per_week", f"{event.hours_per_week} must not be negative")
+    if isinstance(event, WorkHours) and event.hours < 0:
+        out.add(f"{path}/hours", f"{event.hours} must not be negative")
     if isinstance(event, Payment):
         for name in ("amount", "hours"):
             value = getattr(event, name)

@@ -1,0 +1,280 @@
+"""The 225-hour rule ("225-timersreglen", LAS §§ 13 f-13 g, 1.7.2011 - 30.6.2025).
+
+A person who has received kontanthjælp-family help for 1 year in all within 3 years (the
+*overgangsdato* is the day that year is reached) and has not documented 225 hours of ordinary,
+unsupported work within the last 12 calendar months is deemed not to use their work
+opportunities. An unmarried person's hjælp is reduced by a fixed monthly amount (§ 13 g; from
+1.4.2016) from the 1st of the month after the month in which the conditions are not met (the
+*bortfaldsdato*, § 13 g stk. 2); a married person's hjælp stops (§ 13 f stk. 2, from 1.7.2011).
+The help count restarts after a continuous year without help (§ 13 f stk. 11). Full help is
+regained by 225 hours within the last 12 calendar months, all worked after the reduction
+(stk. 14).
+
+The procedure (BEK 1625/2024, same in 474/2020): the warning letter at the latest 6 months
+before the bortfaldsdato (§ 4 stk. 2), the consultation at the latest 1 month before (§ 6);
+when the letter was late the reduction applies at the earliest 6 months after it was actually
+sent (§ 7). No letters where the bortfaldsdato is 1.7.2025 or later: the rule was abolished
+(§ 4 stk. 7; lov nr. 1655 af 30.12.2024).
+
+Conventions, said in every result: a month's hours are the work periods' hours spread evenly
+over their days; the 12 calendar months are the month tested and the 11 before it; the
+window's extensions (§ 13 f stk. 12-13: documented sickness, barsel, exemptions, education;
+the Covid periods of § 13 h) are not applied, so a caseworker must check them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
+from lab_rules.rules.model import Confidence
+from lab_rules.timeline import (
+    BenefitEnded,
+    BenefitStarted,
+    HoursRuleWarning,
+    Timeline,
+    WorkHours,
+)
+from lab_rules.vocabulary import Benefit
+
+LEVEL_KEYS = {"id", "valid_from", "valid_to", "full", "other", "confidence", "legal_basis",
+              "source", "note"}
+REQUIRED_HOURS = Decimal(225)
+_HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
+_MARRIED_FROM = date(2011, 7, 1)
+_UNMARRIED_FROM = date(2016, 4, 1)
+_ABOLISHED = date(2025, 7, 1)
+_CONVENTIONS = (
+    "the 12 calendar months are the month tested and the 11 before it; hours are spread evenly "
+    "over each work period's days",
+    "the window's extensions (LAS § 13 f stk. 12-13, § 13 h) are not applied: check sickness, "
+    "barsel, exemptions and education periods by hand",
+)
+
+
+@attrs.frozen
+class ReductionLevel:
+    """The monthly reduction for an unmarried person in one period (LAS § 13 g stk. 1)."""
+
+    id: str
+    valid_from: date
+    valid_to: date | None
+    full: Decimal
+    other: Decimal
+    confidence: Confidence
+    legal_basis: str
+
+
+def load_reduction_levels(path: str | Path) -> tuple[ReductionLevel, ...]:
+    """Read the reduction levels; raise :class:`RuleError` with located problems."""
+    document, reader = open_toml(path)
+    reader.check_keys(document, {"level"}, "")
+    levels = []
+    for index, raw in enumerate(document.get("level", [])):
+        where = f"level[{index}]"
+        reader.check_keys(raw, LEVEL_KEYS, where)
+        ident = reader.text(raw, "id", where)
+        start = reader.day(raw, "valid_from", where)
+        end = reader.day(raw, "valid_to", where)
+        basis = reader.text(raw, "legal_basis", where)
+        reader.text(raw, "source", where)
+        confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        amounts = []
+        for key in ("full", "other"):
+            value = raw.get(key)
+            if not isinstance(value, str) or not value.isdigit():
+                reader.problem(f"{where}.{key}", f"must be whole kroner as a string, got {value!r}")
+                value = "0"
+            amounts.append(Decimal(value))
+        if ident and start and basis and confidence is not None:
+            levels.append(ReductionLevel(ident, start, end, amounts[0], amounts[1], confidence,
+                                         basis))
+    if reader.problems:
+        raise RuleError(reader.problems, subject=str(path))
+    return tuple(levels)
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_reduction_levels() -> tuple[ReductionLevel, ...]:
+    return load_reduction_levels(bundled_rules_dir() / "parameters" / "225-timersreglen.toml")
+
+
+@attrs.frozen
+class HoursRuleStatus:
+    """Where a person stands under the 225-hour rule on ``as_of``."""
+
+    as_of: date
+    married: bool | None
+    help_days: int
+    """Days of help counted in the 3 years up to ``as_of`` (since the last restart)."""
+    overgangsdato: date | None
+    hours_last_12_months: Decimal
+    first_unmet_month: str | None
+    bortfaldsdato: date | None
+    warning_by: date | None
+    consultation_by: date | None
+    warning_sent: date | None
+    earliest_reduction: date | None
+    consequence: str | None
+    reduction_full_rate: Decimal | None
+    reduction_other_rate: Decimal | None
+    level: str | None
+    regained_in: str | None
+    legal_basis: str
+    notes: tuple[str, ...]
+
+    def explain(self, lang: str = "en") -> str:
+        da = lang == "da"
+        if self.overgangsdato is None:
+            return (f"225-timersreglen: {self.help_days} dages hjælp inden for 3 år; 1 år er "
+                    "ikke nået." if da else f"225-hour rule: {self.help_days} days of help "
+                    "within 3 years; 1 year not reached.")
+        if self.bortfaldsdato is None:
+            return (f"225-timersreglen: overgangsdato {self.overgangsdato}; kravet er opfyldt "
+                    f"({self.hours_last_12_months} timer)." if da else
+                    f"225-hour rule: overgangsdato {self.overgangsdato}; the requirement is met "
+                    f"({self.hours_last_12_months} hours).")
+        regained = ((f"; fuld hjælp igen i {self.regained_in}" if da
+                     else f"; full help again in {self.regained_in}") if self.regained_in else "")
+        return (f"225-timersreglen: bortfaldsdato {self.bortfaldsdato} ({self.consequence}); "
+                f"varslingsbrev senest {self.warning_by}, partshøring senest "
+                f"{self.consultation_by}, tidligst fra {self.earliest_reduction}{regained}."
+                if da else
+                f"225-hour rule: bortfaldsdato {self.bortfaldsdato} ({self.consequence}); warning "
+                f"letter by {self.warning_by}, consultation by {self.consultation_by}, at the "
+                f"earliest from {self.earliest_reduction}{regained}.")
+
+
+def _help_days(timeline: Timeline, as_of: date) -> list[date]:
+    """Every day on kontanthjælp-family help up to *as_of*, in order."""
+    running: dict[Benefit, date] = {}
+    intervals: list[tuple[date, date]] = []
+    for event in timeline.events:
+        if isinstance(event, BenefitStarted) and event.benefit in _HELP:
+            running.setdefault(event.benefit, event.date)
+        elif isinstance(event, BenefitEnded) and event.benefit in running:
+            intervals.append((running.pop(event.benefit), event.date))
+    intervals += [(start, as_of) for start in running.values()]
+    days = {start + timedelta(days=n) for start, end in intervals
+            for n in range((min(end, as_of) - start).days + 1)}
+    return sorted(days)
+
+
+def _overgangsdato(days: Sequence[date]) -> tuple[date | None, int]:
+    """The day 1 year of help within 3 years is reached (§ 13 f stk. 1 nr. 1, stk. 6 nr. 1),
+    restarting after a continuous year without help (stk. 11); and the days counted."""
+    counted: list[date] = []
+    for day in days:
+        if counted and (day - counted[-1]).days > 365:
+            counted = []
+        counted.append(day)
+        window_start = add(day, Duration(years=-3), Rounding.DOWN)
+        while counted[0] <= window_start:
+            counted.pop(0)
+        if len(counted) >= 365:
+            return day, len(counted)
+    return None, len(counted)
+
+
+def _monthly_hours(timeline: Timeline, since: date | None = None) -> dict[tuple[int, int], Decimal]:
+    hours: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for work in timeline.of_type(WorkHours):
+        days = (work.end - work.start).days + 1
+        for n in range(days):
+            day = work.start + timedelta(days=n)
+            if since is None or day >= since:
+                hours[(day.year, day.month)] += work.hours / days
+    return hours
+
+
+def _window(hours: dict[tuple[int, int], Decimal], month: date) -> Decimal:
+    total = Decimal(0)
+    for back in range(12):
+        first = add(month, Duration(months=-back), Rounding.STRICT)
+        total += hours.get((first.year, first.month), Decimal(0))
+    return total
+
+
+def _months(start: date, end: date) -> list[date]:
+    month, out = start.replace(day=1), []
+    while month <= end:
+        out.append(month)
+        month = add(month, Duration(months=1), Rounding.STRICT)
+    return out
+
+
+def hours_rule_status(timeline: Timeline, as_of: date,
+                      levels: Sequence[ReductionLevel] | None = None) -> HoursRuleStatus | None:
+    """The 225-hour rule for the person on *as_of*, or None when they never had help."""
+    known = timeline.until(as_of)
+    days = _help_days(known, as_of)
+    if not days:
+        return None
+    levels = bundled_reduction_levels() if levels is None else levels
+    married = known.person.married
+    notes = list(_CONVENTIONS)
+    if married is None:
+        notes.append("marital status unknown: treated as unmarried (reduction, § 13 g)")
+    overgang, counted = _overgangsdato(days)
+    hours = _monthly_hours(known)
+    last_12 = _window(hours, as_of.replace(day=1)).quantize(Decimal("0.01"))
+    basis = "LAS § 13 f stk. 1-2" if married else "LAS § 13 f stk. 6-7, § 13 g"
+    none = HoursRuleStatus(as_of, married, counted, overgang, last_12, None, None, None, None,
+                           None, None, None, None, None, None, None, basis, tuple(notes))
+    if overgang is None:
+        return none
+    start = _MARRIED_FROM if married else _UNMARRIED_FROM
+    first_unmet = next((m for m in _months(max(overgang, start), as_of)
+                        if _window(hours, m) < REQUIRED_HOURS), None)
+    if first_unmet is None:
+        return none
+    bortfald = add(first_unmet, Duration(months=1), Rounding.STRICT)
+    if bortfald >= _ABOLISHED:
+        notes.append("the bortfaldsdato falls on or after 1.7.2025: the rule is abolished, no "
+                     "reduction (BEK 1625/2024 § 4 stk. 7)")
+        return attrs.evolve(none, first_unmet_month=first_unmet.strftime("%Y-%m"),
+                            notes=tuple(notes))
+    warning_by = add(bortfald, Duration(months=-6), Rounding.STRICT)
+    consultation_by = add(bortfald, Duration(months=-1), Rounding.STRICT)
+    warnings = [w.date for w in known.of_type(HoursRuleWarning) if w.date <= bortfald]
+    sent = warnings[0] if warnings else None
+    if sent is None:
+        earliest = None
+        notes.append("no warning letter recorded: no reduction before 6 months after one is "
+                     "sent (BEK 1625/2024 § 7)")
+    elif sent <= warning_by:
+        earliest = bortfald
+    else:
+        earliest = add(sent, Duration(months=6), Rounding.UP)
+        notes.append(f"the warning letter of {sent} was late (due {warning_by}): the reduction "
+                     "applies 6 months after it at the earliest (BEK 1625/2024 § 7)")
+    full = other = None
+    level_id = None
+    if married:
+        consequence = "the spouse's hjælp stops (§ 13 f stk. 2, § 26 stk. 5-7)"
+    else:
+        consequence = "monthly reduction (§ 13 g)"
+        level = next((lv for lv in levels if lv.valid_from <= bortfald
+                      and (lv.valid_to is None or bortfald <= lv.valid_to)), None)
+        if level is None:
+            notes.append(f"no confirmed reduction amount for {bortfald.year}: a gap, not a guess")
+        else:
+            full, other, level_id = level.full, level.other, level.id
+    after = _monthly_hours(known, since=bortfald)
+    regained = next((m for m in _months(bortfald, as_of)
+                     if _window(after, m) >= REQUIRED_HOURS), None)
+    if regained is not None:
+        notes.append("full hjælp again once the 225 hours after the reduction are documented; "
+                     "the restoration's effective date is UNCONFIRMED (§ 13 f stk. 14)")
+    return HoursRuleStatus(
+        as_of, married, counted, overgang, last_12, first_unmet.strftime("%Y-%m"), bortfald,
+        warning_by, consultation_by, sent, earliest, consequence, full, other, level_id,
+        regained.strftime("%Y-%m") if regained else None, basis, tuple(notes))
