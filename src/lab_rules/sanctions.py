@@ -13,11 +13,12 @@ the month of the failure, § 35 stk. 3; consultation before the decision).
 
 Counting questions the law leaves open are policies: ``sanction_contact_day`` (is the day contact
 is restored deducted?) and ``sanction_days`` (calendar days or weekdays). Covered: kontanthjælp
-failures from 2014 (2014-2019 daily rate = monthly hjælp × 12 / 260; 2020 on, the sanktionssats
-bands); dagpenge no-shows, offer absences and missed bookings as the days without dagpenge
-(the amount is the a-kasse's); the sygedagpenge resumption rule. Not computed yet: § 38,
-§ 40 a, the 225-hour rule, dagpenge karantæne, the eras before 2014 (reported as gaps, never
-guessed).
+failures from October 2009 (2009-2013 a calendar-day share of the month and fixed reductions;
+2014-2019 daily rate = monthly hjælp × 12 / 260; 2020 on, the sanktionssats bands); dagpenge
+no-shows, offer absences and missed bookings as the days without dagpenge (the amount is the
+a-kasse's) and karantæne in hours; the sygedagpenge resumption rule. Not computed yet: § 38,
+§ 40 a, the job-suggestion checks, the era before October 2009 (reported as gaps, never
+guessed). The 225-hour rule is :mod:`lab_rules.hours_rule`.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ from lab_rules.timeline import (
     Timeline,
     WrittenGuidance,
 )
-from lab_rules.vocabulary import Benefit, ExemptionReason, TargetGroup
+from lab_rules.vocabulary import Benefit, ExemptionReason, RateCategory, TargetGroup
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
-              "note", "bands"}
+              "note", "bands", "reductions"}
+FORMULAS = ("annual_per_260", "era_2009")
 BAND_KEYS = {"below", "up_to", "rate"}
 _KH_BENEFITS = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP,
                           Benefit.OVERGANGSYDELSE})
@@ -84,9 +86,11 @@ class RateTable:
     note: str
     bands: tuple[RateBand, ...] = ()
     formula: str | None = None
+    reductions: tuple[tuple[RateCategory, Decimal], ...] = ()
+    """Fixed § 40 nedsættelse by rate category (the 2009-2013 era)."""
 
     def rate(self, monthly: Decimal) -> Decimal:
-        if self.formula == "annual_per_260":
+        if self.formula in FORMULAS:
             return (monthly * 12 / 260).quantize(Decimal(1), ROUND_HALF_UP)
         for band in self.bands:
             if band.limit is None or monthly < band.limit or (
@@ -110,8 +114,19 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
             limit = band.get("below", band.get("up_to"))
             bands.append(RateBand(None if limit is None else Decimal(str(limit)),
                                   "up_to" in band, Decimal(str(band.get("rate", "0")))))
+        reductions = []
+        for r_index, entry in enumerate(raw.get("reductions", [])):
+            r_where = f"{where}.reductions[{r_index}]"
+            reader.check_keys(entry, {"category", "amount"}, r_where)
+            category = reader.enum_of(RateCategory, entry, "category", r_where)
+            amount = entry.get("amount")
+            if not isinstance(amount, str) or not amount.isdigit():
+                reader.problem(f"{r_where}.amount", f"must be whole kroner as a string, got "
+                               f"{amount!r}")
+            elif category is not None:
+                reductions.append((category, Decimal(amount)))
         formula = raw.get("formula")
-        if formula not in (None, "annual_per_260"):
+        if formula is not None and formula not in FORMULAS:
             reader.problem(f"{where}.formula", f"{formula!r} is not a known formula")
         if not bands and formula is None:
             reader.problem(where, 'a table needs "bands" or a "formula"')
@@ -122,7 +137,7 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
         if identifier and start and basis and confidence:
             tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
                                     confidence, basis, str(raw.get("note", "")), tuple(bands),
-                                    formula))
+                                    formula, tuple(reductions)))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(tables)
@@ -340,8 +355,14 @@ def _until_contact(failure: _Failure, as_of: date, policies: Policies,
     return days, (end if failure.until is not None else None)
 
 
-def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies) -> _Applied:
+def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies,
+                        era_2009: bool) -> _Applied:
     if failure.failure == "no_show":
+        if era_2009:
+            days, _ = _until_contact(failure, as_of, policies, SanctionDays.CALENDAR)
+            return _Applied("R-LAS-37", "LAS lbk 190/2012 § 37, § 35 stk. 4", tuple(days), notes=(
+                "2009-2013: the fradrag is the month's hjælp × the calendar days / the days in "
+                "the month; the sanction_days policy does not apply",))
         days, _ = _until_contact(failure, as_of, policies, policies.sanction_days)
         return _Applied("R-LAS-37", "LAS § 37 stk. 1", tuple(days))
     if failure.failure == "offer_absence":
@@ -438,6 +459,43 @@ def _sygedagpenge_rule(failure: _Failure, earlier: Sequence[_Failure]) -> _Appli
     return _Applied("R-SDP-21", basis, resumes=failure.until + timedelta(days=1))
 
 
+def _category(timeline: Timeline, day: date) -> RateCategory | None:
+    """The rate category of the payment covering *day*; failing that, adult rates from 25."""
+    for payment in timeline.of_type(Payment):
+        if payment.start <= day <= payment.end and payment.rate_category is not None:
+            return payment.rate_category
+    age = timeline.person.age_on(day)
+    return RateCategory.VOKSEN if age is not None and age >= 25 else None
+
+
+def _era_2009_amount(rule: str, day: date, monthly: Decimal, days: int, table: RateTable,
+                     category: RateCategory | None,
+                     notes: list[str]) -> tuple[Decimal | None, Decimal | None]:
+    """October 2009 - 2013 (LAS lbk 190/2012): § 36 the gennemsnitssats per weekday (annual
+    hjælp / 260); §§ 37-38 the month's hjælp × calendar days / days in the month (§ 35 stk. 4);
+    § 40 a fixed nedsættelse by rate category. Returns the rate shown and the amount."""
+    if rule == "R-LAS-36":
+        rate = table.rate(monthly)
+        return rate, rate * days
+    if rule == "R-LAS-37":
+        first = day.replace(day=1)
+        in_month = (add(first, Duration(months=1), Rounding.STRICT) - first).days
+        notes.append(f"{days}/{in_month} of the month's hjælp {monthly:.2f} kr.")
+        return ((monthly / in_month).quantize(Decimal("0.01"), ROUND_HALF_UP),
+                monthly * days / in_month)
+    if rule == "R-LAS-39-40":
+        fixed = dict(table.reductions).get(category) if category is not None else None
+        if fixed is None or category is None:
+            notes.append("the rate category (adult, under 25 away from or living at home) is "
+                         "unknown: the fixed nedsættelse is a gap, not a guess")
+            return None, None
+        notes.append(f"fixed nedsættelse for {category.value} (LAS lbk 190/2012 § 40); less "
+                     "if the hjælp itself is reduced, which is not checked")
+        return fixed, fixed
+    notes.append("no 2009-2013 rule for this failure in the rate table: a gap")
+    return None, None
+
+
 def _why_not(failure: _Failure, benefit: Benefit | None, group: TargetGroup | None,
              guidance: list[date], exemptions: Sequence[Exemption]) -> list[str]:
     """The reasons a failure may not be sanctioned (empty: it may)."""
@@ -518,7 +576,9 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                                   _part_time(known, failure.day))
             family = "dagpenge"
         else:
-            rule = _kontanthjaelp_rule(failure, as_of, policies)
+            table = _table(tables, failure.day)
+            rule = _kontanthjaelp_rule(failure, as_of, policies,
+                                       table is not None and table.formula == "era_2009")
             family = "kh"
         reasons = _why_not(failure, benefit, group, guidance, exemptions)
         sanctionable = not reasons
@@ -539,15 +599,20 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                 notes.append(f"rate table {table.id}: {table.note}")
             rate = table.rate(monthly) if table is not None and monthly is not None else None
             month = failure.day.strftime("%Y-%m")
-            if rate is not None and sanctionable:
-                if rule.rule == "R-LAS-39-40":
-                    amount = rate * 3 if month not in reduced_months else Decimal(0)
-                    if month in reduced_months:
-                        notes.append("a nedsættelse was already made this calendar month "
-                                     "(LAS § 40 stk. 2)")
-                    reduced_months.add(month)
+            if rate is not None and table is not None and monthly is not None and sanctionable:
+                if rule.rule == "R-LAS-39-40" and month in reduced_months:
+                    amount = Decimal(0)
+                    notes.append("a nedsættelse was already made this calendar month "
+                                 "(LAS § 40 stk. 2)")
+                elif table.formula == "era_2009":
+                    rate, amount = _era_2009_amount(rule.rule, failure.day, monthly, days,
+                                                    table, _category(known, failure.day), notes)
+                elif rule.rule == "R-LAS-39-40":
+                    amount = rate * 3
                 else:
                     amount = rate * days
+                if rule.rule == "R-LAS-39-40":
+                    reduced_months.add(month)
             if amount is not None and monthly is not None:
                 room = max(monthly - used_by_month[month], Decimal(0))
                 deducted = min(amount, room).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -27,6 +27,7 @@ from lab_rules.vocabulary import (
     Form,
     Holder,
     OfferKind,
+    RateCategory,
     RefusalKind,
     TargetGroup,
 )
@@ -326,6 +327,8 @@ class Payment(Event):
     end: dt.date
     amount: Decimal | None = None
     hours: Decimal | None = None
+    rate_category: RateCategory | None = None
+    """Kontanthjælp: the rate the amount is computed on (the 2009-2013 fixed nedsættelse)."""
     ref: str | None = None
 
     @property

@@ -128,6 +128,16 @@ class Excuse(Term):
     ANDET = "andet"
 
 
+class RateCategory(Term):
+    """The kontanthjælp rate a payment is computed on, where a rule depends on it (the fixed
+    2009-2013 nedsættelse, LAS lbk 190/2012 § 40: adult rates § 25 stk. 1 nr. 1-2, stk. 2-3;
+    under 25 living away from home; under 25 living at home)."""
+
+    VOKSEN = "voksen"
+    UNDER_25_UDEBOENDE = "under_25_udeboende"
+    UNDER_25_HJEMMEBOENDE = "under_25_hjemmeboende"
+
+
 class RefusalKind(Term):
     """What the person refused or left (LAS § 39 stk. 1 nr. 1-8)."""
 
