@@ -178,3 +178,13 @@ def test_cli_evaluate_invalid_timeline_exits_1(tmp_path: Path,
     bad.write_text('{"schema": "lab-rules/timeline/v1", "person": {"id": "x"}, "events": [7]}')
     assert main(["evaluate", str(bad), "--as-of", "2024-10-01"]) == 1
     assert "/events/0" in capsys.readouterr().err
+
+
+def test_exemption_for_a_job_more_than_six_weeks_away_is_ignored_and_said_so() -> None:
+    """LAB § 106 stk. 1 nr. 1: only a job starting within the next 6 weeks exempts."""
+    case = json.loads((Path(__file__).parent / "cases" / "contact_course"
+                       / "TC-28-beyond-6-weeks.json").read_text(encoding="utf-8"))
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date(2024, 6, 30))
+    (note,) = [n for n in evaluation.notes if n.kind == "exemption_not_covered"]
+    assert "2024-06-10" in note.text
+    assert "LAB § 106" in note.text

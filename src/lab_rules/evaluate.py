@@ -11,6 +11,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
+import attrs
+
 from lab_rules.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.cofinancing import CofinancingWeek, bundled_cofinancing, compute_cofinancing
 from lab_rules.hours_rule import hours_rule_status
@@ -49,7 +51,7 @@ from lab_rules.timeline import (
     SummonsSent,
     Timeline,
 )
-from lab_rules.vocabulary import ConversationKind, OfferKind
+from lab_rules.vocabulary import ConversationKind, ExemptionReason, OfferKind
 
 __all__ = ["evaluate"]
 
@@ -76,11 +78,11 @@ def evaluate(
     policy = policies if isinstance(policies, Policies) else Policies.parse(policies)
     known = timeline.until(as_of)
     courses = build_courses(known)
-    exemptions = known.of_type(Exemption)
     incidents = _incidents(known)
     index = _Index(known, incidents, policy)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {}
+    exemptions = _lawful_exemptions(known.of_type(Exemption), notes)
     periods: list[Period] = []
     for course in courses:
         for gs in course.groups:
@@ -127,6 +129,29 @@ def evaluate(
         cofinancing_months=cofinancing_months, sanctions=found_sanctions,
         hours_rule=hours,
     )
+
+
+_SIX_WEEKS = timedelta(weeks=6)
+
+
+def _lawful_exemptions(exemptions: tuple[Exemption, ...],
+                       notes: dict[tuple[str, str | None], Note]) -> tuple[Exemption, ...]:
+    """The exemptions that hold. LAB § 106 stk. 1 nr. 1: a documented job, barsel or pension
+    exempts only when it starts within the next 6 weeks, and until it starts."""
+    kept = []
+    for exemption in exemptions:
+        starts = exemption.documented_start
+        if exemption.reason is ExemptionReason.MINDRE_INTENSIV_INDSATS and starts is not None:
+            if starts > exemption.start + _SIX_WEEKS:
+                text = (f"exemption from {exemption.start} ignored: the documented start "
+                        f"{starts} is more than 6 weeks later (LAB § 106 stk. 1 nr. 1)")
+                notes[(text, None)] = Note("exemption_not_covered", text)
+                continue
+            last = starts - timedelta(days=1)
+            if exemption.end is None or exemption.end > last:
+                exemption = attrs.evolve(exemption, end=last)
+        kept.append(exemption)
+    return tuple(kept)
 
 
 def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies

@@ -265,6 +265,10 @@ class Exemption(Event):
     start: dt.date
     reason: ExemptionReason
     end: dt.date | None = None
+    documented_start: dt.date | None = None
+    """For ``mindre_intensiv_indsats``: the documented first day of the full-time job, fleksjob,
+    barsel or pension. LAB § 106 stk. 1 nr. 1 covers it only when that day is within 6 weeks of
+    ``start`` (the day it was documented); the exemption then ends the day before."""
     ref: str | None = None
 
     @property
