@@ -16,6 +16,7 @@ from typing import TextIO
 
 from lab_rules._version import __version__
 from lab_rules.cofinancing import load_cofinancing
+from lab_rules.entitlements import dagpenge_sickness, kh_holiday
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
 from lab_rules.evaluation_json import (
@@ -119,6 +120,45 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
     return evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+
+
+def _cmd_entitlements(args: argparse.Namespace) -> int:
+    try:
+        timeline = load_timeline(args.file)
+    except TimelineError as err:
+        for problem in err.problems:
+            _say(sys.stderr, str(problem))
+        return EXIT_INVALID
+    except OSError as err:
+        _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    holidays = kh_holiday(timeline, args.as_of)
+    sick = dagpenge_sickness(timeline, args.as_of)
+    if args.format == "json":
+        document = {
+            "person": mask_cpr(timeline.person.id), "as_of": args.as_of.isoformat(),
+            "kh_holiday": [{"earned_on": h.earned_on.isoformat(), "take_by": h.take_by.isoformat(),
+                            "days": h.days, "used": h.used, "remaining": h.remaining,
+                            "periods_too_long": [[a.isoformat(), b.isoformat()]
+                                                 for a, b in h.periods_too_long],
+                            "legal_basis": h.legal_basis, "notes": list(h.notes)}
+                           for h in holidays],
+            "dagpenge_sickness": [{"first_day": s.first_day.isoformat(),
+                                   "last_dagpenge_day": s.last_dagpenge_day.isoformat(),
+                                   "legal_basis": s.legal_basis, "notes": list(s.notes)}
+                                  for s in sick],
+        }
+        _say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        return EXIT_OK
+    for h in holidays:
+        _say(sys.stdout, f"ferie ({h.legal_basis}): optjent {h.earned_on}, holdes senest "
+                         f"{h.take_by}: {h.remaining} af {h.days} dage tilbage")
+    for s in sick:
+        _say(sys.stdout, f"syg fra {s.first_day}: dagpenge til og med {s.last_dagpenge_day} "
+                         f"({s.legal_basis})")
+    if not holidays and not sick:
+        _say(sys.stdout, "ingen rettigheder at vise")
+    return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -267,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     sanctions_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
                                help="e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
     sanctions_cmd.set_defaults(run=_cmd_sanctions)
+
+    entitlements_cmd = commands.add_parser(
+        "entitlements", help="kontanthjælp holiday and dagpenge during sickness")
+    entitlements_cmd.add_argument("file", metavar="FILE")
+    entitlements_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    entitlements_cmd.add_argument("--format", choices=("json", "text"), default="json")
+    entitlements_cmd.set_defaults(run=_cmd_entitlements)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")
