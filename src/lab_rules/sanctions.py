@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from lab_rules.calendar import DanishCalendar, Duration, Rounding, add
+from lab_rules.calendar import DanishCalendar, Duration, Roll, Rounding, add
 from lab_rules.policies import ContactDay, Policies, SanctionDays
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Confidence
@@ -42,6 +42,7 @@ from lab_rules.timeline import (
     ContactRestored,
     Exemption,
     GroupChanged,
+    JobSuggestionsMissed,
     NoShow,
     OfferAbsence,
     Payment,
@@ -330,6 +331,9 @@ def _failures(timeline: Timeline) -> list[_Failure]:
         found.append(_Failure("refusal", refusal.date,
                               refusal.excuse.value if refusal.excuse else None,
                               kind=refusal.kind.value))
+    for missed_check in timeline.of_type(JobSuggestionsMissed):
+        found.append(_Failure("job_suggestions_missed", missed_check.date,
+                              until=missed_check.checked_on))
     for cessation in timeline.of_type(SdpCessation):
         found.append(_Failure("sdp_cessation", cessation.date,
                               cessation.excuse.value if cessation.excuse else None,
@@ -374,6 +378,9 @@ def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies,
         days = _count(failure.day, max(booked, failure.day + timedelta(days=1)),
                       policies.sanction_days) or [failure.day]
         return _Applied("R-LAS-37a", "LAS § 37 a stk. 1", tuple(days))
+    if failure.failure == "job_suggestions_missed":
+        return _Applied("R-LAS-38", "LAS § 8 a stk. 3, § 38 stk. 2", notes=(
+            "gap: the kontanthjælp consequence of not checking jobforslag is not computed",))
     return _Applied("R-LAS-39-40", "LAS § 39 stk. 1, § 40 stk. 1-2",
                     notes=(f"{failure.kind}: nedsættelse = 3 × sanktionssats, at most one per "
                            "calendar month (LAS § 40 stk. 1-2)",))
@@ -406,7 +413,43 @@ def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies,
                         ("afmeldt as jobsøgende with effect from the day after the a-kasse's "
                          "deadline; dagpenge again from re-registration (start of the afmelding "
                          "consequence, 1.9.2016, UNCONFIRMED)", weekdays))
-    return _karantaene(failure, earlier, part_time)
+    if failure.failure == "job_suggestions_missed":
+        return _job_suggestions(failure, as_of, earlier)
+    return _karantaene(failure, [e for e in earlier if e.failure == "refusal"], part_time)
+
+
+_JOBFORSLAG = (date(2015, 7, 1), date(2019, 12, 31))
+
+
+def _job_suggestions(failure: _Failure, as_of: date, earlier: Sequence[_Failure]) -> _Applied:
+    """Jobnet's check of jobforslag (star.dk 16-02-2018): the 1st and 2nd miss within 12 months
+    get a reminder and 7 more days (rolled to the next business day), then afmelding the day
+    after; the 3rd is afmeldt the day after the deadline, without a reminder. No dagpenge while
+    afmeldt (RÅD-DP-2017 § 6)."""
+    basis = "LAB-2015 § 11; RÅD-DP-2017 § 6; star.dk 16-02-2018"
+    if not _JOBFORSLAG[0] <= failure.day <= _JOBFORSLAG[1]:
+        return _Applied("R-DP-JOBFORSLAG", basis, notes=(
+            "gap: the jobforslag check is computed for mid-2015 - 2019 only (before: weekly "
+            "confirmation, UNCONFIRMED consequences; from 2020 abolished)",))
+    window = add(failure.day, Duration(months=-12), Rounding.DOWN)
+    prior = [e for e in earlier if e.failure == "job_suggestions_missed" and e.day > window]
+    notes = ["the start of the Jobnet procedure (mid-2015) is UNCONFIRMED"]
+    if len(prior) >= 2:
+        deadline = failure.day
+        notes.append("3rd miss within 12 months: afmeldt without a reminder")
+    else:
+        deadline = _CALENDAR.roll(failure.day + timedelta(days=7), Roll.FORWARD)
+        notes.append(f"miss no. {len(prior) + 1} within 12 months: reminder letter, new "
+                     f"deadline {deadline}")
+        if failure.until is not None and failure.until <= deadline:
+            notes.append(f"checked on {failure.until}, by the new deadline: no afmelding")
+            return _Applied("R-DP-JOBFORSLAG", basis, notes=tuple(notes))
+    start = deadline + timedelta(days=1)
+    end = failure.until or as_of + timedelta(days=1)
+    notes.append(f"afmeldt from {start} (the night after the deadline); dagpenge again from "
+                 "re-registration")
+    return _Applied("R-DP-JOBFORSLAG", basis, tuple(_dagpenge_days(start, max(end, start))),
+                    failure.until, tuple(notes))
 
 
 _KARANTAENE_FROM = date(2019, 1, 1)
@@ -552,7 +595,8 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                       tables: Sequence[RateTable]) -> tuple[Sanction, ...]:
     """Every failure up to *as_of* and its sanction."""
     known = timeline.until(as_of)
-    guidance = [g.date for g in known.of_type(WrittenGuidance)]
+    guidance = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is not False]
+    insufficient = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is False]
     exemptions = known.of_type(Exemption)
     used_by_month: dict[str, Decimal] = defaultdict(Decimal)
     reduced_months: set[str] = set()
@@ -570,9 +614,8 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             rule = _sygedagpenge_rule(failure, earlier)
             family = "sygedagpenge"
         elif benefit is Benefit.DAGPENGE:
-            earlier_refusals = [f for f in failures[:index] if f.failure == "refusal"
-                                and not f.excuse]
-            rule = _dagpenge_rule(failure, as_of, policies, earlier_refusals,
+            earlier_acts = [f for f in failures[:index] if not f.excuse]
+            rule = _dagpenge_rule(failure, as_of, policies, earlier_acts,
                                   _part_time(known, failure.day))
             family = "dagpenge"
         else:
@@ -581,6 +624,10 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                                        table is not None and table.formula == "era_2009")
             family = "kh"
         reasons = _why_not(failure, benefit, group, guidance, exemptions)
+        weak = [d for d in insufficient if d <= failure.day]
+        if weak and any("LAS § 35 stk. 1" in r for r in reasons):
+            reasons.append(f"the written guidance of {weak[-1]} did not state the concrete "
+                           "consequence (Ankestyrelsen 10.7.2013)")
         sanctionable = not reasons
         notes = list(rule.notes)
         rate = amount = deducted = None
@@ -599,7 +646,8 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                 notes.append(f"rate table {table.id}: {table.note}")
             rate = table.rate(monthly) if table is not None and monthly is not None else None
             month = failure.day.strftime("%Y-%m")
-            if rate is not None and table is not None and monthly is not None and sanctionable:
+            if (rate is not None and table is not None and monthly is not None and sanctionable
+                    and rule.rule != "R-LAS-38"):
                 if rule.rule == "R-LAS-39-40" and month in reduced_months:
                     amount = Decimal(0)
                     notes.append("a nedsættelse was already made this calendar month "

@@ -250,6 +250,17 @@ class BookingMissed(DatedEvent):
 
 
 @attrs.frozen
+class JobSuggestionsMissed(DatedEvent):
+    """A dagpenge recipient did not check the jobforslag on Jobnet by the deadline ``date``
+    (mid-2015 - 2019, LAB-2015 § 11; RÅD-DP-2017 § 6); ``checked_on`` when they did, or
+    re-registered."""
+
+    TYPE: ClassVar[str] = "job_suggestions_missed"
+    checked_on: dt.date | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
 class ContactRestored(DatedEvent):
     """The person contacted the jobcentre again after a no-show ("genoprettet kontakt")."""
 
@@ -380,6 +391,9 @@ class WrittenGuidance(DatedEvent):
     """Written guidance on the consequences of not complying was given (LAS § 35 stk. 1)."""
 
     TYPE: ClassVar[str] = "written_guidance"
+    sufficient: bool | None = None
+    """False when the guidance did not state the concrete consequence (e.g. only that it "kan
+    få konsekvenser": Ankestyrelsen 10.7.2013, catalogue TC-18); it then does not count."""
     ref: str | None = None
 
 
@@ -422,6 +436,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         Refusal,
         SdpCessation,
         BookingMissed,
+        JobSuggestionsMissed,
         ContactRestored,
         CaseStepDone,
         AuditSampled,
