@@ -359,8 +359,56 @@ def _until_contact(failure: _Failure, as_of: date, policies: Policies,
     return days, (end if failure.until is not None else None)
 
 
+_LAS_2009 = date(2009, 10, 1)
+
+
+def _old_ladder(failure: _Failure, as_of: date, policies: Policies,
+                earlier: Sequence[_Failure]) -> _Applied:
+    """LAS lbk 1460/2007 § 38 d: a no-show costs the days until contact (stk. 1); a second
+    within 12 months reduces the hjælp by 1/3 for 2 weeks (stk. 2); a further one within 12
+    months of the latest, by 1/3 for 20 weeks or until more than 300 hours of unsupported work
+    in 10 weeks (stk. 3). Stk. 1-2 lapse unserved after 3 whole calendar months; stk. 2 also
+    after 185 hours of unsupported work (stk. 4)."""
+    prior = [e.day for e in earlier if e.failure == "no_show"
+             and e.day > add(failure.day, Duration(months=-12), Rounding.DOWN)]
+    common = ("stk. 2-3 apply to adult rates received alone because of unemployment, and not "
+              "when married to a starthjælp or introduktionsydelse recipient (stk. 5): not "
+              "checked", "the reduction is assumed to run from the no-show day (UNCONFIRMED)",
+              "the kroner amount of a 2007-2009 sanction is not computed: a gap")
+    lapse_month = add(failure.day.replace(day=1), Duration(months=4), Rounding.STRICT)
+    lapses = lapse_month - timedelta(days=1)
+    if len(prior) >= 2:
+        days = tuple(failure.day + timedelta(days=n) for n in range(140))
+        return _Applied("R-LAS-OLD", "LAS lbk 1460/2007 § 38 d stk. 3", days,
+                        effective=failure.day, notes=(
+                            "third no-show within 12 months: hjælp reduced by 1/3 for 20 weeks, "
+                            "or until more than 300 hours of unsupported work in 10 weeks",
+                            *common))
+    if prior:
+        days = tuple(failure.day + timedelta(days=n) for n in range(14))
+        return _Applied("R-LAS-OLD", "LAS lbk 1460/2007 § 38 d stk. 2", days,
+                        effective=failure.day, lapses=lapses, notes=(
+                            f"second no-show within 12 months (first {prior[-1]}): hjælp reduced "
+                            "by 1/3 for 2 weeks; lapses unserved after 3 whole calendar months "
+                            "or after 185 hours of unsupported work (stk. 4)", *common))
+    until_contact, _ = _until_contact(failure, as_of, policies, SanctionDays.CALENDAR)
+    return _Applied("R-LAS-OLD", "LAS lbk 1460/2007 § 38 d stk. 1", tuple(until_contact),
+                    lapses=lapses, notes=(
+                        "fradrag for the days from the meeting until contact is restored; "
+                        "lapses unserved after 3 whole calendar months (stk. 4)", common[2]))
+
+
 def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies,
-                        era_2009: bool) -> _Applied:
+                        era_2009: bool, earlier: Sequence[_Failure] = ()) -> _Applied:
+    if failure.failure == "no_show" and failure.day < _LAS_2009:
+        applied = _old_ladder(failure, as_of, policies, earlier)
+        if failure.day < date(2008, 1, 1):
+            applied = attrs.evolve(applied, notes=(*applied.notes, (
+                "before lbk 1460/2007 the ladder's text is UNCONFIRMED")))
+        return applied
+    if failure.day < _LAS_2009:
+        return _Applied("R-LAS-OLD", "LAS lbk 1460/2007 §§ 38 a-38 c, 39", notes=(
+            "gap: 2007-2009 sanctions other than the § 38 d no-show ladder are not computed",))
     if failure.failure == "no_show":
         if era_2009:
             days, _ = _until_contact(failure, as_of, policies, SanctionDays.CALENDAR)
@@ -397,9 +445,12 @@ def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies,
                             ("cancelled before the meeting without lawful absence: only the "
                              "meeting day is lost",))
         days, resumes = _until_contact(failure, as_of, policies, None)
-        return _Applied("R-DP-18", "RÅD-DP-2023 § 18 stk. 3", tuple(days), resumes,
-                        ("the meeting day is never paid; whether the contact day is paid is "
-                         "UNCONFIRMED (policy sanction_contact_day)", weekdays))
+        applied = _Applied("R-DP-18", "RÅD-DP-2023 § 18 stk. 3", tuple(days), resumes,
+                           ("the meeting day is never paid; whether the contact day is paid is "
+                            "UNCONFIRMED (policy sanction_contact_day)", weekdays))
+        if _NO_SHOW_CHAIN[0] <= failure.day <= _NO_SHOW_CHAIN[1]:
+            return _no_show_chain(failure, applied, earlier)
+        return applied
     if failure.failure == "offer_absence":
         assert failure.end is not None
         days = _dagpenge_days(failure.day, failure.end + timedelta(days=1))
@@ -419,6 +470,29 @@ def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies,
 
 
 _JOBFORSLAG = (date(2015, 7, 1), date(2019, 12, 31))
+_NO_SHOW_CHAIN = (date(2012, 1, 1), date(2015, 6, 30))
+
+
+def _no_show_chain(failure: _Failure, applied: _Applied,
+                   earlier: Sequence[_Failure]) -> _Applied:
+    """2012 - mid-2015 (SFL-2012 §§ 5-6, 41-45): a second no-show at a jobsamtale within 12
+    months of a prior one is selvforskyldt ledighed with 2 weeks' karantæne; a further one within
+    12 months is gentagelse: the dagpengeret lapses until 300 hours' work within 3 months."""
+    window = add(failure.day, Duration(months=-12), Rounding.DOWN)
+    prior = [e.day for e in earlier if e.failure == "no_show" and e.day > window]
+    era = "the era's first and last day (BEK 61/62 of 2012, SFL-2015) are UNCONFIRMED"
+    if len(prior) >= 2:
+        return attrs.evolve(applied, rule="R-DP-18-2012", legal_basis="SFL-2012 §§ 42, 45",
+                            notes=(*applied.notes, "gentagelse: a third no-show within 12 "
+                                   "months: the dagpengeret lapses until 300 hours' work within "
+                                   "3 months", era))
+    if prior:
+        return attrs.evolve(applied, rule="R-DP-18-2012", legal_basis="SFL-2012 §§ 5, 41",
+                            effective=failure.day, notes=(
+                                *applied.notes, f"second no-show within 12 months (first "
+                                f"{prior[-1]}): selvforskyldt ledighed, 2 weeks' karantæne from "
+                                f"{failure.day}", era))
+    return applied
 
 
 def _job_suggestions(failure: _Failure, as_of: date, earlier: Sequence[_Failure]) -> _Applied:
@@ -621,7 +695,8 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
         else:
             table = _table(tables, failure.day)
             rule = _kontanthjaelp_rule(failure, as_of, policies,
-                                       table is not None and table.formula == "era_2009")
+                                       table is not None and table.formula == "era_2009",
+                                       [f for f in failures[:index] if not f.excuse])
             family = "kh"
         reasons = _why_not(failure, benefit, group, guidance, exemptions)
         weak = [d for d in insufficient if d <= failure.day]
