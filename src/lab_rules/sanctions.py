@@ -39,6 +39,7 @@ from lab_rules.timeline import (
     BenefitEnded,
     BenefitStarted,
     BookingMissed,
+    ConditionsMet,
     ContactRestored,
     Exemption,
     GroupChanged,
@@ -48,6 +49,7 @@ from lab_rules.timeline import (
     Payment,
     Refusal,
     SdpCessation,
+    StrictSanction,
     Timeline,
     WrittenGuidance,
 )
@@ -195,6 +197,9 @@ class Sanction:
                                else ": sygedagpenge do not resume.")
             return head + (f": sygedagpenge genoptages {self.resumes}." if da
                            else f": sygedagpenge resume on {self.resumes}.")
+        if self.legal_basis == "LAS § 40 a stk. 6":
+            return head + (": hjælpen ophører, og sagen lukkes." if da
+                           else ": the hjælp stops and the case is closed.")
         if self.rule == "R-DP-63":
             if self.hours is None:
                 return head + ": " + (self.notes[0] if self.notes else "")
@@ -754,4 +759,76 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             benefit.value if benefit else None,
             rule.dates if sanctionable else (), rule.resumes if sanctionable else None,
             *((rule.effective, rule.hours, rule.lapses) if sanctionable else (None, None, None))))
+    prior = [r.day for r in results if r.sanctionable and r.benefit is not None
+             and r.benefit != Benefit.DAGPENGE.value and r.rule != "R-SDP-21"]
+    for strict in known.of_type(StrictSanction):
+        results.extend(_strict_sanction(known, strict, as_of, prior, applied, exemptions))
     return tuple(results)
+
+
+_ALL_GROUPS_40A = (date(2020, 1, 1), date(2025, 6, 30))
+
+
+def _strict_sanction(timeline: Timeline, strict: StrictSanction, as_of: date,
+                     prior: Sequence[date], applied: tuple[tuple[str, str], ...],
+                     exemptions: Sequence[Exemption]) -> list[Sanction]:
+    """LAS § 40 a: under a skærpet rådighedssanktion the month's hjælp is the share of its
+    calendar days on which the conditions were met (stk. 5); a whole calendar month of absence
+    from every activity stops the hjælp and closes the case, and a spouse's too (stk. 6)."""
+    end = min(strict.end or add(strict.date, Duration(months=3), Rounding.DOWN)
+              - timedelta(days=1), as_of)
+    situation = _group_on(timeline, strict.date)
+    reasons = []
+    if situation is None or situation[0] not in _KH_BENEFITS:
+        reasons.append("not on a kontanthjælp-family benefit")
+    elif situation[1] in _AKTIVITETSPARAT and not (
+            _ALL_GROUPS_40A[0] <= strict.date <= _ALL_GROUPS_40A[1]):
+        reasons.append("aktivitetsparat: § 40 a covers only uddannelses- and jobparate outside "
+                       "2020 - June 2025 (the end date of that extension is UNCONFIRMED)")
+    if not any(d < strict.date for d in prior):
+        reasons.append("no earlier sanction decision under §§ 36-40 (LAS § 40 a stk. 1)")
+    if any(e.covers(strict.date) and e.reason in _EXEMPTING for e in exemptions):
+        reasons.append("fritaget on the day the sanction takes effect")
+    records = timeline.of_type(ConditionsMet)
+    married = timeline.person.married
+    out = []
+    month = strict.date.replace(day=1)
+    while month <= end:
+        following = add(month, Duration(months=1), Rounding.STRICT)
+        in_month = (following - month).days
+        first, last = max(month, strict.date), min(following - timedelta(days=1), end)
+        covered = [r for r in records if r.start <= last and r.end >= first]
+        monthly = _monthly(timeline, month)
+        notes = ["the kommune's concrete assessment of manglende vilje and the written "
+                 "warning to the person and spouse (§ 35 stk. 2) are not checked"]
+        met = sum(r.days for r in covered) + in_month - ((last - first).days + 1)
+        basis = "LAS § 40 a stk. 5"
+        amount = deducted = None
+        days = in_month - met if covered else 0
+        whole_month = first == month and last == following - timedelta(days=1)
+        if not covered:
+            notes.append("no conditions_met record for the month: the share is a gap")
+        elif whole_month and met == 0:
+            basis = "LAS § 40 a stk. 6"
+            notes.append("absent from every activity for a whole calendar month: the hjælp "
+                         "stops and the case is closed; the person may apply again")
+            if married:
+                notes.append("married: the spouse's hjælp stops and that case is closed too")
+            amount = monthly
+        elif monthly is not None:
+            amount = monthly - monthly * met / in_month
+            notes.append(f"hjælp for {met}/{in_month} days: "
+                         f"{(monthly * met / in_month).quantize(Decimal('0.01'), ROUND_HALF_UP)}"
+                         " kr.")
+        if monthly is None and covered:
+            notes.append("the month's hjælp is unknown (no payment)")
+        if amount is not None and not reasons:
+            deducted = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        out.append(Sanction(
+            "strict_sanction", first, "R-LAS-40a", basis, not reasons, tuple(reasons),
+            days if not reasons else 0, None, None, None,
+            amount if not reasons else None, deducted, None, None,
+            _CONSULTATION["kh"], applied, tuple(notes),
+            situation[0].value if situation else None, effective=strict.date))
+        month = following
+    return out

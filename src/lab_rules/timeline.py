@@ -261,6 +261,32 @@ class JobSuggestionsMissed(DatedEvent):
 
 
 @attrs.frozen
+class StrictSanction(DatedEvent):
+    """A skærpet rådighedssanktion (LAS § 40 a) takes effect on ``date``, up to ``end`` (at
+    most 3 months): hjælp only for the days the person meets the conditions."""
+
+    TYPE: ClassVar[str] = "strict_sanction"
+    end: dt.date | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class ConditionsMet(Event):
+    """Under a § 40 a sanction: on ``days`` of the calendar days ``start`` to ``end`` the person
+    attended the activities (the monthly statement, LAS § 40 a stk. 5)."""
+
+    TYPE: ClassVar[str] = "conditions_met"
+    start: dt.date
+    end: dt.date
+    days: int
+    ref: str | None = None
+
+    @property
+    def on(self) -> dt.date:
+        return self.start
+
+
+@attrs.frozen
 class ContactRestored(DatedEvent):
     """The person contacted the jobcentre again after a no-show ("genoprettet kontakt")."""
 
@@ -437,6 +463,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SdpCessation,
         BookingMissed,
         JobSuggestionsMissed,
+        StrictSanction,
+        ConditionsMet,
         ContactRestored,
         CaseStepDone,
         AuditSampled,

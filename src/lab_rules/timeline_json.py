@@ -31,6 +31,7 @@ from lab_rules.timeline import (
     SCHEMA_ID,
     BenefitEnded,
     BenefitStarted,
+    ConditionsMet,
     Event,
     Exemption,
     OfferAbsence,
@@ -209,6 +210,12 @@ def _check_event(event: Event, path: str, out: _Collector) -> None:
     if isinstance(event, OfferStarted) and event.hours_per_week is not None and (
             event.hours_per_week < 0):
         out.add(f"{path}/hours_per_week", f"{event.hours_per_week} must not be negative")
+    if isinstance(event, ConditionsMet):
+        if event.end < event.start:
+            out.add(f"{path}/end", f"{event.end} is before start {event.start}")
+        elif not 0 <= event.days <= (event.end - event.start).days + 1:
+            out.add(f"{path}/days", f"{event.days} is not between 0 and the "
+                    f"{(event.end - event.start).days + 1} days from start to end")
     if isinstance(event, WorkHours) and event.hours < 0:
         out.add(f"{path}/hours", f"{event.hours} must not be negative")
     if isinstance(event, Payment):
