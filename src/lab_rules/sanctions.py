@@ -43,6 +43,7 @@ from lab_rules.timeline import (
     ContactRestored,
     Exemption,
     GroupChanged,
+    JoblogMonthEmpty,
     JobSuggestionsMissed,
     NoShow,
     OfferAbsence,
@@ -200,9 +201,9 @@ class Sanction:
         if self.legal_basis == "LAS § 40 a stk. 6":
             return head + (": hjælpen ophører, og sagen lukkes." if da
                            else ": the hjælp stops and the case is closed.")
-        if self.rule == "R-DP-63":
-            if self.hours is None:
-                return head + ": " + (self.notes[0] if self.notes else "")
+        if self.rule in ("R-DP-63", "R-DP-JOBLOG"):
+            if self.hours is None or self.effective is None:
+                return head + ": " + "; ".join(self.notes)
             return head + (f": karantæne {self.hours} timer fra {self.effective}; bortfalder "
                            f"{self.lapses} hvis den ikke er afviklet." if da
                            else f": karantæne of {self.hours} hours from {self.effective}; "
@@ -339,6 +340,10 @@ def _failures(timeline: Timeline) -> list[_Failure]:
     for missed_check in timeline.of_type(JobSuggestionsMissed):
         found.append(_Failure("job_suggestions_missed", missed_check.date,
                               until=missed_check.checked_on))
+    for empty in timeline.of_type(JoblogMonthEmpty):
+        month_end = add(empty.date.replace(day=1), Duration(months=1), Rounding.STRICT)
+        found.append(_Failure("joblog_month_empty", month_end - timedelta(days=1),
+                              until=empty.documented_on))
     for cessation in timeline.of_type(SdpCessation):
         found.append(_Failure("sdp_cessation", cessation.date,
                               cessation.excuse.value if cessation.excuse else None,
@@ -431,6 +436,11 @@ def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies,
         days = _count(failure.day, max(booked, failure.day + timedelta(days=1)),
                       policies.sanction_days) or [failure.day]
         return _Applied("R-LAS-37a", "LAS § 37 a stk. 1", tuple(days))
+    if failure.failure == "joblog_month_empty":
+        return _Applied("R-LAS-39-40", "LAS § 13 a stk. 4, § 39 stk. 2, § 40", notes=(
+            "1.4.2022 - 31.12.2023: a whole month without registered job search calls for a "
+            "jobsamtale as soon as possible after the month; without job search documented for "
+            "the month at the latest there, a § 40 nedsættelse of 3 × the sanktionssats",))
     if failure.failure == "job_suggestions_missed":
         return _Applied("R-LAS-38", "LAS § 8 a stk. 3, § 38 stk. 2", notes=(
             "gap: the kontanthjælp consequence of not checking jobforslag is not computed",))
@@ -471,10 +481,23 @@ def _dagpenge_rule(failure: _Failure, as_of: date, policies: Policies,
                          "consequence, 1.9.2016, UNCONFIRMED)", weekdays))
     if failure.failure == "job_suggestions_missed":
         return _job_suggestions(failure, as_of, earlier)
+    if failure.failure == "joblog_month_empty":
+        by = add(failure.day + timedelta(days=1), Duration(months=1), Rounding.STRICT)
+        hours = 90 if part_time else 111
+        notes = (f"rådighedssamtale in the a-kasse by {by - timedelta(days=1)} (RÅD-DP-2021 "
+                 "§ 42 a)",)
+        if failure.until is not None:
+            return _Applied("R-DP-JOBLOG", "RÅD-DP-2021 § 42 a", notes=(
+                *notes, f"job search documented on {failure.until}: no karantæne"))
+        return _Applied("R-DP-JOBLOG", "RÅD-DP-2021 § 42 a; ALF § 63 stk. 1 nr. 6", hours=hours,
+                        notes=(*notes, f"no job search documented: 3 weeks' karantæne ({hours} "
+                               "hours) from the a-kasse's decision (its effect date is not "
+                               "computed)"))
     return _karantaene(failure, [e for e in earlier if e.failure == "refusal"], part_time)
 
 
 _JOBFORSLAG = (date(2015, 7, 1), date(2019, 12, 31))
+_JOBLOG_MONTHS = (date(2022, 4, 1), date(2023, 12, 31))
 _NO_SHOW_CHAIN = (date(2012, 1, 1), date(2015, 6, 30))
 
 
@@ -704,6 +727,12 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                                        [f for f in failures[:index] if not f.excuse])
             family = "kh"
         reasons = _why_not(failure, benefit, group, guidance, exemptions)
+        if failure.failure == "joblog_month_empty":
+            if not _JOBLOG_MONTHS[0] <= failure.day <= _JOBLOG_MONTHS[1]:
+                reasons.append("the monthly joblog rule applied 1.4.2022 - 31.12.2023 only")
+            elif failure.until is not None and family == "kh":
+                reasons.append(f"job search for the month documented on {failure.until} "
+                               "(LAS § 13 a stk. 4)")
         weak = [d for d in insufficient if d <= failure.day]
         if weak and any("LAS § 35 stk. 1" in r for r in reasons):
             reasons.append(f"the written guidance of {weak[-1]} did not state the concrete "

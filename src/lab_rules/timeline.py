@@ -261,6 +261,17 @@ class JobSuggestionsMissed(DatedEvent):
 
 
 @attrs.frozen
+class JoblogMonthEmpty(DatedEvent):
+    """No job search was registered in the joblog in the calendar month of ``date`` (1.4.2022 -
+    31.12.2023: LAS § 13 a stk. 4; RÅD-DP-2021 § 42 a); ``documented_on`` is the day job search
+    for that month was documented after all, at the follow-up conversation."""
+
+    TYPE: ClassVar[str] = "joblog_month_empty"
+    documented_on: dt.date | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
 class StrictSanction(DatedEvent):
     """A skærpet rådighedssanktion (LAS § 40 a) takes effect on ``date``, up to ``end`` (at
     most 3 months): hjælp only for the days the person meets the conditions."""
@@ -463,6 +474,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SdpCessation,
         BookingMissed,
         JobSuggestionsMissed,
+        JoblogMonthEmpty,
         StrictSanction,
         ConditionsMet,
         ContactRestored,
