@@ -62,22 +62,24 @@ def test_sanction_case(path: Path) -> None:
         assert dict(sanction.policies)["sanction_days"] in ("calendar", "weekdays")
 
 
-@pytest.mark.parametrize(
-    ("monthly", "rate"),
-    [("15547", "700"), ("11698", "600"), ("7541", "400"), ("3639", "200")],
-)
-def test_2021_band_selection(monthly: str, rate: str) -> None:
-    """Catalogue TC-07 (published 2021 thresholds, ft.dk spm. 621)."""
-    table = next(t for t in bundled_sanction_rates() if t.id == "2021")
-    assert table.rate(Decimal(monthly)) == Decimal(rate)
+RATE_FILES = sorted((CASES / "rates").glob("*.json"))
 
 
-@pytest.mark.parametrize(("monthly", "rate"), [("11993", "554"), ("8393", "387"),
-                                               ("2584", "119"), ("1560", "72")])
-def test_2014_2019_daily_rate_is_annual_over_260(monthly: str, rate: str) -> None:
-    """Catalogue TC-06: dagssats = round(monthly × 12 / 260)."""
-    table = next(t for t in bundled_sanction_rates() if t.id == "dagssats-2014")
-    assert table.rate(Decimal(monthly)) == Decimal(rate)
+@pytest.mark.parametrize("path", RATE_FILES, ids=[p.stem for p in RATE_FILES])
+def test_rate_case(path: Path) -> None:
+    """Catalogue TC-06 (2014-2019 dagssats) and TC-07 (2021 bands): the rate per day and the
+    § 39-40 nedsættelse of 3 × that rate."""
+    case = json.loads(path.read_text(encoding="utf-8"))
+    assert case["source"]
+    table = next(t for t in bundled_sanction_rates() if t.id == case["table"])
+    for check in case["checks"]:
+        rate = table.rate(Decimal(check["monthly"]))
+        assert rate == Decimal(check["rate"]), (case["id"], check)
+        assert rate * 3 == Decimal(check["reduction"]), (case["id"], check)
+
+
+def test_rate_case_files_exist() -> None:
+    assert {p.stem for p in RATE_FILES} >= {"TC-06", "TC-07"}
 
 
 def _case(no_show: date, contact: date | None, monthly: int,
@@ -147,3 +149,10 @@ def test_dagpenge_no_show_days_grow_with_later_contact(no_show: date, after: int
 
     assert len(lost(no_show + timedelta(days=after // 2))) <= len(
         lost(no_show + timedelta(days=after)))
+
+
+def test_every_catalogue_case_tc01_to_tc32_has_a_data_file() -> None:
+    """Issue 5's acceptance: TC-01 to TC-32 of catalogue sanctions.md § 6 live as data files."""
+    found = {json.loads(p.read_text(encoding="utf-8"))["id"][:5]
+             for p in CASES.glob("*/TC-*.json")}
+    assert {f"TC-{n:02d}" for n in range(1, 33)} <= found

@@ -49,6 +49,7 @@ from lab_rules.timeline import (
     OfferAbsence,
     Payment,
     Refusal,
+    RegistrationMissing,
     SdpCessation,
     StrictSanction,
     Timeline,
@@ -336,7 +337,10 @@ def _failures(timeline: Timeline) -> list[_Failure]:
     for refusal in timeline.of_type(Refusal):
         found.append(_Failure("refusal", refusal.date,
                               refusal.excuse.value if refusal.excuse else None,
-                              kind=refusal.kind.value))
+                              until=refusal.ended_on, kind=refusal.kind.value))
+    for missing in timeline.of_type(RegistrationMissing):
+        found.append(_Failure("registration_missing", missing.date, until=missing.resolved_on,
+                              kind=missing.kind.value))
     for missed_check in timeline.of_type(JobSuggestionsMissed):
         found.append(_Failure("job_suggestions_missed", missed_check.date,
                               until=missed_check.checked_on))
@@ -370,6 +374,7 @@ def _until_contact(failure: _Failure, as_of: date, policies: Policies,
 
 
 _LAS_2009 = date(2009, 10, 1)
+_LAS_41_REPEALED = date(2020, 1, 1)
 
 
 def _old_ladder(failure: _Failure, as_of: date, policies: Policies,
@@ -436,14 +441,40 @@ def _kontanthjaelp_rule(failure: _Failure, as_of: date, policies: Policies,
         days = _count(failure.day, max(booked, failure.day + timedelta(days=1)),
                       policies.sanction_days) or [failure.day]
         return _Applied("R-LAS-37a", "LAS § 37 a stk. 1", tuple(days))
+    if failure.failure == "registration_missing":
+        end = failure.until or as_of + timedelta(days=1)
+        days = _count(failure.day, max(end, failure.day), SanctionDays.CALENDAR
+                      if era_2009 else policies.sanction_days)
+        return _Applied("R-LAS-38", "LAS § 38" + (" stk. 1, § 35 stk. 4" if era_2009 else ""),
+                        tuple(days), notes=(
+                            f"{failure.kind}: fradrag for each day until it is put right (not "
+                            "when it is not the person's fault)",))
+    if failure.failure == "refusal" and failure.kind == "refused_offer" and (
+            failure.day < _LAS_41_REPEALED):
+        end = failure.until or as_of + timedelta(days=1)
+        return _Applied("R-LAS-41", "LAS lbk 981/2019 § 41",
+                        tuple(_count(failure.day, max(end, failure.day + timedelta(days=1)),
+                                     SanctionDays.CALENDAR)),
+                        failure.until, notes=(
+                            "until 2019: the hjælp stops as long as the person refuses the "
+                            "tilbud, and the spouse's too; the kommune must keep an open tilbud",
+                            "the kroner amount of the stop is not computed: a gap"))
     if failure.failure == "joblog_month_empty":
         return _Applied("R-LAS-39-40", "LAS § 13 a stk. 4, § 39 stk. 2, § 40", notes=(
             "1.4.2022 - 31.12.2023: a whole month without registered job search calls for a "
             "jobsamtale as soon as possible after the month; without job search documented for "
             "the month at the latest there, a § 40 nedsættelse of 3 × the sanktionssats",))
     if failure.failure == "job_suggestions_missed":
-        return _Applied("R-LAS-38", "LAS § 8 a stk. 3, § 38 stk. 2", notes=(
-            "gap: the kontanthjælp consequence of not checking jobforslag is not computed",))
+        procedure = _job_suggestions(failure, as_of, earlier)
+        basis = "LAS § 8 a stk. 3, § 38 stk. 2; star.dk 16-02-2018"
+        if procedure.effective is None:
+            return attrs.evolve(procedure, rule="R-LAS-38", legal_basis=basis)
+        end = max(failure.until or as_of + timedelta(days=1), procedure.effective)
+        days = _count(procedure.effective, end,
+                      SanctionDays.CALENDAR if era_2009 else policies.sanction_days)
+        return _Applied("R-LAS-38", basis, tuple(days), failure.until,
+                        (*procedure.notes, "fradrag for each day afmeldt"),
+                        effective=procedure.effective)
     return _Applied("R-LAS-39-40", "LAS § 39 stk. 1, § 40 stk. 1-2",
                     notes=(f"{failure.kind}: nedsættelse = 3 × sanktionssats, at most one per "
                            "calendar month (LAS § 40 stk. 1-2)",))
@@ -551,7 +582,7 @@ def _job_suggestions(failure: _Failure, as_of: date, earlier: Sequence[_Failure]
     notes.append(f"afmeldt from {start} (the night after the deadline); dagpenge again from "
                  "re-registration")
     return _Applied("R-DP-JOBFORSLAG", basis, tuple(_dagpenge_days(start, max(end, start))),
-                    failure.until, tuple(notes))
+                    failure.until, tuple(notes), effective=start)
 
 
 _KARANTAENE_FROM = date(2019, 1, 1)
@@ -756,11 +787,15 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             rate = table.rate(monthly) if table is not None and monthly is not None else None
             month = failure.day.strftime("%Y-%m")
             if (rate is not None and table is not None and monthly is not None and sanctionable
-                    and rule.rule != "R-LAS-38"):
+                    and rule.rule not in ("R-LAS-41",)
+                    and not (rule.rule == "R-LAS-38" and not rule.dates)):
                 if rule.rule == "R-LAS-39-40" and month in reduced_months:
                     amount = Decimal(0)
                     notes.append("a nedsættelse was already made this calendar month "
                                  "(LAS § 40 stk. 2)")
+                elif table.formula == "era_2009" and rule.rule == "R-LAS-38":
+                    rate, amount = _era_2009_amount("R-LAS-37", failure.day, monthly, days,
+                                                    table, None, notes)
                 elif table.formula == "era_2009":
                     rate, amount = _era_2009_amount(rule.rule, failure.day, monthly, days,
                                                     table, _category(known, failure.day), notes)

@@ -29,6 +29,7 @@ from lab_rules.vocabulary import (
     OfferKind,
     RateCategory,
     RefusalKind,
+    RegistrationKind,
     TargetGroup,
 )
 
@@ -224,6 +225,20 @@ class Refusal(DatedEvent):
     TYPE: ClassVar[str] = "refusal"
     kind: RefusalKind
     excuse: Excuse | None = None
+    ended_on: dt.date | None = None
+    """Before 2020, refusing a tilbud stopped the hjælp as long as it lasted (LAS § 41): the day
+    the person accepted the tilbud again."""
+    ref: str | None = None
+
+
+@attrs.frozen
+class RegistrationMissing(DatedEvent):
+    """From ``date`` the person was not registered as jobsøgende, or had no CV on Jobnet,
+    through their own fault, until ``resolved_on`` (LAS § 38; § 8 a, § 13 a stk. 2)."""
+
+    TYPE: ClassVar[str] = "registration_missing"
+    kind: RegistrationKind
+    resolved_on: dt.date | None = None
     ref: str | None = None
 
 
@@ -474,6 +489,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SdpCessation,
         BookingMissed,
         JobSuggestionsMissed,
+        RegistrationMissing,
         JoblogMonthEmpty,
         StrictSanction,
         ConditionsMet,

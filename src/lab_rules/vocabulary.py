@@ -138,6 +138,13 @@ class RateCategory(Term):
     UNDER_25_HJEMMEBOENDE = "under_25_hjemmeboende"
 
 
+class RegistrationKind(Term):
+    """What was missing under LAS § 38: the registration as jobsøgende, or the CV."""
+
+    NOT_REGISTERED = "not_registered"
+    NO_CV = "no_cv"
+
+
 class RefusalKind(Term):
     """What the person refused or left (LAS § 39 stk. 1 nr. 1-8)."""
 
