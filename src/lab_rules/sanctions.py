@@ -304,6 +304,7 @@ class _Failure:
     """The last day of an absence."""
     cancelled: bool = False
     kind: str | None = None
+    promotes_availability: bool | None = None
 
 
 @attrs.frozen
@@ -327,17 +328,23 @@ def _failures(timeline: Timeline) -> list[_Failure]:
         contact = next((c for c in contacts if c >= no_show.date), None)
         found.append(_Failure("no_show", no_show.date,
                               no_show.excuse.value if no_show.excuse else None,
-                              no_show.contact_attempted, contact, cancelled=no_show.cancelled))
+                              no_show.contact_attempted, contact, cancelled=no_show.cancelled,
+                              promotes_availability=no_show.promotes_availability))
     for absence in timeline.of_type(OfferAbsence):
-        found.append(_Failure("offer_absence", absence.start, end=absence.end))
+        found.append(_Failure("offer_absence", absence.start, None, absence.contact_attempted,
+                              end=absence.end,
+                              promotes_availability=absence.promotes_availability))
     for missed in timeline.of_type(BookingMissed):
         found.append(_Failure("booking_missed", missed.date,
                               missed.excuse.value if missed.excuse else None,
-                              until=missed.booked_on))
+                              missed.contact_attempted, until=missed.booked_on,
+                              promotes_availability=missed.promotes_availability))
     for refusal in timeline.of_type(Refusal):
         found.append(_Failure("refusal", refusal.date,
                               refusal.excuse.value if refusal.excuse else None,
-                              until=refusal.ended_on, kind=refusal.kind.value))
+                              refusal.contact_attempted, until=refusal.ended_on,
+                              kind=refusal.kind.value,
+                              promotes_availability=refusal.promotes_availability))
     for missing in timeline.of_type(RegistrationMissing):
         found.append(_Failure("registration_missing", missing.date, until=missing.resolved_on,
                               kind=missing.kind.value))
@@ -374,6 +381,7 @@ def _until_contact(failure: _Failure, as_of: date, policies: Policies,
 
 
 _LAS_2009 = date(2009, 10, 1)
+_ASSESSMENT_FROM = date(2025, 7, 1)
 _LAS_41_REPEALED = date(2020, 1, 1)
 
 
@@ -693,6 +701,10 @@ def _why_not(failure: _Failure, benefit: Benefit | None, group: TargetGroup | No
         if group in _AKTIVITETSPARAT and failure.contact_attempted is not True:
             reasons.append("aktivitetsparat: no record that all reasonable ways of personal "
                            "contact were tried (LAS § 35 stk. 7)")
+        if (group in _AKTIVITETSPARAT and failure.day >= _ASSESSMENT_FROM
+                and failure.promotes_availability is not True):
+            reasons.append("aktivitetsparat: no recorded assessment that a sanction will "
+                           "promote availability (LAS-2025 § 13 stk. 8)")
         if not any(g <= failure.day for g in guidance):
             reasons.append("no written guidance on the consequences before the failure "
                            "(LAS § 35 stk. 1)")

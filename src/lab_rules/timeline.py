@@ -211,6 +211,9 @@ class NoShow(DatedEvent):
     contact_attempted: bool | None = None
     """For aktivitetsparate: the kommune tried all reasonable ways of personal contact before
     a sanction (LAS § 35 stk. 7)."""
+    promotes_availability: bool | None = None
+    """For aktivitetsparate from July 2025: the kommune assessed that a sanction will promote
+    the person's availability (LAS-2025 § 13 stk. 8; without it, no sanction)."""
     cancelled: bool = False
     """The person cancelled ("meldte afbud") before the meeting without a lawful absence: for
     dagpenge only the meeting day is lost (RÅD-DP-2023 § 18 stk. 4)."""
@@ -225,6 +228,10 @@ class Refusal(DatedEvent):
     TYPE: ClassVar[str] = "refusal"
     kind: RefusalKind
     excuse: Excuse | None = None
+    contact_attempted: bool | None = None
+    """For aktivitetsparate: personal contact was attempted (LAS § 35 stk. 7)."""
+    promotes_availability: bool | None = None
+    """For aktivitetsparate from July 2025: a sanction promotes availability (§ 13 stk. 8)."""
     ended_on: dt.date | None = None
     """Before 2020, refusing a tilbud stopped the hjælp as long as it lasted (LAS § 41): the day
     the person accepted the tilbud again."""
@@ -261,6 +268,10 @@ class BookingMissed(DatedEvent):
     TYPE: ClassVar[str] = "booking_missed"
     booked_on: dt.date | None = None
     excuse: Excuse | None = None
+    contact_attempted: bool | None = None
+    """For aktivitetsparate: personal contact was attempted (LAS § 35 stk. 7)."""
+    promotes_availability: bool | None = None
+    """For aktivitetsparate from July 2025: a sanction promotes availability (§ 13 stk. 8)."""
     ref: str | None = None
 
 
@@ -364,6 +375,10 @@ class OfferAbsence(Event):
     TYPE: ClassVar[str] = "offer_absence"
     start: dt.date
     end: dt.date
+    contact_attempted: bool | None = None
+    """For aktivitetsparate: personal contact was attempted (LAS § 35 stk. 7)."""
+    promotes_availability: bool | None = None
+    """For aktivitetsparate from July 2025: a sanction promotes availability (§ 13 stk. 8)."""
     ref: str | None = None
 
     @property
