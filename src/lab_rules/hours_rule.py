@@ -1,4 +1,7 @@
-"""The 225-hour rule ("225-timersreglen", LAS §§ 13 f-13 g, 1.7.2011 - 30.6.2025).
+"""The 225-hour rule ("225-timersreglen", LAS §§ 13 f-13 g, 1.7.2011 - 30.6.2025), and for
+married couples its predecessors: 300 hours within 24 calendar months after 2 years of help
+(LAS lbk 1460/2007 § 13 stk. 8) and 450 hours (lov nr. 476 af 12.6.2009, lbk 946/2009), see
+:data:`ERAS`.
 
 A person who has received kontanthjælp-family help for 1 year in all within 3 years (the
 *overgangsdato* is the day that year is reached) and has not documented 225 hours of ordinary,
@@ -49,7 +52,6 @@ LEVEL_KEYS = {"id", "valid_from", "valid_to", "full", "other", "confidence", "le
               "source", "note"}
 REQUIRED_HOURS = Decimal(225)
 _HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
-_MARRIED_FROM = date(2011, 7, 1)
 _UNMARRIED_FROM = date(2016, 4, 1)
 _ABOLISHED = date(2025, 7, 1)
 _CONVENTIONS = (
@@ -168,18 +170,20 @@ def _help_days(timeline: Timeline, as_of: date) -> list[date]:
     return sorted(days)
 
 
-def _overgangsdato(days: Sequence[date]) -> tuple[date | None, int]:
-    """The day 1 year of help within 3 years is reached (§ 13 f stk. 1 nr. 1, stk. 6 nr. 1),
-    restarting after a continuous year without help (stk. 11); and the days counted."""
+def _overgangsdato(days: Sequence[date], era: HoursEra) -> tuple[date | None, int]:
+    """The day the era's help requirement is reached (225: 1 year within 3 years, § 13 f stk. 1
+    nr. 1, stk. 6 nr. 1; before: 2 years in all), restarting after the era's break without
+    help (stk. 11); and the days counted."""
     counted: list[date] = []
     for day in days:
-        if counted and (day - counted[-1]).days > 365:
+        if counted and (day - counted[-1]).days > era.restart_days:
             counted = []
         counted.append(day)
-        window_start = add(day, Duration(years=-3), Rounding.DOWN)
-        while counted[0] <= window_start:
-            counted.pop(0)
-        if len(counted) >= 365:
+        if era.help_years is not None:
+            window_start = add(day, Duration(years=-era.help_years), Rounding.DOWN)
+            while counted[0] <= window_start:
+                counted.pop(0)
+        if len(counted) >= era.help_days:
             return day, len(counted)
     return None, len(counted)
 
@@ -195,9 +199,9 @@ def _monthly_hours(timeline: Timeline, since: date | None = None) -> dict[tuple[
     return hours
 
 
-def _window(hours: dict[tuple[int, int], Decimal], month: date) -> Decimal:
+def _window(hours: dict[tuple[int, int], Decimal], month: date, months: int) -> Decimal:
     total = Decimal(0)
-    for back in range(12):
+    for back in range(months):
         first = add(month, Duration(months=-back), Rounding.STRICT)
         total += hours.get((first.year, first.month), Decimal(0))
     return total
@@ -211,9 +215,48 @@ def _months(start: date, end: date) -> list[date]:
     return out
 
 
+@attrs.frozen
+class HoursEra:
+    """One version of the rule: who, how many hours within how many calendar months, after how
+    much help (``help_days`` in all, within ``help_years`` years or, when None, ever since the
+    last restart), and how long a break without help restarts the count."""
+
+    valid_from: date
+    valid_to: date
+    hours: Decimal
+    window_months: int
+    help_days: int
+    help_years: int | None
+    restart_days: int
+    unmarried_from: date | None
+    notices: bool
+    legal_basis: str
+    note: str
+
+
+ERAS = (
+    HoursEra(date(2007, 1, 1), date(2009, 6, 30), Decimal(300), 24, 730, None, 730, None, False,
+             "LAS lbk 1460/2007 § 13 stk. 8", "300 hours within 24 calendar months for a married "
+             "spouse after 2 years of help in all; the era's first day is UNCONFIRMED"),
+    HoursEra(date(2009, 7, 1), date(2011, 6, 30), Decimal(450), 24, 730, None, 730, None, True,
+             "LAS lbk 946/2009 § 13 stk. 8 (lov nr. 476 af 12.6.2009)", "450 hours within 24 "
+             "calendar months for a married spouse after 2 years of help in all; the switch from "
+             "300 hours on 1.7.2009 is UNCONFIRMED"),
+    HoursEra(date(2011, 7, 1), _ABOLISHED - timedelta(days=1), REQUIRED_HOURS, 12, 365, 3, 365,
+             _UNMARRIED_FROM, True, "LAS § 13 f (lov nr. 461 af 18.5.2011; ugifte from lov nr. "
+             "296 af 22.3.2016)", "225 hours within 12 calendar months after 1 year of help "
+             "within 3 years"),
+)
+
+
+def _era(day: date) -> HoursEra | None:
+    return next((e for e in ERAS if e.valid_from <= day <= e.valid_to), None)
+
+
 def hours_rule_status(timeline: Timeline, as_of: date,
                       levels: Sequence[ReductionLevel] | None = None) -> HoursRuleStatus | None:
-    """The 225-hour rule for the person on *as_of*, or None when they never had help."""
+    """The hours rule in force for the person on *as_of* (225 hours, and for married couples
+    its 300- and 450-hour predecessors), or None when they never had help."""
     known = timeline.until(as_of)
     days = _help_days(known, as_of)
     if not days:
@@ -223,43 +266,65 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     notes = list(_CONVENTIONS)
     if married is None:
         notes.append("marital status unknown: treated as unmarried (reduction, § 13 g)")
-    overgang, counted = _overgangsdato(days)
     hours = _monthly_hours(known)
-    last_12 = _window(hours, as_of.replace(day=1)).quantize(Decimal("0.01"))
-    basis = "LAS § 13 f stk. 1-2" if married else "LAS § 13 f stk. 6-7, § 13 g"
-    none = HoursRuleStatus(as_of, married, counted, overgang, last_12, None, None, None, None,
-                           None, None, None, None, None, None, None, basis, tuple(notes))
-    if overgang is None:
+    current = _era(as_of) or ERAS[-1]
+    overgang, counted = _overgangsdato(days, current)
+    last_window = _window(hours, as_of.replace(day=1), current.window_months)
+    basis = current.legal_basis
+    none = HoursRuleStatus(as_of, married, counted, overgang,
+                           last_window.quantize(Decimal("0.01")), None, None, None, None, None,
+                           None, None, None, None, None, None, basis, tuple(notes))
+    first_unmet: date | None = None
+    era: HoursEra | None = None
+    reached = {e: _overgangsdato(days, e)[0] for e in ERAS}
+    for month in _months(days[0], as_of):
+        era = _era(month)
+        if era is None or (not married and (era.unmarried_from is None
+                                            or month < era.unmarried_from)):
+            continue
+        month_end = add(month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
+        day = reached[era]
+        if day is not None and day <= month_end and (
+                _window(hours, month, era.window_months) < era.hours):
+            first_unmet = month
+            break
+    if first_unmet is None or era is None:
+        if _era(as_of) is None and as_of >= _ABOLISHED:
+            notes.append("the rule is abolished from 1.7.2025 (lov nr. 1655 af 30.12.2024)")
+            return attrs.evolve(none, notes=tuple(notes))
         return none
-    start = _MARRIED_FROM if married else _UNMARRIED_FROM
-    first_unmet = next((m for m in _months(max(overgang, start), as_of)
-                        if _window(hours, m) < REQUIRED_HOURS), None)
-    if first_unmet is None:
-        return none
+    notes.append(f"{era.legal_basis}: {era.note}")
     bortfald = add(first_unmet, Duration(months=1), Rounding.STRICT)
     if bortfald >= _ABOLISHED:
         notes.append("the bortfaldsdato falls on or after 1.7.2025: the rule is abolished, no "
                      "reduction (BEK 1625/2024 § 4 stk. 7)")
         return attrs.evolve(none, first_unmet_month=first_unmet.strftime("%Y-%m"),
                             notes=tuple(notes))
-    warning_by = add(bortfald, Duration(months=-6), Rounding.STRICT)
-    consultation_by = add(bortfald, Duration(months=-1), Rounding.STRICT)
-    warnings = [w.date for w in known.of_type(HoursRuleWarning) if w.date <= bortfald]
-    sent = warnings[0] if warnings else None
-    if sent is None:
-        earliest = None
-        notes.append("no warning letter recorded: no reduction before 6 months after one is "
-                     "sent (BEK 1625/2024 § 7)")
-    elif sent <= warning_by:
-        earliest = bortfald
+    warning_by = consultation_by = sent = earliest = None
+    if era.notices:
+        warning_by = add(bortfald, Duration(months=-6), Rounding.STRICT)
+        consultation_by = add(bortfald, Duration(months=-1), Rounding.STRICT)
+        warnings = [w.date for w in known.of_type(HoursRuleWarning) if w.date <= bortfald]
+        sent = warnings[0] if warnings else None
+        if sent is None:
+            notes.append("no warning letter recorded: no reduction before 6 months after one "
+                         "is sent (BEK 1625/2024 § 7)")
+        elif sent <= warning_by:
+            earliest = bortfald
+        else:
+            earliest = add(sent, Duration(months=6), Rounding.UP)
+            notes.append(f"the warning letter of {sent} was late (due {warning_by}): the "
+                         "reduction applies 6 months after it at the earliest (BEK 1625/2024 "
+                         "§ 7)")
     else:
-        earliest = add(sent, Duration(months=6), Rounding.UP)
-        notes.append(f"the warning letter of {sent} was late (due {warning_by}): the reduction "
-                     "applies 6 months after it at the earliest (BEK 1625/2024 § 7)")
+        earliest = bortfald
+        notes.append("no notice order is known for this era; the effect from the 1st of the "
+                     "following month is UNCONFIRMED")
     full = other = None
     level_id = None
     if married:
-        consequence = "the spouse's hjælp stops (§ 13 f stk. 2, § 26 stk. 5-7)"
+        consequence = ("the spouse is deemed not to use their work opportunities: the couple's "
+                       "hjælp is recalculated (§ 26), the spouse's hjælp stops")
     else:
         consequence = "monthly reduction (§ 13 g)"
         level = next((lv for lv in levels if lv.valid_from <= bortfald
@@ -270,11 +335,13 @@ def hours_rule_status(timeline: Timeline, as_of: date,
             full, other, level_id = level.full, level.other, level.id
     after = _monthly_hours(known, since=bortfald)
     regained = next((m for m in _months(bortfald, as_of)
-                     if _window(after, m) >= REQUIRED_HOURS), None)
+                     if _window(after, m, era.window_months) >= era.hours), None)
     if regained is not None:
-        notes.append("full hjælp again once the 225 hours after the reduction are documented; "
-                     "the restoration's effective date is UNCONFIRMED (§ 13 f stk. 14)")
+        notes.append(f"full hjælp again once the {era.hours} hours after the reduction are "
+                     "documented; the restoration's effective date is UNCONFIRMED "
+                     "(§ 13 f stk. 14)")
     return HoursRuleStatus(
-        as_of, married, counted, overgang, last_12, first_unmet.strftime("%Y-%m"), bortfald,
-        warning_by, consultation_by, sent, earliest, consequence, full, other, level_id,
-        regained.strftime("%Y-%m") if regained else None, basis, tuple(notes))
+        as_of, married, counted, overgang, last_window.quantize(Decimal("0.01")),
+        first_unmet.strftime("%Y-%m"), bortfald, warning_by, consultation_by, sent, earliest,
+        consequence, full, other, level_id, regained.strftime("%Y-%m") if regained else None,
+        era.legal_basis, tuple(notes))
