@@ -20,15 +20,18 @@ sent (§ 7). No letters where the bortfaldsdato is 1.7.2025 or later: the rule w
 (§ 4 stk. 7; lov nr. 1655 af 30.12.2024).
 
 Conventions, said in every result: a month's hours are the work periods' hours spread evenly
-over their days; the 12 calendar months are the month tested and the 11 before it; the
-window's extensions (§ 13 f stk. 12-13: documented sickness, barsel, exemptions, education;
-the Covid periods of § 13 h) are not applied, so a caseworker must check them.
+over their days; the 12 calendar months are the month tested and the 11 before it, extended
+back by the days of documented sickness and barsel (``exemption`` events) and the Covid periods
+(§ 13 f stk. 12, § 13 h), never beyond 3 years (stk. 13); the other extensions (care
+allowances, værnepligt, education, other benefits) and the months added forward are not
+applied. "3 years" back from 29 February ends on 28 February; "6 months" after a letter of the
+31st lands on the 1st of the month after (the later date, in the citizen's favour).
 """
 
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,11 +45,12 @@ from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
     BenefitEnded,
     BenefitStarted,
+    Exemption,
     HoursRuleWarning,
     Timeline,
     WorkHours,
 )
-from lab_rules.vocabulary import Benefit
+from lab_rules.vocabulary import Benefit, ExemptionReason
 
 LEVEL_KEYS = {"id", "valid_from", "valid_to", "full", "other", "confidence", "legal_basis",
               "source", "note"}
@@ -57,8 +61,9 @@ _ABOLISHED = date(2025, 7, 1)
 _CONVENTIONS = (
     "the 12 calendar months are the month tested and the 11 before it; hours are spread evenly "
     "over each work period's days",
-    "the window's extensions (LAS § 13 f stk. 12-13, § 13 h) are not applied: check sickness, "
-    "barsel, exemptions and education periods by hand",
+    "the window is extended by sygdom and barsel exemptions and the Covid periods (§ 13 f "
+    "stk. 12, § 13 h) but not yet by care allowances, værnepligt, education or other benefits: "
+    "check those by hand; months added forward (stk. 13) are not added",
 )
 
 
@@ -174,37 +179,80 @@ def _overgangsdato(days: Sequence[date], era: HoursEra) -> tuple[date | None, in
     """The day the era's help requirement is reached (225: 1 year within 3 years, § 13 f stk. 1
     nr. 1, stk. 6 nr. 1; before: 2 years in all), restarting after the era's break without
     help (stk. 11); and the days counted."""
-    counted: list[date] = []
+    counted: deque[date] = deque()
     for day in days:
         if counted and (day - counted[-1]).days > era.restart_days:
-            counted = []
+            counted.clear()
         counted.append(day)
-        if era.help_years is not None:
-            window_start = add(day, Duration(years=-era.help_years), Rounding.DOWN)
+        if era.help_years is not None and (day - counted[0]).days >= 365 * era.help_years:
+            window_start = _years_back(day, era.help_years)
             while counted[0] <= window_start:
-                counted.pop(0)
+                counted.popleft()
         if len(counted) >= era.help_days:
             return day, len(counted)
     return None, len(counted)
 
 
-def _monthly_hours(timeline: Timeline, since: date | None = None) -> dict[tuple[int, int], Decimal]:
-    hours: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+def _years_back(day: date, years: int) -> date:
+    """*day* moved back whole years, 29 February to 28 February (``Rounding.DOWN``)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@attrs.frozen
+class _Hours:
+    """Documented work by day, and the periods that extend the window (§ 13 f stk. 12)."""
+
+    by_day: dict[date, Decimal]
+    extending: tuple[tuple[date, date], ...]
+
+
+_COVID = ((date(2020, 3, 9), date(2020, 9, 8)), (date(2020, 11, 1), date(2021, 6, 30)))
+_EXTENDING = frozenset({ExemptionReason.SYGDOM, ExemptionReason.BARSEL})
+
+
+def _hours(timeline: Timeline, as_of: date, since: date | None = None) -> _Hours:
+    by_day: dict[date, Decimal] = defaultdict(Decimal)
     for work in timeline.of_type(WorkHours):
         days = (work.end - work.start).days + 1
         for n in range(days):
             day = work.start + timedelta(days=n)
             if since is None or day >= since:
-                hours[(day.year, day.month)] += work.hours / days
-    return hours
+                by_day[day] += work.hours / days
+    periods = sorted([(e.start, e.end or as_of) for e in timeline.of_type(Exemption)
+                      if e.reason in _EXTENDING] + list(_COVID))
+    merged: list[tuple[date, date]] = []
+    for first, last in periods:
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return _Hours(dict(by_day), tuple(merged))
 
 
-def _window(hours: dict[tuple[int, int], Decimal], month: date, months: int) -> Decimal:
-    total = Decimal(0)
-    for back in range(months):
-        first = add(month, Duration(months=-back), Rounding.STRICT)
-        total += hours.get((first.year, first.month), Decimal(0))
-    return total
+def _covered(periods: Sequence[tuple[date, date]], start: date, end: date) -> int:
+    """Days of *start*..*end* inside the (merged, disjoint) *periods*."""
+    return sum(max((min(last, end) - max(first, start)).days + 1, 0) for first, last in periods)
+
+
+def _window(hours: _Hours, month: date, months: int) -> tuple[Decimal, int]:
+    """Hours within the *months* calendar months ending with *month*, the window extended back
+    by the days of sickness, barsel and the Covid periods inside it (§ 13 f stk. 12, § 13 h)
+    but never more than 3 years back (stk. 13); and the days it was extended by."""
+    end = add(month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
+    base = add(month, Duration(months=-(months - 1)), Rounding.STRICT)
+    floor = add(month, Duration(months=-35), Rounding.STRICT)
+    extended = 0
+    while True:
+        start = max(base - timedelta(days=extended), floor)
+        covered = _covered(hours.extending, start, end)
+        if covered <= extended or start == floor:
+            break
+        extended = covered
+    total = sum((h for d, h in hours.by_day.items() if start <= d <= end), Decimal(0))
+    return total, (base - start).days
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -266,26 +314,30 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     notes = list(_CONVENTIONS)
     if married is None:
         notes.append("marital status unknown: treated as unmarried (reduction, § 13 g)")
-    hours = _monthly_hours(known)
+    hours = _hours(known, as_of)
     current = _era(as_of) or ERAS[-1]
     overgang, counted = _overgangsdato(days, current)
-    last_window = _window(hours, as_of.replace(day=1), current.window_months)
+    last_window, extended = _window(hours, as_of.replace(day=1), current.window_months)
+    if extended:
+        notes.append(f"the window up to {as_of} is extended by {extended} days of sickness, "
+                     "barsel or the Covid periods (§ 13 f stk. 12, § 13 h)")
     basis = current.legal_basis
     none = HoursRuleStatus(as_of, married, counted, overgang,
                            last_window.quantize(Decimal("0.01")), None, None, None, None, None,
                            None, None, None, None, None, None, basis, tuple(notes))
     first_unmet: date | None = None
     era: HoursEra | None = None
-    reached = {e: _overgangsdato(days, e)[0] for e in ERAS}
+    reached = {e: _overgangsdato(days, e)[0] for e in ERAS
+               if e.valid_to >= days[0] and e.valid_from <= as_of}
     for month in _months(days[0], as_of):
         era = _era(month)
         if era is None or (not married and (era.unmarried_from is None
                                             or month < era.unmarried_from)):
             continue
         month_end = add(month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
-        day = reached[era]
+        day = reached.get(era)
         if day is not None and day <= month_end and (
-                _window(hours, month, era.window_months) < era.hours):
+                _window(hours, month, era.window_months)[0] < era.hours):
             first_unmet = month
             break
     if first_unmet is None or era is None:
@@ -333,9 +385,9 @@ def hours_rule_status(timeline: Timeline, as_of: date,
             notes.append(f"no confirmed reduction amount for {bortfald.year}: a gap, not a guess")
         else:
             full, other, level_id = level.full, level.other, level.id
-    after = _monthly_hours(known, since=bortfald)
+    after = _hours(known, as_of, since=bortfald)
     regained = next((m for m in _months(bortfald, as_of)
-                     if _window(after, m, era.window_months) >= era.hours), None)
+                     if _window(after, m, era.window_months)[0] >= era.hours), None)
     if regained is not None:
         notes.append(f"full hjælp again once the {era.hours} hours after the reduction are "
                      "documented; the restoration's effective date is UNCONFIRMED "
