@@ -4,6 +4,7 @@ and properties."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,9 @@ from hypothesis import strategies as st
 
 from conftest import CASES
 from lab_rules import evaluate
+from lab_rules import sanctions as sanctions_module
+from lab_rules.rules.loader import RuleError
+from lab_rules.sanction_rules import bundled_sanction_register, load_sanction_register
 from lab_rules.sanctions import bundled_sanction_rates
 from lab_rules.timeline_json import parse_timeline
 
@@ -60,6 +64,7 @@ def test_sanction_case(path: Path) -> None:
             resumes = sanction.resumes.isoformat() if sanction.resumes else None
             assert resumes == want["resumes"], (case["id"], sanction)
         assert dict(sanction.policies)["sanction_days"] in ("calendar", "weekdays")
+        assert sanction.rule_era is not None, (case["id"], sanction.rule, sanction.day)
 
 
 RATE_FILES = sorted((CASES / "rates").glob("*.json"))
@@ -156,3 +161,22 @@ def test_every_catalogue_case_tc01_to_tc32_has_a_data_file() -> None:
     found = {json.loads(p.read_text(encoding="utf-8"))["id"][:5]
              for p in CASES.glob("*/TC-*.json")}
     assert {f"TC-{n:02d}" for n in range(1, 33)} <= found
+
+
+def test_register_eras_of_one_rule_never_overlap(tmp_path: Path) -> None:
+    """The rule register refuses two eras of one rule covering the same day, with the line."""
+    register = tmp_path / "register.toml"
+    entry = ('[[rule]]\nid = "R-X"\nera = "{era}"\nvalid_from = {start}\nlegal_basis = "§ 1"\n'
+             'confidence = "confirmed"\nsource = "s"\nsummary = "s"\n')
+    register.write_text(entry.format(era="a", start="2020-01-01")
+                        + entry.format(era="b", start="2021-01-01"), encoding="utf-8")
+    with pytest.raises(RuleError, match="era b overlaps era a"):
+        load_sanction_register(register)
+
+
+def test_bundled_register_covers_every_rule_the_engine_names() -> None:
+    """Every rule id lab_rules.sanctions can emit has at least one era in the register."""
+    source = (Path(sanctions_module.__file__)).read_text(encoding="utf-8")
+    emitted = set(re.findall(r'"(R-(?:LAS|DP|SDP)[A-Za-z0-9-]*)"', source))
+    registered = {entry.id for entry in bundled_sanction_register()}
+    assert emitted <= registered, emitted - registered

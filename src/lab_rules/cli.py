@@ -34,6 +34,7 @@ from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
 from lab_rules.rules.parameters import load_staircase
+from lab_rules.sanction_rules import load_sanction_register
 from lab_rules.sanctions import load_sanction_rates
 from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
@@ -247,6 +248,10 @@ def _check_parameters(path: Path) -> str:
     if "[[table]]" in text:
         tables = load_sanction_rates(str(path))
         return f"parameters {path.name}: {len(tables)} sanction rate tables ({path})"
+    if "[[rule]]" in text:
+        register = load_sanction_register(path)
+        return (f"parameters {path.name}: {len(register)} sanction rule eras, "
+                f"{len({r.id for r in register})} rules ({path})")
     if "[[level]]" in text:
         levels = load_reduction_levels(path)
         return f"parameters {path.name}: {len(levels)} 225-hour-rule reduction levels ({path})"

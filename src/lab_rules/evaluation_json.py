@@ -167,6 +167,8 @@ def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
         "consultation": sanction.consultation, "policies": dict(sanction.policies),
         "notes": list(sanction.notes), "benefit": sanction.benefit,
         "dates": [d.isoformat() for d in sanction.dates], "resumes": _day(sanction.resumes),
+        "rule_era": sanction.rule_era, "rule_confidence": sanction.rule_confidence,
+        "rule_source": sanction.rule_source,
         "effective": _day(sanction.effective), "hours": sanction.hours,
         "lapses": _day(sanction.lapses),
         "explanation": {"da": sanction.explain("da"), "en": sanction.explain("en")},

@@ -35,6 +35,7 @@ from lab_rules.calendar import DanishCalendar, Duration, Roll, Rounding, add
 from lab_rules.policies import ContactDay, Policies, SanctionDays
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Confidence
+from lab_rules.sanction_rules import bundled_sanction_register, covering
 from lab_rules.timeline import (
     BenefitEnded,
     BenefitStarted,
@@ -179,6 +180,11 @@ class Sanction:
     """The days the failure costs (deducted, or without dagpenge)."""
     resumes: date | None = None
     """The day payment resumes (dagpenge after contact; sygedagpenge under SDPL § 21 stk. 4)."""
+    rule_era: str | None = None
+    """The era of the rule register (``rules/parameters/sanktionsregler.toml``) that covered
+    the failure's date; None when no era did (then a note says so)."""
+    rule_confidence: str | None = None
+    rule_source: str | None = None
     effective: date | None = None
     """Dagpenge karantæne: the day it takes effect."""
     hours: int | None = None
@@ -834,6 +840,7 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
             last_month_text, last_day, _CONSULTATION[family], applied, tuple(notes),
             benefit.value if benefit else None,
             rule.dates if sanctionable else (), rule.resumes if sanctionable else None,
+            *_register_fields(rule.rule, failure.day, notes),
             *((rule.effective, rule.hours, rule.lapses) if sanctionable else (None, None, None))))
     prior = [r.day for r in results if r.sanctionable and r.benefit is not None
              and r.benefit != Benefit.DAGPENGE.value and r.rule != "R-SDP-21"]
@@ -843,6 +850,18 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
 
 
 _ALL_GROUPS_40A = (date(2020, 1, 1), date(2025, 6, 30))
+
+
+def _register_fields(rule_id: str, day: date,
+                     notes: list[str]) -> tuple[str | None, str | None, str | None]:
+    """The register era covering *day* for *rule_id*: era, confidence, source."""
+    entry = covering(bundled_sanction_register(), rule_id, day)
+    if entry is None:
+        notes.append(f"no era of {rule_id} in the rule register covers {day}: a gap")
+        return None, None, None
+    if entry.confidence is not Confidence.CONFIRMED:
+        notes.append(f"{rule_id} era {entry.era} is {entry.confidence.value}: {entry.summary}")
+    return entry.era, entry.confidence.value, entry.source
 
 
 def _strict_sanction(timeline: Timeline, strict: StrictSanction, as_of: date,
@@ -900,11 +919,12 @@ def _strict_sanction(timeline: Timeline, strict: StrictSanction, as_of: date,
             notes.append("the month's hjælp is unknown (no payment)")
         if amount is not None and not reasons:
             deducted = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        era = _register_fields("R-LAS-40a", first, notes)
         out.append(Sanction(
             "strict_sanction", first, "R-LAS-40a", basis, not reasons, tuple(reasons),
             days if not reasons else 0, None, None, None,
             amount if not reasons else None, deducted, None, None,
             _CONSULTATION["kh"], applied, tuple(notes),
-            situation[0].value if situation else None, effective=strict.date))
+            situation[0].value if situation else None, (), None, *era, effective=strict.date))
         month = following
     return out
