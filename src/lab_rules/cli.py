@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -264,6 +264,22 @@ def _check_parameters(path: Path) -> str:
             f"{len(schedule.losses)} refund-loss rules ({path})")
 
 
+def _timeline_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+                      run: Callable[[argparse.Namespace], int],
+                      summary: str, policy_help: str | None) -> None:
+    """A subcommand over one timeline file at ``--as-of``; with *policy_help*, it also takes
+    ``--lang`` and repeatable ``--policy`` options."""
+    command = commands.add_parser(name, help=summary)
+    command.add_argument("file", metavar="FILE")
+    command.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    command.add_argument("--format", choices=("json", "text"), default="json")
+    if policy_help is not None:
+        command.add_argument("--lang", choices=("da", "en"), default="da")
+        command.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
+                             help=policy_help)
+    command.set_defaults(run=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lab-rules",
@@ -293,32 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
                               help="rule files or folder (default: the bundled national pack)")
     evaluate_cmd.set_defaults(run=_cmd_evaluate)
 
-    refund_cmd = commands.add_parser(
-        "refund", help="the refund ledger of a timeline: weeks, rates, amounts, month totals")
-    refund_cmd.add_argument("file", metavar="FILE")
-    refund_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
-    refund_cmd.add_argument("--format", choices=("json", "text"), default="json")
-    refund_cmd.add_argument("--lang", choices=("da", "en"), default="da")
-    refund_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
-                            help="e.g. no_show=restart_from_contact, loss_from=day_after_due")
-    refund_cmd.set_defaults(run=_cmd_refund)
-
-    sanctions_cmd = commands.add_parser(
-        "sanctions", help="failures (no-shows, absences, bookings, refusals, lapses) and sanctions")
-    sanctions_cmd.add_argument("file", metavar="FILE")
-    sanctions_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
-    sanctions_cmd.add_argument("--format", choices=("json", "text"), default="json")
-    sanctions_cmd.add_argument("--lang", choices=("da", "en"), default="da")
-    sanctions_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",
-                               help="e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
-    sanctions_cmd.set_defaults(run=_cmd_sanctions)
-
-    entitlements_cmd = commands.add_parser(
-        "entitlements", help="kontanthjælp holiday and dagpenge during sickness")
-    entitlements_cmd.add_argument("file", metavar="FILE")
-    entitlements_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
-    entitlements_cmd.add_argument("--format", choices=("json", "text"), default="json")
-    entitlements_cmd.set_defaults(run=_cmd_entitlements)
+    _timeline_command(commands, "refund", _cmd_refund,
+                      "the refund ledger of a timeline: weeks, rates, amounts, month totals",
+                      "e.g. no_show=restart_from_contact, loss_from=day_after_due")
+    _timeline_command(commands, "sanctions", _cmd_sanctions,
+                      "failures (no-shows, absences, bookings, refusals, lapses) and sanctions",
+                      "e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
+    _timeline_command(commands, "entitlements", _cmd_entitlements,
+                      "kontanthjælp holiday and dagpenge during sickness", None)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")

@@ -57,16 +57,8 @@ class SickDagpenge:
 
 def _continuous_help(timeline: Timeline, as_of: date) -> list[tuple[date, date]]:
     """Runs of uninterrupted uddannelses- or kontanthjælp up to *as_of*."""
-    running: dict[Benefit, date] = {}
-    spans: list[tuple[date, date]] = []
-    for event in timeline.events:
-        if isinstance(event, BenefitStarted) and event.benefit in _HOLIDAY_BENEFITS:
-            running.setdefault(event.benefit, event.date)
-        elif isinstance(event, BenefitEnded) and event.benefit in running:
-            spans.append((running.pop(event.benefit), event.date))
-    spans += [(start, as_of) for start in running.values()]
     merged: list[tuple[date, date]] = []
-    for start, end in sorted(spans):
+    for start, end in timeline.spans_of(_HOLIDAY_BENEFITS, as_of):
         if merged and start <= merged[-1][1] + timedelta(days=1):
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:

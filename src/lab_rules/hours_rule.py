@@ -43,8 +43,6 @@ from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
-    BenefitEnded,
-    BenefitStarted,
     Exemption,
     HoursRuleWarning,
     Timeline,
@@ -162,16 +160,8 @@ class HoursRuleStatus:
 
 def _help_days(timeline: Timeline, as_of: date) -> list[date]:
     """Every day on kontanthjælp-family help up to *as_of*, in order."""
-    running: dict[Benefit, date] = {}
-    intervals: list[tuple[date, date]] = []
-    for event in timeline.events:
-        if isinstance(event, BenefitStarted) and event.benefit in _HELP:
-            running.setdefault(event.benefit, event.date)
-        elif isinstance(event, BenefitEnded) and event.benefit in running:
-            intervals.append((running.pop(event.benefit), event.date))
-    intervals += [(start, as_of) for start in running.values()]
-    days = {start + timedelta(days=n) for start, end in intervals
-            for n in range((min(end, as_of) - start).days + 1)}
+    days = {start + timedelta(days=n) for start, end in timeline.spans_of(_HELP, as_of)
+            for n in range((end - start).days + 1)}
     return sorted(days)
 
 

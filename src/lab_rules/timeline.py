@@ -564,6 +564,20 @@ class Timeline:
         """The events of one class (exactly that class), in timeline order."""
         return self._by_type.get(cls, ())  # type: ignore[return-value]
 
+    def spans_of(self, benefits: frozenset[Benefit], as_of: dt.date) -> list[
+            tuple[dt.date, dt.date]]:
+        """The periods (first day, last day) on any of *benefits* up to *as_of*, each benefit's
+        from its start to its end (or *as_of*), in start order; overlaps are not merged."""
+        running: dict[Benefit, dt.date] = {}
+        spans: list[tuple[dt.date, dt.date]] = []
+        for event in self.events:
+            if isinstance(event, BenefitStarted) and event.benefit in benefits:
+                running.setdefault(event.benefit, event.date)
+            elif isinstance(event, BenefitEnded) and event.benefit in running:
+                spans.append((running.pop(event.benefit), min(event.date, as_of)))
+        spans += [(start, as_of) for start in running.values()]
+        return sorted(spans)
+
     def until(self, as_of: dt.date) -> Timeline:
         """The timeline as known on *as_of*: events dated after it are dropped."""
         if not self.events or self.events[-1].on <= as_of:
