@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from lab_rules._version import __version__
+from lab_rules.batch import evaluate_caseload
 from lab_rules.cofinancing import load_cofinancing
 from lab_rules.entitlements import dagpenge_sickness, kh_holiday
 from lab_rules.errors import LabRulesError, Problem, TimelineError
@@ -36,6 +37,7 @@ from lab_rules.rules.model import RulePack
 from lab_rules.rules.parameters import load_staircase
 from lab_rules.sanction_rules import load_sanction_register
 from lab_rules.sanctions import load_sanction_rates
+from lab_rules.synth import write_event_log
 from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
@@ -121,6 +123,32 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
     return evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    rows = write_event_log(args.out, args.persons, args.seed)
+    _say(sys.stderr, f"{args.out}: {args.persons} synthetic persons, {rows} rows "
+                     f"(seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    try:
+        policies = dict(Policies.parse(args.policy).as_dict()) if args.policy else None
+        summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
+                                    workers=args.workers)
+    except LabRulesError as err:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    except OSError as err:
+        _say(sys.stderr, f"{args.events}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    _say(sys.stderr, f"{summary.persons} persons, {summary.evaluated} evaluated, "
+                     f"{summary.quarantined} quarantined, {summary.obligations} obligations, "
+                     f"{summary.sanctions} sanctions in {summary.seconds:.1f} s -> {summary.out}")
+    if summary.quarantined and not args.allow_quarantine:
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def _cmd_entitlements(args: argparse.Namespace) -> int:
@@ -317,6 +345,25 @@ def build_parser() -> argparse.ArgumentParser:
                       "e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
     _timeline_command(commands, "entitlements", _cmd_entitlements,
                       "kontanthjælp holiday and dagpenge during sickness", None)
+
+    synth_cmd = commands.add_parser(
+        "synth", help="write a synthetic caseload as a JSON Lines event log")
+    synth_cmd.add_argument("--persons", type=int, required=True)
+    synth_cmd.add_argument("--seed", type=int, default=1)
+    synth_cmd.add_argument("--out", required=True, metavar="FILE")
+    synth_cmd.set_defaults(run=_cmd_synth)
+
+    batch_cmd = commands.add_parser(
+        "batch", help="evaluate every person of an event log (JSON Lines or CSV) in parallel")
+    batch_cmd.add_argument("events", metavar="EVENTS")
+    batch_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    batch_cmd.add_argument("--out", required=True, metavar="DIR")
+    batch_cmd.add_argument("--workers", type=int, default=None,
+                           help="processes (default: all cores; 1 = this process)")
+    batch_cmd.add_argument("--allow-quarantine", action="store_true",
+                           help="exit 0 even when some persons were quarantined")
+    batch_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE")
+    batch_cmd.set_defaults(run=_cmd_batch)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")

@@ -16,7 +16,7 @@ Era A and B refund rates and refund losses are not computed yet.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -221,12 +221,18 @@ def _ledger(intervals: list[Interval], numbers: dict[date, int], staircase: Stai
     """Weeks from the era C start (with the 2015/16 transition) and monthly totals."""
     start = staircase.valid_from
     transition = monday_of(staircase.transition_from)
-    refund: dict[str, Decimal] = defaultdict(Decimal)
-    cofin: dict[str, Decimal] = defaultdict(Decimal)
+    refund: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    cofin: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     by_benefit: dict[Benefit, list[Interval]] = defaultdict(list)
     for interval in intervals:
         by_benefit[interval.benefit].append(interval)
     benefits = sorted(by_benefit, key=lambda b: b.value)
+    for benefit in benefits:
+        by_benefit[benefit].sort(key=lambda i: (i.start, i.end))
+    ends = {b: [i.end for i in by_benefit[b]] for b in benefits}
+    starts = {b: [i.start for i in by_benefit[b]] for b in benefits}
+    ordered = {b: all(x <= y for x, y in zip(ends[b], ends[b][1:], strict=False))
+               for b in benefits}
     weeks = []
     for monday in sorted(m for m in numbers if m >= transition):
         rate_week = monday if monday >= start else monday_of(start)
@@ -242,7 +248,11 @@ def _ledger(intervals: list[Interval], numbers: dict[date, int], staircase: Stai
                 first_day = date(start.year, 1, 1)
             totals = cofin if cofinanced else refund
             days, cost, known = 0, Decimal(0), True
-            for interval in by_benefit[benefit]:
+            candidates = by_benefit[benefit]
+            if ordered[benefit]:
+                candidates = candidates[bisect_left(ends[benefit], first_day):
+                                        bisect_right(starts[benefit], sunday)]
+            for interval in candidates:
                 lo, hi = max(interval.start, first_day), min(interval.end, sunday)
                 if lo > hi:
                     continue
@@ -253,7 +263,7 @@ def _ledger(intervals: list[Interval], numbers: dict[date, int], staircase: Stai
                 for part_start, part_end in _by_month(lo, hi):
                     part = interval.per_day * ((part_end - part_start).days + 1)
                     cost += part
-                    totals[part_start.strftime("%Y-%m")] += part * rate
+                    totals[(part_start.year, part_start.month)] += part * rate
             if days:
                 lines.append(RefundLine(
                     benefit, days, cost if known else None,
@@ -263,7 +273,8 @@ def _ledger(intervals: list[Interval], numbers: dict[date, int], staircase: Stai
         if lines:
             weeks.append(RefundWeek(monday, numbers[monday], rate_week, rate_number, tuple(lines)))
     months = tuple(
-        MonthTotal(m, refund[m].quantize(ORE, ROUND_HALF_UP), cofin[m].quantize(ORE, ROUND_HALF_UP))
+        MonthTotal(f"{m[0]:04d}-{m[1]:02d}", refund[m].quantize(ORE, ROUND_HALF_UP),
+                   cofin[m].quantize(ORE, ROUND_HALF_UP))
         for m in sorted(set(refund) | set(cofin)))
     return tuple(weeks), months
 

@@ -1,0 +1,107 @@
+"""Event logs: one event per row with a ``person_id``, read as a stream of persons.
+
+JSON Lines (``.jsonl``): each row is a ``timeline/v1`` event object (``type``, its fields) with
+a ``person_id`` key; an optional row of ``"type": "person"`` carries the person's facts
+(``birth_date``, ``education``, ``custody``, ``married``, ``cpr``). CSV (``.csv``): the same
+keys as columns; an empty cell is an absent field.
+
+A person's rows must be contiguous (sort the file by ``person_id`` first, e.g. ``sort -s``
+on the column or a database ``ORDER BY``): the reader keeps one person in memory at a time. A
+person whose rows appear again after another person's are reported, not merged, so nothing is
+silently lost. A row that is not an object or lacks a ``person_id`` is reported with its line
+and holds back the person whose rows it sits among (before any person: a record of its own).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from lab_rules.privacy import mask_cpr
+
+PERSON_FIELDS = ("cpr", "birth_date", "education", "custody", "married")
+
+
+@attrs.frozen
+class PersonRows:
+    """One person's ``timeline/v1`` document as read, or the reasons it could not be read."""
+
+    person_id: str
+    first_line: int
+    document: dict[str, Any] | None
+    problems: tuple[str, ...] = ()
+
+
+def _rows(path: Path) -> Iterator[tuple[int, object]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        if path.suffix == ".csv":
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                yield line, {k: _csv_value(v) for k, v in row.items() if v not in ("", None)}
+            return
+        for line, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                yield line, json.loads(text)
+            except json.JSONDecodeError as err:
+                yield line, f"not JSON: {err.msg} at column {err.colno}"
+
+
+def _csv_value(value: str) -> object:
+    """CSV cells are text; booleans and numbers for the fields that take them."""
+    if value in ("true", "false"):
+        return value == "true"
+    return value
+
+
+def read_persons(path: str | Path) -> Iterator[PersonRows]:
+    """The persons of an event log, in file order, each as a ``timeline/v1`` document."""
+    seen: set[str] = set()
+    current: PersonRows | None = None
+    events: list[dict[str, Any]] = []
+    person: dict[str, Any] = {}
+    problems: list[str] = []
+
+    def finish() -> PersonRows | None:
+        if current is None:
+            return None
+        document = {"schema": "lab-rules/timeline/v1",
+                    "person": {"id": current.person_id, **person}, "events": events}
+        return attrs.evolve(current, document=None if problems else document,
+                            problems=tuple(problems))
+
+    for line, row in _rows(Path(path)):
+        if not isinstance(row, dict) or not isinstance(row.get("person_id"), str):
+            reason = row if isinstance(row, str) else "a row needs a text person_id"
+            if current is not None:
+                problems.append(f"line {line}: {reason} (a row among this person's rows, "
+                                "so the person is held back rather than evaluated without it)")
+            else:
+                yield PersonRows(f"line-{line}", line, None, (f"line {line}: {reason}",))
+            continue
+        person_id = row.pop("person_id")
+        if current is None or person_id != current.person_id:
+            done = finish()
+            if done is not None:
+                yield done
+            events, person, problems = [], {}, []
+            current = PersonRows(person_id, line, None)
+            if person_id in seen:
+                problems.append(f"line {line}: rows of {mask_cpr(person_id)} appear again "
+                                "after another person's; sort the log by person_id")
+            seen.add(person_id)
+        if row.get("type") == "person":
+            person.update({k: v for k, v in row.items() if k in PERSON_FIELDS})
+            unknown = sorted(set(row) - set(PERSON_FIELDS) - {"type"})
+            if unknown:
+                problems.append(f"line {line}: unknown person field(s) {', '.join(unknown)}")
+        else:
+            events.append(row)
+    done = finish()
+    if done is not None:
+        yield done

@@ -1,0 +1,132 @@
+"""Synthetic caseloads: realistic two-year timelines across the target groups, deterministic
+per seed, for the demo, the tests and the benchmarks.
+
+Each person gets one benefit and target group, a first contact (or registration, or sickness
+report), conversations at irregular intervals (some late), maybe a no-show with contact
+restored a few days later, an exemption, an offer, monthly payments, and perhaps an end.
+Names and CPR numbers are never generated: ids are ``synthetic-N``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.timeline import (
+    BenefitEnded,
+    BenefitStarted,
+    ContactRestored,
+    ConversationHeld,
+    Event,
+    Exemption,
+    FirstContact,
+    NoShow,
+    OfferStarted,
+    Payment,
+    Person,
+    Registered,
+    SicknessReported,
+    Timeline,
+    WrittenGuidance,
+)
+from lab_rules.timeline_json import timeline_to_json
+from lab_rules.vocabulary import (
+    Benefit,
+    ConversationKind,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+)
+
+KINDS = (
+    (Benefit.DAGPENGE, TargetGroup.DAGPENGE),
+    (Benefit.KONTANTHJAELP, TargetGroup.JOBPARAT_KONTANTHJAELP),
+    (Benefit.KONTANTHJAELP, TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP),
+    (Benefit.UDDANNELSESHJAELP, TargetGroup.UDDANNELSESPARAT_UDDANNELSESHJAELP),
+    (Benefit.SYGEDAGPENGE, TargetGroup.SYGEDAGPENGE),
+    (Benefit.LEDIGHEDSYDELSE, TargetGroup.FLEKSJOBVISITERET),
+)
+_MONTHLY = {Benefit.DAGPENGE: 19000, Benefit.KONTANTHJAELP: 12000,
+            Benefit.UDDANNELSESHJAELP: 7000, Benefit.SYGEDAGPENGE: 18000,
+            Benefit.LEDIGHEDSYDELSE: 17000}
+
+
+def synthetic_timeline(rng: random.Random, index: int) -> tuple[Timeline, date]:
+    """One realistic two-year case and the ``as_of`` two years after its start."""
+    benefit, group = rng.choice(KINDS)
+    start = date(2016, 1, 4) + timedelta(days=rng.randrange(0, 9 * 365))
+    events: list[Event] = [BenefitStarted(start, benefit, group), WrittenGuidance(start)]
+    if benefit is Benefit.DAGPENGE:
+        events.append(Registered(start))
+    elif benefit is Benefit.SYGEDAGPENGE:
+        events.append(SicknessReported(start + timedelta(days=5), start, rng.choice((1, 2, 3)),
+                                       rng.random() < 0.5))
+    else:
+        events.append(FirstContact(start))
+    kind = (ConversationKind.OPFOELGNINGSSAMTALE if benefit is Benefit.SYGEDAGPENGE
+            else ConversationKind.JOBSAMTALE)
+    day = start
+    for _ in range(rng.randrange(4, 16)):
+        day += timedelta(days=rng.randrange(5, 60))
+        holder = Holder.A_KASSE if benefit is Benefit.DAGPENGE and rng.random() < 0.3 \
+            else Holder.JOBCENTER
+        events.append(ConversationHeld(day, kind, rng.choice(list(Form)), holder))
+    if rng.random() < 0.2:
+        missed = start + timedelta(days=rng.randrange(20, 500))
+        events.append(NoShow(missed, kind))
+        events.append(ContactRestored(missed + timedelta(days=rng.randrange(0, 8))))
+    if rng.random() < 0.3:
+        ex_start = start + timedelta(days=rng.randrange(30, 400))
+        events.append(Exemption(ex_start, rng.choice(list(ExemptionReason)),
+                                ex_start + timedelta(days=rng.randrange(7, 90))))
+    if rng.random() < 0.6:
+        events.append(OfferStarted(start + timedelta(days=rng.randrange(20, 300)),
+                                   rng.choice(list(OfferKind))))
+    end = start + timedelta(days=730)
+    if rng.random() < 0.5:
+        end = start + timedelta(days=rng.randrange(60, 700))
+        events.append(BenefitEnded(end, benefit))
+    month = start.replace(day=1)
+    while month <= end and benefit in _MONTHLY:
+        following = add(month, Duration(months=1), Rounding.STRICT)
+        first, last = max(month, start), min(following - timedelta(days=1), end)
+        share = Decimal((last - first).days + 1) / Decimal((following - month).days)
+        events.append(Payment(benefit, first, last,
+                              amount=(Decimal(_MONTHLY[benefit]) * share).quantize(Decimal(1))))
+        month = following
+    person = Person(f"synthetic-{index}", birth_date=date(rng.randrange(1960, 2004), 6, 15),
+                    education=rng.random() < 0.7, custody=rng.random() < 0.4)
+    return Timeline.of(person, events), start + timedelta(days=730)
+
+
+def synthetic_caseload(persons: int, seed: int) -> Iterator[Timeline]:
+    """*persons* synthetic timelines; the same seed gives the same caseload."""
+    rng = random.Random(seed)
+    for index in range(persons):
+        yield synthetic_timeline(rng, index)[0]
+
+
+def write_event_log(path: str | Path, persons: int, seed: int) -> int:
+    """Write a synthetic caseload as a JSON Lines event log (see :mod:`lab_rules.eventlog`):
+    per person a ``person`` row, then its events. Returns the number of rows."""
+    rows = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+        for timeline in synthetic_caseload(persons, seed):
+            document = timeline_to_json(timeline)
+            person = dict(document["person"])  # type: ignore[call-overload]
+            person_id = person.pop("id")
+            out.write(json.dumps({"person_id": person_id, "type": "person", **person},
+                                 ensure_ascii=False) + "\n")
+            for event in document["events"]:  # type: ignore[attr-defined]
+                out.write(json.dumps({"person_id": person_id, **event}, ensure_ascii=False)
+                          + "\n")
+                rows += 1
+            rows += 1
+    return rows

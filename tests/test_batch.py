@@ -1,0 +1,112 @@
+"""Caseload evaluation (issue 6, first part): synthetic event logs, the streaming reader, the
+parallel batch with quarantine, and determinism across worker counts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from lab_rules.batch import evaluate_caseload
+from lab_rules.cli import main
+from lab_rules.eventlog import read_persons
+from lab_rules.synth import write_event_log
+
+AS_OF = date(2026, 1, 1)
+TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")
+
+
+def test_synth_is_deterministic_per_seed(tmp_path: Path) -> None:
+    write_event_log(tmp_path / "a.jsonl", 40, 7)
+    write_event_log(tmp_path / "b.jsonl", 40, 7)
+    write_event_log(tmp_path / "c.jsonl", 40, 8)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+    assert (tmp_path / "a.jsonl").read_bytes() != (tmp_path / "c.jsonl").read_bytes()
+
+
+def test_batch_tables_are_identical_across_runs_and_worker_counts(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 120, 1)
+    one = evaluate_caseload(log, tmp_path / "one", as_of=AS_OF, workers=1)
+    two = evaluate_caseload(log, tmp_path / "two", as_of=AS_OF, workers=2)
+    assert one.persons == two.persons == 120
+    assert one.quarantined == 0
+    assert one.obligations > 0
+    for table in TABLES:
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "two" / table).read_bytes()
+    run = json.loads((tmp_path / "one" / "run.json").read_text(encoding="utf-8"))
+    assert run["persons"] == 120
+    assert run["policies"]["no_show"] == "late_until_held"
+
+
+def _corrupt(log: Path) -> None:
+    """Break three persons: an invalid date, an unknown event type, a line that is not JSON."""
+    lines = log.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        row = json.loads(line)
+        if row["person_id"] == "synthetic-3" and row["type"] == "benefit_started":
+            row["date"] = "2024-02-30"
+        if row["person_id"] == "synthetic-7" and row["type"] == "conversation_held":
+            row["type"] = "conversation_hold"
+        out.append(json.dumps(row, ensure_ascii=False))
+        if row["person_id"] == "synthetic-11" and row["type"] == "person":
+            out.append('{"person_id": "synthetic-11", "type": ')
+    log.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_corrupted_rows_quarantine_exactly_those_persons(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 30, 2)
+    _corrupt(log)
+    summary = evaluate_caseload(log, tmp_path / "out", as_of=AS_OF, workers=1)
+    quarantined = [json.loads(line) for line in
+                   (tmp_path / "out" / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
+    ids = {q["person_id"] for q in quarantined}
+    assert ids == {"synthetic-3", "synthetic-7", "synthetic-11"}
+    assert summary.persons == 30
+    assert summary.evaluated == 27
+    reasons = " ".join(r for q in quarantined for r in q["reasons"])
+    assert "2024-02-30" in reasons
+    assert "conversation_hold" in reasons
+    assert "not JSON" in reasons
+    persons = (tmp_path / "out" / "persons.csv").read_text(encoding="utf-8")
+    assert "synthetic-0," in persons
+    assert "synthetic-3," not in persons
+
+
+def test_rows_of_a_person_after_another_persons_are_reported(tmp_path: Path) -> None:
+    log = tmp_path / "scattered.jsonl"
+    rows = [{"person_id": "a", "type": "first_contact", "date": "2024-01-02"},
+            {"person_id": "b", "type": "first_contact", "date": "2024-01-02"},
+            {"person_id": "a", "type": "first_contact", "date": "2024-02-02"}]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    persons = list(read_persons(log))
+    assert [p.person_id for p in persons] == ["a", "b", "a"]
+    assert persons[2].document is None
+    assert "appear again" in persons[2].problems[0]
+
+
+def test_csv_event_log_reads_like_json_lines(tmp_path: Path) -> None:
+    log = tmp_path / "events.csv"
+    log.write_text("person_id,type,date,benefit,group,birth_date\n"
+                   "p1,person,,,,1980-01-01\n"
+                   "p1,first_contact,2024-01-02,,,\n"
+                   "p1,benefit_started,2024-01-02,kontanthjaelp,jobparat_kontanthjaelp,\n",
+                   encoding="utf-8")
+    (person,) = list(read_persons(log))
+    assert person.document is not None
+    assert person.document["person"] == {"id": "p1", "birth_date": "1980-01-01"}
+    assert len(person.document["events"]) == 2
+    summary = evaluate_caseload(log, tmp_path / "out", as_of=AS_OF, workers=1)
+    assert summary.quarantined == 0
+
+
+def test_cli_batch_exits_1_on_quarantine_unless_allowed(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    assert main(["synth", "--persons", "15", "--seed", "3", "--out", str(log)]) == 0
+    _corrupt(log)
+    args = ["batch", str(log), "--as-of", "2026-01-01", "--out", str(tmp_path / "o"),
+            "--workers", "1"]
+    assert main(args) == 1
+    assert main([*args, "--allow-quarantine"]) == 0
