@@ -55,6 +55,9 @@ def demo() -> None:
     noshow = ROOT / "examples" / "timelines" / "jobparat-kontanthjaelp-noshow.json"
     run(BIN / "lab-rules", "sanctions", noshow, "--as-of", "2024-10-01", "--format", "text",
         "--lang", "en")
+    caseload = ROOT / "examples" / "caseload" / "caseload.jsonl"
+    run(BIN / "lab-rules", "batch", caseload, "--as-of", "2026-01-01", "--out",
+        ROOT / "out" / "caseload")
     roedovre = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
     for policy in ("late_until_held", "timely_summons_counts", "restart_from_contact"):
         run(BIN / "lab-rules", "refund", roedovre, "--as-of", "2008-09-30", "--format", "text",

@@ -110,3 +110,10 @@ def test_cli_batch_exits_1_on_quarantine_unless_allowed(tmp_path: Path) -> None:
             "--workers", "1"]
     assert main(args) == 1
     assert main([*args, "--allow-quarantine"]) == 0
+
+
+def test_bundled_caseload_is_the_synth_output_for_seed_1(tmp_path: Path) -> None:
+    """examples/caseload/caseload.jsonl is reproducible from its documented command."""
+    bundled = Path(__file__).parent.parent / "examples" / "caseload" / "caseload.jsonl"
+    write_event_log(tmp_path / "again.jsonl", 200, 1)
+    assert (tmp_path / "again.jsonl").read_bytes() == bundled.read_bytes()
