@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lab_rules.batch import evaluate_caseload
 from lab_rules.cli import main
+from lab_rules.compliance import QUOTA_COLUMNS
 from lab_rules.eventlog import read_persons
 from lab_rules.synth import write_event_log
 
@@ -117,3 +118,38 @@ def test_bundled_caseload_is_the_synth_output_for_seed_1(tmp_path: Path) -> None
     bundled = Path(__file__).parent.parent / "examples" / "caseload" / "caseload.jsonl"
     write_event_log(tmp_path / "again.jsonl", 200, 1)
     assert (tmp_path / "again.jsonl").read_bytes() == bundled.read_bytes()
+
+
+def _kh_person(pid: str, conversations: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"person_id": pid, "type": "person", "birth_date": "1985-03-01", "education": True},
+        {"person_id": pid, "type": "first_contact", "date": "2026-07-06"},
+        {"person_id": pid, "type": "benefit_started", "date": "2026-07-06",
+         "benefit": "kontanthjaelp", "group": "jobparat_kontanthjaelp"}]
+    for n in range(conversations):
+        rows.append({"person_id": pid, "type": "conversation_held",
+                     "date": f"2026-{8 + n:02d}-03", "kind": "jobsamtale"})
+    return rows
+
+
+def test_quota_share_per_cohort_against_75_percent(tmp_path: Path) -> None:
+    """The 2026 reform's quota (kvoter-2026.toml): ≥4 jobsamtaler within 6 months for at least
+    75 % of jobparate; 3 of 4 persons reach it, so the cohort meets the quota."""
+    rows = [*_kh_person("p1", 4), *_kh_person("p2", 5), *_kh_person("p3", 4),
+            *_kh_person("p4", 2)]
+    log = tmp_path / "quota.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    evaluate_caseload(log, tmp_path / "out", as_of=date(2027, 1, 10), workers=1)
+    lines = (tmp_path / "out" / "quotas.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith(
+        "dk.lab.2026.quota.kontanthjaelp_four_in_six_months,2026-07,4,3,0.750,0.75,true,")
+    compliance = (tmp_path / "out" / "compliance.csv").read_text(encoding="utf-8")
+    assert compliance.startswith("group,month,obligations,met,met_late,overdue,open,waived,")
+
+
+def test_quota_waits_until_the_window_has_ended(tmp_path: Path) -> None:
+    log = tmp_path / "quota.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in _kh_person("p1", 4)), encoding="utf-8")
+    evaluate_caseload(log, tmp_path / "out", as_of=date(2026, 12, 31), workers=1)
+    lines = (tmp_path / "out" / "quotas.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == [",".join(QUOTA_COLUMNS)]

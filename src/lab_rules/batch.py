@@ -8,7 +8,9 @@ masked) and the run goes on. Persons are read and dispatched in chunks, so memor
 the size of the log.
 
 Tables (CSV): ``obligations.csv``, ``sanctions.csv``, ``persons.csv`` (one summary row per
-person); ``run.json`` holds the counts, the rule pack, the policies and the timing.
+person), ``compliance.csv`` (per group and due month) and ``quotas.csv`` (the 2026 reform's
+75 % quotas per cohort, :mod:`lab_rules.compliance`); ``run.json`` holds the counts, the rule
+pack, the policies and the timing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from typing import Any, TextIO
 import attrs
 
 from lab_rules._version import __version__
+from lab_rules.compliance import (
+    COMPLIANCE_COLUMNS,
+    QUOTA_COLUMNS,
+    ComplianceTally,
+    person_quota_rows,
+)
 from lab_rules.errors import LabRulesError, TimelineError
 from lab_rules.evaluate import evaluate
 from lab_rules.eventlog import PersonRows, read_persons
@@ -41,8 +49,8 @@ OBLIGATION_COLUMNS = ("person_id", "rule_id", "sequence", "group", "opens", "due
                       "fulfilled_on", "status", "days_late", "days_overdue", "legal_basis")
 SANCTION_COLUMNS = ("person_id", "failure", "date", "rule", "rule_era", "benefit",
                     "sanctionable", "days", "rate", "deducted", "legal_basis")
-PERSON_COLUMNS = ("person_id", "obligations", "met", "late", "overdue", "open", "days_late",
-                  "days_overdue", "sanctions", "deducted")
+PERSON_COLUMNS = ("person_id", "obligations", "met", "met_late", "overdue", "open", "waived",
+                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted")
 CHUNK = 2000
 
 
@@ -52,6 +60,7 @@ class _Outcome:
     obligations: tuple[tuple[object, ...], ...] = ()
     sanctions: tuple[tuple[object, ...], ...] = ()
     summary: tuple[object, ...] = ()
+    quotas: tuple[tuple[str, str, bool], ...] = ()
     quarantine: dict[str, Any] | None = None
 
 
@@ -95,12 +104,14 @@ def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> _Outcome:
          s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
     statuses = [o.status.value for o in evaluation.obligations]
     deducted = sum((s.deducted or Decimal(0) for s in evaluation.sanctions), Decimal(0))
-    summary = (person_id, len(statuses), statuses.count("met"), statuses.count("late"),
-               statuses.count("overdue"), statuses.count("open"),
+    summary = (person_id, len(statuses), statuses.count("met"), statuses.count("met_late"),
+               statuses.count("overdue"), statuses.count("open"), statuses.count("waived"),
+               statuses.count("lapsed"),
                sum(o.days_late or 0 for o in evaluation.obligations),
                sum(o.days_overdue or 0 for o in evaluation.obligations),
                len(evaluation.sanctions), deducted)
-    return _Outcome(person_id, obligations, sanctions, summary)
+    return _Outcome(person_id, obligations, sanctions, summary,
+                    person_quota_rows(timeline, evaluation, as_of))
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
@@ -151,6 +162,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     started = time.perf_counter()
     counts = {"persons": 0, "quarantined": 0, "obligations": 0, "sanctions": 0}
     progress = _Progress(sys.stderr)
+    tally = ComplianceTally()
     files = {name: (target / name).open("w", encoding="utf-8", newline="")
              for name in ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")}
     try:
@@ -174,6 +186,10 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                         continue
                     for row in outcome.obligations:
                         writers["obligations.csv"].writerow([_cell(v) for v in row])
+                        if isinstance(row[5], date):
+                            tally.add_obligation(str(row[3]), row[5], str(row[7]))
+                    for quota_id, cohort, reached in outcome.quotas:
+                        tally.add_quota(quota_id, cohort, reached)
                     for row in outcome.sanctions:
                         writers["sanctions.csv"].writerow([_cell(v) for v in row])
                     writers["persons.csv"].writerow([_cell(v) for v in outcome.summary])
@@ -187,6 +203,12 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         for handle in files.values():
             handle.close()
         progress.close()
+    for name, columns, rows in (("compliance.csv", COMPLIANCE_COLUMNS, tally.compliance_rows()),
+                                ("quotas.csv", QUOTA_COLUMNS, tally.quota_rows())):
+        with (target / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_cell(v) for v in row] for row in rows)
     seconds = time.perf_counter() - started
     summary = RunSummary(counts["persons"], counts["persons"] - counts["quarantined"],
                          counts["quarantined"], counts["obligations"], counts["sanctions"],

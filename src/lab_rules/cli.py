@@ -17,6 +17,7 @@ from typing import TextIO
 from lab_rules._version import __version__
 from lab_rules.batch import evaluate_caseload
 from lab_rules.cofinancing import load_cofinancing
+from lab_rules.compliance import load_quotas
 from lab_rules.entitlements import dagpenge_sickness, kh_holiday
 from lab_rules.errors import LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
@@ -280,6 +281,9 @@ def _check_parameters(path: Path) -> str:
         register = load_sanction_register(path)
         return (f"parameters {path.name}: {len(register)} sanction rule eras, "
                 f"{len({r.id for r in register})} rules ({path})")
+    if "[[quota]]" in text:
+        quotas = load_quotas(path)
+        return f"parameters {path.name}: {len(quotas)} caseload quotas ({path})"
     if "[[level]]" in text:
         levels = load_reduction_levels(path)
         return f"parameters {path.name}: {len(levels)} 225-hour-rule reduction levels ({path})"
