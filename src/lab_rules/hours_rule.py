@@ -31,6 +31,7 @@ applied. "3 years" back from 29 February ends on 28 February; "6 months" after a
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -160,9 +161,12 @@ class HoursRuleStatus:
 
 def _help_days(timeline: Timeline, as_of: date) -> list[date]:
     """Every day on kontanthjælp-family help up to *as_of*, in order."""
-    days = {start + timedelta(days=n) for start, end in timeline.spans_of(_HELP, as_of)
-            for n in range((end - start).days + 1)}
-    return sorted(days)
+    spans = timeline.spans_of(_HELP, as_of)
+    if all(a[1] < b[0] for a, b in itertools.pairwise(spans)):
+        return [start + timedelta(days=n) for start, end in spans
+                for n in range((end - start).days + 1)]
+    return sorted({start + timedelta(days=n) for start, end in spans
+                   for n in range((end - start).days + 1)})
 
 
 def _overgangsdato(days: Sequence[date], era: HoursEra) -> tuple[date | None, int]:
@@ -376,8 +380,10 @@ def hours_rule_status(timeline: Timeline, as_of: date,
         else:
             full, other, level_id = level.full, level.other, level.id
     after = _hours(known, as_of, since=bortfald)
-    regained = next((m for m in _months(bortfald, as_of)
-                     if _window(after, m, era.window_months)[0] >= era.hours), None)
+    regained = None
+    if sum(after.by_day.values(), Decimal(0)) >= era.hours:
+        regained = next((m for m in _months(bortfald, as_of)
+                         if _window(after, m, era.window_months)[0] >= era.hours), None)
     if regained is not None:
         notes.append(f"full hjælp again once the {era.hours} hours after the reduction are "
                      "documented; the restoration's effective date is UNCONFIRMED "
