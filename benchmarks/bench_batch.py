@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Benchmark: a synthetic caseload through ``lab-rules batch``, printed as a table.
+
+    python benchmarks/bench_batch.py [--persons 100000] [--seed 1] [--workers N]
+
+Rows: reading the event log alone (the floor), the batch on 1 worker and on all cores (persons
+per second, speed-up, peak memory of the process and its workers), and, when polars is
+installed (``pip install polars``), a peer: a hand-vectorised polars computation of one simple
+metric (for kontanthjælp, the days from first contact to the first jobsamtale) against
+lab-rules computing the same metric from its timelines, with the ratio. A script, not a timed
+test: the numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from lab_rules.batch import evaluate_caseload
+from lab_rules.eventlog import read_persons
+from lab_rules.synth import write_event_log
+from lab_rules.timeline import BenefitStarted, ConversationHeld, FirstContact
+from lab_rules.timeline_json import parse_timeline
+from lab_rules.vocabulary import Benefit, ConversationKind
+
+AS_OF = date(2026, 1, 1)
+
+
+def _peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def _lab_rules_metric(log: Path) -> tuple[int, int]:
+    """Persons on kontanthjælp with a jobsamtale after first contact, and the summed days."""
+    persons = total = 0
+    for rows in read_persons(log):
+        if rows.document is None:
+            continue
+        timeline = parse_timeline(rows.document)
+        if not any(b.benefit is Benefit.KONTANTHJAELP for b in timeline.of_type(BenefitStarted)):
+            continue
+        contacts = timeline.of_type(FirstContact)
+        if not contacts:
+            continue
+        first = contacts[0].date
+        held = [c.date for c in timeline.of_type(ConversationHeld)
+                if c.kind is ConversationKind.JOBSAMTALE and c.date >= first]
+        if held:
+            persons += 1
+            total += (min(held) - first).days
+    return persons, total
+
+
+def _polars_metric(log: Path) -> tuple[int, int] | None:
+    try:
+        import polars as pl
+    except ImportError:
+        return None
+    rows = pl.read_ndjson(log, infer_schema_length=None)
+    kh = rows.filter((pl.col("type") == "benefit_started")
+                     & (pl.col("benefit") == "kontanthjaelp")).select("person_id").unique()
+    first = (rows.filter(pl.col("type") == "first_contact")
+             .group_by("person_id").agg(pl.col("date").str.to_date().min().alias("first")))
+    talks = (rows.filter((pl.col("type") == "conversation_held")
+                         & (pl.col("kind") == "jobsamtale"))
+             .select("person_id", pl.col("date").str.to_date().alias("held")))
+    joined = (talks.join(first, on="person_id").join(kh, on="person_id")
+              .filter(pl.col("held") >= pl.col("first"))
+              .group_by("person_id").agg((pl.col("held").min() - pl.col("first").first())
+                                         .dt.total_days().alias("days")))
+    return joined.height, int(joined["days"].sum())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "caseload.jsonl"
+        write_event_log(log, args.persons, args.seed)
+        table: list[tuple[str, str, str]] = []
+
+        started = time.perf_counter()
+        read = sum(1 for _ in read_persons(log))
+        floor = read / (time.perf_counter() - started)
+        table.append(("read the event log (floor)", f"{floor:,.0f} persons/s", ""))
+
+        rates = {}
+        for workers in sorted({1, args.workers}):
+            started = time.perf_counter()
+            summary = evaluate_caseload(log, Path(tmp) / f"out{workers}", as_of=AS_OF,
+                                        workers=workers)
+            rates[workers] = summary.persons / (time.perf_counter() - started)
+            table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}",
+                          f"{rates[workers]:,.0f} persons/s",
+                          f"{summary.obligations:,} obligations, {summary.quarantined} "
+                          "quarantined"))
+        if args.workers > 1:
+            table.append(("speed-up", f"{rates[args.workers] / rates[1]:.2f}x",
+                          f"{args.workers} workers against 1"))
+        table.append(("peak memory", f"{_peak_mib():,.0f} MiB", "process and workers (max RSS)"))
+
+        started = time.perf_counter()
+        ours = _lab_rules_metric(log)
+        ours_s = time.perf_counter() - started
+        started = time.perf_counter()
+        peer = _polars_metric(log)
+        peer_s = time.perf_counter() - started
+        table.append(("metric in lab-rules", f"{ours_s:.2f} s",
+                      f"{ours[0]:,} persons, {ours[1]:,} days in all"))
+        if peer is None:
+            table.append(("metric in polars", "skipped", "pip install polars to compare"))
+        else:
+            same = "same result" if peer == ours else f"DIFFERENT: {peer}"
+            table.append(("metric in polars", f"{peer_s:.2f} s",
+                          f"{same}; polars is {ours_s / peer_s:.1f}x faster"))
+    width = max(len(r[0]) for r in table)
+    print(f"persons            {args.persons:,} (seed {args.seed})")
+    for label, figure, detail in table:
+        print(f"{label:<{width}}  {figure:>18}  {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
