@@ -55,7 +55,9 @@ CHUNK = 2000
 
 
 @attrs.frozen
-class _Outcome:
+class Outcome:
+    """One person's rows for every table, or their quarantine record."""
+
     person_id: str
     obligations: tuple[tuple[object, ...], ...] = ()
     sanctions: tuple[tuple[object, ...], ...] = ()
@@ -77,22 +79,22 @@ class RunSummary:
     out: Path
 
 
-def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> _Outcome:
+def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
     rows, as_of, policies = task
     person_id = mask_cpr(rows.person_id)
     if rows.document is None:
-        return _Outcome(person_id, quarantine={"person_id": person_id, "line": rows.first_line,
+        return Outcome(person_id, quarantine={"person_id": person_id, "line": rows.first_line,
                                                "reasons": [mask_cpr(p) for p in rows.problems]})
     try:
         timeline = parse_timeline(rows.document, source=f"person {person_id}")
         evaluation = evaluate(timeline, as_of=as_of, rules=bundled_pack(), policies=policies,
                               refund=False)
     except TimelineError as err:
-        return _Outcome(person_id, quarantine={
+        return Outcome(person_id, quarantine={
             "person_id": person_id, "line": rows.first_line,
             "reasons": [mask_cpr(str(p)) for p in err.problems]})
     except (LabRulesError, ValueError, ArithmeticError) as err:
-        return _Outcome(person_id, quarantine={
+        return Outcome(person_id, quarantine={
             "person_id": person_id, "line": rows.first_line,
             "reasons": [f"evaluation failed: {mask_cpr(str(err))}"]})
     obligations = tuple(
@@ -110,8 +112,13 @@ def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> _Outcome:
                sum(o.days_late or 0 for o in evaluation.obligations),
                sum(o.days_overdue or 0 for o in evaluation.obligations),
                len(evaluation.sanctions), deducted)
-    return _Outcome(person_id, obligations, sanctions, summary,
+    return Outcome(person_id, obligations, sanctions, summary,
                     person_quota_rows(timeline, evaluation, as_of))
+
+
+def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str]) -> Outcome:
+    """One person evaluated as the batch does it (also the Dask path's unit of work)."""
+    return _evaluate_one((rows, as_of, policies))
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
