@@ -65,7 +65,7 @@ def demo() -> None:
 
 
 def test() -> None:
-    install("[dev,dask]")
+    install("[dev,dask,parquet]")
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")

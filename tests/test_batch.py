@@ -3,9 +3,12 @@ parallel batch with quarantine, and determinism across worker counts."""
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from lab_rules.batch import evaluate_caseload
 from lab_rules.cli import main
@@ -153,3 +156,24 @@ def test_quota_waits_until_the_window_has_ended(tmp_path: Path) -> None:
     evaluate_caseload(log, tmp_path / "out", as_of=date(2026, 12, 31), workers=1)
     lines = (tmp_path / "out" / "quotas.csv").read_text(encoding="utf-8").splitlines()
     assert lines == [",".join(QUOTA_COLUMNS)]
+
+
+def test_parquet_in_and_out_give_the_csv_tables(tmp_path: Path) -> None:
+    """Parquet event logs and Parquet tables (the parquet extra) carry the same rows."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 40, 6)
+    rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    pq.write_table(pa.table({k: [row.get(k) for row in rows] for k in keys}),
+                   tmp_path / "caseload.parquet")
+    evaluate_caseload(log, tmp_path / "csv", as_of=AS_OF, workers=1)
+    evaluate_caseload(tmp_path / "caseload.parquet", tmp_path / "pq", as_of=AS_OF, workers=1,
+                      table_format="parquet")
+    for name in ("obligations", "sanctions", "persons"):
+        table = pq.read_table(tmp_path / "pq" / f"{name}.parquet")
+        got = [list(r.values()) for r in table.to_pylist()]
+        with (tmp_path / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            want = list(csv.reader(handle))[1:]
+        assert got == want, name

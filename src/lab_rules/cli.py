@@ -137,7 +137,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         policies = dict(Policies.parse(args.policy).as_dict()) if args.policy else None
         summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
-                                    workers=args.workers)
+                                    workers=args.workers, table_format=args.table_format)
     except LabRulesError as err:
         _say(sys.stderr, f"lab-rules: error: {err}")
         return EXIT_USAGE
@@ -367,6 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch_cmd.add_argument("--allow-quarantine", action="store_true",
                            help="exit 0 even when some persons were quarantined")
     batch_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE")
+    batch_cmd.add_argument("--table-format", choices=("csv", "parquet"), default="csv",
+                           help="parquet needs the parquet extra (pyarrow)")
     batch_cmd.set_defaults(run=_cmd_batch)
 
     check = commands.add_parser(
