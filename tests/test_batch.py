@@ -13,7 +13,7 @@ import pytest
 from lab_rules.batch import evaluate_caseload
 from lab_rules.cli import main
 from lab_rules.compliance import QUOTA_COLUMNS
-from lab_rules.eventlog import read_persons
+from lab_rules.eventlog import ReadProgress, read_persons
 from lab_rules.synth import write_event_log
 
 AS_OF = date(2026, 1, 1)
@@ -177,3 +177,13 @@ def test_parquet_in_and_out_give_the_csv_tables(tmp_path: Path) -> None:
         with (tmp_path / "csv" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
             want = list(csv.reader(handle))[1:]
         assert got == want, name
+
+
+def test_read_progress_reaches_the_whole_log(tmp_path: Path) -> None:
+    """The ETA's basis: after reading, the characters read equal the file's size (ASCII)."""
+    log = tmp_path / "caseload.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in _kh_person("p1", 2)), encoding="utf-8")
+    progress = ReadProgress()
+    assert len(list(read_persons(log, progress))) == 1
+    assert progress.total == log.stat().st_size
+    assert progress.read == progress.total

@@ -39,7 +39,7 @@ from lab_rules.compliance import (
 )
 from lab_rules.errors import LabRulesError, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.eventlog import PersonRows, read_persons
+from lab_rules.eventlog import PersonRows, ReadProgress, read_persons
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.rules.loader import bundled_pack
@@ -136,10 +136,12 @@ def _cell(value: object) -> str:
 
 
 class _Progress:
-    """Persons done, rate and elapsed time on stderr, only when it is a terminal."""
+    """Persons done, rate, elapsed time and an ETA (from how much of the log was read) on
+    stderr, only when it is a terminal."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, reading: ReadProgress) -> None:
         self.stream = stream
+        self.reading = reading
         self.live = stream.isatty()
         self.started = time.perf_counter()
 
@@ -147,7 +149,11 @@ class _Progress:
         if self.live:
             elapsed = time.perf_counter() - self.started
             rate = done / elapsed if elapsed else 0.0
-            self.stream.write(f"\r{done:,} persons  {rate:,.0f}/s  {elapsed:,.0f} s")
+            eta = ""
+            if self.reading.total and self.reading.read:
+                left = elapsed * (self.reading.total - self.reading.read) / self.reading.read
+                eta = f"  ETA {max(left, 0):,.0f} s"
+            self.stream.write(f"\r{done:,} persons  {rate:,.0f}/s  {elapsed:,.0f} s{eta}")
             self.stream.flush()
 
     def close(self) -> None:
@@ -190,7 +196,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     counts = {"persons": 0, "quarantined": 0, "obligations": 0, "sanctions": 0}
-    progress = _Progress(sys.stderr)
+    reading = ReadProgress()
+    progress = _Progress(sys.stderr, reading)
     tally = ComplianceTally()
     files = {name: (target / name).open("w", encoding="utf-8", newline="")
              for name in ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")}
@@ -202,7 +209,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         writers["persons.csv"].writerow(PERSON_COLUMNS)
         executor = ProcessPoolExecutor(workers) if workers > 1 else None
         try:
-            for chunk in _chunks(read_persons(source), CHUNK):
+            for chunk in _chunks(read_persons(source, reading), CHUNK):
                 tasks = [(rows, as_of, chosen) for rows in chunk]
                 outcomes = (executor.map(_evaluate_one, tasks, chunksize=64)
                             if executor is not None else map(_evaluate_one, tasks))

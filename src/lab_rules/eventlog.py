@@ -65,16 +65,28 @@ def _iso(value: object) -> object:
     return value
 
 
-def _rows(path: Path) -> Iterator[tuple[int, object]]:
+@attrs.define
+class ReadProgress:
+    """How far a reader has come through a JSON Lines log, in characters, for an ETA."""
+
+    read: int = 0
+    total: int | None = None
+
+
+def _rows(path: Path, progress: ReadProgress | None = None) -> Iterator[tuple[int, object]]:
     if path.suffix == ".parquet":
         yield from _parquet_rows(path)
         return
+    if progress is not None and path.suffix != ".csv":
+        progress.total = path.stat().st_size
     with path.open(encoding="utf-8", newline="") as handle:
         if path.suffix == ".csv":
             for line, row in enumerate(csv.DictReader(handle), start=2):
                 yield line, {k: _csv_value(v) for k, v in row.items() if v not in ("", None)}
             return
         for line, text in enumerate(handle, start=1):
+            if progress is not None:
+                progress.read += len(text)
             if not text.strip():
                 continue
             try:
@@ -90,8 +102,10 @@ def _csv_value(value: str) -> object:
     return value
 
 
-def read_persons(path: str | Path) -> Iterator[PersonRows]:
-    """The persons of an event log, in file order, each as a ``timeline/v1`` document."""
+def read_persons(path: str | Path,
+                 progress: ReadProgress | None = None) -> Iterator[PersonRows]:
+    """The persons of an event log, in file order, each as a ``timeline/v1`` document;
+    *progress*, when given, follows how far the reader has come."""
     seen: set[str] = set()
     current: PersonRows | None = None
     events: list[dict[str, Any]] = []
@@ -106,7 +120,7 @@ def read_persons(path: str | Path) -> Iterator[PersonRows]:
         return attrs.evolve(current, document=None if problems else document,
                             problems=tuple(problems))
 
-    for line, row in _rows(Path(path)):
+    for line, row in _rows(Path(path), progress):
         if not isinstance(row, dict) or not isinstance(row.get("person_id"), str):
             reason = row if isinstance(row, str) else "a row needs a text person_id"
             if current is not None:
