@@ -31,8 +31,7 @@ applied. "3 years" back from 29 February ends on 28 February; "6 months" after a
 from __future__ import annotations
 
 import functools
-import itertools
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -159,32 +158,54 @@ class HoursRuleStatus:
                 f"earliest from {self.earliest_reduction}{regained}.")
 
 
-def _help_days(timeline: Timeline, as_of: date) -> list[date]:
-    """Every day on kontanthjælp-family help up to *as_of*, in order."""
-    spans = timeline.spans_of(_HELP, as_of)
-    if all(a[1] < b[0] for a, b in itertools.pairwise(spans)):
-        return [start + timedelta(days=n) for start, end in spans
-                for n in range((end - start).days + 1)]
-    return sorted({start + timedelta(days=n) for start, end in spans
-                   for n in range((end - start).days + 1)})
+def _help_spans(timeline: Timeline, as_of: date) -> list[tuple[date, date]]:
+    """The periods on kontanthjælp-family help up to *as_of*, merged and in order."""
+    merged: list[tuple[date, date]] = []
+    for start, end in timeline.spans_of(_HELP, as_of):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
-def _overgangsdato(days: Sequence[date], era: HoursEra) -> tuple[date | None, int]:
+def _counted(spans: Sequence[tuple[date, date]], day: date, years: int | None) -> int:
+    """Help days in *spans* up to *day*, within *years* years back when given."""
+    low = _years_back(day, years) if years is not None else None
+    total = 0
+    for start, end in spans:
+        first = start if low is None or start > low else low + timedelta(days=1)
+        last = min(end, day)
+        if last >= first:
+            total += (last - first).days + 1
+    return total
+
+
+def _overgangsdato(spans: Sequence[tuple[date, date]],
+                   era: HoursEra) -> tuple[date | None, int]:
     """The day the era's help requirement is reached (225: 1 year within 3 years, § 13 f stk. 1
     nr. 1, stk. 6 nr. 1; before: 2 years in all), restarting after the era's break without
-    help (stk. 11); and the days counted."""
-    counted: deque[date] = deque()
-    for day in days:
-        if counted and (day - counted[-1]).days > era.restart_days:
-            counted.clear()
-        counted.append(day)
-        if era.help_years is not None and (day - counted[0]).days >= 365 * era.help_years:
-            window_start = _years_back(day, era.help_years)
-            while counted[0] <= window_start:
-                counted.popleft()
-        if len(counted) >= era.help_days:
-            return day, len(counted)
-    return None, len(counted)
+    help (stk. 11); and the days counted. Works on periods, not days: within a period each day
+    adds one, and the window's lower edge drops at most one day, except where it steps over a
+    29 February, so the candidates are the period's end and each 28 February in it."""
+    counted: list[tuple[date, date]] = []
+    years = era.help_years
+    for start, end in spans:
+        if counted and (start - counted[-1][1]).days - 1 >= era.restart_days:
+            counted = []
+        counted.append((start, end))
+        candidates = [end] + [date(y, 2, 28) for y in range(start.year, end.year + 1)
+                              if start <= date(y, 2, 28) <= end]
+        if max(_counted(counted, d, years) for d in candidates) < era.help_days:
+            continue
+        day = start + timedelta(days=max(era.help_days - _counted(counted, start, years), 0))
+        day = min(day, end)
+        while day > start and _counted(counted, day - timedelta(days=1), years) >= era.help_days:
+            day -= timedelta(days=1)
+        while _counted(counted, day, years) < era.help_days:
+            day += timedelta(days=1)
+        return day, _counted(counted, day, years)
+    return None, (_counted(counted, counted[-1][1], years) if counted else 0)
 
 
 def _years_back(day: date, years: int) -> date:
@@ -300,7 +321,7 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     """The hours rule in force for the person on *as_of* (225 hours, and for married couples
     its 300- and 450-hour predecessors), or None when they never had help."""
     known = timeline.until(as_of)
-    days = _help_days(known, as_of)
+    days = _help_spans(known, as_of)
     if not days:
         return None
     levels = bundled_reduction_levels() if levels is None else levels
@@ -322,8 +343,8 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     first_unmet: date | None = None
     era: HoursEra | None = None
     reached = {e: _overgangsdato(days, e)[0] for e in ERAS
-               if e.valid_to >= days[0] and e.valid_from <= as_of}
-    for month in _months(days[0], as_of):
+               if e.valid_to >= days[0][0] and e.valid_from <= as_of}
+    for month in _months(days[0][0], as_of):
         era = _era(month)
         if era is None or (not married and (era.unmarried_from is None
                                             or month < era.unmarried_from)):

@@ -526,9 +526,29 @@ EVENT_TYPES: dict[str, type[Event]] = {
 _DAY_RANK = {name: rank for rank, name in enumerate(EVENT_TYPES)}
 
 
-def _sort_key(event: Event) -> tuple[dt.date, int, tuple[str, ...]]:
-    content = tuple("" if v is None else str(v) for v in attrs.astuple(event, recurse=False))
-    return (event.on, _DAY_RANK[event.TYPE], content)
+def _day_key(event: Event) -> tuple[dt.date, int]:
+    return (event.on, _DAY_RANK[event.TYPE])
+
+
+def _content_key(event: Event) -> tuple[str, ...]:
+    return tuple("" if v is None else str(v) for v in attrs.astuple(event, recurse=False))
+
+
+def _canonical(events: Iterable[Event]) -> tuple[Event, ...]:
+    """Events by date, then their place in the day, then their content: the content is only
+    compared (it is costly) between events that tie on the first two."""
+    ordered = sorted(events, key=_day_key)
+    result: list[Event] = []
+    index = 0
+    while index < len(ordered):
+        end = index + 1
+        key = _day_key(ordered[index])
+        while end < len(ordered) and _day_key(ordered[end]) == key:
+            end += 1
+        group = ordered[index:end]
+        result.extend(sorted(group, key=_content_key) if len(group) > 1 else group)
+        index = end
+    return tuple(result)
 
 
 E = TypeVar("E", bound=Event)
@@ -552,7 +572,7 @@ class Timeline:
     @classmethod
     def of(cls, person: Person, events: Iterable[Event]) -> Timeline:
         """Sort *events* canonically; the input order does not matter."""
-        return cls(person, tuple(sorted(events, key=_sort_key)))
+        return cls(person, _canonical(events))
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.events)

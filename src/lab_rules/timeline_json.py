@@ -16,7 +16,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -88,6 +88,16 @@ def _optional_inner(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+_PARSE: dict[type[Any], tuple[tuple[str, Any, bool, bool], ...]] = {
+    cls: tuple((name, *_optional_inner(tp), required) for name, tp, required in fields)
+    for cls, fields in _FIELDS.items()
+}
+"""Per class: (name, inner type, allows None, required), resolved once."""
+_KNOWN: dict[type[Any], frozenset[str]] = {
+    cls: frozenset(name for name, _, _ in fields) for cls, fields in _FIELDS.items()
+}
+
+
 class _Collector:
     """Collects problems with their JSON Pointer paths."""
 
@@ -99,12 +109,14 @@ class _Collector:
         self.problems.append(Problem(path, message, self.source))
 
 
-def _parse_value(tp: Any, raw: object, path: str, out: _Collector) -> object:
-    inner, nullable = _optional_inner(tp)
+def _parse_value(inner: Any, nullable: bool, raw: object, where: str, name: str,
+                 out: _Collector) -> object:
+    """The typed value of field *name* from its JSON *raw*, or _MISSING after a problem at
+    ``where/name`` (the path is only built when there is a problem)."""
     if raw is None:
         if nullable:
             return None
-        out.add(path, "must not be null")
+        out.add(f"{where}/{name}", "must not be null")
         return _MISSING
     if inner is date:
         if isinstance(raw, str) and _DATE_RE.match(raw):
@@ -112,22 +124,22 @@ def _parse_value(tp: Any, raw: object, path: str, out: _Collector) -> object:
                 return date.fromisoformat(raw)
             except ValueError:
                 pass
-        out.add(path, f"{_echo(raw)} is not a valid date (expected YYYY-MM-DD)")
+        out.add(f"{where}/{name}", f"{_echo(raw)} is not a valid date (expected YYYY-MM-DD)")
         return _MISSING
     if inner is bool:
         if isinstance(raw, bool):
             return raw
-        out.add(path, f"{_echo(raw)} must be true or false")
+        out.add(f"{where}/{name}", f"{_echo(raw)} must be true or false")
         return _MISSING
     if inner is int:
         if isinstance(raw, int) and not isinstance(raw, bool):
             return raw
-        out.add(path, f"{_echo(raw)} must be a whole number")
+        out.add(f"{where}/{name}", f"{_echo(raw)} must be a whole number")
         return _MISSING
     if inner is str:
         if isinstance(raw, str) and raw.strip():
             return raw
-        out.add(path, f"{_echo(raw)} must be a non-empty string")
+        out.add(f"{where}/{name}", f"{_echo(raw)} must be a non-empty string")
         return _MISSING
     if inner is Decimal:
         if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
@@ -137,16 +149,17 @@ def _parse_value(tp: Any, raw: object, path: str, out: _Collector) -> object:
                 return Decimal(raw.strip())
             except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                 pass
-        out.add(path, f"{_echo(raw)} must be a decimal number such as 1234.50")
+        out.add(f"{where}/{name}", f"{_echo(raw)} must be a decimal number such as 1234.50")
         return _MISSING
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
-        for member in inner:
-            if member.value == raw:
-                return member
+        member = inner._value2member_map_.get(raw) if isinstance(raw, str) else None
+        if member is not None:
+            return member
         allowed = ", ".join(str(m.value) for m in inner)
-        out.add(path, f"{_echo(raw)} is not a known value; expected one of: {allowed}")
+        out.add(f"{where}/{name}", f"{_echo(raw)} is not a known value; expected one of: "
+                f"{allowed}")
         return _MISSING
-    raise TypeError(f"no JSON mapping for field type {tp!r}")  # pragma: no cover
+    raise TypeError(f"no JSON mapping for field type {inner!r}")  # pragma: no cover
 
 
 def _parse_object(
@@ -156,21 +169,20 @@ def _parse_object(
     if not isinstance(raw, dict):
         out.add(path, f"must be an object, got {_echo(raw)}")
         return None
-    fields = _FIELDS[cls]
-    known = {name for name, _, _ in fields} | skip
+    known = _KNOWN[cls]
     ok = True
     for key in raw:
-        if key not in known:
-            out.add(f"{path}/{key}", "unknown key" + _did_you_mean(key, known))
+        if key not in known and key not in skip:
+            out.add(f"{path}/{key}", "unknown key" + _did_you_mean(key, known | skip))
             ok = False
     values: dict[str, object] = {}
-    for name, tp, required in fields:
+    for name, inner, nullable, required in _PARSE[cls]:
         if name not in raw:
             if required:
                 out.add(path, f'missing required key "{name}"')
                 ok = False
             continue
-        value = _parse_value(tp, raw[name], f"{path}/{name}", out)
+        value = _parse_value(inner, nullable, raw[name], path, name, out)
         if value is _MISSING:
             ok = False
         else:
@@ -178,7 +190,7 @@ def _parse_object(
     return cls(**values) if ok else None
 
 
-def _did_you_mean(key: str, known: set[str]) -> str:
+def _did_you_mean(key: str, known: Set[str]) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
