@@ -127,7 +127,8 @@ def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]
         yield chunk
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
+    """A value as the text of a table cell (also what the Dask path returns)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -221,14 +222,14 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                             json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
                         continue
                     for row in outcome.obligations:
-                        writers["obligations.csv"].writerow([_cell(v) for v in row])
+                        writers["obligations.csv"].writerow([cell(v) for v in row])
                         if isinstance(row[5], date):
                             tally.add_obligation(str(row[3]), row[5], str(row[7]))
                     for quota_id, cohort, reached in outcome.quotas:
                         tally.add_quota(quota_id, cohort, reached)
                     for row in outcome.sanctions:
-                        writers["sanctions.csv"].writerow([_cell(v) for v in row])
-                    writers["persons.csv"].writerow([_cell(v) for v in outcome.summary])
+                        writers["sanctions.csv"].writerow([cell(v) for v in row])
+                    writers["persons.csv"].writerow([cell(v) for v in outcome.summary])
                     counts["obligations"] += len(outcome.obligations)
                     counts["sanctions"] += len(outcome.sanctions)
                 progress.update(counts["persons"])
@@ -244,7 +245,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         with (target / name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
-            writer.writerows([_cell(v) for v in row] for row in rows)
+            writer.writerows([cell(v) for v in row] for row in rows)
     if table_format == "parquet":
         _to_parquet(target)
     seconds = time.perf_counter() - started

@@ -19,7 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from lab_rules.batch import OBLIGATION_COLUMNS, PERSON_COLUMNS, SANCTION_COLUMNS, outcome_of
+from lab_rules.batch import (
+    OBLIGATION_COLUMNS,
+    PERSON_COLUMNS,
+    SANCTION_COLUMNS,
+    cell,
+    outcome_of,
+)
 from lab_rules.eventlog import PERSON_FIELDS, PersonRows
 
 TABLES = {"obligations": OBLIGATION_COLUMNS, "sanctions": SANCTION_COLUMNS,
@@ -76,17 +82,8 @@ def _partition(frame: pd.DataFrame, table: str, as_of: date,
             else:
                 rows.extend(getattr(outcome, table))
     columns = list(TABLES[table])
-    return pd.DataFrame([[_text(v) for v in row] for row in rows], columns=columns,
+    return pd.DataFrame([[cell(v) for v in row] for row in rows], columns=columns,
                         dtype="object")
-
-
-def _text(value: object) -> object:
-    """The same text the CSV tables hold, so the two paths compare cell for cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def evaluate(ddf: Any, *, as_of: date,

@@ -55,17 +55,6 @@ class SickDagpenge:
     notes: tuple[str, ...]
 
 
-def _continuous_help(timeline: Timeline, as_of: date) -> list[tuple[date, date]]:
-    """Runs of uninterrupted uddannelses- or kontanthjælp up to *as_of*."""
-    merged: list[tuple[date, date]] = []
-    for start, end in timeline.spans_of(_HOLIDAY_BENEFITS, as_of):
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _weekdays(start: date, end: date) -> int:
     return sum(1 for n in range((end - start).days + 1)
                if (start + timedelta(days=n)).weekday() < 5)
@@ -76,7 +65,7 @@ def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...
     known = timeline.until(as_of)
     holidays = [e for e in known.of_type(Exemption) if e.reason is ExemptionReason.FERIE]
     found = []
-    for start, end in _continuous_help(known, as_of):
+    for start, end in known.runs_of(_HOLIDAY_BENEFITS, as_of):
         block = 1
         while True:
             earned = add(start, Duration(months=12 * block), Rounding.UP)

@@ -158,17 +158,6 @@ class HoursRuleStatus:
                 f"earliest from {self.earliest_reduction}{regained}.")
 
 
-def _help_spans(timeline: Timeline, as_of: date) -> list[tuple[date, date]]:
-    """The periods on kontanthjælp-family help up to *as_of*, merged and in order."""
-    merged: list[tuple[date, date]] = []
-    for start, end in timeline.spans_of(_HELP, as_of):
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _counted(spans: Sequence[tuple[date, date]], day: date, years: int | None) -> int:
     """Help days in *spans* up to *day*, within *years* years back when given."""
     low = _years_back(day, years) if years is not None else None
@@ -321,7 +310,7 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     """The hours rule in force for the person on *as_of* (225 hours, and for married couples
     its 300- and 450-hour predecessors), or None when they never had help."""
     known = timeline.until(as_of)
-    days = _help_spans(known, as_of)
+    days = known.runs_of(_HELP, as_of)
     if not days:
         return None
     levels = bundled_reduction_levels() if levels is None else levels

@@ -598,6 +598,18 @@ class Timeline:
         spans += [(start, as_of) for start in running.values()]
         return sorted(spans)
 
+    def runs_of(self, benefits: frozenset[Benefit], as_of: dt.date) -> list[
+            tuple[dt.date, dt.date]]:
+        """Uninterrupted runs on any of *benefits* up to *as_of*: :meth:`spans_of` with
+        overlapping and adjoining periods joined."""
+        merged: list[tuple[dt.date, dt.date]] = []
+        for start, end in self.spans_of(benefits, as_of):
+            if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
     def until(self, as_of: dt.date) -> Timeline:
         """The timeline as known on *as_of*: events dated after it are dropped."""
         if not self.events or self.events[-1].on <= as_of:
