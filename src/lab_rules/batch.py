@@ -59,9 +59,9 @@ class Outcome:
     """One person's rows for every table, or their quarantine record."""
 
     person_id: str
-    obligations: tuple[tuple[object, ...], ...] = ()
-    sanctions: tuple[tuple[object, ...], ...] = ()
-    summary: tuple[object, ...] = ()
+    obligations: tuple[tuple[str, ...], ...] = ()
+    sanctions: tuple[tuple[str, ...], ...] = ()
+    summary: tuple[str, ...] = ()
     quotas: tuple[tuple[str, str, bool], ...] = ()
     quarantine: dict[str, Any] | None = None
 
@@ -98,20 +98,20 @@ def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
             "person_id": person_id, "line": rows.first_line,
             "reasons": [f"evaluation failed: {mask_cpr(str(err))}"]})
     obligations = tuple(
-        (person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
-         o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
+        _cells(person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
+               o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
         for o in evaluation.obligations)
     sanctions = tuple(
-        (person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable, s.days,
-         s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
+        _cells(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
+               s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
     statuses = [o.status.value for o in evaluation.obligations]
     deducted = sum((s.deducted or Decimal(0) for s in evaluation.sanctions), Decimal(0))
-    summary = (person_id, len(statuses), statuses.count("met"), statuses.count("met_late"),
-               statuses.count("overdue"), statuses.count("open"), statuses.count("waived"),
-               statuses.count("lapsed"),
-               sum(o.days_late or 0 for o in evaluation.obligations),
-               sum(o.days_overdue or 0 for o in evaluation.obligations),
-               len(evaluation.sanctions), deducted)
+    summary = _cells(person_id, len(statuses), statuses.count("met"),
+                     statuses.count("met_late"), statuses.count("overdue"),
+                     statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
+                     sum(o.days_late or 0 for o in evaluation.obligations),
+                     sum(o.days_overdue or 0 for o in evaluation.obligations),
+                     len(evaluation.sanctions), deducted)
     return Outcome(person_id, obligations, sanctions, summary,
                     person_quota_rows(timeline, evaluation, as_of))
 
@@ -125,6 +125,11 @@ def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def _cells(*values: object) -> tuple[str, ...]:
+    """A table row as text, formatted in the worker so the parent only writes it."""
+    return tuple(cell(v) for v in values)
 
 
 def cell(value: object) -> str:
@@ -221,15 +226,13 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                         files["quarantine.jsonl"].write(
                             json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
                         continue
+                    writers["obligations.csv"].writerows(outcome.obligations)
                     for row in outcome.obligations:
-                        writers["obligations.csv"].writerow([cell(v) for v in row])
-                        if isinstance(row[5], date):
-                            tally.add_obligation(str(row[3]), row[5], str(row[7]))
+                        tally.add_obligation(row[3], row[5][:7], row[7])
                     for quota_id, cohort, reached in outcome.quotas:
                         tally.add_quota(quota_id, cohort, reached)
-                    for row in outcome.sanctions:
-                        writers["sanctions.csv"].writerow([cell(v) for v in row])
-                    writers["persons.csv"].writerow([cell(v) for v in outcome.summary])
+                    writers["sanctions.csv"].writerows(outcome.sanctions)
+                    writers["persons.csv"].writerow(outcome.summary)
                     counts["obligations"] += len(outcome.obligations)
                     counts["sanctions"] += len(outcome.sanctions)
                 progress.update(counts["persons"])

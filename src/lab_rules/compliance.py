@@ -115,8 +115,9 @@ class ComplianceTally:
     quota_counts: dict[tuple[str, str], list[int]] = attrs.field(
         factory=lambda: defaultdict(lambda: [0, 0]))
 
-    def add_obligation(self, group: str, due: date, status: str) -> None:
-        self.statuses[(group, due.strftime("%Y-%m"))][status] += 1
+    def add_obligation(self, group: str, month: str, status: str) -> None:
+        """One obligation of *group* due in *month* (``YYYY-MM``) with *status*."""
+        self.statuses[(group, month)][status] += 1
 
     def add_quota(self, quota: str, cohort: str, reached: bool) -> None:
         counts = self.quota_counts[(quota, cohort)]
