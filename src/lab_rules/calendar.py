@@ -19,7 +19,7 @@ import enum
 import functools
 import re
 from calendar import monthrange
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 import attrs
@@ -324,6 +324,26 @@ def end_of_week(anchor: date, weeks: int, *, calendar_weeks: bool = False) -> da
         monday = anchor - timedelta(days=anchor.weekday())
         return monday + timedelta(days=7 * weeks - 1)
     return anchor + timedelta(days=7 * weeks - 1)
+
+
+def weekdays_between(start: date, end: date) -> int:
+    """Monday-Friday days in ``start``..``end`` inclusive, public holidays included."""
+    if end < start:
+        return 0
+    weeks, rest = divmod((end - start).days + 1, 7)
+    first = start.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (first + i) % 7 < 5)
+
+
+def merge_periods(periods: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Inclusive periods sorted, with overlapping and adjoining ones joined."""
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(periods):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 class ClosedDay(enum.Enum):

@@ -31,6 +31,7 @@ from lab_rules.calendar import (
     Rounding,
     add,
     deadline,
+    weekdays_between,
 )
 from lab_rules.rules.model import Clock
 from lab_rules.timeline import (
@@ -278,18 +279,6 @@ def _standalone_groups(timeline: Timeline, courses: Sequence[Course]) -> list[Co
     return standalone
 
 
-def _weekdays_between(start: date, end: date) -> int:
-    """Weekdays in ``start``..``end`` inclusive (holidays counted, see ``point``)."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    first = start.weekday()
-    count += sum(1 for i in range(rest) if (first + i) % 7 < 5)
-    return count
-
-
 def _nth_weekday(start: date, n: int) -> date:
     """The n-th weekday (n ≥ 1) counting from *start* inclusive."""
     day = start
@@ -445,7 +434,7 @@ class CourseClock:
         """The weekday on which the dagpenge hours counted from *anchor* reach *hours*."""
         remaining = hours
         for start, end in self.counted_spans(anchor, limit):
-            available = HOURS_PER_WEEKDAY * _weekdays_between(start, end)
+            available = HOURS_PER_WEEKDAY * weekdays_between(start, end)
             if remaining <= available:
                 n = int((remaining / HOURS_PER_WEEKDAY).to_integral_value(ROUND_CEILING))
                 return _nth_weekday(start, max(n, 1))

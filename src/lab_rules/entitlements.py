@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.calendar import Duration, Rounding, add, weekdays_between
 from lab_rules.timeline import BenefitEnded, BenefitStarted, Exemption, SicknessReported, Timeline
 from lab_rules.vocabulary import Benefit, ExemptionReason
 
@@ -55,11 +55,6 @@ class SickDagpenge:
     notes: tuple[str, ...]
 
 
-def _weekdays(start: date, end: date) -> int:
-    return sum(1 for n in range((end - start).days + 1)
-               if (start + timedelta(days=n)).weekday() < 5)
-
-
 def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...]:
     """Every kontanthjælp holiday entitlement earned up to *as_of* (LAS § 13 stk. 12-13)."""
     known = timeline.until(as_of)
@@ -81,7 +76,7 @@ def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...
                 last = min(holiday.end or as_of, take_by)
                 if first > last:
                     continue
-                used += _weekdays(first, last)
+                used += weekdays_between(first, last)
                 if ((holiday.end or as_of) - holiday.start).days + 1 > PERIOD_DAYS:
                     too_long.append((holiday.start, holiday.end or as_of))
             notes = ["a week is 5 holiday days (Monday-Friday); 4 weeks = 20 days",

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.calendar import Duration, Rounding, add, merge_periods
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Confidence
 from lab_rules.timeline import (
@@ -225,15 +225,9 @@ def _hours(timeline: Timeline, as_of: date, since: date | None = None) -> _Hours
             day = work.start + timedelta(days=n)
             if since is None or day >= since:
                 by_day[day] += work.hours / days
-    periods = sorted([(e.start, e.end or as_of) for e in timeline.of_type(Exemption)
-                      if e.reason in _EXTENDING] + list(_COVID))
-    merged: list[tuple[date, date]] = []
-    for first, last in periods:
-        if merged and first <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
-        else:
-            merged.append((first, last))
-    return _Hours(dict(by_day), tuple(merged))
+    periods = [(e.start, e.end or as_of) for e in timeline.of_type(Exemption)
+               if e.reason in _EXTENDING] + list(_COVID)
+    return _Hours(dict(by_day), tuple(merge_periods(periods)))
 
 
 def _covered(periods: Sequence[tuple[date, date]], start: date, end: date) -> int:

@@ -17,6 +17,7 @@ from typing import ClassVar, TypeVar
 
 import attrs
 
+from lab_rules.calendar import merge_periods
 from lab_rules.privacy import mask_cpr
 from lab_rules.vocabulary import (
     Benefit,
@@ -602,13 +603,7 @@ class Timeline:
             tuple[dt.date, dt.date]]:
         """Uninterrupted runs on any of *benefits* up to *as_of*: :meth:`spans_of` with
         overlapping and adjoining periods joined."""
-        merged: list[tuple[dt.date, dt.date]] = []
-        for start, end in self.spans_of(benefits, as_of):
-            if merged and start <= merged[-1][1] + dt.timedelta(days=1):
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        return merged
+        return merge_periods(self.spans_of(benefits, as_of))
 
     def until(self, as_of: dt.date) -> Timeline:
         """The timeline as known on *as_of*: events dated after it are dropped."""
