@@ -187,3 +187,62 @@ def test_read_progress_reaches_the_whole_log(tmp_path: Path) -> None:
     assert len(list(read_persons(log, progress))) == 1
     assert progress.total == log.stat().st_size
     assert progress.read == progress.total
+
+
+def test_read_progress_follows_csv_logs_by_characters(tmp_path: Path) -> None:
+    log = tmp_path / "events.csv"
+    rows = _kh_person("p1", 2)
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    with log.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, keys)
+        writer.writeheader()
+        writer.writerows(rows)
+    progress = ReadProgress()
+    assert len(list(read_persons(log, progress))) == 1
+    assert progress.total == log.stat().st_size
+    assert progress.read == progress.total
+
+
+def test_read_progress_follows_parquet_logs_by_rows(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = _kh_person("p1", 3)
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    pq.write_table(pa.table({k: [row.get(k) for row in rows] for k in keys}),
+                   tmp_path / "events.parquet")
+    progress = ReadProgress()
+    assert len(list(read_persons(tmp_path / "events.parquet", progress))) == 1
+    assert progress.total == progress.read == len(rows)
+
+
+def _dp_person(pid: str, held: list[tuple[str, str]]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"person_id": pid, "type": "person", "birth_date": "1980-03-01"},
+        {"person_id": pid, "type": "benefit_started", "date": "2026-07-06",
+         "benefit": "dagpenge", "group": "dagpenge"},
+        {"person_id": pid, "type": "transferred_to_jobcenter", "date": "2026-10-01"}]
+    for day, holder in held:
+        rows.append({"person_id": pid, "type": "conversation_held", "date": day,
+                     "kind": "jobsamtale", "held_by": holder})
+    return rows
+
+
+def test_kommune_dagpenge_quota_counts_from_the_transfer(tmp_path: Path) -> None:
+    """The kommune's 2026 quota: ≥2 jobsamtaler from the transfer to the jobcentre and within
+    6 months. The a-kasse's conversations before the transfer do not count for it; the cohort
+    is the transfer month, and 1 of 2 persons (50 %) misses the 75 % share."""
+    before = [("2026-07-20", "a_kasse"), ("2026-09-01", "a_kasse")]
+    rows = [*_dp_person("d1", [*before, ("2026-10-20", "jobcenter"), ("2027-01-20", "kommune")]),
+            *_dp_person("d2", [*before, ("2026-10-20", "jobcenter"), ("2027-04-20", "jobcenter")])]
+    log = tmp_path / "quota.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    evaluate_caseload(log, tmp_path / "out", as_of=date(2027, 4, 30), workers=1)
+    lines = (tmp_path / "out" / "quotas.csv").read_text(encoding="utf-8").splitlines()
+    kommune = [line for line in lines if "kommune_dagpenge" in line]
+    assert len(kommune) == 1
+    assert kommune[0].startswith(
+        "dk.lab.2026.quota.kommune_dagpenge_two_after_transfer,2026-10,2,1,0.500,0.75,false,")
+    akasse = [line for line in lines if "akasse_two" in line]
+    assert len(akasse) == 1
+    assert akasse[0].startswith(
+        "dk.lab.2026.quota.akasse_two_in_three_months,2026-07,2,2,1.000,0.75,true,")

@@ -23,14 +23,16 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.clocks import CourseClock, build_courses
 from lab_rules.results import Evaluation
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
-from lab_rules.rules.model import Confidence
+from lab_rules.rules.model import Anchor, Clock, Confidence
 from lab_rules.timeline import ConversationHeld, Timeline
-from lab_rules.vocabulary import ConversationKind, Holder, TargetGroup
+from lab_rules.vocabulary import Benefit, ConversationKind, Holder, TargetGroup
 
 QUOTA_KEYS = {"id", "groups", "holders", "conversations", "window", "share", "valid_from",
-              "confidence", "legal_basis", "source"}
+              "confidence", "legal_basis", "source", "anchor"}
+QUOTA_ANCHORS = frozenset({Anchor.COURSE_START, Anchor.TRANSFER_TO_JOBCENTER})
 COMPLIANCE_COLUMNS = ("group", "month", "obligations", "met", "met_late", "overdue", "open",
                       "waived", "lapsed", "share_met_on_time")
 QUOTA_COLUMNS = ("quota", "cohort", "persons", "reached", "share", "required", "quota_met",
@@ -40,7 +42,8 @@ QUOTA_COLUMNS = ("quota", "cohort", "persons", "reached", "share", "required", "
 @attrs.frozen
 class Quota:
     """At least ``share`` of the persons in ``groups`` must have ``conversations`` jobsamtaler
-    (held by one of ``holders``, any when empty) within ``window`` of their course start."""
+    (held by one of ``holders``, any when empty) within ``window`` of ``anchor``: the course
+    start, or for the kommune's dagpenge quota the transfer from the a-kasse to the jobcentre."""
 
     id: str
     groups: frozenset[TargetGroup]
@@ -51,6 +54,7 @@ class Quota:
     valid_from: date
     confidence: Confidence
     legal_basis: str
+    anchor: Anchor = Anchor.COURSE_START
 
 
 def load_quotas(path: str | Path) -> tuple[Quota, ...]:
@@ -69,13 +73,19 @@ def load_quotas(path: str | Path) -> tuple[Quota, ...]:
         window = reader.duration(raw, "window", where)
         start = reader.day(raw, "valid_from", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        anchor = Anchor.COURSE_START
+        if "anchor" in raw:
+            anchor = reader.enum_of(Anchor, raw, "anchor", where) or Anchor.COURSE_START
+            if anchor not in QUOTA_ANCHORS:
+                reader.problem(f"{where}.anchor", "a quota counts from course_start or "
+                               f"transfer_to_jobcenter, not {anchor.value}")
         share = raw.get("share")
         if not isinstance(share, str):
             reader.problem(f"{where}.share", f"must be a decimal share as a string, got {share!r}")
             share = None
         if ident and basis and groups and count and window and start and confidence and share:
             quotas.append(Quota(ident, groups, holders, count, window, Decimal(share), start,
-                                confidence, basis))
+                                confidence, basis, anchor))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(quotas)
@@ -88,14 +98,25 @@ def bundled_quotas() -> tuple[Quota, ...]:
 
 def person_quota_rows(timeline: Timeline, evaluation: Evaluation, as_of: date,
                       quotas: Sequence[Quota] | None = None) -> tuple[tuple[str, str, bool], ...]:
-    """(quota id, cohort month, reached) for each quota the person belongs to at *as_of*."""
+    """(quota id, cohort month, reached) for each quota the person belongs to at *as_of*.
+
+    The cohort is the month the quota's window starts: the course start, or the transfer to
+    the jobcentre (a ``transferred_to_jobcenter`` event, else the 1st of the month after 410
+    dagpenge hours, bek. 1216/2023 § 7 stk. 2). A person whose transfer has not happened by
+    *as_of* is not yet in the kommune's quota."""
     rows = []
     held = [c for c in timeline.until(as_of).of_type(ConversationHeld)
             if c.kind is ConversationKind.JOBSAMTALE]
+    transfers: list[tuple[TargetGroup, date]] | None = None
     for quota in bundled_quotas() if quotas is None else quotas:
-        for period in evaluation.periods:
-            start = period.course_start
-            if period.group not in quota.groups or start < quota.valid_from:
+        if quota.anchor is Anchor.TRANSFER_TO_JOBCENTER:
+            if transfers is None:
+                transfers = _transfers(timeline, as_of)
+            starts = transfers
+        else:
+            starts = [(p.group, p.course_start) for p in evaluation.periods]
+        for group, start in starts:
+            if group not in quota.groups or start < quota.valid_from:
                 continue
             end = add(start, quota.window, Rounding.UP) - timedelta(days=1)
             if end > as_of:
@@ -104,6 +125,23 @@ def person_quota_rows(timeline: Timeline, evaluation: Evaluation, as_of: date,
                         and (not quota.holders or c.held_by in quota.holders))
             rows.append((quota.id, start.strftime("%Y-%m"), count >= quota.conversations))
     return tuple(sorted(set(rows)))
+
+
+def _transfers(timeline: Timeline, as_of: date) -> list[tuple[TargetGroup, date]]:
+    found = []
+    for course in build_courses(timeline.until(as_of)):
+        if course.benefit is not Benefit.DAGPENGE:
+            continue
+        day = course.transfer
+        if day is None:
+            day = CourseClock(course, Clock.DAGPENGE_HOURS).transfer_day(course.start, as_of).day
+        if day is None or day > as_of:
+            continue
+        group = next((g.group for g in course.groups if g.start <= day
+                      and (g.end is None or day <= g.end)), None)
+        if group is not None:
+            found.append((group, day))
+    return found
 
 
 @attrs.define

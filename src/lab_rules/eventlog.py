@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,17 +42,24 @@ class PersonRows:
     problems: tuple[str, ...] = ()
 
 
-def _parquet_rows(path: Path) -> Iterator[tuple[int, object]]:
-    """Parquet rows, one record batch at a time (needs the ``parquet`` extra: pyarrow)."""
+def _parquet_rows(path: Path,
+                  progress: ReadProgress | None = None) -> Iterator[tuple[int, object]]:
+    """Parquet rows, one record batch at a time (needs the ``parquet`` extra: pyarrow);
+    progress counts rows against the row count in the file's footer."""
     try:
         import pyarrow.parquet as pq
     except ImportError as err:
         raise LabRulesError(f"{path}: reading Parquet needs pyarrow: pip install "
                             "'lab-rules[parquet]'") from err
     line = 0
-    for batch in pq.ParquetFile(path).iter_batches():
+    source = pq.ParquetFile(path)
+    if progress is not None:
+        progress.total = source.metadata.num_rows
+    for batch in source.iter_batches():
         for record in batch.to_pylist():
             line += 1
+            if progress is not None:
+                progress.read = line
             yield line, {k: _iso(v) for k, v in record.items() if v is not None}
 
 
@@ -67,7 +74,8 @@ def _iso(value: object) -> object:
 
 @attrs.define
 class ReadProgress:
-    """How far a reader has come through a JSON Lines log, in characters, for an ETA."""
+    """How far a reader has come through a log, for an ETA: characters of a JSON Lines or CSV
+    file, rows of a Parquet file."""
 
     read: int = 0
     total: int | None = None
@@ -75,13 +83,14 @@ class ReadProgress:
 
 def _rows(path: Path, progress: ReadProgress | None = None) -> Iterator[tuple[int, object]]:
     if path.suffix == ".parquet":
-        yield from _parquet_rows(path)
+        yield from _parquet_rows(path, progress)
         return
-    if progress is not None and path.suffix != ".csv":
+    if progress is not None:
         progress.total = path.stat().st_size
     with path.open(encoding="utf-8", newline="") as handle:
         if path.suffix == ".csv":
-            for line, row in enumerate(csv.DictReader(handle), start=2):
+            lines = handle if progress is None else _counted(handle, progress)
+            for line, row in enumerate(csv.DictReader(lines), start=2):
                 yield line, {k: _csv_value(v) for k, v in row.items() if v not in ("", None)}
             return
         for line, text in enumerate(handle, start=1):
@@ -93,6 +102,12 @@ def _rows(path: Path, progress: ReadProgress | None = None) -> Iterator[tuple[in
                 yield line, json.loads(text)
             except json.JSONDecodeError as err:
                 yield line, f"not JSON: {err.msg} at column {err.colno}"
+
+
+def _counted(lines: Iterable[str], progress: ReadProgress) -> Iterator[str]:
+    for text in lines:
+        progress.read += len(text)
+        yield text
 
 
 def _csv_value(value: str) -> object:
