@@ -119,7 +119,7 @@ def test_cli_batch_exits_1_on_quarantine_unless_allowed(tmp_path: Path) -> None:
 def test_bundled_caseload_is_the_synth_output_for_seed_1(tmp_path: Path) -> None:
     """examples/caseload/caseload.jsonl is reproducible from its documented command."""
     bundled = Path(__file__).parent.parent / "examples" / "caseload" / "caseload.jsonl"
-    write_event_log(tmp_path / "again.jsonl", 200, 1)
+    write_event_log(tmp_path / "again.jsonl", 300, 1, date(2008, 1, 1), date(2025, 6, 30))
     assert (tmp_path / "again.jsonl").read_bytes() == bundled.read_bytes()
 
 

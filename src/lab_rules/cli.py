@@ -38,7 +38,7 @@ from lab_rules.rules.model import RulePack
 from lab_rules.rules.parameters import load_staircase
 from lab_rules.sanction_rules import load_sanction_register
 from lab_rules.sanctions import load_sanction_rates
-from lab_rules.synth import write_event_log
+from lab_rules.synth import FIRST_START, LAST_START, write_event_log
 from lab_rules.table import render_refund, render_text
 from lab_rules.timeline_json import json_schema, load_timeline
 
@@ -127,7 +127,10 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    rows = write_event_log(args.out, args.persons, args.seed)
+    if args.start_from > args.start_to:
+        _say(sys.stderr, f"--start-from {args.start_from} is after --start-to {args.start_to}")
+        return EXIT_USAGE
+    rows = write_event_log(args.out, args.persons, args.seed, args.start_from, args.start_to)
     _say(sys.stderr, f"{args.out}: {args.persons} synthetic persons, {rows} rows "
                      f"(seed {args.seed})")
     return EXIT_OK
@@ -355,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth_cmd.add_argument("--persons", type=int, required=True)
     synth_cmd.add_argument("--seed", type=int, default=1)
     synth_cmd.add_argument("--out", required=True, metavar="FILE")
+    synth_cmd.add_argument("--start-from", type=_as_of, default=FIRST_START, metavar="DATE",
+                           help=f"earliest course start (default {FIRST_START})")
+    synth_cmd.add_argument("--start-to", type=_as_of, default=LAST_START, metavar="DATE",
+                           help=f"latest course start (default {LAST_START})")
     synth_cmd.set_defaults(run=_cmd_synth)
 
     batch_cmd = commands.add_parser(

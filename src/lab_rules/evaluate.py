@@ -73,9 +73,11 @@ def evaluate(
     """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*.
 
     With ``refund`` (default) the era C refund ledger is included, computed with *staircase*
-    (default: the bundled parameters)."""
+    (default: the bundled parameters). Policies set by the pack's overlays apply unless
+    *policies* names them too; a :class:`Policies` object is taken as it is."""
     pack = rules if rules is not None else bundled_pack()
-    policy = policies if isinstance(policies, Policies) else Policies.parse(policies)
+    policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
+                                                                            pack.policies)
     known = timeline.until(as_of)
     courses = build_courses(known)
     incidents = _incidents(known)
@@ -117,7 +119,8 @@ def evaluate(
             stairs.fleksjob_visited_from)
         cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
                                                               bundled_cofinancing())
-    found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates())
+    found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates(),
+                                         dict(pack.withdrawn_sanctions))
                        if sanctions else ())
     hours = hours_rule_status(known, as_of) if sanctions else None
     return Evaluation(
@@ -207,7 +210,7 @@ def _holds(conditions: Conditions, person: Person, course: Course, day: date) ->
         checks.append(None if age is None else (
             (conditions.age_min is None or age >= conditions.age_min)
             and (conditions.age_max is None or age <= conditions.age_max)))
-    for name in ("education", "custody"):
+    for name in ("education", "custody", "good_job_prospects"):
         wanted = getattr(conditions, name)
         if wanted is not None:
             value = getattr(person, name)

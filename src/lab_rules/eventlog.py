@@ -5,8 +5,8 @@ record batch at a time, and a row number stands in for the line.
 
 JSON Lines (``.jsonl``): each row is a ``timeline/v1`` event object (``type``, its fields) with
 a ``person_id`` key; an optional row of ``"type": "person"`` carries the person's facts
-(``birth_date``, ``education``, ``custody``, ``married``, ``cpr``). CSV (``.csv``): the same
-keys as columns; an empty cell is an absent field.
+(``birth_date``, ``education``, ``custody``, ``married``, ``good_job_prospects``, ``cpr``).
+CSV (``.csv``): the same keys as columns; an empty cell is an absent field.
 
 A person's rows must be contiguous (sort the file by ``person_id`` first, e.g. ``sort -s``
 on the column or a database ``ORDER BY``): the reader keeps one person in memory at a time. A
@@ -29,7 +29,8 @@ import attrs
 from lab_rules.errors import LabRulesError
 from lab_rules.privacy import mask_cpr
 
-PERSON_FIELDS = ("cpr", "birth_date", "education", "custody", "married")
+PERSON_FIELDS = ("cpr", "birth_date", "education", "custody", "married",
+                 "good_job_prospects")
 
 
 @attrs.frozen

@@ -87,13 +87,15 @@ class Policies:
                 "sanction_days": self.sanction_days.value}
 
     @classmethod
-    def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None) -> Policies:
-        """Build from ``["no_show=restart_from_contact"]`` or a mapping of names to values."""
+    def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None,
+              defaults: Iterable[tuple[str, str]] = ()) -> Policies:
+        """Build from ``["no_show=restart_from_contact"]`` or a mapping of names to values,
+        on top of *defaults* (the policies a rule pack's overlays set)."""
+        pairs: dict[str, str] = dict(defaults)
         if assignments is None:
-            return cls()
-        pairs: dict[str, str] = {}
-        if isinstance(assignments, Mapping):
-            pairs = dict(assignments)
+            pass
+        elif isinstance(assignments, Mapping):
+            pairs.update(assignments)
         else:
             for item in assignments:
                 name, sep, value = item.partition("=")
@@ -105,8 +107,11 @@ class Policies:
                                               "loss_from": LossFrom,
                                               "sanction_contact_day": ContactDay,
                                               "sanction_days": SanctionDays}
-        values: dict[str, enum.Enum] = {}
+        values: dict[str, enum.Enum | None] = {}
         for name, value in pairs.items():
+            if name == "version_selector" and value == "per_rule":
+                values[name] = None
+                continue
             kind = fields.get(name)
             if kind is None:
                 raise PolicyError(f"unknown policy {name!r}; known: {', '.join(fields)}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -743,8 +743,10 @@ _CONSULTATION = {
 
 
 def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
-                      tables: Sequence[RateTable]) -> tuple[Sanction, ...]:
-    """Every failure up to *as_of* and its sanction."""
+                      tables: Sequence[RateTable],
+                      withdrawn: Mapping[str, str] | None = None) -> tuple[Sanction, ...]:
+    """Every failure up to *as_of* and its sanction. *withdrawn* maps sanction rule ids an
+    overlay abolishes to the overlay's id: such a failure is listed, not sanctioned."""
     known = timeline.until(as_of)
     guidance = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is not False]
     insufficient = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is False]
@@ -776,6 +778,8 @@ def compute_sanctions(timeline: Timeline, as_of: date, policies: Policies,
                                        [f for f in failures[:index] if not f.excuse])
             family = "kh"
         reasons = _why_not(failure, benefit, group, guidance, exemptions)
+        if withdrawn and rule.rule in withdrawn:
+            reasons.append(f"{rule.rule} is withdrawn by the overlay {withdrawn[rule.rule]}")
         if failure.failure == "joblog_month_empty":
             if not _JOBLOG_MONTHS[0] <= failure.day <= _JOBLOG_MONTHS[1]:
                 reasons.append("the monthly joblog rule applied 1.4.2022 - 31.12.2023 only")

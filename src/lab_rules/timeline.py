@@ -58,6 +58,9 @@ class Person:
     married: bool | None = None
     """Married ("gift"): the 225-hour rule then stops the spouse's hjælp instead of reducing it
     (LAS § 13 f stk. 1-2 against stk. 6-7)."""
+    good_job_prospects: bool | None = None
+    """The a-kasse's assessment at the CV-samtale that the person has good job prospects and
+    needs no early joint conversation; used only by the Danske A-kasser overlay (seed 002)."""
 
     def age_on(self, day: dt.date) -> int | None:
         """Whole years of age on *day*, or None without a birth date."""

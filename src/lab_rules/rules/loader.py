@@ -72,7 +72,8 @@ RULE_KEYS = {
 }
 BASIS_KEYS = {"act", "paragraph", "stk", "nr", "pkt", "source"}
 FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
-CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed"}
+CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
+                  "good_job_prospects"}
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -238,6 +239,7 @@ def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditi
         custody=reader.boolean(table, "custody", path),
         categories=frozenset(categories),
         employed=reader.boolean(table, "employed", path),
+        good_job_prospects=reader.boolean(table, "good_job_prospects", path),
     )
 
 
@@ -419,6 +421,14 @@ def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Probl
         return None, [Problem("", f"invalid TOML: {err}", source, line)]
     reader = _Reader(source, _line_index(text))
     reader.check_keys(document, {"module", "rule"}, "")
+    return module_from(document, reader)
+
+
+def module_from(document: Mapping[str, Any], reader: _Reader
+                ) -> tuple[RuleModule | None, list[Problem]]:
+    """The rule module of a parsed document (``[module]`` and ``[[rule]]``); the caller has
+    checked the document's top-level keys."""
+    source = reader.source
     module = reader.table(document, "module", "")
     if "module" not in document:
         reader.problem("module", "missing the [module] table (id, title_da, title_en, era, act, "
@@ -481,7 +491,7 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
     for item in map(Path, paths):
         if item.is_dir():
             files.extend(f for f in sorted(item.rglob("*.toml"))
-                         if "parameters" not in f.relative_to(item).parts)
+                         if not {"parameters", "overlays"} & set(f.relative_to(item).parts))
         else:
             files.append(item)
     modules: list[RuleModule] = []

@@ -159,12 +159,14 @@ class Conditions:
     custody: bool | None = None
     categories: frozenset[int] = frozenset()
     employed: bool | None = None
+    good_job_prospects: bool | None = None
     empty: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "empty", (
             self.age_min is None and self.age_max is None and self.education is None
-            and self.custody is None and not self.categories and self.employed is None))
+            and self.custody is None and not self.categories and self.employed is None
+            and self.good_job_prospects is None))
 
 
 @attrs.frozen
@@ -241,6 +243,12 @@ class RulePack:
 
     name: str
     modules: tuple[RuleModule, ...]
+    overlays: tuple[str, ...] = ()
+    """Ids of the overlays applied on top of national law, in order."""
+    policies: tuple[tuple[str, str], ...] = ()
+    """Policies the overlays set; explicit policies passed to ``evaluate`` win."""
+    withdrawn_sanctions: tuple[tuple[str, str], ...] = ()
+    """(sanction rule id, overlay id): sanction rules an overlay abolishes."""
     by_group: Mapping[TargetGroup, tuple[Rule, ...]] = attrs.field(init=False, eq=False,
                                                                    repr=False)
 
