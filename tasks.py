@@ -65,7 +65,7 @@ def demo() -> None:
 
 
 def test() -> None:
-    install("[dev,dask,parquet]")
+    install("[dev,dask,parquet,whatif,plot,notebook]")
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")

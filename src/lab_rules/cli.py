@@ -155,6 +155,27 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from lab_rules.whatif import compare_caseload, render_comparison, write_comparison
+
+    try:
+        comparison = compare_caseload(args.events, args.baseline, *args.variant,
+                                      as_of=args.as_of)
+    except LabRulesError as err:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    except OSError as err:
+        _say(sys.stderr, f"{args.events}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    _say(sys.stdout, render_comparison(comparison, args.lang).rstrip("\n"))
+    if args.out:
+        write_comparison(comparison, args.out)
+        _say(sys.stderr, f"tables -> {args.out}")
+    if comparison.quarantined and not args.allow_quarantine:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
 def _cmd_entitlements(args: argparse.Namespace) -> int:
     try:
         timeline = load_timeline(args.file)
@@ -352,6 +373,22 @@ def build_parser() -> argparse.ArgumentParser:
                       "e.g. sanction_days=weekdays, sanction_contact_day=inclusive")
     _timeline_command(commands, "entitlements", _cmd_entitlements,
                       "kontanthjælp holiday and dagpenge during sickness", None)
+
+    compare_cmd = commands.add_parser(
+        "compare", help="a caseload under a baseline and variants (overlays, policy swaps, "
+                        "the law as of a date)")
+    compare_cmd.add_argument("events", metavar="EVENTS")
+    compare_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+    compare_cmd.add_argument("--variant", action="append", required=True, metavar="SPEC",
+                             help="an overlay (roedovre-genstart, a file), a policy swap "
+                                  "(no_show=restart_from_contact), law:DATE, or several "
+                                  "joined with +; repeat for more variants")
+    compare_cmd.add_argument("--baseline", default="national", metavar="SPEC",
+                             help="the baseline spec (default: national)")
+    compare_cmd.add_argument("--out", metavar="DIR", help="also write the tables as CSV")
+    compare_cmd.add_argument("--lang", choices=("da", "en"), default="en")
+    compare_cmd.add_argument("--allow-quarantine", action="store_true")
+    compare_cmd.set_defaults(run=_cmd_compare)
 
     synth_cmd = commands.add_parser(
         "synth", help="write a synthetic caseload as a JSON Lines event log")
