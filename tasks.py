@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -44,7 +45,7 @@ def install(extras: str = "") -> None:
 
 
 def demo() -> None:
-    install()
+    install("[plot]")
     examples = sorted(glob.glob(str(ROOT / "examples" / "timelines" / "*.json")))
     run(BIN / "lab-rules", "--version")
     run(BIN / "lab-rules", "validate", *examples)
@@ -62,10 +63,43 @@ def demo() -> None:
     for policy in ("late_until_held", "timely_summons_counts", "restart_from_contact"):
         run(BIN / "lab-rules", "refund", roedovre, "--as-of", "2008-09-30", "--format", "text",
             "--lang", "en", "--policy", f"no_show={policy}")
+    run(BIN / "lab-rules", "compare", caseload, "--as-of", "2026-01-01", "--variant",
+        "roedovre-genstart", "--variant", "koebenhavn-kvartal", "--out", ROOT / "out" / "compare")
+    run(BIN / "lab-rules", "plot", roedovre, "--as-of", "2009-01-01", "-o",
+        ROOT / "out" / "roedovre.png")
+    run(BIN / "lab-rules", "report", roedovre, "--as-of", "2009-01-01", "-o",
+        ROOT / "out" / "roedovre.html")
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def browser() -> None:
+    """The HTML report is tested in headless Chromium. In CI (``CI`` set) a missing Debian
+    ``chromium`` is installed when this runs as root with apt-get, and the browser tests are
+    then required to run; elsewhere they are skipped, with this note, when none is found."""
+    if any(shutil.which(name) for name in BROWSERS):
+        if os.environ.get("CI"):
+            os.environ["LAB_RULES_REQUIRE_BROWSER"] = "1"
+        return
+    if os.environ.get("CI") and shutil.which("apt-get") and os.geteuid() == 0:
+        def apt(*args: str) -> int:
+            return subprocess.run(["apt-get", *args], stdout=subprocess.DEVNULL,
+                                  check=False).returncode
+
+        if apt("install", "-y", "-q", "chromium"):
+            apt("update", "-q")
+            apt("install", "-y", "-q", "chromium")
+        if any(shutil.which(name) for name in BROWSERS):
+            os.environ["LAB_RULES_REQUIRE_BROWSER"] = "1"
+            return
+    print("note: no Chromium found; the HTML report's browser tests will be skipped "
+          "(apt-get install chromium)", flush=True)
 
 
 def test() -> None:
     install("[dev,dask,parquet,whatif,plot,notebook]")
+    browser()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")

@@ -40,6 +40,7 @@ from lab_rules.sanction_rules import load_sanction_register
 from lab_rules.sanctions import load_sanction_rates
 from lab_rules.synth import FIRST_START, LAST_START, write_event_log
 from lab_rules.table import render_refund, render_text
+from lab_rules.timeline import Timeline
 from lab_rules.timeline_json import json_schema, load_timeline
 
 EXIT_OK = 0
@@ -106,12 +107,20 @@ def _load_rules(path: str | None) -> RulePack | None:
     return None if path is None else load_pack(path)
 
 
-def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
-    """Evaluate ``args.file`` under ``args.policy`` (and ``args.rules`` where given), or
-    report the located problems and return the exit code."""
+def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | int:
+    """Load and evaluate ``args.file`` under ``args.policy`` (and ``args.rules`` and
+    ``args.variant`` where given), or report the located problems and return the exit code.
+    Overlay policies apply unless ``--policy`` names them too."""
     try:
-        policies = Policies.parse(args.policy)
+        Policies.parse(args.policy)
         pack = _load_rules(getattr(args, "rules", None))
+        swaps: list[str] = []
+        spec = getattr(args, "variant", None)
+        if spec:
+            from lab_rules.whatif import variant
+
+            chosen = variant(spec, base=pack)
+            pack, swaps = chosen.rules, [f"{k}={v}" for k, v in chosen.policies]
         timeline = load_timeline(args.file)
     except (TimelineError, RuleError) as err:
         for problem in err.problems:
@@ -123,7 +132,41 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
     except OSError as err:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
-    return evaluate(timeline, as_of=args.as_of, rules=pack, policies=policies)
+    return timeline, evaluate(timeline, as_of=args.as_of, rules=pack,
+                              policies=[*swaps, *args.policy])
+
+
+def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
+    case = _evaluate_case(args)
+    return case if isinstance(case, int) else case[1]
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    case = _evaluate_case(args)
+    if isinstance(case, int):
+        return case
+    from lab_rules.plot import timeline as plot_timeline
+
+    try:
+        figure = plot_timeline(case[1], case[0], lang=args.lang)
+    except LabRulesError as err:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    figure.savefig(args.output, dpi=args.dpi)
+    _say(sys.stderr, f"{args.output}: {len(case[1].obligations)} obligations drawn")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    case = _evaluate_case(args)
+    if isinstance(case, int):
+        return case
+    from lab_rules.report import render_report
+
+    Path(args.output).write_text(render_report(case[1], case[0], lang=args.lang),
+                                 encoding="utf-8")
+    _say(sys.stderr, f"{args.output}: report of {len(case[1].obligations)} obligations")
+    return EXIT_OK
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
@@ -365,6 +408,22 @@ def build_parser() -> argparse.ArgumentParser:
                               help="rule files or folder (default: the bundled national pack)")
     evaluate_cmd.set_defaults(run=_cmd_evaluate)
 
+    for name, run, what, suffix in (
+            ("plot", _cmd_plot, "draw one timeline's evaluation as a chart (PNG, SVG, PDF)",
+             "case.png"),
+            ("report", _cmd_report, "one person's self-contained HTML audit report",
+             "case.html")):
+        case_cmd = commands.add_parser(name, help=what)
+        case_cmd.add_argument("file", metavar="FILE")
+        case_cmd.add_argument("--as-of", required=True, type=_as_of, metavar="DATE")
+        case_cmd.add_argument("-o", "--output", default=suffix, metavar="FILE")
+        case_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+        case_cmd.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE")
+        case_cmd.add_argument("--variant", metavar="SPEC",
+                              help="evaluate under an overlay or policy swap (see compare)")
+        if name == "plot":
+            case_cmd.add_argument("--dpi", type=int, default=110)
+        case_cmd.set_defaults(run=run)
     _timeline_command(commands, "refund", _cmd_refund,
                       "the refund ledger of a timeline: weeks, rates, amounts, month totals",
                       "e.g. no_show=restart_from_contact, loss_from=day_after_due")

@@ -4,7 +4,8 @@ per seed, for the demo, the tests and the benchmarks.
 Each person gets one benefit and target group, a first contact (or registration, or sickness
 report), conversations at irregular intervals (some late), maybe a no-show at one of those
 meetings (summoned 1-2 weeks before; contact restored up to 3 weeks later and the conversation
-held two days after that), an exemption, an offer, monthly payments, and perhaps an end.
+held two days after that), an exemption, an offer, monthly payments, and an end within the
+two years.
 Names and CPR numbers are never generated: ids are ``synthetic-N``.
 """
 
@@ -110,7 +111,7 @@ def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START
     end = start + timedelta(days=730)
     if rng.random() < 0.5:
         end = start + timedelta(days=rng.randrange(60, 700))
-        events.append(BenefitEnded(end, benefit))
+    events.append(BenefitEnded(end, benefit))
     month = start.replace(day=1)
     while month <= end and benefit in _MONTHLY:
         following = add(month, Duration(months=1), Rounding.STRICT)

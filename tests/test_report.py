@@ -1,0 +1,183 @@
+"""The audit report (lab_rules.report) and the charts (lab_rules.plot), checked in a real
+headless Chromium where one is installed (Debian's ``chromium``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from lab_rules import evaluate
+from lab_rules.cli import main
+from lab_rules.evaluation_json import evaluation_to_json
+from lab_rules.timeline_json import load_timeline, parse_timeline
+
+pytest.importorskip("matplotlib")
+
+from lab_rules import plot
+from lab_rules.report import render_report
+
+ROEDOVRE = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
+CASES = [(ROEDOVRE, date(2009, 1, 1)),
+         (EXAMPLES / "dagpenge-2023-2025.json", date(2025, 6, 1)),
+         (EXAMPLES / "jobparat-kontanthjaelp-noshow.json", date(2025, 6, 1))]
+
+
+def _browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("LAB_RULES_REQUIRE_BROWSER"):
+        pytest.fail("LAB_RULES_REQUIRE_BROWSER is set but no chromium is installed")
+    return None
+
+
+def _rendered_dom(page: Path, query: str = "") -> str:
+    """The DOM after the page's script ran, as headless Chromium sees it."""
+    browser = _browser()
+    if browser is None:
+        pytest.skip("no headless Chromium (apt-get install chromium)")
+    done = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-extensions", "--dump-dom", page.as_uri() + query],
+        capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout
+
+
+class _Rows(HTMLParser):
+    """The data attributes of the obligation rows, and the text of their due cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, str]] = []
+        self.body: dict[str, str] = {}
+        self._in_due = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "body":
+            self.body = values
+        if tag == "tr" and "data-rule-id" in values:
+            self.rows.append(values)
+        if tag == "td" and "due" in values.get("class", "").split():
+            self._in_due = True
+
+    def handle_data(self, data: str) -> None:
+        if self._in_due and data.strip():
+            self.rows[-1]["shown_due"] = data.strip()
+            self._in_due = False
+
+
+def _report(tmp_path: Path, source: Path, as_of: date) -> tuple[Path, dict[str, Any]]:
+    page = tmp_path / "case.html"
+    assert main(["report", str(source), "--as-of", as_of.isoformat(), "-o", str(page)]) == 0
+    evaluation = evaluate(load_timeline(source), as_of=as_of)
+    return page, evaluation_to_json(evaluation)
+
+
+@pytest.mark.parametrize(("source", "as_of"), CASES, ids=[c[0].stem for c in CASES])
+def test_report_in_chromium_shows_the_due_dates_of_evaluate(tmp_path: Path, source: Path,
+                                                            as_of: date) -> None:
+    page, document = _report(tmp_path, source, as_of)
+    parser = _Rows()
+    parser.feed(_rendered_dom(page))
+    want = [(o["rule_id"], str(o["sequence"]), o["due"], o["status"])
+            for o in document["obligations"]]
+    assert [(r["data-rule-id"], r["data-sequence"], r["data-due"], r["data-status"])
+            for r in parser.rows] == want
+    assert [r["shown_due"] for r in parser.rows] == [o["due"] for o in document["obligations"]]
+    assert parser.body["data-lang"] == "da"
+
+
+def test_report_switches_to_english_in_chromium(tmp_path: Path) -> None:
+    page, _ = _report(tmp_path, ROEDOVRE, date(2009, 1, 1))
+    parser = _Rows()
+    parser.feed(_rendered_dom(page, "?lang=en"))
+    assert parser.body["data-lang"] == "en"
+
+
+def test_report_money_equals_the_json(tmp_path: Path) -> None:
+    """The Rødovre case's refund lost per month and in total, as in ``lab-rules evaluate``."""
+    page, document = _report(tmp_path, ROEDOVRE, date(2009, 1, 1))
+    html = page.read_text(encoding="utf-8")
+    months = re.findall(r'<tr data-month="([\d-]+)"><td>[\d-]+</td><td class="num" '
+                        r'data-lost="([\d.]+)"', html)
+    assert months == [(m["month"], m["lost_refund"]) for m in document["refund"]["loss_months"]]
+    assert months == [("2008-04", "1983.33"), ("2008-05", "564.52")]
+    total = re.search(r'data-tile="lost" data-value="([\d.]+)"', html)
+    assert total is not None
+    assert total.group(1) == document["refund"]["totals"]["lost_refund"] == "2547.85"
+    for loss in document["refund"]["losses"]:
+        shown = Decimal(loss["amount"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert f'data-amount="{shown}"' in html
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    page, _ = _report(tmp_path, EXAMPLES / "dagpenge-2023-2025.json", date(2025, 6, 1))
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html
+    assert not re.search(r'<(script|img|link|iframe)[^>]+(src|href)=', html)
+    assert "@import" not in html
+    assert "url(http" not in html
+
+
+def test_report_masks_a_cpr_number_used_as_person_id(tmp_path: Path) -> None:
+    document = json.loads((EXAMPLES / "dagpenge-2023-2025.json").read_text(encoding="utf-8"))
+    document["person"]["id"] = "0101901234"
+    html = render_report(evaluate(parse_timeline(document), as_of=date(2025, 6, 1)))
+    assert "0101901234" not in html
+    assert "010190-****" in html or "010190****" in html
+
+
+def test_report_is_deterministic() -> None:
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    assert render_report(evaluation, timeline) == render_report(evaluation, timeline)
+
+
+def test_timeline_chart_has_a_lane_per_rule_with_its_legal_basis() -> None:
+    timeline = load_timeline(EXAMPLES / "dagpenge-2023-2025.json")
+    evaluation = evaluate(timeline, as_of=date(2025, 6, 1))
+    figure = plot.timeline(evaluation, timeline, lang="en")
+    (ax,) = figure.axes
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    rules = {o.rule.id for o in evaluation.obligations}
+    assert len(labels) == len(rules) + 3
+    assert labels[0] == "Periods"
+    assert labels[-1] == "Events"
+    assert all("§" in label for label in labels[2:-1])
+
+
+def test_caseload_chart_draws_every_variant_in_each_panel() -> None:
+    from lab_rules.whatif import compare_caseload
+
+    timelines = [load_timeline(p) for p in sorted(EXAMPLES.glob("*.json"))]
+    comparison = compare_caseload(timelines, "national", "no_show=restart_from_contact",
+                                  "law:2016-01-01", as_of=date(2025, 6, 1))
+    figure = plot.caseload(comparison, lang="en", by="month")
+    share, loss, difference = figure.axes
+    assert [line.get_label() for line in share.get_lines()] == [
+        "national", "no_show=restart_from_contact", "law:2016-01-01"]
+    assert len(loss.get_lines()) == 3
+    assert [line.get_label() for line in difference.get_lines()
+            if not line.get_label().startswith("_")] == ["no_show=restart_from_contact",
+                                                          "law:2016-01-01"]
+
+
+def test_cli_plot_writes_a_png(tmp_path: Path) -> None:
+    out = tmp_path / "case.png"
+    assert main(["plot", str(ROEDOVRE), "--as-of", "2009-01-01", "-o", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["plot", str(ROEDOVRE), "--as-of", "2009-01-01", "-o", str(out),
+                 "--variant", "roedovre-genstart"]) == 0
