@@ -144,3 +144,15 @@ def test_fleksjob_visited_before_july_2014_stays_on_the_old_rules() -> None:
     l6 = [x for x in evaluation.refund_losses if x.loss_rule.id == "dk.refusion.l6_18_i_24"]
     assert [str(x.start) for x in l6] == [case["expect"]["l6_from"]]
     assert l6[0].end == date.fromisoformat(case["as_of"])
+
+
+def test_an_open_loss_ends_with_the_last_paid_day() -> None:
+    """The Rødovre case at 1.1.2009: the jobsamtale due 14.10.2008 is overdue, but the last
+    kontanthjælp was paid for July 2008, so there is no refund left to lose and no loss is
+    listed for it (before: 14.10.2008 - 1.1.2009, 80 days, 0 kr.)."""
+    timeline = load_timeline(ROOT / "examples" / "roedovre" / "roedovre-2008.json")
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    overdue = [o for o in evaluation.obligations if o.status is Status.OVERDUE]
+    assert [o.due for o in overdue] == [date(2008, 10, 14)]
+    assert [(loss.rule_id, loss.end) for loss in evaluation.refund_losses] == [
+        ("dk.lab.2008.kontanthjaelp.first_jobsamtale", date(2008, 5, 5))]

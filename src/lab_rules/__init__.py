@@ -33,6 +33,13 @@ from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.privacy import mask_cpr
 from lab_rules.results import Evaluation, Note, Obligation, Status
 from lab_rules.rules import RuleError, RulePack, bundled_pack, load_pack
+from lab_rules.rules.overlay import (
+    Overlay,
+    apply_overlays,
+    bundled_overlays,
+    law_as_of,
+    load_overlay,
+)
 from lab_rules.table import render_text
 from lab_rules.timeline import Person, Timeline
 from lab_rules.timeline_json import (
@@ -42,6 +49,7 @@ from lab_rules.timeline_json import (
     parse_timeline,
     timeline_to_json,
 )
+from lab_rules.whatif import Variant, compare_caseload, variant
 
 __all__ = [
     "AmbiguousDateError",
@@ -57,6 +65,7 @@ __all__ = [
     "NoShowPolicy",
     "Note",
     "Obligation",
+    "Overlay",
     "Person",
     "Policies",
     "Problem",
@@ -68,17 +77,23 @@ __all__ = [
     "Status",
     "Timeline",
     "TimelineError",
+    "Variant",
     "VersionSelector",
     "__version__",
     "add",
     "after",
+    "apply_overlays",
+    "bundled_overlays",
     "bundled_pack",
+    "compare_caseload",
     "deadline",
     "dumps_evaluation",
     "dumps_timeline",
     "end_of_week",
     "evaluate",
     "evaluation_to_json",
+    "law_as_of",
+    "load_overlay",
     "load_pack",
     "load_timeline",
     "loads_timeline",
@@ -86,5 +101,6 @@ __all__ = [
     "parse_timeline",
     "render_text",
     "timeline_to_json",
+    "variant",
     "within",
 ]

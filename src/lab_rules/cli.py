@@ -107,6 +107,15 @@ def _load_rules(path: str | None) -> RulePack | None:
     return None if path is None else load_pack(path)
 
 
+def _usage_error(err: LabRulesError | OSError, path: str) -> int:
+    """Say what went wrong with the command's input, and give the usage exit code."""
+    if isinstance(err, OSError):
+        _say(sys.stderr, f"{path}: cannot read: {err.strerror}")
+    else:
+        _say(sys.stderr, f"lab-rules: error: {err}")
+    return EXIT_USAGE
+
+
 def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | int:
     """Load and evaluate ``args.file`` under ``args.policy`` (and ``args.rules`` and
     ``args.variant`` where given), or report the located problems and return the exit code.
@@ -126,12 +135,8 @@ def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | in
         for problem in err.problems:
             _say(sys.stderr, str(problem))
         return EXIT_INVALID
-    except LabRulesError as err:
-        _say(sys.stderr, f"lab-rules: error: {err}")
-        return EXIT_USAGE
-    except OSError as err:
-        _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
-        return EXIT_USAGE
+    except (LabRulesError, OSError) as err:
+        return _usage_error(err, args.file)
     return timeline, evaluate(timeline, as_of=args.as_of, rules=pack,
                               policies=[*swaps, *args.policy])
 
@@ -184,12 +189,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         policies = dict(Policies.parse(args.policy).as_dict()) if args.policy else None
         summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
                                     workers=args.workers, table_format=args.table_format)
-    except LabRulesError as err:
-        _say(sys.stderr, f"lab-rules: error: {err}")
-        return EXIT_USAGE
-    except OSError as err:
-        _say(sys.stderr, f"{args.events}: cannot read: {err.strerror}")
-        return EXIT_USAGE
+    except (LabRulesError, OSError) as err:
+        return _usage_error(err, args.events)
     _say(sys.stderr, f"{summary.persons} persons, {summary.evaluated} evaluated, "
                      f"{summary.quarantined} quarantined, {summary.obligations} obligations, "
                      f"{summary.sanctions} sanctions in {summary.seconds:.1f} s -> {summary.out}")
@@ -204,12 +205,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     try:
         comparison = compare_caseload(args.events, args.baseline, *args.variant,
                                       as_of=args.as_of)
-    except LabRulesError as err:
-        _say(sys.stderr, f"lab-rules: error: {err}")
-        return EXIT_USAGE
-    except OSError as err:
-        _say(sys.stderr, f"{args.events}: cannot read: {err.strerror}")
-        return EXIT_USAGE
+    except (LabRulesError, OSError) as err:
+        return _usage_error(err, args.events)
     _say(sys.stdout, render_comparison(comparison, args.lang).rstrip("\n"))
     if args.out:
         write_comparison(comparison, args.out)

@@ -34,14 +34,6 @@ STATUS_COLOURS = {
     Status.WAIVED: "#9e9e9e",
     Status.LAPSED: "#bdbdbd",
 }
-STATUS_NAMES = {
-    Status.MET: ("overholdt", "met on time"),
-    Status.MET_LATE: ("for sent", "met late"),
-    Status.OVERDUE: ("overskredet", "overdue"),
-    Status.OPEN: ("åben", "open"),
-    Status.WAIVED: ("fritaget", "waived"),
-    Status.LAPSED: ("bortfaldet", "lapsed"),
-}
 VARIANT_COLOURS = ("#37474f", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#1565c0")
 GROUP_COLOURS = ("#5c6bc0", "#26a69a", "#8d6e63", "#ab47bc", "#78909c", "#d4e157")
 
@@ -126,7 +118,7 @@ def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: st
     ax.axvline(as_of, color="#000000", linestyle="--", linewidth=1)
     ax.text(as_of, -0.7, f" {'opgjort' if da else 'as of'} {as_of}", fontsize=8, va="center")
     for status, colour in STATUS_COLOURS.items():
-        ax.barh([0], [0], color=colour, alpha=0.6, label=STATUS_NAMES[status][0 if da else 1])
+        ax.barh([0], [0], color=colour, alpha=0.6, label=status.label(lang))
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_ylim(len(labels) - 0.4, -1.1)
     ax.set_xlim(left, right)

@@ -407,6 +407,14 @@ def _status_losses(loss: LossRule, timeline: Timeline, as_of: date
     return []
 
 
+def _paid_until(end: date, loss: LossRule, paid: Iterable[Interval]) -> date:
+    """An open loss window (one running to ``as_of``) ends at the last day paid of the loss's
+    benefits: once the benefit has stopped there is no refund left to lose, so the days after
+    it are not counted. Windows the law fixes (L5's 36 months) are not cut."""
+    last = max((i.end for i in paid if i.benefit in loss.benefits), default=None)
+    return end if last is None else min(end, last)
+
+
 def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of: date,
                    schedule: LossSchedule, policies: Policies
                    ) -> tuple[tuple[RefundLoss, ...], tuple[MonthTotal, ...]]:
@@ -420,6 +428,10 @@ def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of:
     found: list[RefundLoss] = []
     for loss in schedule.losses:
         for start, end, cause in _status_losses(loss, known, as_of):
+            if end == as_of:
+                end = _paid_until(end, loss, paid)
+            if end < start:
+                continue
             amount = _lost_amount(start, end, loss, paid, offers, schedule, known, by_month)
             found.append(RefundLoss(loss, cause, 1, start, None, start, end,
                                     (end - start).days + 1, amount, policies.loss_from.value))
@@ -433,8 +445,8 @@ def compute_losses(obligations: Iterable[Obligation], timeline: Timeline, as_of:
                 continue
             start = obligation.due + timedelta(
                 days=1 if policies.loss_from is LossFrom.DAY_AFTER_DUE else 0)
-            end = (obligation.fulfilled_on - timedelta(days=1)
-                   if obligation.fulfilled_on else as_of)
+            end = _paid_until(obligation.fulfilled_on - timedelta(days=1)
+                              if obligation.fulfilled_on else as_of, loss, paid)
             if end < start:
                 continue
             amount = _lost_amount(start, end, loss, paid, offers, schedule, known, by_month)

@@ -20,17 +20,8 @@ from lab_rules._version import __version__
 from lab_rules.errors import LabRulesError
 from lab_rules.evaluation_json import evaluation_to_json
 from lab_rules.privacy import mask_cpr
-from lab_rules.results import Evaluation
+from lab_rules.results import Evaluation, Status
 from lab_rules.timeline import Timeline
-
-STATUS_TEXT = {
-    "met": ("Overholdt", "Met on time"),
-    "met_late": ("Overholdt for sent", "Met late"),
-    "overdue": ("Overskredet", "Overdue"),
-    "open": ("Åben", "Open"),
-    "waived": ("Fritaget", "Waived"),
-    "lapsed": ("Bortfaldet", "Lapsed"),
-}
 
 CSS = """
 :root { --ink: #212121; --muted: #616161; --line: #e0e0e0; }
@@ -135,7 +126,8 @@ def _obligation_rows(document: dict[str, Any]) -> str:
     rows = []
     for number, item in enumerate(document["obligations"], start=1):
         basis = item["legal_basis"]
-        status_da, status_en = STATUS_TEXT[item["status"]]
+        status = Status(item["status"])
+        status_da, status_en = status.label("da"), status.label("en")
         late = item["days_late"] if item["status"] == "met_late" else item["days_overdue"]
         confidence = "" if item["confidence"] == "confirmed" else (
             f'<div class="unconfirmed">{escape(item["confidence"])}</div>')

@@ -29,6 +29,20 @@ class Status(enum.Enum):
     WAIVED = "waived"
     LAPSED = "lapsed"
 
+    def label(self, lang: str = "da") -> str:
+        """The status in words, Danish or English."""
+        return _STATUS_LABELS[self][0 if lang == "da" else 1]
+
+
+_STATUS_LABELS = {
+    Status.MET: ("opfyldt", "met"),
+    Status.MET_LATE: ("for sent", "met late"),
+    Status.OVERDUE: ("overskredet", "overdue"),
+    Status.OPEN: ("åben", "open"),
+    Status.WAIVED: ("frafaldet", "waived"),
+    Status.LAPSED: ("bortfaldet", "lapsed"),
+}
+
 
 class Describable(Protocol):
     def describe(self, lang: str = ...) -> str: ...

@@ -7,14 +7,8 @@ from decimal import Decimal
 from lab_rules.privacy import mask_cpr
 from lab_rules.refund import MonthTotal, RefundLedger
 from lab_rules.refund_ab import RatePeriod, RefundLoss
-from lab_rules.results import Evaluation, Status
+from lab_rules.results import Evaluation
 
-_STATUS = {
-    "da": {Status.MET: "opfyldt", Status.MET_LATE: "for sent", Status.OVERDUE: "overskredet",
-           Status.OPEN: "åben", Status.WAIVED: "frafaldet", Status.LAPSED: "bortfaldet"},
-    "en": {Status.MET: "met", Status.MET_LATE: "met late", Status.OVERDUE: "overdue",
-           Status.OPEN: "open", Status.WAIVED: "waived", Status.LAPSED: "lapsed"},
-}
 _HEAD = {
     "da": ("Frist", "Status", "Dage", "Opfyldt", "Krav", "Hjemmel"),
     "en": ("Due", "Status", "Days", "Met on", "Requirement", "Legal basis"),
@@ -41,7 +35,7 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
             title_text = f"{title_text} [{o.sequence}]"
         if o.rule.confidence.value == "unconfirmed":
             title_text = "(?) " + title_text
-        row = (o.due.isoformat(), _STATUS[lang][o.status], "" if days is None else str(days),
+        row = (o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
                o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
                o.rule.legal_basis.cite())
         lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
