@@ -13,7 +13,7 @@ import pytest
 from lab_rules.batch import evaluate_caseload
 from lab_rules.cli import main
 from lab_rules.compliance import QUOTA_COLUMNS
-from lab_rules.eventlog import ReadProgress, read_persons
+from lab_rules.eventlog import ReadProgress, person_starts, read_persons
 from lab_rules.synth import write_event_log
 
 AS_OF = date(2026, 1, 1)
@@ -246,3 +246,65 @@ def test_kommune_dagpenge_quota_counts_from_the_transfer(tmp_path: Path) -> None
     assert len(akasse) == 1
     assert akasse[0].startswith(
         "dk.lab.2026.quota.akasse_two_in_three_months,2026-07,2,2,1.000,0.75,true,")
+
+
+def _messy_log(path: Path, seed: int) -> None:
+    """A sorted synthetic log with blank lines, rows that are not JSON, rows without a
+    person_id and a line that is not UTF-8, scattered at random places."""
+    import random
+
+    write_event_log(path, 30, seed)
+    rng = random.Random(seed)
+    lines = path.read_bytes().split(b"\n")[:-1]
+    for junk in (b"", b"{not json", b'{"type": "no_show"}', b"\xff\xfe bad", b"  ", b"[1, 2]"):
+        for _ in range(3):
+            lines.insert(rng.randrange(len(lines) + 1), junk)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_log_pieces_read_like_one_pass(tmp_path: Path, seed: int) -> None:
+    """Cut at person starts, the pieces of a log give exactly the persons, lines and problems
+    of one pass, whatever junk lies around the cuts."""
+    log = tmp_path / "messy.jsonl"
+    _messy_log(log, seed)
+    whole = list(read_persons(log))
+    for parts in (1, 2, 3, 5, 8, 13, 40):
+        cuts = person_starts(log, parts)
+        assert cuts[0] == 0
+        assert cuts == sorted(set(cuts))
+        pieces = []
+        for start, end in zip(cuts, [*cuts[1:], None], strict=True):
+            pieces += list(read_persons(log, start=start, end=end))
+        assert pieces == whole, parts
+
+
+def test_batch_in_pieces_equals_one_pass_on_a_messy_log(tmp_path: Path) -> None:
+    log = tmp_path / "messy.jsonl"
+    _messy_log(log, 4)
+    one = evaluate_caseload(log, tmp_path / "one", as_of=AS_OF, workers=1)
+    two = evaluate_caseload(log, tmp_path / "two", as_of=AS_OF, workers=2)
+    assert one.quarantined == two.quarantined > 0
+    for table in (*TABLES, "compliance.csv", "quotas.csv"):
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "two" / table).read_bytes()
+    run = json.loads((tmp_path / "two" / "run.json").read_text(encoding="utf-8"))
+    assert run["reading"] == "pieces"
+    reasons = (tmp_path / "two" / "quarantine.jsonl").read_text(encoding="utf-8")
+    assert "not UTF-8 text" in reasons
+
+
+def test_an_unsorted_log_falls_back_to_one_pass(tmp_path: Path) -> None:
+    """A person whose rows appear in two pieces is reported as in one pass."""
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 60, 5)
+    again = [line for line in log.read_text(encoding="utf-8").splitlines()
+             if '"synthetic-2"' in line][:2]
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(again) + "\n")
+    one = evaluate_caseload(log, tmp_path / "one", as_of=AS_OF, workers=1)
+    two = evaluate_caseload(log, tmp_path / "two", as_of=AS_OF, workers=2)
+    for table in TABLES:
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "two" / table).read_bytes()
+    assert one.quarantined == two.quarantined == 1
+    run = json.loads((tmp_path / "two" / "run.json").read_text(encoding="utf-8"))
+    assert run["reading"] == "one pass (persons split across pieces)"

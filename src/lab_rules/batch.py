@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from datetime import date
 from decimal import Decimal
 from itertools import islice
@@ -39,7 +42,7 @@ from lab_rules.compliance import (
 )
 from lab_rules.errors import LabRulesError, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.eventlog import PersonRows, ReadProgress, read_persons
+from lab_rules.eventlog import PersonRows, ReadProgress, person_starts, read_persons
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.rules.loader import bundled_pack
@@ -186,13 +189,171 @@ def _to_parquet(target: Path) -> None:
         table.unlink()
 
 
+class _Tables:
+    """The open table files of a run, or of one piece of it (no header rows), with the
+    counts and the compliance tally of what was written."""
+
+    NAMES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")
+
+    def __init__(self, folder: Path, *, header: bool) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
+                      for name in self.NAMES}
+        self.writers = {name: csv.writer(self.files[name], lineterminator="\n")
+                        for name in self.NAMES[:3]}
+        if header:
+            self.writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
+            self.writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
+            self.writers["persons.csv"].writerow(PERSON_COLUMNS)
+        self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions"), 0)
+        self.tally = ComplianceTally()
+
+    def write(self, outcome: Outcome) -> None:
+        self.counts["persons"] += 1
+        if outcome.quarantine is not None:
+            self.counts["quarantined"] += 1
+            self.files["quarantine.jsonl"].write(
+                json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
+            return
+        self.writers["obligations.csv"].writerows(outcome.obligations)
+        for row in outcome.obligations:
+            self.tally.add_obligation(row[3], row[5][:7], row[7])
+        for quota_id, cohort, reached in outcome.quotas:
+            self.tally.add_quota(quota_id, cohort, reached)
+        self.writers["sanctions.csv"].writerows(outcome.sanctions)
+        self.writers["persons.csv"].writerow(outcome.summary)
+        self.counts["obligations"] += len(outcome.obligations)
+        self.counts["sanctions"] += len(outcome.sanctions)
+
+    def append(self, folder: Path) -> None:
+        """Copy a piece's files (written without headers) to the end of these."""
+        for name in self.NAMES:
+            self.files[name].flush()
+            with (folder / name).open(encoding="utf-8", newline="") as piece:
+                shutil.copyfileobj(piece, self.files[name], 1 << 20)
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+
+
+_SHARED: tuple[Any, Any] | None = None
+"""In a worker process of a run in pieces: the run's shared counters of persons done and
+bytes read, for the progress line only (results never depend on them)."""
+
+
+def _share(persons: Any, read: Any) -> None:
+    global _SHARED
+    _SHARED = (persons, read)
+
+
+def _run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]
+               ) -> tuple[dict[str, int], Any, list[str]]:
+    """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
+    counts, the exported tally and the person ids in order."""
+    path, start, end, as_of, policies, folder = task
+    tables = _Tables(Path(folder), header=False)
+    reading = ReadProgress()
+    ids: list[str] = []
+    reported = 0
+    try:
+        for rows in read_persons(path, reading, start=start, end=end):
+            ids.append(rows.person_id)
+            tables.write(_evaluate_one((rows, as_of, policies)))
+            if _SHARED is not None and len(ids) % 32 == 0:
+                _add_progress(32, reading.read - reported)
+                reported = reading.read
+    finally:
+        tables.close()
+    if _SHARED is not None:
+        _add_progress(len(ids) % 32, reading.read - reported)
+    return tables.counts, tables.tally.export(), ids
+
+
+def _add_progress(persons: int, read: int) -> None:
+    assert _SHARED is not None
+    with _SHARED[0].get_lock():
+        _SHARED[0].value += persons
+    with _SHARED[1].get_lock():
+        _SHARED[1].value += read
+
+
+def _run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
+                   workers: int, progress: _Progress, reading: ReadProgress
+                   ) -> tuple[dict[str, int], ComplianceTally] | None:
+    """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
+    writes its own files; this process only joins them in log order. None when a person's
+    rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
+    reports them as it always does."""
+    cuts = person_starts(source, workers * 4)
+    if len(cuts) < 2:
+        return None
+    reading.total = source.stat().st_size
+    scratch = Path(tempfile.mkdtemp(prefix=".pieces-", dir=target))
+    persons, read = multiprocessing.Value("q", 0), multiprocessing.Value("q", 0)
+    try:
+        ends: list[int | None] = [*cuts[1:], None]
+        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)))
+                 for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
+        with ProcessPoolExecutor(workers, initializer=_share,
+                                 initargs=(persons, read)) as executor:
+            futures = [executor.submit(_run_piece, task) for task in tasks]
+            pending = set(futures)
+            while pending:
+                _, pending = wait(pending, timeout=0.5)
+                reading.read = read.value
+                progress.update(persons.value)
+            results = [future.result() for future in futures]
+        seen: set[str] = set()
+        for _, _, ids in results:
+            if not seen.isdisjoint(ids):
+                return None
+            seen.update(ids)
+        tables = _Tables(target, header=True)
+        try:
+            for index, (counts, exported, _) in enumerate(results):
+                tables.append(scratch / str(index))
+                for key, value in counts.items():
+                    tables.counts[key] += value
+                tables.tally.absorb(exported)
+        finally:
+            tables.close()
+        return tables.counts, tables.tally
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str, str],
+                     workers: int, progress: _Progress, reading: ReadProgress
+                     ) -> tuple[dict[str, int], ComplianceTally]:
+    """This process reads the log and writes the tables; workers (if more than one) only
+    evaluate chunks of persons."""
+    tables = _Tables(target, header=True)
+    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        for chunk in _chunks(read_persons(source, reading), CHUNK):
+            tasks = [(rows, as_of, policies) for rows in chunk]
+            outcomes = (executor.map(_evaluate_one, tasks, chunksize=64)
+                        if executor is not None else map(_evaluate_one, tasks))
+            for outcome in outcomes:
+                tables.write(outcome)
+            progress.update(tables.counts["persons"])
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        tables.close()
+    return tables.counts, tables.tally
+
+
 def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                       policies: Mapping[str, str] | None = None,
                       workers: int | None = None, table_format: str = "csv") -> RunSummary:
     """Evaluate every person of the event log *source* at *as_of*; write the tables to *out*
     as ``csv`` or ``parquet`` (the ``parquet`` extra).
 
-    ``workers`` defaults to the machine's cores; 1 runs in this process."""
+    ``workers`` defaults to the machine's cores; 1 runs in this process. With more, a JSON
+    Lines log is cut into pieces at person starts that the workers read themselves; CSV and
+    Parquet logs are read here and evaluated by the workers. The tables are the same."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
     Policies.parse(policies)
@@ -201,48 +362,21 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     target.mkdir(parents=True, exist_ok=True)
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
-    counts = {"persons": 0, "quarantined": 0, "obligations": 0, "sanctions": 0}
     reading = ReadProgress()
     progress = _Progress(sys.stderr, reading)
-    tally = ComplianceTally()
-    files = {name: (target / name).open("w", encoding="utf-8", newline="")
-             for name in ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")}
+    path = Path(source)
+    mode = "one pass"
     try:
-        writers = {name: csv.writer(files[name], lineterminator="\n")
-                   for name in ("obligations.csv", "sanctions.csv", "persons.csv")}
-        writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
-        writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
-        writers["persons.csv"].writerow(PERSON_COLUMNS)
-        executor = ProcessPoolExecutor(workers) if workers > 1 else None
-        try:
-            for chunk in _chunks(read_persons(source, reading), CHUNK):
-                tasks = [(rows, as_of, chosen) for rows in chunk]
-                outcomes = (executor.map(_evaluate_one, tasks, chunksize=64)
-                            if executor is not None else map(_evaluate_one, tasks))
-                for outcome in outcomes:
-                    counts["persons"] += 1
-                    if outcome.quarantine is not None:
-                        counts["quarantined"] += 1
-                        files["quarantine.jsonl"].write(
-                            json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
-                        continue
-                    writers["obligations.csv"].writerows(outcome.obligations)
-                    for row in outcome.obligations:
-                        tally.add_obligation(row[3], row[5][:7], row[7])
-                    for quota_id, cohort, reached in outcome.quotas:
-                        tally.add_quota(quota_id, cohort, reached)
-                    writers["sanctions.csv"].writerows(outcome.sanctions)
-                    writers["persons.csv"].writerow(outcome.summary)
-                    counts["obligations"] += len(outcome.obligations)
-                    counts["sanctions"] += len(outcome.sanctions)
-                progress.update(counts["persons"])
-        finally:
-            if executor is not None:
-                executor.shutdown()
+        done = None
+        if workers > 1 and path.suffix not in (".csv", ".parquet"):
+            done = _run_in_pieces(path, target, as_of, chosen, workers, progress, reading)
+            mode = "pieces" if done is not None else "one pass (persons split across pieces)"
+        if done is None:
+            reading.read = 0
+            done = _run_in_one_pass(path, target, as_of, chosen, workers, progress, reading)
     finally:
-        for handle in files.values():
-            handle.close()
         progress.close()
+    counts, tally = done
     for name, columns, rows in (("compliance.csv", COMPLIANCE_COLUMNS, tally.compliance_rows()),
                                 ("quotas.csv", QUOTA_COLUMNS, tally.quota_rows())):
         with (target / name).open("w", encoding="utf-8", newline="") as handle:
@@ -257,7 +391,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                          seconds, target)
     run = {"lab_rules": __version__, "rule_pack": bundled_pack().name,
            "source": str(source), "as_of": as_of.isoformat(),
-           "policies": Policies.parse(chosen).as_dict(), "workers": workers,
+           "policies": Policies.parse(chosen).as_dict(), "workers": workers, "reading": mode,
            "persons": summary.persons, "evaluated": summary.evaluated,
            "quarantined": summary.quarantined, "obligations": summary.obligations,
            "sanctions": summary.sanctions, "seconds": round(seconds, 3),

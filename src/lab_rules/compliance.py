@@ -27,7 +27,7 @@ from lab_rules.clocks import CourseClock, build_courses
 from lab_rules.results import Evaluation
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.rules.model import Anchor, Clock, Confidence
-from lab_rules.timeline import ConversationHeld, Timeline
+from lab_rules.timeline import BenefitStarted, ConversationHeld, Timeline
 from lab_rules.vocabulary import Benefit, ConversationKind, Holder, TargetGroup
 
 QUOTA_KEYS = {"id", "groups", "holders", "conversations", "window", "share", "valid_from",
@@ -128,6 +128,8 @@ def person_quota_rows(timeline: Timeline, evaluation: Evaluation, as_of: date,
 
 
 def _transfers(timeline: Timeline, as_of: date) -> list[tuple[TargetGroup, date]]:
+    if not any(b.benefit is Benefit.DAGPENGE for b in timeline.of_type(BenefitStarted)):
+        return []
     found = []
     for course in build_courses(timeline.until(as_of)):
         if course.benefit is not Benefit.DAGPENGE:
@@ -161,6 +163,23 @@ class ComplianceTally:
         counts = self.quota_counts[(quota, cohort)]
         counts[0] += 1
         counts[1] += int(reached)
+
+    def export(self) -> tuple[dict[tuple[str, str], dict[str, int]],
+                              dict[tuple[str, str], list[int]]]:
+        """The counts as plain dicts (to send from a worker process)."""
+        return ({key: dict(counts) for key, counts in self.statuses.items()},
+                {key: list(counts) for key, counts in self.quota_counts.items()})
+
+    def absorb(self, exported: tuple[dict[tuple[str, str], dict[str, int]],
+                                     dict[tuple[str, str], list[int]]]) -> None:
+        """Add counts another tally exported; the order of absorbing never matters."""
+        statuses, quotas = exported
+        for key, counts in statuses.items():
+            for status, number in counts.items():
+                self.statuses[key][status] += number
+        for key, (persons, reached) in quotas.items():
+            self.quota_counts[key][0] += persons
+            self.quota_counts[key][1] += reached
 
     def compliance_rows(self) -> list[tuple[object, ...]]:
         rows: list[tuple[object, ...]] = []

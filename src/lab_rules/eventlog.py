@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
@@ -82,27 +82,112 @@ class ReadProgress:
     total: int | None = None
 
 
-def _rows(path: Path, progress: ReadProgress | None = None) -> Iterator[tuple[int, object]]:
+def _rows(path: Path, progress: ReadProgress | None = None, start: int = 0,
+          end: int | None = None) -> Iterator[tuple[int, object]]:
     if path.suffix == ".parquet":
         yield from _parquet_rows(path, progress)
         return
     if progress is not None:
         progress.total = path.stat().st_size
-    with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix == ".csv":
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
             lines = handle if progress is None else _counted(handle, progress)
             for line, row in enumerate(csv.DictReader(lines), start=2):
                 yield line, {k: _csv_value(v) for k, v in row.items() if v not in ("", None)}
-            return
-        for line, text in enumerate(handle, start=1):
+        return
+    yield from _json_rows(path, progress, start, end)
+
+
+def _json_rows(path: Path, progress: ReadProgress | None, start: int,
+               end: int | None) -> Iterator[tuple[int, object]]:
+    """JSON Lines rows with their line numbers, from byte *start* (a line start) to the line
+    starting at or after *end*. Lines are split on ``\\n`` and decoded one by one, so a line
+    that is not UTF-8 is a located problem, not the end of the run."""
+    with path.open("rb") as handle:
+        line = 1 + _newlines_before(handle, start)
+        handle.seek(start)
+        offset = start
+        for raw in handle:
+            if end is not None and offset >= end:
+                return
+            offset += len(raw)
             if progress is not None:
-                progress.read += len(text)
-            if not text.strip():
+                progress.read += len(raw)
+            here, line = line, line + 1
+            if not raw.strip():
                 continue
             try:
-                yield line, json.loads(text)
+                yield here, json.loads(raw)
             except json.JSONDecodeError as err:
-                yield line, f"not JSON: {err.msg} at column {err.colno}"
+                yield here, f"not JSON: {err.msg} at column {err.colno}"
+            except UnicodeDecodeError as err:
+                yield here, f"not UTF-8 text: {err.reason} at byte {err.start + 1}"
+
+
+def _newlines_before(handle: BinaryIO, offset: int) -> int:
+    handle.seek(0)
+    count = 0
+    while offset > 0:
+        block = handle.read(min(offset, 1 << 20))
+        if not block:
+            break
+        count += block.count(b"\n")
+        offset -= len(block)
+    return count
+
+
+def _person_of(raw: bytes) -> str | None:
+    try:
+        row = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    person = row.get("person_id") if isinstance(row, dict) else None
+    return person if isinstance(person, str) else None
+
+
+def _person_before(handle: BinaryIO, offset: int) -> str | None:
+    """The person of the last readable row that ends before *offset* (a line start)."""
+    window = 1 << 16
+    while offset > 0:
+        back = max(0, offset - window)
+        handle.seek(back)
+        lines = handle.read(offset - back).split(b"\n")
+        for raw in reversed(lines if back == 0 else lines[1:]):
+            person = _person_of(raw) if raw.strip() else None
+            if person is not None:
+                return person
+        if back == 0:
+            return None
+        window *= 2
+    return None
+
+
+def person_starts(path: str | Path, parts: int) -> list[int]:
+    """Byte offsets that cut a JSON Lines log into at most *parts* pieces, each beginning at a
+    row where :func:`read_persons` starts a new person, so the pieces can be read apart
+    (``read_persons(path, start=..., end=...)``) and give what one pass gives. The first is 0.
+    Each cut is found by reading a few rows around it; the log is not read through."""
+    source = Path(path)
+    size = source.stat().st_size
+    cuts = [0]
+    with source.open("rb") as handle:
+        for part in range(1, parts):
+            candidate = max(size * part // parts, cuts[-1] + 1)
+            if candidate >= size:
+                break
+            handle.seek(candidate - 1)
+            handle.readline()
+            offset = handle.tell()
+            last = _person_before(handle, offset)
+            handle.seek(offset)
+            while raw := handle.readline():
+                person = _person_of(raw) if raw.strip() else None
+                if person is not None and person != last:
+                    cuts.append(offset)
+                    break
+                last = person if person is not None else last
+                offset += len(raw)
+    return cuts
 
 
 def _counted(lines: Iterable[str], progress: ReadProgress) -> Iterator[str]:
@@ -118,10 +203,11 @@ def _csv_value(value: str) -> object:
     return value
 
 
-def read_persons(path: str | Path,
-                 progress: ReadProgress | None = None) -> Iterator[PersonRows]:
+def read_persons(path: str | Path, progress: ReadProgress | None = None, *, start: int = 0,
+                 end: int | None = None) -> Iterator[PersonRows]:
     """The persons of an event log, in file order, each as a ``timeline/v1`` document;
-    *progress*, when given, follows how far the reader has come."""
+    *progress*, when given, follows how far the reader has come. *start* and *end* (JSON
+    Lines only, offsets from :func:`person_starts`) read one piece of the log."""
     seen: set[str] = set()
     current: PersonRows | None = None
     events: list[dict[str, Any]] = []
@@ -136,7 +222,7 @@ def read_persons(path: str | Path,
         return attrs.evolve(current, document=None if problems else document,
                             problems=tuple(problems))
 
-    for line, row in _rows(Path(path), progress):
+    for line, row in _rows(Path(path), progress, start, end):
         if not isinstance(row, dict) or not isinstance(row.get("person_id"), str):
             reason = row if isinstance(row, str) else "a row needs a text person_id"
             if current is not None:

@@ -31,6 +31,7 @@ applied. "3 years" back from 29 February ends on 28 February; "6 months" after a
 from __future__ import annotations
 
 import functools
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -239,7 +240,7 @@ def _window(hours: _Hours, month: date, months: int) -> tuple[Decimal, int]:
     """Hours within the *months* calendar months ending with *month*, the window extended back
     by the days of sickness, barsel and the Covid periods inside it (§ 13 f stk. 12, § 13 h)
     but never more than 3 years back (stk. 13); and the days it was extended by."""
-    end = add(month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
+    end = _month_end(month)
     base = add(month, Duration(months=-(months - 1)), Rounding.STRICT)
     floor = add(month, Duration(months=-35), Rounding.STRICT)
     extended = 0
@@ -254,11 +255,13 @@ def _window(hours: _Hours, month: date, months: int) -> tuple[Decimal, int]:
 
 
 def _months(start: date, end: date) -> list[date]:
-    month, out = start.replace(day=1), []
-    while month <= end:
-        out.append(month)
-        month = add(month, Duration(months=1), Rounding.STRICT)
-    return out
+    """The first days of the calendar months from *start*'s to *end*'s."""
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return [date(n // 12, n % 12 + 1, 1) for n in range(first, last + 1)]
+
+
+def _month_end(month: date) -> date:
+    return month.replace(day=monthrange(month.year, month.month)[1])
 
 
 @attrs.frozen
@@ -302,7 +305,8 @@ def _era(day: date) -> HoursEra | None:
 def hours_rule_status(timeline: Timeline, as_of: date,
                       levels: Sequence[ReductionLevel] | None = None) -> HoursRuleStatus | None:
     """The hours rule in force for the person on *as_of* (225 hours, and for married couples
-    its 300- and 450-hour predecessors), or None when they never had help."""
+    its 300- and 450-hour predecessors), or None when they never had help. Only months with
+    help are tested: a month without hjælp has nothing to reduce."""
     known = timeline.until(as_of)
     days = known.runs_of(_HELP, as_of)
     if not days:
@@ -328,11 +332,13 @@ def hours_rule_status(timeline: Timeline, as_of: date,
     reached = {e: _overgangsdato(days, e)[0] for e in ERAS
                if e.valid_to >= days[0][0] and e.valid_from <= as_of}
     for month in _months(days[0][0], as_of):
+        month_end = _month_end(month)
+        if not any(start <= month_end and end >= month for start, end in days):
+            continue
         era = _era(month)
         if era is None or (not married and (era.unmarried_from is None
                                             or month < era.unmarried_from)):
             continue
-        month_end = add(month, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
         day = reached.get(era)
         if day is not None and day <= month_end and (
                 _window(hours, month, era.window_months)[0] < era.hours):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import ClassVar, TypeVar
 
 import attrs
@@ -541,17 +543,11 @@ def _content_key(event: Event) -> tuple[str, ...]:
 def _canonical(events: Iterable[Event]) -> tuple[Event, ...]:
     """Events by date, then their place in the day, then their content: the content is only
     compared (it is costly) between events that tie on the first two."""
-    ordered = sorted(events, key=_day_key)
+    keyed = sorted(((_day_key(event), event) for event in events), key=itemgetter(0))
     result: list[Event] = []
-    index = 0
-    while index < len(ordered):
-        end = index + 1
-        key = _day_key(ordered[index])
-        while end < len(ordered) and _day_key(ordered[end]) == key:
-            end += 1
-        group = ordered[index:end]
-        result.extend(sorted(group, key=_content_key) if len(group) > 1 else group)
-        index = end
+    for _, group in groupby(keyed, key=itemgetter(0)):
+        tied = [event for _, event in group]
+        result.extend(sorted(tied, key=_content_key) if len(tied) > 1 else tied)
     return tuple(result)
 
 

@@ -16,7 +16,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -109,57 +109,78 @@ class _Collector:
         self.problems.append(Problem(path, message, self.source))
 
 
-def _parse_value(inner: Any, nullable: bool, raw: object, where: str, name: str,
-                 out: _Collector) -> object:
-    """The typed value of field *name* from its JSON *raw*, or _MISSING after a problem at
-    ``where/name`` (the path is only built when there is a problem)."""
-    if raw is None:
-        if nullable:
-            return None
-        out.add(f"{where}/{name}", "must not be null")
-        return _MISSING
-    if inner is date:
-        if isinstance(raw, str) and _DATE_RE.match(raw):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        out.add(f"{where}/{name}", f"{_echo(raw)} is not a valid date (expected YYYY-MM-DD)")
-        return _MISSING
-    if inner is bool:
-        if isinstance(raw, bool):
-            return raw
-        out.add(f"{where}/{name}", f"{_echo(raw)} must be true or false")
-        return _MISSING
-    if inner is int:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        out.add(f"{where}/{name}", f"{_echo(raw)} must be a whole number")
-        return _MISSING
-    if inner is str:
-        if isinstance(raw, str) and raw.strip():
-            return raw
-        out.add(f"{where}/{name}", f"{_echo(raw)} must be a non-empty string")
-        return _MISSING
-    if inner is Decimal:
-        if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
-            return Decimal(raw)
-        if isinstance(raw, str) and _DECIMAL_RE.match(raw.strip()):
-            try:
-                return Decimal(raw.strip())
-            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-                pass
-        out.add(f"{where}/{name}", f"{_echo(raw)} must be a decimal number such as 1234.50")
-        return _MISSING
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
-        member = inner._value2member_map_.get(raw) if isinstance(raw, str) else None
+@attrs.frozen
+class _Bad:
+    """What a converter returns for a value it cannot take: the problem's message."""
+
+    message: str
+
+
+def _to_date(raw: object) -> object:
+    if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return _Bad(f"{_echo(raw)} is not a valid date (expected YYYY-MM-DD)")
+
+
+def _to_bool(raw: object) -> object:
+    return raw if isinstance(raw, bool) else _Bad(f"{_echo(raw)} must be true or false")
+
+
+def _to_int(raw: object) -> object:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    return _Bad(f"{_echo(raw)} must be a whole number")
+
+
+def _to_str(raw: object) -> object:
+    if isinstance(raw, str) and raw.strip():
+        return raw
+    return _Bad(f"{_echo(raw)} must be a non-empty string")
+
+
+def _to_decimal(raw: object) -> object:
+    if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+        return Decimal(raw)
+    if isinstance(raw, str) and _DECIMAL_RE.match(raw.strip()):
+        try:
+            return Decimal(raw.strip())
+        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+            pass
+    return _Bad(f"{_echo(raw)} must be a decimal number such as 1234.50")
+
+
+def _to_enum(kind: type[enum.Enum]) -> Callable[[object], object]:
+    members = kind._value2member_map_
+    allowed = ", ".join(str(m.value) for m in kind)
+
+    def convert(raw: object) -> object:
+        member = members.get(raw) if isinstance(raw, str) else None
         if member is not None:
             return member
-        allowed = ", ".join(str(m.value) for m in inner)
-        out.add(f"{where}/{name}", f"{_echo(raw)} is not a known value; expected one of: "
-                f"{allowed}")
-        return _MISSING
+        return _Bad(f"{_echo(raw)} is not a known value; expected one of: {allowed}")
+    return convert
+
+
+def _converter(inner: Any) -> Callable[[object], object]:
+    """The function that turns a JSON value into a field of type *inner*, or a :class:`_Bad`."""
+    simple: dict[Any, Callable[[object], object]] = {
+        date: _to_date, bool: _to_bool, int: _to_int, str: _to_str, Decimal: _to_decimal}
+    if inner in simple:
+        return simple[inner]
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return _to_enum(inner)
     raise TypeError(f"no JSON mapping for field type {inner!r}")  # pragma: no cover
+
+
+_CONVERT: dict[type[Any], tuple[tuple[str, Callable[[object], object], bool, bool], ...]] = {
+    cls: tuple((name, _converter(inner), nullable, required)
+               for name, inner, nullable, required in fields)
+    for cls, fields in _PARSE.items()
+}
+"""Per class: (name, converter, allows None, required), built once."""
 
 
 def _parse_object(
@@ -171,19 +192,29 @@ def _parse_object(
         return None
     known = _KNOWN[cls]
     ok = True
-    for key in raw:
-        if key not in known and key not in skip:
-            out.add(f"{path}/{key}", "unknown key" + _did_you_mean(key, known | skip))
-            ok = False
+    if not known.issuperset(raw.keys() - skip):
+        for key in raw:
+            if key not in known and key not in skip:
+                out.add(f"{path}/{key}", "unknown key" + _did_you_mean(key, known | skip))
+                ok = False
     values: dict[str, object] = {}
-    for name, inner, nullable, required in _PARSE[cls]:
+    for name, convert, nullable, required in _CONVERT[cls]:
         if name not in raw:
             if required:
                 out.add(path, f'missing required key "{name}"')
                 ok = False
             continue
-        value = _parse_value(inner, nullable, raw[name], path, name, out)
-        if value is _MISSING:
+        value = raw[name]
+        if value is None:
+            if not nullable:
+                out.add(f"{path}/{name}", "must not be null")
+                ok = False
+            else:
+                values[name] = None
+            continue
+        value = convert(value)
+        if type(value) is _Bad:
+            out.add(f"{path}/{name}", value.message)
             ok = False
         else:
             values[name] = value
@@ -202,39 +233,68 @@ def _check_person(person: Person, out: _Collector) -> None:
             out.add("/person/cpr", f"{_echo(person.cpr)} is not a CPR number (DDMMYY-SSSS)")
 
 
-def _check_event(event: Event, path: str, out: _Collector) -> None:
-    """Checks within one event that its types alone cannot express."""
-    if (isinstance(event, Exemption | Payment | OfferAbsence | WorkHours)
-            and event.end is not None
-            and event.end < event.start):
+def _check_period(event: Any, path: str, out: _Collector) -> None:
+    if event.end is not None and event.end < event.start:
         out.add(f"{path}/end", f"{event.end} is before start {event.start}")
-    if isinstance(event, SummonsSent) and event.meeting_date < event.date:
+
+
+def _check_summons(event: Any, path: str, out: _Collector) -> None:
+    if event.meeting_date < event.date:
         out.add(f"{path}/meeting_date", f"{event.meeting_date} is before the summons {event.date}")
-    if isinstance(event, SicknessReported):
-        if event.first_absence_day > event.date:
-            out.add(f"{path}/first_absence_day",
-                    f"{event.first_absence_day} is after the report date {event.date}")
-        if event.category is not None and event.category not in (1, 2, 3):
-            out.add(f"{path}/category", f"{event.category} is not a visitation category (1-3)")
-    if isinstance(event, OfferStarted) and event.offered_on and event.offered_on > event.date:
+
+
+def _check_sickness(event: Any, path: str, out: _Collector) -> None:
+    if event.first_absence_day > event.date:
+        out.add(f"{path}/first_absence_day",
+                f"{event.first_absence_day} is after the report date {event.date}")
+    if event.category is not None and event.category not in (1, 2, 3):
+        out.add(f"{path}/category", f"{event.category} is not a visitation category (1-3)")
+
+
+def _check_offer(event: Any, path: str, out: _Collector) -> None:
+    if event.offered_on and event.offered_on > event.date:
         out.add(f"{path}/offered_on",
                 f"{event.offered_on} is after the offer started {event.date}")
-    if isinstance(event, OfferStarted) and event.hours_per_week is not None and (
-            event.hours_per_week < 0):
+    if event.hours_per_week is not None and event.hours_per_week < 0:
         out.add(f"{path}/hours_per_week", f"{event.hours_per_week} must not be negative")
-    if isinstance(event, ConditionsMet):
-        if event.end < event.start:
-            out.add(f"{path}/end", f"{event.end} is before start {event.start}")
-        elif not 0 <= event.days <= (event.end - event.start).days + 1:
-            out.add(f"{path}/days", f"{event.days} is not between 0 and the "
-                    f"{(event.end - event.start).days + 1} days from start to end")
-    if isinstance(event, WorkHours) and event.hours < 0:
+
+
+def _check_conditions(event: Any, path: str, out: _Collector) -> None:
+    if event.end < event.start:
+        out.add(f"{path}/end", f"{event.end} is before start {event.start}")
+    elif not 0 <= event.days <= (event.end - event.start).days + 1:
+        out.add(f"{path}/days", f"{event.days} is not between 0 and the "
+                f"{(event.end - event.start).days + 1} days from start to end")
+
+
+def _check_work_hours(event: Any, path: str, out: _Collector) -> None:
+    if event.hours < 0:
         out.add(f"{path}/hours", f"{event.hours} must not be negative")
-    if isinstance(event, Payment):
-        for name in ("amount", "hours"):
-            value = getattr(event, name)
-            if value is not None and value < 0:
-                out.add(f"{path}/{name}", f"{value} must not be negative")
+
+
+def _check_payment(event: Any, path: str, out: _Collector) -> None:
+    for name in ("amount", "hours"):
+        value = getattr(event, name)
+        if value is not None and value < 0:
+            out.add(f"{path}/{name}", f"{value} must not be negative")
+
+
+_EVENT_CHECKS: dict[type[Any], tuple[Callable[[Any, str, _Collector], None], ...]] = {
+    Exemption: (_check_period,),
+    OfferAbsence: (_check_period,),
+    WorkHours: (_check_period, _check_work_hours),
+    Payment: (_check_period, _check_payment),
+    SummonsSent: (_check_summons,),
+    SicknessReported: (_check_sickness,),
+    OfferStarted: (_check_offer,),
+    ConditionsMet: (_check_conditions,),
+}
+"""Checks within one event that its field types alone cannot express, by event class."""
+
+
+def _check_event(event: Event, path: str, out: _Collector) -> None:
+    for check in _EVENT_CHECKS.get(type(event), ()):
+        check(event, path, out)
 
 
 def _check_benefit_sequence(indexed: list[tuple[int, Event]], out: _Collector) -> None:
