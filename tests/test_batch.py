@@ -308,3 +308,11 @@ def test_an_unsorted_log_falls_back_to_one_pass(tmp_path: Path) -> None:
     assert one.quarantined == two.quarantined == 1
     run = json.loads((tmp_path / "two" / "run.json").read_text(encoding="utf-8"))
     assert run["reading"] == "one pass (persons split across pieces)"
+
+
+def test_a_byte_order_mark_does_not_break_the_first_row(tmp_path: Path) -> None:
+    log = tmp_path / "bom.jsonl"
+    log.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in
+                                               _kh_person("p1", 1)).encode("utf-8"))
+    (person,) = list(read_persons(log))
+    assert person.problems == ()

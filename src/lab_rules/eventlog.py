@@ -117,7 +117,7 @@ def _json_rows(path: Path, progress: ReadProgress | None, start: int,
             if not raw.strip():
                 continue
             try:
-                yield here, json.loads(raw)
+                yield here, json.loads(raw.decode("utf-8-sig" if here == 1 else "utf-8"))
             except json.JSONDecodeError as err:
                 yield here, f"not JSON: {err.msg} at column {err.colno}"
             except UnicodeDecodeError as err:
@@ -138,7 +138,7 @@ def _newlines_before(handle: BinaryIO, offset: int) -> int:
 
 def _person_of(raw: bytes) -> str | None:
     try:
-        row = json.loads(raw)
+        row = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
     person = row.get("person_id") if isinstance(row, dict) else None

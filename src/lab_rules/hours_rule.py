@@ -260,6 +260,7 @@ def _months(start: date, end: date) -> list[date]:
     return [date(n // 12, n % 12 + 1, 1) for n in range(first, last + 1)]
 
 
+@functools.lru_cache(maxsize=4096)
 def _month_end(month: date) -> date:
     return month.replace(day=monthrange(month.year, month.month)[1])
 
