@@ -181,3 +181,14 @@ def test_cli_plot_writes_a_png(tmp_path: Path) -> None:
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["plot", str(ROEDOVRE), "--as-of", "2009-01-01", "-o", str(out),
                  "--variant", "roedovre-genstart"]) == 0
+
+
+def test_report_lists_the_weekly_refund_ledger(tmp_path: Path) -> None:
+    source = EXAMPLES / "jobparat-kontanthjaelp-noshow.json"
+    page, document = _report(tmp_path, source, date(2024, 10, 1))
+    html = page.read_text(encoding="utf-8")
+    shown = re.findall(r'data-week-amount="([\d.]*)"', html)
+    want = [str(Decimal(line["amount"]).quantize(Decimal("0.01"), ROUND_HALF_UP))
+            for week in document["refund"]["weeks"] for line in week["lines"]]
+    assert shown == want
+    assert len(shown) == 26

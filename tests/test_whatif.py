@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CASES
 from lab_rules import evaluate
@@ -17,8 +19,9 @@ from lab_rules.policies import PolicyError
 from lab_rules.results import Status
 from lab_rules.rules.loader import RuleError, bundled_pack
 from lab_rules.rules.overlay import apply_overlays, bundled_overlays, law_as_of, load_overlay
+from lab_rules.synth import synthetic_caseload
 from lab_rules.timeline_json import parse_timeline
-from lab_rules.whatif import compare_caseload, variant
+from lab_rules.whatif import METRICS, compare_caseload, variant
 
 ROOT = Path(__file__).parent.parent
 CASELOAD = ROOT / "examples" / "caseload" / "caseload.jsonl"
@@ -253,3 +256,27 @@ def test_cli_compare_prints_the_difference_and_writes_tables(tmp_path: Path,
     header = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("variant,persons,obligations,met,met_late,overdue,")
     assert main(["compare", str(log), "--as-of", "2026-01-01", "--variant", "nowhere"]) == 2
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_a_variant_equal_to_the_baseline_changes_nothing(seed: int) -> None:
+    """Naming the default policy is the baseline itself: no differences, no changes listed,
+    and the summary is the sum of the person rows."""
+    timelines = list(synthetic_caseload(4, seed, date(2008, 1, 1), date(2024, 12, 31)))
+    comparison = compare_caseload(timelines, "national", "no_show=late_until_held",
+                                  as_of=date(2026, 1, 1))
+    assert comparison.changes == ()
+    for row in comparison.persons:
+        assert all(row[f"d_{metric}"] == 0 for metric in METRICS)
+    for summary in comparison.summary:
+        mine = [p for p in comparison.persons if p["variant"] == summary["variant"]]
+        for metric in METRICS:
+            assert summary[metric] == sum(p[metric] for p in mine)
+
+
+def test_compare_is_deterministic() -> None:
+    timelines = list(synthetic_caseload(6, 3, date(2008, 1, 1), date(2015, 12, 31)))
+    first = compare_caseload(timelines, "national", "roedovre-genstart", as_of=date(2026, 1, 1))
+    again = compare_caseload(timelines, "national", "roedovre-genstart", as_of=date(2026, 1, 1))
+    assert first == again

@@ -203,9 +203,33 @@ def _refund_section(refund: dict[str, Any] | None) -> str:
                   f'{_money_cell(m["cofinancing"], "cofinancing")}</tr>'
                   for m in refund["months"]]
         parts.append("</table>")
+        parts.append(_weeks(refund["weeks"]))
     if not (refund["loss_months"] or refund["periods"] or refund["months"]):
         parts.append(f'<p>{_both("Ingen refusionsposter.", "No refund entries.")}</p>')
     return "".join(parts)
+
+
+def _weeks(weeks: list[dict[str, Any]]) -> str:
+    """The weekly refund ledger, folded: week, the week on the staircase, and each line."""
+    rows = []
+    for week in weeks:
+        for line in week["lines"]:
+            rows.append(
+                f'<tr><td class="date">{week["monday"]}</td><td class="num">'
+                f'{week["week_number"]}</td><td class="num">{week["rate_week_number"]}</td>'
+                f'<td>{escape(line["benefit"])}</td><td class="num">{line["days"]}</td>'
+                f'<td class="num">{escape(line["rate"])}</td>'
+                f'{_money_cell(line["amount"], "week-amount")}'
+                f'<td class="small">{escape(line["legal_basis"])}</td></tr>')
+    if not rows:
+        return ""
+    return (f'<details><summary>{_both("Refusion uge for uge", "Refund week by week")} '
+            f'({len(weeks)})</summary><table class="weeks"><tr>'
+            f'<th>{_both("Mandag", "Monday")}</th><th class="num">{_both("Uge", "Week")}</th>'
+            f'<th class="num">{_both("Trin", "Step")}</th><th>{_both("Ydelse", "Benefit")}</th>'
+            f'<th class="num">{_both("Dage", "Days")}</th><th class="num">Sats</th>'
+            f'<th class="num">{_both("Refusion", "Refund")}</th>'
+            f'<th>{_both("Grundlag", "Basis")}</th></tr>{"".join(rows)}</table></details>')
 
 
 def _sanction_section(sanctions: list[dict[str, Any]]) -> str:
