@@ -280,3 +280,16 @@ def test_compare_is_deterministic() -> None:
     first = compare_caseload(timelines, "national", "roedovre-genstart", as_of=date(2026, 1, 1))
     again = compare_caseload(timelines, "national", "roedovre-genstart", as_of=date(2026, 1, 1))
     assert first == again
+
+
+def test_compare_gives_the_same_on_two_workers(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    lines = CASELOAD.read_text(encoding="utf-8").splitlines()[:400]
+    lines.insert(5, "{broken")
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = compare_caseload(log, "national", "roedovre-genstart", "law:2016-01-01",
+                           as_of=date(2026, 1, 1))
+    two = compare_caseload(log, "national", "roedovre-genstart", "law:2016-01-01",
+                           as_of=date(2026, 1, 1), workers=2)
+    assert one == two
+    assert len(one.quarantined) == 1

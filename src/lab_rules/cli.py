@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -204,7 +205,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     try:
         comparison = compare_caseload(args.events, args.baseline, *args.variant,
-                                      as_of=args.as_of)
+                                      as_of=args.as_of, workers=args.workers or os.cpu_count()
+                                      or 1)
     except (LabRulesError, OSError) as err:
         return _usage_error(err, args.events)
     _say(sys.stdout, render_comparison(comparison, args.lang).rstrip("\n"))
@@ -443,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the baseline spec (default: national)")
     compare_cmd.add_argument("--out", metavar="DIR", help="also write the tables as CSV")
     compare_cmd.add_argument("--lang", choices=("da", "en"), default="en")
+    compare_cmd.add_argument("--workers", type=int, default=None, metavar="N",
+                             help="processes (default: the machine's cores)")
     compare_cmd.add_argument("--allow-quarantine", action="store_true")
     compare_cmd.set_defaults(run=_cmd_compare)
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +31,7 @@ import attrs
 
 from lab_rules.errors import LabRulesError, TimelineError
 from lab_rules.evaluate import evaluate
-from lab_rules.eventlog import read_persons
+from lab_rules.eventlog import PersonRows, read_persons
 from lab_rules.policies import Policies
 from lab_rules.privacy import mask_cpr
 from lab_rules.results import Evaluation, Status
@@ -206,28 +208,93 @@ def _pandas() -> Any:
     return pd
 
 
-def _timelines(source: str | Path | Iterable[Timeline],
-               quarantined: list[dict[str, Any]]) -> Iterator[Timeline]:
-    if not isinstance(source, str | Path):
+@attrs.frozen
+class _PersonResult:
+    """One person under every variant: their rows and month figures, or a quarantine record."""
+
+    rows: tuple[dict[str, Any], ...] = ()
+    months: tuple[tuple[str, str, dict[str, Any]], ...] = ()
+    quarantine: dict[str, Any] | None = None
+
+
+def _items(source: str | Path | Iterable[Timeline]) -> Iterator[Timeline | PersonRows]:
+    if isinstance(source, str | Path):
+        yield from read_persons(source)
+    else:
         yield from source
-        return
-    for rows in read_persons(source):
-        person_id = mask_cpr(rows.person_id)
-        if rows.document is None:
-            quarantined.append({"person_id": person_id, "line": rows.first_line,
-                                "reasons": [mask_cpr(p) for p in rows.problems]})
-            continue
+
+
+def _compare_person(item: Timeline | PersonRows, chosen: Sequence[Variant],
+                    as_of: date) -> _PersonResult:
+    """Read (for an event-log person) and evaluate one person under every variant."""
+    if isinstance(item, PersonRows):
+        person_id = mask_cpr(item.person_id)
+        if item.document is None:
+            return _PersonResult(quarantine={"person_id": person_id, "line": item.first_line,
+                                             "reasons": [mask_cpr(p) for p in item.problems]})
         try:
-            yield parse_timeline(rows.document, source=f"person {person_id}")
+            timeline = parse_timeline(item.document, source=f"person {person_id}")
         except TimelineError as err:
-            quarantined.append({"person_id": person_id, "line": rows.first_line,
-                                "reasons": [mask_cpr(str(p)) for p in err.problems]})
+            return _PersonResult(quarantine={
+                "person_id": person_id, "line": item.first_line,
+                "reasons": [mask_cpr(str(p)) for p in err.problems]})
+        line: int | None = item.first_line
+    else:
+        timeline, line = item, None
+    person_id = mask_cpr(timeline.person.id)
+    try:
+        evaluations = [evaluate(timeline, as_of=as_of, rules=v.rules,
+                                policies=dict(v.policies) or None) for v in chosen]
+    except (LabRulesError, ValueError, ArithmeticError) as err:
+        return _PersonResult(quarantine={"person_id": person_id, "line": line,
+                                         "reasons": [f"evaluation failed: {mask_cpr(str(err))}"]})
+    base = person_metrics(evaluations[0])
+    rows, months = [], []
+    for chosen_variant, evaluation in zip(chosen, evaluations, strict=True):
+        figures = person_metrics(evaluation)
+        row: dict[str, Any] = {"person_id": person_id, "variant": chosen_variant.name, **figures}
+        for metric in METRICS:
+            row[f"d_{metric}"] = figures[metric] - base[metric]
+        rows.append(row)
+        months += [(chosen_variant.name, month, values)
+                   for month, values in month_metrics(evaluation).items()]
+    return _PersonResult(tuple(rows), tuple(months))
+
+
+_WORKER: tuple[tuple[Variant, ...], date] | None = None
+"""In a worker process of a parallel comparison: the variants and ``as_of`` (set once, so
+each task sends only a person)."""
+
+
+def _start_worker(chosen: tuple[Variant, ...], as_of: date) -> None:
+    global _WORKER
+    _WORKER = (chosen, as_of)
+
+
+def _compare_in_worker(item: Timeline | PersonRows) -> _PersonResult:
+    assert _WORKER is not None
+    return _compare_person(item, *_WORKER)
+
+
+def _gather(results: Iterable[_PersonResult], persons: list[dict[str, Any]],
+            months: dict[tuple[str, str], dict[str, Any]],
+            quarantined: list[dict[str, Any]]) -> None:
+    for result in results:
+        if result.quarantine is not None:
+            quarantined.append(result.quarantine)
+            continue
+        persons.extend(result.rows)
+        for name, month, values in result.months:
+            total = months[(name, month)]
+            for key, value in values.items():
+                total[key] += value
 
 
 def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant | str,
-                     *variants: Variant | str, as_of: date) -> Comparison:
+                     *variants: Variant | str, as_of: date, workers: int = 1) -> Comparison:
     """Evaluate every person of *source* (an event log path, or timelines) under *baseline*
-    and each variant; see :class:`Comparison`."""
+    and each variant, on *workers* processes; see :class:`Comparison`. The result is the
+    same for any number of workers."""
     if not variants:
         raise LabRulesError("compare needs at least one variant besides the baseline")
     chosen = (_as_variant(baseline), *(_as_variant(v) for v in variants))
@@ -238,27 +305,18 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
     persons: list[dict[str, Any]] = []
     months: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"decided": 0, "not_on_time": 0, "refund_loss": Decimal(0)})
-    for timeline in _timelines(source, quarantined):
-        person_id = mask_cpr(timeline.person.id)
-        try:
-            evaluations = [evaluate(timeline, as_of=as_of, rules=v.rules,
-                                    policies=dict(v.policies) or None) for v in chosen]
-        except (LabRulesError, ValueError, ArithmeticError) as err:
-            quarantined.append({"person_id": person_id, "line": None,
-                                "reasons": [f"evaluation failed: {mask_cpr(str(err))}"]})
-            continue
-        base = person_metrics(evaluations[0])
-        for chosen_variant, evaluation in zip(chosen, evaluations, strict=True):
-            figures = person_metrics(evaluation)
-            row: dict[str, Any] = {"person_id": person_id, "variant": chosen_variant.name,
-                                   **figures}
-            for metric in METRICS:
-                row[f"d_{metric}"] = figures[metric] - base[metric]
-            persons.append(row)
-            for month, values in month_metrics(evaluation).items():
-                total = months[(chosen_variant.name, month)]
-                for key, value in values.items():
-                    total[key] += value
+    executor = (ProcessPoolExecutor(workers, initializer=_start_worker,
+                                    initargs=(chosen, as_of)) if workers > 1 else None)
+    try:
+        items = _items(source)
+        while chunk := list(islice(items, 1000)):
+            results = (executor.map(_compare_in_worker, chunk, chunksize=16)
+                       if executor is not None
+                       else (_compare_person(item, chosen, as_of) for item in chunk))
+            _gather(results, persons, months, quarantined)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     summary = [_summary(v.name, [p for p in persons if p["variant"] == v.name])
                for v in chosen]
     month_rows = [{"variant": name, "month": month, **values,
@@ -299,11 +357,12 @@ def _summary(name: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def compare(caseload_or_timelines: str | Path | Iterable[Timeline], baseline: Variant | str,
-            *variants: Variant | str, as_of: date) -> dict[str, pd.DataFrame]:
+            *variants: Variant | str, as_of: date, workers: int = 1) -> dict[str, pd.DataFrame]:
     """:func:`compare_caseload` as pandas DataFrames: ``persons``, ``summary``, ``months``,
     ``changes`` and ``quarantined`` (``pip install 'lab-rules[whatif]'``)."""
     _pandas()
-    return compare_caseload(caseload_or_timelines, baseline, *variants, as_of=as_of).frames()
+    return compare_caseload(caseload_or_timelines, baseline, *variants, as_of=as_of,
+                            workers=workers).frames()
 
 
 _LABELS = {
