@@ -57,11 +57,18 @@ blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid var(--line
              font-size: 12px; }
 figure { margin: 0; } figure svg { width: 100%; height: auto; }
 .unconfirmed { color: #b71c1c; font-weight: 600; }
+table.obligations { table-layout: fixed; }
+table.obligations td { overflow-wrap: anywhere; }
+table.obligations th:nth-child(1) { width: 3%; } table.obligations th:nth-child(2) { width: 19%; }
+table.obligations th:nth-child(3) { width: 11%; } table.obligations th:nth-child(4),
+table.obligations th:nth-child(5), table.obligations th:nth-child(7) { width: 9.5%; }
+table.obligations th:nth-child(6) { width: 9%; } table.obligations th:nth-child(8) { width: 5%; }
+table.obligations th:nth-child(9) { width: 24.5%; }
 @media print {
   button#lang-toggle { display: none; }
   body { max-width: none; padding: 0; font-size: 11px; }
-  h2 { break-after: avoid; } tr { break-inside: avoid; }
-  details > *:not(summary) { display: block; }
+  table { font-size: 10px; } blockquote, .small, details summary { font-size: 9px; }
+  h2 { break-after: avoid; }
 }
 """
 
@@ -77,6 +84,9 @@ SCRIPT = """
   set(wanted ? wanted[1] : body.getAttribute("data-lang"));
   document.getElementById("lang-toggle").addEventListener("click", function () {
     set(body.getAttribute("data-lang") === "da" ? "en" : "da");
+  });
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   });
 })();
 """
