@@ -293,3 +293,21 @@ def test_compare_gives_the_same_on_two_workers(tmp_path: Path) -> None:
                            as_of=date(2026, 1, 1), workers=2)
     assert one == two
     assert len(one.quarantined) == 1
+
+
+def test_check_rules_checks_the_overlays(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    assert main(["check-rules", str(rules)]) == 0
+    assert "overlay roedovre-genstart: proposal of" in capsys.readouterr().out
+    broken = rules / "overlays" / "koebenhavn-kvartal.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace(
+        'replaces = ["dk.lab.2015.kontanthjaelp.four_per_twelve_months"]',
+        'replaces = ["dk.lab.2015.kontanthjaelp.four_per_twelve_monts"]'), encoding="utf-8")
+    assert main(["check-rules", str(rules)]) == 1
+    out = capsys.readouterr().out
+    assert "koebenhavn-kvartal.toml" in out
+    assert "four_per_twelve_monts: no such rule" in out

@@ -36,6 +36,7 @@ from lab_rules.results import Evaluation
 from lab_rules.rules.coverage import render_coverage
 from lab_rules.rules.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.rules.model import RulePack
+from lab_rules.rules.overlay import apply_overlays, load_overlay
 from lab_rules.rules.parameters import load_staircase
 from lab_rules.sanction_rules import load_sanction_register
 from lab_rules.sanctions import load_sanction_rates
@@ -330,6 +331,19 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
             for problem in err.problems:
                 _say(sys.stdout, str(problem))
             return EXIT_INVALID
+    for overlay_file in sorted(Path(path).glob("overlays/*.toml")) if Path(path).is_dir() else []:
+        try:
+            overlay = load_overlay(overlay_file)
+            apply_overlays(pack, [overlay])
+        except RuleError as err:
+            for problem in err.problems:
+                _say(sys.stdout, str(problem))
+            return EXIT_INVALID
+        added = len(overlay.module.rules) if overlay.module else 0
+        _say(sys.stdout, f"overlay {overlay_file.stem}: {overlay.kind.value} of "
+                         f"{overlay.authority}; replaces {len(overlay.replaces)}, adds {added} "
+                         f"rules, sets {len(overlay.policies)} policies, withdraws "
+                         f"{len(overlay.withdraws_sanctions)} sanctions ({overlay_file})")
     return EXIT_OK
 
 
