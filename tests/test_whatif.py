@@ -72,13 +72,15 @@ def test_overlay_file_problems_are_located(tmp_path: Path) -> None:
     assert "bad.toml:5: overlay.kind: 'wish' is not a known" in text
     assert "bad.toml:10: overlay.withdraws_sanctions[0]: 'R-NOPE' is not a rule" in text
     assert "policy no_show has no value 'never'" in text
+    assert 'overlay: missing required key "legal_basis"' in text
 
 
 def test_replacing_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "o.toml"
     path.write_text('[overlay]\nid = "x"\ntitle_da = "x"\ntitle_en = "x"\nkind = "proposal"\n'
                     'authority = "a"\nsource = "s"\nconfidence = "confirmed"\n'
-                    'valid_from = 2020-01-01\nreplaces = ["dk.lab.no_such_rule"]\n',
+                    'valid_from = 2020-01-01\nlegal_basis = "LAB § 1"\n'
+                    'replaces = ["dk.lab.no_such_rule"]\n',
                     encoding="utf-8")
     with pytest.raises(RuleError, match=r"dk\.lab\.no_such_rule: no such rule"):
         apply_overlays(bundled_pack(), [load_overlay(path)])

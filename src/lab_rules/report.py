@@ -80,7 +80,7 @@ SCRIPT = """
     document.documentElement.setAttribute("lang", lang);
     document.getElementById("lang-toggle").textContent = lang === "da" ? "English" : "Dansk";
   }
-  var wanted = /[?&]lang=(da|en)/.exec(window.location.search);
+  var wanted = window.location.search.match(/[?&]lang=(da|en)/);
   set(wanted ? wanted[1] : body.getAttribute("data-lang"));
   document.getElementById("lang-toggle").addEventListener("click", function () {
     set(body.getAttribute("data-lang") === "da" ? "en" : "da");

@@ -2,7 +2,8 @@
 (``semantics.md`` §8), and "the law as of a date" for what-if questions.
 
 An overlay file (``rules/overlays/*.toml``) has an ``[overlay]`` table that says who decided
-or proposed it and where (``source``), and what it changes:
+or proposed it and where (``source``), which provisions of national law it changes
+(``legal_basis``), and what it changes:
 
 - ``replaces``: ids of national rules it replaces from its ``valid_from`` (earlier versions
   keep applying before that day, so an old case keeps its law);
@@ -43,7 +44,8 @@ from lab_rules.sanction_rules import bundled_sanction_register
 from lab_rules.vocabulary import Term
 
 OVERLAY_KEYS = {"id", "title_da", "title_en", "kind", "authority", "source", "confidence",
-                "valid_from", "replaces", "policies", "withdraws_sanctions", "note"}
+                "valid_from", "legal_basis", "replaces", "policies", "withdraws_sanctions",
+                "note"}
 
 
 class OverlayKind(Term):
@@ -67,6 +69,8 @@ class Overlay:
     source: str
     confidence: Confidence
     valid_from: date
+    legal_basis: str
+    """The provisions of national law the overlay changes or sits on top of."""
     replaces: tuple[str, ...] = ()
     policies: tuple[tuple[str, str], ...] = ()
     withdraws_sanctions: tuple[str, ...] = ()
@@ -94,6 +98,7 @@ def load_overlay(path: str | Path) -> Overlay:
     title_en = reader.text(head, "title_en", "overlay")
     authority = reader.text(head, "authority", "overlay")
     origin = reader.text(head, "source", "overlay")
+    basis = reader.text(head, "legal_basis", "overlay")
     kind = reader.enum_of(OverlayKind, head, "kind", "overlay")
     confidence = reader.enum_of(Confidence, head, "confidence", "overlay")
     start = reader.day(head, "valid_from", "overlay")
@@ -115,10 +120,10 @@ def load_overlay(path: str | Path) -> Overlay:
         reader.problem("overlay", "an overlay must replace, add or withdraw a rule, or set a "
                        "policy")
     if reader.problems or not (ident and title_da and title_en and authority and origin
-                               and kind and confidence and start):
+                               and kind and confidence and start and basis):
         raise RuleError(reader.problems, subject=source)
     return Overlay(ident, title_da, title_en, kind, authority, origin, confidence, start,
-                   replaces, policies, withdrawn, module, source)
+                   basis, replaces, policies, withdrawn, module, source)
 
 
 def _texts(reader: _Reader, head: Mapping[str, Any], key: str) -> tuple[str, ...]:
