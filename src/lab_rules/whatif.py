@@ -73,9 +73,9 @@ def variant(spec: str, *, base: RulePack | None = None) -> Variant:
     for part in (p.strip() for p in spec.split("+")):
         if not part:
             raise LabRulesError(f"variant {spec!r}: an empty part between '+'")
-        kind, _, rest = part.partition(":")
         if part == "national":
             continue
+        kind, _, rest = part.partition(":")
         if kind == "law" and rest:
             try:
                 day = date.fromisoformat(rest)
