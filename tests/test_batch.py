@@ -316,3 +316,32 @@ def test_a_byte_order_mark_does_not_break_the_first_row(tmp_path: Path) -> None:
                                                _kh_person("p1", 1)).encode("utf-8"))
     (person,) = list(read_persons(log))
     assert person.problems == ()
+
+
+def test_kommune_quotas_are_also_counted_as_one_pool(tmp_path: Path) -> None:
+    """The kommune's 75 % is of the combined group: kontanthjælp (4 in 6 months) and dagpenge
+    (2 within 6 months of the transfer) in the same cohort month are counted together too."""
+    rows: list[dict[str, object]] = []
+    for pid, held in (("k1", 4), ("k2", 4), ("k3", 1)):
+        rows += [{"person_id": pid, "type": "person", "birth_date": "1985-03-01",
+                  "education": True},
+                 {"person_id": pid, "type": "first_contact", "date": "2026-10-05"},
+                 {"person_id": pid, "type": "benefit_started", "date": "2026-10-05",
+                  "benefit": "kontanthjaelp", "group": "jobparat_kontanthjaelp"}]
+        rows += [{"person_id": pid, "type": "conversation_held",
+                  "date": f"2026-{10 + n}-20", "kind": "jobsamtale"} for n in range(min(held, 3))]
+        if held == 4:
+            rows.append({"person_id": pid, "type": "conversation_held", "date": "2027-01-20",
+                         "kind": "jobsamtale"})
+    rows += _dp_person("d1", [("2026-10-20", "jobcenter")])
+    log = tmp_path / "pool.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    evaluate_caseload(log, tmp_path / "out", as_of=date(2027, 5, 1), workers=1)
+    lines = (tmp_path / "out" / "quotas.csv").read_text(encoding="utf-8").splitlines()
+    by_id = {line.split(",")[0]: line for line in lines[1:]}
+    assert by_id["dk.lab.2026.quota.kontanthjaelp_four_in_six_months"].startswith(
+        "dk.lab.2026.quota.kontanthjaelp_four_in_six_months,2026-10,3,2,0.667,0.75,false,")
+    assert by_id["dk.lab.2026.quota.kommune_dagpenge_two_after_transfer"].startswith(
+        "dk.lab.2026.quota.kommune_dagpenge_two_after_transfer,2026-10,1,0,0.000,0.75,false,")
+    assert by_id["dk.lab.2026.quota.kommune_combined"].startswith(
+        "dk.lab.2026.quota.kommune_combined,2026-10,4,2,0.500,0.75,false,")

@@ -8,7 +8,8 @@ has ended by ``as_of``) and whether they reached the count of jobsamtaler in the
 order, and gives the tables: per group and due month the counts by status and the share met
 on time (met / (met + met late + overdue); waived, lapsed and open ones are not yet or no
 longer due); per quota and cohort month the share of persons who reached the count and whether
-that share meets the quota.
+that share meets the quota; and per pool of quotas (the kommune's combined group) the same
+counted together. A person in two quotas of one pool in the same cohort counts twice.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from lab_rules.timeline import BenefitStarted, ConversationHeld, Timeline
 from lab_rules.vocabulary import Benefit, ConversationKind, Holder, TargetGroup
 
 QUOTA_KEYS = {"id", "groups", "holders", "conversations", "window", "share", "valid_from",
-              "confidence", "legal_basis", "source", "anchor"}
+              "confidence", "legal_basis", "source", "anchor", "pool"}
 QUOTA_ANCHORS = frozenset({Anchor.COURSE_START, Anchor.TRANSFER_TO_JOBCENTER})
 COMPLIANCE_COLUMNS = ("group", "month", "obligations", "met", "met_late", "overdue", "open",
                       "waived", "lapsed", "share_met_on_time")
@@ -55,6 +56,9 @@ class Quota:
     confidence: Confidence
     legal_basis: str
     anchor: Anchor = Anchor.COURSE_START
+    pool: str | None = None
+    """Quotas with the same pool are also counted together: the kommune's 75 % is of the
+    combined group (dagpenge and job-/uddannelsesparate kontanthjælp)."""
 
 
 def load_quotas(path: str | Path) -> tuple[Quota, ...]:
@@ -73,6 +77,7 @@ def load_quotas(path: str | Path) -> tuple[Quota, ...]:
         window = reader.duration(raw, "window", where)
         start = reader.day(raw, "valid_from", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        pool = reader.text(raw, "pool", where, required=False)
         anchor = Anchor.COURSE_START
         if "anchor" in raw:
             anchor = reader.enum_of(Anchor, raw, "anchor", where) or Anchor.COURSE_START
@@ -85,7 +90,7 @@ def load_quotas(path: str | Path) -> tuple[Quota, ...]:
             share = None
         if ident and basis and groups and count and window and start and confidence and share:
             quotas.append(Quota(ident, groups, holders, count, window, Decimal(share), start,
-                                confidence, basis, anchor))
+                                confidence, basis, anchor, pool))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(quotas)
@@ -195,9 +200,22 @@ class ComplianceTally:
     def quota_rows(self, quotas: Sequence[Quota] | None = None) -> list[tuple[object, ...]]:
         by_id = {q.id: q for q in (bundled_quotas() if quotas is None else quotas)}
         rows: list[tuple[object, ...]] = []
+        pools: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        members: dict[str, Quota] = {}
         for (quota_id, cohort), (persons, reached) in sorted(self.quota_counts.items()):
             quota = by_id[quota_id]
-            share = (Decimal(reached) / persons).quantize(Decimal("0.001"), ROUND_HALF_UP)
-            rows.append((quota_id, cohort, persons, reached, share, quota.share,
-                         share >= quota.share, quota.confidence.value, quota.legal_basis))
+            rows.append(_quota_row(quota_id, cohort, persons, reached, quota))
+            if quota.pool is not None:
+                pools[(quota.pool, cohort)][0] += persons
+                pools[(quota.pool, cohort)][1] += reached
+                members[quota.pool] = quota
+        rows += [_quota_row(pool, cohort, persons, reached, members[pool])
+                 for (pool, cohort), (persons, reached) in sorted(pools.items())]
         return rows
+
+
+def _quota_row(name: str, cohort: str, persons: int, reached: int,
+               quota: Quota) -> tuple[object, ...]:
+    share = (Decimal(reached) / persons).quantize(Decimal("0.001"), ROUND_HALF_UP)
+    return (name, cohort, persons, reached, share, quota.share, share >= quota.share,
+            quota.confidence.value, quota.legal_basis)
