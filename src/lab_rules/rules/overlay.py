@@ -20,7 +20,6 @@ Every evaluation names its pack (``dk-national+<overlay ids>``) and its policies
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,12 +31,12 @@ from lab_rules.errors import Problem
 from lab_rules.policies import Policies, PolicyError
 from lab_rules.rules.loader import (
     RuleError,
-    _line_index,
     _overlaps,
     _Reader,
     bundled_pack,
     bundled_rules_dir,
     module_from,
+    open_toml,
 )
 from lab_rules.rules.model import Confidence, Rule, RuleModule, RulePack
 from lab_rules.sanction_rules import bundled_sanction_register
@@ -81,12 +80,7 @@ class Overlay:
 def load_overlay(path: str | Path) -> Overlay:
     """Read one overlay file; raise :class:`RuleError` with every located problem."""
     source = str(path)
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError([Problem("", f"invalid TOML: {err}", source)], subject=source) from None
-    reader = _Reader(source, _line_index(text))
+    document, reader = open_toml(path)
     reader.check_keys(document, {"overlay", "module", "rule"}, "")
     head = reader.table(document, "overlay", "")
     if "overlay" not in document:
