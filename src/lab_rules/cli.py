@@ -20,7 +20,7 @@ from lab_rules.batch import evaluate_caseload
 from lab_rules.cofinancing import load_cofinancing
 from lab_rules.compliance import load_quotas
 from lab_rules.entitlements import dagpenge_sickness, kh_holiday
-from lab_rules.errors import LabRulesError, Problem, TimelineError
+from lab_rules.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.evaluate import evaluate
 from lab_rules.evaluation_json import (
     dumps_evaluation,
@@ -109,6 +109,13 @@ def _load_rules(path: str | None) -> RulePack | None:
     return None if path is None else load_pack(path)
 
 
+def _invalid(err: InputError, stream: TextIO) -> int:
+    """Say every located problem of the input, and give the invalid-input exit code."""
+    for problem in err.problems:
+        _say(stream, str(problem))
+    return EXIT_INVALID
+
+
 def _usage_error(err: LabRulesError | OSError, path: str) -> int:
     """Say what went wrong with the command's input, and give the usage exit code."""
     if isinstance(err, OSError):
@@ -134,9 +141,7 @@ def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | in
             pack, swaps = chosen.rules, [f"{k}={v}" for k, v in chosen.policies]
         timeline = load_timeline(args.file)
     except (TimelineError, RuleError) as err:
-        for problem in err.problems:
-            _say(sys.stderr, str(problem))
-        return EXIT_INVALID
+        return _invalid(err, sys.stderr)
     except (LabRulesError, OSError) as err:
         return _usage_error(err, args.file)
     return timeline, evaluate(timeline, as_of=args.as_of, rules=pack,
@@ -223,9 +228,7 @@ def _cmd_entitlements(args: argparse.Namespace) -> int:
     try:
         timeline = load_timeline(args.file)
     except TimelineError as err:
-        for problem in err.problems:
-            _say(sys.stderr, str(problem))
-        return EXIT_INVALID
+        return _invalid(err, sys.stderr)
     except OSError as err:
         _say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
@@ -328,17 +331,13 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
         try:
             _say(sys.stdout, _check_parameters(parameters))
         except RuleError as err:
-            for problem in err.problems:
-                _say(sys.stdout, str(problem))
-            return EXIT_INVALID
+            return _invalid(err, sys.stdout)
     for overlay_file in sorted(Path(path).glob("overlays/*.toml")) if Path(path).is_dir() else []:
         try:
             overlay = load_overlay(overlay_file)
             apply_overlays(pack, [overlay])
         except RuleError as err:
-            for problem in err.problems:
-                _say(sys.stdout, str(problem))
-            return EXIT_INVALID
+            return _invalid(err, sys.stdout)
         added = len(overlay.module.rules) if overlay.module else 0
         _say(sys.stdout, f"overlay {overlay_file.stem}: {overlay.kind.value} of "
                          f"{overlay.authority}; replaces {len(overlay.replaces)}, adds {added} "
