@@ -22,12 +22,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from lab_rules.batch import evaluate_caseload
-from lab_rules.eventlog import read_persons
-from lab_rules.synth import write_event_log
-from lab_rules.timeline import BenefitStarted, ConversationHeld, FirstContact
-from lab_rules.timeline_json import parse_timeline
-from lab_rules.vocabulary import Benefit, ConversationKind
+from lab_rules.core.vocabulary import Benefit, ConversationKind
+from lab_rules.inputs.eventlog import read_persons
+from lab_rules.inputs.synth import write_event_log
+from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, FirstContact
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.loops.batch import evaluate_caseload
 
 AS_OF = date(2026, 1, 1)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: N synthetic two-year timelines through ``lab_rules.evaluate`` on one core.
+"""Benchmark: N synthetic two-year timelines through ``lab_rules.evaluation.evaluate`` on one core.
 
     python benchmarks/bench_evaluate.py [--timelines 5000] [--seed 1]
 
@@ -16,8 +16,8 @@ import sys
 import time
 
 from lab_rules import evaluate
-from lab_rules.rules import bundled_pack
-from lab_rules.synth import synthetic_timeline
+from lab_rules.inputs.synth import synthetic_timeline
+from lab_rules.law import bundled_pack
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,11 @@ from lab_rules.calendar import (
     end_of_week,
     within,
 )
-from lab_rules.errors import AmbiguousDateError, DurationFormatError, IncomparableDurationsError
+from lab_rules.core.errors import (
+    AmbiguousDateError,
+    DurationFormatError,
+    IncomparableDurationsError,
+)
 
 
 def _vectors() -> list[tuple[str, date, Duration, str, str, str]]:

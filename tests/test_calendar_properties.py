@@ -17,7 +17,7 @@ from lab_rules.calendar import (
     chained_schedule,
     within,
 )
-from lab_rules.errors import AmbiguousDateError
+from lab_rules.core.errors import AmbiguousDateError
 
 dates = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
 months = st.integers(min_value=-60, max_value=60)

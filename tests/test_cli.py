@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lab_rules import __version__
-from lab_rules.cli import main
+from lab_rules.faces.cli import main
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,7 +80,7 @@ def test_unknown_option_is_a_usage_error() -> None:
 def test_installed_console_script_runs_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{ not json")
-    result = subprocess.run([sys.executable, "-m", "lab_rules.cli", "validate", str(bad)],
+    result = subprocess.run([sys.executable, "-m", "lab_rules.faces.cli", "validate", str(bad)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr

@@ -19,9 +19,9 @@ import pytest
 from conftest import CASES
 from lab_rules import evaluate
 from lab_rules.calendar import Reading
-from lab_rules.results import Obligation
-from lab_rules.rules import RulePack, bundled_pack
-from lab_rules.timeline_json import parse_timeline
+from lab_rules.contact.results import Obligation
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law import RulePack, bundled_pack
 
 CASE_FILES = sorted((CASES / "contact_course").glob("*.json"))
 

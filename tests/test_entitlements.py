@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_rules.cli import main
+from lab_rules.faces.cli import main
 
 CASE_FILES = sorted((Path(__file__).parent / "cases" / "entitlements").glob("*.json"))
 

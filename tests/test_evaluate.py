@@ -11,10 +11,10 @@ import pytest
 
 from conftest import EXAMPLES
 from lab_rules import Policies, Status, dumps_evaluation, evaluate, render_text
-from lab_rules.cli import main
-from lab_rules.evaluation_json import evaluation_schema_path
-from lab_rules.policies import PolicyError
-from lab_rules.timeline_json import load_timeline, parse_timeline
+from lab_rules.faces.cli import main
+from lab_rules.faces.evaluation_json import evaluation_schema_path
+from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
+from lab_rules.law.policies import PolicyError
 
 SCHEMA = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
 AS_OF = date(2025, 6, 30)

@@ -10,9 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lab_rules import Person, Status, Timeline, dumps_evaluation, evaluate
-from lab_rules.results import Evaluation, Obligation
-from lab_rules.rules.model import IntervalFrom
-from lab_rules.timeline import (
+from lab_rules.contact.results import Evaluation, Obligation
+from lab_rules.core.vocabulary import (
+    Benefit,
+    ConversationKind,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+)
+from lab_rules.inputs.timeline import (
     BenefitEnded,
     BenefitStarted,
     ConversationHeld,
@@ -23,15 +31,7 @@ from lab_rules.timeline import (
     Registered,
     SicknessReported,
 )
-from lab_rules.vocabulary import (
-    Benefit,
-    ConversationKind,
-    ExemptionReason,
-    Form,
-    Holder,
-    OfferKind,
-    TargetGroup,
-)
+from lab_rules.law.model import IntervalFrom
 
 FAMILIES = ("dagpenge", "kontanthjaelp", "sygedagpenge", "ledighedsydelse")
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

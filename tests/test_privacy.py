@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab_rules.privacy import looks_like_cpr, mask_cpr
+from lab_rules.core.privacy import looks_like_cpr, mask_cpr
 
 
 @pytest.mark.parametrize(

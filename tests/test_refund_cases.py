@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES
-from lab_rules.refund import compute_refund
-from lab_rules.rules.parameters import bundled_staircase
-from lab_rules.timeline_json import parse_timeline
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.staircase import bundled_staircase
+from lab_rules.refund.staircase import compute_refund
 
 CASE_FILES = sorted((CASES / "refund").glob("T-*.json"))
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import CASES, ROOT
 from lab_rules import Status, evaluate
-from lab_rules.timeline_json import load_timeline, parse_timeline
+from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
 
 LOSS_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
                     if p.stem[:4] in ("T-18", "T-19", "T-20", "T-21", "T-28", "T-29", "T-30",

@@ -1,4 +1,5 @@
-"""The audit report (lab_rules.report) and the charts (lab_rules.plot), checked in a real
+"""The audit report (lab_rules.faces.report) and the charts (lab_rules.faces.plot), checked in
+a real
 headless Chromium where one is installed (Debian's ``chromium``)."""
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from lab_rules import evaluate
-from lab_rules.cli import main
-from lab_rules.evaluation_json import evaluation_to_json
-from lab_rules.timeline_json import load_timeline, parse_timeline
+from lab_rules.faces.cli import main
+from lab_rules.faces.evaluation_json import evaluation_to_json
+from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
 
 pytest.importorskip("matplotlib")
 
-from lab_rules import plot
-from lab_rules.report import render_report
+from lab_rules.faces import plot
+from lab_rules.faces.report import render_report
 
 ROEDOVRE = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
 CASES = [(ROEDOVRE, date(2009, 1, 1)),
@@ -160,7 +161,7 @@ def test_timeline_chart_has_a_lane_per_rule_with_its_legal_basis() -> None:
 
 
 def test_caseload_chart_draws_every_variant_in_each_panel() -> None:
-    from lab_rules.whatif import compare_caseload
+    from lab_rules.loops.whatif import compare_caseload
 
     timelines = [load_timeline(p) for p in sorted(EXAMPLES.glob("*.json"))]
     comparison = compare_caseload(timelines, "national", "no_show=restart_from_contact",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES, ROOT
-from lab_rules.cli import main
-from lab_rules.rules import Confidence, RuleError, bundled_pack, bundled_rules_dir, load_pack
-from lab_rules.rules.loader import _line_index
+from lab_rules.faces.cli import main
+from lab_rules.law import Confidence, RuleError, bundled_pack, bundled_rules_dir, load_pack
+from lab_rules.law.loader import _line_index
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

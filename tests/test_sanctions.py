@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from conftest import CASES
 from lab_rules import evaluate
-from lab_rules import sanctions as sanctions_module
-from lab_rules.rules.loader import RuleError
-from lab_rules.sanction_rules import bundled_sanction_register, load_sanction_register
-from lab_rules.sanctions import bundled_sanction_rates
-from lab_rules.timeline_json import parse_timeline
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.loader import RuleError
+from lab_rules.law.sanction_register import bundled_sanction_register, load_sanction_register
+from lab_rules.sanctions import compute as sanctions_module
+from lab_rules.sanctions.compute import bundled_sanction_rates
 
 CASE_FILES = sorted((CASES / "sanctions").glob("*.json"))
 
@@ -175,7 +175,7 @@ def test_register_eras_of_one_rule_never_overlap(tmp_path: Path) -> None:
 
 
 def test_bundled_register_covers_every_rule_the_engine_names() -> None:
-    """Every rule id lab_rules.sanctions can emit has at least one era in the register."""
+    """Every rule id lab_rules.sanctions.compute can emit has at least one era in the register."""
     source = (Path(sanctions_module.__file__)).read_text(encoding="utf-8")
     emitted = set(re.findall(r'"(R-(?:LAS|DP|SDP)[A-Za-z0-9-]*)"', source))
     registered = {entry.id for entry in bundled_sanction_register()}

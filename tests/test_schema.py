@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from lab_rules.errors import TimelineError
-from lab_rules.timeline_json import json_schema, parse_timeline, schema_path
+from lab_rules.core.errors import TimelineError
+from lab_rules.inputs.timeline_json import json_schema, parse_timeline, schema_path
 from test_timeline_json import GOOD
 
 

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lab_rules.errors import TimelineError
-from lab_rules.timeline import (
+from lab_rules.core.errors import TimelineError
+from lab_rules.core.vocabulary import Benefit, ConversationKind, ExemptionReason, Form, Holder
+from lab_rules.inputs.timeline import (
     BenefitStarted,
     ConversationHeld,
     Exemption,
@@ -23,14 +24,13 @@ from lab_rules.timeline import (
     Person,
     Timeline,
 )
-from lab_rules.timeline_json import (
+from lab_rules.inputs.timeline_json import (
     dumps_timeline,
     load_timeline,
     loads_timeline,
     parse_timeline,
     timeline_to_json,
 )
-from lab_rules.vocabulary import Benefit, ConversationKind, ExemptionReason, Form, Holder
 
 GOOD: dict[str, Any] = {
     "schema": "lab-rules/timeline/v1",

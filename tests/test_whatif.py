@@ -1,4 +1,4 @@
-"""Overlays (rules/overlays) and what-if comparisons (lab_rules.whatif)."""
+"""Overlays (rules/overlays) and what-if comparisons (lab_rules.loops.whatif)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 
 from conftest import CASES
 from lab_rules import evaluate
-from lab_rules.cli import main
-from lab_rules.errors import LabRulesError
-from lab_rules.policies import PolicyError
-from lab_rules.results import Status
-from lab_rules.rules.loader import RuleError, bundled_pack
-from lab_rules.rules.overlay import apply_overlays, bundled_overlays, law_as_of, load_overlay
-from lab_rules.synth import synthetic_caseload
-from lab_rules.timeline_json import parse_timeline
-from lab_rules.whatif import METRICS, compare_caseload, variant
+from lab_rules.contact.results import Status
+from lab_rules.core.errors import LabRulesError
+from lab_rules.faces.cli import main
+from lab_rules.inputs.synth import synthetic_caseload
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.loader import RuleError, bundled_pack
+from lab_rules.law.overlay import apply_overlays, bundled_overlays, law_as_of, load_overlay
+from lab_rules.law.policies import PolicyError
+from lab_rules.loops.whatif import METRICS, compare_caseload, variant
 
 ROOT = Path(__file__).parent.parent
 CASELOAD = ROOT / "examples" / "caseload" / "caseload.jsonl"
@@ -233,7 +233,7 @@ def test_compare_quarantines_bad_persons_and_goes_on(tmp_path: Path) -> None:
 
 def test_compare_frames_are_pandas_dataframes() -> None:
     pytest.importorskip("pandas")
-    from lab_rules.whatif import compare
+    from lab_rules.loops.whatif import compare
 
     timelines = [_kh_2016(["2016-02-05", "2016-03-01", "2016-04-01", "2016-04-25"])]
     frames = compare(timelines, "national", "koebenhavn-kvartal", as_of=date(2017, 2, 1))

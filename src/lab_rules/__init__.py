@@ -18,7 +18,8 @@ from lab_rules.calendar import (
     end_of_week,
     within,
 )
-from lab_rules.errors import (
+from lab_rules.contact.results import Evaluation, Note, Obligation, Status
+from lab_rules.core.errors import (
     AmbiguousDateError,
     DurationFormatError,
     IncomparableDurationsError,
@@ -27,29 +28,28 @@ from lab_rules.errors import (
     Problem,
     TimelineError,
 )
-from lab_rules.evaluate import evaluate
-from lab_rules.evaluation_json import dumps_evaluation, evaluation_to_json
-from lab_rules.policies import NoShowPolicy, Policies, VersionSelector
-from lab_rules.privacy import mask_cpr
-from lab_rules.results import Evaluation, Note, Obligation, Status
-from lab_rules.rules import RuleError, RulePack, bundled_pack, load_pack
-from lab_rules.rules.overlay import (
-    Overlay,
-    apply_overlays,
-    bundled_overlays,
-    law_as_of,
-    load_overlay,
-)
-from lab_rules.table import render_text
-from lab_rules.timeline import Person, Timeline
-from lab_rules.timeline_json import (
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.faces.evaluation_json import dumps_evaluation, evaluation_to_json
+from lab_rules.faces.text_table import render_text
+from lab_rules.inputs.timeline import Person, Timeline
+from lab_rules.inputs.timeline_json import (
     dumps_timeline,
     load_timeline,
     loads_timeline,
     parse_timeline,
     timeline_to_json,
 )
-from lab_rules.whatif import Variant, compare_caseload, variant
+from lab_rules.law import RuleError, RulePack, bundled_pack, load_pack
+from lab_rules.law.overlay import (
+    Overlay,
+    apply_overlays,
+    bundled_overlays,
+    law_as_of,
+    load_overlay,
+)
+from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
+from lab_rules.loops.whatif import Variant, compare_caseload, variant
 
 __all__ = [
     "AmbiguousDateError",

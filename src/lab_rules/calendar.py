@@ -25,7 +25,11 @@ from datetime import date, timedelta
 import attrs
 import holidays
 
-from lab_rules.errors import AmbiguousDateError, DurationFormatError, IncomparableDurationsError
+from lab_rules.core.errors import (
+    AmbiguousDateError,
+    DurationFormatError,
+    IncomparableDurationsError,
+)
 
 __all__ = [
     "ClosedDay",

@@ -1,0 +1,3 @@
+"""The contact course (kontaktforløb): rule shapes to obligations, fulfilment and status, with
+their explanations.
+"""

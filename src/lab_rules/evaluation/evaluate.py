@@ -1,0 +1,411 @@
+"""The pure evaluator: ``evaluate(timeline, as_of=..., rules=..., policies=...)``.
+
+No I/O, no clock, no global state: the result depends only on the arguments (the bundled
+rule pack is read once and is immutable). Events after ``as_of`` are ignored, so an earlier
+``as_of`` sees a prefix of the later history.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+import attrs
+
+from lab_rules.contact.obligations import Candidate, Incident, RuleSpan, build_obligations
+from lab_rules.contact.results import Evaluation, Note, Obligation, Period
+from lab_rules.core.vocabulary import ConversationKind, ExemptionReason, OfferKind
+from lab_rules.entitlements.hours_rule import hours_rule_status
+from lab_rules.facts.clocks import Course, CourseClock, GroupSpan, build_courses
+from lab_rules.inputs.timeline import (
+    CaseStepDone,
+    ContactRestored,
+    ConversationHeld,
+    Event,
+    Exemption,
+    NoShow,
+    OfferStarted,
+    Person,
+    SummonsSent,
+    Timeline,
+)
+from lab_rules.law.loader import bundled_pack
+from lab_rules.law.model import (
+    Anchor,
+    Clock,
+    Conditions,
+    FulfilledBy,
+    Fulfilment,
+    Rule,
+    RulePack,
+)
+from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
+from lab_rules.law.staircase import Staircase, bundled_staircase
+from lab_rules.refund.cofinancing import CofinancingWeek, bundled_cofinancing, compute_cofinancing
+from lab_rules.refund.rates_2007 import (
+    RatePeriod,
+    RefundLoss,
+    bundled_loss_schedule,
+    compute_losses,
+    compute_rate_periods,
+)
+from lab_rules.refund.staircase import MonthTotal, compute_refund
+from lab_rules.sanctions.compute import bundled_sanction_rates, compute_sanctions
+
+__all__ = ["evaluate"]
+
+
+_ACTIVATION_OFFERS = frozenset(OfferKind) - {OfferKind.LAERINGSFORLOEB}
+"""Offers that meet ret og pligt when a rule names none: not the § 93 courses (§ 102 stk. 5)."""
+
+
+def evaluate(
+    timeline: Timeline,
+    *,
+    as_of: date,
+    rules: RulePack | None = None,
+    policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
+    staircase: Staircase | None = None,
+    refund: bool = True,
+    sanctions: bool = True,
+) -> Evaluation:
+    """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*.
+
+    With ``refund`` (default) the era C refund ledger is included, computed with *staircase*
+    (default: the bundled parameters). Policies set by the pack's overlays apply unless
+    *policies* names them too; a :class:`Policies` object is taken as it is."""
+    pack = rules if rules is not None else bundled_pack()
+    policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
+                                                                            pack.policies)
+    known = timeline.until(as_of)
+    courses = build_courses(known)
+    incidents = _incidents(known)
+    index = _Index(known, incidents, policy)
+    obligations: list[Obligation] = []
+    notes: dict[tuple[str, str | None], Note] = {}
+    exemptions = _lawful_exemptions(known.of_type(Exemption), notes)
+    periods: list[Period] = []
+    for course in courses:
+        for gs in course.groups:
+            periods.append(Period(gs.group, course.benefit.value if course.benefit else None,
+                                  gs.start, gs.end, course.start, gs.assumed))
+            if gs.assumed:
+                benefit = course.benefit.value if course.benefit else "the period"
+                note = Note("assumed_group", f"no target group given for {benefit} from "
+                            f"{gs.start}; assumed {gs.group.value}")
+                notes[(note.text, None)] = note
+        for rule in _rules_for(pack, course, as_of, policy):
+            for start, end, group in _spans(course, rule):
+                rs = _rule_span(rule, course, start, end, group, index, as_of, policy,
+                                exemptions, notes)
+                if rs is not None:
+                    obligations.extend(build_obligations(rs))
+    obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
+    ledger = None
+    losses: tuple[RefundLoss, ...] = ()
+    loss_months: tuple[MonthTotal, ...] = ()
+    periods_ab: tuple[RatePeriod, ...] = ()
+    period_months: tuple[MonthTotal, ...] = ()
+    cofinancing: tuple[CofinancingWeek, ...] = ()
+    cofinancing_months: tuple[MonthTotal, ...] = ()
+    if refund:
+        ledger = compute_refund(known, as_of, staircase or bundled_staircase())
+        schedule = bundled_loss_schedule()
+        losses, loss_months = compute_losses(obligations, known, as_of, schedule, policy)
+        stairs = staircase or bundled_staircase()
+        periods_ab, period_months = compute_rate_periods(
+            known, as_of, schedule, stairs.valid_from, stairs.transition_from,
+            stairs.fleksjob_visited_from)
+        cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
+                                                              bundled_cofinancing())
+    found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates(),
+                                         dict(pack.withdrawn_sanctions))
+                       if sanctions else ())
+    hours = hours_rule_status(known, as_of) if sanctions else None
+    return Evaluation(
+        person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
+        policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
+        obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
+        refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
+        refund_period_months=period_months, cofinancing_weeks=cofinancing,
+        cofinancing_months=cofinancing_months, sanctions=found_sanctions,
+        hours_rule=hours,
+    )
+
+
+_SIX_WEEKS = timedelta(weeks=6)
+
+
+def _lawful_exemptions(exemptions: tuple[Exemption, ...],
+                       notes: dict[tuple[str, str | None], Note]) -> tuple[Exemption, ...]:
+    """The exemptions that hold. LAB § 106 stk. 1 nr. 1: a documented job, barsel or pension
+    exempts only when it starts within the next 6 weeks, and until it starts."""
+    kept = []
+    for exemption in exemptions:
+        starts = exemption.documented_start
+        if exemption.reason is ExemptionReason.MINDRE_INTENSIV_INDSATS and starts is not None:
+            if starts > exemption.start + _SIX_WEEKS:
+                text = (f"exemption from {exemption.start} ignored: the documented start "
+                        f"{starts} is more than 6 weeks later (LAB § 106 stk. 1 nr. 1)")
+                notes[(text, None)] = Note("exemption_not_covered", text)
+                continue
+            last = starts - timedelta(days=1)
+            if exemption.end is None or exemption.end > last:
+                exemption = attrs.evolve(exemption, end=last)
+        kept.append(exemption)
+    return tuple(kept)
+
+
+def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
+               ) -> Sequence[Rule]:
+    """The rules that can give this course an obligation at all.
+
+    Every obligation opens on or after its anchor, and no anchor lies before the course's
+    earliest anchor date; under the ``opens`` selector it also opens by ``as_of`` and by the
+    end of the course.
+    """
+    earliest = min(d for d in (course.start, course.first_contact, course.registered,
+                               course.sickness.first_absence_day if course.sickness else None)
+                   if d is not None)
+    by_opens = min(as_of, course.end) if course.end is not None else as_of
+    if len(course.groups) == 1:
+        candidates: Iterable[Rule] = pack.by_group.get(course.groups[0].group, ())
+    else:
+        seen: dict[int, Rule] = {}
+        for gs in course.groups:
+            for rule in pack.by_group.get(gs.group, ()):
+                seen.setdefault(id(rule), rule)
+        candidates = sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
+    return [r for r in candidates
+            if r.valid_from <= (by_opens if _selector(policy, r) is VersionSelector.OPENS
+                                else as_of)
+            and (r.valid_to is None or r.valid_to >= earliest)]
+
+
+def _selector(policy: Policies, rule: Rule) -> VersionSelector:
+    """The policy's selector if one was chosen, else the rule's own."""
+    return policy.version_selector or rule.selector
+
+
+def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpan]]:
+    """Stretches of the course in the rule's groups, adjacent parts merged."""
+    spans: list[tuple[date, date | None, GroupSpan]] = []
+    for gs in course.groups:
+        if gs.group not in rule.groups:
+            continue
+        if spans and spans[-1][1] is not None and spans[-1][1] + timedelta(days=1) == gs.start:
+            first = spans[-1]
+            spans[-1] = (first[0], gs.end, first[2])
+        else:
+            spans.append((gs.start, gs.end, gs))
+    return spans
+
+
+def _holds(conditions: Conditions, person: Person, course: Course, day: date) -> bool | None:
+    """True, False, or None when a fact the condition needs is unknown."""
+    checks: list[bool | None] = []
+    if conditions.age_min is not None or conditions.age_max is not None:
+        age = person.age_on(day)
+        checks.append(None if age is None else (
+            (conditions.age_min is None or age >= conditions.age_min)
+            and (conditions.age_max is None or age <= conditions.age_max)))
+    for name in ("education", "custody", "good_job_prospects"):
+        wanted = getattr(conditions, name)
+        if wanted is not None:
+            value = getattr(person, name)
+            checks.append(None if value is None else value == wanted)
+    sickness = course.sickness
+    if conditions.categories:
+        category = sickness.category if sickness else None
+        checks.append(None if category is None else category in conditions.categories)
+    if conditions.employed is not None:
+        employed = sickness.employed if sickness else None
+        checks.append(None if employed is None else employed == conditions.employed)
+    if any(c is False for c in checks):
+        return False
+    if any(c is None for c in checks):
+        return None
+    return True
+
+
+def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: CourseClock,
+            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str]:
+    if anchor is Anchor.COURSE_START:
+        return course.start, f"course start {course.start}"
+    if anchor is Anchor.GROUP_ENTRY:
+        return start, f"entry into the target group {start}"
+    if anchor is Anchor.FIRST_CONTACT:
+        if course.first_contact is not None:
+            return course.first_contact, f"første henvendelse {course.first_contact}"
+        if course.follows_other_course:
+            return course.start, (f"new period at the benefit change {course.start} "
+                                  "(LAB § 9 stk. 2 nr. 2)")
+        return course.start, (f"no first_contact event before the benefit started; the benefit "
+                              f"start {course.start} is used")
+    if anchor is Anchor.REGISTERED:
+        if course.registered is None:
+            return None, "no registered event for this course"
+        return course.registered, f"tilmelding som jobsøgende {course.registered}"
+    if anchor is Anchor.FIRST_ABSENCE_DAY:
+        if course.sickness is not None:
+            day = course.sickness.first_absence_day
+            return day, f"første fraværsdag {day}"
+        return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
+    if anchor is Anchor.SICKNESS_KNOWN:
+        known = course.sickness_known
+        return known, (f"the kommune learned of the sickness {known}" if known
+                       else "no sickness reported")
+    if anchor is Anchor.FOLLOWUP_REQUESTED:
+        requested = course.followup_requested
+        return requested, (f"early follow-up requested {requested}" if requested
+                           else "no request")
+    if anchor is Anchor.TRANSFER_TO_JOBCENTER:
+        if course.transfer is not None:
+            return course.transfer, f"transferred to the jobcentre {course.transfer} (event)"
+        point = clock.transfer_day(course.start, as_of)
+        return point.day, point.text
+    first = next((c.day for c in candidates if c.day >= start and not c.by_summons), None)
+    return first, (f"first qualifying follow-up {first}" if first else "no follow-up held yet")
+
+
+def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: GroupSpan,
+               index: _Index, as_of: date, policy: Policies,
+               exemptions: tuple[Exemption, ...],
+               notes: dict[tuple[str, str | None], Note]) -> RuleSpan | None:
+    if rule.valid_from > as_of:
+        return None
+    if (_selector(policy, rule) is VersionSelector.COURSE_START
+            and not rule.valid_on(course.start)):
+        return None
+    person = index.timeline.person
+    for conditions, wanted in ((rule.when, True), (rule.unless, False)):
+        if conditions is None or conditions.empty:
+            continue
+        holds = _holds(conditions, person, course, start)
+        if holds is None:
+            text = (f"cannot decide whether {rule.id} applies from {start}: the timeline lacks a "
+                    "fact it depends on (birth_date, education, custody or sickness category)")
+            notes[(text, rule.id)] = Note("undetermined", text, rule.id)
+            return None
+        if holds is not wanted:
+            return None
+    clock = index.clock(course, rule)
+    window_end = end if end is not None else as_of
+    window_start = start
+    if start == course.start:
+        for day in (course.first_contact, course.registered):
+            if day is not None and day < window_start:
+                window_start = day
+    candidates: tuple[Candidate, ...] = ()
+    if rule.anchor is Anchor.FIRST_FOLLOWUP:
+        candidates = index.candidates(rule, window_start, window_end, policy)
+    anchor, anchor_text = _anchor(rule, rule.anchor, course, start, clock, candidates, as_of)
+    if anchor is None:
+        if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
+                               Anchor.SICKNESS_KNOWN):
+            text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
+            notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
+        return None
+    if rule.valid_to is not None and rule.valid_to < anchor:
+        return None  # every obligation opens on or after the anchor: none can be in force
+    if rule.anchor is not Anchor.FIRST_FOLLOWUP:
+        candidates = index.candidates(rule, window_start, window_end, policy)
+    if rule.opens_anchor is not None:
+        opens_at, opens_text = _anchor(rule, rule.opens_anchor, course, start, clock,
+                                       candidates, as_of)
+        if opens_at is None:
+            text = f"{rule.id} from {start}: {opens_text}; the rule could not be evaluated"
+            notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
+            return None
+        anchor_text += f"; the window opens at {opens_text}"
+    else:
+        opens_at = None
+    relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
+                     and start <= i.no_show and (end is None or i.no_show <= end))
+    return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
+                    candidates, exemptions, relevant, clock, opens_at, index.policy_items,
+                    _selector(policy, rule))
+
+
+class _Index:
+    """Per-evaluation lookups: the events that can fulfil each kind of rule, by date."""
+
+    def __init__(self, timeline: Timeline, incidents: tuple[Incident, ...],
+                 policy: Policies) -> None:
+        self.timeline = timeline
+        self.incidents = incidents
+        self.policy_items = (("no_show", policy.no_show.value),)
+        self._no_show_kinds: dict[date, set[ConversationKind]] = {}
+        for no_show in timeline.of_type(NoShow):
+            self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
+        self._by_spec: dict[Fulfilment, tuple[list[date], tuple[Candidate, ...]]] = {}
+        self._clocks: dict[tuple[int, Clock, tuple[tuple[date, date], ...]], CourseClock] = {}
+        self._by_event: dict[FulfilledBy, tuple[Event, ...]] = {
+            FulfilledBy.CONVERSATION_HELD: timeline.of_type(ConversationHeld),
+            FulfilledBy.OFFER_STARTED: timeline.of_type(OfferStarted),
+            FulfilledBy.CASE_STEP: timeline.of_type(CaseStepDone),
+        }
+
+    def clock(self, course: Course, rule: Rule) -> CourseClock:
+        key = (id(course), rule.clock, rule.excluded_periods)
+        clock = self._clocks.get(key)
+        if clock is None:
+            clock = self._clocks[key] = CourseClock(course, rule.clock, rule.excluded_periods)
+        return clock
+
+    def incident_for(self, rule: Rule, incident: Incident) -> bool:
+        if rule.fulfilled_by.event is not FulfilledBy.CONVERSATION_HELD:
+            return False
+        return bool(self._no_show_kinds.get(incident.no_show, set()) & rule.fulfilled_by.kinds)
+
+    def _all(self, spec: Fulfilment) -> tuple[list[date], tuple[Candidate, ...]]:
+        found = self._by_spec.get(spec)
+        if found is None:
+            candidates = tuple(Candidate(event.on, event) for event in self._by_event[spec.event]
+                               if _fulfils(spec, event))
+            found = ([c.day for c in candidates], candidates)
+            self._by_spec[spec] = found
+        return found
+
+    def candidates(self, rule: Rule, start: date, end: date,
+                   policy: Policies) -> tuple[Candidate, ...]:
+        days, candidates = self._all(rule.fulfilled_by)
+        chosen = candidates[bisect_left(days, start):bisect_right(days, end)]
+        if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
+            extra = [Candidate(i.no_show, summons=(f"summons {i.summons_sent} for {i.no_show}, "
+                                                   "unexcused no-show"))
+                     for i in self.incidents
+                     if start <= i.no_show <= end and self.incident_for(rule, i)]
+            if extra:
+                chosen = tuple(sorted((*chosen, *extra), key=lambda c: (c.day, c.by_summons)))
+        return chosen
+
+
+def _fulfils(spec: Fulfilment, event: Event) -> bool:
+    if spec.event is FulfilledBy.CONVERSATION_HELD:
+        return (isinstance(event, ConversationHeld) and event.kind in spec.kinds
+                and (not spec.held_by or event.held_by in spec.held_by)
+                and (not spec.forms or event.form in spec.forms))
+    if spec.event is FulfilledBy.OFFER_STARTED:
+        allowed = spec.offers or _ACTIVATION_OFFERS
+        return isinstance(event, OfferStarted) and event.offer in allowed
+    return (isinstance(event, CaseStepDone)
+            and (not spec.steps or event.step in spec.steps))
+
+
+def _incidents(timeline: Timeline) -> tuple[Incident, ...]:
+    """Unexcused no-shows that follow a summons for that meeting, with restored contact."""
+    summonses = timeline.of_type(SummonsSent)
+    contacts = [c.date for c in timeline.of_type(ContactRestored)]
+    found = []
+    for no_show in timeline.of_type(NoShow):
+        if no_show.excuse is not None:
+            continue
+        summons = [s for s in summonses
+                   if s.meeting_date == no_show.date and s.date <= no_show.date]
+        if not summons:
+            continue
+        contact = next((d for d in contacts if d >= no_show.date), None)
+        found.append(Incident(no_show.date, max(s.date for s in summons), contact))
+    return tuple(found)

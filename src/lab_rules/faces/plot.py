@@ -1,0 +1,231 @@
+"""Pictures of a case and of a caseload (the ``plot`` extra: matplotlib).
+
+:func:`timeline` draws one evaluation: the membership periods, exemptions, one lane per rule
+with each obligation's window (opens to due) coloured by status, the overrun of late and
+overdue ones, the day each was met, and a lane of events (conversations held, no-shows,
+sanctions), with ``as_of`` marked. :func:`caseload` draws a comparison month by month: the
+share of decided obligations not met on time, and the refund lost, baseline against variants.
+
+Figures are built without pyplot, so nothing global changes and no display is needed; save
+them with ``fig.savefig(...)``. Serialisers only: nothing here computes law.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from lab_rules.contact.results import Evaluation, Obligation, Status
+from lab_rules.core.errors import LabRulesError
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.timeline import ConversationHeld, Exemption, NoShow, Timeline
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from lab_rules.loops.whatif import Comparison
+
+STATUS_COLOURS = {
+    Status.MET: "#2e7d32",
+    Status.MET_LATE: "#ef6c00",
+    Status.OVERDUE: "#c62828",
+    Status.OPEN: "#1565c0",
+    Status.WAIVED: "#9e9e9e",
+    Status.LAPSED: "#bdbdbd",
+}
+VARIANT_COLOURS = ("#37474f", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#1565c0")
+GROUP_COLOURS = ("#5c6bc0", "#26a69a", "#8d6e63", "#ab47bc", "#78909c", "#d4e157")
+
+
+def _figure_class() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise LabRulesError("plots need matplotlib: pip install 'lab-rules[plot]'") from err
+    return Figure
+
+
+def _label(obligation: Obligation, lang: str) -> str:
+    rule = obligation.rule
+    title = rule.title_da if lang == "da" else rule.title_en
+    if len(title) > 58:
+        title = title[:57].rstrip() + "…"
+    return f"{title}\n{rule.legal_basis.cite()}"
+
+
+def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: str = "da",
+             width: float = 12.0) -> Figure:
+    """One person's evaluation as a chart. With *source* (the timeline evaluated) the
+    exemptions, held conversations and no-shows are drawn too."""
+    figure_class = _figure_class()
+    da = lang == "da"
+    rules: dict[str, list[Obligation]] = {}
+    for obligation in evaluation.obligations:
+        rules.setdefault(obligation.rule.id, []).append(obligation)
+    lanes = len(rules) + 3
+    figure: Figure = figure_class(figsize=(width, 1.6 + 0.55 * lanes), layout="constrained")
+    ax: Any = figure.add_subplot()
+    as_of = evaluation.as_of
+    starts = [p.start for p in evaluation.periods] + [o.opens for o in evaluation.obligations]
+    left = min(starts, default=as_of - timedelta(days=365)) - timedelta(days=14)
+    right = as_of + timedelta(days=45)
+
+    def clip(day: date | None) -> date:
+        return right if day is None or day > right else max(day, left)
+
+    labels: list[str] = []
+    y = 0
+    labels.append("Forløb" if da else "Periods")
+    for index, period in enumerate(evaluation.periods):
+        colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+        end = clip(period.end or as_of)
+        ax.barh(y, (end - period.start).days, left=period.start, height=0.5, color=colour,
+                alpha=0.8)
+        ax.text(period.start, y, f" {period.group.value}", va="center", ha="left",
+                fontsize=8, color="white", clip_on=True)
+    y += 1
+    labels.append("Fritagelser" if da else "Exemptions")
+    for exemption in (source.of_type(Exemption) if source is not None else ()):
+        end = clip(exemption.end or right)
+        ax.barh(y, max((end - exemption.start).days, 1), left=exemption.start, height=0.5,
+                color="#eeeeee", edgecolor="#616161", hatch="///")
+        ax.text(exemption.start, y - 0.3, exemption.reason.value, fontsize=7, va="bottom",
+                color="#424242", clip_on=True)
+    for obligations in rules.values():
+        y += 1
+        labels.append(_label(obligations[0], lang))
+        windows: dict[tuple[date, date], list[Obligation]] = {}
+        for obligation in obligations:
+            windows.setdefault((obligation.opens, obligation.due), []).append(obligation)
+        for same in windows.values():
+            height = 0.5 / len(same)
+            for index, obligation in enumerate(same):
+                row = y + (index - (len(same) - 1) / 2) * 0.6 / len(same)
+                _obligation(ax, obligation, row, height, clip, as_of)
+    y += 1
+    labels.append("Hændelser" if da else "Events")
+    if source is not None:
+        held = [c.date for c in source.until(as_of).of_type(ConversationHeld)]
+        ax.plot(held, [y] * len(held), linestyle="none", marker="|", markersize=14,
+                color="#212121", label="samtale holdt" if da else "conversation held")
+        missed = [n.date for n in source.until(as_of).of_type(NoShow)]
+        ax.plot(missed, [y] * len(missed), linestyle="none", marker="X", markersize=9,
+                color="#c62828", label="udeblivelse" if da else "no-show")
+    sanctioned = [s.day for s in evaluation.sanctions if s.sanctionable]
+    ax.plot(sanctioned, [y + 0.3] * len(sanctioned), linestyle="none", marker="v",
+            markersize=8, color="#6a1b9a", label="sanktion" if da else "sanction")
+    ax.axvline(as_of, color="#000000", linestyle="--", linewidth=1)
+    ax.text(as_of, -0.7, f" {'opgjort' if da else 'as of'} {as_of}", fontsize=8, va="center")
+    for status, colour in STATUS_COLOURS.items():
+        ax.barh([0], [0], color=colour, alpha=0.6, label=status.label(lang))
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylim(len(labels) - 0.4, -1.1)
+    ax.set_xlim(left, right)
+    ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    _date_axis(ax)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=9, fontsize=8,
+              frameon=False, handlelength=1.2, columnspacing=1.2)
+    title = (f"{mask_cpr(evaluation.person_id)}: {len(evaluation.obligations)} "
+             f"{'forpligtelser' if da else 'obligations'} ({evaluation.rule_pack})")
+    ax.set_title(title, fontsize=10, loc="left")
+    return figure
+
+
+def _date_axis(ax: Any) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _obligation(ax: Any, obligation: Obligation, y: float, height: float,
+                clip: Any, as_of: date) -> None:
+    colour = STATUS_COLOURS[obligation.status]
+    opens, due = clip(obligation.opens), clip(obligation.due)
+    thick = max(1.5, 7 * height)
+    ax.barh(y, max((due - opens).days, 1), left=opens, height=height * 0.85, color=colour,
+            alpha=0.25, edgecolor=colour, linewidth=0.8)
+    ax.plot([due, due], [y - height / 2, y + height / 2], color=colour, linewidth=1.5)
+    if obligation.status is Status.OVERDUE:
+        ax.plot([due, clip(as_of)], [y, y], color=colour, linewidth=thick,
+                solid_capstyle="butt")
+    if obligation.status is Status.MET_LATE and obligation.fulfilled_on:
+        ax.plot([due, clip(obligation.fulfilled_on)], [y, y], color=colour, linewidth=thick,
+                solid_capstyle="butt")
+    if obligation.fulfilled_on is not None:
+        ax.plot([clip(obligation.fulfilled_on)], [y], marker="o",
+                markersize=max(3.5, 12 * height), color=colour, markeredgecolor="white")
+
+
+def _month_rows(results: Comparison | Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    if isinstance(results, Mapping):
+        months = results["months"]
+        return list(months.to_dict("records")) if hasattr(months, "to_dict") else list(months)
+    return results.months
+
+
+def _quarter(month: str) -> str:
+    year, number = month.split("-")
+    return f"{year}-{(int(number) - 1) // 3 * 3 + 1:02d}"
+
+
+def caseload(results: Comparison | Mapping[str, Any], *, lang: str = "da",
+             since: str | None = None, by: str = "quarter", width: float = 12.0) -> Figure:
+    """A comparison (:func:`lab_rules.loops.whatif.compare_caseload`, or the DataFrames of
+    :func:`lab_rules.loops.whatif.compare`) over time, one line per variant: the share of decided
+    obligations not met on time, the refund lost, and each variant's refund difference to the
+    baseline (the first variant). ``by`` is ``quarter`` (default: monthly shares of a small
+    caseload are noise) or ``month``; *since* (``YYYY-MM``) hides earlier months."""
+    figure_class = _figure_class()
+    da = lang == "da"
+    if by not in ("month", "quarter"):
+        raise LabRulesError(f"by must be month or quarter, not {by!r}")
+    totals: dict[tuple[str, str], list[float]] = {}
+    for row in _month_rows(results):
+        if since is not None and row["month"] < since:
+            continue
+        key = (row["variant"], _quarter(row["month"]) if by == "quarter" else row["month"])
+        total = totals.setdefault(key, [0.0, 0.0, 0.0])
+        total[0] += float(row["decided"])
+        total[1] += float(row["not_on_time"])
+        total[2] += float(row["refund_loss"])
+    variants = list(dict.fromkeys(name for name, _ in totals))
+    periods = sorted({period for _, period in totals})
+    days = [date.fromisoformat(period + "-01") for period in periods]
+    figure: Figure = figure_class(figsize=(width, 8), layout="constrained")
+    axes: Any = figure.subplots(3, 1, sharex=True,
+                                height_ratios=(1.2, 1, 0.8))
+    share_ax, loss_ax, diff_ax = axes
+    base = [totals.get((variants[0], p), [0.0, 0.0, 0.0])[2] for p in periods] \
+        if variants else []
+    for index, name in enumerate(variants):
+        values = [totals.get((name, p), [0.0, 0.0, 0.0]) for p in periods]
+        shares = [v[1] / v[0] if v[0] else float("nan") for v in values]
+        losses = [v[2] for v in values]
+        style = {"linewidth": 2.4 if index == 0 else 1.5,
+                 "color": VARIANT_COLOURS[index % len(VARIANT_COLOURS)],
+                 "linestyle": "-" if index == 0 else ("--", ":", "-.")[(index - 1) % 3],
+                 "label": name, "drawstyle": "steps-post"}
+        share_ax.plot(days, shares, **style)
+        loss_ax.plot(days, losses, **style)
+        if index:
+            diff_ax.plot(days, [a - b for a, b in zip(losses, base, strict=True)], **style)
+    diff_ax.axhline(0, color="#616161", linewidth=0.8)
+    share_ax.set_ylabel("andel ikke rettidig" if da else "share not on time")
+    share_ax.set_ylim(0, 1)
+    share_ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
+    loss_ax.set_ylabel("mistet refusion (kr.)" if da else "refund lost (kr.)")
+    diff_ax.set_ylabel("forskel i refusion (kr.)" if da else "refund lost vs. baseline (kr.)")
+    for ax in (loss_ax, diff_ax):
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+    for ax in (share_ax, loss_ax, diff_ax):
+        ax.grid(color="#e0e0e0", linewidth=0.6)
+        ax.legend(fontsize=8, frameon=False, loc="upper right")
+    unit = ("kvartal" if by == "quarter" else "måned") if da else by
+    share_ax.set_title((f"Forpligtelser med frist i hvert {unit}" if da
+                        else f"Obligations due per {unit}"), fontsize=10, loc="left")
+    _date_axis(diff_ax)
+    return figure

@@ -1,0 +1,104 @@
+"""A plain-text table of an evaluation that a caseworker can read in a terminal."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lab_rules.contact.results import Evaluation
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
+from lab_rules.refund.staircase import MonthTotal, RefundLedger
+
+_HEAD = {
+    "da": ("Frist", "Status", "Dage", "Opfyldt", "Krav", "Hjemmel"),
+    "en": ("Due", "Status", "Days", "Met on", "Requirement", "Legal basis"),
+}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(evaluation: Evaluation, lang: str = "da") -> str:
+    """Columns: due, status, days late/overdue, met on, requirement, legal basis."""
+    title = "Vurdering" if lang == "da" else "Evaluation"
+    policy_text = ", ".join(f"{k}={v}" for k, v in evaluation.policies)
+    lines = [f"{title}: {evaluation.person_id}  as_of {evaluation.as_of}  ({policy_text})", ""]
+    head = _HEAD[lang]
+    widths = (10, 11, 5, 10, 58, 34)
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for o in evaluation.obligations:
+        days = o.days_late if o.days_late is not None else o.days_overdue
+        title_text = o.rule.title_da if lang == "da" else o.rule.title_en
+        if o.rule.count > 1 or o.sequence > 1:
+            title_text = f"{title_text} [{o.sequence}]"
+        if o.rule.confidence.value == "unconfirmed":
+            title_text = "(?) " + title_text
+        row = (o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
+               o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
+               o.rule.legal_basis.cite())
+        lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
+                     .rstrip())
+    if any(o.rule.confidence.value == "unconfirmed" for o in evaluation.obligations):
+        lines.append("")
+        lines.append("(?) = ikke bekræftet i lovteksten" if lang == "da"
+                     else "(?) = not confirmed in the law text")
+    for note in evaluation.notes:
+        lines.append(f"note: {note.text}")
+    return mask_cpr("\n".join(lines) + "\n")
+
+
+def render_refund(ledger: RefundLedger, lang: str = "da", losses: tuple[RefundLoss, ...] = (),
+                  loss_months: tuple[MonthTotal, ...] = (),
+                  policies: tuple[tuple[str, str], ...] = (),
+                  periods: tuple[RatePeriod, ...] = ()) -> str:
+    """Weeks (Monday, week number, benefit, days, share, rate, cost, amount) and month totals."""
+    da = lang == "da"
+    head = (("Uge (mandag)", "Nr.", "Ydelse", "Dage", "Andel", "Sats", "Udgift", "Beløb")
+            if da else
+            ("Week (Monday)", "No.", "Benefit", "Days", "Share", "Rate", "Cost", "Amount"))
+    widths = (13, 5, 24, 5, 16, 6, 14, 14)
+    lines = [f"{ledger.act}: {ledger.source}", ""]
+    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    for week in ledger.weeks:
+        for line in week.lines:
+            row = (week.monday.isoformat(), str(week.number), line.benefit.value, str(line.days),
+                   line.share, f"{line.rate * 100:.0f} %",
+                   "" if line.cost is None else f"{line.cost:.2f}",
+                   "" if line.amount is None else f"{line.amount:.2f}")
+            lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
+                         .rstrip())
+    lines += ["", "Måned     Refusion        Medfinansiering" if da
+              else "Month     Refund          Co-financing"]
+    for month in ledger.months:
+        lines.append(f"{month.month}   {month.refund:>14}  {month.cofinancing:>14}")
+    lines.append(f"{'I alt' if da else 'Total':8}  {ledger.total_refund:>14}  "
+                 f"{ledger.total_cofinancing:>14}")
+    if periods:
+        lines += ["", "Før refusionstrappen (satsperioder)" if da
+                  else "Before the staircase (rate periods)"]
+        for period in periods:
+            refund = "" if period.refund is None else f"  {period.refund:.2f}"
+            active = (" aktiv" if da else " active") if period.active else ""
+            lines.append(f"  {period.start} .. {period.end}  {period.benefit.value:<14} "
+                         f"{period.rate * 100:.0f} %{active}  ({period.legal_basis}){refund}")
+    if not losses:
+        lines += ["", "Intet refusionsbortfald" if da else "No refund losses"]
+    else:
+        lines += ["", "Refusionsbortfald" if da else "Refund losses"]
+        for loss in losses:
+            amount = "" if loss.amount is None else f"  {loss.amount:.2f}"
+            lines.append(f"  {loss.explain(lang)}{amount}")
+        for month in loss_months:
+            lines.append(f"  {month.month}   {month.refund:>14}")
+        total = sum((m.refund for m in loss_months), Decimal("0.00"))
+        lines.append(f"  {'I alt' if da else 'Total':8}  {total:>14}")
+    if policies:
+        lines.append("policies: " + ", ".join(f"{k}={v}" for k, v in policies))
+    for restart in ledger.restarts:
+        lines.append(("Trappen starter forfra " if da else "Count restarts ") + restart.isoformat())
+    for note in ledger.notes:
+        lines.append(f"note: {note}")
+    return mask_cpr("\n".join(lines) + "\n")

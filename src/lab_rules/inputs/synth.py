@@ -1,0 +1,158 @@
+"""Synthetic caseloads: realistic two-year timelines across the target groups, deterministic
+per seed, for the demo, the tests and the benchmarks.
+
+Each person gets one benefit and target group, a first contact (or registration, or sickness
+report), conversations at irregular intervals (some late), maybe a no-show at one of those
+meetings (summoned 1-2 weeks before; contact restored up to 3 weeks later and the conversation
+held two days after that), an exemption, an offer, monthly payments, and an end within the
+two years.
+Names and CPR numbers are never generated: ids are ``synthetic-N``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.core.vocabulary import (
+    Benefit,
+    ConversationKind,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+)
+from lab_rules.inputs.timeline import (
+    AuditSampled,
+    BenefitEnded,
+    BenefitStarted,
+    ContactRestored,
+    ConversationHeld,
+    Event,
+    Exemption,
+    FirstContact,
+    NoShow,
+    OfferStarted,
+    Payment,
+    Person,
+    Registered,
+    SicknessReported,
+    SummonsSent,
+    Timeline,
+    WrittenGuidance,
+)
+from lab_rules.inputs.timeline_json import timeline_to_json
+
+KINDS = (
+    (Benefit.DAGPENGE, TargetGroup.DAGPENGE),
+    (Benefit.KONTANTHJAELP, TargetGroup.JOBPARAT_KONTANTHJAELP),
+    (Benefit.KONTANTHJAELP, TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP),
+    (Benefit.UDDANNELSESHJAELP, TargetGroup.UDDANNELSESPARAT_UDDANNELSESHJAELP),
+    (Benefit.SYGEDAGPENGE, TargetGroup.SYGEDAGPENGE),
+    (Benefit.LEDIGHEDSYDELSE, TargetGroup.FLEKSJOBVISITERET),
+)
+_MONTHLY = {Benefit.DAGPENGE: 19000, Benefit.KONTANTHJAELP: 12000,
+            Benefit.UDDANNELSESHJAELP: 7000, Benefit.SYGEDAGPENGE: 18000,
+            Benefit.LEDIGHEDSYDELSE: 17000}
+
+
+FIRST_START = date(2016, 1, 4)
+LAST_START = FIRST_START + timedelta(days=9 * 365 - 1)
+
+
+def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START,
+                       last: date = LAST_START) -> tuple[Timeline, date]:
+    """One realistic two-year case starting between *first* and *last*, and the ``as_of``
+    two years after its start."""
+    benefit, group = rng.choice(KINDS)
+    start = first + timedelta(days=rng.randrange(0, (last - first).days + 1))
+    events: list[Event] = [BenefitStarted(start, benefit, group), WrittenGuidance(start)]
+    if benefit is Benefit.DAGPENGE:
+        events.append(Registered(start))
+    elif benefit is Benefit.SYGEDAGPENGE:
+        events.append(SicknessReported(start + timedelta(days=5), start, rng.choice((1, 2, 3)),
+                                       rng.random() < 0.5))
+    else:
+        events.append(FirstContact(start))
+    kind = (ConversationKind.OPFOELGNINGSSAMTALE if benefit is Benefit.SYGEDAGPENGE
+            else ConversationKind.JOBSAMTALE)
+    day = start
+    held: list[ConversationHeld] = []
+    for _ in range(rng.randrange(4, 16)):
+        day += timedelta(days=rng.randrange(5, 60))
+        holder = Holder.A_KASSE if benefit is Benefit.DAGPENGE and rng.random() < 0.3 \
+            else Holder.JOBCENTER
+        held.append(ConversationHeld(day, kind, rng.choice(list(Form)), holder))
+    if rng.random() < 0.3:
+        index_missed = rng.randrange(len(held))
+        missed = held[index_missed]
+        contact = missed.date + timedelta(days=rng.randrange(0, 21))
+        events.append(SummonsSent(missed.date - timedelta(days=rng.randrange(7, 15)),
+                                  missed.date, kind, held_by=missed.held_by))
+        events.append(NoShow(missed.date, kind))
+        events.append(ContactRestored(contact))
+        held[index_missed] = attrs.evolve(missed, date=contact + timedelta(days=2))
+    events.extend(held)
+    if rng.random() < 0.3:
+        ex_start = start + timedelta(days=rng.randrange(30, 400))
+        events.append(Exemption(ex_start, rng.choice(list(ExemptionReason)),
+                                ex_start + timedelta(days=rng.randrange(7, 90))))
+    if rng.random() < 0.6:
+        events.append(OfferStarted(start + timedelta(days=rng.randrange(20, 300)),
+                                   rng.choice(list(OfferKind))))
+    end = start + timedelta(days=730)
+    if rng.random() < 0.5:
+        end = start + timedelta(days=rng.randrange(60, 700))
+    events.append(BenefitEnded(end, benefit))
+    month = start.replace(day=1)
+    while month <= end and benefit in _MONTHLY:
+        following = add(month, Duration(months=1), Rounding.STRICT)
+        first, last = max(month, start), min(following - timedelta(days=1), end)
+        share = Decimal((last - first).days + 1) / Decimal((following - month).days)
+        events.append(Payment(benefit, first, last,
+                              amount=(Decimal(_MONTHLY[benefit]) * share).quantize(Decimal(1))))
+        month = following
+    if benefit is not Benefit.DAGPENGE and rng.random() < 0.15:
+        events.append(AuditSampled(start + timedelta(days=rng.randrange(100, 700))))
+    prospects = rng.random() < 0.6 if benefit is Benefit.DAGPENGE else None
+    person = Person(f"synthetic-{index}", birth_date=date(rng.randrange(1960, 2004), 6, 15),
+                    education=rng.random() < 0.7, custody=rng.random() < 0.4,
+                    good_job_prospects=prospects)
+    return Timeline.of(person, events), start + timedelta(days=730)
+
+
+def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,
+                       last: date = LAST_START) -> Iterator[Timeline]:
+    """*persons* synthetic timelines starting between *first* and *last*; the same seed and
+    window give the same caseload."""
+    rng = random.Random(seed)
+    for index in range(persons):
+        yield synthetic_timeline(rng, index, first, last)[0]
+
+
+def write_event_log(path: str | Path, persons: int, seed: int, first: date = FIRST_START,
+                    last: date = LAST_START) -> int:
+    """Write a synthetic caseload as a JSON Lines event log (see :mod:`lab_rules.inputs.eventlog`):
+    per person a ``person`` row, then its events. Returns the number of rows."""
+    rows = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
+        for timeline in synthetic_caseload(persons, seed, first, last):
+            document = timeline_to_json(timeline)
+            person = dict(document["person"])  # type: ignore[call-overload]
+            person_id = person.pop("id")
+            out.write(json.dumps({"person_id": person_id, "type": "person", **person},
+                                 ensure_ascii=False) + "\n")
+            for event in document["events"]:  # type: ignore[attr-defined]
+                out.write(json.dumps({"person_id": person_id, **event}, ensure_ascii=False)
+                          + "\n")
+                rows += 1
+            rows += 1
+    return rows

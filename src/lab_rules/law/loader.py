@@ -1,0 +1,526 @@
+"""Load rule modules from TOML, strictly: every problem, located, with a hint.
+
+Rule files are data: they are read with the standard library's ``tomllib`` and never
+executed. Unknown keys, wrong types, unknown groups or event kinds, invalid durations, a
+missing legal basis and overlapping validity of one rule id are errors that name the file,
+the key path (``rule[3].fulfilled_by.kinds``) and, where it can be found, the line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lab_rules.calendar import Duration, Reading, Roll, Rounding
+from lab_rules.core.errors import DurationFormatError, InputError, Problem
+from lab_rules.core.vocabulary import (
+    CaseStep,
+    ConversationKind,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+)
+from lab_rules.law.model import (
+    Anchor,
+    Clock,
+    Conditions,
+    Confidence,
+    Effect,
+    FulfilledBy,
+    Fulfilment,
+    IntervalFrom,
+    LegalBasis,
+    Rule,
+    RuleModule,
+    RulePack,
+    Shape,
+)
+from lab_rules.law.policies import VersionSelector
+
+__all__ = ["RuleError", "bundled_pack", "bundled_rules_dir", "load_module", "load_pack"]
+
+
+class RuleError(InputError):
+    """One or more rule files are invalid; ``problems`` locates each."""
+
+
+_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
+
+MODULE_KEYS = {"id", "title_da", "title_en", "era", "act", "source", "valid_from", "valid_to",
+               "groups", "defaults"}
+DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor",
+                "selector"}
+RULE_KEYS = {
+    "id", "title_da", "title_en", "legal_basis", "law_text", "confidence", "note",
+    "valid_from", "valid_to", "groups", "shape", "clock", "anchor", "duration", "reading",
+    "rounding", "roll", "opens_after", "opens_anchor", "count", "repeat", "interval",
+    "interval_from", "start_index", "max_items", "grace", "loentilskud_grace",
+    "after_exemption", "fulfilled_by", "exemptions", "when", "unless", "excluded_periods",
+    "selector",
+}
+BASIS_KEYS = {"act", "paragraph", "stk", "nr", "pkt", "source"}
+FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
+CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
+                  "good_job_prospects"}
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _line_index(text: str) -> dict[str, int]:
+    """Map key paths (``rule[2].shape``, ``module.id``) to their 1-based line numbers."""
+    index: dict[str, int] = {}
+    counters: dict[str, int] = {}
+    prefix = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            brackets, name = header.groups()
+            if brackets == "[[":
+                counters[name] = counters.get(name, -1) + 1
+                prefix = f"{name}[{counters[name]}]"
+            else:
+                head, _, rest = name.partition(".")
+                prefix = f"{head}[{counters[head]}]" if head in counters else head
+                if rest:
+                    prefix += "." + rest
+            index.setdefault(prefix, number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            index.setdefault(f"{prefix}.{assign.group(1)}" if prefix else assign.group(1), number)
+    return index
+
+
+class _Reader:
+    """Reads one module's values, collecting located problems instead of raising."""
+
+    def __init__(self, source: str, lines: dict[str, int]) -> None:
+        self.source = source
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def line_of(self, path: str) -> int | None:
+        probe = path
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            last = probe.rpartition(".")[2]
+            if last.endswith("]") and "[" in last and probe[: probe.rindex("[")] in self.lines:
+                return self.lines[probe[: probe.rindex("[")]]
+            probe = probe.rpartition(".")[0]
+        return None
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message, self.source, self.line_of(path)))
+
+    def check_keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else (
+                    "; allowed keys: " + ", ".join(sorted(allowed)))
+                self.problem(f"{path}.{key}", f"unknown key{hint}")
+
+    def text(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = True,
+             default: str | None = None) -> str | None:
+        value = table.get(key, default)
+        if value is None:
+            if required:
+                self.problem(path, f'missing required key "{key}"')
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
+            return None
+        return value.strip()
+
+    def integer(self, table: Mapping[str, Any], key: str, path: str, default: int | None,
+                minimum: int = 0) -> int | None:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            self.problem(f"{path}.{key}", f"must be a whole number ≥ {minimum}, got {value!r}")
+            return default
+        return value
+
+    def boolean(self, table: Mapping[str, Any], key: str, path: str) -> bool | None:
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            self.problem(f"{path}.{key}", f"must be true or false, got {value!r}")
+            return None
+        return value
+
+    def day(self, table: Mapping[str, Any], key: str, path: str, *,
+            default: date | None = None) -> date | None:
+        value = table.get(key, default)
+        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
+            return value
+        self.problem(f"{path}.{key}", f"must be a TOML date like 2024-01-01, got {value!r}")
+        return default
+
+    def duration(self, table: Mapping[str, Any], key: str, path: str) -> Duration | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        try:
+            return Duration.parse(value)
+        except DurationFormatError as err:
+            self.problem(f"{path}.{key}", str(err))
+            return None
+
+    def choice(self, enum_cls: type[E], value: object, path: str) -> E | None:
+        for member in enum_cls:
+            if member.value == value:
+                return member
+        allowed = [str(m.value) for m in enum_cls]
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        hint = f'did you mean "{close[0]}"?' if close else "expected one of: " + ", ".join(allowed)
+        self.problem(path, f"{value!r} is not a known {_label(enum_cls)}; {hint}")
+        return None
+
+    def enum_of(self, enum_cls: type[E], table: Mapping[str, Any], key: str, path: str,
+                default: object = None) -> E | None:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, enum_cls):
+            return value
+        return self.choice(enum_cls, value, f"{path}.{key}")
+
+    def enum_set(self, enum_cls: type[E], table: Mapping[str, Any], key: str,
+                 path: str, default: object = None) -> frozenset[E]:
+        values = table.get(key, default)
+        if values is None:
+            return frozenset()
+        if not isinstance(values, list):
+            self.problem(f"{path}.{key}", f"must be a list, got {values!r}")
+            return frozenset()
+        found = (self.choice(enum_cls, v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
+        return frozenset(m for m in found if m is not None)
+
+    def table(self, parent: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+        value = parent.get(key, {})
+        if not isinstance(value, dict):
+            self.problem(f"{path}.{key}", f"must be a table, got {value!r}")
+            return {}
+        return value
+
+
+def _label(enum_cls: type[enum.Enum]) -> str:
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", enum_cls.__name__).lower()
+    return {"target group": "target group (LAB § 6)", "exemption reason": "exemption reason"}.get(
+        words, words)
+
+
+def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
+    reader.check_keys(table, CONDITION_KEYS, path)
+    categories = table.get("categories", [])
+    if not isinstance(categories, list) or not all(
+            isinstance(c, int) and not isinstance(c, bool) and 1 <= c <= 3 for c in categories):
+        reader.problem(f"{path}.categories",
+                       f"must be a list of categories 1-3, got {categories!r}")
+        categories = []
+    return Conditions(
+        age_min=reader.integer(table, "age_min", path, None),
+        age_max=reader.integer(table, "age_max", path, None),
+        education=reader.boolean(table, "education", path),
+        custody=reader.boolean(table, "custody", path),
+        categories=frozenset(categories),
+        employed=reader.boolean(table, "employed", path),
+        good_job_prospects=reader.boolean(table, "good_job_prospects", path),
+    )
+
+
+def _exemptions(reader: _Reader, table: Mapping[str, Any], path: str
+                ) -> dict[ExemptionReason, Effect]:
+    effects: dict[ExemptionReason, Effect] = {}
+    for key, value in table.items():
+        reason = reader.choice(ExemptionReason, key, f"{path}.{key}")
+        effect = reader.choice(Effect, value, f"{path}.{key}")
+        if reason is not None and effect is not None:
+            effects[reason] = effect
+    return effects
+
+
+_NEEDS_DURATION = {Shape.FIRST_WITHIN, Shape.COUNT_IN_WINDOW, Shape.MILESTONE, Shape.ACTIVATION,
+                   Shape.CASE_STEP}
+_NEEDS_INTERVAL = {Shape.SCHEDULE, Shape.ROLLING}
+_EVENT_FOR_SHAPE = {Shape.ACTIVATION: FulfilledBy.OFFER_STARTED,
+                    Shape.CASE_STEP: FulfilledBy.CASE_STEP}
+
+
+def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[str, Any],
+          defaults: Mapping[str, Any], module_id: str, era: str) -> Rule | None:
+    start = len(reader.problems)
+    reader.check_keys(raw, RULE_KEYS, path)
+    rule_id = reader.text(raw, "id", path)
+    if rule_id is not None and not _ID.match(rule_id):
+        reader.problem(f"{path}.id", f"{rule_id!r} is not a dotted lower-case id like "
+                       "dk.lab.2024.dagpenge.first_jobsamtale")
+    title_da = reader.text(raw, "title_da", path)
+    title_en = reader.text(raw, "title_en", path)
+
+    basis_raw = raw.get("legal_basis")
+    basis: LegalBasis | None = None
+    if basis_raw is None:
+        reader.problem(path, 'missing required key "legal_basis": every rule must cite its § '
+                       '(legal_basis = { paragraph = "31", stk = "4" })')
+    elif not isinstance(basis_raw, dict):
+        reader.problem(f"{path}.legal_basis", "must be a table with act, paragraph, stk, nr")
+    else:
+        bpath = f"{path}.legal_basis"
+        reader.check_keys(basis_raw, BASIS_KEYS, bpath)
+        act = reader.text(basis_raw, "act", bpath, default=module.get("act"))
+        paragraph = reader.text(basis_raw, "paragraph", bpath)
+        source = reader.text(basis_raw, "source", bpath, default=module.get("source"))
+        optional = {k: reader.text(basis_raw, k, bpath, required=False) if not isinstance(
+            basis_raw.get(k), int) else str(basis_raw[k]) for k in ("stk", "nr", "pkt")}
+        if act and paragraph and source:
+            basis = LegalBasis(act, paragraph, source, **optional)
+    law_text = reader.text(raw, "law_text", path)
+    confidence = reader.enum_of(Confidence, raw, "confidence", path,
+                                defaults.get("confidence", "confirmed"))
+
+    valid_from = reader.day(raw, "valid_from", path, default=module.get("valid_from"))
+    valid_to = reader.day(raw, "valid_to", path, default=module.get("valid_to"))
+    if valid_from is None:
+        reader.problem(path, 'missing "valid_from" (on the rule or in [module])')
+    if valid_from and valid_to and valid_to < valid_from:
+        reader.problem(f"{path}.valid_to", f"{valid_to} is before valid_from {valid_from}")
+    groups = reader.enum_set(TargetGroup, raw, "groups", path, module.get("groups"))
+    if not groups:
+        reader.problem(f"{path}.groups", "a rule must apply to at least one target group")
+
+    shape = reader.enum_of(Shape, raw, "shape", path)
+    if "shape" not in raw:
+        reader.problem(path, 'missing required key "shape"; one of: '
+                       + ", ".join(s.value for s in Shape))
+    clock = reader.enum_of(Clock, raw, "clock", path, defaults.get("clock", "contiguous"))
+    anchor = reader.enum_of(Anchor, raw, "anchor", path, defaults.get("anchor"))
+    if "anchor" not in raw and "anchor" not in defaults:
+        reader.problem(path, 'missing required key "anchor"')
+    reading = reader.enum_of(Reading, raw, "reading", path, defaults.get("reading", "after"))
+    rounding = reader.enum_of(Rounding, raw, "rounding", path, defaults.get("rounding", "strict"))
+    roll = reader.enum_of(Roll, raw, "roll", path, defaults.get("roll", "none"))
+    durations = {k: reader.duration(raw, k, path) for k in (
+        "duration", "opens_after", "repeat", "interval", "grace", "loentilskud_grace",
+        "after_exemption")}
+    if shape in _NEEDS_DURATION and durations["duration"] is None and "duration" not in raw:
+        reader.problem(path, f'shape "{shape.value}" needs "duration" (an ISO-8601 duration)')
+    if shape in _NEEDS_INTERVAL and durations["interval"] is None and "interval" not in raw:
+        reader.problem(path, f'shape "{shape.value}" needs "interval" (an ISO-8601 duration)')
+    if reading in (Reading.END_OF_WEEK, Reading.END_OF_CALENDAR_WEEK):
+        for key in ("duration", "interval"):
+            value = durations[key]
+            if value is not None and value.weeks is None:
+                reader.problem(f"{path}.{key}", f'reading "{reading.value}" needs whole weeks '
+                               f"(like P8W), got {value}")
+
+    fulfil_raw = reader.table(raw, "fulfilled_by", path)
+    fpath = f"{path}.fulfilled_by"
+    reader.check_keys(fulfil_raw, FULFIL_KEYS, fpath)
+    event = reader.enum_of(FulfilledBy, fulfil_raw, "event", fpath,
+                           _EVENT_FOR_SHAPE.get(shape, FulfilledBy.CONVERSATION_HELD).value
+                           if shape else None)
+    expected = _EVENT_FOR_SHAPE.get(shape) if shape else None
+    if shape and expected and event and event is not expected:
+        reader.problem(f"{fpath}.event", f'shape "{shape.value}" is fulfilled by '
+                       f'"{expected.value}", not "{event.value}"')
+    fulfilment = Fulfilment(
+        event=event or FulfilledBy.CONVERSATION_HELD,
+        kinds=reader.enum_set(ConversationKind, fulfil_raw, "kinds", fpath),
+        held_by=reader.enum_set(Holder, fulfil_raw, "held_by", fpath),
+        forms=reader.enum_set(Form, fulfil_raw, "forms", fpath),
+        offers=reader.enum_set(OfferKind, fulfil_raw, "offers", fpath),
+        steps=reader.enum_set(CaseStep, fulfil_raw, "steps", fpath),
+    )
+    if fulfilment.event is FulfilledBy.CONVERSATION_HELD and not fulfilment.kinds:
+        reader.problem(f"{fpath}.kinds", "name the conversation kinds that fulfil the rule")
+
+    exemptions = _exemptions(reader, {**defaults.get("exemptions", {}),
+                                      **reader.table(raw, "exemptions", path)},
+                             f"{path}.exemptions")
+    when = _conditions(reader, reader.table(raw, "when", path), f"{path}.when")
+    unless = (_conditions(reader, reader.table(raw, "unless", path), f"{path}.unless")
+              if "unless" in raw else None)
+    excluded = _excluded_periods(reader, raw.get("excluded_periods", []),
+                                 f"{path}.excluded_periods")
+    count = reader.integer(raw, "count", path, 1, minimum=1) or 1
+    start_index = reader.integer(raw, "start_index", path, 1, minimum=1) or 1
+    max_items = reader.integer(raw, "max_items", path, None, minimum=1)
+    interval_from = reader.enum_of(IntervalFrom, raw, "interval_from", path, "previous_due")
+    selector = reader.enum_of(VersionSelector, raw, "selector", path,
+                              defaults.get("selector", "opens"))
+    opens_anchor = reader.enum_of(Anchor, raw, "opens_anchor", path)
+    note = reader.text(raw, "note", path, required=False)
+
+    if (len(reader.problems) > start or rule_id is None or title_da is None or title_en is None
+            or basis is None or law_text is None or valid_from is None or confidence is None
+            or shape is None or clock is None or anchor is None or reading is None
+            or rounding is None or roll is None or interval_from is None or selector is None):
+        return None
+    return Rule(
+        id=rule_id, title_da=title_da, title_en=title_en, module_id=module_id, era=era,
+        legal_basis=basis, law_text=law_text, confidence=confidence, valid_from=valid_from,
+        valid_to=valid_to, groups=groups, shape=shape, clock=clock, anchor=anchor,
+        fulfilled_by=fulfilment, reading=reading, rounding=rounding, roll=roll,
+        opens_anchor=opens_anchor, count=count, interval_from=interval_from,
+        start_index=start_index, max_items=max_items, exemptions=exemptions, when=when,
+        unless=unless, excluded_periods=excluded, selector=selector, note=note,
+        source_file=reader.source,
+        source_line=reader.line_of(path), **durations,
+    )
+
+
+def _excluded_periods(reader: _Reader, raw: object, path: str) -> tuple[tuple[date, date], ...]:
+    periods: list[tuple[date, date]] = []
+    if not isinstance(raw, list):
+        reader.problem(path, "must be a list of [start, end] date pairs")
+        return ()
+    for i, pair in enumerate(raw):
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(d, date) for d in pair) or pair[1] < pair[0]):
+            reader.problem(f"{path}[{i}]", f"must be [start, end] dates with start ≤ end, "
+                           f"got {pair!r}")
+            continue
+        periods.append((pair[0], pair[1]))
+    return tuple(periods)
+
+
+def open_toml(path: str | Path) -> tuple[dict[str, Any], _Reader]:
+    """Read a TOML data file and a problem collector that knows its lines; a syntax error
+    raises :class:`RuleError` with the line the parser names."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        line = int(match.group(1)) if match else None
+        raise RuleError([Problem("", f"invalid TOML: {err}", str(path), line)]) from None
+    return document, _Reader(str(path), _line_index(text))
+
+
+def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Problem]]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        match = re.search(r"line (\d+)", str(err))
+        line = int(match.group(1)) if match else None
+        return None, [Problem("", f"invalid TOML: {err}", source, line)]
+    reader = _Reader(source, _line_index(text))
+    reader.check_keys(document, {"module", "rule"}, "")
+    return module_from(document, reader)
+
+
+def module_from(document: Mapping[str, Any], reader: _Reader
+                ) -> tuple[RuleModule | None, list[Problem]]:
+    """The rule module of a parsed document (``[module]`` and ``[[rule]]``); the caller has
+    checked the document's top-level keys."""
+    source = reader.source
+    module = reader.table(document, "module", "")
+    if "module" not in document:
+        reader.problem("module", "missing the [module] table (id, title_da, title_en, era, act, "
+                       "source, valid_from)")
+    reader.check_keys(module, MODULE_KEYS, "module")
+    module_id = reader.text(module, "id", "module") or "?"
+    title_da = reader.text(module, "title_da", "module") or "?"
+    title_en = reader.text(module, "title_en", "module") or "?"
+    era = reader.text(module, "era", "module") or "?"
+    reader.day(module, "valid_from", "module")
+    reader.day(module, "valid_to", "module")
+    defaults = reader.table(module, "defaults", "module")
+    reader.check_keys(defaults, DEFAULT_KEYS, "module.defaults")
+    raw_rules = document.get("rule", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        reader.problem("rule", "a module needs at least one [[rule]]")
+        raw_rules = []
+    rules = []
+    for index, raw in enumerate(raw_rules):
+        rule = _rule(reader, raw, f"rule[{index}]", module, defaults, module_id, era)
+        if rule is not None:
+            rules.append(rule)
+    if reader.problems:
+        return None, reader.problems
+    return RuleModule(module_id, title_da, title_en, era, source, tuple(rules)), []
+
+
+def load_module(path: str | Path) -> RuleModule:
+    """Load one rule file; raise :class:`RuleError` with every problem."""
+    module, problems = _parse_module(Path(path).read_text(encoding="utf-8"), str(path))
+    if module is None:
+        raise RuleError(problems, subject=str(path))
+    return module
+
+
+def _overlaps(modules: Iterable[RuleModule]) -> list[Problem]:
+    problems = []
+    seen: dict[str, list[Rule]] = {}
+    for module in modules:
+        for rule in module.rules:
+            for other in seen.get(rule.id, []):
+                end_a = rule.valid_to or date.max
+                end_b = other.valid_to or date.max
+                if rule.valid_from <= end_b and other.valid_from <= end_a:
+                    problems.append(Problem(
+                        "rule.id", f'"{rule.id}" is valid {rule.valid_from} to '
+                        f"{rule.valid_to or 'open'}, overlapping the version in "
+                        f"{other.source_file}:{other.source_line} ({other.valid_from} to "
+                        f"{other.valid_to or 'open'}); end one version the day before the next "
+                        "starts", rule.source_file, rule.source_line))
+            seen.setdefault(rule.id, []).append(rule)
+    return problems
+
+
+def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = None) -> RulePack:
+    """Load every ``*.toml`` under the given files or folders into one :class:`RulePack`."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files: list[Path] = []
+    for item in map(Path, paths):
+        if item.is_dir():
+            files.extend(f for f in sorted(item.rglob("*.toml"))
+                         if not {"parameters", "overlays"} & set(f.relative_to(item).parts))
+        else:
+            files.append(item)
+    modules: list[RuleModule] = []
+    problems: list[Problem] = []
+    for file in files:
+        module, found = _parse_module(file.read_text(encoding="utf-8"), str(file))
+        problems.extend(found)
+        if module is not None:
+            modules.append(module)
+    problems.extend(_overlaps(modules))
+    if not files:
+        problems.append(Problem("", "no *.toml rule files found", ", ".join(map(str, paths))))
+    if problems:
+        problems.sort(key=lambda p: (p.source or "", p.line or 0))
+        raise RuleError(problems, subject="rule pack")
+    return RulePack.of(name or ", ".join(str(p) for p in paths), modules)
+
+
+def bundled_rules_dir() -> Path:
+    """The national rule pack shipped with lab-rules (``rules/`` of the source tree)."""
+    shipped = Path(str(resources.files("lab_rules") / "pack"))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_pack() -> RulePack:
+    """The bundled national pack (loaded once; it is immutable)."""
+    directory = bundled_rules_dir()
+    return load_pack(sorted(directory.glob("dk/**/*.toml")), name="dk-national")
+

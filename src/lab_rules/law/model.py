@@ -1,0 +1,272 @@
+"""What a rule is, once loaded: frozen data, no behaviour beyond describing itself.
+
+A rule module (one TOML file) holds rules of one act, era and group family. Each rule
+names its legal basis and source, the period it is valid in, the target groups it applies
+to, its *shape* (``semantics.md`` §3) with the shape's parameters, the events that fulfil
+it, how exemptions affect it, and the policies it chose where the law is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import attrs
+
+from lab_rules.calendar import Duration, Reading, Roll, Rounding
+from lab_rules.core.vocabulary import (
+    CaseStep,
+    ConversationKind,
+    ExemptionReason,
+    Form,
+    Holder,
+    OfferKind,
+    TargetGroup,
+    Term,
+)
+from lab_rules.law.policies import VersionSelector
+
+
+class Shape(Term):
+    """The rule shapes of ``semantics.md`` §3."""
+
+    FIRST_WITHIN = "first_within"
+    """One obligation due a duration after an anchor."""
+    COUNT_IN_WINDOW = "count_in_window"
+    """At least ``count`` distinct events inside a window (optionally repeating)."""
+    SCHEDULE = "schedule"
+    """One obligation at anchor + k·interval; a late one does not move the next."""
+    ROLLING = "rolling"
+    """One obligation an interval after the last fulfilment (or the previous due date)."""
+    MILESTONE = "milestone"
+    """One obligation due when the clock reaches a point, opening at another point."""
+    ACTIVATION = "activation"
+    """An offer must start by a deadline (ret og pligt), with LAB § 102 stk. 3-4."""
+    CASE_STEP = "case_step"
+    """A case step (rehabiliteringsteam, afklaring) due a duration after an anchor."""
+
+
+class Clock(Term):
+    """How elapsed time is measured (``semantics.md`` §2, LAB § 9)."""
+
+    CONTIGUOUS = "contiguous"
+    """Calendar time on the same benefit; a benefit change starts a new period."""
+    CUMULATIVE_DAYS = "cumulative_days"
+    """Only days on the benefit count ("sammenlagt"); months turn into days by the anchor's
+    calendar (an interpretation, ``semantics.md`` §2)."""
+    DAGPENGE_HOURS = "dagpenge_hours"
+    """Hours of dagpenge: 37 h a week, 160,33 h a month (bek. 1216/2023 § 7 stk. 4)."""
+
+
+class Anchor(Term):
+    """The date a rule's clock or deadline counts from."""
+
+    COURSE_START = "course_start"
+    """Start of the benefit period (for dagpenge: the indplacering)."""
+    FIRST_CONTACT = "first_contact"
+    """Første henvendelse til kommunen om hjælp (LAB § 9 stk. 2 nr. 2)."""
+    REGISTERED = "registered"
+    """Tilmelding som jobsøgende."""
+    FIRST_ABSENCE_DAY = "first_absence_day"
+    """Første fraværsdag of the sickness (sygedagpengeloven)."""
+    GROUP_ENTRY = "group_entry"
+    """The day the person entered the rule's target group."""
+    TRANSFER_TO_JOBCENTER = "transfer_to_jobcenter"
+    """The day the dagpenge course passes from the a-kasse to the jobcentre."""
+    FIRST_FOLLOWUP = "first_followup"
+    """The first qualifying follow-up conversation (visitation of sickness cases)."""
+    SICKNESS_KNOWN = "sickness_known"
+    """The day the municipality learned that a person outside sygedagpenge is sick (the
+    sickness_reported event of a kontanthjælp course, LAS 2007 § 12 b)."""
+    FOLLOWUP_REQUESTED = "followup_requested"
+    """A request for early sickness follow-up (sdp § 13 b stk. 2). A trigger: without one
+    the rule does not apply."""
+
+
+class Effect(Term):
+    """How an exemption period affects a rule's obligations (``semantics.md`` §4)."""
+
+    WAIVE = "waive"
+    EXTEND = "extend"
+    NONE = "none"
+
+
+class Confidence(Term):
+    """How firmly the rule is established (the catalogue's marks)."""
+
+    CONFIRMED = "confirmed"
+    """Read in the cited primary law text."""
+    INFERRED = "inferred"
+    """Derived from confirmed text by a stated interpretation."""
+    UNCONFIRMED = "unconfirmed"
+    """Not verified against a primary source: every result says so."""
+
+
+class IntervalFrom(Term):
+    """Where the next interval of a rolling rule runs from."""
+
+    LAST_FULFILMENT = "last_fulfilment"
+    PREVIOUS_DUE = "previous_due"
+
+
+class FulfilledBy(Term):
+    """Which event type can fulfil an obligation."""
+
+    CONVERSATION_HELD = "conversation_held"
+    OFFER_STARTED = "offer_started"
+    CASE_STEP = "case_step"
+
+
+@attrs.frozen
+class LegalBasis:
+    """Where the rule stands in the law: act, §, stk., nr., pkt., and the source URL."""
+
+    act: str
+    paragraph: str
+    source: str
+    stk: str | None = None
+    nr: str | None = None
+    pkt: str | None = None
+
+    def cite(self) -> str:
+        """``LAB lbk 280/2024 § 31, stk. 4`` (Danish citation form)."""
+        text = f"{self.act} § {self.paragraph}"
+        for label, value in (("stk.", self.stk), ("nr.", self.nr), ("pkt.", self.pkt)):
+            if value:
+                text += f", {label} {value}" if label != "pkt." else f", {value}. pkt."
+        return text
+
+
+@attrs.frozen(cache_hash=True)
+class Fulfilment:
+    """The events that fulfil an obligation; an empty filter set means "any"."""
+
+    event: FulfilledBy
+    kinds: frozenset[ConversationKind] = frozenset()
+    held_by: frozenset[Holder] = frozenset()
+    forms: frozenset[Form] = frozenset()
+    offers: frozenset[OfferKind] = frozenset()
+    steps: frozenset[CaseStep] = frozenset()
+
+
+@attrs.frozen
+class Conditions:
+    """Facts about the person or case that make a rule apply (all must hold)."""
+
+    age_min: int | None = None
+    age_max: int | None = None
+    education: bool | None = None
+    custody: bool | None = None
+    categories: frozenset[int] = frozenset()
+    employed: bool | None = None
+    good_job_prospects: bool | None = None
+    empty: bool = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "empty", (
+            self.age_min is None and self.age_max is None and self.education is None
+            and self.custody is None and not self.categories and self.employed is None
+            and self.good_job_prospects is None))
+
+
+@attrs.frozen
+class Rule:
+    """One rule version. See ``rules/README.md`` for the meaning of every key."""
+
+    id: str
+    title_da: str
+    title_en: str
+    module_id: str
+    era: str
+    legal_basis: LegalBasis
+    law_text: str
+    confidence: Confidence
+    valid_from: date
+    valid_to: date | None
+    groups: frozenset[TargetGroup]
+    shape: Shape
+    clock: Clock
+    anchor: Anchor
+    fulfilled_by: Fulfilment
+    reading: Reading
+    rounding: Rounding
+    roll: Roll
+    duration: Duration | None = None
+    opens_after: Duration | None = None
+    opens_anchor: Anchor | None = None
+    count: int = 1
+    repeat: Duration | None = None
+    interval: Duration | None = None
+    interval_from: IntervalFrom = IntervalFrom.PREVIOUS_DUE
+    start_index: int = 1
+    max_items: int | None = None
+    grace: Duration | None = None
+    loentilskud_grace: Duration | None = None
+    after_exemption: Duration | None = None
+    exemptions: Mapping[ExemptionReason, Effect] = attrs.field(factory=dict)
+    when: Conditions = Conditions()
+    unless: Conditions | None = None
+    excluded_periods: tuple[tuple[date, date], ...] = ()
+    selector: VersionSelector = VersionSelector.OPENS
+    note: str | None = None
+    source_file: str = ""
+    source_line: int | None = None
+    fixed_policies: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "fixed_policies", (
+            ("clock", self.clock.value), ("reading", self.reading.value),
+            ("rounding", self.rounding.value)))
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def effect_of(self, reason: ExemptionReason) -> Effect:
+        return self.exemptions.get(reason, Effect.NONE)
+
+
+@attrs.frozen
+class RuleModule:
+    """One rule file: its metadata and rules."""
+
+    id: str
+    title_da: str
+    title_en: str
+    era: str
+    source_file: str
+    rules: tuple[Rule, ...]
+
+
+@attrs.frozen
+class RulePack:
+    """A set of rule modules, indexed by target group for the evaluator."""
+
+    name: str
+    modules: tuple[RuleModule, ...]
+    overlays: tuple[str, ...] = ()
+    """Ids of the overlays applied on top of national law, in order."""
+    policies: tuple[tuple[str, str], ...] = ()
+    """Policies the overlays set; explicit policies passed to ``evaluate`` win."""
+    withdrawn_sanctions: tuple[tuple[str, str], ...] = ()
+    """(sanction rule id, overlay id): sanction rules an overlay abolishes."""
+    by_group: Mapping[TargetGroup, tuple[Rule, ...]] = attrs.field(init=False, eq=False,
+                                                                   repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[TargetGroup, list[Rule]] = {}
+        for rule in sorted(self.rules, key=lambda r: (r.id, r.valid_from)):
+            for group in rule.groups:
+                index.setdefault(group, []).append(rule)
+        object.__setattr__(self, "by_group", {g: tuple(rs) for g, rs in index.items()})
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(rule for module in self.modules for rule in module.rules)
+
+    def rule(self, rule_id: str) -> tuple[Rule, ...]:
+        """Every version of the rule with this id."""
+        return tuple(r for r in self.rules if r.id == rule_id)
+
+    @classmethod
+    def of(cls, name: str, modules: Iterable[RuleModule]) -> RulePack:
+        return cls(name, tuple(sorted(modules, key=lambda m: m.id)))

@@ -1,0 +1,124 @@
+"""Named policies: the explicit choices where the law is ambiguous (``semantics.md`` §5, §8).
+
+Every result records the policies it was computed under, and a what-if can swap them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from lab_rules.core.errors import LabRulesError
+
+
+class NoShowPolicy(enum.Enum):
+    """How an unexcused no-show after a timely summons counts for timeliness (seed 003)."""
+
+    LATE_UNTIL_HELD = "late_until_held"
+    """Only a held conversation fulfils; lateness runs to the day it is held."""
+    TIMELY_SUMMONS_COUNTS = "timely_summons_counts"
+    """A summons for a meeting on or before the due date, followed by an unexcused no-show,
+    fulfils the obligation on the meeting day."""
+    RESTART_FROM_CONTACT = "restart_from_contact"
+    """The no-show suspends the course; the pending obligations are computed anew from the
+    day contact is restored (Rødovre's proposal: "genoptages fra henvendelsesdagen")."""
+
+
+class VersionSelector(enum.Enum):
+    """Which date picks the rule version that governs an obligation (``semantics.md`` §8)."""
+
+    OPENS = "opens"
+    """The version in force on the day the obligation's period opens (default)."""
+    DUE = "due"
+    """The version in force on the due date."""
+    COURSE_START = "course_start"
+    """The version in force when the benefit course started: old courses keep old law."""
+
+
+class LossFrom(enum.Enum):
+    """The first day of a refund loss for a late step (``semantics.md`` §6)."""
+
+    DUE = "due"
+    """The due day itself: "fra den dato, hvor sagsbehandlingsskridtet skulle være foretaget"
+    (BEK 1002/2010 § 5), the literal reading (catalogue T-19)."""
+    DAY_AFTER_DUE = "day_after_due"
+    """The day after the due day: a step "senest" on day X is on time all of day X."""
+
+
+class ContactDay(enum.Enum):
+    """Is the day contact is restored deducted after a no-show (LAS § 37 "indtil")?"""
+
+    EXCLUSIVE = "exclusive"
+    """Not deducted: "indtil kontakten er genoprettet" (the catalogue's default)."""
+    INCLUSIVE = "inclusive"
+
+
+class SanctionDays(enum.Enum):
+    """Which days a per-day sanction counts."""
+
+    CALENDAR = "calendar"
+    """Every day ("pr. dag", 2020 on: the catalogue's default)."""
+    WEEKDAYS = "weekdays"
+    """Business days only (the 2014-2019 rate was built on a 5-day week)."""
+
+
+class PolicyError(LabRulesError, ValueError):
+    """An unknown policy name or value."""
+
+
+@attrs.frozen
+class Policies:
+    """The policy set an evaluation runs under."""
+
+    no_show: NoShowPolicy = NoShowPolicy.LATE_UNTIL_HELD
+    version_selector: VersionSelector | None = None
+    """None: each rule's own ``selector`` (default ``opens``); a value overrides them all."""
+    loss_from: LossFrom = LossFrom.DUE
+    sanction_contact_day: ContactDay = ContactDay.EXCLUSIVE
+    sanction_days: SanctionDays = SanctionDays.CALENDAR
+
+    def as_dict(self) -> dict[str, str]:
+        selector = self.version_selector.value if self.version_selector else "per_rule"
+        return {"no_show": self.no_show.value, "version_selector": selector,
+                "loss_from": self.loss_from.value,
+                "sanction_contact_day": self.sanction_contact_day.value,
+                "sanction_days": self.sanction_days.value}
+
+    @classmethod
+    def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None,
+              defaults: Iterable[tuple[str, str]] = ()) -> Policies:
+        """Build from ``["no_show=restart_from_contact"]`` or a mapping of names to values,
+        on top of *defaults* (the policies a rule pack's overlays set)."""
+        pairs: dict[str, str] = dict(defaults)
+        if assignments is None:
+            pass
+        elif isinstance(assignments, Mapping):
+            pairs.update(assignments)
+        else:
+            for item in assignments:
+                name, sep, value = item.partition("=")
+                if not sep:
+                    raise PolicyError(f"policy {item!r} must look like name=value")
+                pairs[name.strip()] = value.strip()
+        fields: dict[str, type[enum.Enum]] = {"no_show": NoShowPolicy,
+                                              "version_selector": VersionSelector,
+                                              "loss_from": LossFrom,
+                                              "sanction_contact_day": ContactDay,
+                                              "sanction_days": SanctionDays}
+        values: dict[str, enum.Enum | None] = {}
+        for name, value in pairs.items():
+            if name == "version_selector" and value == "per_rule":
+                values[name] = None
+                continue
+            kind = fields.get(name)
+            if kind is None:
+                raise PolicyError(f"unknown policy {name!r}; known: {', '.join(fields)}")
+            try:
+                values[name] = kind(value)
+            except ValueError:
+                allowed = ", ".join(m.value for m in kind)
+                raise PolicyError(f"policy {name} has no value {value!r}; choose one of: "
+                                  f"{allowed}") from None
+        return attrs.evolve(cls(), **values)  # type: ignore[arg-type]

@@ -1,0 +1,221 @@
+"""Caseload compliance: the share of timely obligations per group and month, and the 2026
+reform's 75 % quotas (``rules/parameters/kvoter-2026.toml``).
+
+Per person, :func:`person_quota_rows` says for each quota whether the person belongs to it
+(their course in one of its groups started on or after the quota's first day, and its window
+has ended by ``as_of``) and whether they reached the count of jobsamtaler in the window.
+:class:`ComplianceTally` adds those rows and the obligations up across a caseload, in any
+order, and gives the tables: per group and due month the counts by status and the share met
+on time (met / (met + met late + overdue); waived, lapsed and open ones are not yet or no
+longer due); per quota and cohort month the share of persons who reached the count and whether
+that share meets the quota; and per pool of quotas (the kommune's combined group) the same
+counted together. A person in two quotas of one pool in the same cohort counts twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import attrs
+
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.contact.results import Evaluation
+from lab_rules.core.vocabulary import Benefit, ConversationKind, Holder, TargetGroup
+from lab_rules.facts.clocks import CourseClock, build_courses
+from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, Timeline
+from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
+from lab_rules.law.model import Anchor, Clock, Confidence
+
+QUOTA_KEYS = {"id", "groups", "holders", "conversations", "window", "share", "valid_from",
+              "confidence", "legal_basis", "source", "anchor", "pool"}
+QUOTA_ANCHORS = frozenset({Anchor.COURSE_START, Anchor.TRANSFER_TO_JOBCENTER})
+COMPLIANCE_COLUMNS = ("group", "month", "obligations", "met", "met_late", "overdue", "open",
+                      "waived", "lapsed", "share_met_on_time")
+QUOTA_COLUMNS = ("quota", "cohort", "persons", "reached", "share", "required", "quota_met",
+                 "confidence", "legal_basis")
+
+
+@attrs.frozen
+class Quota:
+    """At least ``share`` of the persons in ``groups`` must have ``conversations`` jobsamtaler
+    (held by one of ``holders``, any when empty) within ``window`` of ``anchor``: the course
+    start, or for the kommune's dagpenge quota the transfer from the a-kasse to the jobcentre."""
+
+    id: str
+    groups: frozenset[TargetGroup]
+    holders: frozenset[Holder]
+    conversations: int
+    window: Duration
+    share: Decimal
+    valid_from: date
+    confidence: Confidence
+    legal_basis: str
+    anchor: Anchor = Anchor.COURSE_START
+    pool: str | None = None
+    """Quotas with the same pool are also counted together: the kommune's 75 % is of the
+    combined group (dagpenge and job-/uddannelsesparate kontanthjælp)."""
+
+
+def load_quotas(path: str | Path) -> tuple[Quota, ...]:
+    """Read the quota file; raise :class:`RuleError` with located problems."""
+    document, reader = open_toml(path)
+    reader.check_keys(document, {"quota"}, "")
+    quotas = []
+    for index, raw in enumerate(document.get("quota", [])):
+        where = f"quota[{index}]"
+        reader.check_keys(raw, QUOTA_KEYS, where)
+        ident, basis = reader.text(raw, "id", where), reader.text(raw, "legal_basis", where)
+        reader.text(raw, "source", where)
+        groups = reader.enum_set(TargetGroup, raw, "groups", where)
+        holders = reader.enum_set(Holder, raw, "holders", where)
+        count = reader.integer(raw, "conversations", where, None)
+        window = reader.duration(raw, "window", where)
+        start = reader.day(raw, "valid_from", where)
+        confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        pool = reader.text(raw, "pool", where, required=False)
+        anchor = Anchor.COURSE_START
+        if "anchor" in raw:
+            anchor = reader.enum_of(Anchor, raw, "anchor", where) or Anchor.COURSE_START
+            if anchor not in QUOTA_ANCHORS:
+                reader.problem(f"{where}.anchor", "a quota counts from course_start or "
+                               f"transfer_to_jobcenter, not {anchor.value}")
+        share = raw.get("share")
+        if not isinstance(share, str):
+            reader.problem(f"{where}.share", f"must be a decimal share as a string, got {share!r}")
+            share = None
+        if ident and basis and groups and count and window and start and confidence and share:
+            quotas.append(Quota(ident, groups, holders, count, window, Decimal(share), start,
+                                confidence, basis, anchor, pool))
+    if reader.problems:
+        raise RuleError(reader.problems, subject=str(path))
+    return tuple(quotas)
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_quotas() -> tuple[Quota, ...]:
+    return load_quotas(bundled_rules_dir() / "parameters" / "kvoter-2026.toml")
+
+
+def person_quota_rows(timeline: Timeline, evaluation: Evaluation, as_of: date,
+                      quotas: Sequence[Quota] | None = None) -> tuple[tuple[str, str, bool], ...]:
+    """(quota id, cohort month, reached) for each quota the person belongs to at *as_of*.
+
+    The cohort is the month the quota's window starts: the course start, or the transfer to
+    the jobcentre (a ``transferred_to_jobcenter`` event, else the 1st of the month after 410
+    dagpenge hours, bek. 1216/2023 § 7 stk. 2). A person whose transfer has not happened by
+    *as_of* is not yet in the kommune's quota."""
+    rows = []
+    held = [c for c in timeline.until(as_of).of_type(ConversationHeld)
+            if c.kind is ConversationKind.JOBSAMTALE]
+    transfers: list[tuple[TargetGroup, date]] | None = None
+    for quota in bundled_quotas() if quotas is None else quotas:
+        if quota.anchor is Anchor.TRANSFER_TO_JOBCENTER:
+            if transfers is None:
+                transfers = _transfers(timeline, as_of)
+            starts = transfers
+        else:
+            starts = [(p.group, p.course_start) for p in evaluation.periods]
+        for group, start in starts:
+            if group not in quota.groups or start < quota.valid_from:
+                continue
+            end = add(start, quota.window, Rounding.UP) - timedelta(days=1)
+            if end > as_of:
+                continue
+            count = sum(1 for c in held if start <= c.date <= end
+                        and (not quota.holders or c.held_by in quota.holders))
+            rows.append((quota.id, start.strftime("%Y-%m"), count >= quota.conversations))
+    return tuple(sorted(set(rows)))
+
+
+def _transfers(timeline: Timeline, as_of: date) -> list[tuple[TargetGroup, date]]:
+    if not any(b.benefit is Benefit.DAGPENGE for b in timeline.of_type(BenefitStarted)):
+        return []
+    found = []
+    for course in build_courses(timeline.until(as_of)):
+        if course.benefit is not Benefit.DAGPENGE:
+            continue
+        day = course.transfer
+        if day is None:
+            day = CourseClock(course, Clock.DAGPENGE_HOURS).transfer_day(course.start, as_of).day
+        if day is None or day > as_of:
+            continue
+        group = next((g.group for g in course.groups if g.start <= day
+                      and (g.end is None or day <= g.end)), None)
+        if group is not None:
+            found.append((group, day))
+    return found
+
+
+@attrs.define
+class ComplianceTally:
+    """Counts added up over a caseload; the tables come out sorted, whatever the order in."""
+
+    statuses: dict[tuple[str, str], dict[str, int]] = attrs.field(
+        factory=lambda: defaultdict(lambda: defaultdict(int)))
+    quota_counts: dict[tuple[str, str], list[int]] = attrs.field(
+        factory=lambda: defaultdict(lambda: [0, 0]))
+
+    def add_obligation(self, group: str, month: str, status: str) -> None:
+        """One obligation of *group* due in *month* (``YYYY-MM``) with *status*."""
+        self.statuses[(group, month)][status] += 1
+
+    def add_quota(self, quota: str, cohort: str, reached: bool) -> None:
+        counts = self.quota_counts[(quota, cohort)]
+        counts[0] += 1
+        counts[1] += int(reached)
+
+    def export(self) -> tuple[dict[tuple[str, str], dict[str, int]],
+                              dict[tuple[str, str], list[int]]]:
+        """The counts as plain dicts (to send from a worker process)."""
+        return ({key: dict(counts) for key, counts in self.statuses.items()},
+                {key: list(counts) for key, counts in self.quota_counts.items()})
+
+    def absorb(self, exported: tuple[dict[tuple[str, str], dict[str, int]],
+                                     dict[tuple[str, str], list[int]]]) -> None:
+        """Add counts another tally exported; the order of absorbing never matters."""
+        statuses, quotas = exported
+        for key, counts in statuses.items():
+            for status, number in counts.items():
+                self.statuses[key][status] += number
+        for key, (persons, reached) in quotas.items():
+            self.quota_counts[key][0] += persons
+            self.quota_counts[key][1] += reached
+
+    def compliance_rows(self) -> list[tuple[object, ...]]:
+        rows: list[tuple[object, ...]] = []
+        for (group, month), counts in sorted(self.statuses.items()):
+            decided = counts["met"] + counts["met_late"] + counts["overdue"]
+            share = (Decimal(counts["met"]) / decided).quantize(Decimal("0.001"), ROUND_HALF_UP) \
+                if decided else None
+            rows.append((group, month, sum(counts.values()), counts["met"], counts["met_late"],
+                         counts["overdue"], counts["open"], counts["waived"], counts["lapsed"],
+                         share))
+        return rows
+
+    def quota_rows(self, quotas: Sequence[Quota] | None = None) -> list[tuple[object, ...]]:
+        by_id = {q.id: q for q in (bundled_quotas() if quotas is None else quotas)}
+        rows: list[tuple[object, ...]] = []
+        pools: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        members: dict[str, Quota] = {}
+        for (quota_id, cohort), (persons, reached) in sorted(self.quota_counts.items()):
+            quota = by_id[quota_id]
+            rows.append(_quota_row(quota_id, cohort, persons, reached, quota))
+            if quota.pool is not None:
+                pools[(quota.pool, cohort)][0] += persons
+                pools[(quota.pool, cohort)][1] += reached
+                members[quota.pool] = quota
+        rows += [_quota_row(pool, cohort, persons, reached, members[pool])
+                 for (pool, cohort), (persons, reached) in sorted(pools.items())]
+        return rows
+
+
+def _quota_row(name: str, cohort: str, persons: int, reached: int,
+               quota: Quota) -> tuple[object, ...]:
+    share = (Decimal(reached) / persons).quantize(Decimal("0.001"), ROUND_HALF_UP)
+    return (name, cohort, persons, reached, share, quota.share, share >= quota.share,
+            quota.confidence.value, quota.legal_basis)
