@@ -102,6 +102,7 @@ def test() -> None:
     browser()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
+    run(BIN / "lint-imports")
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
 

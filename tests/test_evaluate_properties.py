@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lab_rules import Person, Status, Timeline, dumps_evaluation, evaluate
-from lab_rules.contact.results import Evaluation, Obligation
+from lab_rules.contact.results import Obligation
 from lab_rules.core.vocabulary import (
     Benefit,
     ConversationKind,
@@ -20,6 +20,7 @@ from lab_rules.core.vocabulary import (
     OfferKind,
     TargetGroup,
 )
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.timeline import (
     BenefitEnded,
     BenefitStarted,

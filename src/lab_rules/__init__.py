@@ -18,7 +18,7 @@ from lab_rules.calendar import (
     end_of_week,
     within,
 )
-from lab_rules.contact.results import Evaluation, Note, Obligation, Status
+from lab_rules.contact.results import Note, Obligation, Status
 from lab_rules.core.errors import (
     AmbiguousDateError,
     DurationFormatError,
@@ -30,6 +30,7 @@ from lab_rules.core.errors import (
 )
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.evaluation_json import dumps_evaluation, evaluation_to_json
 from lab_rules.faces.text_table import render_text
 from lab_rules.inputs.timeline import Person, Timeline

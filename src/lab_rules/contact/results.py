@@ -1,22 +1,17 @@
-"""What an evaluation returns: immutable obligations with their trace, and the whole result."""
+"""What the contact course yields: immutable obligations with their status, trace and notes,
+and their one-sentence explanations in Danish and English (``semantics.md`` §9), built from
+the obligation's own fields so they cannot drift from the numbers they explain."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import attrs
 
 from lab_rules.core.vocabulary import TargetGroup
-from lab_rules.law.model import Rule
-from lab_rules.refund.staircase import MonthTotal, RefundLedger
-
-if TYPE_CHECKING:
-    from lab_rules.entitlements.hours_rule import HoursRuleStatus
-    from lab_rules.refund.cofinancing import CofinancingWeek
-    from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
-    from lab_rules.sanctions.compute import Sanction
+from lab_rules.law.model import Confidence, Rule
 
 
 class Status(enum.Enum):
@@ -100,14 +95,10 @@ class Obligation:
 
     @property
     def explanation_da(self) -> str:
-        from lab_rules.contact.explain import explain
-
         return explain(self)[0]
 
     @property
     def explanation_en(self) -> str:
-        from lab_rules.contact.explain import explain
-
         return explain(self)[1]
 
 
@@ -132,31 +123,57 @@ class Period:
     assumed_group: bool = False
 
 
-@attrs.frozen
-class Evaluation:
-    """The result of :func:`lab_rules.evaluation.evaluate`: pure data, serialisable byte for
-    byte."""
+def _days(n: int, lang: str) -> str:
+    if lang == "da":
+        return f"{n} dag" if n == 1 else f"{n} dage"
+    return f"{n} day" if n == 1 else f"{n} days"
 
-    person_id: str
-    as_of: date
-    rule_pack: str
-    policies: tuple[tuple[str, str], ...]
-    periods: tuple[Period, ...]
-    obligations: tuple[Obligation, ...]
-    notes: tuple[Note, ...] = ()
-    refund: RefundLedger | None = None
-    refund_losses: tuple[RefundLoss, ...] = ()
-    refund_loss_months: tuple[MonthTotal, ...] = ()
-    refund_periods: tuple[RatePeriod, ...] = ()
-    refund_period_months: tuple[MonthTotal, ...] = ()
-    cofinancing_weeks: tuple[CofinancingWeek, ...] = ()
-    cofinancing_months: tuple[MonthTotal, ...] = ()
-    sanctions: tuple[Sanction, ...] = ()
-    hours_rule: HoursRuleStatus | None = None
 
-    def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
-        return tuple(o for o in self.obligations if o.rule.id == rule_id)
-
-    @property
-    def total_days_overdue(self) -> int:
-        return sum(o.days_overdue or 0 for o in self.obligations)
+def explain(obligation: Obligation) -> tuple[str, str]:
+    """(Danish, English) sentence for *obligation*."""
+    rule = obligation.rule
+    cite = rule.legal_basis.cite()
+    seq = f" (nr. {obligation.sequence})" if rule.count > 1 or obligation.sequence > 1 else ""
+    due = obligation.due.isoformat()
+    done = obligation.fulfilled_on.isoformat() if obligation.fulfilled_on else ""
+    status = obligation.status
+    if status is Status.MET:
+        da = f"opfyldt {done}, inden fristen {due}"
+        en = f"met on {done}, by the due date {due}"
+    elif status is Status.MET_LATE:
+        late = obligation.days_late or 0
+        da = f"frist {due}, opfyldt {done}: {_days(late, 'da')} for sent"
+        en = f"due {due}, met on {done}: {_days(late, 'en')} late"
+    elif status is Status.OVERDUE:
+        over = obligation.days_overdue or 0
+        da = f"frist {due} er overskredet med {_days(over, 'da')}"
+        en = f"due {due}, overdue by {_days(over, 'en')}"
+    elif status is Status.OPEN:
+        da = f"åben, frist {due}"
+        en = f"open, due {due}"
+    elif status is Status.WAIVED:
+        da = f"frafaldet: fristen {due} lå i en fritagelse"
+        en = f"waived: the due date {due} fell in an exemption"
+    else:
+        da = f"bortfaldet: personen forlod målgruppen før fristen {due}"
+        en = f"lapsed: the person left the target group before the due date {due}"
+    policies = dict(obligation.policies)
+    extra_da, extra_en = "", ""
+    if any(step.step == "restart" for step in obligation.trace):
+        extra_da = (" Forløbet var stillet i bero fra udeblivelsen til genoptaget kontakt "
+                    "(restart_from_contact).")
+        extra_en = (" The course was suspended from the no-show until contact was restored "
+                    "(restart_from_contact).")
+    elif any(step.step == "no_show_policy" for step in obligation.trace):
+        extra_da = (" Rettidig indkaldelse med udeblivelse tæller som opfyldt "
+                    "(timely_summons_counts).")
+        extra_en = " A timely summons followed by a no-show counts as met (timely_summons_counts)."
+    elif (obligation.no_show_incident and policies.get("no_show") == "late_until_held"
+          and status in (Status.MET_LATE, Status.OVERDUE)):
+        extra_da = " Kun en afholdt samtale opfylder kravet (late_until_held)."
+        extra_en = " Only a held conversation fulfils it (late_until_held)."
+    if rule.confidence is Confidence.UNCONFIRMED:
+        extra_da += " Reglen er ikke bekræftet i lovteksten."
+        extra_en += " This rule is not confirmed in the law text."
+    return (f"{rule.title_da}{seq} ({cite}): {da}.{extra_da}",
+            f"{rule.title_en}{seq} ({cite}): {en}.{extra_en}")

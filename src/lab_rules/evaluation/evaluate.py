@@ -14,9 +14,10 @@ from datetime import date, timedelta
 import attrs
 
 from lab_rules.contact.obligations import Candidate, Incident, RuleSpan, build_obligations
-from lab_rules.contact.results import Evaluation, Note, Obligation, Period
+from lab_rules.contact.results import Note, Obligation, Period
 from lab_rules.core.vocabulary import ConversationKind, ExemptionReason, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan, build_courses
 from lab_rules.inputs.timeline import (
     CaseStepDone,

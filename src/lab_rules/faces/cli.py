@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TextIO
 
 from lab_rules._version import __version__
-from lab_rules.contact.results import Evaluation
 from lab_rules.core.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.entitlements.holiday_sickness import dagpenge_sickness, kh_holiday
 from lab_rules.entitlements.hours_rule import load_reduction_levels
 from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.evaluation_json import (
     dumps_evaluation,
     hours_rule_to_json,

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from lab_rules._version import __version__
-from lab_rules.contact.results import Evaluation, Obligation, Status
+from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.entitlements.hours_rule import HoursRuleStatus
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.law.model import FulfilledBy
 from lab_rules.refund.cofinancing import CofinancingWeek
 from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss

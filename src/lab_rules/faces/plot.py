@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from lab_rules.contact.results import Evaluation, Obligation, Status
+from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.timeline import ConversationHeld, Exemption, NoShow, Timeline
 
 if TYPE_CHECKING:

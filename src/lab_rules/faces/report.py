@@ -17,9 +17,10 @@ from html import escape
 from typing import Any
 
 from lab_rules._version import __version__
-from lab_rules.contact.results import Evaluation, Status
+from lab_rules.contact.results import Status
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.evaluation_json import evaluation_to_json
 from lab_rules.inputs.timeline import Timeline
 

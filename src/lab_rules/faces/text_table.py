@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from lab_rules.contact.results import Evaluation
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
 from lab_rules.refund.staircase import MonthTotal, RefundLedger
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
-from lab_rules.contact.results import Evaluation
 from lab_rules.core.vocabulary import Benefit, ConversationKind, Holder, TargetGroup
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.facts.clocks import CourseClock, build_courses
 from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, Timeline
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml

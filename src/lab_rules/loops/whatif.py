@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from lab_rules.contact.results import Evaluation, Status
+from lab_rules.contact.results import Status
 from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows, read_persons
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import parse_timeline
