@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab_rules import evaluate
-from lab_rules.entitlements.hours_rule import bundled_reduction_levels, hours_rule_status
+from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.hours import bundled_reduction_levels
 
 CASE_FILES = sorted((Path(__file__).parent / "cases" / "hours_rule").glob("*.json"))
 

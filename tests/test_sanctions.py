@@ -17,9 +17,12 @@ from conftest import CASES
 from lab_rules import evaluate
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.loader import RuleError
-from lab_rules.law.sanction_register import bundled_sanction_register, load_sanction_register
+from lab_rules.law.sanctions import (
+    bundled_sanction_rates,
+    bundled_sanction_register,
+    load_sanction_register,
+)
 from lab_rules.sanctions import compute as sanctions_module
-from lab_rules.sanctions.compute import bundled_sanction_rates
 
 CASE_FILES = sorted((CASES / "sanctions").glob("*.json"))
 

@@ -1,4 +1,4 @@
-"""The pure evaluator: ``evaluate(timeline, as_of=..., rules=..., policies=...)``.
+"""The pure evaluator: ``evaluate(timeline, as_of=..., law=..., policies=...)``.
 
 No I/O, no clock, no global state: the result depends only on the arguments (the bundled
 rule pack is read once and is immutable). Events after ``as_of`` are ignored, so an earlier
@@ -7,6 +7,7 @@ rule pack is read once and is immutable). Events after ``as_of`` are ignored, so
 
 from __future__ import annotations
 
+import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -31,7 +32,7 @@ from lab_rules.inputs.timeline import (
     SummonsSent,
     Timeline,
 )
-from lab_rules.law.loader import bundled_pack
+from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.model import (
     Anchor,
     Clock,
@@ -42,17 +43,15 @@ from lab_rules.law.model import (
     RulePack,
 )
 from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
-from lab_rules.law.staircase import Staircase, bundled_staircase
-from lab_rules.refund.cofinancing import CofinancingWeek, bundled_cofinancing, compute_cofinancing
+from lab_rules.refund.cofinancing import CofinancingWeek, compute_cofinancing
 from lab_rules.refund.rates_2007 import (
     RatePeriod,
     RefundLoss,
-    bundled_loss_schedule,
     compute_losses,
     compute_rate_periods,
 )
 from lab_rules.refund.staircase import MonthTotal, compute_refund
-from lab_rules.sanctions.compute import bundled_sanction_rates, compute_sanctions
+from lab_rules.sanctions.compute import compute_sanctions
 
 __all__ = ["evaluate"]
 
@@ -65,18 +64,26 @@ def evaluate(
     timeline: Timeline,
     *,
     as_of: date,
-    rules: RulePack | None = None,
+    law: Law | None = None,
     policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
-    staircase: Staircase | None = None,
     refund: bool = True,
     sanctions: bool = True,
+    rules: RulePack | None = None,
 ) -> Evaluation:
-    """Evaluate every rule of *rules* (default: the bundled national pack) over *timeline*.
+    """Evaluate all of *law* (default: the bundled national law) over *timeline* as known on
+    *as_of*.
 
-    With ``refund`` (default) the era C refund ledger is included, computed with *staircase*
-    (default: the bundled parameters). Policies set by the pack's overlays apply unless
-    *policies* names them too; a :class:`Policies` object is taken as it is."""
-    pack = rules if rules is not None else bundled_pack()
+    With ``refund`` (default) the refund ledgers, losses and co-financing are included; with
+    ``sanctions`` the sanctions and the 225-hour rule. Policies set by the law's overlays
+    apply unless *policies* names them too; a :class:`Policies` object is taken as it is.
+    ``rules=`` (a contact-course pack alone) is deprecated: pass ``law=`` (for a pack,
+    ``bundled_law().with_rules(pack)``)."""
+    if rules is not None:
+        warnings.warn("evaluate(rules=...) is deprecated and goes in the next release; pass "
+                      "law=bundled_law().with_rules(pack)", DeprecationWarning, stacklevel=2)
+        law = (law or bundled_law()).with_rules(rules)
+    law = law if law is not None else bundled_law()
+    pack = law.rules
     policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
                                                                             pack.policies)
     known = timeline.until(as_of)
@@ -111,16 +118,16 @@ def evaluate(
     cofinancing: tuple[CofinancingWeek, ...] = ()
     cofinancing_months: tuple[MonthTotal, ...] = ()
     if refund:
-        ledger = compute_refund(known, as_of, staircase or bundled_staircase())
-        schedule = bundled_loss_schedule()
+        stairs = law.staircase
+        ledger = compute_refund(known, as_of, stairs)
+        schedule = law.losses
         losses, loss_months = compute_losses(obligations, known, as_of, schedule, policy)
-        stairs = staircase or bundled_staircase()
         periods_ab, period_months = compute_rate_periods(
             known, as_of, schedule, stairs.valid_from, stairs.transition_from,
             stairs.fleksjob_visited_from)
         cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
-                                                              bundled_cofinancing())
-    found_sanctions = (compute_sanctions(known, as_of, policy, bundled_sanction_rates(),
+                                                              law.cofinancing)
+    found_sanctions = (compute_sanctions(known, as_of, policy, law.sanction_rates,
                                          dict(pack.withdrawn_sanctions))
                        if sanctions else ())
     hours = hours_rule_status(known, as_of) if sanctions else None

@@ -19,7 +19,6 @@ from lab_rules._version import __version__
 from lab_rules.core.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.entitlements.holiday_sickness import dagpenge_sickness, kh_holiday
-from lab_rules.entitlements.hours_rule import load_reduction_levels
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.evaluation_json import (
@@ -32,18 +31,13 @@ from lab_rules.faces.text_table import render_refund, render_text
 from lab_rules.inputs.synth import FIRST_START, LAST_START, write_event_log
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import json_schema, load_timeline
+from lab_rules.law.bundle import PARAMETER_KINDS, kind_of
 from lab_rules.law.coverage import render_coverage
 from lab_rules.law.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.law.model import RulePack
 from lab_rules.law.overlay import apply_overlays, load_overlay
 from lab_rules.law.policies import Policies
-from lab_rules.law.sanction_register import load_sanction_register
-from lab_rules.law.staircase import load_staircase
 from lab_rules.loops.batch import evaluate_caseload
-from lab_rules.loops.compliance import load_quotas
-from lab_rules.refund.cofinancing import load_cofinancing
-from lab_rules.refund.rates_2007 import load_loss_schedule
-from lab_rules.sanctions.compute import load_sanction_rates
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -347,32 +341,14 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
 
 
 def _check_parameters(path: Path) -> str:
-    """Load a parameter file with the loader its tables call for; describe it in one line."""
-    text = path.read_text(encoding="utf-8")
-    if "[parameters]" in text:
-        staircase = load_staircase(path)
-        return (f"parameters {staircase.id}: {len(staircase.bands)} bands, valid from "
-                f"{staircase.valid_from} ({path})")
-    if "[[table]]" in text:
-        tables = load_sanction_rates(str(path))
-        return f"parameters {path.name}: {len(tables)} sanction rate tables ({path})"
-    if "[[rule]]" in text:
-        register = load_sanction_register(path)
-        return (f"parameters {path.name}: {len(register)} sanction rule eras, "
-                f"{len({r.id for r in register})} rules ({path})")
-    if "[[quota]]" in text:
-        quotas = load_quotas(path)
-        return f"parameters {path.name}: {len(quotas)} caseload quotas ({path})"
-    if "[[level]]" in text:
-        levels = load_reduction_levels(path)
-        return f"parameters {path.name}: {len(levels)} 225-hour-rule reduction levels ({path})"
-    if "[[period]]" in text:
-        cofinancing = load_cofinancing(path)
-        return (f"parameters {path.name}: {len(cofinancing.periods)} co-financing periods "
-                f"({path})")
-    schedule = load_loss_schedule(path)
-    return (f"parameters {path.name}: {len(schedule.rates)} refund rates, "
-            f"{len(schedule.losses)} refund-loss rules ({path})")
+    """Load a parameter file with the parser of the kind it declares; describe it in one line."""
+    kind, problems = kind_of(path)
+    if kind is None or kind not in PARAMETER_KINDS:
+        raise RuleError(problems or [Problem("kind", f"{kind!r} is not a parameter kind",
+                                             str(path), 1)], subject=str(path))
+    value = PARAMETER_KINDS[kind](path)
+    size = len(value) if isinstance(value, tuple) else 1
+    return f"parameters {path.name}: {kind}, {size} entr{'y' if size == 1 else 'ies'} ({path})"
 
 
 def _timeline_command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,

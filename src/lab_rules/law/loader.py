@@ -409,6 +409,7 @@ def open_toml(path: str | Path) -> tuple[dict[str, Any], _Reader]:
         match = re.search(r"line (\d+)", str(err))
         line = int(match.group(1)) if match else None
         raise RuleError([Problem("", f"invalid TOML: {err}", str(path), line)]) from None
+    document.pop("kind", None)
     return document, _Reader(str(path), _line_index(text))
 
 
@@ -420,7 +421,10 @@ def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Probl
         line = int(match.group(1)) if match else None
         return None, [Problem("", f"invalid TOML: {err}", source, line)]
     reader = _Reader(source, _line_index(text))
-    reader.check_keys(document, {"module", "rule"}, "")
+    reader.check_keys(document, {"kind", "module", "rule"}, "")
+    if document.get("kind", "contact_course") != "contact_course":
+        reader.problem("kind", f'a rule module has kind "contact_course", not '
+                       f'{document.get("kind")!r}')
     return module_from(document, reader)
 
 

@@ -40,7 +40,7 @@ from lab_rules.law.loader import (
 )
 from lab_rules.law.model import Confidence, Rule, RuleModule, RulePack
 from lab_rules.law.policies import Policies, PolicyError
-from lab_rules.law.sanction_register import bundled_sanction_register
+from lab_rules.law.sanctions import bundled_sanction_register
 
 OVERLAY_KEYS = {"id", "title_da", "title_en", "kind", "authority", "source", "confidence",
                 "valid_from", "legal_basis", "replaces", "policies", "withdraws_sanctions",

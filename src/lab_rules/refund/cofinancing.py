@@ -13,47 +13,21 @@ dagpenge; offer hours are the offer's hours a week, or all the week's hours when
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import attrs
 
 from lab_rules.contact.results import Obligation, Status
-from lab_rules.core.vocabulary import Benefit, OfferKind, TargetGroup
+from lab_rules.core.vocabulary import Benefit, TargetGroup
 from lab_rules.facts.clocks import HOURS_PER_WEEKDAY
+from lab_rules.facts.paid import paid_intervals
 from lab_rules.inputs.timeline import BenefitStarted, OfferEnded, OfferStarted, Payment, Timeline
-from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import FulfilledBy
-from lab_rules.refund.staircase import ORE, MonthTotal, monday_of, paid_intervals
-
-PERIOD_KEYS = {"valid_from", "valid_to", "passive", "active_low", "active_high", "late",
-               "karens_weeks", "karens_from_year_start", "legal_basis", "source"}
-
-
-@attrs.frozen
-class CofinancingPeriod:
-    valid_from: date
-    valid_to: date
-    passive: Decimal
-    active_low: Decimal
-    active_high: Decimal
-    late: Decimal
-    karens_weeks: int
-    karens_from_year_start: bool
-    legal_basis: str
-
-
-@attrs.frozen
-class CofinancingRules:
-    periods: tuple[CofinancingPeriod, ...]
-    low_offers: frozenset[OfferKind]
-
-    def period(self, monday: date) -> CofinancingPeriod | None:
-        return next((p for p in self.periods if p.valid_from <= monday <= p.valid_to), None)
+from lab_rules.law.refund import CofinancingRules
+from lab_rules.refund.staircase import ORE, MonthTotal, monday_of
 
 
 @attrs.frozen
@@ -69,40 +43,6 @@ class CofinancingWeek:
     karens: bool
     municipal: Decimal | None
     legal_basis: str
-
-
-def load_cofinancing(path: str | Path) -> CofinancingRules:
-    """Read the co-financing parameters; raise :class:`RuleError` with located problems."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"period", "low_offers", "low_offers_note"}, "")
-    periods = []
-    for index, raw in enumerate(document.get("period", [])):
-        where = f"period[{index}]"
-        reader.check_keys(raw, PERIOD_KEYS, where)
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        shares = {}
-        for key in ("passive", "active_low", "active_high", "late"):
-            value = raw.get(key)
-            if not isinstance(value, str):
-                reader.problem(f"{where}.{key}", f'must be a share as a string, got {value!r}')
-                value = "0"
-            shares[key] = Decimal(value)
-        karens = reader.integer(raw, "karens_weeks", where, 0)
-        from_year = reader.boolean(raw, "karens_from_year_start", where)
-        basis = reader.text(raw, "legal_basis", where)
-        if start and end and basis is not None and karens is not None:
-            periods.append(CofinancingPeriod(start, end, shares["passive"], shares["active_low"],
-                                             shares["active_high"], shares["late"], karens,
-                                             bool(from_year), basis))
-    low = reader.enum_set(OfferKind, document, "low_offers", "")
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return CofinancingRules(tuple(periods), low)
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_cofinancing() -> CofinancingRules:
-    return load_cofinancing(bundled_rules_dir() / "parameters" / "dagpenge-medfinansiering.toml")
 
 
 def _week_hours(payments: list[Payment], monday: date, dagpenge_days: int) -> tuple[

@@ -19,19 +19,18 @@ loss.
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.vocabulary import Benefit, CaseStep, TargetGroup
+from lab_rules.facts.paid import Interval, paid_intervals
 from lab_rules.inputs.timeline import (
     AuditSampled,
     CaseStepDone,
@@ -42,95 +41,10 @@ from lab_rules.inputs.timeline import (
     SicknessReported,
     Timeline,
 )
-from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.policies import LossFrom, Policies
-from lab_rules.refund.staircase import ORE, Interval, MonthTotal, paid_intervals
-
-RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
-             "note", "week_bands", "confidence", "active_min_hours", "max_absence_days",
-             "visited_before"}
-BAND_KEYS = {"first", "last", "passive", "active"}
-LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
-             "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
-             "steps", "duration", "counted"}
-TRIGGERS = ("late_obligation", "undocumented_step", "long_spell")
-
-
-@attrs.frozen
-class WeekBand:
-    """Rates for weeks first..last (None: open) of a sickness spell."""
-
-    first: int
-    last: int | None
-    passive: Decimal
-    active: Decimal
-
-
-@attrs.frozen
-class BaseRate:
-    """The refund rate of a benefit in a period: passive, or active while in an offer, and
-    for sygedagpenge by the week of the sickness spell."""
-
-    benefit: Benefit
-    valid_from: date
-    valid_to: date
-    passive: Decimal
-    active: Decimal
-    legal_basis: str
-    note: str = ""
-    week_bands: tuple[WeekBand, ...] = ()
-    confidence: Confidence = Confidence.CONFIRMED
-    active_min_hours: Decimal | None = None
-    max_absence_days: int | None = None
-    visited_before: date | None = None
-    """The row applies only to persons visited to fleksjob before this day (old scheme)."""
-
-    def rate(self, active: bool, week: int | None) -> Decimal:
-        if self.week_bands and week is not None:
-            for band in self.week_bands:
-                if band.first <= week and (band.last is None or week <= band.last):
-                    return band.active if active else band.passive
-        return self.active if active else self.passive
-
-
-@attrs.frozen
-class LossRule:
-    """A refund loss for late obligations of the named rules, due within the validity."""
-
-    id: str
-    title_da: str
-    title_en: str
-    legal_basis: str
-    source: str
-    law_text: str
-    confidence: Confidence
-    valid_from: date
-    valid_to: date
-    rules: frozenset[str]
-    benefits: frozenset[Benefit]
-    requires_sample: bool
-    note: str = ""
-    trigger: str = "late_obligation"
-    """``late_obligation`` (L1, L2, L4), ``undocumented_step`` (L5), ``long_spell`` (L6)."""
-    steps: frozenset[CaseStep] = frozenset()
-    duration: Duration | None = None
-    counted: frozenset[Benefit] = frozenset()
-
-
-@attrs.frozen
-class LossSchedule:
-    rates: tuple[BaseRate, ...]
-    losses: tuple[LossRule, ...]
-
-    def rate_on(self, benefit: Benefit, day: date, visited: date | None = None
-                ) -> BaseRate | None:
-        """The row for *benefit* on *day*; old-scheme rows only for persons *visited* to
-        fleksjob before the row's ``visited_before``."""
-        return next((r for r in self.rates if r.benefit is benefit
-                     and r.valid_from <= day <= r.valid_to
-                     and (r.visited_before is None
-                          or (visited is not None and visited < r.visited_before))), None)
+from lab_rules.law.refund import BaseRate, LossRule, LossSchedule
+from lab_rules.refund.staircase import ORE, MonthTotal
 
 
 @attrs.frozen
@@ -159,87 +73,6 @@ class RefundLoss:
         return (f"{self.loss_rule.title_en} ({self.loss_rule.legal_basis}): due {self.due}, "
                 f"{until}; refund lost {self.start} to {self.end} ({self.days} days, "
                 f"loss_from={self.loss_from}).")
-
-
-def _decimal(reader: _Reader, raw: object, path: str) -> Decimal:
-    if not isinstance(raw, str):
-        reader.problem(path, f'must be a decimal share as a string, like "0.35", got {raw!r}')
-        return Decimal(0)
-    return Decimal(raw)
-
-
-def load_loss_schedule(path: str | Path) -> LossSchedule:
-    """Read rates and loss rules; raise :class:`RuleError` with every located problem."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"rate", "loss"}, "")
-    rates = []
-    for index, raw in enumerate(document.get("rate", [])):
-        where = f"rate[{index}]"
-        reader.check_keys(raw, RATE_KEYS, where)
-        benefit = reader.enum_of(Benefit, raw, "benefit", where)
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        basis = reader.text(raw, "legal_basis", where)
-        passive = _decimal(reader, raw.get("passive"), f"{where}.passive")
-        active = _decimal(reader, raw.get("active"), f"{where}.active")
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        bands = []
-        for b_index, band in enumerate(raw.get("week_bands", [])):
-            b_where = f"{where}.week_bands[{b_index}]"
-            reader.check_keys(band, BAND_KEYS, b_where)
-            first = reader.integer(band, "first", b_where, None, minimum=1)
-            last = reader.integer(band, "last", b_where, None, minimum=1)
-            if first is None:
-                reader.problem(b_where, 'missing "first" week')
-                continue
-            bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
-                                  _decimal(reader, band.get("active"), b_where)))
-        min_hours = raw.get("active_min_hours")
-        if min_hours is not None and not isinstance(min_hours, int | float):
-            reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
-            min_hours = None
-        max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
-        visited_before = reader.day(raw, "visited_before", where)
-        if benefit and start and end and basis and confidence:
-            rates.append(BaseRate(benefit, start, end, passive, active, basis,
-                                  str(raw.get("note", "")), tuple(bands), confidence,
-                                  None if min_hours is None else Decimal(str(min_hours)),
-                                  max_absence, visited_before))
-    losses = []
-    for index, raw in enumerate(document.get("loss", [])):
-        where = f"loss[{index}]"
-        reader.check_keys(raw, LOSS_KEYS, where)
-        fields = {k: reader.text(raw, k, where) for k in (
-            "id", "title_da", "title_en", "legal_basis", "source", "law_text")}
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        trigger = raw.get("trigger", "late_obligation")
-        if trigger not in TRIGGERS:
-            reader.problem(f"{where}.trigger", f"{trigger!r} is not one of: {', '.join(TRIGGERS)}")
-        rule_ids = raw.get("rules", [])
-        if trigger == "late_obligation" and (not isinstance(rule_ids, list) or not rule_ids):
-            reader.problem(f"{where}.rules", "name the rule ids whose late obligations lose refund")
-            rule_ids = []
-        benefits = reader.enum_set(Benefit, raw, "benefits", where)
-        sample = reader.boolean(raw, "requires_sample", where)
-        steps = reader.enum_set(CaseStep, raw, "steps", where)
-        duration = reader.duration(raw, "duration", where)
-        if trigger == "undocumented_step" and (not steps or duration is None):
-            reader.problem(where, 'an undocumented_step loss needs "steps" and "duration"')
-        counted = reader.enum_set(Benefit, raw, "counted", where)
-        if all(fields.values()) and confidence and start and end:
-            losses.append(LossRule(
-                str(fields["id"]), str(fields["title_da"]), str(fields["title_en"]),
-                str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
-                confidence, start, end, frozenset(map(str, rule_ids)), benefits, bool(sample),
-                str(raw.get("note", "")), str(trigger), steps, duration, counted))
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return LossSchedule(tuple(rates), tuple(losses))
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_loss_schedule() -> LossSchedule:
-    return load_loss_schedule(bundled_rules_dir() / "parameters" / "refusionsbortfald.toml")
 
 
 @attrs.frozen

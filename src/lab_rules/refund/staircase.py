@@ -26,14 +26,12 @@ import attrs
 
 from lab_rules.calendar import Rounding, add
 from lab_rules.core.vocabulary import Benefit, CaseStep
+from lab_rules.facts.paid import Interval, paid_intervals
 from lab_rules.inputs.timeline import (
-    BenefitEnded,
-    BenefitStarted,
     CaseStepDone,
-    Payment,
     Timeline,
 )
-from lab_rules.law.staircase import Staircase
+from lab_rules.law.refund import Staircase
 
 ORE = Decimal("0.01")
 _DAY = timedelta(days=1)
@@ -42,16 +40,6 @@ _WEEK = timedelta(days=7)
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-@attrs.frozen
-class Interval:
-    """Days ``start``..``end`` inclusive on one benefit, with the amount per day if known."""
-
-    benefit: Benefit
-    start: date
-    end: date
-    per_day: Decimal | None
 
 
 @attrs.frozen
@@ -109,33 +97,6 @@ class RefundLedger:
 
     def week(self, monday: date) -> RefundWeek | None:
         return next((w for w in self.weeks if w.monday == monday), None)
-
-
-def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
-               ) -> list[Interval]:
-    """Paid days per benefit: from payment events where a benefit has them, else from its
-    benefit periods (amount unknown)."""
-    paid: list[Interval] = []
-    with_payments: set[Benefit] = set()
-    for payment in timeline.of_type(Payment):
-        if payment.benefit not in benefits or payment.start > as_of:
-            continue
-        with_payments.add(payment.benefit)
-        days = (payment.end - payment.start).days + 1
-        per_day = payment.amount / days if payment.amount is not None else None
-        paid.append(Interval(payment.benefit, payment.start, min(payment.end, as_of), per_day))
-    running: dict[Benefit, date] = {}
-    for event in timeline.events:
-        if isinstance(event, BenefitStarted) and event.benefit in benefits:
-            running.setdefault(event.benefit, event.date)
-        elif isinstance(event, BenefitEnded) and event.benefit in running:
-            start = running.pop(event.benefit)
-            if event.benefit not in with_payments:
-                paid.append(Interval(event.benefit, start, min(event.date, as_of), None))
-    for benefit, start in running.items():
-        if benefit not in with_payments and start <= as_of:
-            paid.append(Interval(benefit, start, as_of, None))
-    return paid
 
 
 def _mondays(intervals: Iterable[Interval], from_day: date) -> set[date]:

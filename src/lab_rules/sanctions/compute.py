@@ -23,7 +23,6 @@ guessed). The 225-hour rule is :mod:`lab_rules.entitlements.hours_rule`.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -53,15 +52,10 @@ from lab_rules.inputs.timeline import (
     Timeline,
     WrittenGuidance,
 )
-from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.policies import ContactDay, Policies, SanctionDays
-from lab_rules.law.sanction_register import bundled_sanction_register, covering
+from lab_rules.law.sanctions import RateTable, bundled_sanction_register, covering
 
-TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
-              "note", "bands", "reductions"}
-FORMULAS = ("annual_per_260", "era_2009")
-BAND_KEYS = {"below", "up_to", "rate"}
 _KH_BENEFITS = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP,
                           Benefit.OVERGANGSYDELSE})
 _AKTIVITETSPARAT = frozenset({TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP,
@@ -71,87 +65,6 @@ _EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason
                         ExemptionReason.RIMELIG_GRUND})
 _CALENDAR = DanishCalendar()
 _FOUR_WEEKS = Duration.of(weeks=4)
-
-
-@attrs.frozen
-class RateBand:
-    limit: Decimal | None
-    inclusive: bool
-    rate: Decimal
-
-
-@attrs.frozen
-class RateTable:
-    """Sanction rate per day by monthly hjælp, for failures in a period."""
-
-    id: str
-    valid_from: date
-    valid_to: date | None
-    confidence: Confidence
-    legal_basis: str
-    note: str
-    bands: tuple[RateBand, ...] = ()
-    formula: str | None = None
-    reductions: tuple[tuple[RateCategory, Decimal], ...] = ()
-    """Fixed § 40 nedsættelse by rate category (the 2009-2013 era)."""
-
-    def rate(self, monthly: Decimal) -> Decimal:
-        if self.formula in FORMULAS:
-            return (monthly * 12 / 260).quantize(Decimal(1), ROUND_HALF_UP)
-        for band in self.bands:
-            if band.limit is None or monthly < band.limit or (
-                    band.inclusive and monthly == band.limit):
-                return band.rate
-        raise ValueError(f"no band for {monthly}")  # pragma: no cover - last band is open
-
-
-def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
-    """Read the dated rate tables; raise :class:`RuleError` with every located problem."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"table"}, "")
-    tables = []
-    for index, raw in enumerate(document.get("table", [])):
-        where = f"table[{index}]"
-        reader.check_keys(raw, TABLE_KEYS, where)
-        bands = []
-        for b_index, band in enumerate(raw.get("bands", [])):
-            b_where = f"{where}.bands[{b_index}]"
-            reader.check_keys(band, BAND_KEYS, b_where)
-            limit = band.get("below", band.get("up_to"))
-            bands.append(RateBand(None if limit is None else Decimal(str(limit)),
-                                  "up_to" in band, Decimal(str(band.get("rate", "0")))))
-        reductions = []
-        for r_index, entry in enumerate(raw.get("reductions", [])):
-            r_where = f"{where}.reductions[{r_index}]"
-            reader.check_keys(entry, {"category", "amount"}, r_where)
-            category = reader.enum_of(RateCategory, entry, "category", r_where)
-            amount = entry.get("amount")
-            if not isinstance(amount, str) or not amount.isdigit():
-                reader.problem(f"{r_where}.amount", f"must be whole kroner as a string, got "
-                               f"{amount!r}")
-            elif category is not None:
-                reductions.append((category, Decimal(amount)))
-        formula = raw.get("formula")
-        if formula is not None and formula not in FORMULAS:
-            reader.problem(f"{where}.formula", f"{formula!r} is not a known formula")
-        if not bands and formula is None:
-            reader.problem(where, 'a table needs "bands" or a "formula"')
-        identifier = reader.text(raw, "id", where)
-        start = reader.day(raw, "valid_from", where)
-        basis = reader.text(raw, "legal_basis", where)
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        if identifier and start and basis and confidence:
-            tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
-                                    confidence, basis, str(raw.get("note", "")), tuple(bands),
-                                    formula, tuple(reductions)))
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return tuple(tables)
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_sanction_rates() -> tuple[RateTable, ...]:
-    return load_sanction_rates(str(bundled_rules_dir() / "parameters" / "sanktionssatser.toml"))
 
 
 @attrs.frozen

@@ -1,0 +1,45 @@
+"""The facts stage: what every computation needs from one person's timeline, derived once.
+
+:func:`facts_of` cuts the timeline at ``as_of`` and derives the courses with their target-group
+spans, the paid intervals of every benefit and the exemptions that hold in law. The contact
+course, refund, sanctions and the 225-hour rule read these instead of deriving them again, so
+two computations can never disagree about when a person was on a benefit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from lab_rules.core.vocabulary import Benefit
+from lab_rules.facts.clocks import Course, build_courses
+from lab_rules.facts.paid import Interval, paid_intervals
+from lab_rules.inputs.timeline import Exemption, Timeline
+
+_ALL_BENEFITS = frozenset(Benefit)
+
+
+@attrs.frozen
+class Facts:
+    """One person's facts as known on ``as_of`` (events after it are not in ``timeline``)."""
+
+    timeline: Timeline
+    as_of: date
+    courses: tuple[Course, ...]
+    paid: tuple[Interval, ...]
+    """Paid days of every benefit, in the order :func:`paid_intervals` gives them."""
+    exemptions: tuple[Exemption, ...]
+    """The exemptions as recorded; the contact course checks LAB § 106's conditions."""
+
+    def paid_of(self, benefits: frozenset[Benefit]) -> list[Interval]:
+        """The paid intervals of *benefits*."""
+        return [i for i in self.paid if i.benefit in benefits]
+
+
+def facts_of(timeline: Timeline, as_of: date) -> Facts:
+    """Derive the facts of *timeline* up to and including *as_of*."""
+    known = timeline.until(as_of)
+    return Facts(known, as_of, build_courses(known),
+                 tuple(paid_intervals(known, as_of, _ALL_BENEFITS)),
+                 known.of_type(Exemption))

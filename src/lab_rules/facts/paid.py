@@ -1,0 +1,49 @@
+"""Paid days per benefit: from payment events where a benefit has them, else from its benefit
+periods (amount unknown). Every money computation reads these intervals from the facts stage."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from lab_rules.core.vocabulary import Benefit
+from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, Payment, Timeline
+
+
+@attrs.frozen
+class Interval:
+    """Days ``start``..``end`` inclusive on one benefit, with the amount per day if known."""
+
+    benefit: Benefit
+    start: date
+    end: date
+    per_day: Decimal | None
+
+
+def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
+               ) -> list[Interval]:
+    """Paid days per benefit: from payment events where a benefit has them, else from its
+    benefit periods (amount unknown)."""
+    paid: list[Interval] = []
+    with_payments: set[Benefit] = set()
+    for payment in timeline.of_type(Payment):
+        if payment.benefit not in benefits or payment.start > as_of:
+            continue
+        with_payments.add(payment.benefit)
+        days = (payment.end - payment.start).days + 1
+        per_day = payment.amount / days if payment.amount is not None else None
+        paid.append(Interval(payment.benefit, payment.start, min(payment.end, as_of), per_day))
+    running: dict[Benefit, date] = {}
+    for event in timeline.events:
+        if isinstance(event, BenefitStarted) and event.benefit in benefits:
+            running.setdefault(event.benefit, event.date)
+        elif isinstance(event, BenefitEnded) and event.benefit in running:
+            start = running.pop(event.benefit)
+            if event.benefit not in with_payments:
+                paid.append(Interval(event.benefit, start, min(event.date, as_of), None))
+    for benefit, start in running.items():
+        if benefit not in with_payments and start <= as_of:
+            paid.append(Interval(benefit, start, as_of, None))
+    return paid
