@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CASES
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law.staircase import bundled_staircase
+from lab_rules.law.refund import bundled_staircase
 from lab_rules.refund.staircase import compute_refund
 
 CASE_FILES = sorted((CASES / "refund").glob("T-*.json"))
