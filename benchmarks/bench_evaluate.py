@@ -17,7 +17,7 @@ import time
 
 from lab_rules import evaluate
 from lab_rules.inputs.synth import synthetic_timeline
-from lab_rules.law import bundled_pack
+from lab_rules.law import bundled_law
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,15 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     cases = [synthetic_timeline(rng, i) for i in range(args.timelines)]
-    pack = bundled_pack()
-    evaluate(cases[0][0], as_of=cases[0][1], rules=pack)  # warm caches (holidays, imports)
+    law = bundled_law()
+    evaluate(cases[0][0], as_of=cases[0][1], law=law)  # warm caches (holidays, imports)
     print(f"timelines          {args.timelines}")
     for label, with_refund in (("contact course", False),
                                ("with refund ledger and sanctions", True)):
         obligations = weeks = 0
         started = time.perf_counter()
         for timeline, as_of in cases:
-            result = evaluate(timeline, as_of=as_of, rules=pack, refund=with_refund,
+            result = evaluate(timeline, as_of=as_of, law=law, refund=with_refund,
                               sanctions=with_refund)
             obligations += len(result.obligations)
             weeks += len(result.refund.weeks) if result.refund else 0

@@ -21,7 +21,7 @@ from lab_rules import evaluate
 from lab_rules.calendar import Reading
 from lab_rules.contact.results import Obligation
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law import RulePack, bundled_pack
+from lab_rules.law import RulePack, bundled_law, bundled_pack
 
 CASE_FILES = sorted((CASES / "contact_course").glob("*.json"))
 
@@ -54,7 +54,8 @@ def test_worked_case(path: Path) -> None:
     case = json.loads(path.read_text(encoding="utf-8"))
     assert case["source"], "every case names its source"
     timeline = parse_timeline(case["timeline"], source=path.name)
-    evaluation = evaluate(timeline, as_of=date.fromisoformat(case["as_of"]), rules=_pack(case),
+    evaluation = evaluate(timeline, as_of=date.fromisoformat(case["as_of"]),
+                          law=bundled_law().with_rules(_pack(case)),
                           policies=case.get("policies"))
     for expected in case["expect"]:
         found = _find(evaluation.obligations, expected)

@@ -26,7 +26,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def test_dask_tables_equal_the_local_batch(tmp_path: Path) -> None:
-    from lab_rules.loops.dask_partitions import evaluate as dask_evaluate
+    from lab_rules.loops.dask_partitions import evaluate_partitions as dask_evaluate
 
     log = tmp_path / "caseload.jsonl"
     write_event_log(log, 60, 4)

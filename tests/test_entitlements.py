@@ -38,4 +38,4 @@ def test_entitlements_text_names_the_law(tmp_path: Path,
     timeline = tmp_path / "timeline.json"
     timeline.write_text(json.dumps(case["timeline"]), encoding="utf-8")
     assert main(["entitlements", str(timeline), "--as-of", "2025-01-15", "--format", "text"]) == 0
-    assert "LAS § 13 stk. 12-13" in capsys.readouterr().out
+    assert "LAS § 13, stk. 12-13" in capsys.readouterr().out

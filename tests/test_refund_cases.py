@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES
+from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.policies import Policies
 from lab_rules.law.refund import bundled_staircase
 from lab_rules.refund.staircase import compute_refund
 
@@ -26,7 +28,8 @@ def test_refund_case(path: Path) -> None:
     case = json.loads(path.read_text(encoding="utf-8"))
     assert case["source"]
     timeline = parse_timeline(case["timeline"], source=path.name)
-    ledger = compute_refund(timeline, date.fromisoformat(case["as_of"]), bundled_staircase())
+    facts = facts_of(timeline, date.fromisoformat(case["as_of"]))
+    ledger = compute_refund(facts, bundled_staircase(), Policies.parse(case.get("policies")))
     expect = case["expect"]
     for want in expect.get("weeks", []):
         week = ledger.week(date.fromisoformat(want["monday"]))
@@ -43,10 +46,15 @@ def test_refund_case(path: Path) -> None:
         for key in ("cost", "amount"):
             if key in want:
                 assert getattr(line, key) == Decimal(want[key]), (case["id"], key)
+        for key in ("legal_basis", "entry"):
+            if key in want:
+                assert getattr(line, key) == want[key], (case["id"], key)
         if "rate_week" in want:
             assert week.rate_week == date.fromisoformat(want["rate_week"])
     if "restarts" in expect:
         assert [d.isoformat() for d in ledger.restarts] == expect["restarts"]
+    if "restart_weeks" in expect:
+        assert [d.isoformat() for d in ledger.restart_weeks] == expect["restart_weeks"]
     for want in expect.get("months", []):
         month = next(m for m in ledger.months if m.month == want["month"])
         assert month.refund == Decimal(want["refund"])

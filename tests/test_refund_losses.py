@@ -19,7 +19,7 @@ LOSS_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
                     if p.stem[:4] in ("T-18", "T-19", "T-20", "T-21", "T-28", "T-29", "T-30",
                                       "T-31", "T-32"))
 PERIOD_FILES = sorted(p for p in (CASES / "refund").glob("T-*.json")
-                      if p.stem[:4] in ("T-22", "T-23", "T-27"))
+                      if p.stem[:4] in ("T-22", "T-23", "T-27", "T-38"))
 
 
 def test_era_a_b_cases_are_present() -> None:

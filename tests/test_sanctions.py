@@ -23,6 +23,7 @@ from lab_rules.law.sanctions import (
     load_sanction_register,
 )
 from lab_rules.sanctions import compute as sanctions_module
+from lab_rules.sanctions.shapes import SHAPE_FUNCTIONS
 
 CASE_FILES = sorted((CASES / "sanctions").glob("*.json"))
 
@@ -55,6 +56,9 @@ def test_sanction_case(path: Path) -> None:
             assert any(want["note_contains"] in n for n in sanction.notes), sanction.notes
         if "rule" in want:
             assert sanction.rule == want["rule"]
+        for key in ("entry", "rate_basis"):
+            if key in want:
+                assert getattr(sanction, key) == want[key], (case["id"], key, sanction)
         if "dates" in want:
             assert [d.isoformat() for d in sanction.dates] == want["dates"], (case["id"], sanction)
         for key in ("effective", "lapses"):
@@ -68,6 +72,7 @@ def test_sanction_case(path: Path) -> None:
             assert resumes == want["resumes"], (case["id"], sanction)
         assert dict(sanction.policies)["sanction_days"] in ("calendar", "weekdays")
         assert sanction.rule_era is not None, (case["id"], sanction.rule, sanction.day)
+        assert sanction.entry is not None, (case["id"], sanction.rule, sanction.day)
 
 
 RATE_FILES = sorted((CASES / "rates").glob("*.json"))
@@ -92,15 +97,21 @@ def test_rate_case_files_exist() -> None:
 
 def _case(no_show: date, contact: date | None, monthly: int,
           excuse: str | None) -> dict[str, object]:
+    payments: list[dict[str, object]] = []
     first = no_show.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    for _ in range(3):
+        following = (first + timedelta(days=32)).replace(day=1)
+        payments.append({"type": "payment", "benefit": "kontanthjaelp",
+                         "start": first.isoformat(),
+                         "end": (following - timedelta(days=1)).isoformat(),
+                         "amount": str(monthly)})
+        first = following
     events: list[dict[str, object]] = [
         {"type": "first_contact", "date": "2025-01-06"},
         {"type": "benefit_started", "date": "2025-01-06", "benefit": "kontanthjaelp",
          "group": "jobparat_kontanthjaelp"},
         {"type": "written_guidance", "date": "2025-01-06"},
-        {"type": "payment", "benefit": "kontanthjaelp", "start": first.isoformat(),
-         "end": last.isoformat(), "amount": str(monthly)},
+        *payments,
         {"type": "no_show", "date": no_show.isoformat(), "kind": "jobsamtale",
          **({"excuse": excuse} if excuse else {})},
     ]
@@ -114,8 +125,9 @@ def _case(no_show: date, contact: date | None, monthly: int,
        st.sampled_from([None, "sygdom"]), st.sampled_from(["calendar", "weekdays"]))
 def test_sanction_properties(no_show: date, after: int, monthly: int, excuse: str | None,
                              days_policy: str) -> None:
-    """A deduction never exceeds the month's hjælp; an excused failure is never deducted;
-    restoring contact earlier never increases the deduction."""
+    """The deduction in each calendar month never exceeds that month's hjælp (LAS § 35,
+    stk. 4: days running into the next month are capped against the next month's hjælp); an
+    excused failure is never deducted; restoring contact earlier never increases it."""
     as_of = date(2026, 2, 28)
     policies = {"sanction_days": days_policy}
 
@@ -126,11 +138,14 @@ def test_sanction_properties(no_show: date, after: int, monthly: int, excuse: st
         if excuse:
             assert not sanction.sanctionable
             assert sanction.deducted is None
+        for _month, _amount, in_month in sanction.by_month:
+            assert in_month is not None
+            assert in_month <= Decimal(monthly)
         return sanction.deducted or Decimal(0)
 
     later = deducted(no_show + timedelta(days=after))
     earlier = deducted(no_show + timedelta(days=after // 2))
-    assert later <= Decimal(monthly)
+    assert later <= 2 * Decimal(monthly)
     assert earlier <= later
 
 
@@ -177,9 +192,12 @@ def test_register_eras_of_one_rule_never_overlap(tmp_path: Path) -> None:
         load_sanction_register(register)
 
 
-def test_bundled_register_covers_every_rule_the_engine_names() -> None:
-    """Every rule id lab_rules.sanctions.compute can emit has at least one era in the register."""
-    source = (Path(sanctions_module.__file__)).read_text(encoding="utf-8")
-    emitted = set(re.findall(r'"(R-(?:LAS|DP|SDP)[A-Za-z0-9-]*)"', source))
-    registered = {entry.id for entry in bundled_sanction_register()}
-    assert emitted <= registered, emitted - registered
+def test_every_register_shape_is_a_mechanism_of_the_engine() -> None:
+    """The register selects the computation: every shape an entry names is implemented, and
+    the engine's code names no rule id (they live in the data)."""
+    shapes = {entry.shape for entry in bundled_sanction_register()}
+    assert shapes <= set(SHAPE_FUNCTIONS) | {"strict_month_share"}
+    package = Path(sanctions_module.__file__).parent
+    for module in package.glob("*.py"):
+        assert not re.findall(r'"(R-(?:LAS|DP|SDP)[A-Za-z0-9-]*)"',
+                              module.read_text(encoding="utf-8")), module.name

@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from lab_rules.core.errors import TimelineError
-from lab_rules.inputs.timeline_json import json_schema, parse_timeline, schema_path
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.inputs.timeline_schema import json_schema, schema_path
 from test_timeline_json import GOOD
 
 

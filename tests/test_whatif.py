@@ -18,10 +18,12 @@ from lab_rules.core.errors import LabRulesError
 from lab_rules.faces.cli import main
 from lab_rules.inputs.synth import synthetic_caseload
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law.loader import RuleError, bundled_pack
+from lab_rules.law import bundled_law, bundled_pack
+from lab_rules.law.loader import RuleError
 from lab_rules.law.overlay import apply_overlays, bundled_overlays, law_as_of, load_overlay
 from lab_rules.law.policies import PolicyError
-from lab_rules.loops.whatif import METRICS, compare_caseload, variant
+from lab_rules.loops.variants import variant
+from lab_rules.loops.whatif import METRICS, compare_caseload
 
 ROOT = Path(__file__).parent.parent
 CASELOAD = ROOT / "examples" / "caseload" / "caseload.jsonl"
@@ -40,7 +42,8 @@ def _statuses(evaluation: Any, prefix: str) -> list[tuple[str, Status]]:
 def test_every_shipped_overlay_loads_and_names_its_source() -> None:
     overlays = bundled_overlays()
     assert set(overlays) == {"koebenhavn-kvartal", "roedovre-genstart",
-                             "akasser-jobforslag-afskaffet", "akasser-faellessamtale-uge-11"}
+                             "akasser-jobforslag-afskaffet", "akasser-faellessamtale-uge-11",
+                             "akasser-frivillig-selvbooking"}
     for overlay in overlays.values():
         assert overlay.source.startswith("seeds/")
         assert overlay.authority
@@ -87,7 +90,7 @@ def test_replacing_an_unknown_rule_is_an_error(tmp_path: Path) -> None:
 
 
 def test_variant_specs() -> None:
-    assert variant("national").rules is bundled_pack()
+    assert variant("national").law is bundled_law()
     swap = variant("no_show=timely_summons_counts")
     assert swap.resolved_policies()["no_show"] == "timely_summons_counts"
     both = variant("roedovre-genstart+loss_from=day_after_due")
@@ -95,7 +98,7 @@ def test_variant_specs() -> None:
     assert both.resolved_policies()["no_show"] == "restart_from_contact"
     assert both.resolved_policies()["loss_from"] == "day_after_due"
     assert variant("law:2016-01-01").rules.name == "dk-national@2016-01-01"
-    with pytest.raises(RuleError, match="no overlay 'nowhere'"):
+    with pytest.raises(LabRulesError, match="no overlay 'nowhere'"):
         variant("nowhere")
     with pytest.raises(PolicyError):
         variant("no_show=sometimes")
@@ -105,9 +108,9 @@ def test_variant_specs() -> None:
 
 def test_explicit_policy_wins_over_the_overlays_policy() -> None:
     timeline = parse_timeline(json.loads(ROODOVRE.read_text(encoding="utf-8")))
-    pack = variant("roedovre-genstart").rules
-    default = evaluate(timeline, as_of=date(2009, 1, 1), rules=pack)
-    explicit = evaluate(timeline, as_of=date(2009, 1, 1), rules=pack,
+    law = variant("roedovre-genstart").law
+    default = evaluate(timeline, as_of=date(2009, 1, 1), law=law)
+    explicit = evaluate(timeline, as_of=date(2009, 1, 1), law=law,
                         policies={"no_show": "late_until_held"})
     assert dict(default.policies)["no_show"] == "restart_from_contact"
     assert dict(explicit.policies)["no_show"] == "late_until_held"
@@ -129,7 +132,7 @@ def test_copenhagen_quarterly_service_level_makes_a_bunched_year_late() -> None:
     timeline = _kh_2016(["2016-02-05", "2016-03-01", "2016-04-01", "2016-04-25",
                          "2016-05-02", "2016-05-20"])
     national = evaluate(timeline, as_of=date(2017, 3, 1))
-    local = evaluate(timeline, as_of=date(2017, 3, 1), rules=variant("koebenhavn-kvartal").rules)
+    local = evaluate(timeline, as_of=date(2017, 3, 1), law=variant("koebenhavn-kvartal").law)
     assert ("dk.lab.2015.kontanthjaelp.four_per_twelve_months", Status.MET) in \
         _statuses(national, "dk.lab.2015.kontanthjaelp.four")
     quarterly = _statuses(local, "kk.serviceniveau")
@@ -163,14 +166,14 @@ def test_akasser_week_11_by_job_prospects(prospects: bool, rule: str, status: St
     assert ("dk.lab.2015.dagpenge.first_jobsamtale", Status.MET_LATE) in \
         _statuses(national, "dk.lab.2015.dagpenge.first")
     proposal = evaluate(timeline, as_of=date(2016, 9, 1),
-                        rules=variant("akasser-faellessamtale-uge-11").rules)
+                        law=variant("akasser-faellessamtale-uge-11").law)
     assert _statuses(proposal, "danske_akasser") == [(rule, status)]
     assert not _statuses(proposal, "dk.lab.2015.dagpenge.first")
 
 
 def test_akasser_week_11_without_recorded_prospects_is_a_note_not_a_guess() -> None:
     proposal = evaluate(_dp_2016(None, "2016-05-09"), as_of=date(2016, 9, 1),
-                        rules=variant("akasser-faellessamtale-uge-11").rules)
+                        law=variant("akasser-faellessamtale-uge-11").law)
     assert not _statuses(proposal, "danske_akasser")
     assert any(n.kind == "undetermined" and n.rule_id and n.rule_id.startswith("danske_akasser")
                for n in proposal.notes)
@@ -182,7 +185,7 @@ def test_abolished_jobforslag_check_lists_the_failure_without_a_sanction() -> No
     as_of = date.fromisoformat(case["as_of"])
     national = evaluate(timeline, as_of=as_of, refund=False).sanctions[-1]
     proposal = evaluate(timeline, as_of=as_of, refund=False,
-                        rules=variant("akasser-jobforslag-afskaffet").rules).sanctions[-1]
+                        law=variant("akasser-jobforslag-afskaffet").law).sanctions[-1]
     assert (national.rule, national.sanctionable, national.days) == ("R-DP-JOBFORSLAG", True, 2)
     assert (proposal.rule, proposal.sanctionable, proposal.days) == ("R-DP-JOBFORSLAG", False, 0)
     assert any("withdrawn by the overlay danske_akasser.forslag.tjek_jobforslag_afskaffes" in r
@@ -195,7 +198,7 @@ def test_law_as_of_applies_that_days_rules_to_every_date() -> None:
                          [{"type": "first_contact", "date": "2024-02-05"},
                           {"type": "benefit_started", "date": "2024-02-05",
                            "benefit": "kontanthjaelp", "group": "jobparat_kontanthjaelp"}])
-    then = evaluate(timeline, as_of=date(2024, 12, 1), rules=law_as_of(date(2016, 1, 1)))
+    then = evaluate(timeline, as_of=date(2024, 12, 1), law=law_as_of(date(2016, 1, 1)))
     ids = {o.rule.id for o in then.obligations}
     assert "dk.lab.2015.kontanthjaelp.first_jobsamtale" in ids
     assert not any(i.startswith("dk.lab.2024") for i in ids)

@@ -50,7 +50,8 @@ from lab_rules.law.overlay import (
     load_overlay,
 )
 from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
-from lab_rules.loops.whatif import Variant, compare_caseload, variant
+from lab_rules.loops.variants import Variant, variant
+from lab_rules.loops.whatif import compare_caseload
 
 __all__ = [
     "AmbiguousDateError",

@@ -48,6 +48,43 @@ class Benefit(Term):
     stk. 2 nr. 18)."""
     EFTERLOEN = "efterloen"
     """Early retirement pay: public support, not a covered benefit."""
+    FOLKEPENSION = "folkepension"
+    """Old-age pension: offentlig forsørgelse, not a covered benefit (BEK 1772/2015 § 3, stk. 2,
+    nr. 19)."""
+    FLEKSYDELSE = "fleksydelse"
+    """Fleksydelse (lov om fleksydelse): offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2,
+    nr. 11)."""
+    DELPENSION = "delpension"
+    """Delpension (lov om delpension): offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 12)."""
+    FERIEDAGPENGE = "feriedagpenge"
+    """Feriedagpenge (ALF § 75 h): offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 13)."""
+    JOBROTATIONSYDELSE = "jobrotationsydelse"
+    """Jobrotationsydelse: offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 15)."""
+    VOKSENLAERLINGETILSKUD = "voksenlaerlingetilskud"
+    """Wage subsidy for an adult apprentice: offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2,
+    nr. 16)."""
+    SENIORJOB = "seniorjob"
+    """Seniorjob (lov om seniorjob): offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 17)."""
+    EFTERLEVELSESPENSION = "efterlevelsespension"
+    """Pension continued to the surviving pensioner: offentlig forsørgelse (BEK 572/2023 § 3,
+    stk. 2, nr. 20)."""
+    TIDLIG_PENSION = "tidlig_pension"
+    """Tidlig pension: offentlig forsørgelse (BEK 572/2023 § 3, stk. 2, nr. 21)."""
+    SELVSTAENDIGTILSKUD = "selvstaendigtilskud"
+    """Support as a subsidy to a self-employed person (LAB § 70 g): covered by the staircase
+    with fleksløntilskud (lov 994/2015 § 3, stk. 1, nr. 12)."""
+    FLEKSJOBTILSKUD = "fleksjobtilskud"
+    """Subsidy to an old-scheme fleksjob (LAB §§ 71-72): offentlig forsørgelse (BEK 1772/2015
+    § 3, stk. 2, nr. 5)."""
+    KONTANTHJAELP_EFTERLOENSALDER = "kontanthjaelp_efterloensalder"
+    """Help to a person past efterløn age without social pension (LAS § 27): offentlig
+    forsørgelse, not a covered benefit (BEK 1772/2015 § 3, stk. 2, nr. 1)."""
+    FOERTIDSPENSION_FOER_2003 = "foertidspension_foer_2003"
+    """Førtidspension under the pre-2003 law (højeste, mellemste, ... førtidspension):
+    offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 8)."""
+    FOERTIDSPENSION_UDLAND = "foertidspension_udland"
+    """Førtidspension to a person without residence in Denmark: offentlig forsørgelse (BEK
+    1772/2015 § 3, stk. 2, nr. 9)."""
 
 
 class TargetGroup(Term):

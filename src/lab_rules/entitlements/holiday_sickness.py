@@ -4,22 +4,26 @@ Kontanthjælp holiday (LAS § 13 stk. 12-13, lov nr. 296 af 22.3.2016): after 12
 months on uddannelses- or kontanthjælp a person may take up to 4 weeks' holiday on hjælp within
 the following 12 months, at most 2 weeks at a time, agreed with the kommune in advance; own
 holiday with feriegodtgørelse goes first. Each further 12 consecutive months earn a new
-entitlement. Holiday taken is read from ``exemption`` events with reason ``ferie``; a week is 5
-holiday days (Monday to Friday), so 4 weeks are 20 days (a convention the result states).
+entitlement. Holiday taken is read from ``exemption`` events with reason ``ferie``.
 
-Dagpenge during sickness (BEK om rådighed 2026 (46/2026) on "de første 14 dages sygdom"): a
-member keeps dagpenge for the first 14 days of a sickness, without the duty to attend meetings
-or offers; the 14 days are calendar days from the first day of absence.
+Dagpenge during sickness (ALF § 62 stk. 3; bek. om rådighed § 21): a member keeps dagpenge for
+the first 14 days of a sickness, without the duty to attend meetings or offers; the days are
+calendar days from the first day of absence.
+
+Every figure (12 months, 4 weeks, 2 weeks, 5 holiday days a week, 14 days) and legal basis is
+the dated entry's (``law.holiday_rules``, ``law.sickness_rules``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add, weekdays_between
+from lab_rules.calendar import Rounding, add, weekdays_between
 from lab_rules.core.vocabulary import Benefit, ExemptionReason
+from lab_rules.facts.facts import Facts, facts_of
 from lab_rules.inputs.timeline import (
     BenefitEnded,
     BenefitStarted,
@@ -27,14 +31,16 @@ from lab_rules.inputs.timeline import (
     SicknessReported,
     Timeline,
 )
+from lab_rules.law.entitlements import (
+    HolidayRule,
+    SicknessRule,
+    bundled_holiday_rules,
+    bundled_sickness_rules,
+)
+from lab_rules.law.params import in_force, nearest
 
 _HOLIDAY_BENEFITS = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP})
-_HOLIDAY_FROM = date(2016, 4, 1)
-HOLIDAY_DAYS = 20
-"""4 weeks of 5 holiday days."""
-PERIOD_DAYS = 14
-"""At most 2 weeks at a time (calendar days of one holiday period)."""
-SICK_DAYS = 14
+_DAYS_A_WEEK = 7
 
 
 @attrs.frozen
@@ -49,76 +55,119 @@ class HolidayEntitlement:
     periods_too_long: tuple[tuple[date, date], ...]
     legal_basis: str
     notes: tuple[str, ...]
+    entry: str = ""
+    """The id of the holiday entry that produced it."""
 
 
 @attrs.frozen
 class SickDagpenge:
-    """Dagpenge for the first 14 days of one sickness."""
+    """Dagpenge for the first days of one sickness."""
 
     first_day: date
     last_dagpenge_day: date
     legal_basis: str
     notes: tuple[str, ...]
+    entry: str = ""
+    """The id of the sickness entry that produced it."""
 
 
-def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...]:
-    """Every kontanthjælp holiday entitlement earned up to *as_of* (LAS § 13 stk. 12-13)."""
-    known = timeline.until(as_of)
-    holidays = [e for e in known.of_type(Exemption) if e.reason is ExemptionReason.FERIE]
+def _holiday_days(rule: HolidayRule) -> int:
+    return rule.total.days // _DAYS_A_WEEK * rule.days_per_week
+
+
+def holiday_entitlements(facts: Facts, rules: Sequence[HolidayRule]
+                         ) -> tuple[HolidayEntitlement, ...]:
+    """Every kontanthjælp holiday entitlement earned up to ``facts.as_of`` under *rules*
+    (``law.holiday_rules``); none is earned before the first entry is in force."""
+    as_of, timeline = facts.as_of, facts.timeline
+    entries = tuple(sorted(rules, key=lambda r: r.valid_from))
+    holidays = [e for e in facts.exemptions if e.reason is ExemptionReason.FERIE]
     found = []
-    for start, end in known.runs_of(_HOLIDAY_BENEFITS, as_of):
+    for start, end in timeline.runs_of(_HOLIDAY_BENEFITS, as_of):
         block = 1
-        while True:
-            earned = add(start, Duration(months=12 * block), Rounding.UP)
+        while entries:
+            rule = nearest(entries, start)
+            earned = add(start, rule.earned_after * block, Rounding.UP)
             if earned > end + timedelta(days=1) or earned > as_of:
                 break
             block += 1
-            if earned < _HOLIDAY_FROM:
+            rule = in_force(entries, earned)
+            if rule is None:
                 continue
-            take_by = add(earned, Duration(months=12), Rounding.UP) - timedelta(days=1)
-            used, too_long = 0, []
-            for holiday in holidays:
-                first = max(holiday.start, earned)
-                last = min(holiday.end or as_of, take_by)
-                if first > last:
-                    continue
-                used += weekdays_between(first, last)
-                if ((holiday.end or as_of) - holiday.start).days + 1 > PERIOD_DAYS:
-                    too_long.append((holiday.start, holiday.end or as_of))
-            notes = ["a week is 5 holiday days (Monday-Friday); 4 weeks = 20 days",
-                     "the holiday must be agreed with the kommune beforehand (§ 13 stk. 13); "
-                     "own holiday with feriegodtgørelse is taken first",
-                     "the first day the rule applies (lov nr. 296/2016) is UNCONFIRMED: "
-                     "1.4.2016 is used"]
-            if too_long:
-                notes.append("a holiday period is longer than 2 weeks (§ 13 stk. 12, 7. pkt.)")
-            if used > HOLIDAY_DAYS:
-                notes.append(f"{used} holiday days taken: more than the 4 weeks allowed")
-            found.append(HolidayEntitlement(
-                earned, take_by, HOLIDAY_DAYS, used, max(HOLIDAY_DAYS - used, 0),
-                tuple(too_long), "LAS § 13 stk. 12-13", tuple(notes)))
+            found.append(_entitlement(rule, earned, holidays, as_of))
     return tuple(sorted(found, key=lambda h: h.earned_on))
 
 
-def dagpenge_sickness(timeline: Timeline, as_of: date) -> tuple[SickDagpenge, ...]:
-    """For each sickness reported while on dagpenge: the last day of the 14 days on dagpenge."""
-    known = timeline.until(as_of)
+def _entitlement(rule: HolidayRule, earned: date, holidays: Sequence[Exemption],
+                 as_of: date) -> HolidayEntitlement:
+    take_by = add(earned, rule.take_within, Rounding.UP) - timedelta(days=1)
+    allowed = _holiday_days(rule)
+    longest = rule.longest_period.days
+    used, too_long = 0, []
+    for holiday in holidays:
+        first = max(holiday.start, earned)
+        last = min(holiday.end or as_of, take_by)
+        if first > last:
+            continue
+        used += weekdays_between(first, last)
+        if ((holiday.end or as_of) - holiday.start).days + 1 > longest:
+            too_long.append((holiday.start, holiday.end or as_of))
+    weeks = rule.total.describe("en")
+    notes = [f"{rule.days_per_week_confidence.value}: a week is {rule.days_per_week} holiday "
+             f"days (Monday-Friday); {weeks} = {allowed} days",
+             f"the holiday must be agreed with the kommune beforehand ({rule.agreement_basis}); "
+             "own holiday with feriegodtgørelse is taken first",
+             f"entry {rule.id} from {rule.valid_from} ({rule.confidence.value})"]
+    if too_long:
+        notes.append(f"a holiday period is longer than {rule.longest_period.describe('en')} "
+                     f"({rule.legal_basis})")
+    if used > allowed:
+        notes.append(f"{used} holiday days taken: more than the {weeks} allowed")
+    return HolidayEntitlement(earned, take_by, allowed, used, max(allowed - used, 0),
+                              tuple(too_long), rule.legal_basis, tuple(notes), rule.id)
+
+
+def sickness_dagpenge(facts: Facts, rules: Sequence[SicknessRule]) -> tuple[SickDagpenge, ...]:
+    """For each sickness reported while on dagpenge: the last day on dagpenge under *rules*
+    (``law.sickness_rules``)."""
+    timeline = facts.timeline
+    entries = tuple(sorted(rules, key=lambda r: r.valid_from))
     found = []
-    for report in known.of_type(SicknessReported):
+    for report in timeline.of_type(SicknessReported):
         first = report.first_absence_day
-        on_dagpenge = False
-        for event in known.events:
-            if event.on > first:
-                break
-            if isinstance(event, BenefitStarted) and event.benefit is Benefit.DAGPENGE:
-                on_dagpenge = True
-            elif isinstance(event, BenefitEnded) and event.benefit is Benefit.DAGPENGE and (
-                    event.date < first):
-                on_dagpenge = False
-        if on_dagpenge:
-            found.append(SickDagpenge(
-                first, first + timedelta(days=SICK_DAYS - 1),
-                "BEK om rådighed (46/2026); ALF § 62 stk. 3 (catalogue TC-30, low authority)",
-                ("no duty to attend meetings, offers or job search during the 14 days",
-                 "from day 15 the person is on sygedagpenge from the kommune")))
+        if not entries or not _on_dagpenge(timeline, first):
+            continue
+        rule = in_force(entries, first)
+        notes = ["no duty to attend meetings, offers or job search during the days on "
+                 f"dagpenge ({(rule or entries[0]).duties_basis})",
+                 "afterwards the person is on sygedagpenge from the kommune"]
+        if rule is None:
+            rule = nearest(entries, first)
+            notes.append(f"UNCONFIRMED: no entry in force on {first}; entry {rule.id} from "
+                         f"{rule.valid_from} is used")
+        last = add(first, rule.duration, Rounding.UP) - timedelta(days=1)
+        found.append(SickDagpenge(first, last, rule.legal_basis, tuple(notes), rule.id))
     return tuple(found)
+
+
+def _on_dagpenge(timeline: Timeline, first: date) -> bool:
+    on_dagpenge = False
+    for event in timeline.events:
+        if event.on > first:
+            break
+        if isinstance(event, BenefitStarted) and event.benefit is Benefit.DAGPENGE:
+            on_dagpenge = True
+        elif isinstance(event, BenefitEnded) and event.benefit is Benefit.DAGPENGE and (
+                event.date < first):
+            on_dagpenge = False
+    return on_dagpenge
+
+
+def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...]:
+    """Deprecated: :func:`holiday_entitlements` with the bundled national entries."""
+    return holiday_entitlements(facts_of(timeline, as_of), bundled_holiday_rules())
+
+
+def dagpenge_sickness(timeline: Timeline, as_of: date) -> tuple[SickDagpenge, ...]:
+    """Deprecated: :func:`sickness_dagpenge` with the bundled national entries."""
+    return sickness_dagpenge(facts_of(timeline, as_of), bundled_sickness_rules())

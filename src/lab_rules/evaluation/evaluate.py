@@ -12,14 +12,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-import attrs
-
-from lab_rules.contact.obligations import Candidate, Incident, RuleSpan, build_obligations
+from lab_rules.contact.obligations import build_obligations
+from lab_rules.contact.quotas import quota_rows
 from lab_rules.contact.results import Note, Obligation, Period
-from lab_rules.core.vocabulary import ConversationKind, ExemptionReason, OfferKind
+from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
+from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.result import Evaluation
-from lab_rules.facts.clocks import Course, CourseClock, GroupSpan, build_courses
+from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
+from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import (
     CaseStepDone,
     ContactRestored,
@@ -44,13 +45,10 @@ from lab_rules.law.model import (
 )
 from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.refund.cofinancing import CofinancingWeek, compute_cofinancing
-from lab_rules.refund.rates_2007 import (
-    RatePeriod,
-    RefundLoss,
-    compute_losses,
-    compute_rate_periods,
-)
-from lab_rules.refund.staircase import MonthTotal, compute_refund
+from lab_rules.refund.losses import RefundLoss, compute_losses
+from lab_rules.refund.months import MonthTotal
+from lab_rules.refund.rates_before_2016 import RatePeriod, compute_rate_periods
+from lab_rules.refund.staircase import compute_refund
 from lab_rules.sanctions.compute import compute_sanctions
 
 __all__ = ["evaluate"]
@@ -86,13 +84,15 @@ def evaluate(
     pack = law.rules
     policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
                                                                             pack.policies)
-    known = timeline.until(as_of)
-    courses = build_courses(known)
+    facts = facts_of(timeline, as_of, law)
+    known = facts.timeline
+    courses = facts.courses
     incidents = _incidents(known)
     index = _Index(known, incidents, policy)
     obligations: list[Obligation] = []
-    notes: dict[tuple[str, str | None], Note] = {}
-    exemptions = _lawful_exemptions(known.of_type(Exemption), notes)
+    notes: dict[tuple[str, str | None], Note] = {
+        (text, None): Note("exemption_not_covered", text) for text in facts.notes}
+    exemptions = facts.contact_exemptions
     periods: list[Period] = []
     for course in courses:
         for gs in course.groups:
@@ -118,19 +118,16 @@ def evaluate(
     cofinancing: tuple[CofinancingWeek, ...] = ()
     cofinancing_months: tuple[MonthTotal, ...] = ()
     if refund:
-        stairs = law.staircase
-        ledger = compute_refund(known, as_of, stairs)
-        schedule = law.losses
-        losses, loss_months = compute_losses(obligations, known, as_of, schedule, policy)
-        periods_ab, period_months = compute_rate_periods(
-            known, as_of, schedule, stairs.valid_from, stairs.transition_from,
-            stairs.fleksjob_visited_from)
-        cofinancing, cofinancing_months = compute_cofinancing(known, as_of, obligations,
+        ledger = compute_refund(facts, law.staircase, policy)
+        losses, loss_months = compute_losses(facts, obligations, law.losses, policy)
+        periods_ab, period_months = compute_rate_periods(facts, law.losses)
+        cofinancing, cofinancing_months = compute_cofinancing(facts, obligations,
                                                               law.cofinancing)
-    found_sanctions = (compute_sanctions(known, as_of, policy, law.sanction_rates,
+    found_sanctions = (compute_sanctions(facts_of(timeline, as_of), law, policy,
                                          dict(pack.withdrawn_sanctions))
                        if sanctions else ())
-    hours = hours_rule_status(known, as_of) if sanctions else None
+    hours = (hours_rule_status(facts, law.hours_eras, law.hours_levels)
+             if sanctions else None)
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
@@ -138,31 +135,8 @@ def evaluate(
         refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
         refund_period_months=period_months, cofinancing_weeks=cofinancing,
         cofinancing_months=cofinancing_months, sanctions=found_sanctions,
-        hours_rule=hours,
+        hours_rule=hours, quota_rows=quota_rows(facts, periods, law.quotas),
     )
-
-
-_SIX_WEEKS = timedelta(weeks=6)
-
-
-def _lawful_exemptions(exemptions: tuple[Exemption, ...],
-                       notes: dict[tuple[str, str | None], Note]) -> tuple[Exemption, ...]:
-    """The exemptions that hold. LAB § 106 stk. 1 nr. 1: a documented job, barsel or pension
-    exempts only when it starts within the next 6 weeks, and until it starts."""
-    kept = []
-    for exemption in exemptions:
-        starts = exemption.documented_start
-        if exemption.reason is ExemptionReason.MINDRE_INTENSIV_INDSATS and starts is not None:
-            if starts > exemption.start + _SIX_WEEKS:
-                text = (f"exemption from {exemption.start} ignored: the documented start "
-                        f"{starts} is more than 6 weeks later (LAB § 106 stk. 1 nr. 1)")
-                notes[(text, None)] = Note("exemption_not_covered", text)
-                continue
-            last = starts - timedelta(days=1)
-            if exemption.end is None or exemption.end > last:
-                exemption = attrs.evolve(exemption, end=last)
-        kept.append(exemption)
-    return tuple(kept)
 
 
 def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
@@ -247,8 +221,8 @@ def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Cour
         if course.first_contact is not None:
             return course.first_contact, f"første henvendelse {course.first_contact}"
         if course.follows_other_course:
-            return course.start, (f"new period at the benefit change {course.start} "
-                                  "(LAB § 9 stk. 2 nr. 2)")
+            return course.start, (f"new period at the benefit change {course.start}: the "
+                                  "course follows another benefit's course")
         return course.start, (f"no first_contact event before the benefit started; the benefit "
                               f"start {course.start} is used")
     if anchor is Anchor.REGISTERED:

@@ -9,8 +9,10 @@ import attrs
 from lab_rules.contact.results import Note, Obligation, Period
 from lab_rules.entitlements.hours_rule import HoursRuleStatus
 from lab_rules.refund.cofinancing import CofinancingWeek
-from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
-from lab_rules.refund.staircase import MonthTotal, RefundLedger
+from lab_rules.refund.losses import RefundLoss
+from lab_rules.refund.months import MonthTotal
+from lab_rules.refund.rates_before_2016 import RatePeriod
+from lab_rules.refund.staircase import RefundLedger
 from lab_rules.sanctions.compute import Sanction
 
 
@@ -35,6 +37,8 @@ class Evaluation:
     cofinancing_months: tuple[MonthTotal, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
     hours_rule: HoursRuleStatus | None = None
+    quota_rows: tuple[tuple[str, str, bool], ...] = ()
+    """(quota id, cohort month, reached) for each caseload quota the person counts in."""
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

@@ -21,8 +21,10 @@ from lab_rules.entitlements.hours_rule import HoursRuleStatus
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.law.model import FulfilledBy
 from lab_rules.refund.cofinancing import CofinancingWeek
-from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
-from lab_rules.refund.staircase import MonthTotal, RefundLedger
+from lab_rules.refund.losses import RefundLoss
+from lab_rules.refund.months import MonthTotal
+from lab_rules.refund.rates_before_2016 import RatePeriod
+from lab_rules.refund.staircase import RefundLedger
 from lab_rules.sanctions.compute import Sanction
 
 EVALUATION_SCHEMA = "lab-rules/evaluation/v1"
@@ -100,6 +102,8 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
         "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
         "notes": list(ledger.notes),
         "restarts": [_day(d) for d in ledger.restarts],
+        "restart_weeks": [_day(d) for d in ledger.restart_weeks],
+        "staircase_restart": ledger.staircase_restart, "month_split": ledger.month_split,
         "week_kinds": dict(ledger.week_kinds),
         "weeks": [
             {"monday": _day(w.monday), "week_number": w.number, "rate_week": _day(w.rate_week),
@@ -107,7 +111,8 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
              "lines": [{"benefit": line.benefit.value, "days": line.days,
                         "cost": _money(line.cost), "share": line.share,
                         "rate": format(line.rate, "f"), "amount": _money(line.amount),
-                        "legal_basis": line.legal_basis} for line in w.lines]}
+                        "legal_basis": line.legal_basis, "entry": line.entry}
+                       for line in w.lines]}
             for w in ledger.weeks
         ],
         "months": [{"month": m.month, "refund": _money(m.refund),
@@ -120,13 +125,13 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
             {"benefit": p.benefit.value, "start": _day(p.start), "end": _day(p.end),
              "days": p.days, "rate": format(p.rate, "f"), "active": p.active,
              "cost": _money(p.cost), "refund": _money(p.refund), "legal_basis": p.legal_basis,
-             "confidence": p.confidence.value} for p in periods],
+             "confidence": p.confidence.value, "entry": p.entry} for p in periods],
         "period_months": [{"month": m.month, "refund": _money(m.refund)} for m in period_months],
         "cofinancing_weeks": [
             {"monday": _day(w.monday), "hours": _money(w.hours), "active_low": _money(w.active_low),
              "active_high": _money(w.active_high), "passive": _money(w.passive),
              "late_passive": w.late_passive, "karens": w.karens, "municipal": _money(w.municipal),
-             "legal_basis": w.legal_basis} for w in cofinancing],
+             "legal_basis": w.legal_basis, "entry": w.entry} for w in cofinancing],
         "cofinancing_months": [{"month": m.month, "municipal": _money(m.cofinancing)}
                                for m in cofinancing_months],
         "loss_months": [{"month": m.month, "lost_refund": _money(m.refund)} for m in loss_months],

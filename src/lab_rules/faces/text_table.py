@@ -6,8 +6,10 @@ from decimal import Decimal
 
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
-from lab_rules.refund.rates_2007 import RatePeriod, RefundLoss
-from lab_rules.refund.staircase import MonthTotal, RefundLedger
+from lab_rules.refund.losses import RefundLoss
+from lab_rules.refund.months import MonthTotal
+from lab_rules.refund.rates_before_2016 import RatePeriod
+from lab_rules.refund.staircase import RefundLedger
 
 _HEAD = {
     "da": ("Frist", "Status", "Dage", "Opfyldt", "Krav", "Hjemmel"),

@@ -14,8 +14,11 @@ import attrs
 
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.clocks import Course, build_courses
+from lab_rules.facts.exemptions import lawful_exemptions
+from lab_rules.facts.failures import Failure, failures_of
 from lab_rules.facts.paid import Interval, paid_intervals
 from lab_rules.inputs.timeline import Exemption, Timeline
+from lab_rules.law.bundle import Law, bundled_law
 
 _ALL_BENEFITS = frozenset(Benefit)
 
@@ -31,15 +34,25 @@ class Facts:
     """Paid days of every benefit, in the order :func:`paid_intervals` gives them."""
     exemptions: tuple[Exemption, ...]
     """The exemptions as recorded; the contact course checks LAB § 106's conditions."""
+    failures: tuple[Failure, ...] = ()
+    """The failures the sanction rules judge (:func:`~lab_rules.facts.failures.failures_of`)."""
+    contact_exemptions: tuple[Exemption, ...] = ()
+    """The exemptions that hold for the contact course (:mod:`lab_rules.facts.exemptions`)."""
+    notes: tuple[str, ...] = ()
+    """What the facts stage set aside, and why (an exemption whose start is too late)."""
 
     def paid_of(self, benefits: frozenset[Benefit]) -> list[Interval]:
         """The paid intervals of *benefits*."""
         return [i for i in self.paid if i.benefit in benefits]
 
 
-def facts_of(timeline: Timeline, as_of: date) -> Facts:
-    """Derive the facts of *timeline* up to and including *as_of*."""
+def facts_of(timeline: Timeline, as_of: date, law: Law | None = None) -> Facts:
+    """Derive the facts of *timeline* up to and including *as_of* under *law* (default: the
+    bundled national law)."""
     known = timeline.until(as_of)
-    return Facts(known, as_of, build_courses(known),
+    recorded = known.of_type(Exemption)
+    law = law if law is not None else bundled_law()
+    lawful, notes = lawful_exemptions(recorded, law.exemption_rules)
+    return Facts(known, as_of, build_courses(known, law.clock_hours),
                  tuple(paid_intervals(known, as_of, _ALL_BENEFITS)),
-                 known.of_type(Exemption))
+                 recorded, failures_of(known), lawful, notes)

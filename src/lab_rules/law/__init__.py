@@ -1,8 +1,10 @@
-"""Rule files: schema (model), strict loader, checker and the bundled national pack."""
+"""The law as data: the rule and parameter models, the one strict loader of ``rules/`` (the
+:class:`Law` bundle), overlays, policies (named readings where the law is silent) and
+coverage. Never evaluates a timeline; imports only core, calendar and itself."""
 
+from lab_rules.law.bundle import Law, bundled_law, bundled_pack, load_law
 from lab_rules.law.loader import (
     RuleError,
-    bundled_pack,
     bundled_rules_dir,
     load_module,
     load_pack,
@@ -24,14 +26,17 @@ __all__ = [
     "Clock",
     "Confidence",
     "Effect",
+    "Law",
     "LegalBasis",
     "Rule",
     "RuleError",
     "RuleModule",
     "RulePack",
     "Shape",
+    "bundled_law",
     "bundled_pack",
     "bundled_rules_dir",
+    "load_law",
     "load_module",
     "load_pack",
 ]

@@ -21,24 +21,25 @@ from typing import Any
 import attrs
 
 from lab_rules.core.errors import Problem
-from lab_rules.law.hours import ReductionLevel, load_reduction_levels
+from lab_rules.law.clocks import ClockHours, load_clock_hours
+from lab_rules.law.cofinancing import CofinancingRules, load_cofinancing
+from lab_rules.law.entitlements import (
+    HolidayRule,
+    SicknessRule,
+    load_holiday_rules,
+    load_sickness_rules,
+)
+from lab_rules.law.exemptions import ExemptionRule, load_exemption_rules
+from lab_rules.law.hjaelp_rates import HjaelpRate, load_hjaelp_rates
+from lab_rules.law.hours import HoursEra, ReductionLevel, load_hours_eras, load_reduction_levels
 from lab_rules.law.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.law.model import RulePack
 from lab_rules.law.quotas import Quota, load_quotas
-from lab_rules.law.refund import (
-    CofinancingRules,
-    LossSchedule,
-    Staircase,
-    load_cofinancing,
-    load_loss_schedule,
-    load_staircase,
-)
-from lab_rules.law.sanctions import (
-    RateTable,
-    SanctionRule,
-    load_sanction_rates,
-    load_sanction_register,
-)
+from lab_rules.law.refund import Staircase, load_staircase
+from lab_rules.law.refund_losses import LossSchedule, load_loss_schedule
+from lab_rules.law.sanction_conditions import SanctionConditions, load_sanction_conditions
+from lab_rules.law.sanction_rates import RateTable, load_sanction_rates
+from lab_rules.law.sanctions import SanctionRule, load_sanction_register
 
 CONTACT_COURSE = "contact_course"
 OVERLAY = "overlay"
@@ -48,12 +49,24 @@ PARAMETER_KINDS: dict[str, Callable[[Path], Any]] = {
     "cofinancing": load_cofinancing,
     "sanction_rules": load_sanction_register,
     "sanction_rates": lambda path: load_sanction_rates(str(path)),
+    "sanction_conditions": load_sanction_conditions,
+    "hjaelp_rates": load_hjaelp_rates,
     "hours_rule": load_reduction_levels,
+    "hours_rule_eras": load_hours_eras,
+    "clock_hours": load_clock_hours,
+    "kh_holiday": load_holiday_rules,
+    "dagpenge_sickness": load_sickness_rules,
     "quotas": load_quotas,
+    "exemption_rules": load_exemption_rules,
 }
 """Every parameter kind and its strict parser. A kind whose values are dated entries
 (a tuple) may come from several files; the others from exactly one."""
-SINGLE_KINDS = frozenset({"refund_staircase", "refund_losses", "cofinancing"})
+FIELDS = {"refund_staircase": "staircase", "refund_losses": "losses",
+          "hours_rule": "hours_levels", "hours_rule_eras": "hours_eras",
+          "kh_holiday": "holiday_rules", "dagpenge_sickness": "sickness_rules"}
+"""The :class:`Law` field of a kind, where it is not the kind's own name."""
+SINGLE_KINDS = frozenset({"refund_staircase", "refund_losses", "cofinancing",
+                          "sanction_conditions"})
 KINDS = frozenset({CONTACT_COURSE, OVERLAY, *PARAMETER_KINDS})
 
 
@@ -67,8 +80,15 @@ class Law:
     cofinancing: CofinancingRules
     sanction_rules: tuple[SanctionRule, ...]
     sanction_rates: tuple[RateTable, ...]
+    sanction_conditions: SanctionConditions
+    hjaelp_rates: tuple[HjaelpRate, ...]
     hours_levels: tuple[ReductionLevel, ...]
+    hours_eras: tuple[HoursEra, ...]
+    clock_hours: tuple[ClockHours, ...]
+    holiday_rules: tuple[HolidayRule, ...]
+    sickness_rules: tuple[SicknessRule, ...]
     quotas: tuple[Quota, ...]
+    exemption_rules: tuple[ExemptionRule, ...]
     content_hash: str = ""
     """SHA-256 of the files read (path and bytes, in path order), with each overlay's."""
 
@@ -103,6 +123,20 @@ def kind_of(path: Path) -> tuple[str | None, list[Problem]]:
     return str(kind), []
 
 
+def _placed(file: Path, root: Path) -> list[Problem]:
+    """A rule module lives where its id says: ``dk.lab.2024.dagpenge`` in
+    ``dk/lab/2024/dagpenge.toml``, so a rule id (module id + name) tells its file."""
+    module = tomllib.loads(file.read_text(encoding="utf-8")).get("module", {})
+    ident = module.get("id") if isinstance(module, dict) else None
+    if not isinstance(ident, str):
+        return []
+    expected = Path(*ident.split(".")).with_suffix(".toml")
+    if file.relative_to(root) != expected:
+        return [Problem("module.id", f"module {ident} belongs in {expected}, not "
+                        f"{file.relative_to(root)}", str(file))]
+    return []
+
+
 def _fingerprint(files: Iterable[Path], root: Path) -> str:
     digest = hashlib.sha256()
     for file in files:
@@ -123,6 +157,8 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     for file in files:
         kind, found = kind_of(file)
         problems.extend(found)
+        if kind == CONTACT_COURSE:
+            problems.extend(_placed(file, root))
         if kind is not None and kind != OVERLAY:
             by_kind.setdefault(kind, []).append(file)
     values: dict[str, Any] = {}
@@ -149,9 +185,8 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     if problems:
         problems.sort(key=lambda p: (p.source or "", p.line or 0))
         raise RuleError(problems, subject=f"law in {root}")
-    return Law(pack, values["refund_staircase"], values["refund_losses"], values["cofinancing"],
-               values["sanction_rules"], values["sanction_rates"], values["hours_rule"],
-               values["quotas"], _fingerprint(files, root))
+    return Law(rules=pack, content_hash=_fingerprint(files, root),
+               **{FIELDS.get(kind, kind): value for kind, value in values.items()})
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,7 +195,24 @@ def bundled_law() -> Law:
     return load_law(bundled_rules_dir())
 
 
+def bundled_pack() -> RulePack:
+    """The contact-course rules of the bundled national law."""
+    return bundled_law().rules
+
+
 def in_force(entries: Iterable[Any], day: date) -> Any | None:
     """The first dated entry (``valid_from``/``valid_to``) in force on *day*, if any."""
     return next((e for e in entries if e.valid_from <= day
                  and (e.valid_to is None or day <= e.valid_to)), None)
+
+
+def law_from_path(path: str | Path) -> Law:
+    """The law a ``--rules PATH`` names: a folder with parameter files is a whole law and is
+    read as such; rule modules alone (a file, or a folder of them) take the place of national
+    law's contact-course rules, with national parameters."""
+    folder = Path(path)
+    if folder.is_dir() and any(kind_of(f)[0] in PARAMETER_KINDS
+                               for f in folder.rglob("*.toml")
+                               if "overlays" not in f.relative_to(folder).parts):
+        return load_law(folder, name=str(path))
+    return bundled_law().with_rules(load_pack(folder))

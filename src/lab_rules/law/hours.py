@@ -1,20 +1,40 @@
-"""The 225-hour rule's law as data: the monthly reduction levels of LAS § 13 g
-(``rules/parameters/225-timersreglen.toml``)."""
+"""The 225-hour rule's law as data: its eras (``rules/parameters/225-timersreglen-perioder.toml``,
+kind ``hours_rule_eras``) and the monthly reduction levels of LAS § 13 g
+(``rules/parameters/225-timersreglen.toml``, kind ``hours_rule``).
+
+An era entry selects the variant of the hours mechanism that runs and gives its numbers: how
+many hours within how many calendar months, after how much help within how long, who is
+covered from when, which notice deadlines apply and which periods extend the window. The
+mechanism (:mod:`lab_rules.entitlements.hours_rule`) holds no figure of its own.
+"""
 
 from __future__ import annotations
 
 import functools
+import itertools
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
+from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import COMMON_KEYS, Entry, Reader, decimal_of, entry_of
 
 LEVEL_KEYS = {"id", "valid_from", "valid_to", "full", "other", "confidence", "legal_basis",
               "source", "note"}
+ERA_KEYS = COMMON_KEYS | {"hours", "window", "window_cap", "help_days", "help_within",
+                          "restart_days", "unmarried_from", "married_basis", "unmarried_basis",
+                          "window_basis", "restart_basis", "regain_basis", "ends_basis",
+                          "notices", "extension"}
+NOTICE_KEYS = {"warning_before", "consultation_before", "late_delay", "warning_basis",
+               "consultation_basis", "late_basis", "no_letters_basis", "confidence", "source"}
+EXTENSION_KEYS = {"id", "start", "end", "legal_basis", "confidence", "source"}
+
 
 @attrs.frozen
 class ReductionLevel:
@@ -29,6 +49,64 @@ class ReductionLevel:
     legal_basis: str
 
 
+@attrs.frozen
+class Notices:
+    """The notice order of an era: the warning letter at the latest ``warning_before`` the
+    bortfaldsdato, the consultation ``consultation_before``; a late letter moves the effect to
+    ``late_delay`` after it was sent."""
+
+    warning_before: Duration
+    consultation_before: Duration
+    late_delay: Duration
+    warning_basis: str
+    consultation_basis: str
+    late_basis: str
+    no_letters_basis: str
+    confidence: Confidence
+    source: str
+
+
+@attrs.frozen
+class Extension:
+    """A fixed period that extends the window back (the Covid periods of LAS § 13 h)."""
+
+    id: str
+    start: date
+    end: date
+    legal_basis: str
+    confidence: Confidence
+    source: str
+
+
+@attrs.frozen
+class HoursEra:
+    """One version of the hours rule. ``help_within`` None: the help is counted in all since
+    the last restart; ``unmarried_from`` None: only married couples are covered."""
+
+    id: str
+    valid_from: date
+    valid_to: date | None
+    hours: Decimal
+    window: Duration
+    window_cap: Duration
+    help_days: int
+    help_within: Duration | None
+    restart_days: int
+    unmarried_from: date | None
+    married_basis: str
+    unmarried_basis: str | None
+    window_basis: str
+    restart_basis: str
+    regain_basis: str
+    ends_basis: str | None
+    notices: Notices | None
+    extensions: tuple[Extension, ...]
+    legal_basis: str
+    confidence: Confidence
+    source: str
+    note: str
+
+
 def load_reduction_levels(path: str | Path) -> tuple[ReductionLevel, ...]:
     """Read the reduction levels; raise :class:`RuleError` with located problems."""
     document, reader = open_toml(path)
@@ -37,25 +115,105 @@ def load_reduction_levels(path: str | Path) -> tuple[ReductionLevel, ...]:
     for index, raw in enumerate(document.get("level", [])):
         where = f"level[{index}]"
         reader.check_keys(raw, LEVEL_KEYS, where)
-        ident = reader.text(raw, "id", where)
-        start = reader.day(raw, "valid_from", where)
-        end = reader.day(raw, "valid_to", where)
-        basis = reader.text(raw, "legal_basis", where)
-        reader.text(raw, "source", where)
-        confidence = reader.enum_of(Confidence, raw, "confidence", where)
-        amounts = []
-        for key in ("full", "other"):
-            value = raw.get(key)
-            if not isinstance(value, str) or not value.isdigit():
-                reader.problem(f"{where}.{key}", f"must be whole kroner as a string, got {value!r}")
-                value = "0"
-            amounts.append(Decimal(value))
-        if ident and start and basis and confidence is not None:
-            levels.append(ReductionLevel(ident, start, end, amounts[0], amounts[1], confidence,
-                                         basis))
+        common = entry_of(reader, raw, where)
+        full = decimal_of(reader, raw, "full", where)
+        other = decimal_of(reader, raw, "other", where)
+        if common is not None and full is not None and other is not None:
+            levels.append(ReductionLevel(common.id, common.valid_from, common.valid_to, full,
+                                         other, common.confidence, common.legal_basis))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(levels)
+
+
+def _notices(reader: Any, raw: Mapping[str, Any], where: str) -> Notices | None:
+    reader.check_keys(raw, NOTICE_KEYS, where)
+    spans = [reader.duration(raw, key, where)
+             for key in ("warning_before", "consultation_before", "late_delay")]
+    texts = [reader.text(raw, key, where) for key in ("warning_basis", "consultation_basis",
+                                                      "late_basis", "no_letters_basis",
+                                                      "source")]
+    confidence = reader.enum_of(Confidence, raw, "confidence", where)
+    if None in spans or None in texts or confidence is None:
+        if None in spans:
+            reader.problem(where, "warning_before, consultation_before and late_delay are "
+                           "required durations (P6M)")
+        return None
+    warning, consultation, late = (s for s in spans if s is not None)
+    w, c, lt, none, source = (t for t in texts if t is not None)
+    return Notices(warning, consultation, late, w, c, lt, none, confidence, source)
+
+
+def _extensions(reader: Any, raws: object, where: str) -> tuple[Extension, ...]:
+    if not isinstance(raws, list):
+        reader.problem(where, f"must be a list of [[era.extension]] tables, got {raws!r}")
+        return ()
+    found = []
+    for index, raw in enumerate(raws):
+        at = f"{where}[{index}]"
+        reader.check_keys(raw, EXTENSION_KEYS, at)
+        texts = [reader.text(raw, key, at) for key in ("id", "legal_basis", "source")]
+        start, end = reader.day(raw, "start", at), reader.day(raw, "end", at)
+        confidence = reader.enum_of(Confidence, raw, "confidence", at)
+        if start is None or end is None or end < start:
+            reader.problem(at, "start and end are required dates, end not before start")
+            continue
+        ident, basis, source = texts
+        if ident and basis and source and confidence is not None:
+            found.append(Extension(ident, start, end, basis, confidence, source))
+    return tuple(found)
+
+
+def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> HoursEra | None:
+    hours = decimal_of(reader, raw, "hours", where)
+    window, cap = reader.duration(raw, "window", where), reader.duration(raw, "window_cap", where)
+    within = reader.duration(raw, "help_within", where)
+    help_days = reader.integer(raw, "help_days", where, None, minimum=1)
+    restart = reader.integer(raw, "restart_days", where, None, minimum=1)
+    texts = {key: reader.text(raw, key, where) for key in ("married_basis", "window_basis",
+                                                           "restart_basis", "regain_basis")}
+    unmarried_basis = reader.text(raw, "unmarried_basis", where, required=False)
+    unmarried_from = reader.day(raw, "unmarried_from", where)
+    if (unmarried_from is None) != (unmarried_basis is None):
+        reader.problem(where, "unmarried_from and unmarried_basis go together")
+    notices = (_notices(reader, reader.table(raw, "notices", where), f"{where}.notices")
+               if "notices" in raw else None)
+    extensions = _extensions(reader, raw.get("extension", []), f"{where}.extension")
+    note = reader.text(raw, "note", where)
+    if window is None or cap is None or help_days is None or restart is None:
+        reader.problem(where, "window, window_cap (durations), help_days and restart_days "
+                       "(whole days) are required")
+        return None
+    if hours is None or note is None or None in texts.values():
+        return None
+    return HoursEra(
+        common.id, common.valid_from, common.valid_to, hours, window, cap, help_days, within,
+        restart, unmarried_from, str(texts["married_basis"]), unmarried_basis,
+        str(texts["window_basis"]), str(texts["restart_basis"]), str(texts["regain_basis"]),
+        reader.text(raw, "ends_basis", where, required=False), notices, extensions,
+        common.legal_basis, common.confidence, common.source, note)
+
+
+def load_hours_eras(path: str | Path) -> tuple[HoursEra, ...]:
+    """Read the eras of the hours rule; raise :class:`RuleError` with located problems."""
+    document, reader = open_toml(path)
+    typed: Reader = reader
+    reader.check_keys(document, {"era"}, "")
+    eras = []
+    for index, raw in enumerate(document.get("era", [])):
+        where = f"era[{index}]"
+        reader.check_keys(raw, set(ERA_KEYS), where)
+        common = entry_of(typed, raw, where)
+        era = _era(reader, raw, where, common) if common is not None else None
+        if era is not None:
+            eras.append(era)
+    ordered = sorted(eras, key=lambda e: e.valid_from)
+    for before, after in itertools.pairwise(ordered):
+        if before.valid_to is None or before.valid_to >= after.valid_from:
+            reader.problem("era", f"eras {before.id} and {after.id} overlap")
+    if reader.problems:
+        raise RuleError(reader.problems, subject=str(path))
+    return tuple(ordered)
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,3 +221,6 @@ def bundled_reduction_levels() -> tuple[ReductionLevel, ...]:
     return load_reduction_levels(bundled_rules_dir() / "parameters" / "225-timersreglen.toml")
 
 
+@functools.lru_cache(maxsize=1)
+def bundled_hours_eras() -> tuple[HoursEra, ...]:
+    return load_hours_eras(bundled_rules_dir() / "parameters" / "225-timersreglen-perioder.toml")

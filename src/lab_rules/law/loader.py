@@ -8,19 +8,16 @@ the key path (``rule[3].fulfilled_by.kinds``) and, where it can be found, the li
 
 from __future__ import annotations
 
-import difflib
-import enum
-import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from lab_rules.calendar import Duration, Reading, Roll, Rounding
-from lab_rules.core.errors import DurationFormatError, InputError, Problem
+from lab_rules.calendar import Reading, Roll, Rounding
+from lab_rules.core.errors import Problem
 from lab_rules.core.vocabulary import (
     CaseStep,
     ConversationKind,
@@ -30,6 +27,7 @@ from lab_rules.core.vocabulary import (
     OfferKind,
     TargetGroup,
 )
+from lab_rules.law.citation import _legal_basis, parse_citation
 from lab_rules.law.model import (
     Anchor,
     Clock,
@@ -39,25 +37,19 @@ from lab_rules.law.model import (
     FulfilledBy,
     Fulfilment,
     IntervalFrom,
-    LegalBasis,
     Rule,
     RuleModule,
     RulePack,
     Shape,
 )
 from lab_rules.law.policies import VersionSelector
+from lab_rules.law.reader import RuleError, _line_index, _Reader, open_toml
 
-__all__ = ["RuleError", "bundled_pack", "bundled_rules_dir", "load_module", "load_pack"]
-
-
-class RuleError(InputError):
-    """One or more rule files are invalid; ``problems`` locates each."""
+__all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pack",
+           "open_toml", "parse_citation"]
 
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
-
 MODULE_KEYS = {"id", "title_da", "title_en", "era", "act", "source", "valid_from", "valid_to",
                "groups", "defaults"}
 DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor",
@@ -68,161 +60,11 @@ RULE_KEYS = {
     "rounding", "roll", "opens_after", "opens_anchor", "count", "repeat", "interval",
     "interval_from", "start_index", "max_items", "grace", "loentilskud_grace",
     "after_exemption", "fulfilled_by", "exemptions", "when", "unless", "excluded_periods",
-    "selector",
+    "selector", "legal_source",
 }
-BASIS_KEYS = {"act", "paragraph", "stk", "nr", "pkt", "source"}
 FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
 CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
                   "good_job_prospects"}
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _line_index(text: str) -> dict[str, int]:
-    """Map key paths (``rule[2].shape``, ``module.id``) to their 1-based line numbers."""
-    index: dict[str, int] = {}
-    counters: dict[str, int] = {}
-    prefix = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            brackets, name = header.groups()
-            if brackets == "[[":
-                counters[name] = counters.get(name, -1) + 1
-                prefix = f"{name}[{counters[name]}]"
-            else:
-                head, _, rest = name.partition(".")
-                prefix = f"{head}[{counters[head]}]" if head in counters else head
-                if rest:
-                    prefix += "." + rest
-            index.setdefault(prefix, number)
-            continue
-        assign = _ASSIGN.match(line)
-        if assign:
-            index.setdefault(f"{prefix}.{assign.group(1)}" if prefix else assign.group(1), number)
-    return index
-
-
-class _Reader:
-    """Reads one module's values, collecting located problems instead of raising."""
-
-    def __init__(self, source: str, lines: dict[str, int]) -> None:
-        self.source = source
-        self.lines = lines
-        self.problems: list[Problem] = []
-
-    def line_of(self, path: str) -> int | None:
-        probe = path
-        while probe:
-            if probe in self.lines:
-                return self.lines[probe]
-            last = probe.rpartition(".")[2]
-            if last.endswith("]") and "[" in last and probe[: probe.rindex("[")] in self.lines:
-                return self.lines[probe[: probe.rindex("[")]]
-            probe = probe.rpartition(".")[0]
-        return None
-
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message, self.source, self.line_of(path)))
-
-    def check_keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f'; did you mean "{close[0]}"?' if close else (
-                    "; allowed keys: " + ", ".join(sorted(allowed)))
-                self.problem(f"{path}.{key}", f"unknown key{hint}")
-
-    def text(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = True,
-             default: str | None = None) -> str | None:
-        value = table.get(key, default)
-        if value is None:
-            if required:
-                self.problem(path, f'missing required key "{key}"')
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.problem(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
-            return None
-        return value.strip()
-
-    def integer(self, table: Mapping[str, Any], key: str, path: str, default: int | None,
-                minimum: int = 0) -> int | None:
-        value = table.get(key, default)
-        if value is None:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.problem(f"{path}.{key}", f"must be a whole number ≥ {minimum}, got {value!r}")
-            return default
-        return value
-
-    def boolean(self, table: Mapping[str, Any], key: str, path: str) -> bool | None:
-        value = table.get(key)
-        if value is not None and not isinstance(value, bool):
-            self.problem(f"{path}.{key}", f"must be true or false, got {value!r}")
-            return None
-        return value
-
-    def day(self, table: Mapping[str, Any], key: str, path: str, *,
-            default: date | None = None) -> date | None:
-        value = table.get(key, default)
-        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
-            return value
-        self.problem(f"{path}.{key}", f"must be a TOML date like 2024-01-01, got {value!r}")
-        return default
-
-    def duration(self, table: Mapping[str, Any], key: str, path: str) -> Duration | None:
-        value = table.get(key)
-        if value is None:
-            return None
-        try:
-            return Duration.parse(value)
-        except DurationFormatError as err:
-            self.problem(f"{path}.{key}", str(err))
-            return None
-
-    def choice(self, enum_cls: type[E], value: object, path: str) -> E | None:
-        for member in enum_cls:
-            if member.value == value:
-                return member
-        allowed = [str(m.value) for m in enum_cls]
-        close = difflib.get_close_matches(str(value), allowed, n=1)
-        hint = f'did you mean "{close[0]}"?' if close else "expected one of: " + ", ".join(allowed)
-        self.problem(path, f"{value!r} is not a known {_label(enum_cls)}; {hint}")
-        return None
-
-    def enum_of(self, enum_cls: type[E], table: Mapping[str, Any], key: str, path: str,
-                default: object = None) -> E | None:
-        value = table.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, enum_cls):
-            return value
-        return self.choice(enum_cls, value, f"{path}.{key}")
-
-    def enum_set(self, enum_cls: type[E], table: Mapping[str, Any], key: str,
-                 path: str, default: object = None) -> frozenset[E]:
-        values = table.get(key, default)
-        if values is None:
-            return frozenset()
-        if not isinstance(values, list):
-            self.problem(f"{path}.{key}", f"must be a list, got {values!r}")
-            return frozenset()
-        found = (self.choice(enum_cls, v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
-        return frozenset(m for m in found if m is not None)
-
-    def table(self, parent: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
-        value = parent.get(key, {})
-        if not isinstance(value, dict):
-            self.problem(f"{path}.{key}", f"must be a table, got {value!r}")
-            return {}
-        return value
-
-
-def _label(enum_cls: type[enum.Enum]) -> str:
-    words = re.sub(r"(?<!^)([A-Z])", r" \1", enum_cls.__name__).lower()
-    return {"target group": "target group (LAB § 6)", "exemption reason": "exemption reason"}.get(
-        words, words)
-
 
 def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
     reader.check_keys(table, CONDITION_KEYS, path)
@@ -272,23 +114,7 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
     title_da = reader.text(raw, "title_da", path)
     title_en = reader.text(raw, "title_en", path)
 
-    basis_raw = raw.get("legal_basis")
-    basis: LegalBasis | None = None
-    if basis_raw is None:
-        reader.problem(path, 'missing required key "legal_basis": every rule must cite its § '
-                       '(legal_basis = { paragraph = "31", stk = "4" })')
-    elif not isinstance(basis_raw, dict):
-        reader.problem(f"{path}.legal_basis", "must be a table with act, paragraph, stk, nr")
-    else:
-        bpath = f"{path}.legal_basis"
-        reader.check_keys(basis_raw, BASIS_KEYS, bpath)
-        act = reader.text(basis_raw, "act", bpath, default=module.get("act"))
-        paragraph = reader.text(basis_raw, "paragraph", bpath)
-        source = reader.text(basis_raw, "source", bpath, default=module.get("source"))
-        optional = {k: reader.text(basis_raw, k, bpath, required=False) if not isinstance(
-            basis_raw.get(k), int) else str(basis_raw[k]) for k in ("stk", "nr", "pkt")}
-        if act and paragraph and source:
-            basis = LegalBasis(act, paragraph, source, **optional)
+    basis = _legal_basis(reader, raw, module, path)
     law_text = reader.text(raw, "law_text", path)
     confidence = reader.enum_of(Confidence, raw, "confidence", path,
                                 defaults.get("confidence", "confirmed"))
@@ -399,20 +225,6 @@ def _excluded_periods(reader: _Reader, raw: object, path: str) -> tuple[tuple[da
     return tuple(periods)
 
 
-def open_toml(path: str | Path) -> tuple[dict[str, Any], _Reader]:
-    """Read a TOML data file and a problem collector that knows its lines; a syntax error
-    raises :class:`RuleError` with the line the parser names."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"line (\d+)", str(err))
-        line = int(match.group(1)) if match else None
-        raise RuleError([Problem("", f"invalid TOML: {err}", str(path), line)]) from None
-    document.pop("kind", None)
-    return document, _Reader(str(path), _line_index(text))
-
-
 def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Problem]]:
     try:
         document = tomllib.loads(text)
@@ -520,11 +332,3 @@ def bundled_rules_dir() -> Path:
     if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parents[3] / "rules"
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_pack() -> RulePack:
-    """The bundled national pack (loaded once; it is immutable)."""
-    directory = bundled_rules_dir()
-    return load_pack(sorted(directory.glob("dk/**/*.toml")), name="dk-national")
-

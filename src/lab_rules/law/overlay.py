@@ -11,40 +11,51 @@ or proposed it and where (``source``), which provisions of national law it chang
 - ``policies``: named policies it sets (``no_show = "restart_from_contact"``); a policy given
   explicitly to :func:`lab_rules.evaluation.evaluate` still wins;
 - ``withdraws_sanctions``: sanction rules of ``sanktionsregler.toml`` it abolishes; a failure
-  under such a rule is reported, with the overlay named, but not sanctioned.
+  under such a rule is reported, with the overlay named, but not sanctioned;
+- ``parameters``: parameter tables (``{ sanction_rates = "parameters/x.toml" }``, files in
+  the format of their kind) that take the place of national law's from ``valid_from``.
 
-:func:`apply_overlays` returns a new :class:`RulePack`; the national pack is never changed.
-Every evaluation names its pack (``dk-national+<overlay ids>``) and its policies.
+:func:`apply_overlays` returns a new :class:`~lab_rules.law.bundle.Law`; national law is never
+changed. Every evaluation names its law (``dk-national+<overlay ids>``) and its policies.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import attrs
 
-from lab_rules.core.errors import Problem
+from lab_rules.core.errors import LabRulesError, Problem
 from lab_rules.core.vocabulary import Term
+from lab_rules.law.bundle import (
+    FIELDS,
+    PARAMETER_KINDS,
+    SINGLE_KINDS,
+    Law,
+    bundled_law,
+    kind_of,
+)
 from lab_rules.law.loader import (
     RuleError,
     _overlaps,
     _Reader,
-    bundled_pack,
     bundled_rules_dir,
     module_from,
     open_toml,
 )
-from lab_rules.law.model import Confidence, Rule, RuleModule, RulePack
+from lab_rules.law.model import Confidence, RuleModule, RulePack
 from lab_rules.law.policies import Policies, PolicyError
 from lab_rules.law.sanctions import bundled_sanction_register
 
+T = TypeVar("T")
 OVERLAY_KEYS = {"id", "title_da", "title_en", "kind", "authority", "source", "confidence",
                 "valid_from", "legal_basis", "replaces", "policies", "withdraws_sanctions",
-                "note"}
+                "note", "parameters"}
 
 
 class OverlayKind(Term):
@@ -75,6 +86,10 @@ class Overlay:
     withdraws_sanctions: tuple[str, ...] = ()
     module: RuleModule | None = None
     source_file: str = ""
+    parameters: tuple[tuple[str, Any], ...] = ()
+    """(kind, value): parameter tables the overlay puts in place of national law's from its
+    ``valid_from`` (a table of dated entries) or altogether (a single table such as the
+    staircase), read from the files its ``parameters`` names."""
 
 
 def load_overlay(path: str | Path) -> Overlay:
@@ -106,18 +121,19 @@ def load_overlay(path: str | Path) -> Overlay:
             reader.problem(f"overlay.withdraws_sanctions[{index}]",
                            f"{rule_id!r} is not a rule of sanktionsregler.toml")
     policies = _policies(reader, head)
+    parameters = _parameters(reader, head, Path(path).parent)
     module = None
     if "rule" in document or "module" in document:
         module, problems = module_from(document, reader)
         reader.problems.extend(p for p in problems if p not in reader.problems)
-    if not (replaces or withdrawn or policies or module):
-        reader.problem("overlay", "an overlay must replace, add or withdraw a rule, or set a "
-                       "policy")
+    if not (replaces or withdrawn or policies or module or parameters):
+        reader.problem("overlay", "an overlay must replace, add or withdraw a rule, set a "
+                       "policy or change a parameter table")
     if reader.problems or not (ident and title_da and title_en and authority and origin
                                and kind and confidence and start and basis):
         raise RuleError(reader.problems, subject=source)
     return Overlay(ident, title_da, title_en, kind, authority, origin, confidence, start,
-                   basis, replaces, policies, withdrawn, module, source)
+                   basis, replaces, policies, withdrawn, module, source, parameters)
 
 
 def _texts(reader: _Reader, head: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -126,6 +142,34 @@ def _texts(reader: _Reader, head: Mapping[str, Any], key: str) -> tuple[str, ...
         reader.problem(f"overlay.{key}", f"must be a list of ids, got {values!r}")
         return ()
     return tuple(values)
+
+
+def _parameters(reader: _Reader, head: Mapping[str, Any], folder: Path
+                ) -> tuple[tuple[str, Any], ...]:
+    """``parameters = { sanction_rates = "parameters/x.toml" }``: each file, relative to the
+    overlay, read by its kind's strict parser; its declared kind must match the key."""
+    raw = head.get("parameters", {})
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        reader.problem("overlay.parameters", f'must be a table of kind = "file", got {raw!r}')
+        return ()
+    found: list[tuple[str, Any]] = []
+    for kind, name in sorted(raw.items()):
+        where = f"overlay.parameters.{kind}"
+        if kind not in PARAMETER_KINDS:
+            reader.problem(where, f"{kind!r} is not a parameter kind; known: "
+                           f"{', '.join(sorted(PARAMETER_KINDS))}")
+            continue
+        file = folder / name
+        declared, problems = kind_of(file)
+        if problems or declared != kind:
+            reader.problem(where, f"{name}: " + (problems[0].message if problems else
+                                                  f"declares kind {declared!r}, not {kind!r}"))
+            continue
+        try:
+            found.append((kind, PARAMETER_KINDS[kind](file)))
+        except RuleError as err:
+            reader.problems.extend(err.problems)
+    return tuple(found)
 
 
 def _policies(reader: _Reader, head: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -161,20 +205,65 @@ def find_overlay(name: str) -> Overlay:
             return overlay
     if Path(name).is_file():
         return load_overlay(name)
-    raise RuleError([Problem("", f"no overlay {name!r}; shipped: {', '.join(shipped)}")],
-                    subject="overlay")
+    raise LabRulesError(f"no overlay {name!r}; shipped: {', '.join(shipped)}")
 
 
-def _clip(rule: Rule, day: date) -> Rule | None:
-    """The part of a national rule version in force before *day*, or None."""
-    if rule.valid_from >= day:
+def _clip(entry: T, day: date) -> T | None:
+    """The part of a dated national entry (a rule version, a parameter table) in force
+    before *day*, or None."""
+    start: date = getattr(entry, "valid_from")  # noqa: B009 - any dated attrs entry
+    end: date | None = getattr(entry, "valid_to", None)
+    if start >= day:
         return None
-    if rule.valid_to is not None and rule.valid_to < day:
-        return rule
-    return attrs.evolve(rule, valid_to=day - timedelta(days=1))
+    if end is not None and end < day:
+        return entry
+    return attrs.evolve(entry, valid_to=day - timedelta(days=1))  # type: ignore[misc]
 
 
-def apply_overlays(pack: RulePack, overlays: Iterable[Overlay]) -> RulePack:
+@overload
+def apply_overlays(base: Law, overlays: Iterable[Overlay]) -> Law: ...
+
+
+@overload
+def apply_overlays(base: RulePack, overlays: Iterable[Overlay]) -> RulePack: ...
+
+
+def apply_overlays(base: Law | RulePack, overlays: Iterable[Overlay]) -> Law | RulePack:
+    """*base* with each overlay applied in turn (a new object; national law is never changed).
+
+    Rules: replaced rules end the day before the overlay's ``valid_from``, added rules join,
+    policies and withdrawn sanctions are recorded. Parameters (a :class:`Law` only): a table
+    of dated entries is the overlay's from its ``valid_from`` (national entries end the day
+    before; the overlay's start no earlier), a single table is replaced. Raises
+    :class:`RuleError` when an unknown rule is replaced or versions overlap."""
+    overlays = tuple(overlays)
+    if isinstance(base, RulePack):
+        return _apply_to_pack(base, overlays)
+    law = base.with_rules(_apply_to_pack(base.rules, overlays))
+    changes: dict[str, Any] = {}
+    for overlay in overlays:
+        for kind, value in overlay.parameters:
+            field = FIELDS.get(kind, kind)
+            current = changes.get(field, getattr(law, field))
+            changes[field] = value if kind in SINGLE_KINDS else _dated(
+                current, value, overlay.valid_from)
+    digest = hashlib.sha256(law.content_hash.encode())
+    for overlay in overlays:
+        digest.update(Path(overlay.source_file).read_bytes() if overlay.source_file else b"")
+    return attrs.evolve(law, content_hash=digest.hexdigest(), **changes)
+
+
+def _dated(national: tuple[Any, ...], replacement: tuple[Any, ...], day: date
+           ) -> tuple[Any, ...]:
+    """National entries clipped to end before *day*, then the replacement's from *day*."""
+    before = tuple(_clip(entry, day) for entry in national)
+    after = tuple(attrs.evolve(entry, valid_from=max(entry.valid_from, day))
+                  for entry in replacement
+                  if getattr(entry, "valid_to", None) is None or entry.valid_to >= day)
+    return tuple(entry for entry in before if entry is not None) + after
+
+
+def _apply_to_pack(pack: RulePack, overlays: Iterable[Overlay]) -> RulePack:
     """*pack* with each overlay applied in turn: replaced rules end the day before the
     overlay's ``valid_from``, added rules join, policies and withdrawn sanctions are recorded.
     Raises :class:`RuleError` when an unknown rule is replaced or versions overlap."""
@@ -209,15 +298,16 @@ def apply_overlays(pack: RulePack, overlays: Iterable[Overlay]) -> RulePack:
                         withdrawn_sanctions=tuple(sorted(withdrawn.items())))
 
 
-def law_as_of(day: date, pack: RulePack | None = None) -> RulePack:
+def law_as_of(day: date, base: Law | None = None) -> Law:
     """The rules in force on *day*, applied to every date: "what if this year's law had
     always applied". Only the contact-course rules move; refund and sanctions keep the law
     of each event's date (they are rates and consequences, not deadlines)."""
-    base = pack if pack is not None else bundled_pack()
+    law = base if base is not None else bundled_law()
+    pack = law.rules
     modules = [attrs.evolve(module, rules=tuple(
-        attrs.evolve(rule, valid_from=date(1900, 1, 1), valid_to=None)
-        for rule in module.rules if rule.valid_on(day))) for module in base.modules]
-    return attrs.evolve(RulePack.of(f"{base.name}@{day.isoformat()}",
-                                    [m for m in modules if m.rules]),
-                        overlays=base.overlays, policies=base.policies,
-                        withdrawn_sanctions=base.withdrawn_sanctions)
+        attrs.evolve(rule, valid_from=date.min, valid_to=None)
+        for rule in module.rules if rule.valid_on(day))) for module in pack.modules]
+    return law.with_rules(attrs.evolve(
+        RulePack.of(f"{pack.name}@{day.isoformat()}", [m for m in modules if m.rules]),
+        overlays=pack.overlays, policies=pack.policies,
+        withdrawn_sanctions=pack.withdrawn_sanctions))

@@ -64,6 +64,51 @@ class SanctionDays(enum.Enum):
     """Business days only (the 2014-2019 rate was built on a 5-day week)."""
 
 
+class StaircaseRestart(enum.Enum):
+    """When the staircase count starts again (lov 994/2015 § 6, stk. 1: "starter forfra, når
+    personen efter den første uge med ydelser på ny har haft sammenlagt 52 hele kalenderuger
+    med selvforsørgelse inden for de seneste 3 år"; BEK 1772/2015 § 22, stk. 2)."""
+
+    ON_LAST_WEEK = "on_last_week"
+    """As soon as the 52nd self-support week within 3 years is complete (the default)."""
+    AT_NEXT_BENEFIT_WEEK = "at_next_benefit_week"
+    """At the next benefit week, if 52 self-support weeks lie within the 3 years before it
+    (the reading before issue 11)."""
+
+
+class MonthSplit(enum.Enum):
+    """How a week's refund is shared between two months ("deles ... forholdsmæssigt mellem
+    månederne", BEK 1772/2015 § 26, stk. 2)."""
+
+    WEEK_DAYS = "week_days"
+    """By the number of the week's days in each month (the default)."""
+    PAID_DAYS = "paid_days"
+    """Each paid day's cost to its own month (the reading before issue 11)."""
+
+
+class SanctionDeadline(enum.Enum):
+    """How "inden for 3 hele kalendermåneder efter hændelsestidspunktet" (LAS § 35, stk. 3,
+    2. pkt.) counts the last month a kontanthjælp deduction may be made (catalogue
+    sanctions.md TC-09, § 7 item 4: the convention is UNCONFIRMED)."""
+
+    WHOLE_MONTHS_AFTER = "whole_months_after"
+    """The whole calendar months after the failure's month: a failure on 15.1 may be
+    deducted until 30.4 (February, March, April; TC-09, the default)."""
+    FROM_FAILURE_DAY = "from_failure_day"
+    """The months counted from the day of the failure: a failure on 15.1 until 15.4."""
+
+
+class SanctionCap(enum.Enum):
+    """What "den beregnede hjælp ... for samme måned" caps a month's deductions at (LAS § 35,
+    stk. 4, 3. pkt.; research point6.md § 1: not defined further, INFERRED)."""
+
+    RATE = "rate"
+    """The person's rate of hjælp for the month (the issue's reading, the default); the
+    month's payments when no rate entry fits."""
+    PAID = "paid"
+    """The hjælp computed for the month after income deductions: what was paid."""
+
+
 class PolicyError(LabRulesError, ValueError):
     """An unknown policy name or value."""
 
@@ -78,13 +123,21 @@ class Policies:
     loss_from: LossFrom = LossFrom.DUE
     sanction_contact_day: ContactDay = ContactDay.EXCLUSIVE
     sanction_days: SanctionDays = SanctionDays.CALENDAR
+    sanction_deadline: SanctionDeadline = SanctionDeadline.WHOLE_MONTHS_AFTER
+    sanction_cap: SanctionCap = SanctionCap.RATE
+    staircase_restart: StaircaseRestart = StaircaseRestart.ON_LAST_WEEK
+    month_split: MonthSplit = MonthSplit.WEEK_DAYS
 
     def as_dict(self) -> dict[str, str]:
         selector = self.version_selector.value if self.version_selector else "per_rule"
         return {"no_show": self.no_show.value, "version_selector": selector,
                 "loss_from": self.loss_from.value,
                 "sanction_contact_day": self.sanction_contact_day.value,
-                "sanction_days": self.sanction_days.value}
+                "sanction_days": self.sanction_days.value,
+                "sanction_deadline": self.sanction_deadline.value,
+                "sanction_cap": self.sanction_cap.value,
+                "staircase_restart": self.staircase_restart.value,
+                "month_split": self.month_split.value}
 
     @classmethod
     def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None,
@@ -106,7 +159,11 @@ class Policies:
                                               "version_selector": VersionSelector,
                                               "loss_from": LossFrom,
                                               "sanction_contact_day": ContactDay,
-                                              "sanction_days": SanctionDays}
+                                              "sanction_days": SanctionDays,
+                                              "sanction_deadline": SanctionDeadline,
+                                              "sanction_cap": SanctionCap,
+                                              "staircase_restart": StaircaseRestart,
+                                              "month_split": MonthSplit}
         values: dict[str, enum.Enum | None] = {}
         for name, value in pairs.items():
             if name == "version_selector" and value == "per_rule":

@@ -1,32 +1,71 @@
-"""Refund law as data: the 2016 staircase (lov 994/2015), the 2007-2015 rates and refund losses,
-and dagpenge co-financing (ALF § 82 a), read from TOML as strictly as rule files.
+"""The refund staircase as data (lov 994/2015, BEK 1772/2015 and successors), read from TOML as
+strictly as rule files (``kind = "refund_staircase"``).
 
-Parameters (rates, bands, cut-over dates) are data with a legal basis, kept apart from the
-formulas that use them, as OpenFisca keeps parameters apart from formulas.
+Every parameter is a table with its own id, legal basis, confidence and source: the bands of
+§ 5, the count from 1 July 2014 (§ 30, stk. 1), the 2015/16 transition (§ 29, stk. 3), the
+restart after 52 weeks of self-support (§ 6, stk. 1), the covered benefits (§ 3, stk. 1), the
+old cases kept off the staircase (§ 30, stk. 2-4) and the dated lists of other offentlig
+forsørgelse (BEK § 3, stk. 2). The ledger in :mod:`lab_rules.refund.staircase` interprets them.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from lab_rules.calendar import Duration
-from lab_rules.core.vocabulary import Benefit, CaseStep, OfferKind
+from lab_rules.core.vocabulary import Benefit
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 
-PARAMETER_KEYS = {
-    "id", "title_da", "title_en", "act", "legal_basis", "source", "valid_from", "count_from",
-    "count_from_note",
-    "transition_from", "transition_note", "restart_weeks", "restart_window", "restart_note",
-    "fleksjob_visited_from", "foertidspension_granted_from", "refunded", "cofinanced",
-    "other_public_support",
-}
-BAND_KEYS = {"first_week", "last_week", "refund", "cofinancing"}
+TOP_KEYS = {"staircase", "count", "transition", "restart", "band", "covered", "not_on_staircase",
+            "other_public_support", "month_split"}
+STAIRCASE_KEYS = {"id", "title_da", "title_en", "act", "legal_basis", "source", "valid_from",
+                  "confidence", "note"}
+ENTRY_KEYS = {"id", "legal_basis", "source", "confidence", "note"}
+COUNT_KEYS = ENTRY_KEYS | {"count_from"}
+TRANSITION_KEYS = ENTRY_KEYS | {"early_benefits", "early_from", "others_from"}
+RESTART_KEYS = ENTRY_KEYS | {"weeks", "window", "law_text"}
+BAND_KEYS = {"id", "first_week", "last_week", "refund", "cofinancing", "refund_basis",
+             "cofinancing_basis"}
+COVERED_KEYS = ENTRY_KEYS | {"share", "benefits"}
+OLD_KEYS = ENTRY_KEYS | {"benefits", "test", "before"}
+SUPPORT_KEYS = ENTRY_KEYS | {"benefits", "valid_from", "valid_to"}
+SPLIT_KEYS = ENTRY_KEYS | {"valid_from", "valid_to", "law_text"}
+
+
+class Share(enum.Enum):
+    """Whether the state refunds a share of a benefit or the municipality co-finances it."""
+
+    REFUSION = "refusion"
+    MEDFINANSIERING = "medfinansiering"
+
+
+class OldCaseTest(enum.Enum):
+    """How an old case is recognised (lov 994/2015 § 30, stk. 2-4)."""
+
+    VISITED_BEFORE = "visited_before"
+    """The latest visitation to fleksjob on or before the period's start is before ``before``."""
+    STARTED_BEFORE = "started_before"
+    """The benefit period started before ``before`` (førtidspension granted before it)."""
+
+
+@attrs.frozen
+class Entry:
+    """What every staircase table says about itself: id, legal basis, confidence, source."""
+
+    id: str
+    legal_basis: str
+    source: str
+    confidence: Confidence
+    note: str = ""
 
 
 @attrs.frozen
@@ -37,6 +76,49 @@ class Band:
     last_week: int | None
     refund: Decimal
     cofinancing: Decimal
+    id: str = ""
+    refund_basis: str = ""
+    cofinancing_basis: str = ""
+
+
+@attrs.frozen
+class Covered:
+    """Benefits on the staircase and whether they are refunded or co-financed (law § 3)."""
+
+    entry: Entry
+    share: Share
+    benefits: frozenset[Benefit]
+
+
+@attrs.frozen
+class OldCases:
+    """Covered benefits that stay off the staircase in old cases (law § 30, stk. 2-4)."""
+
+    entry: Entry
+    benefits: frozenset[Benefit]
+    test: OldCaseTest
+    before: date
+
+
+@attrs.frozen
+class PublicSupport:
+    """Offentlig forsørgelse outside the staircase in force valid_from..valid_to (BEK § 3)."""
+
+    entry: Entry
+    benefits: frozenset[Benefit]
+    valid_from: date
+    valid_to: date | None
+
+
+@attrs.frozen
+class MonthSplitText:
+    """The text that governs how a week touching two months is split, valid_from..valid_to
+    (BEK 1772/2015 § 26, stk. 2; from 2020 BEK 1614/2019 and successors)."""
+
+    entry: Entry
+    valid_from: date
+    valid_to: date | None
+    law_text: str
 
 
 @attrs.frozen
@@ -47,18 +129,48 @@ class Staircase:
     act: str
     source: str
     valid_from: date
+    legal_basis: str
+    count: Entry
     count_from: date
-    transition_from: date
+    transition: Entry
+    early_benefits: frozenset[Benefit]
+    early_from: date
+    others_from: date
+    restart: Entry
     restart_weeks: int
     restart_window: Duration
-    fleksjob_visited_from: date
-    foertidspension_granted_from: date
-    refunded: frozenset[Benefit]
-    cofinanced: frozenset[Benefit]
-    other_public_support: frozenset[Benefit]
     bands: tuple[Band, ...]
-    notes: tuple[str, ...] = ()
-    legal_basis: str = ""
+    covered: tuple[Covered, ...]
+    old_cases: tuple[OldCases, ...]
+    public_support: tuple[PublicSupport, ...]
+    confidence: Confidence = Confidence.CONFIRMED
+    note: str = ""
+    month_splits: tuple[MonthSplitText, ...] = ()
+
+    def month_split_on(self, day: date) -> MonthSplitText | None:
+        return next((m for m in self.month_splits if m.valid_from <= day
+                     and (m.valid_to is None or day <= m.valid_to)), None)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The staircase's own note (a what-if says so) and those of its counting entries."""
+        own = (f"{self.note} [{self.id}, {self.confidence.value}]",) if self.note else ()
+        return own + tuple(e.note for e in (self.count, self.transition, self.restart)
+                           if e.note)
+
+    @property
+    def refunded(self) -> frozenset[Benefit]:
+        return frozenset(b for c in self.covered if c.share is Share.REFUSION for b in c.benefits)
+
+    @property
+    def cofinanced(self) -> frozenset[Benefit]:
+        return frozenset(b for c in self.covered if c.share is Share.MEDFINANSIERING
+                         for b in c.benefits)
+
+    @property
+    def other_public_support(self) -> frozenset[Benefit]:
+        """Every benefit some list of offentlig forsørgelse names, whatever its validity."""
+        return frozenset(b for s in self.public_support for b in s.benefits)
 
     def band(self, week: int) -> Band:
         for band in self.bands:
@@ -78,30 +190,38 @@ def _rate(reader: _Reader, raw: object, path: str) -> Decimal | None:
     return value
 
 
-def load_staircase(path: str | Path) -> Staircase:
-    """Read a staircase parameter file; raise :class:`RuleError` with every located problem."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"parameters", "band"}, "")
-    table = reader.table(document, "parameters", "")
-    reader.check_keys(table, PARAMETER_KEYS, "parameters")
-    days = {k: reader.day(table, k, "parameters") for k in (
-        "valid_from", "count_from", "transition_from", "fleksjob_visited_from",
-        "foertidspension_granted_from")}
-    for key, value in days.items():
-        if value is None:
-            reader.problem("parameters", f'missing required key "{key}"')
-    groups = {k: reader.enum_set(Benefit, table, k, "parameters") for k in (
-        "refunded", "cofinanced", "other_public_support")}
+def _entry(reader: _Reader, table: Mapping[str, Any], path: str) -> Entry | None:
+    fields = {k: reader.text(table, k, path) for k in ("id", "legal_basis", "source")}
+    confidence = reader.enum_of(Confidence, table, "confidence", path, "confirmed")
+    note = reader.text(table, "note", path, required=False) or ""
+    if confidence is None or None in fields.values():
+        return None
+    return Entry(str(fields["id"]), str(fields["legal_basis"]), str(fields["source"]),
+                 confidence, note)
+
+
+def _required_day(reader: _Reader, table: Mapping[str, Any], key: str, path: str) -> date:
+    value = reader.day(table, key, path)
+    if value is None:
+        reader.problem(path, f'missing required key "{key}"')
+        return date.min
+    return value
+
+
+def _bands(reader: _Reader, document: Mapping[str, Any]) -> tuple[Band, ...]:
     bands = []
     for index, raw in enumerate(document.get("band", [])):
-        bpath = f"band[{index}]"
-        reader.check_keys(raw, BAND_KEYS, bpath)
-        first = reader.integer(raw, "first_week", bpath, None, minimum=1)
-        last = reader.integer(raw, "last_week", bpath, None, minimum=1)
-        refund = _rate(reader, raw.get("refund"), f"{bpath}.refund")
-        cofinancing = _rate(reader, raw.get("cofinancing"), f"{bpath}.cofinancing")
-        if first is not None and refund is not None and cofinancing is not None:
-            bands.append(Band(first, last, refund, cofinancing))
+        path = f"band[{index}]"
+        reader.check_keys(raw, BAND_KEYS, path)
+        first = reader.integer(raw, "first_week", path, None, minimum=1)
+        last = reader.integer(raw, "last_week", path, None, minimum=1)
+        refund = _rate(reader, raw.get("refund"), f"{path}.refund")
+        cofinancing = _rate(reader, raw.get("cofinancing"), f"{path}.cofinancing")
+        texts = {k: reader.text(raw, k, path) for k in ("id", "refund_basis", "cofinancing_basis")}
+        if (first is not None and refund is not None and cofinancing is not None
+                and None not in texts.values()):
+            bands.append(Band(first, last, refund, cofinancing, str(texts["id"]),
+                              str(texts["refund_basis"]), str(texts["cofinancing_basis"])))
     expected = 1
     for band in bands:
         if band.first_week != expected:
@@ -109,257 +229,86 @@ def load_staircase(path: str | Path) -> Staircase:
                            f"is not covered")
             break
         expected = (band.last_week or 0) + 1
-    if bands and bands[-1].last_week is not None:
+    if not bands or bands[-1].last_week is not None:
         reader.problem("band", "the last band must be open-ended (no last_week)")
-    window = reader.duration(table, "restart_window", "parameters")
-    identifier = reader.text(table, "id", "parameters")
-    act = reader.text(table, "act", "parameters")
-    source = reader.text(table, "source", "parameters")
-    restart = reader.integer(table, "restart_weeks", "parameters", None, minimum=1)
-    legal_basis = reader.text(table, "legal_basis", "parameters")
-    if (reader.problems or identifier is None or act is None or source is None or window is None
-            or restart is None):
+    return tuple(bands)
+
+
+def _listed(reader: _Reader, document: Mapping[str, Any], key: str, keys: set[str]
+            ) -> list[tuple[str, Mapping[str, Any], Entry | None]]:
+    found = []
+    for index, raw in enumerate(document.get(key, [])):
+        path = f"{key}[{index}]"
+        reader.check_keys(raw, keys, path)
+        found.append((path, raw, _entry(reader, raw, path)))
+    return found
+
+
+def load_staircase(path: str | Path) -> Staircase:
+    """Read a staircase parameter file; raise :class:`RuleError` with every located problem."""
+    document, reader = open_toml(path)
+    reader.check_keys(document, TOP_KEYS, "")
+    head = reader.table(document, "staircase", "")
+    reader.check_keys(head, STAIRCASE_KEYS, "staircase")
+    texts = {k: reader.text(head, k, "staircase") for k in ("id", "act", "legal_basis",
+                                                             "source")}
+    valid_from = _required_day(reader, head, "valid_from", "staircase")
+    confidence = reader.enum_of(Confidence, head, "confidence", "staircase", "confirmed")
+    tables = {}
+    for key, keys in (("count", COUNT_KEYS), ("transition", TRANSITION_KEYS),
+                      ("restart", RESTART_KEYS)):
+        tables[key] = reader.table(document, key, "")
+        reader.check_keys(tables[key], keys, key)
+    entries = {key: _entry(reader, table, key) for key, table in tables.items()}
+    count_from = _required_day(reader, tables["count"], "count_from", "count")
+    early = reader.enum_set(Benefit, tables["transition"], "early_benefits", "transition")
+    early_from = _required_day(reader, tables["transition"], "early_from", "transition")
+    others_from = _required_day(reader, tables["transition"], "others_from", "transition")
+    weeks = reader.integer(tables["restart"], "weeks", "restart", None, minimum=1)
+    window = reader.duration(tables["restart"], "window", "restart")
+    if weeks is None or window is None:
+        reader.problem("restart", 'needs "weeks" and "window"')
+    bands = _bands(reader, document)
+    covered = []
+    for where, raw, entry in _listed(reader, document, "covered", COVERED_KEYS):
+        share = reader.enum_of(Share, raw, "share", where)
+        benefits = reader.enum_set(Benefit, raw, "benefits", where)
+        if entry is not None and share is not None:
+            covered.append(Covered(entry, share, benefits))
+    old = []
+    for where, raw, entry in _listed(reader, document, "not_on_staircase", OLD_KEYS):
+        test = reader.enum_of(OldCaseTest, raw, "test", where)
+        before = _required_day(reader, raw, "before", where)
+        benefits = reader.enum_set(Benefit, raw, "benefits", where)
+        if entry is not None and test is not None:
+            old.append(OldCases(entry, benefits, test, before))
+    support = []
+    for where, raw, entry in _listed(reader, document, "other_public_support", SUPPORT_KEYS):
+        start = _required_day(reader, raw, "valid_from", where)
+        end = reader.day(raw, "valid_to", where)
+        benefits = reader.enum_set(Benefit, raw, "benefits", where)
+        if entry is not None:
+            support.append(PublicSupport(entry, benefits, start, end))
+    splits = []
+    for where, raw, entry in _listed(reader, document, "month_split", SPLIT_KEYS):
+        start = _required_day(reader, raw, "valid_from", where)
+        end = reader.day(raw, "valid_to", where)
+        law_text = reader.text(raw, "law_text", where)
+        if entry is not None and law_text is not None:
+            splits.append(MonthSplitText(entry, start, end, law_text))
+    if (reader.problems or None in texts.values() or None in entries.values()
+            or weeks is None or window is None or confidence is None):
         raise RuleError(reader.problems, subject=str(path))
-    notes = tuple(str(table[k]) for k in ("count_from_note", "transition_note", "restart_note")
-                  if k in table)
     return Staircase(
-        identifier, act, source, days["valid_from"], days["count_from"],  # type: ignore[arg-type]
-        days["transition_from"], restart, window, days["fleksjob_visited_from"],  # type: ignore[arg-type]
-        days["foertidspension_granted_from"], groups["refunded"],  # type: ignore[arg-type]
-        groups["cofinanced"], groups["other_public_support"], tuple(bands), notes,
-        legal_basis or "")
+        str(texts["id"]), str(texts["act"]), str(texts["source"]), valid_from,
+        str(texts["legal_basis"]), entries["count"], count_from,  # type: ignore[arg-type]
+        entries["transition"], early, early_from, others_from,  # type: ignore[arg-type]
+        entries["restart"], weeks, window, bands, tuple(covered),  # type: ignore[arg-type]
+        tuple(old), tuple(support), confidence,
+        reader.text(head, "note", "staircase", required=False) or "", tuple(splits))
 
 
 @functools.lru_cache(maxsize=1)
 def bundled_staircase() -> Staircase:
     """The staircase parameters shipped with lab-rules."""
     return load_staircase(bundled_rules_dir() / "parameters" / "refusionstrappe.toml")
-
-
-RATE_KEYS = {"benefit", "valid_from", "valid_to", "passive", "active", "legal_basis", "source",
-             "note", "week_bands", "confidence", "active_min_hours", "max_absence_days",
-             "visited_before"}
-WEEK_BAND_KEYS = {"first", "last", "passive", "active"}
-LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
-             "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
-             "steps", "duration", "counted"}
-TRIGGERS = ("late_obligation", "undocumented_step", "long_spell")
-
-
-@attrs.frozen
-class WeekBand:
-    """Rates for weeks first..last (None: open) of a sickness spell."""
-
-    first: int
-    last: int | None
-    passive: Decimal
-    active: Decimal
-
-
-@attrs.frozen
-class BaseRate:
-    """The refund rate of a benefit in a period: passive, or active while in an offer, and
-    for sygedagpenge by the week of the sickness spell."""
-
-    benefit: Benefit
-    valid_from: date
-    valid_to: date
-    passive: Decimal
-    active: Decimal
-    legal_basis: str
-    note: str = ""
-    week_bands: tuple[WeekBand, ...] = ()
-    confidence: Confidence = Confidence.CONFIRMED
-    active_min_hours: Decimal | None = None
-    max_absence_days: int | None = None
-    visited_before: date | None = None
-    """The row applies only to persons visited to fleksjob before this day (old scheme)."""
-
-    def rate(self, active: bool, week: int | None) -> Decimal:
-        if self.week_bands and week is not None:
-            for band in self.week_bands:
-                if band.first <= week and (band.last is None or week <= band.last):
-                    return band.active if active else band.passive
-        return self.active if active else self.passive
-
-
-@attrs.frozen
-class LossRule:
-    """A refund loss for late obligations of the named rules, due within the validity."""
-
-    id: str
-    title_da: str
-    title_en: str
-    legal_basis: str
-    source: str
-    law_text: str
-    confidence: Confidence
-    valid_from: date
-    valid_to: date
-    rules: frozenset[str]
-    benefits: frozenset[Benefit]
-    requires_sample: bool
-    note: str = ""
-    trigger: str = "late_obligation"
-    """``late_obligation`` (L1, L2, L4), ``undocumented_step`` (L5), ``long_spell`` (L6)."""
-    steps: frozenset[CaseStep] = frozenset()
-    duration: Duration | None = None
-    counted: frozenset[Benefit] = frozenset()
-
-
-@attrs.frozen
-class LossSchedule:
-    rates: tuple[BaseRate, ...]
-    losses: tuple[LossRule, ...]
-
-    def rate_on(self, benefit: Benefit, day: date, visited: date | None = None
-                ) -> BaseRate | None:
-        """The row for *benefit* on *day*; old-scheme rows only for persons *visited* to
-        fleksjob before the row's ``visited_before``."""
-        return next((r for r in self.rates if r.benefit is benefit
-                     and r.valid_from <= day <= r.valid_to
-                     and (r.visited_before is None
-                          or (visited is not None and visited < r.visited_before))), None)
-
-
-def _decimal(reader: _Reader, raw: object, path: str) -> Decimal:
-    if not isinstance(raw, str):
-        reader.problem(path, f'must be a decimal share as a string, like "0.35", got {raw!r}')
-        return Decimal(0)
-    return Decimal(raw)
-
-
-def load_loss_schedule(path: str | Path) -> LossSchedule:
-    """Read rates and loss rules; raise :class:`RuleError` with every located problem."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"rate", "loss"}, "")
-    rates = []
-    for index, raw in enumerate(document.get("rate", [])):
-        where = f"rate[{index}]"
-        reader.check_keys(raw, RATE_KEYS, where)
-        benefit = reader.enum_of(Benefit, raw, "benefit", where)
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        basis = reader.text(raw, "legal_basis", where)
-        passive = _decimal(reader, raw.get("passive"), f"{where}.passive")
-        active = _decimal(reader, raw.get("active"), f"{where}.active")
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        bands = []
-        for b_index, band in enumerate(raw.get("week_bands", [])):
-            b_where = f"{where}.week_bands[{b_index}]"
-            reader.check_keys(band, WEEK_BAND_KEYS, b_where)
-            first = reader.integer(band, "first", b_where, None, minimum=1)
-            last = reader.integer(band, "last", b_where, None, minimum=1)
-            if first is None:
-                reader.problem(b_where, 'missing "first" week')
-                continue
-            bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
-                                  _decimal(reader, band.get("active"), b_where)))
-        min_hours = raw.get("active_min_hours")
-        if min_hours is not None and not isinstance(min_hours, int | float):
-            reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
-            min_hours = None
-        max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
-        visited_before = reader.day(raw, "visited_before", where)
-        if benefit and start and end and basis and confidence:
-            rates.append(BaseRate(benefit, start, end, passive, active, basis,
-                                  str(raw.get("note", "")), tuple(bands), confidence,
-                                  None if min_hours is None else Decimal(str(min_hours)),
-                                  max_absence, visited_before))
-    losses = []
-    for index, raw in enumerate(document.get("loss", [])):
-        where = f"loss[{index}]"
-        reader.check_keys(raw, LOSS_KEYS, where)
-        fields = {k: reader.text(raw, k, where) for k in (
-            "id", "title_da", "title_en", "legal_basis", "source", "law_text")}
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        trigger = raw.get("trigger", "late_obligation")
-        if trigger not in TRIGGERS:
-            reader.problem(f"{where}.trigger", f"{trigger!r} is not one of: {', '.join(TRIGGERS)}")
-        rule_ids = raw.get("rules", [])
-        if trigger == "late_obligation" and (not isinstance(rule_ids, list) or not rule_ids):
-            reader.problem(f"{where}.rules", "name the rule ids whose late obligations lose refund")
-            rule_ids = []
-        benefits = reader.enum_set(Benefit, raw, "benefits", where)
-        sample = reader.boolean(raw, "requires_sample", where)
-        steps = reader.enum_set(CaseStep, raw, "steps", where)
-        duration = reader.duration(raw, "duration", where)
-        if trigger == "undocumented_step" and (not steps or duration is None):
-            reader.problem(where, 'an undocumented_step loss needs "steps" and "duration"')
-        counted = reader.enum_set(Benefit, raw, "counted", where)
-        if all(fields.values()) and confidence and start and end:
-            losses.append(LossRule(
-                str(fields["id"]), str(fields["title_da"]), str(fields["title_en"]),
-                str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
-                confidence, start, end, frozenset(map(str, rule_ids)), benefits, bool(sample),
-                str(raw.get("note", "")), str(trigger), steps, duration, counted))
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return LossSchedule(tuple(rates), tuple(losses))
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_loss_schedule() -> LossSchedule:
-    return load_loss_schedule(bundled_rules_dir() / "parameters" / "refusionsbortfald.toml")
-
-
-PERIOD_KEYS = {"valid_from", "valid_to", "passive", "active_low", "active_high", "late",
-               "karens_weeks", "karens_from_year_start", "legal_basis", "source"}
-
-
-@attrs.frozen
-class CofinancingPeriod:
-    valid_from: date
-    valid_to: date
-    passive: Decimal
-    active_low: Decimal
-    active_high: Decimal
-    late: Decimal
-    karens_weeks: int
-    karens_from_year_start: bool
-    legal_basis: str
-
-
-@attrs.frozen
-class CofinancingRules:
-    periods: tuple[CofinancingPeriod, ...]
-    low_offers: frozenset[OfferKind]
-
-    def period(self, monday: date) -> CofinancingPeriod | None:
-        return next((p for p in self.periods if p.valid_from <= monday <= p.valid_to), None)
-
-
-def load_cofinancing(path: str | Path) -> CofinancingRules:
-    """Read the co-financing parameters; raise :class:`RuleError` with located problems."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"period", "low_offers", "low_offers_note"}, "")
-    periods = []
-    for index, raw in enumerate(document.get("period", [])):
-        where = f"period[{index}]"
-        reader.check_keys(raw, PERIOD_KEYS, where)
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        shares = {}
-        for key in ("passive", "active_low", "active_high", "late"):
-            value = raw.get(key)
-            if not isinstance(value, str):
-                reader.problem(f"{where}.{key}", f'must be a share as a string, got {value!r}')
-                value = "0"
-            shares[key] = Decimal(value)
-        karens = reader.integer(raw, "karens_weeks", where, 0)
-        from_year = reader.boolean(raw, "karens_from_year_start", where)
-        basis = reader.text(raw, "legal_basis", where)
-        if start and end and basis is not None and karens is not None:
-            periods.append(CofinancingPeriod(start, end, shares["passive"], shares["active_low"],
-                                             shares["active_high"], shares["late"], karens,
-                                             bool(from_year), basis))
-    low = reader.enum_set(OfferKind, document, "low_offers", "")
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return CofinancingRules(tuple(periods), low)
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_cofinancing() -> CofinancingRules:
-    return load_cofinancing(bundled_rules_dir() / "parameters" / "dagpenge-medfinansiering.toml")
-
-

@@ -1,36 +1,80 @@
-"""Sanction law as data: the register of sanction rules by era and the dated rate tables
-(``rules/parameters/sanktionsregler.toml``, ``sanktionssatser.toml``).
+"""Sanction law as data: the register of sanction rules, one entry per rule, era and failure
+(``rules/parameters/sanktionsregler.toml``, kind ``sanction_rules``).
 
-One register entry per rule and era, each with its legal basis, validity, confidence and
-source, so that every sanction result says which era's text covered the failure's date (or
-that none did, which is then a gap).
+Each entry SELECTS and PARAMETRISES a computation: the benefit family and the failures it
+covers (optionally narrowed by the failure's kind or by a cancelled meeting), its validity by
+the failure's date, the named *shape* that computes it (:data:`SHAPES`), how days are counted,
+how the kroner amount follows (:data:`AMOUNTS`), its parameters (hours, multiples, windows as
+ISO durations such as ``"P12M"``), its legal basis as the law writes it (and, per named outcome,
+the basis of that outcome), notes and text templates, confidence and source. The sanction
+package keeps only the shapes; every figure, era boundary and legal-basis string is here.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from lab_rules.core.vocabulary import RateCategory
+from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 
-TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
-              "note", "bands", "reductions"}
-FORMULAS = ("annual_per_260", "era_2009")
-BAND_KEYS = {"below", "up_to", "rate"}
-RULE_KEYS = {"id", "era", "valid_from", "valid_to", "legal_basis", "confidence", "source",
-             "summary"}
+FAMILIES = ("kontanthjaelp", "dagpenge", "sygedagpenge")
+FAILURES = ("no_show", "offer_absence", "booking_missed", "refusal", "registration_missing",
+            "job_suggestions_missed", "joblog_month_empty", "sdp_cessation", "strict_sanction")
+SHAPES: dict[str, frozenset[str]] = {
+    "gap": frozenset(),
+    "days_until_contact": frozenset(),
+    "meeting_day": frozenset(),
+    "days_of_absence": frozenset(),
+    "days_until_booked": frozenset(),
+    "days_from_deadline_until_booked": frozenset(),
+    "days_until_resolved": frozenset(),
+    "afmelding_after_reminder": frozenset({"window", "reminder", "misses_without_reminder"}),
+    "punctual": frozenset(),
+    "ladder": frozenset({"window"}),
+    "payment_stop": frozenset(),
+    "karantaene_hours": frozenset({"hours_full_time", "hours_part_time", "lapse_after",
+                                   "window"}),
+    "joblog_karantaene": frozenset({"hours_full_time", "hours_part_time", "talk_within"}),
+    "strict_month_share": frozenset({"default_length"}),
+    "sdp_resumption": frozenset({"within"}),
+}
+"""Every shape and the parameters it needs."""
+DAYS = ("calendar", "weekdays", "dagpenge_weekdays", "policy")
+AMOUNTS = ("none", "per_day_rate", "month_share", "rate_multiple", "fixed_reduction")
+RULE_KEYS = {"id", "entry", "era", "valid_from", "valid_to", "legal_basis", "confidence",
+             "source", "summary", "family", "failures", "kinds", "cancelled", "shape", "days",
+             "amount", "parameters", "bases", "notes", "texts", "steps"}
+STEP_KEYS = {"prior", "rule", "legal_basis", "until_contact", "duration", "effective", "lapse",
+             "notes"}
+
+Parameter = int | str | Duration | Decimal
+
+
+@attrs.frozen
+class LadderStep:
+    """One step of a ladder: what the failure costs with *prior* earlier ones in the window."""
+
+    prior: int
+    legal_basis: str
+    rule: str | None = None
+    until_contact: bool = False
+    duration: Duration | None = None
+    effective: bool = False
+    lapse: bool = False
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen
 class SanctionRule:
-    """One sanction rule in one era."""
+    """One sanction rule in one era for some failures: the entry that selects a shape."""
 
     id: str
     era: str
@@ -40,36 +84,186 @@ class SanctionRule:
     confidence: Confidence
     source: str
     summary: str
+    entry: str = ""
+    family: str = ""
+    failures: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    cancelled: bool | None = None
+    shape: str = "gap"
+    days: str = "calendar"
+    amount: str = "none"
+    parameters: tuple[tuple[str, Parameter], ...] = ()
+    bases: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    texts: tuple[tuple[str, str], ...] = ()
+    steps: tuple[LadderStep, ...] = ()
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    def basis(self, outcome: str | None = None) -> str:
+        """The legal basis of *outcome* (the entry's own when it names none)."""
+        return dict(self.bases).get(outcome or "", self.legal_basis)
+
+    def text(self, name: str, **values: object) -> str:
+        """The text template *name* filled with *values*."""
+        return dict(self.texts)[name].format(**values)
+
+    def duration(self, name: str) -> Duration:
+        value = dict(self.parameters)[name]
+        assert isinstance(value, Duration), (self.entry, name)
+        return value
+
+    def integer(self, name: str) -> int:
+        value = dict(self.parameters)[name]
+        assert isinstance(value, int), (self.entry, name)
+        return value
+
+    def decimal(self, name: str) -> Decimal:
+        value = dict(self.parameters)[name]
+        assert isinstance(value, Decimal | int), (self.entry, name)
+        return Decimal(value)
+
+    def matches(self, family: str, failure: str, kind: str | None, cancelled: bool) -> bool:
+        return (self.family == family and failure in self.failures
+                and (not self.kinds or kind in self.kinds)
+                and (self.cancelled is None or self.cancelled == cancelled))
+
+    @property
+    def specificity(self) -> int:
+        return bool(self.kinds) + (self.cancelled is not None)
+
+
+def _parameter(reader: Any, value: object, where: str) -> Parameter | None:
+    if isinstance(value, bool):
+        reader.problem(where, "a parameter is a number, a duration or a decimal string")
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").startswith("P"):
+        return reader.duration({"v": value}, "v", where)  # type: ignore[no-any-return]
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            pass
+    reader.problem(where, f"{value!r} is not a number, an ISO duration or a decimal string")
+    return None
+
+
+def _pairs(reader: Any, raw: object, where: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        reader.problem(where, "must be a table of names to texts")
+        return ()
+    out = []
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value.strip():
+            reader.problem(f"{where}.{key}", "must be a non-empty string")
+        else:
+            out.append((str(key), value))
+    return tuple(out)
+
+
+def _strings(reader: Any, raw: object, where: str, allowed: Sequence[str] = ()
+             ) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        reader.problem(where, "must be a list of strings")
+        return ()
+    for value in raw:
+        if allowed and value not in allowed:
+            reader.problem(where, f"{value!r} is not one of {', '.join(allowed)}")
+    return tuple(raw)
+
+
+def _steps(reader: Any, raw: object, where: str) -> tuple[LadderStep, ...]:
+    steps = []
+    for index, step in enumerate(raw if isinstance(raw, list) else []):
+        at = f"{where}.steps[{index}]"
+        reader.check_keys(step, STEP_KEYS, at)
+        prior = reader.integer(step, "prior", at, None)
+        basis = reader.text(step, "legal_basis", at)
+        if prior is not None and basis is not None:
+            steps.append(LadderStep(
+                prior, basis, reader.text(step, "rule", at, required=False),
+                bool(step.get("until_contact", False)), reader.duration(step, "duration", at),
+                bool(step.get("effective", False)), bool(step.get("lapse", False)),
+                _strings(reader, step.get("notes"), f"{at}.notes")))
+    return tuple(sorted(steps, key=lambda s: s.prior))
+
+
+def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | None:
+    reader.check_keys(raw, RULE_KEYS, where)
+    ident, era = reader.text(raw, "id", where), reader.text(raw, "era", where)
+    start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
+    basis, source = reader.text(raw, "legal_basis", where), reader.text(raw, "source", where)
+    summary = reader.text(raw, "summary", where)
+    confidence = reader.enum_of(Confidence, raw, "confidence", where)
+    if start and end and end < start:
+        reader.problem(f"{where}.valid_to", f"{end} is before valid_from {start}")
+    family = str(raw.get("family", ""))
+    if family and family not in FAMILIES:
+        reader.problem(f"{where}.family", f"{family!r} is not one of {', '.join(FAMILIES)}")
+    shape = str(raw.get("shape", "gap"))
+    days, amount = str(raw.get("days", "calendar")), str(raw.get("amount", "none"))
+    for key, value, allowed in (("shape", shape, tuple(SHAPES)), ("days", days, DAYS),
+                                ("amount", amount, AMOUNTS)):
+        if value not in allowed:
+            reader.problem(f"{where}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
+    parameters = []
+    raw_parameters = raw.get("parameters", {})
+    for name, value in (raw_parameters.items() if isinstance(raw_parameters, Mapping) else ()):
+        parsed = _parameter(reader, value, f"{where}.parameters.{name}")
+        if parsed is not None:
+            parameters.append((str(name), parsed))
+    missing = SHAPES.get(shape, frozenset()) - {n for n, _ in parameters}
+    if missing:
+        reader.problem(f"{where}.parameters", f"shape {shape} needs {', '.join(sorted(missing))}")
+    steps = _steps(reader, raw.get("steps"), where)
+    if shape == "ladder" and not steps:
+        reader.problem(where, "a ladder needs [[rule.steps]]")
+    cancelled = reader.boolean(raw, "cancelled", where)
+    if not (ident and era and start and basis and source and summary and confidence):
+        return None
+    return SanctionRule(
+        ident, era, start, end, basis, confidence, source, summary,
+        reader.text(raw, "entry", where, required=False) or f"{ident}/{era}", family,
+        _strings(reader, raw.get("failures"), f"{where}.failures", FAILURES),
+        _strings(reader, raw.get("kinds"), f"{where}.kinds"), cancelled, shape, days, amount,
+        tuple(parameters), _pairs(reader, raw.get("bases"), f"{where}.bases"),
+        _strings(reader, raw.get("notes"), f"{where}.notes"),
+        _pairs(reader, raw.get("texts"), f"{where}.texts"), steps)
+
 
 def load_sanction_register(path: str | Path) -> tuple[SanctionRule, ...]:
     """Read the register; raise :class:`RuleError` with every located problem, including two
-    eras of one rule that overlap."""
+    entries that would both select the same failure on one day, and a repeated entry id."""
     document, reader = open_toml(path)
-    reader.check_keys(document, {"rule"}, "")
+    reader.check_keys(document, {"kind", "rule"}, "")
     entries: list[SanctionRule] = []
     for index, raw in enumerate(document.get("rule", [])):
         where = f"rule[{index}]"
-        reader.check_keys(raw, RULE_KEYS, where)
-        ident, era = reader.text(raw, "id", where), reader.text(raw, "era", where)
-        start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        basis, source = reader.text(raw, "legal_basis", where), reader.text(raw, "source", where)
-        summary = reader.text(raw, "summary", where)
-        confidence = reader.enum_of(Confidence, raw, "confidence", where)
-        if start and end and end < start:
-            reader.problem(f"{where}.valid_to", f"{end} is before valid_from {start}")
-        if ident and era and start and basis and source and summary and confidence:
-            entry = SanctionRule(ident, era, start, end, basis, confidence, source, summary)
-            clash = next((e for e in entries if e.id == ident and _overlap(e, entry)), None)
-            if clash is not None:
-                reader.problem(where, f"{ident} era {era} overlaps era {clash.era}")
-            entries.append(entry)
+        entry = _entry(reader, raw, where)
+        if entry is None:
+            continue
+        clash = next((e for e in entries if _clash(e, entry)), None)
+        if clash is not None:
+            reader.problem(where, f"{entry.id} era {entry.era} overlaps era {clash.era}")
+        if any(e.entry == entry.entry for e in entries):
+            reader.problem(f"{where}.entry", f"entry id {entry.entry!r} is used twice")
+        entries.append(entry)
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(entries)
+
+
+def _clash(a: SanctionRule, b: SanctionRule) -> bool:
+    return (a.id == b.id and a.family == b.family and bool(set(a.failures) & set(b.failures)
+            or not (a.failures or b.failures))
+            and a.kinds == b.kinds and a.cancelled == b.cancelled and _overlap(a, b))
 
 
 def _overlap(a: SanctionRule, b: SanctionRule) -> bool:
@@ -83,88 +277,25 @@ def bundled_sanction_register() -> tuple[SanctionRule, ...]:
 
 
 def covering(register: Sequence[SanctionRule], rule_id: str, day: date) -> SanctionRule | None:
-    """The register entry for *rule_id* in force on *day*, if any."""
+    """The first register entry for *rule_id* in force on *day*, if any."""
     return next((e for e in register if e.id == rule_id and e.covers(day)), None)
 
 
-@attrs.frozen
-class RateBand:
-    limit: Decimal | None
-    inclusive: bool
-    rate: Decimal
+def select(register: Sequence[SanctionRule], family: str, failure: str, kind: str | None,
+           cancelled: bool, day: date) -> SanctionRule | None:
+    """The entry that computes *failure* of *family* on *day*: among those in force that
+    match, the one with the most filters (a kind or a cancelled meeting) wins."""
+    found = [e for e in register if e.covers(day) and e.matches(family, failure, kind, cancelled)]
+    return max(found, key=lambda e: e.specificity, default=None)
 
 
-@attrs.frozen
-class RateTable:
-    """Sanction rate per day by monthly hjælp, for failures in a period."""
+from lab_rules.law.sanction_rates import (  # noqa: E402  (re-exported for older callers)
+    RateBand,
+    RateTable,
+    bundled_sanction_rates,
+    load_sanction_rates,
+)
 
-    id: str
-    valid_from: date
-    valid_to: date | None
-    confidence: Confidence
-    legal_basis: str
-    note: str
-    bands: tuple[RateBand, ...] = ()
-    formula: str | None = None
-    reductions: tuple[tuple[RateCategory, Decimal], ...] = ()
-    """Fixed § 40 nedsættelse by rate category (the 2009-2013 era)."""
-
-    def rate(self, monthly: Decimal) -> Decimal:
-        if self.formula in FORMULAS:
-            return (monthly * 12 / 260).quantize(Decimal(1), ROUND_HALF_UP)
-        for band in self.bands:
-            if band.limit is None or monthly < band.limit or (
-                    band.inclusive and monthly == band.limit):
-                return band.rate
-        raise ValueError(f"no band for {monthly}")  # pragma: no cover - last band is open
-
-
-def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
-    """Read the dated rate tables; raise :class:`RuleError` with every located problem."""
-    document, reader = open_toml(path)
-    reader.check_keys(document, {"table"}, "")
-    tables = []
-    for index, raw in enumerate(document.get("table", [])):
-        where = f"table[{index}]"
-        reader.check_keys(raw, TABLE_KEYS, where)
-        bands = []
-        for b_index, band in enumerate(raw.get("bands", [])):
-            b_where = f"{where}.bands[{b_index}]"
-            reader.check_keys(band, BAND_KEYS, b_where)
-            limit = band.get("below", band.get("up_to"))
-            bands.append(RateBand(None if limit is None else Decimal(str(limit)),
-                                  "up_to" in band, Decimal(str(band.get("rate", "0")))))
-        reductions = []
-        for r_index, entry in enumerate(raw.get("reductions", [])):
-            r_where = f"{where}.reductions[{r_index}]"
-            reader.check_keys(entry, {"category", "amount"}, r_where)
-            category = reader.enum_of(RateCategory, entry, "category", r_where)
-            amount = entry.get("amount")
-            if not isinstance(amount, str) or not amount.isdigit():
-                reader.problem(f"{r_where}.amount", f"must be whole kroner as a string, got "
-                               f"{amount!r}")
-            elif category is not None:
-                reductions.append((category, Decimal(amount)))
-        formula = raw.get("formula")
-        if formula is not None and formula not in FORMULAS:
-            reader.problem(f"{where}.formula", f"{formula!r} is not a known formula")
-        if not bands and formula is None:
-            reader.problem(where, 'a table needs "bands" or a "formula"')
-        identifier = reader.text(raw, "id", where)
-        start = reader.day(raw, "valid_from", where)
-        basis = reader.text(raw, "legal_basis", where)
-        confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        if identifier and start and basis and confidence:
-            tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
-                                    confidence, basis, str(raw.get("note", "")), tuple(bands),
-                                    formula, tuple(reductions)))
-    if reader.problems:
-        raise RuleError(reader.problems, subject=str(path))
-    return tuple(tables)
-
-
-@functools.lru_cache(maxsize=1)
-def bundled_sanction_rates() -> tuple[RateTable, ...]:
-    return load_sanction_rates(str(bundled_rules_dir() / "parameters" / "sanktionssatser.toml"))
-
-
+__all__ = ["FAILURES", "FAMILIES", "SHAPES", "LadderStep", "RateBand", "RateTable",
+           "SanctionRule", "bundled_sanction_rates", "bundled_sanction_register", "covering",
+           "load_sanction_rates", "load_sanction_register", "select"]

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import attrs
 
@@ -40,34 +40,23 @@ from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.inputs.eventlog import PersonRows, ReadProgress, person_starts, read_persons
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law.loader import bundled_pack
+from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.policies import Policies
+from lab_rules.loops.batch_tables import (
+    Outcome,
+    _cells,
+    _Progress,
+    _Tables,
+    _to_parquet,
+    cell,
+)
 from lab_rules.loops.compliance import (
     COMPLIANCE_COLUMNS,
     QUOTA_COLUMNS,
     ComplianceTally,
-    person_quota_rows,
 )
 
-OBLIGATION_COLUMNS = ("person_id", "rule_id", "sequence", "group", "opens", "due",
-                      "fulfilled_on", "status", "days_late", "days_overdue", "legal_basis")
-SANCTION_COLUMNS = ("person_id", "failure", "date", "rule", "rule_era", "benefit",
-                    "sanctionable", "days", "rate", "deducted", "legal_basis")
-PERSON_COLUMNS = ("person_id", "obligations", "met", "met_late", "overdue", "open", "waived",
-                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted")
 CHUNK = 2000
-
-
-@attrs.frozen
-class Outcome:
-    """One person's rows for every table, or their quarantine record."""
-
-    person_id: str
-    obligations: tuple[tuple[str, ...], ...] = ()
-    sanctions: tuple[tuple[str, ...], ...] = ()
-    summary: tuple[str, ...] = ()
-    quotas: tuple[tuple[str, str, bool], ...] = ()
-    quarantine: dict[str, Any] | None = None
 
 
 @attrs.frozen
@@ -83,15 +72,16 @@ class RunSummary:
     out: Path
 
 
-def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
-    rows, as_of, policies = task
+def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
+               law: Law | None = None) -> Outcome:
+    """One person evaluated as the batch does it (also the Dask path's unit of work)."""
     person_id = mask_cpr(rows.person_id)
     if rows.document is None:
         return Outcome(person_id, quarantine={"person_id": person_id, "line": rows.first_line,
                                                "reasons": [mask_cpr(p) for p in rows.problems]})
     try:
         timeline = parse_timeline(rows.document, source=f"person {person_id}")
-        evaluation = evaluate(timeline, as_of=as_of, rules=bundled_pack(), policies=policies,
+        evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
                               refund=False)
     except TimelineError as err:
         return Outcome(person_id, quarantine={
@@ -117,125 +107,28 @@ def _evaluate_one(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
                      sum(o.days_overdue or 0 for o in evaluation.obligations),
                      len(evaluation.sanctions), deducted)
     return Outcome(person_id, obligations, sanctions, summary,
-                    person_quota_rows(timeline, evaluation, as_of))
+                    evaluation.quota_rows)
 
 
-def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str]) -> Outcome:
-    """One person evaluated as the batch does it (also the Dask path's unit of work)."""
-    return _evaluate_one((rows, as_of, policies))
+_WORKER_LAW: Law | None = None
+"""In a worker process: the run's law, sent once when the worker starts (not per person)."""
+
+
+def _start_worker(law: Law, persons: Any = None, read: Any = None) -> None:
+    global _WORKER_LAW
+    _WORKER_LAW = law
+    if persons is not None:
+        _share(persons, read)
+
+
+def _evaluate_in_worker(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
+    return outcome_of(*task, law=_WORKER_LAW)
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _cells(*values: object) -> tuple[str, ...]:
-    """A table row as text, formatted in the worker so the parent only writes it."""
-    return tuple(cell(v) for v in values)
-
-
-def cell(value: object) -> str:
-    """A value as the text of a table cell (also what the Dask path returns)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-class _Progress:
-    """Persons done, rate, elapsed time and an ETA (from how much of the log was read) on
-    stderr, only when it is a terminal."""
-
-    def __init__(self, stream: TextIO, reading: ReadProgress) -> None:
-        self.stream = stream
-        self.reading = reading
-        self.live = stream.isatty()
-        self.started = time.perf_counter()
-
-    def update(self, done: int) -> None:
-        if self.live:
-            elapsed = time.perf_counter() - self.started
-            rate = done / elapsed if elapsed else 0.0
-            eta = ""
-            if self.reading.total and self.reading.read:
-                left = elapsed * (self.reading.total - self.reading.read) / self.reading.read
-                eta = f"  ETA {max(left, 0):,.0f} s"
-            self.stream.write(f"\r{done:,} persons  {rate:,.0f}/s  {elapsed:,.0f} s{eta}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.live:
-            self.stream.write("\n")
-
-
-def _to_parquet(target: Path) -> None:
-    """Turn the CSV tables into Parquet (all columns text, as in the CSV files)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-    except ImportError as err:
-        raise LabRulesError("writing Parquet needs pyarrow: pip install "
-                            "'lab-rules[parquet]'") from err
-    for table in sorted(target.glob("*.csv")):
-        with table.open("rb") as handle:
-            header = handle.readline().decode("utf-8").strip().split(",")
-        options = pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
-                                       strings_can_be_null=False)
-        pq.write_table(pacsv.read_csv(table, convert_options=options),
-                       table.with_suffix(".parquet"))
-        table.unlink()
-
-
-class _Tables:
-    """The open table files of a run, or of one piece of it (no header rows), with the
-    counts and the compliance tally of what was written."""
-
-    NAMES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")
-
-    def __init__(self, folder: Path, *, header: bool) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
-                      for name in self.NAMES}
-        self.writers = {name: csv.writer(self.files[name], lineterminator="\n")
-                        for name in self.NAMES[:3]}
-        if header:
-            self.writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
-            self.writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
-            self.writers["persons.csv"].writerow(PERSON_COLUMNS)
-        self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions"), 0)
-        self.tally = ComplianceTally()
-
-    def write(self, outcome: Outcome) -> None:
-        self.counts["persons"] += 1
-        if outcome.quarantine is not None:
-            self.counts["quarantined"] += 1
-            self.files["quarantine.jsonl"].write(
-                json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
-            return
-        self.writers["obligations.csv"].writerows(outcome.obligations)
-        for row in outcome.obligations:
-            self.tally.add_obligation(row[3], row[5][:7], row[7])
-        for quota_id, cohort, reached in outcome.quotas:
-            self.tally.add_quota(quota_id, cohort, reached)
-        self.writers["sanctions.csv"].writerows(outcome.sanctions)
-        self.writers["persons.csv"].writerow(outcome.summary)
-        self.counts["obligations"] += len(outcome.obligations)
-        self.counts["sanctions"] += len(outcome.sanctions)
-
-    def append(self, folder: Path) -> None:
-        """Copy a piece's files (written without headers) to the end of these."""
-        for name in self.NAMES:
-            self.files[name].flush()
-            with (folder / name).open(encoding="utf-8", newline="") as piece:
-                shutil.copyfileobj(piece, self.files[name], 1 << 20)
-
-    def close(self) -> None:
-        for handle in self.files.values():
-            handle.close()
 
 
 _SHARED: tuple[Any, Any] | None = None
@@ -260,7 +153,7 @@ def _run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]
     try:
         for rows in read_persons(path, reading, start=start, end=end):
             ids.append(rows.person_id)
-            tables.write(_evaluate_one((rows, as_of, policies)))
+            tables.write(outcome_of(rows, as_of, policies, _WORKER_LAW))
             if _SHARED is not None and len(ids) % 32 == 0:
                 _add_progress(32, reading.read - reported)
                 reported = reading.read
@@ -280,7 +173,7 @@ def _add_progress(persons: int, read: int) -> None:
 
 
 def _run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
-                   workers: int, progress: _Progress, reading: ReadProgress
+                   law: Law, workers: int, progress: _Progress, reading: ReadProgress
                    ) -> tuple[dict[str, int], ComplianceTally] | None:
     """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
     writes its own files; this process only joins them in log order. None when a person's
@@ -296,8 +189,8 @@ def _run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, 
         ends: list[int | None] = [*cuts[1:], None]
         tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)))
                  for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
-        with ProcessPoolExecutor(workers, initializer=_share,
-                                 initargs=(persons, read)) as executor:
+        with ProcessPoolExecutor(workers, initializer=_start_worker,
+                                 initargs=(law, persons, read)) as executor:
             futures = [executor.submit(_run_piece, task) for task in tasks]
             pending = set(futures)
             while pending:
@@ -325,17 +218,19 @@ def _run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, 
 
 
 def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str, str],
-                     workers: int, progress: _Progress, reading: ReadProgress
+                     law: Law, workers: int, progress: _Progress, reading: ReadProgress
                      ) -> tuple[dict[str, int], ComplianceTally]:
     """This process reads the log and writes the tables; workers (if more than one) only
     evaluate chunks of persons."""
     tables = _Tables(target, header=True)
-    executor = ProcessPoolExecutor(workers) if workers > 1 else None
+    executor = (ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(law,))
+                if workers > 1 else None)
     try:
         for chunk in _chunks(read_persons(source, reading), CHUNK):
             tasks = [(rows, as_of, policies) for rows in chunk]
-            outcomes = (executor.map(_evaluate_one, tasks, chunksize=64)
-                        if executor is not None else map(_evaluate_one, tasks))
+            outcomes = (executor.map(_evaluate_in_worker, tasks, chunksize=64)
+                        if executor is not None
+                        else (outcome_of(*task, law=law) for task in tasks))
             for outcome in outcomes:
                 tables.write(outcome)
             progress.update(tables.counts["persons"])
@@ -348,16 +243,19 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
 
 def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                       policies: Mapping[str, str] | None = None,
-                      workers: int | None = None, table_format: str = "csv") -> RunSummary:
-    """Evaluate every person of the event log *source* at *as_of*; write the tables to *out*
-    as ``csv`` or ``parquet`` (the ``parquet`` extra).
+                      workers: int | None = None, table_format: str = "csv",
+                      law: Law | None = None) -> RunSummary:
+    """Evaluate every person of the event log *source* at *as_of* under *law* (default: the
+    bundled national law); write the tables to *out* as ``csv`` or ``parquet`` (the
+    ``parquet`` extra).
 
     ``workers`` defaults to the machine's cores; 1 runs in this process. With more, a JSON
     Lines log is cut into pieces at person starts that the workers read themselves; CSV and
     Parquet logs are read here and evaluated by the workers. The tables are the same."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
-    Policies.parse(policies)
+    law = law if law is not None else bundled_law()
+    Policies.parse(policies, law.policies)
     chosen = dict(policies or {})
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -370,11 +268,13 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     try:
         done = None
         if workers > 1 and path.suffix not in (".csv", ".parquet"):
-            done = _run_in_pieces(path, target, as_of, chosen, workers, progress, reading)
+            done = _run_in_pieces(path, target, as_of, chosen, law, workers, progress,
+                                  reading)
             mode = "pieces" if done is not None else "one pass (persons split across pieces)"
         if done is None:
             reading.read = 0
-            done = _run_in_one_pass(path, target, as_of, chosen, workers, progress, reading)
+            done = _run_in_one_pass(path, target, as_of, chosen, law, workers, progress,
+                                    reading)
     finally:
         progress.close()
     counts, tally = done
@@ -390,9 +290,10 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     summary = RunSummary(counts["persons"], counts["persons"] - counts["quarantined"],
                          counts["quarantined"], counts["obligations"], counts["sanctions"],
                          seconds, target)
-    run = {"lab_rules": __version__, "rule_pack": bundled_pack().name,
+    run = {"lab_rules": __version__, "rule_pack": law.name, "law_hash": law.content_hash,
            "source": str(source), "as_of": as_of.isoformat(),
-           "policies": Policies.parse(chosen).as_dict(), "workers": workers, "reading": mode,
+           "policies": Policies.parse(chosen, law.policies).as_dict(), "workers": workers,
+           "reading": mode,
            "persons": summary.persons, "evaluated": summary.evaluated,
            "quarantined": summary.quarantined, "obligations": summary.obligations,
            "sanctions": summary.sanctions, "seconds": round(seconds, 3),

@@ -1,9 +1,8 @@
 """Caseload compliance: the share of timely obligations per group and month, and the 2026
 reform's 75 % quotas (``rules/parameters/kvoter-2026.toml``).
 
-Per person, :func:`person_quota_rows` says for each quota whether the person belongs to it
-(their course in one of its groups started on or after the quota's first day, and its window
-has ended by ``as_of``) and whether they reached the count of jobsamtaler in the window.
+Per person, the evaluation says for each quota whether the person belongs to it and reached
+its count (``Evaluation.quota_rows``, :mod:`lab_rules.contact.quotas`).
 :class:`ComplianceTally` adds those rows and the obligations up across a caseload, in any
 order, and gives the tables: per group and due month the counts by status and the share met
 on time (met / (met + met late + overdue); waived, lapsed and open ones are not yet or no
@@ -16,73 +15,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from lab_rules.calendar import Rounding, add
-from lab_rules.core.vocabulary import Benefit, ConversationKind, TargetGroup
-from lab_rules.evaluation.result import Evaluation
-from lab_rules.facts.clocks import CourseClock, build_courses
-from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, Timeline
-from lab_rules.law.model import Anchor, Clock
 from lab_rules.law.quotas import Quota, bundled_quotas
 
 COMPLIANCE_COLUMNS = ("group", "month", "obligations", "met", "met_late", "overdue", "open",
                       "waived", "lapsed", "share_met_on_time")
 QUOTA_COLUMNS = ("quota", "cohort", "persons", "reached", "share", "required", "quota_met",
                  "confidence", "legal_basis")
-
-
-def person_quota_rows(timeline: Timeline, evaluation: Evaluation, as_of: date,
-                      quotas: Sequence[Quota] | None = None) -> tuple[tuple[str, str, bool], ...]:
-    """(quota id, cohort month, reached) for each quota the person belongs to at *as_of*.
-
-    The cohort is the month the quota's window starts: the course start, or the transfer to
-    the jobcentre (a ``transferred_to_jobcenter`` event, else the 1st of the month after 410
-    dagpenge hours, bek. 1216/2023 § 7 stk. 2). A person whose transfer has not happened by
-    *as_of* is not yet in the kommune's quota."""
-    rows = []
-    held = [c for c in timeline.until(as_of).of_type(ConversationHeld)
-            if c.kind is ConversationKind.JOBSAMTALE]
-    transfers: list[tuple[TargetGroup, date]] | None = None
-    for quota in bundled_quotas() if quotas is None else quotas:
-        if quota.anchor is Anchor.TRANSFER_TO_JOBCENTER:
-            if transfers is None:
-                transfers = _transfers(timeline, as_of)
-            starts = transfers
-        else:
-            starts = [(p.group, p.course_start) for p in evaluation.periods]
-        for group, start in starts:
-            if group not in quota.groups or start < quota.valid_from:
-                continue
-            end = add(start, quota.window, Rounding.UP) - timedelta(days=1)
-            if end > as_of:
-                continue
-            count = sum(1 for c in held if start <= c.date <= end
-                        and (not quota.holders or c.held_by in quota.holders))
-            rows.append((quota.id, start.strftime("%Y-%m"), count >= quota.conversations))
-    return tuple(sorted(set(rows)))
-
-
-def _transfers(timeline: Timeline, as_of: date) -> list[tuple[TargetGroup, date]]:
-    if not any(b.benefit is Benefit.DAGPENGE for b in timeline.of_type(BenefitStarted)):
-        return []
-    found = []
-    for course in build_courses(timeline.until(as_of)):
-        if course.benefit is not Benefit.DAGPENGE:
-            continue
-        day = course.transfer
-        if day is None:
-            day = CourseClock(course, Clock.DAGPENGE_HOURS).transfer_day(course.start, as_of).day
-        if day is None or day > as_of:
-            continue
-        group = next((g.group for g in course.groups if g.start <= day
-                      and (g.end is None or day <= g.end)), None)
-        if group is not None:
-            found.append((group, day))
-    return found
 
 
 @attrs.define

@@ -20,12 +20,13 @@ from typing import Any
 import pandas as pd
 
 from lab_rules.inputs.eventlog import PERSON_FIELDS, PersonRows
-from lab_rules.loops.batch import (
+from lab_rules.law.bundle import Law
+from lab_rules.loops.batch import outcome_of
+from lab_rules.loops.batch_tables import (
     OBLIGATION_COLUMNS,
     PERSON_COLUMNS,
     SANCTION_COLUMNS,
     cell,
-    outcome_of,
 )
 
 TABLES = {"obligations": OBLIGATION_COLUMNS, "sanctions": SANCTION_COLUMNS,
@@ -68,10 +69,10 @@ def _documents(frame: pd.DataFrame) -> list[PersonRows]:
 
 
 def _partition(frame: pd.DataFrame, table: str, as_of: date,
-               policies: Mapping[str, str]) -> pd.DataFrame:
+               policies: Mapping[str, str], law: Law | None) -> pd.DataFrame:
     rows: list[tuple[object, ...]] = []
     for person in _documents(frame):
-        outcome = outcome_of(person, as_of, policies)
+        outcome = outcome_of(person, as_of, policies, law)
         if table == "quarantine":
             if outcome.quarantine is not None:
                 q = outcome.quarantine
@@ -86,14 +87,15 @@ def _partition(frame: pd.DataFrame, table: str, as_of: date,
                         dtype="object")
 
 
-def evaluate(ddf: Any, *, as_of: date,
-             policies: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The batch tables of every person in *ddf*, as Dask DataFrames (lazy: call
-    ``.compute()``)."""
+def evaluate_partitions(ddf: Any, *, as_of: date, policies: Mapping[str, str] | None = None,
+                        law: Law | None = None) -> dict[str, Any]:
+    """The batch tables of every person in *ddf* under *law* (default: the bundled national
+    law), as Dask DataFrames (lazy: call ``.compute()``)."""
     chosen = dict(policies or {})
     by_person = ddf.shuffle("person_id")
     result = {}
     for table, columns in TABLES.items():
         meta = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-        result[table] = by_person.map_partitions(_partition, table, as_of, chosen, meta=meta)
+        result[table] = by_person.map_partitions(_partition, table, as_of, chosen, law,
+                                                   meta=meta)
     return result

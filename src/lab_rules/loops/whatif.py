@@ -1,14 +1,7 @@
 """What-if comparisons: one caseload under a baseline and under variants.
 
-A variant is a rule pack and a set of policy swaps. It is written as a spec:
-
-- an overlay: the short name of a shipped overlay (``roedovre-genstart``, see
-  ``rules/overlays/``), its id, or an overlay file's path, optionally prefixed ``overlay:``;
-- a policy swap: ``no_show=restart_from_contact`` (prefix ``policy:`` optional);
-- the law as of a date: ``law:2019-06-01`` (the contact-course rules in force that day,
-  applied to every date; see :func:`lab_rules.law.overlay.law_as_of`);
-- ``national``: the national pack with its default policies (the usual baseline);
-- several joined with ``+``: ``koebenhavn-kvartal+no_show=timely_summons_counts``.
+A variant (:mod:`lab_rules.loops.variants`) is a law and a set of policy swaps, written as
+a spec such as ``koebenhavn-kvartal+no_show=timely_summons_counts``.
 
 :func:`compare_caseload` evaluates every person once per variant with the same pure
 :func:`lab_rules.evaluation.evaluate` and returns plain rows (no third-party imports);
@@ -38,106 +31,26 @@ from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows, read_persons
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law.loader import bundled_pack
-from lab_rules.law.model import RulePack
-from lab_rules.law.overlay import Overlay, apply_overlays, find_overlay, law_as_of
-from lab_rules.law.policies import Policies
+from lab_rules.law.bundle import Law
+from lab_rules.loops.variants import (
+    Variant,
+    _as_variant,
+    parameter_changes,
+    policy_changes,
+    rule_changes,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
 ORE = Decimal("0.01")
 METRICS = ("obligations", "met", "met_late", "overdue", "days_late", "days_overdue",
-           "refund_loss", "sanctions", "sanctions_deducted")
+           "refund_loss", "refund", "cofinancing", "sanctions", "sanctions_deducted")
 """Per person and variant: counts by status, days late (met late) and overdue at ``as_of``,
-the refund lost for late steps (eras A/B, kr.), and sanctions (count and kr. deducted)."""
-
-
-@attrs.frozen
-class Variant:
-    """A named way to evaluate: a rule pack and explicit policy swaps."""
-
-    name: str
-    rules: RulePack
-    policies: tuple[tuple[str, str], ...] = ()
-
-    def resolved_policies(self) -> dict[str, str]:
-        """The policies an evaluation under this variant runs with."""
-        return Policies.parse(dict(self.policies), self.rules.policies).as_dict()
-
-
-def variant(spec: str, *, base: RulePack | None = None) -> Variant:
-    """Parse a variant spec (see the module docstring) on top of *base* (default: the bundled
-    national pack)."""
-    pack = base if base is not None else bundled_pack()
-    swaps: dict[str, str] = {}
-    overlays: list[Overlay] = []
-    for part in (p.strip() for p in spec.split("+")):
-        if not part:
-            raise LabRulesError(f"variant {spec!r}: an empty part between '+'")
-        if part == "national":
-            continue
-        kind, _, rest = part.partition(":")
-        if kind == "law" and rest:
-            try:
-                day = date.fromisoformat(rest)
-            except ValueError:
-                raise LabRulesError(f"variant {spec!r}: {rest!r} is not a date "
-                                    "(YYYY-MM-DD)") from None
-            pack = law_as_of(day, apply_overlays(pack, overlays))
-            overlays = []
-        elif kind == "policy" or ("=" in part and kind == part):
-            assignment = rest if kind == "policy" else part
-            name, _, value = assignment.partition("=")
-            Policies.parse({name.strip(): value.strip()})
-            swaps[name.strip()] = value.strip()
-        else:
-            overlays.append(find_overlay(rest if kind == "overlay" else part))
-    pack = apply_overlays(pack, overlays) if overlays else pack
-    return Variant(spec, pack, tuple(sorted(swaps.items())))
-
-
-def _as_variant(item: Variant | str) -> Variant:
-    return item if isinstance(item, Variant) else variant(item)
-
-
-@attrs.frozen
-class RuleChange:
-    """How a variant's rules differ from the baseline's."""
-
-    change: str
-    """``added``, ``removed`` or ``validity``."""
-    rule_id: str
-    baseline: str
-    variant: str
-    source: str
-
-
-def rule_changes(baseline: RulePack, other: RulePack) -> tuple[RuleChange, ...]:
-    """Rule versions added, removed or with another validity, by rule id."""
-    def versions(pack: RulePack) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = defaultdict(list)
-        for rule in pack.rules:
-            found[rule.id].append(f"{rule.valid_from}..{rule.valid_to or 'open'}")
-        return {k: sorted(v) for k, v in found.items()}
-
-    before, after = versions(baseline), versions(other)
-    files = {rule.id: rule.source_file for rule in (*baseline.rules, *other.rules)}
-    changes = []
-    for rule_id in sorted(set(before) | set(after)):
-        old, new = before.get(rule_id), after.get(rule_id)
-        if old == new:
-            continue
-        kind = "added" if old is None else "removed" if new is None else "validity"
-        changes.append(RuleChange(kind, rule_id, ", ".join(old or ["-"]),
-                                  ", ".join(new or ["-"]), Path(files[rule_id]).name))
-    return tuple(changes)
-
-
-def policy_changes(baseline: Variant, other: Variant) -> tuple[tuple[str, str, str], ...]:
-    """(policy, baseline value, variant value) for every policy that differs."""
-    old, new = baseline.resolved_policies(), other.resolved_policies()
-    return tuple((name, old[name], new[name]) for name in sorted(old) if old[name] != new[name])
+the refund lost for late steps (eras A/B, kr.), the era C refund and the municipal
+co-financing (the staircase ledger, and dagpenge co-financing 2010-2015, kr.), and sanctions
+(count and kr. deducted)."""
+MONEY = frozenset({"refund_loss", "refund", "cofinancing", "sanctions_deducted"})
 
 
 def person_metrics(evaluation: Evaluation) -> dict[str, Any]:
@@ -146,6 +59,9 @@ def person_metrics(evaluation: Evaluation) -> dict[str, Any]:
     loss = sum((m.refund for m in evaluation.refund_loss_months), Decimal(0))
     deducted = sum((s.deducted for s in evaluation.sanctions if s.deducted is not None),
                    Decimal(0))
+    refund = evaluation.refund.total_refund if evaluation.refund else Decimal(0)
+    cofinancing = (evaluation.refund.total_cofinancing if evaluation.refund else Decimal(0)) + sum(
+        (m.cofinancing for m in evaluation.cofinancing_months), Decimal(0))
     return {
         "obligations": len(statuses),
         "met": statuses.count(Status.MET),
@@ -155,6 +71,8 @@ def person_metrics(evaluation: Evaluation) -> dict[str, Any]:
                          if o.status is Status.MET_LATE),
         "days_overdue": sum(o.days_overdue or 0 for o in evaluation.obligations),
         "refund_loss": loss.quantize(ORE, ROUND_HALF_UP),
+        "refund": refund.quantize(ORE, ROUND_HALF_UP),
+        "cofinancing": cofinancing.quantize(ORE, ROUND_HALF_UP),
         "sanctions": sum(1 for s in evaluation.sanctions if s.sanctionable),
         "sanctions_deducted": deducted.quantize(ORE, ROUND_HALF_UP),
     }
@@ -245,7 +163,7 @@ def _compare_person(item: Timeline | PersonRows, chosen: Sequence[Variant],
         timeline, line = item, None
     person_id = mask_cpr(timeline.person.id)
     try:
-        evaluations = [evaluate(timeline, as_of=as_of, rules=v.rules,
+        evaluations = [evaluate(timeline, as_of=as_of, law=v.law,
                                 policies=dict(v.policies) or None) for v in chosen]
     except (LabRulesError, ValueError, ArithmeticError) as err:
         return _PersonResult(quarantine={"person_id": person_id, "line": line,
@@ -293,13 +211,14 @@ def _gather(results: Iterable[_PersonResult], persons: list[dict[str, Any]],
 
 
 def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant | str,
-                     *variants: Variant | str, as_of: date, workers: int = 1) -> Comparison:
+                     *variants: Variant | str, as_of: date, workers: int = 1,
+                     base: Law | None = None) -> Comparison:
     """Evaluate every person of *source* (an event log path, or timelines) under *baseline*
     and each variant, on *workers* processes; see :class:`Comparison`. The result is the
     same for any number of workers."""
     if not variants:
         raise LabRulesError("compare needs at least one variant besides the baseline")
-    chosen = (_as_variant(baseline), *(_as_variant(v) for v in variants))
+    chosen = (_as_variant(baseline, base), *(_as_variant(v, base) for v in variants))
     names = [v.name for v in chosen]
     if len(set(names)) != len(names):
         raise LabRulesError(f"variant names must differ: {', '.join(names)}")
@@ -337,6 +256,11 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
             changes.append({"variant": other.name, "kind": f"rule {change.change}",
                             "what": change.rule_id, "baseline": change.baseline,
                             "value": change.variant, "source": change.source})
+        for kind in parameter_changes(chosen[0].law, other.law):
+            changes.append({"variant": other.name, "kind": "parameters replaced", "what": kind,
+                            "baseline": "national", "value": other.law.name,
+                            "source": ", ".join(o for o in other.law.overlays
+                                                if o not in chosen[0].law.overlays)})
         withdrawn = set(other.rules.withdrawn_sanctions) - set(chosen[0].rules.withdrawn_sanctions)
         for rule_id, overlay_id in sorted(withdrawn):
             changes.append({"variant": other.name, "kind": "sanction withdrawn",
@@ -349,11 +273,10 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
 def _summary(name: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"variant": name, "persons": len(rows)}
     for metric in METRICS:
-        out[metric] = sum((r[metric] for r in rows), Decimal(0) if "refund" in metric
-                          or "deducted" in metric else 0)
+        out[metric] = sum((r[metric] for r in rows), Decimal(0) if metric in MONEY else 0)
     for metric in METRICS:
-        out[f"d_{metric}"] = sum((r[f"d_{metric}"] for r in rows), Decimal(0)
-                                 if "refund" in metric or "deducted" in metric else 0)
+        out[f"d_{metric}"] = sum((r[f"d_{metric}"] for r in rows),
+                                 Decimal(0) if metric in MONEY else 0)
     out["persons_changed"] = sum(1 for r in rows if any(r[f"d_{m}"] for m in METRICS))
     return out
 
@@ -365,90 +288,3 @@ def compare(caseload_or_timelines: str | Path | Iterable[Timeline], baseline: Va
     _pandas()
     return compare_caseload(caseload_or_timelines, baseline, *variants, as_of=as_of,
                             workers=workers).frames()
-
-
-_LABELS = {
-    "persons": ("personer", "persons"),
-    "obligations": ("forpligtelser", "obligations"),
-    "met": ("overholdt", "met on time"),
-    "met_late": ("for sent", "met late"),
-    "overdue": ("overskredet", "overdue"),
-    "days_late": ("dage for sent", "days late"),
-    "days_overdue": ("dage overskredet", "days overdue"),
-    "refund_loss": ("mistet refusion (kr.)", "refund lost (kr.)"),
-    "sanctions": ("sanktioner", "sanctions"),
-    "sanctions_deducted": ("sanktioner (kr.)", "sanctions (kr.)"),
-    "persons_changed": ("personer berørt", "persons affected"),
-}
-
-
-def render_comparison(comparison: Comparison, lang: str = "en", max_changes: int = 12) -> str:
-    """The summary as a text table (variants as columns, differences in brackets) and, per
-    variant, the policies and rules that differ from the baseline."""
-    da = lang == "da"
-    rows = comparison.summary
-    base = rows[0]
-    head = ["", *(r["variant"] for r in rows)]
-    body = []
-    for metric, (label_da, label_en) in _LABELS.items():
-        cells = [label_da if da else label_en]
-        for index, row in enumerate(rows):
-            value = row[metric]
-            delta = row.get(f"d_{metric}")
-            text = f"{value:,}" if not isinstance(value, Decimal) else f"{value:,.2f}"
-            if index and delta:
-                sign = "+" if delta > 0 else ""
-                text += f" ({sign}{delta:,.2f})" if isinstance(delta, Decimal) \
-                    else f" ({sign}{delta:,})"
-            cells.append(text)
-        body.append(cells)
-    widths = [max(len(str(r[i])) for r in (head, *body)) for i in range(len(head))]
-    lines = [f"{'Sammenligning' if da else 'Comparison'} as of {comparison.as_of} "
-             f"({'grundlag' if da else 'baseline'}: {base['variant']})", ""]
-    for cells in (head, *body):
-        lines.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                               for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
-    for chosen in comparison.variants[1:]:
-        found = [c for c in comparison.changes if c["variant"] == chosen.name]
-        noun = ("forskel" if len(found) == 1 else "forskelle") if da else (
-            "difference" if len(found) == 1 else "differences")
-        lines += ["", f"{chosen.name} ({chosen.rules.name}): {len(found)} {noun}"]
-        for change in found[:max_changes]:
-            lines.append(f"  {change['kind']:<18} {change['what']}: {change['baseline']} -> "
-                         f"{change['value']}" + (f"  [{change['source']}]"
-                                                 if change["source"] else ""))
-        if len(found) > max_changes:
-            lines.append(f"  ... {len(found) - max_changes} more in changes.csv")
-        if not found:
-            lines.append("  " + ("ingen regler eller politikker ændret" if da
-                                 else "no rule or policy differs"))
-    if comparison.quarantined:
-        lines += ["", f"{len(comparison.quarantined)} "
-                  f"{'personer sat i karantæne' if da else 'persons quarantined'}"]
-    return "\n".join(lines) + "\n"
-
-
-def write_comparison(comparison: Comparison, out: str | Path) -> list[Path]:
-    """Write ``persons.csv``, ``summary.csv``, ``months.csv``, ``changes.csv`` and
-    ``quarantine.jsonl`` to *out*; return the paths."""
-    import csv
-    import json
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("persons", "summary", "months", "changes"):
-        rows = getattr(comparison, name)
-        path = folder / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if rows:
-                writer = csv.DictWriter(handle, list(rows[0]))
-                writer.writeheader()
-                writer.writerows({k: "" if v is None else v for k, v in row.items()}
-                                 for row in rows)
-        written.append(path)
-    path = folder / "quarantine.jsonl"
-    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n"
-                            for q in comparison.quarantined), encoding="utf-8")
-    written.append(path)
-    return written

@@ -1,0 +1,129 @@
+"""Adjusting drafts before they are judged: versions, exemptions, no-shows, løntilskud.
+
+In the order :mod:`lab_rules.contact.obligations` applies them: the version selector keeps
+the drafts whose rule version is in force (``semantics.md`` §8); exemptions waive, extend or
+move a due date (§4); under ``restart_from_contact`` a no-show suspends the course until
+contact is restored (§5); and løntilskud given in time may start up to the rule's grace
+later (LAB § 102 stk. 3). Each change leaves a trace step saying why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from lab_rules.calendar import Rounding, add
+from lab_rules.contact.fulfilment import match
+from lab_rules.contact.results import TraceStep
+from lab_rules.contact.rule_span import Draft, Incident, RuleSpan
+from lab_rules.core.vocabulary import OfferKind
+from lab_rules.law.model import Effect, Rule, Shape
+from lab_rules.law.policies import NoShowPolicy, VersionSelector
+
+__all__ = [
+    "apply_exemptions",
+    "loentilskud_grace",
+    "restart",
+    "select_versions",
+    "selector_day",
+    "suspend",
+]
+
+
+def select_versions(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
+    return [draft for draft in drafts if rs.rule.valid_on(selector_day(rs, draft))]
+
+
+def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
+    rule = rs.rule
+    for exemption in rs.exemptions:
+        effect = rule.effect_of(exemption.reason)
+        if effect is Effect.NONE:
+            continue
+        end = exemption.end
+        if rule.shape is Shape.ACTIVATION and rule.after_exemption and exemption.covers(draft.due):
+            if end is None:
+                draft.waived_by = exemption.reason.value
+                draft.trace.append(TraceStep("exemption", exemption.start,
+                                             f"exempt ({exemption.reason.value}) at the deadline, "
+                                             "no end known yet"))
+                continue
+            new_due = add(end, rule.after_exemption, Rounding.DOWN)
+            draft.trace.append(TraceStep("after_exemption", new_due, (
+                f"exempt ({exemption.reason.value}) at the deadline {draft.due}; offer due "
+                f"{rule.after_exemption.describe('en')} after the exemption ends {end} = "
+                f"{new_due}")))
+            draft.due = new_due
+            continue
+        if effect is Effect.WAIVE and exemption.covers(draft.due):
+            draft.waived_by = exemption.reason.value
+            draft.trace.append(TraceStep("waived", exemption.start, (
+                f"due {draft.due} falls in the exemption {exemption.start} to "
+                f"{end or 'open'} ({exemption.reason.value}): waived")))
+        elif effect is Effect.EXTEND:
+            if end is None:
+                if exemption.start <= draft.due:
+                    draft.waived_by = exemption.reason.value
+                    draft.trace.append(TraceStep("waived", exemption.start, (
+                        f"open exemption from {exemption.start} ({exemption.reason.value}) "
+                        "extends the due date without end")))
+                continue
+            overlap = (min(end, draft.due) - max(exemption.start, draft.opens)).days + 1
+            if overlap > 0:
+                new_due = draft.due + timedelta(days=overlap)
+                draft.trace.append(TraceStep("extended", new_due, (
+                    f"{overlap} days of exemption ({exemption.reason.value}, {exemption.start} "
+                    f"to {end}) push the due date {draft.due} to {new_due}")))
+                draft.due = new_due
+
+
+def loentilskud_grace(rule: Rule, draft: Draft) -> None:
+    """LAB § 102 stk. 3: løntilskud given within the deadline may start ≤ 3 weeks after it."""
+    candidate = draft.fulfilled
+    if (candidate and candidate.offer and rule.loentilskud_grace
+            and candidate.offer.offer is OfferKind.LOENTILSKUD and candidate.day > draft.due
+            and candidate.offer.offered_on is not None
+            and candidate.offer.offered_on <= draft.due):
+        limit = add(draft.due, rule.loentilskud_grace, Rounding.DOWN)
+        if candidate.day > limit:
+            return
+        draft.trace.append(TraceStep("loentilskud", limit, (
+            f"løntilskud given {candidate.offer.offered_on} within the deadline {draft.due} may "
+            f"start up to {rule.loentilskud_grace.describe('en')} later, by {limit}")))
+        draft.due = limit
+
+
+def suspend(draft: Draft, incident: Incident) -> None:
+    """Move *draft* by the days the course was suspended (no-show to restored contact)."""
+    assert incident.contact is not None
+    days = (incident.contact - incident.no_show).days
+    new_due = draft.due + timedelta(days=days)
+    draft.trace.append(TraceStep("restart", new_due, (
+        f"no-show {incident.no_show} after the summons of {incident.summons_sent}; contact "
+        f"restored {incident.contact}: the course was suspended for {days} days, so the due "
+        f"date moves from {draft.due} to {new_due} (restart_from_contact)")))
+    draft.policy_notes.append(("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value))
+    draft.due = new_due
+    if draft.opens > incident.no_show:
+        draft.opens += timedelta(days=days)
+
+
+def restart(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
+    """Rødovre's proposal ("genoptages fra henvendelsesdagen", seed 003; semantics.md §5): the
+    no-show suspends the course until contact is restored. Every obligation not met before
+    the no-show and due on or after it moves by the suspended days, so those days are neither
+    late nor a refund loss; delay after the contact day counts as usual."""
+    for incident in rs.incidents:
+        if incident.contact is None:
+            continue
+        match(rs, drafts, until=incident.no_show - timedelta(days=1))
+        for draft in drafts:
+            if draft.fulfilled is None and draft.due >= incident.no_show:
+                suspend(draft, incident)
+    return drafts
+
+
+def selector_day(rs: RuleSpan, draft: Draft) -> date:
+    selector = rs.selector
+    if selector is VersionSelector.OPENS:
+        return draft.opens
+    return draft.due if selector is VersionSelector.DUE else rs.course.start

@@ -1,0 +1,105 @@
+"""What one rule needs about one membership span, and the draft obligations it becomes.
+
+The evaluation builds a :class:`RuleSpan` per rule and span of a target group: the rule, its
+clock and anchor, the policies, and the events that may fulfil it (:class:`Candidate`) or
+suspend it (:class:`Incident`). The contact course turns it into :class:`Draft` obligations,
+mutable only while they are generated (:mod:`lab_rules.contact.shapes`), adjusted
+(:mod:`lab_rules.contact.adjustments`) and fulfilled (:mod:`lab_rules.contact.fulfilment`),
+before :mod:`lab_rules.contact.obligations` freezes each into an ``Obligation``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+import attrs
+
+from lab_rules.contact.results import TraceStep
+from lab_rules.core.vocabulary import TargetGroup
+from lab_rules.facts.clocks import Course, CourseClock
+from lab_rules.inputs.events import CaseStepDone, ConversationHeld, Event, Exemption, OfferStarted
+from lab_rules.law.model import Rule
+from lab_rules.law.policies import Policies, VersionSelector
+
+__all__ = ["Candidate", "Draft", "Incident", "RuleSpan"]
+
+
+class Candidate(NamedTuple):
+    """An event that may fulfil obligations of a rule (or, under ``timely_summons_counts``, a
+    summons followed by a no-show, described by ``summons``). A named tuple: thousands are
+    made per second, and it is immutable."""
+
+    day: date
+    event: Event | None = None
+    summons: str | None = None
+
+    @property
+    def by_summons(self) -> bool:
+        return self.summons is not None
+
+    @property
+    def offer(self) -> OfferStarted | None:
+        return self.event if isinstance(self.event, OfferStarted) else None
+
+    @property
+    def label(self) -> str:
+        """Words for the result, built only for candidates that fulfil something."""
+        event = self.event
+        if isinstance(event, ConversationHeld):
+            return (f"{event.kind.value} ({event.form.value}, {event.held_by.value}) "
+                    f"{event.date}")
+        if isinstance(event, OfferStarted):
+            return f"{event.offer.value} started {event.date}"
+        if isinstance(event, CaseStepDone):
+            return f"{event.step.value} {event.date}"
+        return self.summons or str(self.day)
+
+
+@attrs.frozen
+class Incident:
+    """An unexcused no-show after a summons, and when contact was restored (if it was)."""
+
+    no_show: date
+    summons_sent: date
+    contact: date | None
+
+
+@attrs.define
+class RuleSpan:
+    """Everything one rule needs about one membership span (internal, not mutated)."""
+
+    rule: Rule
+    course: Course
+    group: TargetGroup
+    start: date
+    end: date | None
+    anchor: date
+    anchor_text: str
+    as_of: date
+    policies: Policies
+    candidates: tuple[Candidate, ...]
+    exemptions: tuple[Exemption, ...]
+    incidents: tuple[Incident, ...]
+    clock: CourseClock
+    opens_at: date | None = None
+    policy_items: tuple[tuple[str, str], ...] = ()
+    selector: VersionSelector = VersionSelector.OPENS
+
+    @property
+    def horizon(self) -> date:
+        return self.as_of if self.end is None else min(self.as_of, self.end)
+
+
+@attrs.define
+class Draft:
+    """One obligation while it is computed: its window, trace, waiver and fulfilment (internal,
+    mutated in place until it is frozen into an ``Obligation``)."""
+
+    sequence: int
+    opens: date
+    due: date
+    trace: list[TraceStep]
+    waived_by: str | None = None
+    policy_notes: list[tuple[str, str]] = attrs.field(factory=list)
+    fulfilled: Candidate | None = None

@@ -1,0 +1,147 @@
+"""Generating draft obligations for each rule shape of ``semantics.md`` §3.
+
+Deadline and activation rules give one window (or ``count`` windows, repeated every
+``repeat``); schedules give a window per point of the interval; rolling rules give the next
+window from the last due date or fulfilment, so they are fulfilled and adjusted as they go.
+Every window is computed on the rule's clock, and each date carries a trace step saying how.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from lab_rules.calendar import Duration, Reading, Rounding, add
+from lab_rules.contact.adjustments import apply_exemptions, selector_day, suspend
+from lab_rules.contact.fulfilment import fulfilled_before, take
+from lab_rules.contact.results import TraceStep
+from lab_rules.contact.rule_span import Draft, RuleSpan
+from lab_rules.facts.clocks import Point
+from lab_rules.law.model import Anchor, Clock, IntervalFrom, Shape
+from lab_rules.law.policies import NoShowPolicy
+
+__all__ = ["generate", "rolling"]
+
+_MAX_ITEMS = 400
+"""Safety bound on recurring obligations per rule and span (200 years of quarters)."""
+
+
+def _step(name: str, point: Point) -> TraceStep:
+    return TraceStep(name, point.day, point.detail)
+
+
+def _point(rs: RuleSpan, anchor: date, duration: Duration, reading: Reading | None = None
+           ) -> Point:
+    rule = rs.rule
+    return rs.clock.point(anchor, duration, reading or rule.reading, rule.rounding, rule.roll)
+
+
+def _opens(rs: RuleSpan, anchor: date) -> tuple[date, list[TraceStep]]:
+    rule = rs.rule
+    if rs.opens_at is not None:
+        return rs.opens_at, [TraceStep("opens", rs.opens_at, f"window opens {rs.opens_at}")]
+    if rule.opens_after is None:
+        return anchor, []
+    # "Tidligst ved N måneder": the first day with N months behind the person (D-07); on the
+    # hour clock the day the hours are reached (D-17).
+    reading = Reading.WITHIN if rule.clock is Clock.DAGPENGE_HOURS else Reading.AFTER
+    point = rs.clock.point(anchor, rule.opens_after, reading, Rounding.UP)
+    opens = point.day or anchor
+    return opens, [_step("opens", point)]
+
+
+def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
+    """Drafts for every non-rolling shape, anchored on *anchor*."""
+    rule = rs.rule
+    drafts: list[Draft] = []
+    if rule.shape is Shape.SCHEDULE:
+        assert rule.interval is not None
+        limit = rule.max_items or _MAX_ITEMS
+        for index in range(limit):
+            k = rule.start_index + index
+            previous = _point(rs, anchor, rule.interval * (k - 1)) if k > 1 else None
+            opens = previous.day if previous and previous.day else anchor
+            if previous and previous.day and rule.grace is not None:
+                # The previous point's slack belongs to it: this window opens after it.
+                opens = add(previous.day, rule.grace, Rounding.DOWN) + timedelta(days=1)
+            if opens > rs.horizon:
+                break
+            point = _point(rs, anchor, rule.interval * k)
+            if point.day is None:
+                break
+            trace = [_step("due", point)]
+            due = point.day
+            if rule.grace is not None:
+                due = add(point.day, rule.grace, Rounding.DOWN)
+                trace.append(TraceStep("grace", due, f"{point.day} + {rule.grace.describe('en')}"
+                                       f" allowed late (no effect on the next point) = {due}"))
+            drafts.append(Draft(k, opens, due, trace))
+        return drafts
+    assert rule.duration is not None
+    repeat_limit = (rule.max_items or _MAX_ITEMS) if rule.repeat is not None else 1
+    opens_anchor, opens_trace = _opens(rs, anchor)
+    for window in range(repeat_limit):
+        offset = rule.repeat * window if rule.repeat is not None and window else None
+        opens = opens_anchor
+        trace = list(opens_trace)
+        if offset is not None:
+            start_point = _point(rs, anchor, offset, Reading.AFTER)
+            if start_point.day is None:
+                break
+            opens = start_point.day
+            trace = [_step("window", start_point)]
+        if opens > rs.horizon:
+            break
+        point = _point(rs, anchor, rule.duration if offset is None else offset + rule.duration)
+        if point.day is None:
+            break
+        trace.append(_step("due", point))
+        for i in range(rule.count):
+            drafts.append(Draft(window * rule.count + i + 1, opens, point.day, list(trace)))
+    return drafts
+
+
+def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
+    rule = rs.rule
+    assert rule.interval is not None
+    drafts: list[Draft] = []
+    used: set[int] = set()
+    if rule.anchor is Anchor.FIRST_FOLLOWUP:
+        used.update(i for i, c in enumerate(rs.candidates) if c.day == anchor)
+    current = anchor
+    first = rule.duration or rule.interval
+    for k in range(1, (rule.max_items or _MAX_ITEMS) + 1):
+        if current > rs.horizon:
+            break
+        point = _point(rs, current, first if k == 1 else rule.interval)
+        if point.day is None:
+            break
+        draft = Draft(k, current, point.day, [_step("due", point)])
+        for incident in rs.incidents:
+            if (rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT and incident.contact
+                    and draft.due >= incident.no_show
+                    and not fulfilled_before(rs, draft, used, incident.no_show)):
+                suspend(draft, incident)
+        apply_exemptions(rs, draft)
+        if not rule.valid_on(selector_day(rs, draft)):
+            if draft.opens > (rule.valid_to or date.max):
+                break
+            current = draft.due
+            continue
+        strict = rule.interval_from is IntervalFrom.LAST_FULFILMENT and (
+            k > 1 or rule.anchor is Anchor.FIRST_FOLLOWUP)
+        take(rs, draft, used, rs.horizon, after_opens=strict)
+        drafts.append(draft)
+        if draft.waived_by is not None:
+            exemption_end = next((e.end for e in rs.exemptions if e.covers(draft.due)), None)
+            if exemption_end is None:
+                break
+            current = exemption_end
+            first = rule.interval
+            continue
+        if rule.interval_from is IntervalFrom.LAST_FULFILMENT:
+            if draft.fulfilled is None:
+                break
+            current = draft.fulfilled.day
+        else:
+            current = draft.due
+    return drafts

@@ -1,0 +1,132 @@
+"""The counting mechanisms of the hours rule: days of help within years, and documented hours
+within a window of calendar months extended back by exempt periods.
+
+Both take their figures from the era entry (:class:`lab_rules.law.hours.HoursEra`): the help
+required (days, within a number of years or since the last restart) and the window (calendar
+months, the cap on its extension, the fixed extension periods). Conventions, which every
+result marks inferred: a work period's hours are spread evenly over its days; "3 years" back
+from 29 February ends on 28 February.
+"""
+
+from __future__ import annotations
+
+import functools
+from calendar import monthrange
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+
+from lab_rules.calendar import Duration, Rounding, add, merge_periods
+from lab_rules.core.vocabulary import ExemptionReason
+from lab_rules.inputs.timeline import Exemption, WorkHours
+from lab_rules.law.hours import HoursEra
+
+EXTENDING = frozenset({ExemptionReason.SYGDOM, ExemptionReason.BARSEL})
+"""The recorded exemptions that extend the window (the stk. 12 grounds the timeline has)."""
+_FEBRUARY, _LAST_SURE_DAY = 2, 28
+
+
+def _years_back(day: date, years: int) -> date:
+    """*day* moved back whole years, 29 February to 28 February (``Rounding.DOWN``)."""
+    return add(day, Duration(years=-years), Rounding.DOWN)
+
+
+def counted(spans: Sequence[tuple[date, date]], day: date, years: int | None) -> int:
+    """Help days in *spans* up to *day*, within *years* years back when given."""
+    low = _years_back(day, years) if years is not None else None
+    total = 0
+    for start, end in spans:
+        first = start if low is None or start > low else low + timedelta(days=1)
+        last = min(end, day)
+        if last >= first:
+            total += (last - first).days + 1
+    return total
+
+
+def overgangsdato(spans: Sequence[tuple[date, date]], era: HoursEra) -> tuple[date | None, int]:
+    """The day the era's help requirement is reached (``help_days`` within ``help_within``, or
+    in all), restarting after ``restart_days`` without help; and the days counted. Works on
+    periods, not days: within a period each day adds one, and the window's lower edge drops at
+    most one day, except where it steps over a 29 February, so the candidates are the period's
+    end and each 28 February in it."""
+    spans_counted: list[tuple[date, date]] = []
+    years = era.help_within.total_months // 12 if era.help_within else None
+    need = era.help_days
+    for start, end in spans:
+        if spans_counted and (start - spans_counted[-1][1]).days - 1 >= era.restart_days:
+            spans_counted = []
+        spans_counted.append((start, end))
+        candidates = [end] + [date(y, _FEBRUARY, _LAST_SURE_DAY)
+                              for y in range(start.year, end.year + 1)
+                              if start <= date(y, _FEBRUARY, _LAST_SURE_DAY) <= end]
+        if max(counted(spans_counted, d, years) for d in candidates) < need:
+            continue
+        day = start + timedelta(days=max(need - counted(spans_counted, start, years), 0))
+        day = min(day, end)
+        while day > start and counted(spans_counted, day - timedelta(days=1), years) >= need:
+            day -= timedelta(days=1)
+        while counted(spans_counted, day, years) < need:
+            day += timedelta(days=1)
+        return day, counted(spans_counted, day, years)
+    last = counted(spans_counted, spans_counted[-1][1], years) if spans_counted else 0
+    return None, last
+
+
+@attrs.frozen
+class Hours:
+    """Documented work by day, and the periods that extend the window."""
+
+    by_day: dict[date, Decimal]
+    extending: tuple[tuple[date, date], ...]
+
+
+def hours_of(work: Sequence[WorkHours], exemptions: Sequence[Exemption], era: HoursEra,
+             as_of: date, since: date | None = None) -> Hours:
+    """Documented hours by day (from *since*), and the exempt and fixed extension periods."""
+    by_day: dict[date, Decimal] = defaultdict(Decimal)
+    for period in work:
+        days = (period.end - period.start).days + 1
+        for n in range(days):
+            day = period.start + timedelta(days=n)
+            if since is None or day >= since:
+                by_day[day] += period.hours / days
+    periods = [(e.start, e.end or as_of) for e in exemptions if e.reason in EXTENDING]
+    periods += [(x.start, x.end) for x in era.extensions]
+    return Hours(dict(by_day), tuple(merge_periods(periods)))
+
+
+def _covered(periods: Sequence[tuple[date, date]], start: date, end: date) -> int:
+    """Days of *start*..*end* inside the (merged, disjoint) *periods*."""
+    return sum(max((min(last, end) - max(first, start)).days + 1, 0) for first, last in periods)
+
+
+def window(hours: Hours, month: date, era: HoursEra) -> tuple[Decimal, int]:
+    """Hours within the era's window of calendar months ending with *month*, the window
+    extended back by the days of the extending periods inside it but never beyond the era's
+    cap; and the days it was extended by."""
+    end = month_end(month)
+    base = add(month, Duration(months=1 - era.window.total_months), Rounding.STRICT)
+    floor = add(month, Duration(months=1 - era.window_cap.total_months), Rounding.STRICT)
+    extended = 0
+    while True:
+        start = max(base - timedelta(days=extended), floor)
+        covered = _covered(hours.extending, start, end)
+        if covered <= extended or start == floor:
+            break
+        extended = covered
+    total = sum((h for d, h in hours.by_day.items() if start <= d <= end), Decimal(0))
+    return total, (base - start).days
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first days of the calendar months from *start*'s to *end*'s."""
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return [date(n // 12, n % 12 + 1, 1) for n in range(first, last + 1)]
+
+
+@functools.lru_cache(maxsize=4096)
+def month_end(month: date) -> date:
+    return month.replace(day=monthrange(month.year, month.month)[1])

@@ -1,0 +1,45 @@
+"""The ``lab-rules`` command: argument parsing only; the work is done by the library.
+
+Exit codes: 0 success, 1 invalid input (with located messages), 2 usage error or an
+unreadable file, the same in every command. Every line printed is CPR-masked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from lab_rules._version import __version__
+from lab_rules.faces.cli import case, caseload, checks
+from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, say
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lab-rules",
+        description="Danish employment-law deadlines (LAB, LAS, sygedagpenge) evaluated over "
+        "citizens' timelines.",
+    )
+    parser.add_argument("--version", action="version", version=f"lab-rules {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    checks.register(commands)
+    case.register(commands)
+    caseload.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        say(sys.stderr, "lab-rules: error: a command is required (try --help)")
+        return EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
+        sys.stderr.close()
+        return EXIT_OK
+    return code
+

@@ -1,0 +1,210 @@
+"""Commands on one timeline: evaluate, refund, sanctions, entitlements, plot and report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.entitlements.holiday_sickness import dagpenge_sickness, kh_holiday
+from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.result import Evaluation
+from lab_rules.faces.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    add_law_options,
+    as_of_date,
+    invalid,
+    law_of,
+    say,
+    usage_error,
+)
+from lab_rules.faces.evaluation_json import (
+    dumps_evaluation,
+    hours_rule_to_json,
+    refund_to_json,
+    sanction_to_json,
+)
+from lab_rules.faces.text_table import render_refund, render_text
+from lab_rules.inputs.timeline import Timeline
+from lab_rules.inputs.timeline_json import load_timeline
+from lab_rules.law.loader import RuleError
+
+
+def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | int:
+    """Load and evaluate ``args.file`` under the law and policies the options name, or
+    report the located problems and return the exit code. Overlay policies apply unless
+    ``--policy`` names them too."""
+    try:
+        law, swaps = law_of(args)
+        timeline = load_timeline(args.file)
+    except (TimelineError, RuleError) as err:
+        return invalid(err, sys.stderr)
+    except (LabRulesError, OSError) as err:
+        return usage_error(err, args.file)
+    return timeline, evaluate(timeline, as_of=args.as_of, law=law,
+                              policies=[*swaps, *args.policy])
+
+
+def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
+    case = _evaluate_case(args)
+    return case if isinstance(case, int) else case[1]
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    case = _evaluate_case(args)
+    if isinstance(case, int):
+        return case
+    from lab_rules.faces.plot import timeline as plot_timeline
+
+    try:
+        figure = plot_timeline(case[1], case[0], lang=args.lang)
+    except LabRulesError as err:
+        say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    figure.savefig(args.output, dpi=args.dpi)
+    say(sys.stderr, f"{args.output}: {len(case[1].obligations)} obligations drawn")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    case = _evaluate_case(args)
+    if isinstance(case, int):
+        return case
+    from lab_rules.faces.report import render_report
+
+    Path(args.output).write_text(render_report(case[1], case[0], lang=args.lang),
+                                 encoding="utf-8")
+    say(sys.stderr, f"{args.output}: report of {len(case[1].obligations)} obligations")
+    return EXIT_OK
+
+
+def _cmd_entitlements(args: argparse.Namespace) -> int:
+    try:
+        timeline = load_timeline(args.file)
+    except TimelineError as err:
+        return invalid(err, sys.stderr)
+    except OSError as err:
+        say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
+        return EXIT_USAGE
+    holidays = kh_holiday(timeline, args.as_of)
+    sick = dagpenge_sickness(timeline, args.as_of)
+    if args.format == "json":
+        document = {
+            "person": mask_cpr(timeline.person.id), "as_of": args.as_of.isoformat(),
+            "kh_holiday": [{"earned_on": h.earned_on.isoformat(), "take_by": h.take_by.isoformat(),
+                            "days": h.days, "used": h.used, "remaining": h.remaining,
+                            "periods_too_long": [[a.isoformat(), b.isoformat()]
+                                                 for a, b in h.periods_too_long],
+                            "legal_basis": h.legal_basis, "notes": list(h.notes)}
+                           for h in holidays],
+            "dagpenge_sickness": [{"first_day": s.first_day.isoformat(),
+                                   "last_dagpenge_day": s.last_dagpenge_day.isoformat(),
+                                   "legal_basis": s.legal_basis, "notes": list(s.notes)}
+                                  for s in sick],
+        }
+        say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        return EXIT_OK
+    for h in holidays:
+        say(sys.stdout, f"ferie ({h.legal_basis}): optjent {h.earned_on}, holdes senest "
+                         f"{h.take_by}: {h.remaining} af {h.days} dage tilbage")
+    for s in sick:
+        say(sys.stdout, f"syg fra {s.first_day}: dagpenge til og med {s.last_dagpenge_day} "
+                         f"({s.legal_basis})")
+    if not holidays and not sick:
+        say(sys.stdout, "ingen rettigheder at vise")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
+    if args.format == "json":
+        sys.stdout.write(dumps_evaluation(evaluation) + "\n")
+    else:
+        sys.stdout.write(render_text(evaluation, args.lang))
+    return EXIT_OK
+
+
+def _cmd_refund(args: argparse.Namespace) -> int:
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
+    assert evaluation.refund is not None
+    if args.format == "json":
+        document = refund_to_json(evaluation.refund, evaluation.refund_losses,
+                                  evaluation.refund_loss_months, evaluation.refund_periods,
+                                  evaluation.refund_period_months, evaluation.cofinancing_weeks,
+                                  evaluation.cofinancing_months)
+        document["policies"] = dict(evaluation.policies)
+        say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_refund(evaluation.refund, args.lang, evaluation.refund_losses,
+                                       evaluation.refund_loss_months, evaluation.policies,
+                                       evaluation.refund_periods))
+    return EXIT_OK
+
+
+def _cmd_sanctions(args: argparse.Namespace) -> int:
+    evaluation = _evaluate_file(args)
+    if isinstance(evaluation, int):
+        return evaluation
+    if args.format == "json":
+        document = {"sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
+                    "hours_rule": hours_rule_to_json(evaluation.hours_rule),
+                    "policies": dict(evaluation.policies)}
+        say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for sanction in evaluation.sanctions:
+            say(sys.stdout, sanction.explain(args.lang))
+            for note in sanction.notes:
+                say(sys.stdout, f"  note: {note}")
+        if not evaluation.sanctions:
+            say(sys.stdout, "ingen udeblivelser" if args.lang == "da" else "no failures")
+        if evaluation.hours_rule is not None:
+            say(sys.stdout, evaluation.hours_rule.explain(args.lang))
+        say(sys.stdout, "policies: " + ", ".join(f"{k}={v}" for k, v in evaluation.policies))
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the one-timeline commands to the parser."""
+    for name, run, what in (
+            ("evaluate", _cmd_evaluate,
+             "evaluate a timeline: obligations, due dates, status and explanation"),
+            ("refund", _cmd_refund,
+             "the refund ledger of a timeline: weeks, rates, amounts, month totals"),
+            ("sanctions", _cmd_sanctions,
+             "failures (no-shows, absences, bookings, refusals, lapses) and sanctions")):
+        command = commands.add_parser(name, help=what)
+        command.add_argument("file", metavar="FILE")
+        command.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE",
+                             help="the day the evaluation is made (YYYY-MM-DD)")
+        command.add_argument("--format", choices=("json", "text"), default="json")
+        command.add_argument("--lang", choices=("da", "en"), default="da")
+        add_law_options(command)
+        command.set_defaults(run=run)
+    for name, run, what, suffix in (
+            ("plot", _cmd_plot, "draw one timeline's evaluation as a chart (PNG, SVG, PDF)",
+             "case.png"),
+            ("report", _cmd_report, "one person's self-contained HTML audit report",
+             "case.html")):
+        case_cmd = commands.add_parser(name, help=what)
+        case_cmd.add_argument("file", metavar="FILE")
+        case_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
+        case_cmd.add_argument("-o", "--output", default=suffix, metavar="FILE")
+        case_cmd.add_argument("--lang", choices=("da", "en"), default="da")
+        add_law_options(case_cmd)
+        if name == "plot":
+            case_cmd.add_argument("--dpi", type=int, default=110)
+        case_cmd.set_defaults(run=run)
+    entitlements = commands.add_parser(
+        "entitlements", help="kontanthjælp holiday and dagpenge during sickness")
+    entitlements.add_argument("file", metavar="FILE")
+    entitlements.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
+    entitlements.add_argument("--format", choices=("json", "text"), default="json")
+    entitlements.set_defaults(run=_cmd_entitlements)

@@ -1,0 +1,138 @@
+"""Commands on a caseload: synth, batch and compare."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from lab_rules.core.errors import LabRulesError
+from lab_rules.faces.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_law_options,
+    as_of_date,
+    invalid,
+    law_of,
+    say,
+    usage_error,
+)
+from lab_rules.inputs.synth import FIRST_START, LAST_START, write_event_log
+from lab_rules.law.bundle import law_from_path
+from lab_rules.law.loader import RuleError
+from lab_rules.law.policies import Policies
+from lab_rules.loops.batch import evaluate_caseload
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    if args.start_from > args.start_to:
+        say(sys.stderr, f"--start-from {args.start_from} is after --start-to {args.start_to}")
+        return EXIT_USAGE
+    rows = write_event_log(args.out, args.persons, args.seed, args.start_from, args.start_to)
+    say(sys.stderr, f"{args.out}: {args.persons} synthetic persons, {rows} rows "
+                     f"(seed {args.seed})")
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    try:
+        law, swaps = law_of(args)
+        chosen = [*swaps, *args.policy]
+        policies = dict(Policies.parse(chosen).as_dict()) if chosen else None
+    except RuleError as err:
+        return invalid(err, sys.stderr)
+    except LabRulesError as err:
+        return usage_error(err, args.events)
+    if args.workers is not None and args.workers < 1:
+        say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
+        return EXIT_USAGE
+    try:
+        summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
+                                    workers=args.workers, table_format=args.table_format,
+                                    law=law)
+    except (LabRulesError, OSError) as err:
+        return usage_error(err, args.events)
+    say(sys.stderr, f"{summary.persons} persons, {summary.evaluated} evaluated, "
+                     f"{summary.quarantined} quarantined, {summary.obligations} obligations, "
+                     f"{summary.sanctions} sanctions in {summary.seconds:.1f} s -> {summary.out}")
+    if summary.quarantined and not args.allow_quarantine:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from lab_rules.faces.comparison import render_comparison, write_comparison
+    from lab_rules.loops.whatif import compare_caseload
+
+    if args.workers is not None and args.workers < 1:
+        say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
+        return EXIT_USAGE
+    try:
+        base = law_from_path(args.rules) if args.rules else None
+    except RuleError as err:
+        return invalid(err, sys.stderr)
+    try:
+        comparison = compare_caseload(args.events, args.baseline, *args.variant,
+                                      as_of=args.as_of, workers=args.workers or os.cpu_count()
+                                      or 1, base=base)
+    except RuleError as err:
+        return invalid(err, sys.stderr)
+    except (LabRulesError, OSError) as err:
+        return usage_error(err, args.events)
+    say(sys.stdout, render_comparison(comparison, args.lang).rstrip("\n"))
+    if args.out:
+        write_comparison(comparison, args.out)
+        say(sys.stderr, f"tables -> {args.out}")
+    if comparison.quarantined and not args.allow_quarantine:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the caseload commands to the parser."""
+    compare_cmd = commands.add_parser(
+        "compare", help="a caseload under a baseline and variants (overlays, policy swaps, "
+                        "the law as of a date)")
+    compare_cmd.add_argument("events", metavar="EVENTS")
+    compare_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
+    compare_cmd.add_argument("--variant", action="append", required=True, metavar="SPEC",
+                             help="an overlay (roedovre-genstart, a file), a policy swap "
+                                  "(no_show=restart_from_contact), law:DATE, or several "
+                                  "joined with +; repeat for more variants")
+    compare_cmd.add_argument("--rules", metavar="PATH",
+                             help="the law every spec starts from (default: the bundled law)")
+    compare_cmd.add_argument("--baseline", default="national", metavar="SPEC",
+                             help="the baseline spec (default: national)")
+    compare_cmd.add_argument("--out", metavar="DIR", help="also write the tables as CSV")
+    compare_cmd.add_argument("--lang", choices=("da", "en"), default="en")
+    compare_cmd.add_argument("--workers", type=int, default=None, metavar="N",
+                             help="processes (default: the machine's cores)")
+    compare_cmd.add_argument("--allow-quarantine", action="store_true")
+    compare_cmd.set_defaults(run=_cmd_compare)
+
+    synth_cmd = commands.add_parser(
+        "synth", help="write a synthetic caseload as a JSON Lines event log")
+    synth_cmd.add_argument("--persons", type=int, required=True)
+    synth_cmd.add_argument("--seed", type=int, default=1)
+    synth_cmd.add_argument("--out", required=True, metavar="FILE")
+    synth_cmd.add_argument("--start-from", type=as_of_date, default=FIRST_START, metavar="DATE",
+                           help=f"earliest course start (default {FIRST_START})")
+    synth_cmd.add_argument("--start-to", type=as_of_date, default=LAST_START, metavar="DATE",
+                           help=f"latest course start (default {LAST_START})")
+    synth_cmd.set_defaults(run=_cmd_synth)
+
+    batch_cmd = commands.add_parser(
+        "batch", help="evaluate every person of an event log (JSON Lines or CSV) in parallel")
+    batch_cmd.add_argument("events", metavar="EVENTS")
+    batch_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
+    batch_cmd.add_argument("--out", required=True, metavar="DIR")
+    batch_cmd.add_argument("--workers", type=int, default=None,
+                           help="processes (default: all cores; 1 = this process)")
+    batch_cmd.add_argument("--allow-quarantine", action="store_true",
+                           help="exit 0 even when some persons were quarantined")
+    add_law_options(batch_cmd)
+    batch_cmd.add_argument("--table-format", choices=("csv", "parquet"), default="csv",
+                           help="parquet needs the parquet extra (pyarrow)")
+    batch_cmd.set_defaults(run=_cmd_batch)
+

@@ -1,0 +1,39 @@
+"""Exemptions that hold in law: an exemption for a documented start (a job, fleksjob, barsel or
+a pension) exempts only when that start is within the period the exemption rule in force
+allows (LAB § 106, stk. 1, nr. 1; § 21 f before 2020: 6 weeks), and only until it starts.
+The period, its legal basis and validity are data (``rules/parameters/fritagelser.toml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import attrs
+
+from lab_rules.calendar import Rounding, add
+from lab_rules.inputs.timeline import Exemption
+from lab_rules.law.exemptions import ExemptionRule
+
+
+def lawful_exemptions(exemptions: Iterable[Exemption], rules: Iterable[ExemptionRule]
+                      ) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
+    """The exemptions that hold (cut to end the day before a documented start), and a note
+    for each one that does not, naming the rule that decided it."""
+    rules = tuple(rules)
+    kept, notes = [], []
+    for exemption in exemptions:
+        starts = exemption.documented_start
+        rule = next((r for r in rules if r.reason is exemption.reason
+                     and r.covers(exemption.start)), None)
+        if rule is not None and starts is not None:
+            latest = add(exemption.start, rule.documented_start_within, Rounding.DOWN)
+            if starts > latest:
+                notes.append(f"exemption from {exemption.start} ignored: the documented start "
+                             f"{starts} is more than {rule.documented_start_within} later "
+                             f"({rule.legal_basis}; {rule.id})")
+                continue
+            last = starts - timedelta(days=1)
+            if exemption.end is None or exemption.end > last:
+                exemption = attrs.evolve(exemption, end=last)
+        kept.append(exemption)
+    return tuple(kept), tuple(notes)

@@ -1,0 +1,229 @@
+"""Refund before the staircase as data: the 2007-2015 refund rates and the refund losses L1-L6
+(``kind = "refund_losses"``, ``rules/parameters/refusionsbortfald.toml``).
+
+A rate row says the refund share of one benefit in a period (passive, active while in an
+offer, and for sygedagpenge by the week of the spell, SDP § 62). A loss entry names its
+*trigger*, the shape :mod:`lab_rules.refund.losses` interprets: ``late_obligation`` (L1-L4:
+no refund while a named rule's obligation is overdue), ``undocumented_step`` (L5: no refund
+for ``duration`` after a case step without documented basis) and ``long_spell`` (L6: no refund
+after ``spell`` on benefit within ``within``, until ``ends_after`` in fleksjob within
+``ends_within``).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from lab_rules.calendar import Duration
+from lab_rules.core.vocabulary import Benefit, CaseStep, TargetGroup
+from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
+from lab_rules.law.model import Confidence
+
+RATE_KEYS = {"id", "benefit", "valid_from", "valid_to", "passive", "active", "legal_basis",
+             "source", "note", "week_bands", "confidence", "active_min_hours",
+             "max_absence_days", "visited_before"}
+WEEK_BAND_KEYS = {"first", "last", "passive", "active"}
+LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
+             "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
+             "steps", "duration", "counted", "spell", "within", "ends_after", "ends_within",
+             "fleksjob_benefits", "fleksjob_groups"}
+TRIGGERS = ("late_obligation", "undocumented_step", "long_spell")
+_SPELL_KEYS = ("spell", "within", "ends_after", "ends_within")
+
+
+@attrs.frozen
+class WeekBand:
+    """Rates for weeks first..last (None: open) of a sickness spell."""
+
+    first: int
+    last: int | None
+    passive: Decimal
+    active: Decimal
+
+
+@attrs.frozen
+class BaseRate:
+    """The refund rate of a benefit in a period: passive, or active while in an offer, and
+    for sygedagpenge by the week of the sickness spell."""
+
+    benefit: Benefit
+    valid_from: date
+    valid_to: date
+    passive: Decimal
+    active: Decimal
+    legal_basis: str
+    note: str = ""
+    week_bands: tuple[WeekBand, ...] = ()
+    confidence: Confidence = Confidence.CONFIRMED
+    active_min_hours: Decimal | None = None
+    max_absence_days: int | None = None
+    visited_before: date | None = None
+    """The row applies only to persons visited to fleksjob before this day (old scheme)."""
+    id: str = ""
+
+    def rate(self, active: bool, week: int | None) -> Decimal:
+        if self.week_bands and week is not None:
+            for band in self.week_bands:
+                if band.first <= week and (band.last is None or week <= band.last):
+                    return band.active if active else band.passive
+        return self.active if active else self.passive
+
+
+@attrs.frozen
+class SpellLimits:
+    """L6's periods: ``spell`` on benefit within ``within`` starts the loss; ``ends_after``
+    in fleksjob within ``ends_within`` ends it (LAS § 104, stk. 1-2)."""
+
+    spell: Duration
+    within: Duration
+    ends_after: Duration
+    ends_within: Duration
+    fleksjob_benefits: frozenset[Benefit]
+    fleksjob_groups: frozenset[TargetGroup]
+
+
+@attrs.frozen
+class LossRule:
+    """A refund loss of one trigger shape, for events within the validity."""
+
+    id: str
+    title_da: str
+    title_en: str
+    legal_basis: str
+    source: str
+    law_text: str
+    confidence: Confidence
+    valid_from: date
+    valid_to: date
+    rules: frozenset[str]
+    benefits: frozenset[Benefit]
+    requires_sample: bool
+    note: str = ""
+    trigger: str = "late_obligation"
+    """``late_obligation`` (L1-L4), ``undocumented_step`` (L5), ``long_spell`` (L6)."""
+    steps: frozenset[CaseStep] = frozenset()
+    duration: Duration | None = None
+    counted: frozenset[Benefit] = frozenset()
+    limits: SpellLimits | None = None
+
+
+@attrs.frozen
+class LossSchedule:
+    rates: tuple[BaseRate, ...]
+    losses: tuple[LossRule, ...]
+
+    def rate_on(self, benefit: Benefit, day: date, visited: date | None = None
+                ) -> BaseRate | None:
+        """The row for *benefit* on *day*; old-scheme rows only for persons *visited* to
+        fleksjob before the row's ``visited_before``."""
+        return next((r for r in self.rates if r.benefit is benefit
+                     and r.valid_from <= day <= r.valid_to
+                     and (r.visited_before is None
+                          or (visited is not None and visited < r.visited_before))), None)
+
+
+def _decimal(reader: _Reader, raw: object, path: str) -> Decimal:
+    if not isinstance(raw, str):
+        reader.problem(path, f'must be a decimal share as a string, like "0.35", got {raw!r}')
+        return Decimal(0)
+    return Decimal(raw)
+
+
+def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate | None:
+    reader.check_keys(raw, RATE_KEYS, where)
+    ident = reader.text(raw, "id", where)
+    benefit = reader.enum_of(Benefit, raw, "benefit", where)
+    start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
+    basis = reader.text(raw, "legal_basis", where)
+    reader.text(raw, "source", where)
+    passive = _decimal(reader, raw.get("passive"), f"{where}.passive")
+    active = _decimal(reader, raw.get("active"), f"{where}.active")
+    confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
+    bands = []
+    raw_bands = raw.get("week_bands", [])
+    for b_index, band in enumerate(raw_bands if isinstance(raw_bands, list) else []):
+        b_where = f"{where}.week_bands[{b_index}]"
+        reader.check_keys(band, WEEK_BAND_KEYS, b_where)
+        first = reader.integer(band, "first", b_where, None, minimum=1)
+        last = reader.integer(band, "last", b_where, None, minimum=1)
+        if first is None:
+            reader.problem(b_where, 'missing "first" week')
+            continue
+        bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
+                              _decimal(reader, band.get("active"), b_where)))
+    min_hours = raw.get("active_min_hours")
+    if min_hours is not None and not isinstance(min_hours, int | float):
+        reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
+        min_hours = None
+    max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
+    visited_before = reader.day(raw, "visited_before", where)
+    if not (ident and benefit and start and end and basis and confidence):
+        return None
+    return BaseRate(benefit, start, end, passive, active, basis, str(raw.get("note", "")),
+                    tuple(bands), confidence,
+                    None if min_hours is None else Decimal(str(min_hours)), max_absence,
+                    visited_before, ident)
+
+
+def _limits(reader: _Reader, raw: dict[str, object], where: str) -> SpellLimits | None:
+    periods = [reader.duration(raw, k, where) for k in _SPELL_KEYS]
+    if any(p is None for p in periods):
+        reader.problem(where, "a long_spell loss needs " + ", ".join(f'"{k}"' for k in _SPELL_KEYS))
+        return None
+    spell, within, ends_after, ends_within = periods
+    return SpellLimits(spell, within, ends_after, ends_within,  # type: ignore[arg-type]
+                       reader.enum_set(Benefit, raw, "fleksjob_benefits", where),
+                       reader.enum_set(TargetGroup, raw, "fleksjob_groups", where))
+
+
+def _loss(reader: _Reader, raw: dict[str, object], where: str) -> LossRule | None:
+    reader.check_keys(raw, LOSS_KEYS, where)
+    fields = {k: reader.text(raw, k, where) for k in (
+        "id", "title_da", "title_en", "legal_basis", "source", "law_text")}
+    confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
+    start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
+    trigger = raw.get("trigger", "late_obligation")
+    if trigger not in TRIGGERS:
+        reader.problem(f"{where}.trigger", f"{trigger!r} is not one of: {', '.join(TRIGGERS)}")
+    raw_ids = raw.get("rules", [])
+    rule_ids = [str(r) for r in raw_ids] if isinstance(raw_ids, list) else []
+    if trigger == "late_obligation" and not rule_ids:
+        reader.problem(f"{where}.rules", "name the rule ids whose late obligations lose refund")
+    benefits = reader.enum_set(Benefit, raw, "benefits", where)
+    sample = reader.boolean(raw, "requires_sample", where)
+    steps = reader.enum_set(CaseStep, raw, "steps", where)
+    duration = reader.duration(raw, "duration", where)
+    if trigger == "undocumented_step" and (not steps or duration is None):
+        reader.problem(where, 'an undocumented_step loss needs "steps" and "duration"')
+    limits = _limits(reader, raw, where) if trigger == "long_spell" else None
+    counted = reader.enum_set(Benefit, raw, "counted", where)
+    if not (all(fields.values()) and confidence and start and end):
+        return None
+    return LossRule(
+        str(fields["id"]), str(fields["title_da"]), str(fields["title_en"]),
+        str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
+        confidence, start, end, frozenset(rule_ids),
+        benefits, bool(sample), str(raw.get("note", "")), str(trigger), steps, duration,
+        counted, limits)
+
+
+def load_loss_schedule(path: str | Path) -> LossSchedule:
+    """Read rates and loss rules; raise :class:`RuleError` with every located problem."""
+    document, reader = open_toml(path)
+    reader.check_keys(document, {"rate", "loss"}, "")
+    rates = [_rate_row(reader, raw, f"rate[{i}]") for i, raw in enumerate(document.get("rate", []))]
+    losses = [_loss(reader, raw, f"loss[{i}]") for i, raw in enumerate(document.get("loss", []))]
+    if reader.problems:
+        raise RuleError(reader.problems, subject=str(path))
+    return LossSchedule(tuple(r for r in rates if r is not None),
+                        tuple(x for x in losses if x is not None))
+
+
+@functools.lru_cache(maxsize=1)
+def bundled_loss_schedule() -> LossSchedule:
+    return load_loss_schedule(bundled_rules_dir() / "parameters" / "refusionsbortfald.toml")

@@ -1,0 +1,133 @@
+"""The conditions and procedures of sanctions as data (``rules/parameters/
+sanktionsbetingelser.toml``, kind ``sanction_conditions``).
+
+A *condition* is a reason a failure may not be sanctioned (a reasonable excuse, no written
+guidance first, no attempt at personal contact, no assessment that a sanction promotes
+availability, an exemption, ...): a named test (:data:`TESTS`) the sanction package knows how
+to check, the families it applies to, its validity by the failure's date, its legal basis and
+the reason's text. A *procedure* is what a decision in a family requires: the consultation
+text and, for kontanthjælp, how long after the failure's month a deduction may still be made.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import attrs
+
+from lab_rules.calendar import Duration
+from lab_rules.law.loader import RuleError, open_toml
+from lab_rules.law.model import Confidence
+
+TESTS = ("excuse", "no_guidance", "weak_guidance", "contact_not_attempted", "no_assessment",
+         "exempted", "not_on_benefit", "on_sygedagpenge", "no_orientation", "documented",
+         "no_prior_sanction", "strict_not_covered", "no_rule", "not_kontanthjaelp")
+CONDITION_KEYS = {"id", "test", "families", "groups", "valid_from", "valid_to", "legal_basis",
+                  "text", "confidence", "source"}
+PROCEDURE_KEYS = {"id", "family", "valid_from", "valid_to", "legal_basis", "consultation",
+                  "deduction_within", "cap_note", "confidence", "source"}
+
+
+@attrs.frozen
+class SanctionCondition:
+    """One reason a failure may not be sanctioned, where and when it applies."""
+
+    id: str
+    test: str
+    families: tuple[str, ...]
+    valid_from: date
+    valid_to: date | None
+    legal_basis: str
+    text: str
+    confidence: Confidence
+    source: str
+    groups: tuple[str, ...] = ()
+    """Target groups the condition is limited to (empty: all)."""
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def applies(self, test: str, family: str, group: str | None, day: date) -> bool:
+        return (self.test == test and (not self.families or family in self.families)
+                and (not self.groups or group in self.groups) and self.covers(day))
+
+
+@attrs.frozen
+class SanctionProcedure:
+    """What a sanction decision in a family requires."""
+
+    id: str
+    family: str
+    valid_from: date
+    valid_to: date | None
+    legal_basis: str
+    consultation: str
+    confidence: Confidence
+    source: str
+    deduction_within: Duration | None = None
+    """Kontanthjælp: whole calendar months after the failure's month in which a deduction may
+    still be made (read under the ``sanction_deadline`` policy)."""
+    cap_note: str = ""
+    """Kontanthjælp: the note when a month's deductions are capped ({monthly}, {month})."""
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@attrs.frozen
+class SanctionConditions:
+    """Every condition and procedure of the sanction rules."""
+
+    conditions: tuple[SanctionCondition, ...] = ()
+    procedures: tuple[SanctionProcedure, ...] = ()
+
+    def condition(self, test: str, family: str, group: str | None,
+                  day: date) -> SanctionCondition | None:
+        return next((c for c in self.conditions if c.applies(test, family, group, day)), None)
+
+    def procedure(self, family: str, day: date) -> SanctionProcedure | None:
+        return next((p for p in self.procedures if p.family == family and p.covers(day)), None)
+
+
+def _strings(raw: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in raw) if isinstance(raw, list) else ()
+
+
+def load_sanction_conditions(path: str | Path) -> SanctionConditions:
+    """Read the conditions and procedures; raise :class:`RuleError` with every problem."""
+    document, reader = open_toml(path)
+    reader.check_keys(document, {"condition", "procedure"}, "")
+    conditions: list[SanctionCondition] = []
+    for index, raw in enumerate(document.get("condition", [])):
+        where = f"condition[{index}]"
+        reader.check_keys(raw, CONDITION_KEYS, where)
+        ident, test = reader.text(raw, "id", where), reader.text(raw, "test", where)
+        if test is not None and test not in TESTS:
+            reader.problem(f"{where}.test", f"{test!r} is not one of {', '.join(TESTS)}")
+        start, basis = reader.day(raw, "valid_from", where), reader.text(raw, "legal_basis", where)
+        text, source = reader.text(raw, "text", where), reader.text(raw, "source", where)
+        confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        if ident and test and start and basis and text and source and confidence:
+            conditions.append(SanctionCondition(
+                ident, test, _strings(raw.get("families")), start,
+                reader.day(raw, "valid_to", where), basis, text, confidence, source,
+                _strings(raw.get("groups"))))
+    procedures: list[SanctionProcedure] = []
+    for index, raw in enumerate(document.get("procedure", [])):
+        where = f"procedure[{index}]"
+        reader.check_keys(raw, PROCEDURE_KEYS, where)
+        ident, family = reader.text(raw, "id", where), reader.text(raw, "family", where)
+        start, basis = reader.day(raw, "valid_from", where), reader.text(raw, "legal_basis", where)
+        text, source = (reader.text(raw, "consultation", where),
+                        reader.text(raw, "source", where))
+        confidence = reader.enum_of(Confidence, raw, "confidence", where)
+        if ident and family and start and basis and text and source and confidence:
+            procedures.append(SanctionProcedure(
+                ident, family, start, reader.day(raw, "valid_to", where), basis, text,
+                confidence, source, reader.duration(raw, "deduction_within", where),
+                str(raw.get("cap_note", ""))))
+    if reader.problems:
+        raise RuleError(reader.problems, subject=str(path))
+    return SanctionConditions(tuple(conditions), tuple(procedures))
+

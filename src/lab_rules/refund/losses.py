@@ -1,0 +1,213 @@
+"""Refund lost before the staircase (2007 - 2015): the loss shapes L1-L6 read from data.
+
+Each loss entry of ``rules/parameters/refusionsbortfald.toml`` names its *trigger*, and this
+module interprets it:
+
+- ``late_obligation`` (L1-L4): no refund for the days an obligation of one of the entry's
+  rules is overdue: from the deadline (policy ``loss_from``) to the day before it was met, or
+  to ``as_of`` while it is unmet (e.g. LAS § 100, stk. 2; BEK 1002/2010 § 5; SDP § 62, stk. 7).
+  ``requires_sample`` losses apply only in cases drawn in the state's sample audit.
+- ``undocumented_step`` (L5): no refund for the entry's ``duration`` from a case step of the
+  entry's ``steps`` recorded without documented basis (LAS § 104 a).
+- ``long_spell`` (L6): no refund once the person has had the entry's ``spell`` on the
+  ``counted`` benefits within ``within``, until ``ends_after`` in fleksjob within
+  ``ends_within`` (LAS § 104, stk. 1-2).
+
+A loss is total: the refund the day's rate row would have paid is lost. An open loss ends
+with the last paid day of its benefits. The no-show policy acts through the obligations.
+Every loss names its entry (``loss_rule``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import attrs
+
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.contact.results import Obligation, Status
+from lab_rules.facts.facts import Facts
+from lab_rules.facts.paid import Interval
+from lab_rules.inputs.timeline import AuditSampled, CaseStepDone, Timeline
+from lab_rules.law.policies import LossFrom, Policies
+from lab_rules.law.refund_losses import LossRule, LossSchedule, SpellLimits
+from lab_rules.refund.case_facts import OfferSpan, day_set, group_days, offer_spans
+from lab_rules.refund.months import MonthTotal, month_key, refund_months
+from lab_rules.refund.rates_before_2016 import day_rate
+
+_DAY = timedelta(days=1)
+
+
+@attrs.frozen
+class RefundLoss:
+    """Refund lost for the days ``start``..``end`` because of the entry ``loss_rule``."""
+
+    loss_rule: LossRule
+    rule_id: str
+    sequence: int
+    due: date
+    fulfilled_on: date | None
+    start: date
+    end: date
+    days: int
+    amount: Decimal | None
+    loss_from: str
+
+    @property
+    def entry(self) -> str:
+        """The id of the loss entry that produced the loss."""
+        return self.loss_rule.id
+
+    def explain(self, lang: str = "en") -> str:
+        held = self.fulfilled_on.isoformat() if self.fulfilled_on else None
+        if lang == "da":
+            until = f"opfyldt {held}" if held else "endnu ikke opfyldt"
+            return (f"{self.loss_rule.title_da} ({self.loss_rule.legal_basis}): frist "
+                    f"{self.due}, {until}; refusionen bortfalder {self.start} til {self.end} "
+                    f"({self.days} dage, loss_from={self.loss_from}).")
+        until = f"met {held}" if held else "not met yet"
+        return (f"{self.loss_rule.title_en} ({self.loss_rule.legal_basis}): due {self.due}, "
+                f"{until}; refund lost {self.start} to {self.end} ({self.days} days, "
+                f"loss_from={self.loss_from}).")
+
+
+@attrs.frozen
+class _Context:
+    facts: Facts
+    schedule: LossSchedule
+    offers: list[OfferSpan]
+    paid: list[Interval]
+    by_month: dict[str, Decimal]
+
+
+def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decimal | None:
+    """The refund of the loss days: daily benefit × the day's rate."""
+    amount = Decimal(0)
+    parts: dict[str, Decimal] = defaultdict(Decimal)
+    for interval in ctx.paid:
+        if interval.benefit not in loss.benefits:
+            continue
+        day, last = max(interval.start, start), min(interval.end, end)
+        while day <= last:
+            if interval.per_day is None:
+                return None
+            found = day_rate(ctx.schedule, ctx.facts.timeline, ctx.offers, interval.benefit, day)
+            if found is None:
+                return None
+            lost = interval.per_day * found[0]
+            amount += lost
+            parts[month_key(day)] += lost
+            day += _DAY
+    for month, value in parts.items():
+        ctx.by_month[month] += value
+    return amount
+
+
+def _days_in(days: list[date], start: date, end: date) -> int:
+    """How many of the sorted *days* lie in ``start`` .. ``end`` - 1."""
+    return bisect_left(days, end) - bisect_left(days, start)
+
+
+def _back(day: date, period: Duration) -> date:
+    return add(day, -period, Rounding.DOWN)
+
+
+def _undocumented_steps(loss: LossRule, timeline: Timeline, as_of: date
+                        ) -> list[tuple[date, date, str]]:
+    windows = []
+    for step in timeline.of_type(CaseStepDone):
+        if (loss.duration is not None and step.step in loss.steps and step.documented is False
+                and loss.valid_from <= step.date <= loss.valid_to):
+            end = add(step.date, loss.duration, Rounding.DOWN) - _DAY
+            cause = f"case_step {step.step.value} {step.date} without documented basis"
+            windows.append((step.date, min(end, as_of), cause))
+    return windows
+
+
+def _long_spell(loss: LossRule, limits: SpellLimits, facts: Facts
+                ) -> list[tuple[date, date, str]]:
+    as_of = facts.as_of
+    if not any(i.start <= loss.valid_to and i.end >= loss.valid_from
+               for i in facts.paid_of(loss.benefits)):
+        return []
+    on_benefit = sorted(day_set(facts.paid_of(loss.counted or loss.benefits)))
+    fleksjob = sorted(day_set(facts.paid_of(limits.fleksjob_benefits))
+                      | group_days(facts.timeline, limits.fleksjob_groups, as_of))
+    day, last = max(on_benefit[0], loss.valid_from), min(as_of, loss.valid_to)
+    reached = (f"{limits.spell.describe()} on benefit within {limits.within.describe()} "
+               "reached")
+    ended = (f"{limits.ends_after.describe()} in fleksjob within "
+             f"{limits.ends_within.describe()} reached")
+    while day <= last:
+        if _days_in(on_benefit, _back(day, limits.within), day) >= (
+                day - _back(day, limits.spell)).days:
+            start = day
+            day += _DAY
+            while day <= as_of:
+                if _days_in(fleksjob, _back(day, limits.ends_within), day) >= (
+                        day - _back(day, limits.ends_after)).days:
+                    return [(start, day - _DAY, f"{reached} {start}; {ended} {day}")]
+                day += _DAY
+            return [(start, as_of, f"{reached} {start}")]
+        day += _DAY
+    return []
+
+
+def _status_losses(loss: LossRule, facts: Facts) -> list[tuple[date, date, str]]:
+    """Loss windows (start, end, cause) of the shapes not tied to one late obligation."""
+    if loss.trigger == "undocumented_step":
+        return _undocumented_steps(loss, facts.timeline, facts.as_of)
+    if loss.trigger == "long_spell" and loss.limits is not None:
+        return _long_spell(loss, loss.limits, facts)
+    return []
+
+
+def _paid_until(end: date, loss: LossRule, paid: Iterable[Interval]) -> date:
+    """An open loss window (one running to ``as_of``) ends at the last day paid of the loss's
+    benefits: once the benefit has stopped there is no refund left to lose, so the days after
+    it are not counted. Windows the law fixes (L5's 36 months) are not cut."""
+    last = max((i.end for i in paid if i.benefit in loss.benefits), default=None)
+    return end if last is None else min(end, last)
+
+
+def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: LossSchedule,
+                   policies: Policies
+                   ) -> tuple[tuple[RefundLoss, ...], tuple[MonthTotal, ...]]:
+    """Every refund loss of *facts* and the late *obligations*, and the lost refund per month."""
+    as_of = facts.as_of
+    sampled = bool(facts.timeline.of_type(AuditSampled))
+    paid = facts.paid_of(frozenset(b for loss in schedule.losses for b in loss.benefits))
+    ctx = _Context(facts, schedule, offer_spans(facts.timeline), paid, defaultdict(Decimal))
+    found: list[RefundLoss] = []
+    for loss in schedule.losses:
+        for start, end, cause in _status_losses(loss, facts):
+            if end == as_of:
+                end = _paid_until(end, loss, paid)
+            if end < start:
+                continue
+            amount = _lost_amount(ctx, loss, start, end)
+            found.append(RefundLoss(loss, cause, 1, start, None, start, end,
+                                    (end - start).days + 1, amount, policies.loss_from.value))
+    for obligation in obligations:
+        if obligation.status not in (Status.MET_LATE, Status.OVERDUE):
+            continue
+        for loss in schedule.losses:
+            if (loss.trigger != "late_obligation" or obligation.rule.id not in loss.rules
+                    or not loss.valid_from <= obligation.due <= loss.valid_to
+                    or (loss.requires_sample and not sampled)):
+                continue
+            start = (obligation.due + _DAY if policies.loss_from is LossFrom.DAY_AFTER_DUE
+                     else obligation.due)
+            end = _paid_until(obligation.fulfilled_on - _DAY
+                              if obligation.fulfilled_on else as_of, loss, paid)
+            if end < start:
+                continue
+            amount = _lost_amount(ctx, loss, start, end)
+            found.append(RefundLoss(loss, obligation.rule.id, obligation.sequence,
+                                    obligation.due, obligation.fulfilled_on, start, end,
+                                    (end - start).days + 1, amount, policies.loss_from.value))
+    return tuple(found), refund_months(ctx.by_month)

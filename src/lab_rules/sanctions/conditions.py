@@ -1,0 +1,76 @@
+"""Why a failure may not be sanctioned: the conditions of the register's condition file
+(kind ``sanction_conditions``) checked against the failure and the person's situation.
+
+Each named test is checked here; whether it applies to the family, the target group and the
+failure's day, and the reason's text with its legal basis, come from the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from lab_rules.core.vocabulary import ExemptionReason
+from lab_rules.facts.failures import Failure
+from lab_rules.inputs.timeline import Exemption
+from lab_rules.law.sanction_conditions import SanctionConditions
+from lab_rules.sanctions.select import KONTANTHJAELP, SYGEDAGPENGE, Situation
+
+EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.BARSEL,
+                       ExemptionReason.SYGDOM, ExemptionReason.FERIE,
+                       ExemptionReason.RIMELIG_GRUND})
+"""Exemptions that suspend the duty a failure breaches."""
+
+
+def reason(conditions: SanctionConditions, test: str, family: str, group: str | None,
+           on: date, /, **values: object) -> str | None:
+    """The reason text of *test*, when a condition applies to *family*, *group* on *on*."""
+    found = conditions.condition(test, family, group, on)
+    return found.text.format(**values) if found is not None else None
+
+
+def exemption_on(exemptions: Sequence[Exemption], day: date) -> Exemption | None:
+    return next((e for e in exemptions if e.covers(day) and e.reason in EXEMPTING), None)
+
+
+def why_not(conditions: SanctionConditions, failure: Failure, situation: Situation,
+            guidance: Sequence[date], exemptions: Sequence[Exemption]) -> list[str]:
+    """The reasons *failure* may not be sanctioned (empty: it may)."""
+    family, group, day = situation.family, situation.group_value, failure.day
+    found: list[str | None] = []
+    if failure.excuse:
+        found.append(reason(conditions, "excuse", family, group, day, excuse=failure.excuse))
+    guided = any(g <= day for g in guidance)
+    if failure.failure == "sdp_cessation":
+        if not guided:
+            found.append(reason(conditions, "no_orientation", SYGEDAGPENGE, group, day))
+        return [r for r in found if r]
+    if situation.benefit is None:
+        found.append(reason(conditions, "not_on_benefit", family, group, day))
+    elif family == SYGEDAGPENGE:
+        found.append(reason(conditions, "on_sygedagpenge", family, group, day))
+    if family == KONTANTHJAELP:
+        if failure.contact_attempted is not True:
+            found.append(reason(conditions, "contact_not_attempted", family, group, day))
+        if failure.promotes_availability is not True:
+            found.append(reason(conditions, "no_assessment", family, group, day))
+        if not guided:
+            found.append(reason(conditions, "no_guidance", family, group, day))
+    cover = exemption_on(exemptions, day)
+    if cover is not None:
+        found.append(reason(conditions, "exempted", family, group, day,
+                            reason=cover.reason.value, start=cover.start))
+    return [r for r in found if r]
+
+
+def weak_guidance(conditions: SanctionConditions, failure: Failure, situation: Situation,
+                  insufficient: Sequence[date], reasons: Sequence[str]) -> str | None:
+    """When the missing guidance is a reason and guidance was given that did not state the
+    concrete consequence: the reason that says so."""
+    weak = [d for d in insufficient if d <= failure.day]
+    missing = reason(conditions, "no_guidance", situation.family, situation.group_value,
+                     failure.day)
+    if not weak or missing is None or missing not in reasons:
+        return None
+    return reason(conditions, "weak_guidance", situation.family, situation.group_value,
+                  failure.day, day=weak[-1])

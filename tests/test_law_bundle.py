@@ -1,0 +1,125 @@
+"""One law bundle: every rule and parameter file read by one loader into an immutable Law."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lab_rules import evaluate
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.bundle import (
+    KINDS,
+    PARAMETER_KINDS,
+    bundled_law,
+    kind_of,
+    law_from_path,
+    load_law,
+)
+from lab_rules.law.loader import RuleError, parse_citation
+from lab_rules.loops.variants import variant
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules"
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.fixture
+def law_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def test_every_rule_and_parameter_file_declares_a_known_kind() -> None:
+    for path in sorted(RULES.rglob("*.toml")):
+        kind, problems = kind_of(path)
+        assert not problems, path
+        assert kind in KINDS, path
+
+
+def test_the_bundled_law_has_every_parameter_kind_and_a_content_hash() -> None:
+    law = bundled_law()
+    assert law.name == "dk-national"
+    assert re.fullmatch(r"[0-9a-f]{64}", law.content_hash)
+    assert law.rules.rules
+    assert set(PARAMETER_KINDS) >= {"sanction_rates", "refund_staircase", "hours_rule"}
+
+
+def test_a_file_without_a_kind_is_a_located_problem(law_copy: Path) -> None:
+    quotas = law_copy / "parameters" / "kvoter-2026.toml"
+    quotas.write_text(quotas.read_text(encoding="utf-8").replace('kind = "quotas"', ""),
+                      encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_law(law_copy)
+    text = str(err.value)
+    assert "kvoter-2026.toml" in text
+    assert "must name what the file holds" in text
+
+
+def test_a_rule_module_lives_where_its_id_says(law_copy: Path) -> None:
+    module = law_copy / "dk" / "lab" / "2024" / "dagpenge.toml"
+    module.rename(module.with_name("dagpenge-forenklet.toml"))
+    with pytest.raises(RuleError, match=r"belongs in dk/lab/2024/dagpenge\.toml"):
+        load_law(law_copy)
+
+
+def test_the_content_hash_follows_the_bytes_of_the_law(law_copy: Path) -> None:
+    before = load_law(law_copy).content_hash
+    assert before == bundled_law().content_hash
+    quotas = law_copy / "parameters" / "kvoter-2026.toml"
+    quotas.write_text(quotas.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert load_law(law_copy).content_hash != before
+
+
+def test_every_contact_course_citation_is_greppable_as_written_in_law() -> None:
+    for rule in bundled_law().rules.rules:
+        cited = rule.legal_basis.cite()
+        text = Path(rule.source_file).read_text(encoding="utf-8")
+        assert f'legal_basis = "{cited}"' in text, (rule.id, cited)
+
+
+@pytest.mark.parametrize("citation", [
+    "LAB lbk 280/2024 § 31, stk. 1, 2. pkt.",
+    "LAS lbk 1460/2007 § 12 b",
+    "LAB § 85-86",
+    "SDPL § 13 b, stk. 1, nr. 2",
+])
+def test_a_citation_reads_back_as_written(citation: str) -> None:
+    basis = parse_citation(citation, "https://www.retsinformation.dk/eli/lta/2024/280")
+    assert basis is not None
+    assert basis.cite() == citation
+
+
+def test_evaluate_rules_is_deprecated_and_gives_what_law_gives() -> None:
+    case = json.loads((CASES / "sanctions" / "TC-25.json").read_text(encoding="utf-8"))
+    timeline = parse_timeline(case["timeline"])
+    as_of = date.fromisoformat(case["as_of"])
+    with pytest.warns(DeprecationWarning, match="law="):
+        old = evaluate(timeline, as_of=as_of, rules=bundled_law().rules)
+    assert old == evaluate(timeline, as_of=as_of, law=bundled_law())
+
+
+def test_rule_modules_alone_run_under_national_parameters(tmp_path: Path) -> None:
+    folder = tmp_path / "modules"
+    shutil.copytree(RULES / "dk", folder)
+    law = law_from_path(folder)
+    assert law.staircase == bundled_law().staircase
+    assert len(law.rules.rules) == len(bundled_law().rules.rules)
+
+
+def test_voluntary_self_booking_lists_a_missed_booking_without_a_sanction() -> None:
+    case = json.loads((CASES / "sanctions" / "TC-25.json").read_text(encoding="utf-8"))
+    timeline = parse_timeline(case["timeline"])
+    as_of = date.fromisoformat(case["as_of"])
+    national = evaluate(timeline, as_of=as_of).sanctions[0]
+    proposal = evaluate(timeline, as_of=as_of,
+                        law=variant("akasser-frivillig-selvbooking").law).sanctions[0]
+    assert national.sanctionable
+    assert national.days == 5
+    assert not proposal.sanctionable
+    assert any("frivillig_selvbooking" in reason for reason in proposal.reasons)
