@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lab_rules import evaluate
+from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import (
     KINDS,
@@ -21,7 +23,9 @@ from lab_rules.law.bundle import (
     load_law,
 )
 from lab_rules.law.loader import RuleError, parse_citation
+from lab_rules.law.overlay import load_overlay
 from lab_rules.loops.variants import variant
+from lab_rules.loops.whatif import compare_caseload
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rules"
@@ -123,3 +127,35 @@ def test_voluntary_self_booking_lists_a_missed_booking_without_a_sanction() -> N
     assert national.days == 5
     assert not proposal.sanctionable
     assert any("frivillig_selvbooking" in reason for reason in proposal.reasons)
+
+
+def test_an_overlay_that_replaces_the_staircase_shows_its_refund_delta_in_compare() -> None:
+    rng = random.Random(3)
+    timelines = [synthetic_timeline(rng, index)[0] for index in range(25)]
+    comparison = compare_caseload(timelines, "national", "refusionstrappe-6-uger",
+                                  as_of=date(2026, 1, 1))
+    proposal = comparison.summary[1]
+    assert proposal["d_refund"] > 0
+    assert proposal["d_cofinancing"] < 0
+    assert proposal["d_obligations"] == 0
+    changes = [c for c in comparison.changes if c["kind"] == "parameters replaced"]
+    assert [c["what"] for c in changes] == ["refund_staircase"]
+    assert changes[0]["source"] == "whatif.refusionstrappe.6_uger"
+
+
+def test_a_parameter_overlay_leaves_national_law_and_its_hash_alone() -> None:
+    national = bundled_law()
+    changed = variant("refusionstrappe-6-uger").law
+    assert changed.staircase.bands[0].last_week == 6
+    assert national.staircase.bands[0].last_week == 4
+    assert changed.content_hash != national.content_hash
+    assert changed.sanction_rates == national.sanction_rates
+
+
+def test_an_overlay_parameter_file_of_the_wrong_kind_is_a_located_problem(
+        law_copy: Path) -> None:
+    overlay = law_copy / "overlays" / "refusionstrappe-6-uger.toml"
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace(
+        "refund_staircase = ", "sanction_rates = "), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"declares kind .refund_staircase., not .sanction_rates."):
+        load_overlay(overlay)

@@ -43,9 +43,9 @@ def test_every_shipped_overlay_loads_and_names_its_source() -> None:
     overlays = bundled_overlays()
     assert set(overlays) == {"koebenhavn-kvartal", "roedovre-genstart",
                              "akasser-jobforslag-afskaffet", "akasser-faellessamtale-uge-11",
-                             "akasser-frivillig-selvbooking"}
+                             "akasser-frivillig-selvbooking", "refusionstrappe-6-uger"}
     for overlay in overlays.values():
-        assert overlay.source.startswith("seeds/")
+        assert overlay.source.startswith(("seeds/", "https://www.retsinformation.dk/eli/"))
         assert overlay.authority
 
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 from lab_rules.loops.whatif import Comparison
 
@@ -20,6 +16,8 @@ _LABELS = {
     "days_late": ("dage for sent", "days late"),
     "days_overdue": ("dage overskredet", "days overdue"),
     "refund_loss": ("mistet refusion (kr.)", "refund lost (kr.)"),
+    "refund": ("refusion, trappen (kr.)", "refund, staircase (kr.)"),
+    "cofinancing": ("medfinansiering (kr.)", "co-financing (kr.)"),
     "sanctions": ("sanktioner", "sanctions"),
     "sanctions_deducted": ("sanktioner (kr.)", "sanctions (kr.)"),
     "persons_changed": ("personer berørt", "persons affected"),

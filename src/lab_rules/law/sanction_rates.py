@@ -21,7 +21,8 @@ from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
-              "note", "bands", "reductions", "working_days", "hjaelp", "monthly_cap"}
+              "note", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",
+              "adult_from_age"}
 HJAELP = ("rate", "paid")
 FORMULAS = ("annual_per_260", "era_2009")
 BAND_KEYS = {"below", "up_to", "rate"}
@@ -58,6 +59,9 @@ class RateTable:
     income deductions, LAS § 35, stk. 4, 2. pkt. from 2020) or ``paid`` (the month's hjælp as
     paid: before 2020 a reduced hjælp reduced the daily rate "med samme andel")."""
     monthly_cap: bool = False
+    adult_from_age: int | None = None
+    """Fixed reductions: without a recorded rate category, the age from which the adult
+    reduction applies (the adult rates of LAS lbk 190/2012 § 25)."""
     """Whether a calendar month's deductions are capped at the month's hjælp (LAS § 35,
     stk. 4, 3. pkt., from 2020)."""
 
@@ -119,7 +123,8 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
             tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
                                     confidence, basis, str(raw.get("note", "")), tuple(bands),
                                     formula, tuple(reductions), working_days, hjaelp,
-                                    monthly_cap))
+                                    monthly_cap,
+                                    reader.integer(raw, "adult_from_age", where, None)))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(tables)

@@ -51,18 +51,19 @@ from lab_rules.sanctions.strict import strict_sanctions
 
 __all__ = ["Sanction", "compute_sanctions"]
 
-_ADULT_FROM = 25
 _STRICT = "strict_sanction"
 RATE, PAID = "rate", "paid"
 
 
-def _category(timeline: Timeline, day: date) -> RateCategory | None:
-    """The rate category of the payment covering *day*; failing that, adult rates from 25."""
+def _category(timeline: Timeline, day: date, adult_from: int | None) -> RateCategory | None:
+    """The rate category of the payment covering *day*; failing that, adult rates from the
+    rate table's ``adult_from_age``."""
     for payment in timeline.of_type(Payment):
         if payment.start <= day <= payment.end and payment.rate_category is not None:
             return payment.rate_category
     age = timeline.person.age_on(day)
-    return RateCategory.VOKSEN if age is not None and age >= _ADULT_FROM else None
+    adult = age is not None and adult_from is not None and age >= adult_from
+    return RateCategory.VOKSEN if adult else None
 
 
 def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[str]:
@@ -191,7 +192,7 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
                     return hjaelp_of(day, benefit, cap_basis)
 
                 found = amount_of(entry, failure.day, applied.dates, table, hjaelp, in_month,
-                                  _category(known, failure.day), notes)
+                                  _category(known, failure.day, table.adult_from_age), notes)
                 if found is not None:
                     rate, amount = found.rate, found.total
                     capped = cap(found, used, cap_of, procedure.cap_note if procedure else "",
