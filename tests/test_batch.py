@@ -14,7 +14,7 @@ from lab_rules.faces.cli import main
 from lab_rules.inputs.eventlog import ReadProgress, person_starts, read_persons
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.loops.batch import evaluate_caseload
-from lab_rules.loops.compliance import QUOTA_COLUMNS
+from lab_rules.loops.caseload_tally import QUOTA_COLUMNS
 
 AS_OF = date(2026, 1, 1)
 TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")

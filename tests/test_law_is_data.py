@@ -23,10 +23,10 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "lab_rules"
 
 ALLOWED: dict[tuple[str, str], str] = {
     ("law/model.py", "' § '"): "the separator that writes a citation, not a citation",
-    ("law/loader.py", "(?P<paragraph>"): "the pattern that reads a citation",
-    ("law/loader.py", "every rule must cite its"): "an example in an error message",
-    ("law/loader.py", "is not a citation like"): "an example in an error message",
-    ("law/loader.py", "target group (LAB § 6)"): "the vocabulary's name in an error message",
+    ("law/citation.py", "(?P<paragraph>"): "the pattern that reads a citation",
+    ("law/citation.py", "every rule must cite its"): "an example in an error message",
+    ("law/citation.py", "is not a citation like"): "an example in an error message",
+    ("law/reader.py", "target group (LAB § 6)"): "the vocabulary's name in an error message",
     ("law/coverage.py", "target group (LAB § 6)"): "a column heading naming the vocabulary",
     ("inputs/synth.py", "date(2016, 1, 4)"): "the first course start of synthetic test data",
     ("inputs/synth.py", "Duration(months=1)"): "the next month of a synthetic payment",

@@ -3,7 +3,7 @@
 For each quota, whether the person belongs to it (their course in one of its groups started
 on or after the quota's first day, and its window has ended by ``as_of``) and whether they
 reached the count of jobsamtaler in the window. The caseload share is added up by
-:class:`lab_rules.loops.compliance.ComplianceTally`.
+:class:`lab_rules.loops.caseload_tally.ComplianceTally`.
 """
 
 from __future__ import annotations

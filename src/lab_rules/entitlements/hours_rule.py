@@ -179,7 +179,9 @@ def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
         day = reached.get(era.id)
         if day is None or day > end:
             continue
-        hours = windows.setdefault(era.id, hours_of(work, exemptions, era, as_of))
+        hours = windows.get(era.id)
+        if hours is None:
+            hours = windows[era.id] = hours_of(work, exemptions, era, as_of)
         if window(hours, month, era)[0] < era.hours:
             return month, era
     return None, None

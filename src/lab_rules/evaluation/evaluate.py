@@ -123,7 +123,7 @@ def evaluate(
         periods_ab, period_months = compute_rate_periods(facts, law.losses)
         cofinancing, cofinancing_months = compute_cofinancing(facts, obligations,
                                                               law.cofinancing)
-    found_sanctions = (compute_sanctions(facts_of(timeline, as_of), law, policy,
+    found_sanctions = (compute_sanctions(facts, law, policy,
                                          dict(pack.withdrawn_sanctions))
                        if sanctions else ())
     hours = (hours_rule_status(facts, law.hours_eras, law.hours_levels)

@@ -177,6 +177,10 @@ def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
         "rule_source": sanction.rule_source,
         "effective": _day(sanction.effective), "hours": sanction.hours,
         "lapses": _day(sanction.lapses),
+        "entry": sanction.entry, "shape": sanction.shape, "outcome": sanction.outcome,
+        "rate_basis": sanction.rate_basis, "monthly": _money(sanction.monthly),
+        "by_month": [{"month": month, "amount": _money(amount), "deducted": _money(deducted)}
+                     for month, amount, deducted in sanction.by_month],
         "explanation": {"da": sanction.explain("da"), "en": sanction.explain("en")},
     }
 

@@ -267,6 +267,10 @@ class Payment(Event):
     rate_category: RateCategory | None = None
     """Kontanthjælp: the rate the amount is computed on (the 2009-2013 fixed nedsættelse)."""
     ref: str | None = None
+    rate: Decimal | None = None
+    """Kontanthjælp family: the monthly rate of hjælp the case system computed for the
+    payment's month(s), before deductions for income (LAS § 35, stk. 4, 2. pkt.); it decides
+    the sanktionssats band and the monthly cap over the rate tables."""
 
     @property
     def on(self) -> dt.date:

@@ -10,8 +10,8 @@ the size of the log.
 
 Tables (CSV): ``obligations.csv``, ``sanctions.csv``, ``persons.csv`` (one summary row per
 person), ``compliance.csv`` (per group and due month) and ``quotas.csv`` (the 2026 reform's
-75 % quotas per cohort, :mod:`lab_rules.loops.compliance`); ``run.json`` holds the counts, the rule
-pack, the policies and the timing.
+75 % quotas per cohort, :mod:`lab_rules.loops.caseload_tally`); ``run.json`` holds the
+counts, the law, its content hash, the policies and the timing.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from lab_rules.loops.batch_tables import (
     _to_parquet,
     cell,
 )
-from lab_rules.loops.compliance import (
+from lab_rules.loops.caseload_tally import (
     COMPLIANCE_COLUMNS,
     QUOTA_COLUMNS,
     ComplianceTally,

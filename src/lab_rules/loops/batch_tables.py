@@ -14,7 +14,7 @@ import attrs
 
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog import ReadProgress
-from lab_rules.loops.compliance import ComplianceTally
+from lab_rules.loops.caseload_tally import ComplianceTally
 
 OBLIGATION_COLUMNS = ("person_id", "rule_id", "sequence", "group", "opens", "due",
                       "fulfilled_on", "status", "days_late", "days_overdue", "legal_basis")

@@ -4,8 +4,9 @@ LAS § 35, stk. 4 bands the sanktionssats by the hjælp the person receives unde
 måned", regardless of deductions for income, and caps a calendar month's deductions at "den
 beregnede hjælp ... for samme måned": the person's RATE of hjælp. Which source wins:
 
-1. a rate fact the case system supplies for the month (not yet in ``timeline/v1``: once it
-   exists it wins over the table);
+1. the rate the case system supplies for the month (``rate`` on a kontanthjælp-family
+   ``payment`` covering the day): the case system knows facts the table cannot see (living
+   with parents, ekstra børnetilskud), so it wins over the table;
 2. the dated rate table (kind ``hjaelp_rates``) entry that fits the person's facts on the day
    (age from ``Person.birth_date``, ``custody``, ``married``);
 3. otherwise the month's kontanthjælp payments, and the result says so (``rate_basis =
@@ -25,7 +26,7 @@ from lab_rules.law.hjaelp_rates import HjaelpRate, PersonFacts, rate_for
 from lab_rules.sanctions.counting import month_end
 from lab_rules.sanctions.select import KH_BENEFITS
 
-RATE_TABLE, PAYMENTS = "rate_table", "payments"
+RATE_FACT, RATE_TABLE, PAYMENTS = "rate_fact", "rate_table", "payments"
 
 
 @attrs.frozen
@@ -34,7 +35,7 @@ class MonthlyHjaelp:
 
     amount: Decimal
     basis: str
-    """``rate_table`` or ``payments``."""
+    """``rate_fact``, ``rate_table`` or ``payments``."""
     source: str | None = None
     """The rate entry's id (``rate_table``)."""
     confidence: str | None = None
@@ -66,9 +67,15 @@ def person_facts(timeline: Timeline, day: date, benefit: str | None) -> PersonFa
 
 def monthly_hjaelp(timeline: Timeline, rates: Sequence[HjaelpRate], day: date,
                    benefit: str | None, basis: str) -> MonthlyHjaelp | None:
-    """The hjælp of *day*'s month: with *basis* ``rate`` the person's rate of *benefit* when a
-    table entry fits, else (and with ``paid``) the month's payments; None when neither is
-    known."""
+    """The hjælp of *day*'s month: with *basis* ``rate`` the rate the case system supplied on
+    the payment covering *day*, else the person's rate of *benefit* when a table entry fits,
+    else (and with ``paid``) the month's payments; None when none is known."""
+    if basis == "rate":
+        supplied = next((p.rate for p in timeline.of_type(Payment)
+                         if p.rate is not None and p.benefit in KH_BENEFITS
+                         and p.start <= day <= p.end), None)
+        if supplied is not None:
+            return MonthlyHjaelp(supplied, RATE_FACT)
     entry = rate_for(rates, day, person_facts(timeline, day, benefit)) if basis == "rate" else None
     if entry is not None:
         return MonthlyHjaelp(entry.monthly, RATE_TABLE, entry.id, entry.confidence.value)

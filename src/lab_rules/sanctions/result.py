@@ -70,7 +70,8 @@ class Sanction:
     """The named outcome within the shape, where it has several."""
     rate_basis: str | None = None
     """What the band and the monthly cap were read from: ``rate_table`` (the person's rate of
-    hjælp, LAS § 35, stk. 4) or ``payments`` (the month's payments, when the rate is
+    hjælp, LAS § 35, stk. 4), ``rate_fact`` (the rate the case system supplied on the payment)
+    or ``payments`` (the month's payments, when the rate is
     unknown); None when no amount was computed."""
     monthly: Decimal | None = None
     """The month's hjælp the band was chosen by."""
