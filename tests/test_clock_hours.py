@@ -11,13 +11,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CASES
 from lab_rules import evaluate
+from lab_rules.calendar import Duration, Reading, Rounding
+from lab_rules.core.vocabulary import Benefit
+from lab_rules.facts.clocks import Course, CourseClock, Span
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import load_law
 from lab_rules.law.clocks import bundled_clock_hours, load_clock_hours
 from lab_rules.law.loader import RuleError, bundled_rules_dir
+from lab_rules.law.model import Clock
 
 RULE = "dk.lab.2024.dagpenge.jobcenter_three_by_six_months"
 
@@ -75,3 +81,22 @@ def test_a_float_figure_is_a_located_problem(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as err:
         load_clock_hours(broken)
     assert "entry[0].month_hours" in str(err.value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(date(2022, 1, 1), date(2026, 6, 1)), st.sampled_from(["P3M", "P6M", "P16M"]))
+def test_within_on_the_hour_clock_is_the_day_the_hours_are_reached(start: date,
+                                                                   span: str) -> None:
+    """LAB § 31, stk. 1: "inden for de første 6 måneder" ends on the day the hours are reached,
+    which carries hours; "after" is the next day that does, never earlier."""
+    course = Course(Benefit.DAGPENGE, start, None, (Span(start, None),), ())
+    clock = CourseClock(course, Clock.DAGPENGE_HOURS)
+    duration = Duration.parse(span)
+    within = clock.point(start, duration, Reading.WITHIN, Rounding.UP)
+    after = clock.point(start, duration, Reading.AFTER, Rounding.UP)
+    assert within.day is not None
+    assert after.day is not None
+    assert within.day.weekday() < 5
+    assert within.day < after.day
+    assert within.day == clock.completion_day(start, clock.hours_needed(duration, start),
+                                              date(2099, 12, 31))

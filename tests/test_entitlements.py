@@ -4,11 +4,18 @@ days of sickness): catalogue TC-29 and TC-30 as data files, checked through the 
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from lab_rules.entitlements.holiday_sickness import holiday_entitlements, sickness_dagpenge
 from lab_rules.faces.cli import main
+from lab_rules.facts.facts import facts_of
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.bundle import load_law
+from lab_rules.law.loader import bundled_rules_dir
 
 CASE_FILES = sorted((Path(__file__).parent / "cases" / "entitlements").glob("*.json"))
 
@@ -39,3 +46,23 @@ def test_entitlements_text_names_the_law(tmp_path: Path,
     timeline.write_text(json.dumps(case["timeline"]), encoding="utf-8")
     assert main(["entitlements", str(timeline), "--as-of", "2025-01-15", "--format", "text"]) == 0
     assert "LAS § 13, stk. 12-13" in capsys.readouterr().out
+
+
+def test_holiday_and_sickness_figures_come_from_the_rule_files(tmp_path: Path) -> None:
+    """Issue 11: 4 weeks, 2 weeks and 14 days are data (rules/parameters/kontanthjaelp-ferie.toml,
+    dagpenge-sygdom.toml); a copy with 5 weeks and 21 days changes the entitlements."""
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), rules)
+    for name, old, new in (("kontanthjaelp-ferie.toml", 'total = "P4W"', 'total = "P5W"'),
+                           ("dagpenge-sygdom.toml", 'duration = "P14D"', 'duration = "P21D"')):
+        path = rules / "parameters" / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    law = load_law(rules)
+    holiday = json.loads((CASE_FILES[0].parent / "TC-29.json").read_text(encoding="utf-8"))
+    facts = facts_of(parse_timeline(holiday["timeline"]), date(2025, 1, 15))
+    (earned,) = holiday_entitlements(facts, law.holiday_rules)
+    assert (earned.days, earned.entry) == (25, "las-13-12-2016")
+    sick = json.loads((CASE_FILES[0].parent / "TC-30.json").read_text(encoding="utf-8"))
+    facts = facts_of(parse_timeline(sick["timeline"]), date.fromisoformat(sick["as_of"]))
+    (days,) = sickness_dagpenge(facts, law.sickness_rules)
+    assert (days.last_dagpenge_day, days.entry) == (date(2024, 10, 24), "raadighed-21")

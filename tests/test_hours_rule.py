@@ -103,8 +103,8 @@ def test_every_status_names_its_era_and_level_entries() -> None:
     status = _status(timeline, as_of)
     assert status is not None
     assert (status.era, status.level) == ("225-timer", "2022")
-    assert status.confidence == "inferred"
-    assert any("reduction level 2022" in n and "inferred" in n for n in status.notes)
+    assert status.confidence == "unconfirmed"
+    assert any("reduction level 2022" in n and "unconfirmed" in n for n in status.notes)
     assert any(n.startswith("inferred: ") for n in status.notes)
 
 

@@ -12,12 +12,13 @@ on it needs nothing else.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.calendar import Rounding, add
 from lab_rules.core.vocabulary import Benefit, TargetGroup
 from lab_rules.inputs.timeline import (
     BenefitEnded,
@@ -118,10 +119,12 @@ class Course:
 def _whole_month_between(last_day: date, next_start: date) -> bool:
     """True if a whole calendar month lies strictly between the two days."""
     first_free = last_day + timedelta(days=1)
-    month_start = first_free if first_free.day == 1 else add(
-        first_free.replace(day=1), Duration(months=1), Rounding.STRICT)
-    month_end = add(month_start, Duration(months=1), Rounding.STRICT) - timedelta(days=1)
-    return month_end < next_start
+    month_start = first_free if first_free.day == 1 else _month_end(first_free) + timedelta(days=1)
+    return _month_end(month_start) < next_start
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=monthrange(day.year, day.month)[1])
 
 
 def _runs(timeline: Timeline) -> list[tuple[BenefitStarted, date | None]]:
