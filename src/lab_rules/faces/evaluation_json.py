@@ -154,7 +154,8 @@ def hours_rule_to_json(status: HoursRuleStatus | None) -> dict[str, Any] | None:
         "consequence": status.consequence,
         "reduction_full_rate": _money(status.reduction_full_rate),
         "reduction_other_rate": _money(status.reduction_other_rate),
-        "level": status.level, "regained_in": status.regained_in,
+        "level": status.level, "era": status.era, "confidence": status.confidence,
+        "regained_in": status.regained_in,
         "legal_basis": status.legal_basis, "notes": list(status.notes),
         "explanation": {"da": status.explain("da"), "en": status.explain("en")},
     }

@@ -275,10 +275,3 @@ class CourseClock:
                      f"({figures.transfer_basis}); the a-kasse keeps the course to the end of "
                      f"that month, the jobcentre from {first}")
 
-
-def __getattr__(name: str) -> Decimal:
-    """``HOURS_PER_WEEKDAY`` for callers not yet given a :class:`Law`: the newest bundled
-    entry's figure (deprecated: read ``law.clock_hours``)."""
-    if name == "HOURS_PER_WEEKDAY":
-        return bundled_clock_hours()[-1].weekday_hours
-    raise AttributeError(name)

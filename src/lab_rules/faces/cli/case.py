@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.privacy import mask_cpr
-from lab_rules.entitlements.holiday_sickness import dagpenge_sickness, kh_holiday
+from lab_rules.entitlements.holiday_sickness import holiday_entitlements, sickness_dagpenge
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.cli.common import (
@@ -29,6 +29,7 @@ from lab_rules.faces.evaluation_json import (
     sanction_to_json,
 )
 from lab_rules.faces.text_table import render_refund, render_text
+from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import load_timeline
 from lab_rules.law.loader import RuleError
@@ -84,14 +85,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_entitlements(args: argparse.Namespace) -> int:
     try:
+        law, _ = law_of(args)
         timeline = load_timeline(args.file)
-    except TimelineError as err:
+    except (TimelineError, RuleError) as err:
         return invalid(err, sys.stderr)
+    except LabRulesError as err:
+        return usage_error(err, args.file)
     except OSError as err:
         say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
         return EXIT_USAGE
-    holidays = kh_holiday(timeline, args.as_of)
-    sick = dagpenge_sickness(timeline, args.as_of)
+    facts = facts_of(timeline, args.as_of, law)
+    holidays = holiday_entitlements(facts, law.holiday_rules)
+    sick = sickness_dagpenge(facts, law.sickness_rules)
     if args.format == "json":
         document = {
             "person": mask_cpr(timeline.person.id), "as_of": args.as_of.isoformat(),
@@ -99,11 +104,13 @@ def _cmd_entitlements(args: argparse.Namespace) -> int:
                             "days": h.days, "used": h.used, "remaining": h.remaining,
                             "periods_too_long": [[a.isoformat(), b.isoformat()]
                                                  for a, b in h.periods_too_long],
-                            "legal_basis": h.legal_basis, "notes": list(h.notes)}
+                            "legal_basis": h.legal_basis, "entry": h.entry,
+                            "notes": list(h.notes)}
                            for h in holidays],
             "dagpenge_sickness": [{"first_day": s.first_day.isoformat(),
                                    "last_dagpenge_day": s.last_dagpenge_day.isoformat(),
-                                   "legal_basis": s.legal_basis, "notes": list(s.notes)}
+                                   "legal_basis": s.legal_basis, "entry": s.entry,
+                                   "notes": list(s.notes)}
                                   for s in sick],
         }
         say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
@@ -207,4 +214,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     entitlements.add_argument("file", metavar="FILE")
     entitlements.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     entitlements.add_argument("--format", choices=("json", "text"), default="json")
+    add_law_options(entitlements, variant=True)
     entitlements.set_defaults(run=_cmd_entitlements)
