@@ -45,7 +45,7 @@ def test_every_shipped_overlay_loads_and_names_its_source() -> None:
                              "akasser-jobforslag-afskaffet", "akasser-faellessamtale-uge-11",
                              "akasser-frivillig-selvbooking", "refusionstrappe-6-uger"}
     for overlay in overlays.values():
-        assert overlay.source.startswith(("seeds/", "https://www.retsinformation.dk/eli/"))
+        assert overlay.source.startswith(("docs/seeds/", "https://www.retsinformation.dk/eli/"))
         assert overlay.authority
 
 

@@ -4,7 +4,7 @@ Adding a duration follows the algorithm Catala formalised (Monat, Fromherz, Meri
 "Formalizing Date Arithmetic and Statically Detecting Ambiguities for the Law", ESOP 2024):
 add years and months together, round once if the day does not exist in the target month,
 then add the days. Rounding down is what ``dateutil.relativedelta`` does; rounding up and
-strict are the other two choices a rule can make (``shared/domain/date-arithmetic.md``).
+strict are the other two choices a rule can make (``docs/domain/date-arithmetic.md``).
 :func:`after`, :func:`within` and :func:`end_of_week` are the readings of a deadline found in
 the law (``semantics.md`` §1); the day counts and period merging here are plain date sums too.
 """
