@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from lab_rules import evaluate
-from lab_rules.inputs.synth import synthetic_timeline
+from lab_rules.faces.cli import main
+from lab_rules.inputs.synth import synthetic_timeline, write_event_log
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import (
     KINDS,
@@ -159,3 +160,15 @@ def test_an_overlay_parameter_file_of_the_wrong_kind_is_a_located_problem(
         "refund_staircase = ", "sanction_rates = "), encoding="utf-8")
     with pytest.raises(RuleError, match=r"declares kind .refund_staircase., not .sanction_rates."):
         load_overlay(overlay)
+
+
+def test_lab_rules_compare_reports_the_staircase_overlays_delta(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    write_event_log(log, 12, 5, date(2016, 1, 4), date(2019, 12, 31))
+    assert main(["compare", str(log), "--as-of", "2022-01-01", "--workers", "1",
+                 "--variant", "refusionstrappe-6-uger"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("refund, staircase (kr.)"))
+    assert re.search(r"\(\+[\d,]+\.\d\d\)", line), line
+    assert "parameters replaced refund_staircase" in out
