@@ -70,7 +70,15 @@ GROUP_BENEFITS: dict[TargetGroup, frozenset[Benefit]] = {
 """Which benefits a target group can be received on: a group change applies to the course of
 a matching benefit only (a kontanthjælp visitation does not touch a parallel dagpenge course)."""
 
-_NOT_A_COURSE = {Benefit.BARSELSDAGPENGE, Benefit.SU, Benefit.EFTERLOEN}
+_NOT_A_COURSE = frozenset({
+    Benefit.BARSELSDAGPENGE, Benefit.SU, Benefit.EFTERLOEN, Benefit.FOLKEPENSION,
+    Benefit.FLEKSYDELSE, Benefit.DELPENSION, Benefit.FERIEDAGPENGE, Benefit.JOBROTATIONSYDELSE,
+    Benefit.VOKSENLAERLINGETILSKUD, Benefit.SENIORJOB, Benefit.EFTERLEVELSESPENSION,
+    Benefit.TIDLIG_PENSION, Benefit.SELVSTAENDIGTILSKUD, Benefit.FLEKSJOBTILSKUD,
+    Benefit.KONTANTHJAELP_EFTERLOENSALDER, Benefit.FOERTIDSPENSION_FOER_2003,
+    Benefit.FOERTIDSPENSION_UDLAND})
+"""Benefits with no contact course of their own (LAB § 6 names none of them): they count for
+refund (BEK 1772/2015 § 3, stk. 2) but open no course."""
 
 
 @attrs.frozen
