@@ -9,6 +9,7 @@ personal contact was attempted, the day it was put right. The sanction rules rea
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from calendar import monthrange
 from datetime import date
 
@@ -55,7 +56,8 @@ def failures_of(timeline: Timeline) -> tuple[Failure, ...]:
     contacts = sorted(c.date for c in timeline.of_type(ContactRestored))
     found = []
     for no_show in timeline.of_type(NoShow):
-        contact = next((c for c in contacts if c >= no_show.date), None)
+        at = bisect_left(contacts, no_show.date)
+        contact = contacts[at] if at < len(contacts) else None
         found.append(Failure("no_show", no_show.date,
                              no_show.excuse.value if no_show.excuse else None,
                              no_show.contact_attempted, contact, cancelled=no_show.cancelled,

@@ -32,19 +32,25 @@ from lab_rules.law.policies import Policies, SanctionCap
 from lab_rules.law.sanction_rates import table_on
 from lab_rules.law.sanctions import SanctionRule, select
 from lab_rules.sanctions.amounts import amount_of, cap, last_deduction, month_key
-from lab_rules.sanctions.conditions import reason, weak_guidance, why_not
-from lab_rules.sanctions.context import Context
-from lab_rules.sanctions.hjaelp import PAYMENTS, RATE_TABLE, MonthlyHjaelp, monthly_hjaelp
+from lab_rules.sanctions.conditions import Exemptions, reason, weak_guidance, why_not
+from lab_rules.sanctions.context import Context, Priors
+from lab_rules.sanctions.hjaelp import (
+    PAYMENTS,
+    RATE_TABLE,
+    KhPayments,
+    MonthlyHjaelp,
+    monthly_hjaelp,
+)
 from lab_rules.sanctions.result import Applied, Sanction
 from lab_rules.sanctions.select import (
     DAGPENGE,
     KONTANTHJAELP,
     SYGEDAGPENGE,
+    Situations,
     entry_for,
     part_time,
     rule_family,
     sdp_forloeb_start,
-    situation_on,
 )
 from lab_rules.sanctions.shapes import SHAPE_FUNCTIONS
 from lab_rules.sanctions.strict import strict_sanctions
@@ -75,16 +81,6 @@ def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[str]:
     return []
 
 
-def _earlier(failures: tuple[Failure, ...], index: int, family: str,
-             timeline: Timeline) -> tuple[Failure, ...]:
-    failure = failures[index]
-    if family == SYGEDAGPENGE:
-        forloeb = sdp_forloeb_start(timeline, failure.day)
-        return tuple(f for f in failures[:index] if f.failure == "sdp_cessation"
-                     and forloeb is not None and f.day >= forloeb)
-    return tuple(f for f in failures[:index] if not f.excuse)
-
-
 def compute_sanctions(facts: Facts, law: Law, policies: Policies,
                       withdrawn: Mapping[str, str] | None = None) -> tuple[Sanction, ...]:
     """Every failure in *facts* (known on ``facts.as_of``) and its sanction under *law*'s
@@ -97,11 +93,13 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
     insufficient = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is False]
     exemptions = facts.exemptions
     hjaelp: dict[tuple[date, str | None, str], MonthlyHjaelp | None] = {}
+    payments = KhPayments.of(known)
 
     def hjaelp_of(day: date, benefit: str | None, basis: str) -> MonthlyHjaelp | None:
         key = (day, benefit, basis)
         if key not in hjaelp:
-            hjaelp[key] = monthly_hjaelp(known, law.hjaelp_rates, day, benefit, basis)
+            hjaelp[key] = monthly_hjaelp(known, payments, law.hjaelp_rates, day, benefit,
+                                         basis)
         return hjaelp[key]
 
     used: dict[str, Decimal] = defaultdict(Decimal)
@@ -109,19 +107,24 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
     applied_policies = tuple((k, v) for k, v in policies.as_dict().items()
                              if k.startswith("sanction_"))
     results = []
-    for index, failure in enumerate(facts.failures):
-        situation = situation_on(known, failure.day)
+    situations = Situations.of(known)
+    exempting = Exemptions.of(exemptions)
+    priors = Priors()
+    for failure in facts.failures:
+        situation = situations.on(failure.day)
         family = rule_family(failure, situation)
         entry = entry_for(law.sanction_rules, family, failure)
-        reasons = why_not(conditions, failure, situation, guidance, exemptions)
+        reasons = why_not(conditions, failure, situation, guidance, exempting)
         if entry is None:
             gap = reason(conditions, "no_rule", family, situation.group_value, failure.day,
                          failure=failure.failure, family=family, day=failure.day)
             reasons.append(gap or "no register entry: a gap")
             applied = Applied("", "")
         else:
-            ctx = Context(as_of, policies, _earlier(facts.failures, index, family, known),
-                          family == DAGPENGE and part_time(known, failure.day))
+            ctx = Context(as_of, policies, priors,
+                          family == DAGPENGE and part_time(known, failure.day),
+                          sdp_forloeb_start(known, failure.day)
+                          if family == SYGEDAGPENGE else None)
             applied = SHAPE_FUNCTIONS[entry.shape](entry, failure, ctx)
             if withdrawn and (applied.rule in withdrawn or entry.id in withdrawn):
                 overlay = withdrawn.get(applied.rule) or withdrawn[entry.id]
@@ -134,6 +137,7 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
         weak = weak_guidance(conditions, failure, situation, insufficient, reasons)
         if weak:
             reasons.append(weak)
+        priors.add(failure)
         results.append(_sanction(failure, situation.benefit.value if situation.benefit
                                  else None, family, entry, applied, tuple(reasons), known, law,
                                  policies, applied_policies, hjaelp_of, used, reduced))

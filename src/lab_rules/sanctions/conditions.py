@@ -7,8 +7,11 @@ failure's day, and the reason's text with its legal basis, come from the data.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date
+
+import attrs
 
 from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.facts.failures import Failure
@@ -29,18 +32,46 @@ def reason(conditions: SanctionConditions, test: str, family: str, group: str | 
     return found.text.format(**values) if found is not None else None
 
 
-def exemption_on(exemptions: Sequence[Exemption], day: date) -> Exemption | None:
-    return next((e for e in exemptions if e.covers(day) and e.reason in EXEMPTING), None)
+@attrs.frozen
+class Exemptions:
+    """The exemptions that suspend duties, in timeline order (by start), with the latest end
+    reached so far at each, so the first one covering a day is a binary search."""
+
+    exemptions: tuple[Exemption, ...]
+    reach: tuple[date, ...]
+
+    @classmethod
+    def of(cls, exemptions: Sequence[Exemption]) -> Exemptions:
+        kept = tuple(e for e in exemptions if e.reason in EXEMPTING)
+        reach: list[date] = []
+        for exemption in kept:
+            end = exemption.end if exemption.end is not None else date.max
+            reach.append(max(end, reach[-1]) if reach else end)
+        return cls(kept, tuple(reach))
+
+    def on(self, day: date) -> Exemption | None:
+        """The first exemption (in timeline order) that covers *day*, if any."""
+        index = bisect_left(self.reach, day)
+        if index < len(self.exemptions) and self.exemptions[index].covers(day):
+            return self.exemptions[index]
+        return None
+
+
+def exemption_on(exemptions: Sequence[Exemption] | Exemptions, day: date) -> Exemption | None:
+    """The first exemption that suspends the duty on *day*, if any."""
+    index = exemptions if isinstance(exemptions, Exemptions) else Exemptions.of(exemptions)
+    return index.on(day)
 
 
 def why_not(conditions: SanctionConditions, failure: Failure, situation: Situation,
-            guidance: Sequence[date], exemptions: Sequence[Exemption]) -> list[str]:
-    """The reasons *failure* may not be sanctioned (empty: it may)."""
+            guidance: Sequence[date], exemptions: Sequence[Exemption] | Exemptions
+            ) -> list[str]:
+    """The reasons *failure* may not be sanctioned (empty: it may); *guidance* in day order."""
     family, group, day = situation.family, situation.group_value, failure.day
     found: list[str | None] = []
     if failure.excuse:
         found.append(reason(conditions, "excuse", family, group, day, excuse=failure.excuse))
-    guided = any(g <= day for g in guidance)
+    guided = bool(guidance) and guidance[0] <= day
     if failure.failure == "sdp_cessation":
         if not guided:
             found.append(reason(conditions, "no_orientation", SYGEDAGPENGE, group, day))
@@ -66,11 +97,11 @@ def why_not(conditions: SanctionConditions, failure: Failure, situation: Situati
 def weak_guidance(conditions: SanctionConditions, failure: Failure, situation: Situation,
                   insufficient: Sequence[date], reasons: Sequence[str]) -> str | None:
     """When the missing guidance is a reason and guidance was given that did not state the
-    concrete consequence: the reason that says so."""
-    weak = [d for d in insufficient if d <= failure.day]
+    concrete consequence: the reason that says so (*insufficient* in day order)."""
+    weak = bisect_right(insufficient, failure.day)
     missing = reason(conditions, "no_guidance", situation.family, situation.group_value,
                      failure.day)
     if not weak or missing is None or missing not in reasons:
         return None
     return reason(conditions, "weak_guidance", situation.family, situation.group_value,
-                  failure.day, day=weak[-1])
+                  failure.day, day=insufficient[weak - 1])

@@ -1,9 +1,16 @@
 """What a shape needs besides its entry and the failure: the day of knowledge, the policies,
-the earlier failures it counts (unexcused, or the earlier lapses in a sygedagpengeforløb) and
-whether the person is insured part-time."""
+the earlier failures it counts and whether the person is insured part-time.
+
+Earlier failures are indexed by kind and day (:class:`Priors`), so a shape that counts the
+failures of a kind within a window reads them by a binary search instead of scanning every
+earlier failure: a person with many failures costs time in proportion, not its square.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 import attrs
@@ -12,9 +19,41 @@ from lab_rules.facts.failures import Failure
 from lab_rules.law.policies import Policies
 
 
+@attrs.define
+class Priors:
+    """The failures seen so far, by kind, in day order: the unexcused ones (a step of a
+    ladder, a repeat, a reminder count) and all of them (the lapses of a sygedagpengeforløb)."""
+
+    _days: dict[str, list[date]] = attrs.field(factory=lambda: defaultdict(list))
+    _unexcused: dict[str, list[Failure]] = attrs.field(factory=lambda: defaultdict(list))
+    _all_days: dict[str, list[date]] = attrs.field(factory=lambda: defaultdict(list))
+    _all: dict[str, list[Failure]] = attrs.field(factory=lambda: defaultdict(list))
+
+    def add(self, failure: Failure) -> None:
+        """Record *failure* after it was judged (failures come in day order)."""
+        self._all_days[failure.failure].append(failure.day)
+        self._all[failure.failure].append(failure)
+        if not failure.excuse:
+            self._days[failure.failure].append(failure.day)
+            self._unexcused[failure.failure].append(failure)
+
+    def unexcused(self, kind: str, after: date) -> Sequence[Failure]:
+        """The earlier unexcused failures of *kind* on a day after *after*."""
+        days = self._days.get(kind, [])
+        return self._unexcused[kind][bisect_right(days, after):] if days else ()
+
+    def since(self, kind: str, first: date) -> Sequence[Failure]:
+        """The earlier failures of *kind*, excused or not, on *first* or later."""
+        days = self._all_days.get(kind, [])
+        return self._all[kind][bisect_left(days, first):] if days else ()
+
+
 @attrs.frozen
 class Context:
     as_of: date
     policies: Policies
-    earlier: tuple[Failure, ...] = ()
+    priors: Priors = attrs.field(factory=Priors)
+    """The failures judged before this one (read at once: it grows as the loop goes on)."""
     part_time: bool = False
+    forloeb_start: date | None = None
+    """Sygedagpenge: the first day of the forløb running on the failure's day."""

@@ -15,7 +15,8 @@ beregnede hjælp ... for samme måned": the person's RATE of hjælp. Which sourc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ import attrs
 
 from lab_rules.inputs.timeline import Payment, Timeline
 from lab_rules.law.hjaelp_rates import HjaelpRate, PersonFacts, rate_for
-from lab_rules.sanctions.counting import month_end
+from lab_rules.sanctions.counting import ONE_DAY, month_end
 from lab_rules.sanctions.select import KH_BENEFITS
 
 RATE_FACT, RATE_TABLE, PAYMENTS = "rate_fact", "rate_table", "payments"
@@ -42,22 +43,52 @@ class MonthlyHjaelp:
     """The rate entry's confidence (``rate_table``)."""
 
 
-def paid_in_month(timeline: Timeline, day: date) -> Decimal | None:
-    """The kontanthjælp-family payments for *day*'s month (a payment spanning months counts
-    by its share of days in the month); None without any."""
-    first, last = day.replace(day=1), month_end(day)
-    total, covered = Decimal(), 0
-    for payment in timeline.of_type(Payment):
-        if payment.benefit not in KH_BENEFITS or payment.amount is None:
-            continue
-        start, end = max(payment.start, first), min(payment.end, last)
-        if start > end:
-            continue
-        days = (payment.end - payment.start).days + 1
-        overlap = (end - start).days + 1
-        total += payment.amount * overlap / days
-        covered += overlap
-    return total if covered else None
+@attrs.frozen
+class KhPayments:
+    """A timeline's kontanthjælp-family payments, indexed once: the amount paid per calendar
+    month (a payment spanning months counts by its share of days in each) and the rates the
+    case system supplied, so a month or a day is a lookup, not a scan of every payment."""
+
+    by_month: Mapping[date, Decimal]
+    rate_starts: tuple[date, ...]
+    rate_reach: tuple[date, ...]
+    """The latest end among the rate-carrying payments up to each one (non-decreasing)."""
+    rates: tuple[Decimal, ...]
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> KhPayments:
+        by_month: dict[date, Decimal] = {}
+        supplied = []
+        for payment in timeline.of_type(Payment):
+            if payment.benefit not in KH_BENEFITS:
+                continue
+            if payment.rate is not None:
+                supplied.append((payment.start, payment.end, payment.rate))
+            if payment.amount is None:
+                continue
+            days = (payment.end - payment.start).days + 1
+            month = payment.start.replace(day=1)
+            while month <= payment.end:
+                start, end = max(payment.start, month), min(payment.end, month_end(month))
+                share = payment.amount * ((end - start).days + 1) / days
+                by_month[month] = by_month.get(month, Decimal()) + share
+                month = month_end(month) + ONE_DAY
+        reach: list[date] = []
+        for _, end, _ in supplied:
+            reach.append(max(end, reach[-1]) if reach else end)
+        return cls(by_month, tuple(s for s, _, _ in supplied), tuple(reach),
+                   tuple(r for _, _, r in supplied))
+
+    def paid(self, day: date) -> Decimal | None:
+        """The payments for *day*'s month; None without any."""
+        return self.by_month.get(day.replace(day=1))
+
+    def rate(self, day: date) -> Decimal | None:
+        """The rate on the first payment (in timeline order) that covers *day*."""
+        index = bisect_left(self.rate_reach, day)
+        if index < len(self.rates) and self.rate_starts[index] <= day:
+            return self.rates[index]
+        return None
 
 
 def person_facts(timeline: Timeline, day: date, benefit: str | None) -> PersonFacts:
@@ -65,19 +96,17 @@ def person_facts(timeline: Timeline, day: date, benefit: str | None) -> PersonFa
     return PersonFacts(benefit, person.age_on(day), person.custody, person.married)
 
 
-def monthly_hjaelp(timeline: Timeline, rates: Sequence[HjaelpRate], day: date,
-                   benefit: str | None, basis: str) -> MonthlyHjaelp | None:
+def monthly_hjaelp(timeline: Timeline, payments: KhPayments, rates: Sequence[HjaelpRate],
+                   day: date, benefit: str | None, basis: str) -> MonthlyHjaelp | None:
     """The hjælp of *day*'s month: with *basis* ``rate`` the rate the case system supplied on
     the payment covering *day*, else the person's rate of *benefit* when a table entry fits,
     else (and with ``paid``) the month's payments; None when none is known."""
     if basis == "rate":
-        supplied = next((p.rate for p in timeline.of_type(Payment)
-                         if p.rate is not None and p.benefit in KH_BENEFITS
-                         and p.start <= day <= p.end), None)
+        supplied = payments.rate(day)
         if supplied is not None:
             return MonthlyHjaelp(supplied, RATE_FACT)
-    entry = rate_for(rates, day, person_facts(timeline, day, benefit)) if basis == "rate" else None
-    if entry is not None:
-        return MonthlyHjaelp(entry.monthly, RATE_TABLE, entry.id, entry.confidence.value)
-    paid = paid_in_month(timeline, day)
+        entry = rate_for(rates, day, person_facts(timeline, day, benefit))
+        if entry is not None:
+            return MonthlyHjaelp(entry.monthly, RATE_TABLE, entry.id, entry.confidence.value)
+    paid = payments.paid(day)
     return MonthlyHjaelp(paid, PAYMENTS) if paid is not None else None

@@ -8,6 +8,7 @@ sygedagpenge is always judged under the sygedagpenge rules.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
 
@@ -36,32 +37,71 @@ class Situation:
         return self.group.value if self.group is not None else None
 
 
-def situation_on(timeline: Timeline, day: date) -> Situation:
-    """The benefit whose sanction rules apply on *day* and the target group then."""
-    running: dict[Benefit, date] = {}
-    for event in timeline.events:
-        if event.on > day:
-            break
+@attrs.define
+class Situations:
+    """The benefit and target-group events of a timeline, swept once in day order: asking
+    for the situation on later and later days (as the sanctions do, failure by failure)
+    applies each event once, so many failures cost time in proportion, not its square. An
+    earlier day than the last one asked starts the sweep again."""
+
+    markers: tuple[BenefitStarted | BenefitEnded | GroupChanged, ...]
+    days: tuple[date, ...]
+    _applied: int = 0
+    _running: dict[Benefit, date] = attrs.field(factory=dict)
+    _group_change: tuple[int, TargetGroup] | None = None
+    _start_group: dict[Benefit, tuple[int, TargetGroup]] = attrs.field(factory=dict)
+    _last: date | None = None
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> Situations:
+        markers = tuple(e for e in timeline.events
+                        if isinstance(e, BenefitStarted | BenefitEnded | GroupChanged))
+        return cls(markers, tuple(e.on for e in markers))
+
+    def _apply(self, index: int, running: dict[Benefit, date], *, ends: bool) -> None:
+        event = self.markers[index]
         if isinstance(event, BenefitStarted):
             running[event.benefit] = event.date
-        elif isinstance(event, BenefitEnded) and event.date < day:
-            running.pop(event.benefit, None)
-    benefit = next((b for b in running if b in KH_BENEFITS), None)
-    if benefit is None:
-        benefit = next((b for b in (Benefit.DAGPENGE, Benefit.SYGEDAGPENGE) if b in running),
-                       None)
-    if benefit is None:
-        return Situation(None, None, "")
-    group = None
-    for event in timeline.events:
-        if event.on > day:
-            break
-        if isinstance(event, GroupChanged) or (
-                isinstance(event, BenefitStarted) and event.benefit is benefit):
-            group = event.group or group
-    family = (KONTANTHJAELP if benefit in KH_BENEFITS
-              else DAGPENGE if benefit is Benefit.DAGPENGE else SYGEDAGPENGE)
-    return Situation(benefit, group, family)
+            if event.group is not None:
+                self._start_group[event.benefit] = (index, event.group)
+        elif isinstance(event, BenefitEnded):
+            if ends:
+                running.pop(event.benefit, None)
+        elif event.group is not None:
+            self._group_change = (index, event.group)
+
+    def on(self, day: date) -> Situation:
+        """The benefit whose sanction rules apply on *day* and the target group then."""
+        if self._last is not None and day < self._last:
+            self._applied, self._running, self._group_change = 0, {}, None
+            self._start_group = {}
+        self._last = day
+        while self._applied < len(self.markers) and self.days[self._applied] < day:
+            self._apply(self._applied, self._running, ends=True)
+            self._applied += 1
+        running = dict(self._running)
+        saved = (self._group_change, dict(self._start_group))
+        for index in range(self._applied, bisect_right(self.days, day)):
+            self._apply(index, running, ends=False)
+        group_change, start_group = self._group_change, self._start_group
+        self._group_change, self._start_group = saved
+        benefit = next((b for b in running if b in KH_BENEFITS), None)
+        if benefit is None:
+            benefit = next((b for b in (Benefit.DAGPENGE, Benefit.SYGEDAGPENGE)
+                            if b in running), None)
+        if benefit is None:
+            return Situation(None, None, "")
+        found = [g for g in (group_change, start_group.get(benefit)) if g is not None]
+        group = max(found, key=lambda g: g[0])[1] if found else None
+        family = (KONTANTHJAELP if benefit in KH_BENEFITS
+                  else DAGPENGE if benefit is Benefit.DAGPENGE else SYGEDAGPENGE)
+        return Situation(benefit, group, family)
+
+
+def situation_on(timeline: Timeline, day: date) -> Situation:
+    """The benefit whose sanction rules apply on *day* and the target group then (for one
+    day; for many, build :class:`Situations` once)."""
+    return Situations.of(timeline).on(day)
 
 
 def rule_family(failure: Failure, situation: Situation) -> str:

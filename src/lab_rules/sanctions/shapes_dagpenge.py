@@ -27,7 +27,7 @@ def afmelding_after_reminder(entry: SanctionRule, failure: Failure, ctx: Context
     values = values_of(failure)
     notes = list(notes_of(entry.notes, values))
     window_start = add(failure.day, -entry.duration("window"), Rounding.DOWN)
-    prior = [e for e in ctx.earlier if e.failure == failure.failure and e.day > window_start]
+    prior = ctx.priors.unexcused(failure.failure, window_start)
     if len(prior) + 1 >= entry.integer("misses_without_reminder"):
         deadline = failure.day
         notes.append(entry.text("no_reminder", **values))
@@ -54,7 +54,7 @@ def karantaene_hours(entry: SanctionRule, failure: Failure, ctx: Context) -> App
     ``lapse_after`` or after the lapse hours; a second act within ``window`` of an earlier
     refusal is gentagelse (outcome ``repeat``): the dagpengeret lapses."""
     window_start = add(failure.day, -entry.duration("window"), Rounding.DOWN)
-    previous = [e.day for e in ctx.earlier if e.failure == _REFUSAL and e.day > window_start]
+    previous = [e.day for e in ctx.priors.unexcused(_REFUSAL, window_start)]
     values = values_of(failure)
     time = "part_time" if ctx.part_time else "full_time"
     if previous:
@@ -88,7 +88,8 @@ def joblog_karantaene(entry: SanctionRule, failure: Failure, ctx: Context) -> Ap
 
 def sdp_resumption(entry: SanctionRule, failure: Failure, ctx: Context) -> Applied:
     """Payment resumes the day after cooperation resumes, if that is ``within`` of the notice,
-    and only once per sygedagpengeforløb (*ctx.earlier* holds the forløb's earlier lapses)."""
+    and only once per sygedagpengeforløb (the forløb's earlier lapses, from
+    ``ctx.forloeb_start``)."""
     within = entry.duration("within")
     values = values_of(failure)
     if failure.until is None:
@@ -97,7 +98,9 @@ def sdp_resumption(entry: SanctionRule, failure: Failure, ctx: Context) -> Appli
     if failure.until > deadline:
         return Applied(entry.id, entry.basis(), notes=(
             entry.text("too_late", deadline=deadline, **values),))
+    lapses = (ctx.priors.since(failure.failure, ctx.forloeb_start)
+              if ctx.forloeb_start is not None else ())
     if any(e.until is not None and e.until <= add(e.day, within, Rounding.DOWN)
-           for e in ctx.earlier):
+           for e in lapses):
         return Applied(entry.id, entry.basis(), notes=(entry.text("again", **values),))
     return Applied(entry.id, entry.basis(), resumes=failure.until + ONE_DAY)

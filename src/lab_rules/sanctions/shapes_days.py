@@ -97,17 +97,13 @@ def payment_stop(entry: SanctionRule, failure: Failure, ctx: Context) -> Applied
                                           entry.days, ctx.policies), failure.until)
 
 
-def _within(earlier: tuple[Failure, ...], failure: Failure, window_start: date) -> list[date]:
-    return [e.day for e in earlier if e.failure == failure.failure and e.day > window_start]
-
-
 def ladder(entry: SanctionRule, failure: Failure, ctx: Context) -> Applied:
     """The step for the number of earlier unexcused failures of the same kind within the
     entry's ``window``: its days (until contact, or a fixed ``duration`` from the failure), its
     legal basis, whether it takes effect on the failure's day and whether it lapses unserved
     at the end of the ``lapse_after``-th whole calendar month after the failure's month."""
     window_start = add(failure.day, -entry.duration("window"), Rounding.DOWN)
-    prior = _within(ctx.earlier, failure, window_start)
+    prior = [e.day for e in ctx.priors.unexcused(failure.failure, window_start)]
     step = [s for s in entry.steps if s.prior <= len(prior)][-1]
     values = values_of(failure, prior=prior[-1] if prior else None)
     resumes = None
