@@ -37,7 +37,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 QUANTA = {"0.01", "0.00", "0.001"}
 """Rounding quanta of outputs (øre, shares to 0.1 %): presentation, not law."""
 GEOMETRY = {"faces/plot.py": "chart geometry (inches, alpha, line widths, axis margins)",
-            "loops/batch.py": "the progress line's refresh interval",
             "inputs/synth.py": "the distribution of synthetic test data, not law"}
 """Modules whose floats and day counts are not figures of law."""
 

@@ -4,11 +4,13 @@ headless Chromium where one is installed (Debian's ``chromium``)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
@@ -193,3 +195,39 @@ def test_report_lists_the_weekly_refund_ledger(tmp_path: Path) -> None:
             for week in document["refund"]["weeks"] for line in week["lines"]]
     assert shown == want
     assert len(shown) == 26
+
+
+@pytest.mark.parametrize("suffix", ["svg", "pdf", "png"])
+def test_the_same_case_gives_the_same_picture_bytes(tmp_path: Path, suffix: str) -> None:
+    """No creation date, version stamp or random id: two runs in two processes (the SVG id
+    salt is per process unless set) write the same bytes."""
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / f"{run}.{suffix}"
+        result = subprocess.run(
+            [sys.executable, "-m", "lab_rules.faces.cli", "plot", str(ROEDOVRE), "--as-of",
+             "2009-01-01", "-o", str(out)], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"CreationDate" not in outputs[0]
+    assert b"<dc:date>" not in outputs[0]
+
+
+def test_saving_a_picture_leaves_matplotlib_settings_alone() -> None:
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    timeline = parse_timeline(json.loads(ROEDOVRE.read_text(encoding="utf-8")))
+    figure = plot.timeline(evaluate(timeline, as_of=date(2009, 1, 1)), timeline)
+    plot.save(figure, io.BytesIO(), format="svg")
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_plot_at_the_edges_of_the_supported_range(tmp_path: Path) -> None:
+    for path in sorted(EXAMPLES.glob("*.json")):
+        for as_of in ("1990-01-01", "2100-12-31"):
+            out = tmp_path / "case.svg"
+            assert main(["plot", str(path), "--as-of", as_of, "-o", str(out)]) == 0
+            assert main(["report", str(path), "--as-of", as_of, "-o",
+                         str(tmp_path / "case.html")]) == 0

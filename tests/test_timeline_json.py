@@ -247,3 +247,115 @@ def test_age_on() -> None:
     assert person.age_on(date(2024, 10, 13)) == 29
     assert person.age_on(date(2024, 10, 14)) == 30
     assert Person("P-4").age_on(date(2024, 1, 1)) is None
+
+
+def _payment(**fields: Any) -> dict[str, Any]:
+    return {"type": "payment", "benefit": "kontanthjaelp", "start": "2024-05-01",
+            "end": "2024-05-31", **fields}
+
+
+@pytest.mark.parametrize(
+    ("event", "fragment"),
+    [
+        ({"type": "first_contact", "date": "0001-01-01"},
+         '/events/5/date: "0001-01-01" is outside the supported range 1990-01-01 to 2100-12-31'),
+        ({"type": "first_contact", "date": "1989-12-31"}, "outside the supported range"),
+        ({"type": "first_contact", "date": "2101-01-01"}, "outside the supported range"),
+        ({"type": "first_contact", "date": "9999-12-31"},
+         "only an optional end may be open"),
+        (_payment(end="9999-12-31"), "/events/5/end"),
+        (_payment(amount="1e999999999"), "/events/5/amount"),
+        (_payment(amount=Decimal("1E+999999999")),
+         "/events/5/amount: 1E+999999999 is beyond the supported bound of 10000000"),
+        (_payment(amount="10000000.01"), "beyond the supported bound"),
+        (_payment(amount=Decimal("NaN")), "must be a decimal number"),
+        (_payment(amount="9" * 5000), "/events/5/amount"),
+        (_payment(amount=10**5000), "/events/5/amount: a number of 16610 bits"),
+        (_payment(hours="745"), "/events/5/hours: 745 hours is more than the 744 hours"),
+        (_payment(rate="-1"), "/events/5/rate: -1 must not be negative"),
+        ({"type": "offer_started", "date": "2024-05-01", "offer": "loentilskud",
+          "hours_per_week": "169"}, "/events/5/hours_per_week: 169 is more than the 168"),
+        ({"type": "sickness_reported", "date": "2024-05-01", "first_absence_day": "2024-04-02",
+          "category": 10**5000}, "/events/5/category: a number of 16610 bits is too large"),
+        ({"type": "no_show", "date": "2024-05-01", "kind": "jobsamtale", "ref": "\ud800"},
+         '/events/5/ref: "\\ud800" is not Unicode text'),
+        ({"type": "first_contact", "date": "2024-05-01", "²": 1}, "/events/5/²: unknown key"),
+        ({"type": "first_contact", "date": "2024-05-01", "a/b~c": 1},
+         "/events/5/a~1b~0c: unknown key"),
+        ({"type": "first_contact", "date": "2024-05-01", "ref": [[[[[[[[[[]]]]]]]]]]},
+         "/events/5/ref: [[[...]]] must be a non-empty string"),
+    ],
+)
+def test_what_cannot_be_evaluated_is_a_located_problem(event: Any, fragment: str) -> None:
+    problems = _problems(_with_event(event))
+    assert len(problems) == 1, problems
+    assert fragment in problems[0]
+
+
+def test_birth_dates_are_taken_from_1900() -> None:
+    document = copy.deepcopy(GOOD)
+    document["person"]["birth_date"] = "1900-01-01"
+    assert parse_timeline(document).person.birth_date == date(1900, 1, 1)
+    document["person"]["birth_date"] = "1899-12-31"
+    assert "/person/birth_date" in _problems(document)[0]
+
+
+@pytest.mark.parametrize(("event", "name"), [
+    ({"type": "exemption", "start": "2024-05-01", "end": "9999-12-31", "reason": "sygdom"},
+     "end"),
+    ({"type": "strict_sanction", "date": "2024-05-01", "end": "9999-12-31"}, "end"),
+    ({"type": "registration_missing", "date": "2024-05-01", "kind": "no_cv",
+      "resolved_on": "9999-12-31"}, "resolved_on"),
+    ({"type": "booking_missed", "date": "2024-05-01", "booked_on": "9999-12-31"}, "booked_on"),
+])
+def test_9999_12_31_in_an_optional_end_means_no_end(event: dict[str, Any], name: str) -> None:
+    timeline = parse_timeline(_with_event(event))
+    parsed = [e for e in timeline.events if event["type"] == e.TYPE]
+    assert getattr(parsed[-1], name) is None
+
+
+def test_an_open_exemption_evaluates_at_the_last_supported_day() -> None:
+    from lab_rules.evaluation.evaluate import evaluate
+    from lab_rules.faces.evaluation_json import dumps_evaluation
+
+    timeline = parse_timeline(_with_event(
+        {"type": "exemption", "start": "2024-05-01", "end": "9999-12-31", "reason": "sygdom"}))
+    json.loads(dumps_evaluation(evaluate(timeline, as_of=date(2100, 12, 31))))
+
+
+@pytest.mark.parametrize("text", [
+    '{"schema": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    '{"schema": "lab-rules/timeline/v1", "person": {"id": "x"}, "events": ['
+    + "9" * 5000 + "]}",
+    '{"schema": "lab-rules/timeline/v1", "person": {"id": "x", "²": 1}, "events": []}',
+])
+def test_validate_does_not_crash_on_hostile_json(text: str) -> None:
+    with pytest.raises(TimelineError) as caught:
+        loads_timeline(text, source="case.json")
+    assert caught.value.problems
+
+
+@pytest.mark.parametrize(("event", "valid"), [
+    ({"type": "first_contact", "date": "1989-12-31"}, False),
+    ({"type": "first_contact", "date": "2100-12-31"}, True),
+    ({"type": "first_contact", "date": "2101-01-01"}, False),
+    ({"type": "exemption", "start": "2024-05-01", "end": "9999-12-31", "reason": "sygdom"}, True),
+    (_payment(end="9999-12-31"), False),
+    (_payment(amount="10000000.00"), True),
+    (_payment(amount="10000000.01"), False),
+    (_payment(amount=10_000_001), False),
+])
+def test_the_schema_states_the_supported_ranges(event: dict[str, Any], valid: bool) -> None:
+    import jsonschema
+
+    from lab_rules.inputs.timeline_schema import json_schema
+
+    document = _with_event(event)
+    schema_valid = not list(jsonschema.Draft202012Validator(json_schema()).iter_errors(document))
+    try:
+        parse_timeline(document)
+    except TimelineError:
+        parser_valid = False
+    else:
+        parser_valid = True
+    assert (schema_valid, parser_valid) == (valid, valid)

@@ -70,27 +70,34 @@ def render_comparison(comparison: Comparison, lang: str = "en", max_changes: int
     return "\n".join(lines) + "\n"
 
 
+COMPARISON_NAMES = frozenset({"persons.csv", "summary.csv", "months.csv", "changes.csv",
+                              "quarantine.jsonl"})
+"""What a comparison's folder holds: a folder with only these may be replaced."""
+
+
 def write_comparison(comparison: Comparison, out: str | Path) -> list[Path]:
     """Write ``persons.csv``, ``summary.csv``, ``months.csv``, ``changes.csv`` and
-    ``quarantine.jsonl`` to *out*; return the paths."""
+    ``quarantine.jsonl`` to *out*, whole or not at all (a sibling folder swapped into place,
+    :func:`lab_rules.loops.atomic_output.whole_or_absent`); return the paths."""
     import csv
     import json
 
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in ("persons", "summary", "months", "changes"):
-        rows = getattr(comparison, name)
-        path = folder / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            if rows:
-                writer = csv.DictWriter(handle, list(rows[0]))
-                writer.writeheader()
-                writer.writerows({k: "" if v is None else v for k, v in row.items()}
-                                 for row in rows)
-        written.append(path)
-    path = folder / "quarantine.jsonl"
-    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n"
-                            for q in comparison.quarantined), encoding="utf-8")
-    written.append(path)
-    return written
+    from lab_rules.loops.atomic_output import whole_or_absent
+
+    names = []
+    with whole_or_absent(out, COMPARISON_NAMES) as folder:
+        for name in ("persons", "summary", "months", "changes"):
+            rows = getattr(comparison, name)
+            path = folder / f"{name}.csv"
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                if rows:
+                    writer = csv.DictWriter(handle, list(rows[0]))
+                    writer.writeheader()
+                    writer.writerows({k: "" if v is None else v for k, v in row.items()}
+                                     for row in rows)
+            names.append(path.name)
+        path = folder / "quarantine.jsonl"
+        path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n"
+                                for q in comparison.quarantined), encoding="utf-8")
+        names.append(path.name)
+    return [Path(out) / name for name in names]

@@ -230,3 +230,25 @@ def caseload(results: Comparison | Mapping[str, Any], *, lang: str = "da",
                         else f"Obligations due per {unit}"), fontsize=10, loc="left")
     _date_axis(diff_ax)
     return figure
+
+
+SUFFIXES = ("png", "svg", "pdf")
+"""The picture formats :func:`save` writes, by file suffix."""
+_CREATOR = "lab-rules"
+_METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": _CREATOR},
+    "svg": {"Date": None, "Creator": _CREATOR},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": _CREATOR, "Producer": _CREATOR},
+}
+
+
+def save(figure: Figure, target: Any, *, format: str, dpi: float | None = None) -> None:
+    """Write *figure* as PNG, SVG or PDF to *target* (a path or a binary/text stream), the same
+    bytes for the same figure: no creation date, no version stamp, no random ids (the SVG ids
+    are salted with a fixed text, under a local ``rc_context`` so no global state changes)."""
+    if format not in _METADATA:
+        raise LabRulesError(f"a picture is one of {', '.join(SUFFIXES)}, not {format!r}")
+    from matplotlib import rc_context
+
+    with rc_context({"svg.hashsalt": _CREATOR, "svg.fonttype": "none"}):
+        figure.savefig(target, format=format, dpi=dpi, metadata=_METADATA[format])

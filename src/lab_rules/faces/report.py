@@ -114,16 +114,14 @@ def _money_cell(value: str | None, key: str = "amount") -> str:
 
 def _chart(evaluation: Evaluation, timeline: Timeline | None) -> str:
     try:
+        from lab_rules.faces.plot import save
         from lab_rules.faces.plot import timeline as plot_timeline
 
         svgs = []
         for lang in ("da", "en"):
             figure = plot_timeline(evaluation, timeline, lang=lang)
             buffer = io.StringIO()
-            from matplotlib import rc_context
-
-            with rc_context({"svg.fonttype": "none", "svg.hashsalt": "lab-rules"}):
-                figure.savefig(buffer, format="svg", metadata={"Date": None})
+            save(figure, buffer, format="svg")
             text = buffer.getvalue()
             svgs.append(f'<figure lang="{lang}">{text[text.index("<svg"):]}</figure>')
         return "".join(svgs)

@@ -1,130 +1,102 @@
 """Event logs: one event per row with a ``person_id``, read as a stream of persons.
 
-Parquet (``.parquet``, with the ``parquet`` extra) has the same columns; rows are read one
-record batch at a time, and a row number stands in for the line.
+Three formats, named by the file's suffix and checked against its content
+(:mod:`lab_rules.inputs.eventlog_lines`): JSON Lines (``.jsonl``), each row a ``timeline/v1``
+event object (``type``, its fields) with a ``person_id`` key; CSV (``.csv``), the same keys as
+columns (:mod:`lab_rules.inputs.eventlog_csv`); Parquet (``.parquet``, the ``parquet`` extra,
+:mod:`lab_rules.inputs.eventlog_parquet`). An optional row of ``"type": "person"`` carries the
+person's facts (``birth_date``, ``education``, ``custody``, ``married``,
+``good_job_prospects``, ``cpr``). Every cell goes through one converter per field
+(:mod:`lab_rules.inputs.row_types`), so ``"2"``, ``2.0`` and ``2`` are one integer in every
+format; the row schema is ``lab_rules/schemas/event-log-v1.schema.json``.
 
-JSON Lines (``.jsonl``): each row is a ``timeline/v1`` event object (``type``, its fields) with
-a ``person_id`` key; an optional row of ``"type": "person"`` carries the person's facts
-(``birth_date``, ``education``, ``custody``, ``married``, ``good_job_prospects``, ``cpr``).
-CSV (``.csv``): the same keys as columns; an empty cell is an absent field.
-
-A person's rows must be contiguous (sort the file by ``person_id`` first, e.g. ``sort -s``
-on the column or a database ``ORDER BY``): the reader keeps one person in memory at a time. A
-person whose rows appear again after another person's are reported, not merged, so nothing is
-silently lost. A row that is not an object or lacks a ``person_id`` is reported with its line
-and holds back the person whose rows it sits among (before any person: a record of its own).
+A person is evaluated from all of its rows or not at all. The reader keeps one person in
+memory at a time, so a person's rows should be contiguous (sort the log by ``person_id``, e.g.
+``sort -s`` on the column or a database ``ORDER BY``). A first pass over the log finds every
+person whose rows lie in more than one place; such a person is held back as a whole: its rows
+are counted but not read into a document, and it is yielded once, when its last run of rows
+ends, with every place named. A row that cannot be read, or lacks a ``person_id``, is reported with
+its line and holds back the person whose rows it sits among (before any person: a record of its
+own, :attr:`PersonRows.unattributed`). Only a file that cannot be opened at all raises.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import attrs
 
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.eventlog_csv import csv_rows
+from lab_rules.inputs.eventlog_lines import (
+    check_content,
+    format_of,
+    json_person,
+    json_row,
+    physical_lines,
+)
+from lab_rules.inputs.eventlog_parquet import parquet_rows
+from lab_rules.inputs.eventlog_pieces import person_starts
+from lab_rules.inputs.eventlog_sort import grouped_rows
+from lab_rules.inputs.row_types import (
+    PERSON_FIELDS,
+    PERSON_ROW,
+    ReadProgress,
+    Row,
+    convert_row,
+)
+from lab_rules.inputs.timeline import SCHEMA_ID
 
-PERSON_FIELDS = ("cpr", "birth_date", "education", "custody", "married",
-                 "good_job_prospects")
+__all__ = ["PERSON_FIELDS", "PersonRows", "ReadProgress", "person_starts", "read_persons"]
+
+_PLACES_SHOWN = 5
 
 
 @attrs.frozen
 class PersonRows:
-    """One person's ``timeline/v1`` document as read, or the reasons it could not be read."""
+    """One person's ``timeline/v1`` document as read, or the reasons it could not be read.
+
+    ``rows`` is how many rows of the log are this person's (its own and unreadable rows among
+    them); ``unattributed`` marks a record of rows that belong to no person (rows before the
+    first person's that could not be read), whose ``person_id`` is ``line-N``; ``split`` a
+    person held back as a whole because its rows lie in more than one place."""
 
     person_id: str
     first_line: int
     document: dict[str, Any] | None
     problems: tuple[str, ...] = ()
+    rows: int = 0
+    unattributed: bool = False
+    split: bool = False
 
 
-def _parquet_rows(path: Path,
-                  progress: ReadProgress | None = None) -> Iterator[tuple[int, object]]:
-    """Parquet rows, one record batch at a time (needs the ``parquet`` extra: pyarrow);
-    progress counts rows against the row count in the file's footer."""
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as err:
-        raise LabRulesError(f"{path}: reading Parquet needs pyarrow: pip install "
-                            "'lab-rules[parquet]'") from err
-    line = 0
-    source = pq.ParquetFile(path)
-    if progress is not None:
-        progress.total = source.metadata.num_rows
-    for batch in source.iter_batches():
-        for record in batch.to_pylist():
-            line += 1
-            if progress is not None:
-                progress.read = line
-            yield line, {k: _iso(v) for k, v in record.items() if v is not None}
-
-
-def _iso(value: object) -> object:
-    """Parquet date and timestamp cells as the ``YYYY-MM-DD`` text of ``timeline/v1``."""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-@attrs.define
-class ReadProgress:
-    """How far a reader has come through a log, for an ETA: characters of a JSON Lines or CSV
-    file, rows of a Parquet file."""
-
-    read: int = 0
-    total: int | None = None
-
-
-def _rows(path: Path, progress: ReadProgress | None = None, start: int = 0,
-          end: int | None = None) -> Iterator[tuple[int, object]]:
-    if path.suffix == ".parquet":
-        yield from _parquet_rows(path, progress)
-        return
-    if progress is not None:
-        progress.total = path.stat().st_size
-    if path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as handle:
-            lines = handle if progress is None else _counted(handle, progress)
-            for line, row in enumerate(csv.DictReader(lines), start=2):
-                yield line, {k: _csv_value(v) for k, v in row.items() if v not in ("", None)}
-        return
-    yield from _json_rows(path, progress, start, end)
+def _rows(path: Path, kind: str, progress: ReadProgress | None, start: int,
+          end: int | None) -> Iterator[Row]:
+    if kind == "parquet":
+        yield from parquet_rows(path, progress)
+    elif kind == "csv":
+        yield from csv_rows(path, progress)
+    else:
+        yield from _json_rows(path, progress, start, end)
 
 
 def _json_rows(path: Path, progress: ReadProgress | None, start: int,
-               end: int | None) -> Iterator[tuple[int, object]]:
-    """JSON Lines rows with their line numbers, from byte *start* (a line start) to the line
-    starting at or after *end*. Lines are split on ``\\n`` and decoded one by one, so a line
-    that is not UTF-8 is a located problem, not the end of the run."""
+               end: int | None) -> Iterator[Row]:
     with path.open("rb") as handle:
         line = 1 + _newlines_before(handle, start)
         handle.seek(start)
-        offset = start
-        for raw in handle:
-            if end is not None and offset >= end:
-                return
-            offset += len(raw)
+        for number, taken, raw in physical_lines(handle, line, end):
             if progress is not None:
-                progress.read += len(raw)
-            here, line = line, line + 1
-            if not raw.strip():
-                continue
-            try:
-                yield here, json.loads(raw.decode("utf-8-sig" if here == 1 else "utf-8"))
-            except json.JSONDecodeError as err:
-                yield here, f"not JSON: {err.msg} at column {err.colno}"
-            except UnicodeDecodeError as err:
-                yield here, f"not UTF-8 text: {err.reason} at byte {err.start + 1}"
+                progress.read += taken
+            row = json_row(number, raw)
+            if row is not None:
+                yield row
 
 
-def _newlines_before(handle: BinaryIO, offset: int) -> int:
+def _newlines_before(handle: Any, offset: int) -> int:
     handle.seek(0)
     count = 0
     while offset > 0:
@@ -136,119 +108,177 @@ def _newlines_before(handle: BinaryIO, offset: int) -> int:
     return count
 
 
-def _person_of(raw: bytes) -> str | None:
-    try:
-        row = json.loads(raw.decode("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return None
-    person = row.get("person_id") if isinstance(row, dict) else None
-    return person if isinstance(person, str) else None
-
-
-def _person_before(handle: BinaryIO, offset: int) -> str | None:
-    """The person of the last readable row that ends before *offset* (a line start)."""
-    window = 1 << 16
-    while offset > 0:
-        back = max(0, offset - window)
-        handle.seek(back)
-        lines = handle.read(offset - back).split(b"\n")
-        for raw in reversed(lines if back == 0 else lines[1:]):
-            person = _person_of(raw) if raw.strip() else None
-            if person is not None:
-                return person
-        if back == 0:
-            return None
-        window *= 2
-    return None
-
-
-def person_starts(path: str | Path, parts: int) -> list[int]:
-    """Byte offsets that cut a JSON Lines log into at most *parts* pieces, each beginning at a
-    row where :func:`read_persons` starts a new person, so the pieces can be read apart
-    (``read_persons(path, start=..., end=...)``) and give what one pass gives. The first is 0.
-    Each cut is found by reading a few rows around it; the log is not read through."""
-    source = Path(path)
-    size = source.stat().st_size
-    cuts = [0]
+def _people(source: Path, kind: str, start: int, end: int | None) -> Iterator[str | None]:
+    """The person of every row, as a first reading gives it (:func:`json_person` for JSON
+    Lines, the rows themselves for the other formats)."""
+    if kind != "jsonl":
+        for row in _rows(source, kind, None, start, end):
+            yield row.person
+        return
     with source.open("rb") as handle:
-        for part in range(1, parts):
-            candidate = max(size * part // parts, cuts[-1] + 1)
-            if candidate >= size:
-                break
-            handle.seek(candidate - 1)
-            handle.readline()
-            offset = handle.tell()
-            last = _person_before(handle, offset)
-            handle.seek(offset)
-            while raw := handle.readline():
-                person = _person_of(raw) if raw.strip() else None
-                if person is not None and person != last:
-                    cuts.append(offset)
-                    break
-                last = person if person is not None else last
-                offset += len(raw)
-    return cuts
+        handle.seek(start)
+        for _, _, raw in physical_lines(handle, 1, end):
+            is_row, person = json_person(raw)
+            if is_row:
+                yield person
 
 
-def _counted(lines: Iterable[str], progress: ReadProgress) -> Iterator[str]:
-    for text in lines:
-        progress.read += len(text)
-        yield text
+def _suspects(people: Iterator[str | None]) -> dict[str, int]:
+    """The first pass: every person whose rows lie in more than one run, with its number of
+    runs (rows without a person do not end a run, as in the second pass)."""
+    runs: dict[str, int] = {}
+    current: str | None = None
+    for person in people:
+        if person is not None and person != current:
+            runs[person] = runs.get(person, 0) + 1
+            current = person
+    return {person: count for person, count in runs.items() if count > 1}
 
 
-def _csv_value(value: str) -> object:
-    """CSV cells are text; booleans and numbers for the fields that take them."""
-    if value in ("true", "false"):
-        return value == "true"
-    return value
+@attrs.define
+class _Held:
+    """A person held back as a whole: where its runs of rows start, its rows, and how many of
+    its runs the first pass found still to come."""
+
+    runs_left: int
+    starts: list[int] = attrs.Factory(list)
+    rows: int = 0
+
+
+@attrs.define
+class _Person:
+    """The rows of the person being read."""
+
+    person_id: str
+    first_line: int
+    unit: str
+    whole: bool = True
+    events: list[dict[str, object]] = attrs.Factory(list)
+    facts: dict[str, object] = attrs.Factory(dict)
+    problems: list[str] = attrs.Factory(list)
+    rows: int = 0
+
+    def add(self, row: Row) -> None:
+        self.rows += row.size
+        where = f"{self.unit} {row.line}"
+        if row.cells is None:
+            self.problems.append(f"{where}: {row.problem} (a row among this person's rows, so "
+                                 "the person is held back rather than evaluated without it)")
+            return
+        values, problems = convert_row(row.cells)
+        self.problems += [f"{where}: {p}" for p in problems]
+        if values.get("type") != PERSON_ROW:
+            self.events.append(values)
+            return
+        unknown = sorted(set(values) - set(PERSON_FIELDS) - {"type"})
+        if unknown:
+            self.problems.append(f"{where}: unknown person field(s) {', '.join(unknown)}")
+        for key in PERSON_FIELDS:
+            if key in values:
+                if key in self.facts and self.facts[key] != values[key]:
+                    self.problems.append(f"{where}: {key} differs from an earlier person row")
+                self.facts[key] = values[key]
+
+    def finish(self) -> PersonRows:
+        if self.problems:
+            return PersonRows(self.person_id, self.first_line, None, tuple(self.problems),
+                              self.rows)
+        document = {"schema": SCHEMA_ID, "person": {"id": self.person_id, **self.facts},
+                    "events": self.events}
+        return PersonRows(self.person_id, self.first_line, document, (), self.rows)
+
+
+def _split_problem(person_id: str, starts: list[int], unit: str) -> str:
+    if len(starts) == 1:
+        return (f"{unit} {starts[0]}: the rows of {mask_cpr(person_id)} could not be told apart "
+                "from other persons' rows on a first reading (a damaged row among them); the "
+                "person is held back as a whole")
+    shown = ", ".join(str(s) for s in starts[:_PLACES_SHOWN])
+    more = f" and {len(starts) - _PLACES_SHOWN} more" if len(starts) > _PLACES_SHOWN else ""
+    return (f"{unit} {starts[0]}: the rows of {mask_cpr(person_id)} lie in {len(starts)} places "
+            f"among other persons' rows (starting at {unit}s {shown}{more}); the person is "
+            "held back as a whole, not evaluated from part of its rows: sort the log by "
+            "person_id")
 
 
 def read_persons(path: str | Path, progress: ReadProgress | None = None, *, start: int = 0,
-                 end: int | None = None) -> Iterator[PersonRows]:
-    """The persons of an event log, in file order, each as a ``timeline/v1`` document;
-    *progress*, when given, follows how far the reader has come. *start* and *end* (JSON
-    Lines only, offsets from :func:`person_starts`) read one piece of the log."""
-    seen: set[str] = set()
-    current: PersonRows | None = None
-    events: list[dict[str, Any]] = []
-    person: dict[str, Any] = {}
-    problems: list[str] = []
+                 end: int | None = None, group: bool = False) -> Iterator[PersonRows]:
+    """The persons of an event log, each as a ``timeline/v1`` document or held back with its
+    located problems, in the order their rows end (a person whose rows lie in several places
+    when its last run ends); *progress*, when given,
+    follows how far the reader has come and counts rows. *start* and *end* (JSON Lines only,
+    offsets from :func:`person_starts`) read one piece of the log. *group* sorts the rows by
+    person first, in bounded memory (:mod:`lab_rules.inputs.eventlog_sort`), so an unsorted
+    log is read whole; persons then come in id order."""
+    source = Path(path)
+    kind = format_of(source)
+    try:
+        check_content(source, kind)
+    except OSError as err:
+        raise LabRulesError(f"{source}: cannot read: {err.strerror or err}") from None
+    suspects = {} if group else _suspects(_people(source, kind, start, end))
+    if progress is not None and kind != "parquet":
+        progress.total = source.stat().st_size
+    unit = "row" if kind == "parquet" else "line"
+    counts = progress if progress is not None else ReadProgress()
+    yielded: set[str] = set()
+    held: dict[str, _Held] = {}
+    current: _Person | None = None
+    taint: str | None = None
 
-    def finish() -> PersonRows | None:
-        if current is None:
-            return None
-        document = {"schema": "lab-rules/timeline/v1",
-                    "person": {"id": current.person_id, **person}, "events": events}
-        return attrs.evolve(current, document=None if problems else document,
-                            problems=tuple(problems))
-
-    for line, row in _rows(Path(path), progress, start, end):
-        if not isinstance(row, dict) or not isinstance(row.get("person_id"), str):
-            reason = row if isinstance(row, str) else "a row needs a text person_id"
-            if current is not None:
-                problems.append(f"line {line}: {reason} (a row among this person's rows, "
-                                "so the person is held back rather than evaluated without it)")
+    def done(person: _Person | None) -> Iterator[PersonRows]:
+        """End a run of rows: a whole person is yielded; a held person when its last run
+        (as the first pass counted them) is over, so its place is the same however the log
+        is cut into pieces."""
+        if person is None:
+            return
+        if person.whole:
+            result = person.finish()
+            if result.document is None:
+                counts.rows_quarantined += result.rows
             else:
-                yield PersonRows(f"line-{line}", line, None, (f"line {line}: {reason}",))
-            continue
-        person_id = row.pop("person_id")
-        if current is None or person_id != current.person_id:
-            done = finish()
-            if done is not None:
-                yield done
-            events, person, problems = [], {}, []
-            current = PersonRows(person_id, line, None)
-            if person_id in seen:
-                problems.append(f"line {line}: rows of {mask_cpr(person_id)} appear again "
-                                "after another person's; sort the log by person_id")
-            seen.add(person_id)
-        if row.get("type") == "person":
-            person.update({k: v for k, v in row.items() if k in PERSON_FIELDS})
-            unknown = sorted(set(row) - set(PERSON_FIELDS) - {"type"})
-            if unknown:
-                problems.append(f"line {line}: unknown person field(s) {', '.join(unknown)}")
+                counts.rows_used += result.rows
+            yield result
+            return
+        place = held[person.person_id]
+        place.runs_left -= 1
+        if place.runs_left == 0:
+            yield release(person.person_id, place)
+
+    def release(person_id: str, place: _Held) -> PersonRows:
+        counts.rows_quarantined += place.rows
+        return PersonRows(person_id, place.starts[0], None,
+                          (_split_problem(person_id, place.starts, unit),), place.rows,
+                          split=True)
+
+    rows = _rows(source, kind, progress, start, end)
+    for row in grouped_rows(rows) if group else rows:
+        counts.rows_read += row.size
+        if row.person is not None and (current is None or row.person != current.person_id):
+            yield from done(current)
+            current = _Person(row.person, row.line, unit)
+            if row.person in suspects or row.person in yielded:
+                current.whole = False
+                place = held.setdefault(row.person, _Held(suspects.get(row.person, 1)))
+                place.starts.append(row.line)
+            else:
+                yielded.add(row.person)
+                if taint is not None:
+                    current.problems.append(f"{unit} {row.line}: {taint}")
+        if row.person is not None:
+            taint = None
+        if current is None:
+            counts.rows_quarantined += row.size
+            yield PersonRows(f"{unit}-{row.line}", row.line, None,
+                             (f"{unit} {row.line}: {row.problem}",), row.size, True)
+        elif current.whole:
+            current.add(row)
         else:
-            events.append(row)
-    done = finish()
-    if done is not None:
-        yield done
+            held[current.person_id].rows += row.size
+        if row.taints_next:
+            taint = (f"{unit}s from {row.line} could not be read and may hold rows of this "
+                     "person")
+    yield from done(current)
+    for person_id, place in held.items():
+        if place.runs_left > 0:
+            yield release(person_id, place)

@@ -11,7 +11,6 @@ Names and CPR numbers are never generated: ids are ``synthetic-N``.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -30,6 +29,7 @@ from lab_rules.core.vocabulary import (
     OfferKind,
     TargetGroup,
 )
+from lab_rules.inputs.eventlog_write import write_rows
 from lab_rules.inputs.timeline import (
     AuditSampled,
     BenefitEnded,
@@ -138,21 +138,22 @@ def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,
         yield synthetic_timeline(rng, index, first, last)[0]
 
 
+def event_rows(persons: int, seed: int, first: date = FIRST_START,
+               last: date = LAST_START) -> Iterator[dict[str, object]]:
+    """The rows of a synthetic caseload's event log: per person a ``person`` row, then its
+    events, each with its ``person_id``."""
+    for timeline in synthetic_caseload(persons, seed, first, last):
+        document = timeline_to_json(timeline)
+        person = dict(document["person"])  # type: ignore[call-overload]
+        person_id = person.pop("id")
+        yield {"person_id": person_id, "type": "person", **person}
+        for event in document["events"]:  # type: ignore[attr-defined]
+            yield {"person_id": person_id, **event}
+
+
 def write_event_log(path: str | Path, persons: int, seed: int, first: date = FIRST_START,
                     last: date = LAST_START) -> int:
-    """Write a synthetic caseload as a JSON Lines event log (see :mod:`lab_rules.inputs.eventlog`):
-    per person a ``person`` row, then its events. Returns the number of rows."""
-    rows = 0
-    with Path(path).open("w", encoding="utf-8", newline="\n") as out:
-        for timeline in synthetic_caseload(persons, seed, first, last):
-            document = timeline_to_json(timeline)
-            person = dict(document["person"])  # type: ignore[call-overload]
-            person_id = person.pop("id")
-            out.write(json.dumps({"person_id": person_id, "type": "person", **person},
-                                 ensure_ascii=False) + "\n")
-            for event in document["events"]:  # type: ignore[attr-defined]
-                out.write(json.dumps({"person_id": person_id, **event}, ensure_ascii=False)
-                          + "\n")
-                rows += 1
-            rows += 1
-    return rows
+    """Write a synthetic caseload as an event log (see :mod:`lab_rules.inputs.eventlog`) in
+    the format the suffix of *path* names: ``.jsonl``, ``.csv`` or ``.parquet`` (the
+    ``parquet`` extra). Returns the number of rows."""
+    return write_rows(path, event_rows(persons, seed, first, last))

@@ -5,10 +5,18 @@ the single description of the format. This table of their fields and resolved ty
 pattern a decimal string must match, is what the parser and serialiser
 (:mod:`lab_rules.inputs.timeline_json`) and the JSON Schema
 (:mod:`lab_rules.inputs.timeline_schema`) are all built from, so the three cannot disagree.
+
+It also holds the supported ranges, so that what ``validate`` accepts can be evaluated: dates
+of events from 1990 to 2100 (the rule packs start in the 2000s; a year beyond the range is a
+typing error, and adding a rule's durations to it must stay far inside ``date.max``), birth
+dates from 1900, and money below a bound no benefit payment comes near. They are technical
+bounds of the input, not figures of law. ``9999-12-31``, the way case systems write "no end",
+is read as an open end (None) wherever an event's end is optional.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import types
 import typing
@@ -18,9 +26,57 @@ import attrs
 
 from lab_rules.inputs.timeline import EVENT_TYPES, Person
 
-__all__ = ["DECIMAL_RE", "FIELDS", "optional_inner"]
+__all__ = [
+    "DECIMAL_RE",
+    "FIELDS",
+    "FIRST_BIRTH_DAY",
+    "FIRST_DAY",
+    "HOURS_PER_DAY",
+    "LAST_DAY",
+    "MAX_AMOUNT",
+    "MAX_INTEGER",
+    "OPEN_END",
+    "OPEN_ENDS",
+    "date_range_of",
+    "optional_inner",
+]
 
 DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+FIRST_BIRTH_YEAR = 1900
+FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+"""The first day an event (or ``--as-of``) may fall on."""
+LAST_DAY = dt.date(LAST_YEAR, 12, 31)
+"""The last day an event (or ``--as-of``) may fall on."""
+FIRST_BIRTH_DAY = dt.date(FIRST_BIRTH_YEAR, 1, 1)
+"""The first birth date accepted (a person born before it would be past any benefit age)."""
+OPEN_END = dt.date.max
+"""``9999-12-31``: "no end" in case systems; read as None where an event's end is optional."""
+MAX_AMOUNT = 10_000_000
+"""The largest amount or monthly rate in kroner one payment may carry (a benefit payment is
+below 100,000 kr.; the bound keeps sums of a life's payments exact and printable)."""
+MAX_INTEGER = 2**31 - 1
+"""The largest whole number a field takes (a visitation category, a count of days)."""
+HOURS_PER_DAY = 24
+"""Hours in a day: no period holds more hours of work or benefit than 24 for each of its days."""
+
+OPEN_ENDS: frozenset[tuple[str, str]] = frozenset({
+    ("exemption", "end"),
+    ("strict_sanction", "end"),
+    ("refusal", "ended_on"),
+    ("registration_missing", "resolved_on"),
+    ("sdp_cessation", "resumed_on"),
+    ("booking_missed", "booked_on"),
+    ("job_suggestions_missed", "checked_on"),
+})
+"""(event type, field): optional ends of a state, where ``9999-12-31`` means "still running"."""
+
+
+def date_range_of(cls: type[Any], name: str) -> tuple[dt.date, dt.date]:
+    """The first and last day field *name* of *cls* accepts."""
+    return (FIRST_BIRTH_DAY if cls is Person and name == "birth_date" else FIRST_DAY, LAST_DAY)
 
 
 def _field_types(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:

@@ -5,8 +5,13 @@ their fields and types (:mod:`lab_rules.inputs.timeline_fields`) drive the parse
 serialiser and the JSON Schema (:mod:`lab_rules.inputs.timeline_schema`). The parser never
 stops at the first problem: it reports every one, each with its JSON Pointer
 (``/events/3/date: "2024-02-30" is not a valid date``), and never lets a Python traceback
-escape on bad input; the checks beyond field types are :mod:`lab_rules.inputs.timeline_checks`.
-Every message is CPR-masked.
+escape on bad input. Each value goes through its field type's converter
+(:mod:`lab_rules.inputs.timeline_values`); the checks beyond field types are
+:mod:`lab_rules.inputs.timeline_checks`. Every message is CPR-masked.
+
+Validate means evaluable: dates outside the supported range, numbers too large to compute
+with, and text that is not Unicode are problems here, never a crash later; ``9999-12-31`` in
+an optional end (:data:`~lab_rules.inputs.timeline_fields.OPEN_ENDS`) is read as no end.
 """
 
 from __future__ import annotations
@@ -16,11 +21,9 @@ import enum
 import json
 from collections.abc import Callable, Set
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
-
-import attrs
 
 from lab_rules.core.errors import Problem, TimelineError
 from lab_rules.inputs.events import Event
@@ -31,8 +34,17 @@ from lab_rules.inputs.timeline_checks import (
     check_event,
     check_person,
     echo,
+    pointer_part,
 )
-from lab_rules.inputs.timeline_fields import DECIMAL_RE, FIELDS, optional_inner
+from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
+from lab_rules.inputs.timeline_values import (
+    MAX_DIGITS,
+    Bad,
+    Huge,
+    converter,
+    read_float,
+    read_int,
+)
 
 __all__ = [
     "dumps_timeline",
@@ -54,75 +66,8 @@ _KNOWN: dict[type[Any], frozenset[str]] = {
     cls: frozenset(name for name, _, _ in fields) for cls, fields in FIELDS.items()
 }
 
-
-@attrs.frozen
-class _Bad:
-    """What a converter returns for a value it cannot take: the problem's message."""
-
-    message: str
-
-
-def _to_date(raw: object) -> object:
-    if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    return _Bad(f"{echo(raw)} is not a valid date (expected YYYY-MM-DD)")
-
-
-def _to_bool(raw: object) -> object:
-    return raw if isinstance(raw, bool) else _Bad(f"{echo(raw)} must be true or false")
-
-
-def _to_int(raw: object) -> object:
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    return _Bad(f"{echo(raw)} must be a whole number")
-
-
-def _to_str(raw: object) -> object:
-    if isinstance(raw, str) and raw.strip():
-        return raw
-    return _Bad(f"{echo(raw)} must be a non-empty string")
-
-
-def _to_decimal(raw: object) -> object:
-    if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
-        return Decimal(raw)
-    if isinstance(raw, str) and DECIMAL_RE.match(raw.strip()):
-        try:
-            return Decimal(raw.strip())
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            pass
-    return _Bad(f"{echo(raw)} must be a decimal number such as 1234.50")
-
-
-def _to_enum(kind: type[enum.Enum]) -> Callable[[object], object]:
-    members = kind._value2member_map_
-    allowed = ", ".join(str(m.value) for m in kind)
-
-    def convert(raw: object) -> object:
-        member = members.get(raw) if isinstance(raw, str) else None
-        if member is not None:
-            return member
-        return _Bad(f"{echo(raw)} is not a known value; expected one of: {allowed}")
-    return convert
-
-
-def _converter(inner: Any) -> Callable[[object], object]:
-    """The function that turns a JSON value into a field of type *inner*, or a :class:`_Bad`."""
-    simple: dict[Any, Callable[[object], object]] = {
-        date: _to_date, bool: _to_bool, int: _to_int, str: _to_str, Decimal: _to_decimal}
-    if inner in simple:
-        return simple[inner]
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
-        return _to_enum(inner)
-    raise TypeError(f"no JSON mapping for field type {inner!r}")  # pragma: no cover
-
-
 _CONVERT: dict[type[Any], tuple[tuple[str, Callable[[object], object], bool, bool], ...]] = {
-    cls: tuple((name, _converter(inner), nullable, required)
+    cls: tuple((name, converter(cls, name, inner), nullable, required)
                for name, inner, nullable, required in fields)
     for cls, fields in _PARSE.items()
 }
@@ -141,7 +86,8 @@ def _parse_object(
     if not known.issuperset(raw.keys() - skip):
         for key in raw:
             if key not in known and key not in skip:
-                out.add(f"{path}/{key}", "unknown key" + _did_you_mean(key, known | skip))
+                out.add(f"{path}/{pointer_part(key)}",
+                        "unknown key" + _did_you_mean(key, known | skip))
                 ok = False
     values: dict[str, object] = {}
     for name, convert, nullable, required in _CONVERT[cls]:
@@ -158,8 +104,9 @@ def _parse_object(
             else:
                 values[name] = None
             continue
-        value = convert(value)
-        if type(value) is _Bad:
+        value = (Bad(f"{value} has more digits than any field takes ({MAX_DIGITS})")
+                 if type(value) is Huge else convert(value))
+        if type(value) is Bad:
             out.add(f"{path}/{name}", value.message)
             ok = False
         else:
@@ -167,7 +114,13 @@ def _parse_object(
     return cls(**values) if ok else None
 
 
-def _did_you_mean(key: str, known: Set[str]) -> str:
+_LONGEST_KEY = 64
+"""Keys longer than any known key by far get no suggestion (difflib is quadratic)."""
+
+
+def _did_you_mean(key: object, known: Set[str]) -> str:
+    if not isinstance(key, str) or len(key) > _LONGEST_KEY:
+        return ""
     close = difflib.get_close_matches(key, sorted(known), n=1)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
@@ -176,7 +129,8 @@ def _document_order(problem: Problem) -> tuple[tuple[int, int | str], ...]:
     """Sort key: schema, person, then events by index (/events/2 before /events/10)."""
     parts = [part for part in problem.path.split("/") if part]
     top = {"schema": 0, "person": 1, "events": 2}.get(parts[0], 3) if parts else -1
-    return ((0, top), *((0, int(p)) if p.isdigit() else (1, p) for p in parts[1:]))
+    return ((0, top),
+            *((0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in parts[1:]))
 
 
 def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
@@ -190,7 +144,8 @@ def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
         raise TimelineError(out.problems, subject=source or "timeline")
     for key in document:
         if key not in ("schema", "person", "events"):
-            out.add(f"/{key}", "unknown key" + _did_you_mean(key, {"schema", "person", "events"}))
+            out.add(f"/{pointer_part(key)}",
+                    "unknown key" + _did_you_mean(key, {"schema", "person", "events"}))
     if document.get("schema") != SCHEMA_ID:
         shown = echo(document["schema"]) if "schema" in document else "missing"
         out.add("/schema", f'must be "{SCHEMA_ID}", got {shown}')
@@ -233,12 +188,15 @@ def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
 def loads_timeline(text: str | bytes, *, source: str | None = None) -> Timeline:
     """Parse ``timeline/v1`` JSON text. JSON syntax errors are located by line and column."""
     try:
-        document = json.loads(text, parse_float=Decimal)
+        document = json.loads(text, parse_float=read_float, parse_int=read_int)
     except json.JSONDecodeError as err:
         problem = Problem("", f"invalid JSON: {err.msg} (column {err.colno})", source, err.lineno)
         raise TimelineError([problem], subject=source or "timeline") from None
     except UnicodeDecodeError as err:
         problem = Problem("", f"not UTF-8 text: {err.reason}", source)
+        raise TimelineError([problem], subject=source or "timeline") from None
+    except RecursionError:
+        problem = Problem("", "invalid JSON: nested too deeply to read", source)
         raise TimelineError([problem], subject=source or "timeline") from None
     return parse_timeline(document, source=source)
 

@@ -14,12 +14,16 @@ import attrs
 
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog import ReadProgress
+from lab_rules.loops.accounting import Block
 from lab_rules.loops.caseload_tally import ComplianceTally
 
 OBLIGATION_COLUMNS = ("person_id", "rule_id", "sequence", "group", "opens", "due",
                       "fulfilled_on", "status", "days_late", "days_overdue", "legal_basis")
 SANCTION_COLUMNS = ("person_id", "failure", "date", "rule", "rule_era", "benefit",
                     "sanctionable", "days", "rate", "deducted", "legal_basis")
+QUOTA_SCRATCH = ".quota-rows.csv"
+"""Each evaluated person's quota rows (person, quota, cohort, reached), kept while the run
+lasts so the tally can be counted again without a person held back at the end."""
 PERSON_COLUMNS = ("person_id", "obligations", "met", "met_late", "overdue", "open", "waived",
                   "lapsed", "days_late", "days_overdue", "sanctions", "deducted")
 
@@ -33,6 +37,15 @@ class Outcome:
     summary: tuple[str, ...] = ()
     quotas: tuple[tuple[str, str, bool], ...] = ()
     quarantine: dict[str, Any] | None = None
+    key: str = ""
+    rows: int = 0
+    """How many rows of the log are this person's (to account for every row)."""
+    """The person id as read (never written; the tables hold ``person_id``, masked or
+    pseudonymised), to account for every person."""
+
+    @property
+    def read_id(self) -> str:
+        return self.key or self.person_id
 
 
 def _cells(*values: object) -> tuple[str, ...]:
@@ -75,8 +88,32 @@ class _Progress:
             self.stream.write("\n")
 
 
+INT, DATE, MONEY, SHARE, BOOL = "int", "date", "money", "share", "bool"
+COLUMN_TYPES: dict[str, dict[str, str]] = {
+    "obligations": {"sequence": INT, "opens": DATE, "due": DATE, "fulfilled_on": DATE,
+                    "days_late": INT, "days_overdue": INT},
+    "sanctions": {"date": DATE, "sanctionable": BOOL, "days": INT, "rate": MONEY,
+                  "deducted": MONEY},
+    "persons": {**dict.fromkeys(PERSON_COLUMNS[1:-1], INT), "deducted": MONEY},
+    "compliance": {**dict.fromkeys(("obligations", "met", "met_late", "overdue", "open",
+                                    "waived", "lapsed"), INT), "share_met_on_time": SHARE},
+    "quotas": {"persons": INT, "reached": INT, "share": SHARE, "required": SHARE,
+               "quota_met": BOOL},
+}
+"""The type of every column that is not text, per table: Parquet keeps them typed (dates as
+``date32``, counts as ``int64``, money as ``decimal128(18, 2)``, shares as
+``decimal128(9, 3)``, booleans as ``bool``); an empty cell is null."""
+
+
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    return {INT: pa.int64(), DATE: pa.date32(), MONEY: pa.decimal128(18, 2),
+            SHARE: pa.decimal128(9, 3), BOOL: pa.bool_()}[kind]
+
+
 def _to_parquet(target: Path) -> None:
-    """Turn the CSV tables into Parquet (all columns text, as in the CSV files)."""
+    """Turn the CSV tables into typed Parquet files (:data:`COLUMN_TYPES`; text otherwise)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -86,11 +123,16 @@ def _to_parquet(target: Path) -> None:
                             "'lab-rules[parquet]'") from err
     for table in sorted(target.glob("*.csv")):
         with table.open("rb") as handle:
-            header = handle.readline().decode("utf-8").strip().split(",")
-        options = pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
-                                       strings_can_be_null=False)
-        pq.write_table(pacsv.read_csv(table, convert_options=options),
-                       table.with_suffix(".parquet"))
+            header = next(csv.reader([handle.readline().decode("utf-8")]))
+        kinds = COLUMN_TYPES.get(table.stem, {})
+        types = {c: _arrow_type(kinds[c]) if c in kinds else pa.string() for c in header}
+        options = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                       true_values=["true"], false_values=["false"])
+        try:
+            converted = pacsv.read_csv(table, convert_options=options)
+        except pa.ArrowInvalid as err:
+            raise LabRulesError(f"{table.name}: cannot be typed for Parquet: {err}") from err
+        pq.write_table(converted, table.with_suffix(".parquet"))
         table.unlink()
 
 
@@ -98,25 +140,31 @@ class _Tables:
     """The open table files of a run, or of one piece of it (no header rows), with the
     counts and the compliance tally of what was written."""
 
-    NAMES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")
+    NAMES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl",
+             QUOTA_SCRATCH)
 
     def __init__(self, folder: Path, *, header: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
                       for name in self.NAMES}
         self.writers = {name: csv.writer(self.files[name], lineterminator="\n")
-                        for name in self.NAMES[:3]}
+                        for name in (*self.NAMES[:3], QUOTA_SCRATCH)}
         if header:
             self.writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
             self.writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
             self.writers["persons.csv"].writerow(PERSON_COLUMNS)
-        self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions"), 0)
+        self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions",
+                                     "rows_quarantined"), 0)
         self.tally = ComplianceTally()
+        self.evaluated: list[Block] = []
+        self.quarantined: list[str] = []
 
     def write(self, outcome: Outcome) -> None:
         self.counts["persons"] += 1
         if outcome.quarantine is not None:
             self.counts["quarantined"] += 1
+            self.quarantined.append(outcome.read_id)
+            self.counts["rows_quarantined"] += outcome.rows
             self.files["quarantine.jsonl"].write(
                 json.dumps(outcome.quarantine, ensure_ascii=False) + "\n")
             return
@@ -125,6 +173,10 @@ class _Tables:
             self.tally.add_obligation(row[3], row[5][:7], row[7])
         for quota_id, cohort, reached in outcome.quotas:
             self.tally.add_quota(quota_id, cohort, reached)
+        self.writers[QUOTA_SCRATCH].writerows(
+            (outcome.person_id, *quota) for quota in outcome.quotas)
+        self.evaluated.append((outcome.read_id, outcome.person_id, len(outcome.obligations),
+                               len(outcome.sanctions), len(outcome.quotas), outcome.rows))
         self.writers["sanctions.csv"].writerows(outcome.sanctions)
         self.writers["persons.csv"].writerow(outcome.summary)
         self.counts["obligations"] += len(outcome.obligations)

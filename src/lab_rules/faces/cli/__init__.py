@@ -1,7 +1,8 @@
 """The ``lab-rules`` command: argument parsing only; the work is done by the library.
 
-Exit codes: 0 success, 1 invalid input (with located messages), 2 usage error or an
-unreadable file, the same in every command. Every line printed is CPR-masked.
+Exit codes, the same in every command: 0 success, 1 invalid input (with located messages),
+2 usage error, an unreadable input or an unwritable output, 3 an internal error (a bug, said
+in one line, never a traceback). Every line printed is CPR-masked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 
 from lab_rules._version import __version__
 from lab_rules.faces.cli import case, caseload, checks
-from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, say
+from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(sys.stderr, "lab-rules: error: a command is required (try --help)")
         return EXIT_USAGE
     try:
-        code: int = args.run(args)
+        code: int = guarded(args.run)(args)
     except BrokenPipeError:  # the reader (head, less) closed the pipe: stop quietly
         sys.stderr.close()
         return EXIT_OK

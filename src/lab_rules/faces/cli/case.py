@@ -13,14 +13,18 @@ from lab_rules.entitlements.holiday_sickness import holiday_entitlements, sickne
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.faces.cli.common import (
+    EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
     add_law_options,
     as_of_date,
+    cannot_write,
     invalid,
     law_of,
+    output_file,
     say,
     usage_error,
+    write_whole,
 )
 from lab_rules.faces.evaluation_json import (
     dumps_evaluation,
@@ -28,11 +32,26 @@ from lab_rules.faces.evaluation_json import (
     refund_to_json,
     sanction_to_json,
 )
+from lab_rules.faces.plot import SUFFIXES as PICTURE_SUFFIXES
 from lab_rules.faces.text_table import render_refund, render_text
 from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import load_timeline
 from lab_rules.law.loader import RuleError
+
+_DPI = (10, 1200)
+"""The resolutions a PNG may be drawn at: below, nothing is legible; above, the picture of a
+long case runs to gigabytes."""
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not _DPI[0] <= value <= _DPI[1]:
+        raise argparse.ArgumentTypeError(f"{text}: must be from {_DPI[0]} to {_DPI[1]}")
+    return value
 
 
 def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | int:
@@ -41,13 +60,22 @@ def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | in
     ``--policy`` names them too."""
     try:
         law, swaps = law_of(args)
-        timeline = load_timeline(args.file)
-    except (TimelineError, RuleError) as err:
+    except RuleError as err:
         return invalid(err, sys.stderr)
     except (LabRulesError, OSError) as err:
+        return usage_error(err, args.rules or "--rules")
+    try:
+        timeline = load_timeline(args.file)
+    except TimelineError as err:
+        return invalid(err, sys.stderr)
+    except OSError as err:
         return usage_error(err, args.file)
-    return timeline, evaluate(timeline, as_of=args.as_of, law=law,
-                              policies=[*swaps, *args.policy])
+    try:
+        return timeline, evaluate(timeline, as_of=args.as_of, law=law,
+                                  policies=[*swaps, *args.policy])
+    except LabRulesError as err:
+        say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
+        return EXIT_INVALID
 
 
 def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
@@ -59,14 +87,19 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     case = _evaluate_case(args)
     if isinstance(case, int):
         return case
-    from lab_rules.faces.plot import timeline as plot_timeline
-
     try:
+        from lab_rules.faces.plot import save
+        from lab_rules.faces.plot import timeline as plot_timeline
+
         figure = plot_timeline(case[1], case[0], lang=args.lang)
     except LabRulesError as err:
         say(sys.stderr, f"lab-rules: error: {err}")
         return EXIT_USAGE
-    figure.savefig(args.output, dpi=args.dpi)
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    try:
+        write_whole(args.output, lambda path: save(figure, path, format=suffix, dpi=args.dpi))
+    except OSError as err:
+        return cannot_write(err, args.output)
     say(sys.stderr, f"{args.output}: {len(case[1].obligations)} obligations drawn")
     return EXIT_OK
 
@@ -77,8 +110,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return case
     from lab_rules.faces.report import render_report
 
-    Path(args.output).write_text(render_report(case[1], case[0], lang=args.lang),
-                                 encoding="utf-8")
+    text = render_report(case[1], case[0], lang=args.lang)
+    try:
+        write_whole(args.output, lambda path: path.write_text(text, encoding="utf-8"))
+    except OSError as err:
+        return cannot_write(err, args.output)
     say(sys.stderr, f"{args.output}: report of {len(case[1].obligations)} obligations")
     return EXIT_OK
 
@@ -195,19 +231,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         command.add_argument("--lang", choices=("da", "en"), default="da")
         add_law_options(command)
         command.set_defaults(run=run)
-    for name, run, what, suffix in (
+    for name, run, what, suffix, suffixes in (
             ("plot", _cmd_plot, "draw one timeline's evaluation as a chart (PNG, SVG, PDF)",
-             "case.png"),
+             "case.png", PICTURE_SUFFIXES),
             ("report", _cmd_report, "one person's self-contained HTML audit report",
-             "case.html")):
+             "case.html", ("html", "htm"))):
         case_cmd = commands.add_parser(name, help=what)
         case_cmd.add_argument("file", metavar="FILE")
         case_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
-        case_cmd.add_argument("-o", "--output", default=suffix, metavar="FILE")
+        case_cmd.add_argument("-o", "--output", default=suffix, metavar="FILE",
+                              type=output_file(*suffixes),
+                              help="the file to write (" + ", ".join(f".{s}" for s in suffixes)
+                                   + f"; default {suffix})")
         case_cmd.add_argument("--lang", choices=("da", "en"), default="da")
         add_law_options(case_cmd)
         if name == "plot":
-            case_cmd.add_argument("--dpi", type=int, default=110)
+            case_cmd.add_argument("--dpi", type=_dpi, default=110,
+                                  help=f"dots per inch of a PNG ({_DPI[0]}-{_DPI[1]})")
         case_cmd.set_defaults(run=run)
     entitlements = commands.add_parser(
         "entitlements", help="kontanthjælp holiday and dagpenge during sickness")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from lab_rules.core.errors import LabRulesError
@@ -13,23 +14,58 @@ from lab_rules.faces.cli.common import (
     EXIT_USAGE,
     add_law_options,
     as_of_date,
+    cannot_write,
     invalid,
     law_of,
+    positive_int,
+    read_law,
     say,
     usage_error,
 )
 from lab_rules.inputs.synth import FIRST_START, LAST_START, write_event_log
-from lab_rules.law.bundle import law_from_path
 from lab_rules.law.loader import RuleError
 from lab_rules.law.policies import Policies
+from lab_rules.loops.atomic_output import OutputError
 from lab_rules.loops.batch import evaluate_caseload
+from lab_rules.loops.worker_guard import Interrupted
+
+PSEUDONYM_KEY_VARIABLE = "LAB_RULES_PSEUDONYM_KEY"
+
+
+def pseudonym_key(path: str | None) -> bytes:
+    """The pseudonym key: the file's bytes (without a trailing newline), else the environment
+    variable; never written anywhere."""
+    if path is not None:
+        with open(path, "rb") as handle:
+            key = handle.read().rstrip(b"\r\n")
+    else:
+        key = os.environb.get(PSEUDONYM_KEY_VARIABLE.encode(), b"")
+        if not key:
+            raise LabRulesError(f"--pseudonymise needs a key: --pseudonym-key-file FILE or "
+                                f"the environment variable {PSEUDONYM_KEY_VARIABLE}")
+    return key
+
+
+def interrupted(err: BaseException, out: str) -> int:
+    """Say that the run was stopped and *out* left as it was; the shell's code (128 + n)."""
+    signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
+    say(sys.stderr, f"{out}: interrupted ({signal.Signals(signum).name}); left as it was")
+    return 128 + int(signum)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     if args.start_from > args.start_to:
         say(sys.stderr, f"--start-from {args.start_from} is after --start-to {args.start_to}")
         return EXIT_USAGE
-    rows = write_event_log(args.out, args.persons, args.seed, args.start_from, args.start_to)
+    try:
+        rows = write_event_log(args.out, args.persons, args.seed, args.start_from,
+                               args.start_to)
+    except LabRulesError as err:
+        say(sys.stderr, f"lab-rules: error: {err}")
+        return EXIT_USAGE
+    except OSError as err:
+        say(sys.stderr, f"{args.out}: cannot write: {err.strerror or err}")
+        return EXIT_USAGE
     say(sys.stderr, f"{args.out}: {args.persons} synthetic persons, {rows} rows "
                      f"(seed {args.seed})")
     return EXIT_OK
@@ -47,10 +83,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
         return EXIT_USAGE
+    key = None
+    if args.pseudonymise or args.pseudonym_key_file:
+        try:
+            key = pseudonym_key(args.pseudonym_key_file)
+        except (LabRulesError, OSError) as err:
+            return usage_error(err, args.pseudonym_key_file or PSEUDONYM_KEY_VARIABLE)
     try:
         summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
                                     workers=args.workers, table_format=args.table_format,
-                                    law=law)
+                                    law=law, pseudonymise_key=key)
+    except (KeyboardInterrupt, Interrupted) as err:
+        return interrupted(err, args.out)
+    except OutputError as err:
+        say(sys.stderr, str(err))
+        return EXIT_USAGE
     except (LabRulesError, OSError) as err:
         return usage_error(err, args.events)
     say(sys.stderr, f"{summary.persons} persons, {summary.evaluated} evaluated, "
@@ -69,9 +116,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
         return EXIT_USAGE
     try:
-        base = law_from_path(args.rules) if args.rules else None
+        base = read_law(args.rules) if args.rules else None
     except RuleError as err:
         return invalid(err, sys.stderr)
+    except LabRulesError as err:
+        return usage_error(err, args.rules)
     try:
         comparison = compare_caseload(args.events, args.baseline, *args.variant,
                                       as_of=args.as_of, workers=args.workers or os.cpu_count()
@@ -82,7 +131,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return usage_error(err, args.events)
     say(sys.stdout, render_comparison(comparison, args.lang).rstrip("\n"))
     if args.out:
-        write_comparison(comparison, args.out)
+        try:
+            write_comparison(comparison, args.out)
+        except (KeyboardInterrupt, Interrupted) as err:
+            return interrupted(err, args.out)
+        except OutputError as err:
+            say(sys.stderr, str(err))
+            return EXIT_USAGE
+        except OSError as err:
+            return cannot_write(err, args.out)
         say(sys.stderr, f"tables -> {args.out}")
     if comparison.quarantined and not args.allow_quarantine:
         return EXIT_INVALID
@@ -112,10 +169,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     compare_cmd.set_defaults(run=_cmd_compare)
 
     synth_cmd = commands.add_parser(
-        "synth", help="write a synthetic caseload as a JSON Lines event log")
-    synth_cmd.add_argument("--persons", type=int, required=True)
+        "synth", help="write a synthetic caseload as an event log in the format --out's "
+                      "suffix names (.jsonl, .csv, .parquet)")
+    synth_cmd.add_argument("--persons", type=positive_int, required=True)
     synth_cmd.add_argument("--seed", type=int, default=1)
-    synth_cmd.add_argument("--out", required=True, metavar="FILE")
+    synth_cmd.add_argument("--out", required=True, metavar="FILE",
+                           help="FILE.jsonl, FILE.csv or FILE.parquet (the parquet extra)")
     synth_cmd.add_argument("--start-from", type=as_of_date, default=FIRST_START, metavar="DATE",
                            help=f"earliest course start (default {FIRST_START})")
     synth_cmd.add_argument("--start-to", type=as_of_date, default=LAST_START, metavar="DATE",
@@ -134,5 +193,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_law_options(batch_cmd)
     batch_cmd.add_argument("--table-format", choices=("csv", "parquet"), default="csv",
                            help="parquet needs the parquet extra (pyarrow)")
+    batch_cmd.add_argument("--pseudonymise", action="store_true",
+                           help="write every person id as a keyed hash (HMAC-SHA256); the "
+                                f"key from --pseudonym-key-file or ${PSEUDONYM_KEY_VARIABLE}")
+    batch_cmd.add_argument("--pseudonym-key-file", metavar="FILE",
+                           help="a file holding the pseudonym key (at least 16 bytes)")
     batch_cmd.set_defaults(run=_cmd_batch)
 

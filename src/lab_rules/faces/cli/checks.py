@@ -7,12 +7,20 @@ import json
 import sys
 from pathlib import Path
 
-from lab_rules.core.errors import Problem, TimelineError
+from lab_rules.core.errors import LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
-from lab_rules.faces.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, invalid, say
+from lab_rules.faces.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    invalid,
+    read_law,
+    say,
+)
+from lab_rules.inputs.eventlog_schema import event_log_schema
 from lab_rules.inputs.timeline_json import load_timeline
 from lab_rules.inputs.timeline_schema import json_schema
-from lab_rules.law.bundle import FIELDS, PARAMETER_KINDS, law_from_path
+from lab_rules.law.bundle import FIELDS, PARAMETER_KINDS
 from lab_rules.law.coverage import render_coverage
 from lab_rules.law.loader import RuleError, bundled_rules_dir
 from lab_rules.law.overlay import apply_overlays, load_overlay
@@ -58,7 +66,13 @@ def _problem_json(problem: Problem) -> dict[str, object]:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    say(sys.stdout, json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    if args.kind == "evaluation":
+        from lab_rules.faces.evaluation_json import evaluation_schema_path
+
+        schema = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
+    else:
+        schema = event_log_schema() if args.kind == "event-log" else json_schema()
+    say(sys.stdout, json.dumps(schema, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -67,15 +81,15 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
     table and one line per parameter kind, then apply every overlay of the folder."""
     path = args.path or str(bundled_rules_dir())
     try:
-        law = law_from_path(path)
+        law = read_law(path)
     except RuleError as err:
         for problem in err.problems:
             say(sys.stdout, str(problem))
         count = len(err.problems)
         say(sys.stdout, f"{count} problem{'' if count == 1 else 's'}")
         return EXIT_INVALID
-    except OSError as err:
-        say(sys.stderr, f"{path}: cannot read: {err.strerror}")
+    except LabRulesError as err:
+        say(sys.stderr, str(err))
         return EXIT_USAGE
     say(sys.stdout, render_coverage(law.rules).rstrip("\n"))
     for kind in sorted(PARAMETER_KINDS):
@@ -113,5 +127,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="rule file or folder (default: the bundled pack)")
     check.set_defaults(run=_cmd_check_rules)
 
-    schema = commands.add_parser("schema", help="print the timeline/v1 JSON Schema")
+    schema = commands.add_parser(
+        "schema", help="print a JSON Schema: timeline/v1 (default), an event-log row, or the "
+                       "evaluation output")
+    schema.add_argument("--kind", choices=("timeline", "event-log", "evaluation"),
+                        default="timeline")
     schema.set_defaults(run=_cmd_schema)

@@ -1,36 +1,104 @@
-"""What every ``lab-rules`` command shares: exit codes, CPR-masked output, dates, and the
-law options (``--rules``, ``--variant``, ``--policy``) that every evaluating command takes.
+"""What every ``lab-rules`` command shares: exit codes, CPR-masked output, dates, output
+files, and the law options (``--rules``, ``--variant``, ``--policy``) that every evaluating
+command takes.
 
-Exit codes: 0 success, 1 invalid input (with located messages), 2 usage error or an
-unreadable file, the same in every command.
+Exit codes, the same for the same mistake in every command:
+
+- 0 success;
+- 1 invalid input, with located messages: a timeline, rule files, quarantined persons;
+- 2 usage: a bad option or option value (a date outside 1990-01-01 to 2100-12-31, a count
+  below 1, an output suffix that is not supported), an unreadable or missing input file or
+  ``--rules`` path, an output path that cannot be written; the message names the path;
+- 3 an internal error (a bug): one line naming it, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
-from lab_rules.core.errors import InputError, LabRulesError
+from lab_rules.core.errors import InputError, LabRulesError, Problem
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.timeline_checks import printable
+from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
 from lab_rules.law.bundle import Law, bundled_law, law_from_path
 from lab_rules.law.policies import Policies
+from lab_rules.law.reader import RuleError
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_BUG = 3
+_LONGEST_SAID = 300
 
 
 def say(stream: TextIO, text: str) -> None:
-    stream.write(mask_cpr(text) + "\n")
+    """Write one CPR-masked line; text no encoding can take (a file name's stray bytes) is
+    written as escapes rather than failing."""
+    stream.write(printable(mask_cpr(text)) + "\n")
 
 
 def as_of_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` option value inside the supported range of timeline dates."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the supported range {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+def positive_int(text: str) -> int:
+    """A whole-number option value of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+    return value
+
+
+def output_file(*suffixes: str) -> Callable[[str], str]:
+    """An option type for an output file whose suffix is one of *suffixes* (lower case)."""
+    def check(text: str) -> str:
+        suffix = Path(text).suffix.lower().lstrip(".")
+        if suffix not in suffixes:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: unsupported suffix; use one of "
+                + ", ".join(f".{s}" for s in suffixes))
+        return text
+    return check
+
+
+def write_whole(path: str, write: Callable[[Path], object]) -> None:
+    """Let *write* fill a temporary file beside *path*, then rename it into place: *path*
+    holds the old file or the whole new one, never a part. OSError (naming *path*) propagates
+    after the temporary file is removed."""
+    target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise OSError(err.errno, err.strerror, path) from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def cannot_write(err: OSError, path: str) -> int:
+    """Say that the output *path* cannot be written, and give the usage exit code."""
+    say(sys.stderr, f"{err.filename or path}: cannot write: {err.strerror or err}")
+    return EXIT_USAGE
 
 
 def invalid(err: InputError, stream: TextIO) -> int:
@@ -41,9 +109,11 @@ def invalid(err: InputError, stream: TextIO) -> int:
 
 
 def usage_error(err: LabRulesError | OSError, path: str) -> int:
-    """Say what went wrong with the command's input, and give the usage exit code."""
+    """Say what went wrong with the command's input, and give the usage exit code. An
+    OSError is blamed on the file it names (the output folder, a rules file), else *path*."""
     if isinstance(err, OSError):
-        say(sys.stderr, f"{path}: cannot read: {err.strerror}")
+        name = err.filename if isinstance(err.filename, str) and err.filename else path
+        say(sys.stderr, f"{name}: cannot read: {err.strerror or err}")
     else:
         say(sys.stderr, f"lab-rules: error: {err}")
     return EXIT_USAGE
@@ -62,11 +132,26 @@ def add_law_options(command: argparse.ArgumentParser, *, variant: bool = True) -
                          help="e.g. no_show=restart_from_contact (repeatable)")
 
 
+def read_law(path: str) -> Law:
+    """The law a ``--rules PATH`` names. Raises the loader's :class:`RuleError` (also for a
+    file that is not UTF-8 text: an invalid rule file), and a :class:`LabRulesError` naming
+    the path it cannot read."""
+    try:
+        return law_from_path(path)
+    except OSError as err:
+        name = err.filename if isinstance(err.filename, str) and err.filename else path
+        raise LabRulesError(f"{name}: cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        problem = Problem("", f"not UTF-8 text: {err.reason} at byte {err.start}", path)
+        raise RuleError([problem], subject=path) from None
+
+
 def law_of(args: argparse.Namespace) -> tuple[Law, list[str]]:
-    """The law and policy swaps the command's options name; raises the loader's errors."""
+    """The law and policy swaps the command's options name; raises the loader's errors, and
+    a :class:`LabRulesError` naming the ``--rules`` path it cannot read."""
     Policies.parse(args.policy)
     path = getattr(args, "rules", None)
-    law = bundled_law() if path is None else law_from_path(path)
+    law = bundled_law() if path is None else read_law(path)
     spec = getattr(args, "variant", None)
     if not spec:
         return law, []
@@ -74,3 +159,19 @@ def law_of(args: argparse.Namespace) -> tuple[Law, list[str]]:
 
     chosen = variant(spec, base=law)
     return chosen.law, [f"{k}={v}" for k, v in chosen.policies]
+
+
+def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """*run* with a last line of defence: an error that escapes it is a bug, said in one line
+    (exit code 3) instead of a traceback."""
+    def command(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except BrokenPipeError:
+            raise
+        except Exception as err:
+            said = str(err)[:_LONGEST_SAID]
+            say(sys.stderr, f"lab-rules: internal error (a bug; please report it with the "
+                            f"input): {type(err).__name__}: {said}")
+            return EXIT_BUG
+    return command

@@ -1,0 +1,112 @@
+"""One person evaluated as the batch does it (:func:`outcome_of`, also the Dask path's unit of
+work), the id every output writes for a person (masked or pseudonymised), and the state a
+worker process keeps: the run's law and pseudonym key, sent once when it starts, and the
+shared progress counters of a run in pieces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.privacy import mask_cpr, pseudonym
+from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.inputs.eventlog import PersonRows
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law.bundle import Law
+from lab_rules.loops.batch_tables import Outcome, _cells
+from lab_rules.loops.worker_guard import guard_worker
+
+
+def public_id(person_id: str, key: bytes | None) -> str:
+    """The person id as every output writes it: a keyed hash, or the id with CPR masked."""
+    return pseudonym(person_id, key) if key is not None else mask_cpr(person_id)
+
+
+def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
+               law: Law | None = None, key: bytes | None = None) -> Outcome:
+    """One person evaluated as the batch does it (also the Dask path's unit of work); with a
+    pseudonym *key*, the id read appears nowhere in the outcome."""
+    person_id = public_id(rows.person_id, key)
+
+    def said(text: str) -> str:
+        if key is not None and rows.person_id:
+            for spelling in {rows.person_id, mask_cpr(rows.person_id)}:
+                text = re.sub(f"(?<![0-9A-Za-z]){re.escape(spelling)}(?![0-9A-Za-z])",
+                              lambda _: person_id, text)
+        return mask_cpr(text)
+
+    def held(reasons: Iterable[str]) -> Outcome:
+        return Outcome(person_id, key=rows.person_id, rows=rows.rows, quarantine={
+            "person_id": person_id, "line": rows.first_line,
+            "reasons": [said(r) for r in reasons]})
+
+    if rows.document is None:
+        return held(rows.problems)
+    try:
+        timeline = parse_timeline(rows.document, source=f"person {person_id}")
+        evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
+                              refund=False)
+    except TimelineError as err:
+        return held(str(p) for p in err.problems)
+    except (LabRulesError, ValueError, ArithmeticError) as err:
+        return held([f"evaluation failed: {err}"])
+    obligations = tuple(
+        _cells(person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
+               o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
+        for o in evaluation.obligations)
+    sanctions = tuple(
+        _cells(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
+               s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
+    statuses = [o.status.value for o in evaluation.obligations]
+    deducted = sum((s.deducted or Decimal(0) for s in evaluation.sanctions), Decimal(0))
+    summary = _cells(person_id, len(statuses), statuses.count("met"),
+                     statuses.count("met_late"), statuses.count("overdue"),
+                     statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
+                     sum(o.days_late or 0 for o in evaluation.obligations),
+                     sum(o.days_overdue or 0 for o in evaluation.obligations),
+                     len(evaluation.sanctions), deducted)
+    return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
+                   key=rows.person_id, rows=rows.rows)
+
+
+WORKER_LAW: Law | None = None
+"""In a worker process: the run's law, sent once when the worker starts (not per person)."""
+WORKER_KEY: bytes | None = None
+"""In a worker process: the run's pseudonym key, if any (never written)."""
+
+
+def start_worker(law: Law, key: bytes | None, run: int, persons: Any = None,
+                 read: Any = None) -> None:
+    """A worker process starts: it guards itself against outliving the run and keeps the
+    run's law, key and progress counters."""
+    global WORKER_LAW, WORKER_KEY
+    guard_worker(run)
+    WORKER_LAW, WORKER_KEY = law, key
+    if persons is not None:
+        share(persons, read)
+
+
+def evaluate_in_worker(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
+    return outcome_of(*task, law=WORKER_LAW, key=WORKER_KEY)
+
+
+SHARED: tuple[Any, Any] | None = None
+"""In a worker process of a run in pieces: the run's shared counters of persons done and
+bytes read, for the progress line only (results never depend on them)."""
+
+
+def share(persons: Any, read: Any) -> None:
+    global SHARED
+    SHARED = (persons, read)
+
+
+def add_progress(persons: int, read: int) -> None:
+    assert SHARED is not None
+    with SHARED[0].get_lock():
+        SHARED[0].value += persons
+    with SHARED[1].get_lock():
+        SHARED[1].value += read

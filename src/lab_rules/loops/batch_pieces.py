@@ -1,0 +1,131 @@
+"""A batch run in pieces: each worker reads and evaluates whole pieces of a JSON Lines log (cut
+at person starts) into its own files, and the run's process joins them in log order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor, wait
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from lab_rules.inputs.eventlog import ReadProgress, person_starts, read_persons
+from lab_rules.law.bundle import Law
+from lab_rules.loops import batch_person
+from lab_rules.loops.accounting import Block
+from lab_rules.loops.batch_person import add_progress, outcome_of, start_worker
+from lab_rules.loops.batch_tables import _Progress, _Tables
+from lab_rules.loops.caseload_tally import ComplianceTally
+from lab_rules.loops.worker_guard import stop_workers
+
+REFRESH_SECONDS = 1 / 2
+"""How often the progress line is brought up to date while the pieces run."""
+
+
+def row_counts(reading: ReadProgress) -> dict[str, int]:
+    """The reader's row counters (its ``rows*`` fields: ``rows_read`` and its split)."""
+    return {f.name: value for f in attrs.fields(ReadProgress) if f.name.startswith("rows")
+            and isinstance(value := getattr(reading, f.name), int)}
+
+
+@attrs.define
+class RunTables:
+    """What the tables of a run hold, before the closing check."""
+
+    counts: dict[str, int]
+    tally: ComplianceTally
+    evaluated: list[Block]
+    quarantined: list[str]
+    rows: dict[str, int]
+
+    def add_rows(self, rows: Mapping[str, int]) -> None:
+        for name, value in rows.items():
+            self.rows[name] = self.rows.get(name, 0) + value
+
+
+PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
+
+
+def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]) -> PieceResult:
+    """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
+    counts, the exported tally, the persons evaluated and quarantined, and the row counts."""
+    path, start, end, as_of, policies, folder = task
+    tables = _Tables(Path(folder), header=False)
+    reading = ReadProgress()
+    done = reported = 0
+    try:
+        for rows in read_persons(path, reading, start=start, end=end):
+            done += 1
+            tables.write(outcome_of(rows, as_of, policies, batch_person.WORKER_LAW,
+                                    batch_person.WORKER_KEY))
+            if batch_person.SHARED is not None and done % 32 == 0:
+                add_progress(32, reading.read - reported)
+                reported = reading.read
+    finally:
+        tables.close()
+    if batch_person.SHARED is not None:
+        add_progress(done % 32, reading.read - reported)
+    return (tables.counts, tables.tally.export(), tables.evaluated, tables.quarantined,
+            row_counts(reading))
+
+
+def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
+                   law: Law, key: bytes | None, workers: int, progress: _Progress,
+                   reading: ReadProgress) -> RunTables | None:
+    """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
+    writes its own files; this process only joins them in log order. None when a person's
+    rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
+    reports them as it always does."""
+    cuts = person_starts(source, workers * 4)
+    if len(cuts) < 2:
+        return None
+    reading.total = source.stat().st_size
+    scratch = Path(tempfile.mkdtemp(prefix=".pieces-", dir=target))
+    persons, read = multiprocessing.Value("q", 0), multiprocessing.Value("q", 0)
+    try:
+        ends: list[int | None] = [*cuts[1:], None]
+        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)))
+                 for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
+        executor = ProcessPoolExecutor(workers, initializer=start_worker,
+                                       initargs=(law, key, os.getpid(), persons, read))
+        try:
+            futures = [executor.submit(run_piece, task) for task in tasks]
+            pending = set(futures)
+            while pending:
+                _, pending = wait(pending, timeout=REFRESH_SECONDS)
+                reading.read = read.value
+                progress.update(persons.value)
+            results = [future.result() for future in futures]
+        except BaseException:
+            stop_workers(executor)
+            raise
+        executor.shutdown()
+        seen: set[str] = set()
+        for _, _, evaluated, quarantined, _ in results:
+            ids = {block[0] for block in evaluated}.union(quarantined)
+            if not seen.isdisjoint(ids):
+                return None
+            seen.update(ids)
+        tables = _Tables(target, header=True)
+        try:
+            for index, (counts, exported, evaluated, quarantined, _) in enumerate(results):
+                tables.append(scratch / str(index))
+                for name, value in counts.items():
+                    tables.counts[name] += value
+                tables.tally.absorb(exported)
+                tables.evaluated += evaluated
+                tables.quarantined += quarantined
+        finally:
+            tables.close()
+        done = RunTables(tables.counts, tables.tally, tables.evaluated, tables.quarantined, {})
+        for result in results:
+            done.add_rows(result[4])
+        return done
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
