@@ -113,7 +113,8 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
         assert not left, f"processes of the killed batch still alive: {left}"
         assert _state(out) in (before, as_of)
         if signum != signal.SIGKILL:
-            assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+            left_over = [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+            assert not left_over, (signal.Signals(signum).name, code, said, left_over)
     final = _start(log, out, "2026-12-01")
     assert final.wait(timeout=120) == 0
     assert _state(out) == "2026-12-01"

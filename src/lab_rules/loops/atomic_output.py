@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.loops.interrupts import shielded
 
 try:
     import fcntl
@@ -322,12 +323,14 @@ def whole_or_absent(out: str | Path, known: frozenset[str]) -> Iterator[Path]:
         staging.mkdir()
         try:
             yield staging
-            swap_into_place(staging, target)
+            with shielded():
+                swap_into_place(staging, target)
         except OSError as err:
             if is_write_error(err, staging, target):
                 raise OutputError(f"{out}: cannot write the result: {err.strerror}; "
                                   "nothing was changed there") from None
             raise
     finally:
-        _remove(staging)
-        lock.release()
+        with shielded():
+            _remove(staging)
+            lock.release()

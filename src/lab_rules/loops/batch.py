@@ -49,6 +49,7 @@ from lab_rules.loops.batch_person import evaluate_in_worker, outcome_of, public_
 from lab_rules.loops.batch_pieces import RunTables, row_counts, run_in_pieces
 from lab_rules.loops.batch_tables import (
     QUOTA_SCRATCH,
+    Outcome,
     _Progress,
     _Tables,
     _to_parquet,
@@ -59,7 +60,8 @@ from lab_rules.loops.caseload_tally import (
     QUOTA_COLUMNS,
     ComplianceTally,
 )
-from lab_rules.loops.worker_guard import interruptible, stop_workers
+from lab_rules.loops.interrupts import interruptible, shielded
+from lab_rules.loops.worker_guard import stop_workers
 
 __all__ = ["RESULT_NAMES", "RunSummary", "evaluate_caseload", "outcome_of", "public_id"]
 
@@ -102,9 +104,12 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
     try:
         for chunk in _chunks(read_persons(source, reading), CHUNK):
             tasks = [(rows, as_of, policies) for rows in chunk]
-            outcomes = (executor.map(evaluate_in_worker, tasks, chunksize=64)
-                        if executor is not None
-                        else (outcome_of(*task, law=law, key=key) for task in tasks))
+            if executor is not None:
+                with shielded():
+                    outcomes: Iterable[Outcome] = executor.map(evaluate_in_worker, tasks,
+                                                               chunksize=64)
+            else:
+                outcomes = (outcome_of(*task, law=law, key=key) for task in tasks)
             for outcome in outcomes:
                 tables.write(outcome)
             progress.update(tables.counts["persons"])

@@ -22,6 +22,7 @@ from lab_rules.loops.accounting import Block
 from lab_rules.loops.batch_person import add_progress, outcome_of, start_worker
 from lab_rules.loops.batch_tables import _Progress, _Tables
 from lab_rules.loops.caseload_tally import ComplianceTally
+from lab_rules.loops.interrupts import shielded
 from lab_rules.loops.worker_guard import stop_workers
 
 REFRESH_SECONDS = 1 / 2
@@ -95,7 +96,8 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
         executor = ProcessPoolExecutor(workers, initializer=start_worker,
                                        initargs=(law, key, os.getpid(), persons, read))
         try:
-            futures = [executor.submit(run_piece, task) for task in tasks]
+            with shielded():
+                futures = [executor.submit(run_piece, task) for task in tasks]
             pending = set(futures)
             while pending:
                 _, pending = wait(pending, timeout=REFRESH_SECONDS)

@@ -1,8 +1,9 @@
 """Worker processes that never outlive their run.
 
-In the run's process, :func:`interruptible` turns SIGTERM and SIGHUP into :class:`Interrupted`
-(SIGINT already raises ``KeyboardInterrupt``), so the run's ``finally`` blocks stop the workers
-(:func:`stop_workers`) and remove the temporary files. In each worker, :func:`guard_worker`
+In the run's process, :func:`lab_rules.loops.interrupts.interruptible` turns SIGTERM and
+SIGHUP into :class:`~lab_rules.loops.interrupts.Interrupted` (SIGINT already raises
+``KeyboardInterrupt``), so the run's ``finally`` blocks stop the workers (:func:`stop_workers`)
+and remove the temporary files. In each worker, :func:`guard_worker`
 ignores SIGINT (the run decides), asks Linux to kill the worker when its parent dies
 (``prctl(PR_SET_PDEATHSIG)``), and, on every system, watches the parent and the run's process
 from a thread and ends the worker when either is gone, so a killed run leaves no worker behind.
@@ -17,44 +18,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from types import FrameType
 
 from lab_rules.loops.atomic_output import process_alive
+from lab_rules.loops.interrupts import shielded
 
 WATCH_SECONDS = 1
 """How often a worker looks whether its run is still there."""
 _PR_SET_PDEATHSIG = 1
 _EXIT_ORPHANED = 3
-
-
-class Interrupted(BaseException):
-    """The run was asked to stop (SIGTERM, SIGHUP); it cleans up and ends."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(f"stopped by {signal.Signals(signum).name}")
-        self.signum = signum
-
-
-def _raise(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
-
-
-@contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise :class:`Interrupted` inside the block (main thread only;
-    elsewhere the block runs unchanged)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
-    before = {name: signal.signal(getattr(signal, name), _raise) for name in names}
-    try:
-        yield
-    finally:
-        for name, handler in before.items():
-            signal.signal(getattr(signal, name), handler)
 
 
 def _watch(parent: int, run: int) -> None:
@@ -82,6 +54,11 @@ def guard_worker(run: int) -> None:
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:
     """End an executor's workers now (on an interrupt or error), not after their tasks."""
+    with shielded():
+        _stop(executor)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
     processes = list((getattr(executor, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):

@@ -27,7 +27,7 @@ from lab_rules.law.loader import RuleError
 from lab_rules.law.policies import Policies
 from lab_rules.loops.atomic_output import OutputError
 from lab_rules.loops.batch import evaluate_caseload
-from lab_rules.loops.worker_guard import Interrupted
+from lab_rules.loops.interrupts import Interrupted
 
 PSEUDONYM_KEY_VARIABLE = "LAB_RULES_PSEUDONYM_KEY"
 

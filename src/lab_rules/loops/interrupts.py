@@ -1,0 +1,79 @@
+"""SIGINT, SIGTERM and SIGHUP as an exception at a safe point of a batch run, never in the middle
+of its clean-up.
+
+:func:`interruptible` installs a handler that raises :class:`Interrupted` (``KeyboardInterrupt``
+for SIGINT) in the run's main thread. Inside :func:`shielded` (removing the temporary folder,
+swapping the result into place, starting or stopping worker processes, where Python itself runs
+fork hooks that swallow an exception) the signal is only noted, and raised when the shielded
+block ends: so a signal never leaves a half-removed folder, a held lock or a lost interrupt
+behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+
+class Interrupted(BaseException):
+    """The run was asked to stop (SIGTERM, SIGHUP); it cleans up and ends."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class _State:
+    """The run's interrupt state (one run per process: the command's main thread)."""
+
+    depth = 0
+    pending: int | None = None
+
+
+def _stop(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+
+
+def _handle(signum: int, frame: FrameType | None) -> None:
+    if _State.depth:
+        _State.pending = _State.pending or signum
+        return
+    raise _stop(signum)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Interrupted`, SIGINT ``KeyboardInterrupt``, inside the
+    block (main thread only; elsewhere the block runs unchanged)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    _State.depth, _State.pending = 0, None
+    before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
+    try:
+        yield
+    finally:
+        with shielded(raise_pending=False):
+            for name, handler in before.items():
+                signal.signal(getattr(signal, name), handler)
+        pending, _State.pending = _State.pending, None
+        if pending is not None:
+            raise _stop(pending)
+
+
+@contextlib.contextmanager
+def shielded(*, raise_pending: bool = True) -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back inside the block; raise a signal that came
+    meanwhile when the outermost shield ends."""
+    _State.depth += 1
+    try:
+        yield
+    finally:
+        _State.depth -= 1
+        if raise_pending and not _State.depth and _State.pending is not None:
+            pending, _State.pending = _State.pending, None
+            raise _stop(pending)
