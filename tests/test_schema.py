@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from lab_rules.core.errors import TimelineError
-from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.inputs.timeline_json import parse_timeline, timeline_to_json
 from lab_rules.inputs.timeline_schema import json_schema, schema_path
 from test_timeline_json import GOOD
 
@@ -53,3 +53,21 @@ def test_parser_and_schema_reject_the_same_structural_errors(event: dict[str, An
     assert list(validator.iter_errors(document))
     with pytest.raises(TimelineError):
         parse_timeline(document)
+
+
+def test_v1_documents_are_still_read_and_v2_is_written() -> None:
+    document = json.loads(sorted(Path(__file__).resolve().parents[1].glob(
+        "examples/timelines/*.json"))[0].read_text(encoding="utf-8"))
+    document["schema"] = "lab-rules/timeline/v1"
+    timeline = parse_timeline(document)
+    assert timeline_to_json(timeline)["schema"] == "lab-rules/timeline/v2"
+    assert parse_timeline(timeline_to_json(timeline)) == timeline
+
+
+def test_the_published_v1_schema_stays_beside_the_current_one() -> None:
+    v1 = json.loads((schema_path().parent / "timeline-v1.schema.json").read_text(
+        encoding="utf-8"))
+    current = json.loads(schema_path().read_text(encoding="utf-8"))
+    assert v1["$id"] == "lab-rules/timeline/v1"
+    assert current["$id"] == "lab-rules/timeline/v2"
+    assert "lab-rules/timeline/v2" in current["$comment"]

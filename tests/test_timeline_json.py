@@ -158,7 +158,7 @@ def test_semantic_problem_is_located(event: Any, fragment: str) -> None:
         ({"schema": "lab-rules/timeline/v1", "person": "x", "events": []},
          "/person: must be an object"),
         ({"person": {"id": "x"}, "events": []},
-         '/schema: must be "lab-rules/timeline/v1", got missing'),
+         '/schema: must be "lab-rules/timeline/v2" (or "lab-rules/timeline/v1"), got missing'),
     ],
 )
 def test_document_level_problems(document: object, fragment: str) -> None:

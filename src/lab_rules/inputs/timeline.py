@@ -64,6 +64,7 @@ from lab_rules.inputs.sanction_events import (
 
 __all__ = [
     "EVENT_TYPES",
+    "READABLE_SCHEMAS",
     "SCHEMA_ID",
     "AuditSampled",
     "BenefitEnded",
@@ -102,7 +103,11 @@ __all__ = [
     "WrittenGuidance",
 ]
 
-SCHEMA_ID = "lab-rules/timeline/v1"
+SCHEMA_ID = "lab-rules/timeline/v2"
+"""The document identifier lab-rules writes (``timeline/v2``: the ranges of revision 2)."""
+READABLE_SCHEMAS = ("lab-rules/timeline/v1", SCHEMA_ID)
+"""Identifiers lab-rules reads: a v1 document is read under the same rules as v2 (v2 only
+narrows what v1 allowed to what can be evaluated)."""
 
 
 def _masked(value: str | None) -> str:

@@ -27,7 +27,13 @@ from typing import Any
 
 from lab_rules.core.errors import Problem, TimelineError
 from lab_rules.inputs.events import Event
-from lab_rules.inputs.timeline import EVENT_TYPES, SCHEMA_ID, Person, Timeline
+from lab_rules.inputs.timeline import (
+    EVENT_TYPES,
+    READABLE_SCHEMAS,
+    SCHEMA_ID,
+    Person,
+    Timeline,
+)
 from lab_rules.inputs.timeline_checks import (
     Collector,
     check_benefit_sequence,
@@ -146,9 +152,9 @@ def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
         if key not in ("schema", "person", "events"):
             out.add(f"/{pointer_part(key)}",
                     "unknown key" + _did_you_mean(key, {"schema", "person", "events"}))
-    if document.get("schema") != SCHEMA_ID:
+    if document.get("schema") not in READABLE_SCHEMAS:
         shown = echo(document["schema"]) if "schema" in document else "missing"
-        out.add("/schema", f'must be "{SCHEMA_ID}", got {shown}')
+        out.add("/schema", f'must be "{SCHEMA_ID}" (or "{READABLE_SCHEMAS[0]}"), got {shown}')
     person = None
     if "person" not in document:
         out.add("", 'missing required key "person"')

@@ -1,6 +1,6 @@
 """The JSON Schema (2020-12) of ``timeline/v1``, generated from the attrs classes.
 
-The schema ships in ``lab_rules/schemas/timeline-v1.schema.json`` (:func:`schema_path`); a
+The schema ships in ``lab_rules/schemas/timeline-v2.schema.json`` (:func:`schema_path`); a
 test keeps that file equal to :func:`json_schema`, and ``lab-rules schema`` prints it. It is
 built from the same field table (:mod:`lab_rules.inputs.timeline_fields`) as the parser, so
 the two describe one format, supported ranges included: dates from 1990-01-01 to 2100-12-31
@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lab_rules.inputs.timeline import EVENT_TYPES, SCHEMA_ID, Person
+from lab_rules.inputs.timeline import EVENT_TYPES, READABLE_SCHEMAS, SCHEMA_ID, Person
 from lab_rules.inputs.timeline_fields import (
     FIELDS,
     FIRST_BIRTH_DAY,
@@ -42,7 +42,8 @@ REVISIONS = (
     f"checked_on) means no end; decimals are bounded by {MAX_AMOUNT} in size, whole numbers by "
     f"{MAX_INTEGER}; payment hours by 24 a day of the period, offer hours_per_week by 168. "
     f"This narrows v1 (a document outside these ranges was accepted and then crashed or was "
-    f"evaluated before any rule applies); the document identifier stays lab-rules/timeline/v1.",
+    f"evaluated before any rule applies), so the document identifier is now "
+    f"lab-rules/timeline/v2; lab-rules still reads v1 documents, under these rules.",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 
@@ -148,11 +149,11 @@ def json_schema() -> dict[str, object]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "$comment": " ".join(REVISIONS),
-        "title": f"lab-rules timeline v1 (schema revision {len(REVISIONS)}): a person and the "
+        "title": f"lab-rules timeline v2 (schema revision {len(REVISIONS)}): a person and the "
                  f"dated events of their case",
         "type": "object",
         "properties": {
-            "schema": {"const": SCHEMA_ID},
+            "schema": {"enum": list(READABLE_SCHEMAS)},
             "person": {"$ref": "#/$defs/person"},
             "events": {"type": "array", "items": {"oneOf": event_refs}},
         },
@@ -163,5 +164,6 @@ def json_schema() -> dict[str, object]:
 
 
 def schema_path() -> Path:
-    """Where the shipped ``timeline-v1.schema.json`` lies in the installed package."""
-    return Path(str(resources.files("lab_rules") / "schemas" / "timeline-v1.schema.json"))
+    """Where the shipped ``timeline-v2.schema.json`` lies in the installed package (the v1
+    schema as published stays beside it, unchanged)."""
+    return Path(str(resources.files("lab_rules") / "schemas" / "timeline-v2.schema.json"))

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from lab_rules.inputs.eventlog import PERSON_FIELDS, PersonRows
+from lab_rules.inputs.timeline import SCHEMA_ID
 from lab_rules.law.bundle import Law
 from lab_rules.loops.batch import outcome_of
 from lab_rules.loops.batch_tables import (
@@ -62,7 +63,7 @@ def _documents(frame: pd.DataFrame) -> list[PersonRows]:
                 person.update({k: v for k, v in row.items() if k in PERSON_FIELDS})
             else:
                 events.append(row)
-        document = {"schema": "lab-rules/timeline/v1", "person": {"id": str(person_id),
+        document = {"schema": SCHEMA_ID, "person": {"id": str(person_id),
                                                                     **person}, "events": events}
         persons.append(PersonRows(str(person_id), 0, document))
     return persons
