@@ -7,7 +7,8 @@ All functions take the timeline of :class:`~lab_rules.facts.facts.Facts`, alread
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -68,11 +69,19 @@ def long_absence_in_month(timeline: Timeline, day: date, limit: int) -> bool:
     return False
 
 
-def fleksjob_visitation(timeline: Timeline, day: date) -> date | None:
-    """The latest fleksjob visitation on or before *day*, if the timeline has one."""
-    visits = [e.date for e in timeline.of_type(CaseStepDone)
-              if e.step is CaseStep.VISITATION and e.date <= day]
-    return max(visits) if visits else None
+def visitations(timeline: Timeline) -> tuple[date, ...]:
+    """The days of the timeline's fleksjob visitations, in order."""
+    return tuple(sorted(e.date for e in timeline.of_type(CaseStepDone)
+                        if e.step is CaseStep.VISITATION))
+
+
+def fleksjob_visitation(timeline: Timeline, day: date,
+                        visits: Sequence[date] | None = None) -> date | None:
+    """The latest fleksjob visitation on or before *day*, if the timeline has one (*visits*:
+    :func:`visitations` of the timeline, found once by a caller that asks for many days)."""
+    visits = visitations(timeline) if visits is None else visits
+    index = bisect_right(visits, day)
+    return visits[index - 1] if index else None
 
 
 def day_set(intervals: Iterable[Interval]) -> set[date]:

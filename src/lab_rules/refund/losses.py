@@ -35,7 +35,7 @@ from lab_rules.facts.paid import Interval
 from lab_rules.inputs.timeline import AuditSampled, CaseStepDone, Timeline
 from lab_rules.law.policies import LossFrom, Policies
 from lab_rules.law.refund_losses import LossRule, LossSchedule, SpellLimits
-from lab_rules.refund.case_facts import OfferSpan, day_set, group_days, offer_spans
+from lab_rules.refund.case_facts import OfferSpan, day_set, group_days, offer_spans, visitations
 from lab_rules.refund.months import MonthTotal, month_key, refund_months
 from lab_rules.refund.rates_before_2016 import day_rate
 
@@ -82,6 +82,7 @@ class _Context:
     offers: list[OfferSpan]
     paid: list[Interval]
     by_month: dict[str, Decimal]
+    visits: tuple[date, ...] = ()
 
 
 def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decimal | None:
@@ -95,7 +96,8 @@ def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decim
         while day <= last:
             if interval.per_day is None:
                 return None
-            found = day_rate(ctx.schedule, ctx.facts.timeline, ctx.offers, interval.benefit, day)
+            found = day_rate(ctx.schedule, ctx.facts.timeline, ctx.offers, interval.benefit, day,
+                             ctx.visits)
             if found is None:
                 return None
             lost = interval.per_day * found[0]
@@ -181,7 +183,8 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
     as_of = facts.as_of
     sampled = bool(facts.timeline.of_type(AuditSampled))
     paid = facts.paid_of(frozenset(b for loss in schedule.losses for b in loss.benefits))
-    ctx = _Context(facts, schedule, offer_spans(facts.timeline), paid, defaultdict(Decimal))
+    ctx = _Context(facts, schedule, offer_spans(facts.timeline), paid, defaultdict(Decimal),
+                   visitations(facts.timeline))
     found: list[RefundLoss] = []
     for loss in schedule.losses:
         for start, end, cause in _status_losses(loss, facts):

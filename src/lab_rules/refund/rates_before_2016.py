@@ -11,6 +11,7 @@ own row after it (§ 30, stk. 2). Every period names the row that produced it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from lab_rules.refund.case_facts import (
     long_absence_in_month,
     offer_spans,
     spell_start,
+    visitations,
 )
 from lab_rules.refund.months import MonthTotal, month_key, refund_months
 
@@ -36,13 +38,14 @@ _WEEK_DAYS = 7
 
 
 def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[OfferSpan],
-             benefit: Benefit, day: date) -> tuple[Decimal, bool, BaseRate] | None:
+             benefit: Benefit, day: date, visits: Sequence[date] | None = None
+             ) -> tuple[Decimal, bool, BaseRate] | None:
     """The refund rate of *benefit* on *day*, whether the day is active, and the rate row.
 
     Active: in an offer of at least the row's minimum hours a week (fewer when documented;
     an offer without hours is taken to qualify), with no continuous absence longer than the
     row allows in the month."""
-    row = schedule.rate_on(benefit, day, fleksjob_visitation(timeline, day))
+    row = schedule.rate_on(benefit, day, fleksjob_visitation(timeline, day, visits))
     if row is None:
         return None
     active = any(offer.covers(day) and (
@@ -103,10 +106,14 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     periods: list[RatePeriod] = []
     paid = facts.paid_of(frozenset(r.benefit for r in schedule.rates))
+    visits = visitations(timeline)
     for interval in sorted(paid, key=lambda i: (i.benefit.value, i.start)):
+        if not any(r.benefit is interval.benefit and r.valid_from <= interval.end
+                   and interval.start <= r.valid_to for r in schedule.rates):
+            continue
         day, current = interval.start, None
         while day <= interval.end:
-            found = day_rate(schedule, timeline, offers, interval.benefit, day)
+            found = day_rate(schedule, timeline, offers, interval.benefit, day, visits)
             if found is None:
                 if current is not None:
                     periods.append(current.close(interval))

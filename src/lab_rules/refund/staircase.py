@@ -120,6 +120,7 @@ class _Ledger:
     def __init__(self, staircase: Staircase, intervals: tuple[Interval, ...],
                  split: MonthSplit) -> None:
         self.staircase, self.split = staircase, split
+        self.cofinanced = staircase.cofinanced
         self.notes: dict[str, str] = {}
         self.totals: dict[bool, dict[tuple[int, int], Decimal]] = {
             True: defaultdict(Decimal), False: defaultdict(Decimal)}
@@ -171,7 +172,7 @@ class _Ledger:
 
     def _line(self, benefit: Benefit, monday: date, rate_number: int) -> RefundLine | None:
         band = self.staircase.band(rate_number)
-        cofinanced = benefit in self.staircase.cofinanced
+        cofinanced = benefit in self.cofinanced
         rate = band.cofinancing if cofinanced else band.refund
         totals = self.totals[cofinanced]
         first_day, sunday = self._first_day(benefit, monday), monday + _SUNDAY
