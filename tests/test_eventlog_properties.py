@@ -128,3 +128,21 @@ def test_grouping_by_person_reads_unsorted_logs_whole(
             assert person.document == want[person.person_id]
     assert progress.rows_read == sum(1 for _, raw in lines if raw.strip())
     assert progress.rows_read == progress.rows_used + progress.rows_quarantined
+
+
+def test_the_external_sort_keeps_every_cell_type_without_pickle(tmp_path: Path) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from lab_rules.inputs.eventlog_sort import _load, _spill
+    from lab_rules.inputs.row_types import Row
+
+    cells = {"date": dt.date(2024, 2, 29), "at": dt.datetime(2024, 2, 29, 12, 30),
+             "amount": Decimal("1234.50"), "raw": b"\x00\xff", "hours": 7.4, "n": 2,
+             "flag": True, "none": None, "nested": {"kinds": ["jobsamtale"]}}
+    run = [((1, "b", 2), Row(3, "b", cells)), ((1, "a", 5), Row(6, "a", None, "bad row", 2,
+                                                                  True))]
+    path = _spill(list(run), tmp_path, 0)
+    assert "pickle" not in path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8") as handle:
+        assert list(_load(handle)) == sorted(run, key=lambda item: item[0])

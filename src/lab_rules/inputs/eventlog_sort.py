@@ -2,7 +2,8 @@
 
 An external merge sort from the standard library: the rows are read once, in runs of at most
 :data:`RUN_ROWS` rows sorted by person (and, within a person, by their place in the log) and
-written to temporary files (``pickle``, so every cell keeps its type), then merged with
+written to temporary files (JSON Lines, with dates, times and decimals tagged so every cell
+keeps its type; nothing is unpickled, so a temporary file can never run code), then merged with
 :func:`heapq.merge`, holding one row per run. A row that belongs to no person stays with the
 person whose rows it sits among, as when the log is read unsorted, and a damaged Parquet block
 still holds back the person after it; rows before any person come first. The temporary files
@@ -11,12 +12,14 @@ are removed when the merge ends, however it ends.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
-import pickle
+import json
 import tempfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, TextIO
 
 from lab_rules.inputs.row_types import Row
 
@@ -48,21 +51,44 @@ def _keyed(rows: Iterator[Row]) -> Iterator[tuple[_Key, Row]]:
                         "hold rows of this person")
 
 
+_TAG = "\u0000lab-rules"
+_TYPES: dict[str, Any] = {"date": dt.date.fromisoformat, "datetime": dt.datetime.fromisoformat,
+                          "time": dt.time.fromisoformat, "decimal": Decimal,
+                          "bytes": bytes.fromhex}
+
+
+def _tagged(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {_TAG: "datetime", "v": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_TAG: "date", "v": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {_TAG: "time", "v": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {_TAG: "decimal", "v": str(value)}
+    if isinstance(value, bytes):
+        return {_TAG: "bytes", "v": value.hex()}
+    raise TypeError(f"a cell of type {type(value).__name__} cannot be sorted")
+
+
+def _untagged(table: dict[str, Any]) -> object:
+    kind = table.get(_TAG)
+    return _TYPES[kind](table["v"]) if kind in _TYPES else table
+
+
 def _spill(run: list[tuple[_Key, Row]], folder: Path, index: int) -> Path:
     run.sort(key=lambda item: item[0])
     path = folder / f"run-{index}"
-    with path.open("wb") as handle:
-        for item in run:
-            pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with path.open("w", encoding="utf-8") as handle:
+        for key, row in run:
+            handle.write(json.dumps([key, list(row)], default=_tagged) + "\n")
     return path
 
 
-def _load(handle: BinaryIO) -> Iterator[tuple[_Key, Row]]:
-    while True:
-        try:
-            yield pickle.load(handle)
-        except EOFError:
-            return
+def _load(handle: TextIO) -> Iterator[tuple[_Key, Row]]:
+    for line in handle:
+        key, fields = json.loads(line, object_hook=_untagged)
+        yield (key[0], key[1], key[2]), Row(*fields)
 
 
 def grouped_rows(rows: Iterator[Row], run_rows: int | None = None) -> Iterator[Row]:
@@ -79,7 +105,7 @@ def grouped_rows(rows: Iterator[Row], run_rows: int | None = None) -> Iterator[R
                 paths.append(_spill(run, folder, len(paths)))
                 run = []
         paths.append(_spill(run, folder, len(paths)))
-        handles = [path.open("rb") for path in paths]
+        handles = [path.open(encoding="utf-8") for path in paths]
         try:
             for _, row in heapq.merge(*(_load(h) for h in handles), key=lambda item: item[0]):
                 yield row
