@@ -5,6 +5,7 @@ of a few seconds' work, a handful of kills."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -55,10 +56,12 @@ def _wait_until_gone(session: int, seconds: float = 15) -> list[int]:
     return left
 
 
-def _wait_for_start(out: Path, seconds: float = 30) -> None:
-    """Until the run writes (Python's own start-up would print a traceback on SIGINT)."""
+def _wait_for_start(out: Path, pid: int, seconds: float = 30) -> None:
+    """Until the run *pid* writes (Python's own start-up would print a traceback on SIGINT;
+    a partial folder an earlier, SIGKILLed round left does not count)."""
     end = time.monotonic() + seconds
-    while not list(out.parent.glob(f".{out.name}.partial-*")) and time.monotonic() < end:
+    mine = out.parent / f".{out.name}.partial-{pid}"
+    while not mine.exists() and time.monotonic() < end:
         time.sleep(0.02)
 
 
@@ -82,6 +85,20 @@ def _state(out: Path) -> str:
     return str(run["as_of"])
 
 
+def _left_by(folder: Path, pid: int) -> list[Path]:
+    """What the run *pid* left beside ``out``: its partial folder, or the lock naming it. A
+    signal that comes before the run has started (Python still importing) ends the process
+    at once, and what an earlier, SIGKILLed round left stays until the next complete run
+    clears it (the final run checks that nothing is left)."""
+    found = [p for p in folder.glob(".out.*") if p.name.endswith(f"-{pid}")]
+    lock = folder / ".out.lock"
+    if lock.exists():
+        with contextlib.suppress(ValueError):
+            if json.loads(lock.read_text(encoding="utf-8") or "{}").get("pid") == pid:
+                found.append(lock)
+    return found
+
+
 def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | None], ...],
                  seed: int, persons: int = PERSONS) -> None:
     rng = random.Random(seed)
@@ -99,7 +116,7 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
         started = time.monotonic()
         child = _start(log, out, as_of)
         if signum == signal.SIGINT:
-            _wait_for_start(out)
+            _wait_for_start(out, child.pid)
         time.sleep(after if after is not None else rng.uniform(0.2, took * 1.1))
         child.send_signal(signum)
         code = child.wait(timeout=60)
@@ -113,7 +130,7 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
         assert not left, f"processes of the killed batch still alive: {left}"
         assert _state(out) in (before, as_of)
         if signum != signal.SIGKILL:
-            left_over = [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+            left_over = _left_by(tmp_path, child.pid)
             assert not left_over, (signal.Signals(signum).name, code, said, left_over)
     final = _start(log, out, "2026-12-01")
     assert final.wait(timeout=120) == 0
