@@ -28,7 +28,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("law/citation.py", "is not a citation like"): "an example in an error message",
     ("law/reader.py", "target group (LAB § 6)"): "the vocabulary's name in an error message",
     ("law/coverage.py", "target group (LAB § 6)"): "a column heading naming the vocabulary",
-    ("inputs/synth.py", "date(2016, 1, 4)"): "the first course start of synthetic test data",
+    ("inputs/synth.py", "date.fromisoformat('2016-01-04')"):
+        "the first course start of synthetic test data",
     ("inputs/synth.py", "Duration(months=1)"): "the next month of a synthetic payment",
     ("facts/failures.py", "Duration(months=1)"):
         "the first day of the next calendar month (a month-end failure's day)",

@@ -17,11 +17,8 @@ from conftest import CASES
 from lab_rules import evaluate
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.loader import RuleError
-from lab_rules.law.sanctions import (
-    bundled_sanction_rates,
-    bundled_sanction_register,
-    load_sanction_register,
-)
+from lab_rules.law.sanction_rates import bundled_sanction_rates
+from lab_rules.law.sanctions import bundled_sanction_register, load_sanction_register
 from lab_rules.sanctions import compute as sanctions_module
 from lab_rules.sanctions.shapes import SHAPE_FUNCTIONS
 

@@ -23,7 +23,7 @@ import attrs
 
 from lab_rules.calendar import Rounding, add, weekdays_between
 from lab_rules.core.vocabulary import Benefit, ExemptionReason
-from lab_rules.facts.facts import Facts, facts_of
+from lab_rules.facts.facts import Facts
 from lab_rules.inputs.timeline import (
     BenefitEnded,
     BenefitStarted,
@@ -34,8 +34,6 @@ from lab_rules.inputs.timeline import (
 from lab_rules.law.entitlements import (
     HolidayRule,
     SicknessRule,
-    bundled_holiday_rules,
-    bundled_sickness_rules,
 )
 from lab_rules.law.params import in_force, nearest
 
@@ -161,13 +159,3 @@ def _on_dagpenge(timeline: Timeline, first: date) -> bool:
                 event.date < first):
             on_dagpenge = False
     return on_dagpenge
-
-
-def kh_holiday(timeline: Timeline, as_of: date) -> tuple[HolidayEntitlement, ...]:
-    """Deprecated: :func:`holiday_entitlements` with the bundled national entries."""
-    return holiday_entitlements(facts_of(timeline, as_of), bundled_holiday_rules())
-
-
-def dagpenge_sickness(timeline: Timeline, as_of: date) -> tuple[SickDagpenge, ...]:
-    """Deprecated: :func:`sickness_dagpenge` with the bundled national entries."""
-    return sickness_dagpenge(facts_of(timeline, as_of), bundled_sickness_rules())

@@ -84,7 +84,7 @@ def evaluate(
     pack = law.rules
     policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
                                                                             pack.policies)
-    facts = facts_of(timeline, as_of, law)
+    facts = facts_of(timeline, as_of, law, paid=refund)
     known = facts.timeline
     courses = facts.courses
     incidents = _incidents(known)

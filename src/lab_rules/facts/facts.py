@@ -30,8 +30,9 @@ class Facts:
     timeline: Timeline
     as_of: date
     courses: tuple[Course, ...]
-    paid: tuple[Interval, ...]
-    """Paid days of every benefit, in the order :func:`paid_intervals` gives them."""
+    paid: tuple[Interval, ...] | None
+    """Paid days of every benefit, in the order :func:`paid_intervals` gives them; None when
+    the caller asked for no money figures (``facts_of(..., paid=False)``)."""
     exemptions: tuple[Exemption, ...]
     """The exemptions as recorded; the contact course checks LAB § 106's conditions."""
     failures: tuple[Failure, ...] = ()
@@ -42,17 +43,22 @@ class Facts:
     """What the facts stage set aside, and why (an exemption whose start is too late)."""
 
     def paid_of(self, benefits: frozenset[Benefit]) -> list[Interval]:
-        """The paid intervals of *benefits*."""
+        """The paid intervals of *benefits* (never silently empty: facts derived without
+        them raise)."""
+        if self.paid is None:
+            raise ValueError("these facts were derived without paid intervals (paid=False)")
         return [i for i in self.paid if i.benefit in benefits]
 
 
-def facts_of(timeline: Timeline, as_of: date, law: Law | None = None) -> Facts:
+def facts_of(timeline: Timeline, as_of: date, law: Law | None = None, *,
+             paid: bool = True) -> Facts:
     """Derive the facts of *timeline* up to and including *as_of* under *law* (default: the
-    bundled national law)."""
+    bundled national law); with ``paid=False`` (deadlines only) the paid intervals, which
+    only the money computations read, are not derived."""
     known = timeline.until(as_of)
     recorded = known.of_type(Exemption)
     law = law if law is not None else bundled_law()
     lawful, notes = lawful_exemptions(recorded, law.exemption_rules)
     return Facts(known, as_of, build_courses(known, law.clock_hours),
-                 tuple(paid_intervals(known, as_of, _ALL_BENEFITS)),
+                 tuple(paid_intervals(known, as_of, _ALL_BENEFITS)) if paid else None,
                  recorded, failures_of(known), lawful, notes)

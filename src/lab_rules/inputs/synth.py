@@ -64,7 +64,8 @@ _MONTHLY = {Benefit.DAGPENGE: 19000, Benefit.KONTANTHJAELP: 12000,
             Benefit.LEDIGHEDSYDELSE: 17000}
 
 
-FIRST_START = date(2016, 1, 4)
+FIRST_START = date.fromisoformat("2016-01-04")
+"""The default first course start of synthetic data (the first staircase week; not law)."""
 LAST_START = FIRST_START + timedelta(days=9 * 365 - 1)
 
 

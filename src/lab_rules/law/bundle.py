@@ -14,7 +14,6 @@ import functools
 import hashlib
 import tomllib
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -198,12 +197,6 @@ def bundled_law() -> Law:
 def bundled_pack() -> RulePack:
     """The contact-course rules of the bundled national law."""
     return bundled_law().rules
-
-
-def in_force(entries: Iterable[Any], day: date) -> Any | None:
-    """The first dated entry (``valid_from``/``valid_to``) in force on *day*, if any."""
-    return next((e for e in entries if e.valid_from <= day
-                 and (e.valid_to is None or day <= e.valid_to)), None)
 
 
 def law_from_path(path: str | Path) -> Law:

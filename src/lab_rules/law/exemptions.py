@@ -12,6 +12,7 @@ from lab_rules.calendar import Duration
 from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import covers
 
 RULE_KEYS = {"id", "reason", "documented_start_within", "valid_from", "valid_to",
              "legal_basis", "source", "confidence", "note", "law_text"}
@@ -33,7 +34,7 @@ class ExemptionRule:
     note: str = ""
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return covers(self, day)
 
 
 def load_exemption_rules(path: str | Path) -> tuple[ExemptionRule, ...]:

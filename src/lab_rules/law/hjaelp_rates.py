@@ -21,6 +21,7 @@ import attrs
 
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import covers
 
 RATE_KEYS = {"id", "valid_from", "valid_to", "monthly", "benefit", "age_from", "age_below",
              "custody",
@@ -60,7 +61,7 @@ class HjaelpRate:
 
     def fits(self, day: date, person: PersonFacts) -> bool:
         """In force on *day* and every fact the entry states is known and agrees."""
-        if not (self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)):
+        if not covers(self, day):
             return False
         if self.benefit is not None and person.benefit != self.benefit:
             return False

@@ -4,7 +4,7 @@ written as the law writes it, a confidence and a source; and figures written as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -82,10 +82,15 @@ def decimal_of(reader: Reader, raw: Mapping[str, Any], key: str, where: str, *,
     return None
 
 
-def in_force(entries: tuple[Any, ...], day: date) -> Any | None:
-    """The entry whose validity covers *day*, if any."""
-    return next((e for e in entries if e.valid_from <= day
-                 and (e.valid_to is None or day <= e.valid_to)), None)
+def covers(entry: Any, day: date) -> bool:
+    """Whether a dated entry (``valid_from``, ``valid_to``: None is open) is in force on
+    *day*."""
+    return bool(entry.valid_from <= day and (entry.valid_to is None or day <= entry.valid_to))
+
+
+def in_force(entries: Iterable[Any], day: date) -> Any | None:
+    """The first entry whose validity covers *day*, if any."""
+    return next((e for e in entries if covers(e, day)), None)
 
 
 def nearest(entries: tuple[Any, ...], day: date) -> Any:

@@ -24,6 +24,7 @@ from lab_rules.calendar import Duration
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import in_force
 
 TOP_KEYS = {"staircase", "count", "transition", "restart", "band", "covered", "not_on_staircase",
             "other_public_support", "month_split"}
@@ -148,8 +149,8 @@ class Staircase:
     month_splits: tuple[MonthSplitText, ...] = ()
 
     def month_split_on(self, day: date) -> MonthSplitText | None:
-        return next((m for m in self.month_splits if m.valid_from <= day
-                     and (m.valid_to is None or day <= m.valid_to)), None)
+        found: MonthSplitText | None = in_force(self.month_splits, day)
+        return found
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ import attrs
 from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import covers
 
 TESTS = ("excuse", "no_guidance", "weak_guidance", "contact_not_attempted", "no_assessment",
          "exempted", "not_on_benefit", "on_sygedagpenge", "no_orientation", "documented",
@@ -46,7 +47,7 @@ class SanctionCondition:
     """Target groups the condition is limited to (empty: all)."""
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return covers(self, day)
 
     def applies(self, test: str, family: str, group: str | None, day: date) -> bool:
         return (self.test == test and (not self.families or family in self.families)
@@ -72,7 +73,7 @@ class SanctionProcedure:
     """Kontanthjælp: the note when a month's deductions are capped ({monthly}, {month})."""
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return covers(self, day)
 
 
 @attrs.frozen

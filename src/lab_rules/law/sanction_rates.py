@@ -19,6 +19,7 @@ import attrs
 from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import in_force
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
               "note", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",
@@ -139,5 +140,5 @@ def bundled_sanction_rates() -> tuple[RateTable, ...]:
 
 def table_on(tables: Sequence[RateTable], day: date) -> RateTable | None:
     """The rate table in force on *day*, if any."""
-    return next((t for t in tables if t.valid_from <= day
-                 and (t.valid_to is None or day <= t.valid_to)), None)
+    found: RateTable | None = in_force(tables, day)
+    return found

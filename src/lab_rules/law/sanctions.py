@@ -24,6 +24,7 @@ import attrs
 from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import covers
 
 FAMILIES = ("kontanthjaelp", "dagpenge", "sygedagpenge")
 FAILURES = ("no_show", "offer_absence", "booking_missed", "refusal", "registration_missing",
@@ -99,7 +100,7 @@ class SanctionRule:
     steps: tuple[LadderStep, ...] = ()
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return covers(self, day)
 
     def basis(self, outcome: str | None = None) -> str:
         """The legal basis of *outcome* (the entry's own when it names none)."""
@@ -289,13 +290,5 @@ def select(register: Sequence[SanctionRule], family: str, failure: str, kind: st
     return max(found, key=lambda e: e.specificity, default=None)
 
 
-from lab_rules.law.sanction_rates import (  # noqa: E402  (re-exported for older callers)
-    RateBand,
-    RateTable,
-    bundled_sanction_rates,
-    load_sanction_rates,
-)
-
-__all__ = ["FAILURES", "FAMILIES", "SHAPES", "LadderStep", "RateBand", "RateTable",
-           "SanctionRule", "bundled_sanction_rates", "bundled_sanction_register", "covering",
-           "load_sanction_rates", "load_sanction_register", "select"]
+__all__ = ["FAILURES", "FAMILIES", "SHAPES", "LadderStep", "SanctionRule",
+           "bundled_sanction_register", "covering", "load_sanction_register", "select"]
