@@ -23,6 +23,8 @@ class Status(enum.Enum):
     OPEN = "open"
     WAIVED = "waived"
     LAPSED = "lapsed"
+    NOT_COVERED = "not_covered"
+    """No rule covers the stretch (``opens`` to ``due``): not a deadline, never timely or late."""
 
     def label(self, lang: str = "da") -> str:
         """The status in words, Danish or English."""
@@ -36,6 +38,7 @@ _STATUS_LABELS = {
     Status.OPEN: ("åben", "open"),
     Status.WAIVED: ("frafaldet", "waived"),
     Status.LAPSED: ("bortfaldet", "lapsed"),
+    Status.NOT_COVERED: ("ikke dækket", "not covered"),
 }
 
 
@@ -154,6 +157,12 @@ def explain(obligation: Obligation) -> tuple[str, str]:
     elif status is Status.WAIVED:
         da = f"frafaldet: fristen {due} lå i en fritagelse"
         en = f"waived: the due date {due} fell in an exemption"
+    elif status is Status.NOT_COVERED:
+        start = obligation.opens.isoformat()
+        return (f"{rule.title_da} ({cite}): {obligation.group.value} {start} til {due}: "
+                f"{rule.law_text.rstrip('.')}.",
+                f"{rule.title_en} ({cite}): {obligation.group.value} {start} to {due}: "
+                f"{(rule.note or '').rstrip('.')}.")
     else:
         da = f"bortfaldet: personen forlod målgruppen før fristen {due}"
         en = f"lapsed: the person left the target group before the due date {due}"

@@ -82,6 +82,15 @@ class Benefit(Term):
     FOERTIDSPENSION_FOER_2003 = "foertidspension_foer_2003"
     """Førtidspension under the pre-2003 law (højeste, mellemste, ... førtidspension):
     offentlig forsørgelse (BEK 1772/2015 § 3, stk. 2, nr. 8)."""
+    INTEGRATIONSYDELSE = "integrationsydelse"
+    """Integrationsydelse (LAS § 22, 1.9.2015 – 30.6.2019): help to persons without the
+    residence or work record for kontanthjælp; renamed selvforsørgelses- og hjemrejseydelse."""
+    SELVFORSOERGELSES_OG_HJEMREJSEYDELSE = "selvforsoergelses_og_hjemrejseydelse"
+    """Selvforsørgelses- og hjemrejseydelse (LAS § 22 from 1.7.2019), the successor of
+    integrationsydelse."""
+    KONTANTYDELSE = "kontantydelse"
+    """Kontantydelse (LAS kap. 4 b): help to persons past folkepension age with a reduced
+    pension for lack of residence."""
     FOERTIDSPENSION_UDLAND = "foertidspension_udland"
     """Førtidspension to a person without residence in Denmark: offentlig forsørgelse (BEK
     1772/2015 § 3, stk. 2, nr. 9)."""
@@ -105,6 +114,11 @@ class TargetGroup(Term):
     UNDER_18 = "under_18"
     FLEKSJOB_ANSAT = "fleksjob_ansat"
     """Persons employed in fleksjob: follow-up every 2½ years (LAB § 121), not a § 6 group."""
+    INTEGRATIONSPROGRAM = "integrationsprogram"
+    """Persons in the integration programme or introduction course of integrationsloven
+    (selvforsørgelses- og hjemrejseprogram from 2019): their contact duties are in that act."""
+    KONTANTYDELSE = "kontantydelse"
+    """Recipients of kontantydelse (LAS kap. 4 b), past folkepension age."""
 
     @property
     def lab_6_nr(self) -> int | None:

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
+from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
 from lab_rules.contact.quotas import quota_rows
 from lab_rules.contact.results import Note, Obligation, Period
@@ -103,6 +104,9 @@ def evaluate(
                 note = Note("assumed_group", f"no target group given for {benefit} from "
                             f"{gs.start}; assumed {gs.group.value}")
                 notes[(note.text, None)] = note
+            rows, gap_notes = not_covered(law.coverage, gs, course.start, as_of)
+            obligations.extend(rows)
+            notes.update(((n.text, n.rule_id), n) for n in gap_notes)
         for rule in _rules_for(pack, course, as_of, policy):
             for start, end, group in _spans(course, rule):
                 rs = _rule_span(rule, course, start, end, group, index, as_of, policy,

@@ -20,6 +20,7 @@ _LABELS = {
     "cofinancing": ("medfinansiering (kr.)", "co-financing (kr.)"),
     "sanctions": ("sanktioner", "sanctions"),
     "sanctions_deducted": ("sanktioner (kr.)", "sanctions (kr.)"),
+    "not_covered": ("ikke dækket af reglerne", "not covered by the rules"),
     "persons_changed": ("personer berørt", "persons affected"),
 }
 

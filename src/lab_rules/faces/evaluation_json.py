@@ -1,4 +1,4 @@
-"""The ``lab-rules/evaluation/v1`` JSON document of an :class:`Evaluation`.
+"""The ``lab-rules/evaluation/v2`` JSON document of an :class:`Evaluation`.
 
 Serialisation computes no law: it only renders fields. Keys are sorted and the layout is
 fixed, so the same evaluation always gives byte-identical JSON. The schema ships as
@@ -27,7 +27,7 @@ from lab_rules.refund.rates_before_2016 import RatePeriod
 from lab_rules.refund.staircase import RefundLedger
 from lab_rules.sanctions.compute import Sanction
 
-EVALUATION_SCHEMA = "lab-rules/evaluation/v1"
+EVALUATION_SCHEMA = "lab-rules/evaluation/v2"
 
 _KIND = {FulfilledBy.CONVERSATION_HELD: "conversation", FulfilledBy.OFFER_STARTED: "offer",
          FulfilledBy.CASE_STEP: "case_step"}
@@ -54,7 +54,8 @@ def obligation_to_json(obligation: Obligation) -> dict[str, Any]:
         "module": rule.module_id,
         "valid_from": _day(rule.valid_from),
         "valid_to": _day(rule.valid_to),
-        "kind": _KIND[rule.fulfilled_by.event],
+        "kind": ("not_covered" if obligation.status is Status.NOT_COVERED
+                 else _KIND[rule.fulfilled_by.event]),
         "shape": rule.shape.value,
         "group": obligation.group.value,
         "course_start": _day(obligation.course_start),
@@ -187,8 +188,9 @@ def sanction_to_json(sanction: Sanction) -> dict[str, Any]:
 
 
 def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
-    """The ``evaluation/v1`` document."""
+    """The ``evaluation/v2`` document."""
     statuses = Counter(o.status.value for o in evaluation.obligations)
+    uncovered = statuses.get(Status.NOT_COVERED.value, 0)
     return {
         "schema": EVALUATION_SCHEMA,
         "lab_rules_version": __version__,
@@ -212,7 +214,8 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "sanctions": [sanction_to_json(s) for s in evaluation.sanctions],
         "hours_rule": hours_rule_to_json(evaluation.hours_rule),
         "summary": {
-            "obligations": len(evaluation.obligations),
+            "obligations": len(evaluation.obligations) - uncovered,
+            "not_covered": uncovered,
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},
             "days_late": sum(o.days_late or 0 for o in evaluation.obligations),
             "days_overdue": evaluation.total_days_overdue,
@@ -232,4 +235,4 @@ def dumps_evaluation(evaluation: Evaluation, *, indent: int | None = 2) -> str:
 def evaluation_schema_path() -> Path:
     from importlib import resources
 
-    return Path(str(resources.files("lab_rules") / "schemas" / "evaluation-v1.schema.json"))
+    return Path(str(resources.files("lab_rules") / "schemas" / "evaluation-v2.schema.json"))

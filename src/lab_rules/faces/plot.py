@@ -34,6 +34,7 @@ STATUS_COLOURS = {
     Status.OPEN: "#1565c0",
     Status.WAIVED: "#9e9e9e",
     Status.LAPSED: "#bdbdbd",
+    Status.NOT_COVERED: "#f9a825",
 }
 VARIANT_COLOURS = ("#37474f", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#1565c0")
 GROUP_COLOURS = ("#5c6bc0", "#26a69a", "#8d6e63", "#ab47bc", "#78909c", "#d4e157")
@@ -148,7 +149,10 @@ def _obligation(ax: Any, obligation: Obligation, y: float, height: float,
     opens, due = clip(obligation.opens), clip(obligation.due)
     thick = max(1.5, 7 * height)
     ax.barh(y, max((due - opens).days, 1), left=opens, height=height * 0.85, color=colour,
-            alpha=0.25, edgecolor=colour, linewidth=0.8)
+            alpha=0.25, edgecolor=colour, linewidth=0.8,
+            hatch="//" if obligation.status is Status.NOT_COVERED else None)
+    if obligation.status is Status.NOT_COVERED:
+        return
     ax.plot([due, due], [y - height / 2, y + height / 2], color=colour, linewidth=1.5)
     if obligation.status is Status.OVERDUE:
         ax.plot([due, clip(as_of)], [y, y], color=colour, linewidth=thick,

@@ -4,7 +4,7 @@ What an auditor sampling cases needs (seed 003): the timeline chart, every oblig
 its legal basis, dates, status and explanation, the refund ledger and losses, sanctions and
 notes, in Danish with an English toggle. The page fetches nothing: styles, the script and the
 chart (inline SVG, when matplotlib is installed) are in the file, and links to the law are
-plain links. Every figure comes from the ``evaluation/v1`` document
+plain links. Every figure comes from the ``evaluation/v2`` document
 (:func:`lab_rules.faces.evaluation_json.evaluation_to_json`), so the page says what the JSON says;
 each row carries its values in ``data-`` attributes for machine checks.
 """
@@ -287,6 +287,9 @@ def render_report(evaluation: Evaluation, timeline: Timeline | None = None, *,
         (_both("Dage overskredet", "Days overdue"), str(summary["days_overdue"]),
          "days_overdue"),
     ]
+    if summary["not_covered"]:
+        tiles.append((_both("Ikke dækket af reglerne", "Not covered by the rules"),
+                      str(summary["not_covered"]), "not_covered"))
     money_tiles = [(_both("Mistet refusion", "Refund lost"), lost, "lost"),
                    (_both("Sanktionsfradrag", "Sanctions deducted"), str(deducted), "deducted")]
     tile_html = "".join(f'<div data-tile="{key}">{label}<b>{escape(value)}</b></div>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from lab_rules.contact.results import Status
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.refund.losses import RefundLoss
@@ -33,7 +34,9 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
     for o in evaluation.obligations:
         days = o.days_late if o.days_late is not None else o.days_overdue
         title_text = o.rule.title_da if lang == "da" else o.rule.title_en
-        if o.rule.count > 1 or o.sequence > 1:
+        if o.status is Status.NOT_COVERED:
+            title_text = f"{o.opens.isoformat()} - {o.due.isoformat()}: {title_text}"
+        elif o.rule.count > 1 or o.sequence > 1:
             title_text = f"{title_text} [{o.sequence}]"
         if o.rule.confidence.value == "unconfirmed":
             title_text = "(?) " + title_text

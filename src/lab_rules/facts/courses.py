@@ -46,15 +46,21 @@ DEFAULT_GROUP: dict[Benefit, TargetGroup] = {
     Benefit.REVALIDERINGSYDELSE: TargetGroup.REVALIDERING,
     Benefit.FOERTIDSPENSION: TargetGroup.FOERTIDSPENSION,
     Benefit.FLEKSLOENTILSKUD: TargetGroup.FLEKSJOB_ANSAT,
+    Benefit.INTEGRATIONSYDELSE: TargetGroup.INTEGRATIONSPROGRAM,
+    Benefit.SELVFORSOERGELSES_OG_HJEMREJSEYDELSE: TargetGroup.INTEGRATIONSPROGRAM,
+    Benefit.KONTANTYDELSE: TargetGroup.KONTANTYDELSE,
 }
 """Target group assumed when a benefit starts without one (noted in the result)."""
 
+_HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.OVERGANGSYDELSE, Benefit.INTEGRATIONSYDELSE,
+                   Benefit.SELVFORSOERGELSES_OG_HJEMREJSEYDELSE})
+"""Help of LAS kap. 4: outside the integration programme its recipients are in the kontanthjælp
+groups (LAB lbk 280/2024 § 6, nr. 2-3), inside it in the programme."""
+
 GROUP_BENEFITS: dict[TargetGroup, frozenset[Benefit]] = {
     TargetGroup.DAGPENGE: frozenset({Benefit.DAGPENGE}),
-    TargetGroup.JOBPARAT_KONTANTHJAELP: frozenset({Benefit.KONTANTHJAELP,
-                                                   Benefit.OVERGANGSYDELSE}),
-    TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP: frozenset({Benefit.KONTANTHJAELP,
-                                                          Benefit.OVERGANGSYDELSE}),
+    TargetGroup.JOBPARAT_KONTANTHJAELP: _HELP,
+    TargetGroup.AKTIVITETSPARAT_KONTANTHJAELP: _HELP,
     TargetGroup.UDDANNELSESPARAT_UDDANNELSESHJAELP: frozenset({Benefit.UDDANNELSESHJAELP,
                                                                Benefit.OVERGANGSYDELSE}),
     TargetGroup.AKTIVITETSPARAT_UDDANNELSESHJAELP: frozenset({Benefit.UDDANNELSESHJAELP,
@@ -66,6 +72,8 @@ GROUP_BENEFITS: dict[TargetGroup, frozenset[Benefit]] = {
     TargetGroup.REVALIDERING: frozenset({Benefit.REVALIDERINGSYDELSE}),
     TargetGroup.FOERTIDSPENSION: frozenset({Benefit.FOERTIDSPENSION}),
     TargetGroup.FLEKSJOB_ANSAT: frozenset({Benefit.FLEKSLOENTILSKUD}),
+    TargetGroup.INTEGRATIONSPROGRAM: _HELP,
+    TargetGroup.KONTANTYDELSE: frozenset({Benefit.KONTANTYDELSE}),
 }
 """Which benefits a target group can be received on: a group change applies to the course of
 a matching benefit only (a kontanthjælp visitation does not touch a parallel dagpenge course)."""

@@ -44,6 +44,9 @@ REVISIONS = (
     f"This narrows v1 (a document outside these ranges was accepted and then crashed or was "
     f"evaluated before any rule applies), so the document identifier is now "
     f"lab-rules/timeline/v2; lab-rules still reads v1 documents, under these rules.",
+    "Additive, same version (issue 13): the benefits integrationsydelse, "
+    "selvforsoergelses_og_hjemrejseydelse and kontantydelse and the target groups "
+    "integrationsprogram and kontantydelse.",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 

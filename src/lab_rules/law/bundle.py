@@ -14,6 +14,7 @@ import functools
 import hashlib
 import tomllib
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ import attrs
 from lab_rules.core.errors import Problem
 from lab_rules.law.clocks import ClockHours, load_clock_hours
 from lab_rules.law.cofinancing import CofinancingRules, load_cofinancing
+from lab_rules.law.coverage import CoverageIndex
+from lab_rules.law.coverage_gaps import CoverageGap, load_coverage_gaps
 from lab_rules.law.entitlements import (
     HolidayRule,
     SicknessRule,
@@ -57,6 +60,7 @@ PARAMETER_KINDS: dict[str, Callable[[Path], Any]] = {
     "dagpenge_sickness": load_sickness_rules,
     "quotas": load_quotas,
     "exemption_rules": load_exemption_rules,
+    "coverage_gaps": load_coverage_gaps,
 }
 """Every parameter kind and its strict parser. A kind whose values are dated entries
 (a tuple) may come from several files; the others from exactly one."""
@@ -66,6 +70,9 @@ FIELDS = {"refund_staircase": "staircase", "refund_losses": "losses",
 """The :class:`Law` field of a kind, where it is not the kind's own name."""
 SINGLE_KINDS = frozenset({"refund_staircase", "refund_losses", "cofinancing",
                           "sanction_conditions"})
+OPTIONAL_KINDS = frozenset({"coverage_gaps"})
+"""Kinds a law folder may lack (a folder without not-covered entries reports its holes as
+``undeclared``)."""
 KINDS = frozenset({CONTACT_COURSE, OVERLAY, *PARAMETER_KINDS})
 
 
@@ -88,8 +95,14 @@ class Law:
     sickness_rules: tuple[SicknessRule, ...]
     quotas: tuple[Quota, ...]
     exemption_rules: tuple[ExemptionRule, ...]
+    coverage_gaps: tuple[CoverageGap, ...] = ()
     content_hash: str = ""
     """SHA-256 of the files read (path and bytes, in path order), with each overlay's."""
+    coverage: CoverageIndex = attrs.field(init=False, eq=False, repr=False)
+    """Which group has rules on which day, and the not-covered entries for the rest."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "coverage", CoverageIndex(self.rules, self.coverage_gaps))
 
     @property
     def name(self) -> str:
@@ -164,7 +177,8 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     for kind, parse in PARAMETER_KINDS.items():
         paths = by_kind.get(kind, [])
         if not paths:
-            problems.append(Problem("", f'no file of kind "{kind}"', str(root)))
+            if kind not in OPTIONAL_KINDS:
+                problems.append(Problem("", f'no file of kind "{kind}"', str(root)))
             continue
         if kind in SINGLE_KINDS and len(paths) > 1:
             problems.append(Problem("kind", f'a second file of kind "{kind}" (the first is '
@@ -181,11 +195,23 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
         pack = load_pack(by_kind.get(CONTACT_COURSE, []) or [root], name=name)
     except RuleError as err:
         problems.extend(err.problems)
+    if not problems:
+        law = Law(rules=pack, content_hash=_fingerprint(files, root),
+                  **{FIELDS.get(kind, kind): value for kind, value in values.items()})
+        problems.extend(_contradictions(law))
     if problems:
         problems.sort(key=lambda p: (p.source or "", p.line or 0))
         raise RuleError(problems, subject=f"law in {root}")
-    return Law(rules=pack, content_hash=_fingerprint(files, root),
-               **{FIELDS.get(kind, kind): value for kind, value in values.items()})
+    return law
+
+
+def _contradictions(law: Law) -> list[Problem]:
+    """Not-covered entries that claim a gap where a rule of the group is in force."""
+    return [Problem("gap", f"{gap.id} says {group.value} is not covered from {start}, but "
+                    f"rules of the group are in force {start} to "
+                    f"{'open' if end == date.max else end}; end the entry the day before the "
+                    "rules start", gap.source_file, gap.source_line)
+            for gap, group, start, end in law.coverage.overlaps()]
 
 
 @functools.lru_cache(maxsize=1)

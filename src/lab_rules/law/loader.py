@@ -51,7 +51,7 @@ __all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pac
 
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 MODULE_KEYS = {"id", "title_da", "title_en", "era", "act", "source", "valid_from", "valid_to",
-               "groups", "defaults"}
+               "groups", "defaults", "roll_basis"}
 DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor",
                 "selector"}
 RULE_KEYS = {
@@ -60,7 +60,7 @@ RULE_KEYS = {
     "rounding", "roll", "opens_after", "opens_anchor", "count", "repeat", "interval",
     "interval_from", "start_index", "max_items", "grace", "loentilskud_grace",
     "after_exemption", "fulfilled_by", "exemptions", "when", "unless", "excluded_periods",
-    "selector", "legal_source",
+    "selector", "legal_source", "roll_basis",
 }
 FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
 CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
@@ -130,6 +130,9 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         reader.problem(f"{path}.groups", "a rule must apply to at least one target group")
 
     shape = reader.enum_of(Shape, raw, "shape", path)
+    if shape is Shape.NOT_COVERED:
+        reader.problem(f"{path}.shape", '"not_covered" is not a rule shape: write a gap in '
+                       "rules/coverage/ instead")
     if "shape" not in raw:
         reader.problem(path, 'missing required key "shape"; one of: '
                        + ", ".join(s.value for s in Shape))
@@ -140,6 +143,11 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
     reading = reader.enum_of(Reading, raw, "reading", path, defaults.get("reading", "after"))
     rounding = reader.enum_of(Rounding, raw, "rounding", path, defaults.get("rounding", "strict"))
     roll = reader.enum_of(Roll, raw, "roll", path, defaults.get("roll", "none"))
+    roll_basis = reader.text(raw, "roll_basis", path, required=False) or module.get("roll_basis")
+    if not isinstance(roll_basis, str) or not roll_basis.strip():
+        reader.problem(path, 'missing "roll_basis" (on the rule or in [module]): say why a due '
+                       "date on a closed day is moved (roll, with its source) or is the calendar "
+                       "date itself")
     durations = {k: reader.duration(raw, k, path) for k in (
         "duration", "opens_after", "repeat", "interval", "grace", "loentilskud_grace",
         "after_exemption")}
@@ -195,13 +203,15 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
     if (len(reader.problems) > start or rule_id is None or title_da is None or title_en is None
             or basis is None or law_text is None or valid_from is None or confidence is None
             or shape is None or clock is None or anchor is None or reading is None
-            or rounding is None or roll is None or interval_from is None or selector is None):
+            or rounding is None or roll is None or interval_from is None or selector is None
+            or not isinstance(roll_basis, str)):
         return None
     return Rule(
         id=rule_id, title_da=title_da, title_en=title_en, module_id=module_id, era=era,
         legal_basis=basis, law_text=law_text, confidence=confidence, valid_from=valid_from,
         valid_to=valid_to, groups=groups, shape=shape, clock=clock, anchor=anchor,
         fulfilled_by=fulfilment, reading=reading, rounding=rounding, roll=roll,
+        roll_basis=roll_basis,
         opens_anchor=opens_anchor, count=count, interval_from=interval_from,
         start_index=start_index, max_items=max_items, exemptions=exemptions, when=when,
         unless=unless, excluded_periods=excluded, selector=selector, note=note,
@@ -307,7 +317,8 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
     for item in map(Path, paths):
         if item.is_dir():
             files.extend(f for f in sorted(item.rglob("*.toml"))
-                         if not {"parameters", "overlays"} & set(f.relative_to(item).parts))
+                         if not {"parameters", "overlays", "coverage"}
+                         & set(f.relative_to(item).parts))
         else:
             files.append(item)
     modules: list[RuleModule] = []

@@ -44,6 +44,8 @@ class Shape(Term):
     """An offer must start by a deadline (ret og pligt), with LAB § 102 stk. 3-4."""
     CASE_STEP = "case_step"
     """A case step (rehabiliteringsteam, afklaring) due a duration after an anchor."""
+    NOT_COVERED = "not_covered"
+    """Not a rule file shape: the row of a stretch no rule covers (contact/coverage.py)."""
 
 
 class Clock(Term):
@@ -130,6 +132,8 @@ class LegalBasis:
 
     def cite(self) -> str:
         """``LAB lbk 280/2024 § 31, stk. 4`` (Danish citation form)."""
+        if not self.paragraph:
+            return self.act
         text = f"{self.act} § {self.paragraph}"
         for label, value in (("stk.", self.stk), ("nr.", self.nr), ("pkt.", self.pkt)):
             if value:
@@ -191,6 +195,9 @@ class Rule:
     reading: Reading
     rounding: Rounding
     roll: Roll
+    roll_basis: str = ""
+    """Why a due date on a closed day moves (``roll`` and its source) or stays the calendar
+    date."""
     duration: Duration | None = None
     opens_after: Duration | None = None
     opens_anchor: Anchor | None = None

@@ -62,13 +62,14 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
         _cells(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
                s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
     statuses = [o.status.value for o in evaluation.obligations]
+    uncovered = statuses.count("not_covered")
     deducted = sum((s.deducted or Decimal(0) for s in evaluation.sanctions), Decimal(0))
-    summary = _cells(person_id, len(statuses), statuses.count("met"),
+    summary = _cells(person_id, len(statuses) - uncovered, statuses.count("met"),
                      statuses.count("met_late"), statuses.count("overdue"),
                      statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
                      sum(o.days_late or 0 for o in evaluation.obligations),
                      sum(o.days_overdue or 0 for o in evaluation.obligations),
-                     len(evaluation.sanctions), deducted)
+                     len(evaluation.sanctions), deducted, uncovered)
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows)
 

@@ -25,7 +25,9 @@ QUOTA_SCRATCH = ".quota-rows.csv"
 """Each evaluated person's quota rows (person, quota, cohort, reached), kept while the run
 lasts so the tally can be counted again without a person held back at the end."""
 PERSON_COLUMNS = ("person_id", "obligations", "met", "met_late", "overdue", "open", "waived",
-                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted")
+                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted", "not_covered")
+"""``obligations`` counts deadlines; ``not_covered`` (added last, so older readers keep their
+columns) counts the stretches no rule covers, never a deadline."""
 
 @attrs.frozen
 class Outcome:
@@ -94,9 +96,11 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
                     "days_late": INT, "days_overdue": INT},
     "sanctions": {"date": DATE, "sanctionable": BOOL, "days": INT, "rate": MONEY,
                   "deducted": MONEY},
-    "persons": {**dict.fromkeys(PERSON_COLUMNS[1:-1], INT), "deducted": MONEY},
+    "persons": {**dict.fromkeys(PERSON_COLUMNS[1:-2], INT), "deducted": MONEY,
+                "not_covered": INT},
     "compliance": {**dict.fromkeys(("obligations", "met", "met_late", "overdue", "open",
-                                    "waived", "lapsed"), INT), "share_met_on_time": SHARE},
+                                    "waived", "lapsed", "not_covered"), INT),
+                   "share_met_on_time": SHARE},
     "quotas": {"persons": INT, "reached": INT, "share": SHARE, "required": SHARE,
                "quota_met": BOOL},
 }

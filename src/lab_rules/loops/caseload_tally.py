@@ -22,7 +22,9 @@ import attrs
 from lab_rules.law.quotas import Quota, bundled_quotas
 
 COMPLIANCE_COLUMNS = ("group", "month", "obligations", "met", "met_late", "overdue", "open",
-                      "waived", "lapsed", "share_met_on_time")
+                      "waived", "lapsed", "share_met_on_time", "not_covered")
+"""``obligations`` and the share count deadlines only; ``not_covered`` (last, so older readers
+keep their columns) counts the stretches no rule covers, by the month they end."""
 QUOTA_COLUMNS = ("quota", "cohort", "persons", "reached", "share", "required", "quota_met",
                  "confidence", "legal_basis")
 
@@ -68,9 +70,10 @@ class ComplianceTally:
             decided = counts["met"] + counts["met_late"] + counts["overdue"]
             share = (Decimal(counts["met"]) / decided).quantize(Decimal("0.001"), ROUND_HALF_UP) \
                 if decided else None
-            rows.append((group, month, sum(counts.values()), counts["met"], counts["met_late"],
-                         counts["overdue"], counts["open"], counts["waived"], counts["lapsed"],
-                         share))
+            uncovered = counts.get("not_covered", 0)
+            rows.append((group, month, sum(counts.values()) - uncovered, counts["met"],
+                         counts["met_late"], counts["overdue"], counts["open"], counts["waived"],
+                         counts["lapsed"], share, uncovered))
         return rows
 
     def quota_rows(self, quotas: Sequence[Quota] | None = None) -> list[tuple[object, ...]]:

@@ -45,11 +45,13 @@ if TYPE_CHECKING:
 
 ORE = Decimal("0.01")
 METRICS = ("obligations", "met", "met_late", "overdue", "days_late", "days_overdue",
-           "refund_loss", "refund", "cofinancing", "sanctions", "sanctions_deducted")
+           "refund_loss", "refund", "cofinancing", "sanctions", "sanctions_deducted",
+           "not_covered")
 """Per person and variant: counts by status, days late (met late) and overdue at ``as_of``,
 the refund lost for late steps (eras A/B, kr.), the era C refund and the municipal
 co-financing (the staircase ledger, and dagpenge co-financing 2010-2015, kr.), and sanctions
-(count and kr. deducted)."""
+(count and kr. deducted). ``obligations`` counts deadlines; ``not_covered`` the stretches of a
+course that no rule covers (never timely or late)."""
 MONEY = frozenset({"refund_loss", "refund", "cofinancing", "sanctions_deducted"})
 
 
@@ -63,7 +65,7 @@ def person_metrics(evaluation: Evaluation) -> dict[str, Any]:
     cofinancing = (evaluation.refund.total_cofinancing if evaluation.refund else Decimal(0)) + sum(
         (m.cofinancing for m in evaluation.cofinancing_months), Decimal(0))
     return {
-        "obligations": len(statuses),
+        "obligations": len(statuses) - statuses.count(Status.NOT_COVERED),
         "met": statuses.count(Status.MET),
         "met_late": statuses.count(Status.MET_LATE),
         "overdue": statuses.count(Status.OVERDUE),
@@ -75,6 +77,7 @@ def person_metrics(evaluation: Evaluation) -> dict[str, Any]:
         "cofinancing": cofinancing.quantize(ORE, ROUND_HALF_UP),
         "sanctions": sum(1 for s in evaluation.sanctions if s.sanctionable),
         "sanctions_deducted": deducted.quantize(ORE, ROUND_HALF_UP),
+        "not_covered": statuses.count(Status.NOT_COVERED),
     }
 
 

@@ -91,7 +91,7 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
     except LabRulesError as err:
         say(sys.stderr, str(err))
         return EXIT_USAGE
-    say(sys.stdout, render_coverage(law.rules).rstrip("\n"))
+    say(sys.stdout, render_coverage(law.rules, law.coverage).rstrip("\n"))
     for kind in sorted(PARAMETER_KINDS):
         value = getattr(law, FIELDS.get(kind, kind))
         size = len(value) if isinstance(value, tuple) else 1
