@@ -19,7 +19,7 @@ from lab_rules.loops.batch_tables import cell
 from lab_rules.loops.caseload_tally import QUOTA_COLUMNS
 
 AS_OF = date(2026, 1, 1)
-TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl")
+TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv", "quarantine.jsonl")
 
 
 def test_synth_is_deterministic_per_seed(tmp_path: Path) -> None:
@@ -351,3 +351,49 @@ def test_kommune_quotas_are_also_counted_as_one_pool(tmp_path: Path) -> None:
         "dk.lab.2026.quota.kommune_dagpenge_two_after_transfer,2026-10,1,0,0.000,0.75,false,")
     assert by_id["dk.lab.2026.quota.kommune_combined"].startswith(
         "dk.lab.2026.quota.kommune_combined,2026-10,4,2,0.500,0.75,false,")
+
+
+def test_batch_refund_table_adds_up_to_each_persons_evaluation(tmp_path: Path) -> None:
+    from lab_rules import evaluate
+    from lab_rules.inputs.timeline_json import parse_timeline
+    from lab_rules.loops.whatif import person_metrics
+
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 80, 3)
+    evaluate_caseload(log, tmp_path / "out", as_of=AS_OF, workers=1)
+    with (tmp_path / "out" / "refund.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with (tmp_path / "out" / "persons.csv").open(encoding="utf-8") as handle:
+        persons = {row["person_id"]: row for row in csv.DictReader(handle)}
+    assert rows, "the synthetic caseload has refund"
+    for person in {r["person_id"] for r in rows}:
+        months = [r["month"] for r in rows if r["person_id"] == person]
+        assert months == sorted(set(months))
+    by_person: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        totals = by_person.setdefault(row["person_id"], {})
+        for column in ("refund", "refund_before_2016", "cofinancing", "refund_lost"):
+            totals[column] = totals.get(column, Decimal(0)) + Decimal(row[column])
+    for rows_of in read_persons(log):
+        assert rows_of.document is not None
+        evaluation = evaluate(parse_timeline(rows_of.document), as_of=AS_OF)
+        metrics = person_metrics(evaluation)
+        totals = by_person.get(rows_of.person_id, {})
+        assert totals.get("refund", Decimal(0)) == metrics["refund"]
+        assert totals.get("cofinancing", Decimal(0)) == metrics["cofinancing"]
+        assert totals.get("refund_lost", Decimal(0)) == metrics["refund_loss"]
+        summary = persons[rows_of.person_id]
+        assert Decimal(summary["refund_lost"]) == metrics["refund_loss"]
+
+
+def test_batch_without_refund_keeps_the_table_header_and_says_so(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 20, 3)
+    assert main(["batch", str(log), "--as-of", "2026-01-01", "--out", str(tmp_path / "out"),
+                 "--workers", "1", "--no-refund"]) == 0
+    lines = (tmp_path / "out" / "refund.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == ["person_id,month,refund,refund_before_2016,cofinancing,refund_lost"]
+    run = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert run["refund"] is False
+    with (tmp_path / "out" / "persons.csv").open(encoding="utf-8") as handle:
+        assert all(row["refund"] == "" for row in csv.DictReader(handle))

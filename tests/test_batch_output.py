@@ -23,7 +23,7 @@ from lab_rules.loops.atomic_output import OutputError, RunLock, clean_stale
 from lab_rules.loops.batch import RESULT_NAMES, evaluate_caseload
 
 AS_OF = date(2026, 1, 1)
-TABLES = {"obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl",
+TABLES = {"obligations.csv", "sanctions.csv", "persons.csv", "refund.csv", "quarantine.jsonl",
           "compliance.csv", "quotas.csv", "run.json"}
 
 
@@ -244,9 +244,10 @@ def test_parquet_tables_are_typed_for_pandas(tmp_path: Path) -> None:
     evaluate_caseload(log, tmp_path / "out", as_of=AS_OF, workers=1, table_format="parquet")
     assert {p.name for p in (tmp_path / "out").iterdir()} == {
         "obligations.parquet", "sanctions.parquet", "persons.parquet", "compliance.parquet",
-        "quotas.parquet", "quarantine.jsonl", "run.json"} <= RESULT_NAMES
+        "quotas.parquet", "refund.parquet", "quarantine.jsonl", "run.json"} <= RESULT_NAMES
     schema = {n: pq.read_schema(tmp_path / "out" / f"{n}.parquet")
-              for n in ("obligations", "sanctions", "persons", "compliance", "quotas")}
+              for n in ("obligations", "sanctions", "persons", "compliance", "quotas",
+                        "refund")}
     money = pa.decimal128(18, 2)
     assert schema["obligations"].field("due").type == pa.date32()
     assert schema["obligations"].field("days_late").type == pa.int64()
@@ -258,6 +259,9 @@ def test_parquet_tables_are_typed_for_pandas(tmp_path: Path) -> None:
     assert schema["persons"].field("met").type == pa.int64()
     assert schema["compliance"].field("share_met_on_time").type == pa.decimal128(9, 3)
     assert schema["quotas"].field("quota_met").type == pa.bool_()
+    assert schema["refund"].field("refund_lost").type == money
+    assert schema["persons"].field("refund").type == money
+    assert schema["persons"].field("not_covered").type == pa.int64()
     frame = pd.read_parquet(tmp_path / "out" / "sanctions.parquet", dtype_backend="pyarrow")
     assert str(frame["date"].dtype) == "date32[day][pyarrow]"
     assert str(frame["rate"].dtype) == "decimal128(18, 2)[pyarrow]"

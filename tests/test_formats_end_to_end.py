@@ -11,7 +11,8 @@ import pytest
 
 from lab_rules.faces.cli import main
 
-TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "compliance.csv", "quotas.csv")
+TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv", "compliance.csv",
+          "quotas.csv")
 
 
 def _tables(folder: Path) -> dict[str, str]:

@@ -53,10 +53,10 @@ class Accounting:
                          else self.rows_in == self.rows_used + self.rows_quarantined}}
 
 
-Block = tuple[str, str, int, int, int, int]
+Block = tuple[str, str, int, int, int, int, int]
 """An evaluated person as written: the id read, the id written, how many rows they have in
-``obligations.csv``, ``sanctions.csv`` and the quota scratch file (one in ``persons.csv``), and
-how many rows of the log are theirs."""
+``obligations.csv``, ``sanctions.csv`` and the quota scratch file (one in ``persons.csv``), how
+many rows of the log are theirs, and how many rows they have in ``refund.csv``."""
 
 
 def _filter_blocks(path: Path, blocks: list[Block], column: int, dropped: set[str],
@@ -103,7 +103,8 @@ def hold_back(folder: Path, blocks: list[Block], split: set[str],
               quota_rows: Path) -> ComplianceTally:
     """Take the *split* persons out of the row tables of *folder*, add their quarantine
     records, and return the tally counted again without them."""
-    for name, column in (("obligations.csv", 2), ("sanctions.csv", 3), ("persons.csv", -1)):
+    for name, column in (("obligations.csv", 2), ("sanctions.csv", 3), ("persons.csv", -1),
+                         ("refund.csv", 6)):
         _filter_blocks(folder / name, blocks, column, split)
     _filter_blocks(quota_rows, blocks, 4, split, header=False)
     written = {block[0]: block[1] for block in blocks}

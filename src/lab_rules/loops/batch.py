@@ -67,8 +67,8 @@ __all__ = ["RESULT_NAMES", "RunSummary", "evaluate_caseload", "outcome_of", "pub
 
 CHUNK = 2000
 RESULT_NAMES = frozenset({"quarantine.jsonl", "run.json", *(
-    f"{table}.{kind}" for table in ("obligations", "sanctions", "persons", "compliance",
-                                    "quotas") for kind in ("csv", "parquet"))})
+    f"{table}.{kind}" for table in ("obligations", "sanctions", "persons", "refund",
+                                    "compliance", "quotas") for kind in ("csv", "parquet"))})
 """What a batch result holds: a folder with only these may be replaced by a new result."""
 PSEUDONYMISED = "pseudonymised (HMAC-SHA256, keyed)"
 
@@ -94,7 +94,7 @@ def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]
 
 def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str, str],
                      law: Law, key: bytes | None, workers: int, progress: _Progress,
-                     reading: ReadProgress) -> RunTables:
+                     reading: ReadProgress, refund: bool = True) -> RunTables:
     """This process reads the log and writes the tables; workers (if more than one) only
     evaluate chunks of persons."""
     tables = _Tables(target, header=True)
@@ -103,13 +103,14 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
                 if workers > 1 else None)
     try:
         for chunk in _chunks(read_persons(source, reading), CHUNK):
-            tasks = [(rows, as_of, policies) for rows in chunk]
+            tasks = [(rows, as_of, policies, refund) for rows in chunk]
             if executor is not None:
                 with shielded():
                     outcomes: Iterable[Outcome] = executor.map(evaluate_in_worker, tasks,
                                                                chunksize=64)
             else:
-                outcomes = (outcome_of(*task, law=law, key=key) for task in tasks)
+                outcomes = (outcome_of(rows, as_of, policies, law, key, refund)
+                            for rows, *_ in tasks)
             for outcome in outcomes:
                 tables.write(outcome)
             progress.update(tables.counts["persons"])
@@ -135,7 +136,7 @@ def _write_tallies(target: Path, tally: ComplianceTally) -> None:
 
 
 def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: Law,
-         key: bytes | None, workers: int) -> tuple[RunTables, str]:
+         key: bytes | None, workers: int, refund: bool) -> tuple[RunTables, str]:
     reading = ReadProgress()
     progress = _Progress(sys.stderr, reading)
     mode = "one pass"
@@ -143,12 +144,12 @@ def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: La
         done = None
         if workers > 1 and path.suffix not in (".csv", ".parquet"):
             done = run_in_pieces(path, staging, as_of, chosen, law, key, workers, progress,
-                                 reading)
+                                 reading, refund)
             mode = "pieces" if done is not None else "one pass (persons split across pieces)"
         if done is None:
             reading.read = 0
             done = _run_in_one_pass(path, staging, as_of, chosen, law, key, workers,
-                                    progress, reading)
+                                    progress, reading, refund)
     finally:
         progress.close()
     return done, mode
@@ -184,7 +185,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                       policies: Mapping[str, str] | None = None,
                       workers: int | None = None, table_format: str = "csv",
                       law: Law | None = None,
-                      pseudonymise_key: bytes | None = None) -> RunSummary:
+                      pseudonymise_key: bytes | None = None,
+                      refund: bool = True) -> RunSummary:
     """Evaluate every person of the event log *source* at *as_of* under *law* (default: the
     bundled national law); write the tables to *out* as ``csv`` or ``parquet`` (the
     ``parquet`` extra), whole or not at all.
@@ -193,7 +195,9 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     Lines log is cut into pieces at person starts that the workers read themselves; CSV and
     Parquet logs are read here and evaluated by the workers. The tables are the same.
     With *pseudonymise_key* (at least 16 bytes, never written), every person id written is
-    its keyed hash."""
+    its keyed hash. With *refund* (default) ``refund.csv`` holds each person's refund,
+    co-financing and refund lost per month; without it, only its header, and run.json says
+    so."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
     if workers is not None and workers < 1:
@@ -208,7 +212,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
-        done, mode = _run(path, staging, as_of, chosen, law, pseudonymise_key, workers)
+        done, mode = _run(path, staging, as_of, chosen, law, pseudonymise_key, workers,
+                          refund)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
         if table_format == "parquet":
@@ -220,7 +225,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         run = {"lab_rules": __version__, "rule_pack": law.name, "law_hash": law.content_hash,
                "source": mask_cpr(str(source)), "as_of": as_of.isoformat(),
                "policies": chosen_policies.as_dict(), "workers": workers, "reading": mode,
-               "table_format": table_format,
+               "table_format": table_format, "refund": refund,
                "person_ids": PSEUDONYMISED if pseudonymise_key is not None
                else "as read, CPR numbers masked",
                "persons": summary.persons, "evaluated": summary.evaluated,

@@ -14,6 +14,7 @@ from typing import Any
 from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.privacy import mask_cpr, pseudonym
 from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
@@ -27,9 +28,11 @@ def public_id(person_id: str, key: bytes | None) -> str:
 
 
 def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
-               law: Law | None = None, key: bytes | None = None) -> Outcome:
+               law: Law | None = None, key: bytes | None = None,
+               refund: bool = True) -> Outcome:
     """One person evaluated as the batch does it (also the Dask path's unit of work); with a
-    pseudonym *key*, the id read appears nowhere in the outcome."""
+    pseudonym *key*, the id read appears nowhere in the outcome. With *refund* the person's
+    refund, co-financing and refund lost per month are included."""
     person_id = public_id(rows.person_id, key)
 
     def said(text: str) -> str:
@@ -49,7 +52,7 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     try:
         timeline = parse_timeline(rows.document, source=f"person {person_id}")
         evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
-                              refund=False)
+                              refund=refund)
     except TimelineError as err:
         return held(str(p) for p in err.problems)
     except (LabRulesError, ValueError, ArithmeticError) as err:
@@ -70,8 +73,35 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
                      sum(o.days_late or 0 for o in evaluation.obligations),
                      sum(o.days_overdue or 0 for o in evaluation.obligations),
                      len(evaluation.sanctions), deducted, uncovered)
+    months = refund_rows(evaluation)
+    totals = [sum((m[i] for m in months.values()), Decimal(0)) for i in range(4)]
+    summary += _cells(*totals) if refund else ("", "", "", "")
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
-                   key=rows.person_id, rows=rows.rows)
+                   key=rows.person_id, rows=rows.rows,
+                   refund=tuple(_cells(person_id, month, *figures)
+                                for month, figures in sorted(months.items())))
+
+
+def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
+    """Per month: the staircase refund (from 2016), the refund of the 2007-2015 rate periods,
+    the municipal co-financing (staircase and dagpenge 2010-2015), and the refund lost for late
+    steps, each already rounded to øre by month."""
+    months: dict[str, list[Decimal]] = {}
+
+    def add(month: str, index: int, amount: Decimal) -> None:
+        months.setdefault(month, [Decimal("0.00")] * 4)[index] += amount
+
+    if evaluation.refund is not None:
+        for total in evaluation.refund.months:
+            add(total.month, 0, total.refund)
+            add(total.month, 2, total.cofinancing)
+    for total in evaluation.refund_period_months:
+        add(total.month, 1, total.refund)
+    for total in evaluation.cofinancing_months:
+        add(total.month, 2, total.cofinancing)
+    for total in evaluation.refund_loss_months:
+        add(total.month, 3, total.refund)
+    return months
 
 
 WORKER_LAW: Law | None = None
@@ -91,8 +121,9 @@ def start_worker(law: Law, key: bytes | None, run: int, persons: Any = None,
         share(persons, read)
 
 
-def evaluate_in_worker(task: tuple[PersonRows, date, Mapping[str, str]]) -> Outcome:
-    return outcome_of(*task, law=WORKER_LAW, key=WORKER_KEY)
+def evaluate_in_worker(task: tuple[PersonRows, date, Mapping[str, str], bool]) -> Outcome:
+    rows, as_of, policies, refund = task
+    return outcome_of(rows, as_of, policies, WORKER_LAW, WORKER_KEY, refund)
 
 
 SHARED: tuple[Any, Any] | None = None

@@ -53,10 +53,11 @@ class RunTables:
 PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
 
 
-def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]) -> PieceResult:
+def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool]
+              ) -> PieceResult:
     """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
     counts, the exported tally, the persons evaluated and quarantined, and the row counts."""
-    path, start, end, as_of, policies, folder = task
+    path, start, end, as_of, policies, folder, refund = task
     tables = _Tables(Path(folder), header=False)
     reading = ReadProgress()
     done = reported = 0
@@ -64,7 +65,7 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]) -> P
         for rows in read_persons(path, reading, start=start, end=end):
             done += 1
             tables.write(outcome_of(rows, as_of, policies, batch_person.WORKER_LAW,
-                                    batch_person.WORKER_KEY))
+                                    batch_person.WORKER_KEY, refund))
             if batch_person.SHARED is not None and done % 32 == 0:
                 add_progress(32, reading.read - reported)
                 reported = reading.read
@@ -78,7 +79,7 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str]) -> P
 
 def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
                    law: Law, key: bytes | None, workers: int, progress: _Progress,
-                   reading: ReadProgress) -> RunTables | None:
+                   reading: ReadProgress, refund: bool = True) -> RunTables | None:
     """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
     writes its own files; this process only joins them in log order. None when a person's
     rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
@@ -91,7 +92,7 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
     persons, read = multiprocessing.Value("q", 0), multiprocessing.Value("q", 0)
     try:
         ends: list[int | None] = [*cuts[1:], None]
-        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)))
+        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)), refund)
                  for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
         executor = ProcessPoolExecutor(workers, initializer=start_worker,
                                        initargs=(law, key, os.getpid(), persons, read))

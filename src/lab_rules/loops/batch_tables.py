@@ -25,9 +25,16 @@ QUOTA_SCRATCH = ".quota-rows.csv"
 """Each evaluated person's quota rows (person, quota, cohort, reached), kept while the run
 lasts so the tally can be counted again without a person held back at the end."""
 PERSON_COLUMNS = ("person_id", "obligations", "met", "met_late", "overdue", "open", "waived",
-                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted", "not_covered")
-"""``obligations`` counts deadlines; ``not_covered`` (added last, so older readers keep their
-columns) counts the stretches no rule covers, never a deadline."""
+                  "lapsed", "days_late", "days_overdue", "sanctions", "deducted", "not_covered",
+                  "refund", "refund_before_2016", "cofinancing", "refund_lost")
+"""``obligations`` counts deadlines; ``not_covered`` counts the stretches no rule covers, never a
+deadline; the money columns are the person's totals of ``refund.csv`` (empty when the run
+skipped the refund). Columns are only ever added at the end, so older readers keep theirs."""
+REFUND_COLUMNS = ("person_id", "month", "refund", "refund_before_2016", "cofinancing",
+                  "refund_lost")
+"""Per person and month, kr.: the staircase refund (lov 994/2015, from 2016), the refund of the
+rate periods of 2007-2015, the municipal co-financing (staircase, and dagpenge 2010-2015) and
+the refund lost for late steps (2007-2015), each rounded to øre by month."""
 
 @attrs.frozen
 class Outcome:
@@ -38,6 +45,7 @@ class Outcome:
     sanctions: tuple[tuple[str, ...], ...] = ()
     summary: tuple[str, ...] = ()
     quotas: tuple[tuple[str, str, bool], ...] = ()
+    refund: tuple[tuple[str, ...], ...] = ()
     quarantine: dict[str, Any] | None = None
     key: str = ""
     rows: int = 0
@@ -96,8 +104,9 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
                     "days_late": INT, "days_overdue": INT},
     "sanctions": {"date": DATE, "sanctionable": BOOL, "days": INT, "rate": MONEY,
                   "deducted": MONEY},
-    "persons": {**dict.fromkeys(PERSON_COLUMNS[1:-2], INT), "deducted": MONEY,
-                "not_covered": INT},
+    "persons": {**dict.fromkeys(PERSON_COLUMNS[1:11], INT), "deducted": MONEY,
+                "not_covered": INT, **dict.fromkeys(REFUND_COLUMNS[2:], MONEY)},
+    "refund": dict.fromkeys(REFUND_COLUMNS[2:], MONEY),
     "compliance": {**dict.fromkeys(("obligations", "met", "met_late", "overdue", "open",
                                     "waived", "lapsed", "not_covered"), INT),
                    "share_met_on_time": SHARE},
@@ -144,19 +153,20 @@ class _Tables:
     """The open table files of a run, or of one piece of it (no header rows), with the
     counts and the compliance tally of what was written."""
 
-    NAMES = ("obligations.csv", "sanctions.csv", "persons.csv", "quarantine.jsonl",
-             QUOTA_SCRATCH)
+    TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv")
+    NAMES = (*TABLES, "quarantine.jsonl", QUOTA_SCRATCH)
 
     def __init__(self, folder: Path, *, header: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
                       for name in self.NAMES}
         self.writers = {name: csv.writer(self.files[name], lineterminator="\n")
-                        for name in (*self.NAMES[:3], QUOTA_SCRATCH)}
+                        for name in (*self.TABLES, QUOTA_SCRATCH)}
         if header:
             self.writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
             self.writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
             self.writers["persons.csv"].writerow(PERSON_COLUMNS)
+            self.writers["refund.csv"].writerow(REFUND_COLUMNS)
         self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions",
                                      "rows_quarantined"), 0)
         self.tally = ComplianceTally()
@@ -180,7 +190,9 @@ class _Tables:
         self.writers[QUOTA_SCRATCH].writerows(
             (outcome.person_id, *quota) for quota in outcome.quotas)
         self.evaluated.append((outcome.read_id, outcome.person_id, len(outcome.obligations),
-                               len(outcome.sanctions), len(outcome.quotas), outcome.rows))
+                               len(outcome.sanctions), len(outcome.quotas), outcome.rows,
+                               len(outcome.refund)))
+        self.writers["refund.csv"].writerows(outcome.refund)
         self.writers["sanctions.csv"].writerows(outcome.sanctions)
         self.writers["persons.csv"].writerow(outcome.summary)
         self.counts["obligations"] += len(outcome.obligations)

@@ -26,12 +26,14 @@ from lab_rules.loops.batch import outcome_of
 from lab_rules.loops.batch_tables import (
     OBLIGATION_COLUMNS,
     PERSON_COLUMNS,
+    REFUND_COLUMNS,
     SANCTION_COLUMNS,
     cell,
 )
 
 TABLES = {"obligations": OBLIGATION_COLUMNS, "sanctions": SANCTION_COLUMNS,
-          "persons": PERSON_COLUMNS, "quarantine": ("person_id", "line", "reasons")}
+          "persons": PERSON_COLUMNS, "refund": REFUND_COLUMNS,
+          "quarantine": ("person_id", "line", "reasons")}
 
 
 def _clean(value: object) -> object:

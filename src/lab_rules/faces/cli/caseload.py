@@ -92,7 +92,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     try:
         summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
                                     workers=args.workers, table_format=args.table_format,
-                                    law=law, pseudonymise_key=key)
+                                    law=law, pseudonymise_key=key,
+                                    refund=not args.no_refund)
     except (KeyboardInterrupt, Interrupted) as err:
         return interrupted(err, args.out)
     except OutputError as err:
@@ -191,6 +192,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     batch_cmd.add_argument("--allow-quarantine", action="store_true",
                            help="exit 0 even when some persons were quarantined")
     add_law_options(batch_cmd)
+    batch_cmd.add_argument("--no-refund", action="store_true",
+                           help="skip the refund, co-financing and refund lost (refund.csv "
+                                "keeps only its header; faster)")
     batch_cmd.add_argument("--table-format", choices=("csv", "parquet"), default="csv",
                            help="parquet needs the parquet extra (pyarrow)")
     batch_cmd.add_argument("--pseudonymise", action="store_true",
