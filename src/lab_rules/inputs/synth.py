@@ -70,9 +70,11 @@ LAST_START = FIRST_START + timedelta(days=9 * 365 - 1)
 
 
 def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START,
-                       last: date = LAST_START) -> tuple[Timeline, date]:
-    """One realistic two-year case starting between *first* and *last*, and the ``as_of``
-    two years after its start."""
+                       last: date = LAST_START, years: int = 2) -> tuple[Timeline, date]:
+    """One realistic case of *years* years (default two) starting between *first* and *last*,
+    and the ``as_of`` that many years after its start. Conversations scale with the length;
+    the default draws exactly the two-year cases of earlier releases."""
+    span = 365 * years
     benefit, group = rng.choice(KINDS)
     start = first + timedelta(days=rng.randrange(0, (last - first).days + 1))
     events: list[Event] = [BenefitStarted(start, benefit, group), WrittenGuidance(start)]
@@ -87,7 +89,7 @@ def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START
             else ConversationKind.JOBSAMTALE)
     day = start
     held: list[ConversationHeld] = []
-    for _ in range(rng.randrange(4, 16)):
+    for _ in range(rng.randrange(2 * years, 8 * years)):
         day += timedelta(days=rng.randrange(5, 60))
         holder = Holder.A_KASSE if benefit is Benefit.DAGPENGE and rng.random() < 0.3 \
             else Holder.JOBCENTER
@@ -109,9 +111,9 @@ def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START
     if rng.random() < 0.6:
         events.append(OfferStarted(start + timedelta(days=rng.randrange(20, 300)),
                                    rng.choice(list(OfferKind))))
-    end = start + timedelta(days=730)
+    end = start + timedelta(days=span)
     if rng.random() < 0.5:
-        end = start + timedelta(days=rng.randrange(60, 700))
+        end = start + timedelta(days=rng.randrange(60, span - 30))
     events.append(BenefitEnded(end, benefit))
     month = start.replace(day=1)
     while month <= end and benefit in _MONTHLY:
@@ -122,12 +124,12 @@ def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START
                               amount=(Decimal(_MONTHLY[benefit]) * share).quantize(Decimal(1))))
         month = following
     if benefit is not Benefit.DAGPENGE and rng.random() < 0.15:
-        events.append(AuditSampled(start + timedelta(days=rng.randrange(100, 700))))
+        events.append(AuditSampled(start + timedelta(days=rng.randrange(100, span - 30))))
     prospects = rng.random() < 0.6 if benefit is Benefit.DAGPENGE else None
     person = Person(f"synthetic-{index}", birth_date=date(rng.randrange(1960, 2004), 6, 15),
                     education=rng.random() < 0.7, custody=rng.random() < 0.4,
                     good_job_prospects=prospects)
-    return Timeline.of(person, events), start + timedelta(days=730)
+    return Timeline.of(person, events), start + timedelta(days=span)
 
 
 def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,
