@@ -11,9 +11,8 @@ it. ``evaluate(timeline, as_of=..., law=...)`` takes it; computations never load
 from __future__ import annotations
 
 import functools
-import hashlib
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from lab_rules.law.entitlements import (
     load_sickness_rules,
 )
 from lab_rules.law.exemptions import ExemptionRule, load_exemption_rules
+from lab_rules.law.fingerprint import fingerprint
 from lab_rules.law.hjaelp_rates import HjaelpRate, load_hjaelp_rates
 from lab_rules.law.hours import HoursEra, ReductionLevel, load_hours_eras, load_reduction_levels
 from lab_rules.law.loader import RuleError, bundled_rules_dir, load_pack
@@ -97,7 +97,8 @@ class Law:
     exemption_rules: tuple[ExemptionRule, ...]
     coverage_gaps: tuple[CoverageGap, ...] = ()
     content_hash: str = ""
-    """SHA-256 of the files read (path and bytes, in path order), with each overlay's."""
+    """SHA-256 of the files read, over their place and parsed content in a canonical form
+    (:mod:`lab_rules.law.fingerprint`), with each overlay's."""
     coverage: CoverageIndex = attrs.field(init=False, eq=False, repr=False)
     """Which group has rules on which day, and the not-covered entries for the rest."""
 
@@ -149,15 +150,6 @@ def _placed(file: Path, root: Path) -> list[Problem]:
     return []
 
 
-def _fingerprint(files: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
 def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     """Read every ``*.toml`` under *directory* (overlays excepted: they are applied, not read
     as national law) into one :class:`Law`; raise :class:`RuleError` with every problem."""
@@ -196,7 +188,7 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     except RuleError as err:
         problems.extend(err.problems)
     if not problems:
-        law = Law(rules=pack, content_hash=_fingerprint(files, root),
+        law = Law(rules=pack, content_hash=fingerprint(files, root),
                   **{FIELDS.get(kind, kind): value for kind, value in values.items()})
         problems.extend(_contradictions(law))
     if problems:

@@ -22,7 +22,6 @@ changed. Every evaluation names its law (``dk-national+<overlay ids>``) and its 
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ from lab_rules.law.bundle import (
     bundled_law,
     kind_of,
 )
+from lab_rules.law.fingerprint import with_overlays
 from lab_rules.law.loader import (
     RuleError,
     _overlaps,
@@ -247,10 +247,8 @@ def apply_overlays(base: Law | RulePack, overlays: Iterable[Overlay]) -> Law | R
             current = changes.get(field, getattr(law, field))
             changes[field] = value if kind in SINGLE_KINDS else _dated(
                 current, value, overlay.valid_from)
-    digest = hashlib.sha256(law.content_hash.encode())
-    for overlay in overlays:
-        digest.update(Path(overlay.source_file).read_bytes() if overlay.source_file else b"")
-    return attrs.evolve(law, content_hash=digest.hexdigest(), **changes)
+    content_hash = with_overlays(law.content_hash, (o.source_file for o in overlays))
+    return attrs.evolve(law, content_hash=content_hash, **changes)
 
 
 def _dated(national: tuple[Any, ...], replacement: tuple[Any, ...], day: date
