@@ -98,7 +98,7 @@ def browser() -> None:
 
 
 def test() -> None:
-    install("[dev,dask,parquet,whatif,plot,notebook,bench]")
+    install("[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter]")
     browser()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")

@@ -31,6 +31,7 @@ from lab_rules.core.errors import (
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
+from lab_rules.faces import frames
 from lab_rules.faces.evaluation_json import dumps_evaluation, evaluation_to_json
 from lab_rules.faces.text_table import render_text
 from lab_rules.inputs.timeline import Person, Timeline
@@ -94,6 +95,7 @@ __all__ = [
     "end_of_week",
     "evaluate",
     "evaluation_to_json",
+    "frames",
     "law_as_of",
     "load_overlay",
     "load_pack",

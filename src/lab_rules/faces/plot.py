@@ -166,10 +166,20 @@ def _obligation(ax: Any, obligation: Obligation, y: float, height: float,
 
 
 def _month_rows(results: Comparison | Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    """The comparison's month rows with ``month`` as ``YYYY-MM`` (typed frames hold the first
+    day of the month as a date)."""
     if isinstance(results, Mapping):
         months = results["months"]
-        return list(months.to_dict("records")) if hasattr(months, "to_dict") else list(months)
-    return results.months
+        if hasattr(months, "to_dicts"):
+            rows = list(months.to_dicts())
+        elif hasattr(months, "to_dict"):
+            rows = list(months.to_dict("records"))
+        else:
+            rows = list(months)
+    else:
+        rows = list(results.months)
+    return [{**row, "month": row["month"].strftime("%Y-%m")}
+            if isinstance(row["month"], date) else row for row in rows]
 
 
 def _quarter(month: str) -> str:

@@ -32,6 +32,7 @@ from lab_rules.inputs.eventlog import PersonRows, read_persons
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
+from lab_rules.loops.typed_frames import arrow_table, as_frame
 from lab_rules.loops.variants import (
     Variant,
     _as_variant,
@@ -115,20 +116,12 @@ class Comparison:
     changes: tuple[dict[str, Any], ...]
     quarantined: tuple[dict[str, Any], ...]
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """The rows as pandas DataFrames (``pip install 'lab-rules[whatif]'``)."""
-        pd = _pandas()
-        return {name: pd.DataFrame(list(getattr(self, name)))
+    def frames(self, backend: str = "pandas") -> dict[str, Any]:
+        """The rows as typed DataFrames, pandas (Arrow-backed) or polars: money as
+        ``decimal128(18, 2)``, months as dates (the first day), counts as integers, variants as
+        categories (``pip install 'lab-rules[whatif]'``)."""
+        return {name: as_frame(arrow_table(getattr(self, name)), backend)
                 for name in ("persons", "summary", "months", "changes", "quarantined")}
-
-
-def _pandas() -> Any:
-    try:
-        import pandas as pd
-    except ImportError as err:
-        raise LabRulesError("what-if DataFrames need pandas: pip install "
-                            "'lab-rules[whatif]'") from err
-    return pd
 
 
 @attrs.frozen
@@ -288,6 +281,5 @@ def compare(caseload_or_timelines: str | Path | Iterable[Timeline], baseline: Va
             *variants: Variant | str, as_of: date, workers: int = 1) -> dict[str, pd.DataFrame]:
     """:func:`compare_caseload` as pandas DataFrames: ``persons``, ``summary``, ``months``,
     ``changes`` and ``quarantined`` (``pip install 'lab-rules[whatif]'``)."""
-    _pandas()
     return compare_caseload(caseload_or_timelines, baseline, *variants, as_of=as_of,
                             workers=workers).frames()
