@@ -2,9 +2,11 @@
 """Benchmark: a synthetic caseload through ``lab-rules batch``, printed as a table.
 
     python benchmarks/bench_batch.py [--persons 100000] [--seed 1] [--workers N]
+        [--format jsonl|csv|parquet] [--reader auto|python|arrow]
 
-Rows: reading the event log alone (the floor), the batch on 1 worker and on all cores (persons
-per second, speed-up, peak memory of the process and its workers), and, when polars is
+Rows: reading the event log alone (the floor) with the Python reader and, when pyarrow is
+installed, the Arrow reader (CPU time), the batch on 1 worker and on all cores with --reader
+(persons per second, speed-up, peak memory of the process and its workers), and, when polars is
 installed (``pip install polars``), a peer: a hand-vectorised polars computation of one simple
 metric (for kontanthjælp, the days from first contact to the first jobsamtale) against
 lab-rules computing the same metric from its timelines, with the ratio. A script, not a timed
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from lab_rules.core.vocabulary import Benefit, ConversationKind
 from lab_rules.inputs.eventlog import read_persons
+from lab_rules.inputs.eventlog_arrow import arrow_available, persons_reader, reader_name
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, FirstContact
 from lab_rules.inputs.timeline_json import parse_timeline
@@ -84,24 +87,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    parser.add_argument("--reader", choices=("auto", "python", "arrow"), default="auto")
     args = parser.parse_args(argv)
+    reader = reader_name(args.reader)
     with tempfile.TemporaryDirectory() as tmp:
-        log = Path(tmp) / "caseload.jsonl"
+        log = Path(tmp) / f"caseload.{args.format}"
         write_event_log(log, args.persons, args.seed)
         table: list[tuple[str, str, str]] = []
 
-        started = time.perf_counter()
-        read = sum(1 for _ in read_persons(log))
-        floor = read / (time.perf_counter() - started)
-        table.append(("read the event log (floor)", f"{floor:,.0f} persons/s", ""))
+        warm = Path(tmp) / f"warm.{args.format}"
+        write_event_log(warm, 3, args.seed)
+        for name in ("python", "arrow") if arrow_available() else ("python",):
+            sum(1 for _ in persons_reader(name)(warm))
+            started = time.process_time()
+            read = sum(1 for _ in persons_reader(name)(log))
+            floor = read / (time.process_time() - started)
+            table.append((f"read the event log, {name} reader (floor)",
+                          f"{floor:,.0f} persons/s", f"{args.format}, CPU time"))
 
         rates = {}
         for workers in sorted({1, args.workers}):
             started = time.perf_counter()
             summary = evaluate_caseload(log, Path(tmp) / f"out{workers}", as_of=AS_OF,
-                                        workers=workers)
+                                        workers=workers, reader=reader)
             rates[workers] = summary.persons / (time.perf_counter() - started)
-            table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}",
+            table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}, {reader}",
                           f"{rates[workers]:,.0f} persons/s",
                           f"{summary.obligations:,} obligations, {summary.quarantined} "
                           "quarantined"))
@@ -110,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
                           f"{args.workers} workers against 1"))
         table.append(("peak memory", f"{_peak_mib():,.0f} MiB", "process and workers (max RSS)"))
 
+        if args.format != "jsonl":
+            log = Path(tmp) / "caseload.jsonl"
+            write_event_log(log, args.persons, args.seed)
         started = time.perf_counter()
         ours = _lab_rules_metric(log)
         ours_s = time.perf_counter() - started

@@ -73,11 +73,15 @@ def test_a_rule_module_lives_where_its_id_says(law_copy: Path) -> None:
         load_law(law_copy)
 
 
-def test_the_content_hash_follows_the_bytes_of_the_law(law_copy: Path) -> None:
+def test_the_content_hash_follows_the_content_of_the_law_not_its_comments(
+        law_copy: Path) -> None:
     before = load_law(law_copy).content_hash
     assert before == bundled_law().content_hash
     quotas = law_copy / "parameters" / "kvoter-2026.toml"
-    quotas.write_text(quotas.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    text = quotas.read_text(encoding="utf-8")
+    quotas.write_text(text + "\n# a comment\n", encoding="utf-8")
+    assert load_law(law_copy).content_hash == before
+    quotas.write_text(text.replace("0.75", "0.80", 1), encoding="utf-8")
     assert load_law(law_copy).content_hash != before
 
 

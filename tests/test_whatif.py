@@ -56,11 +56,12 @@ def test_replaced_rule_keeps_applying_before_the_overlay_starts(tmp_path: Path) 
     later.write_text(text.replace("valid_from = 2014-03-31", "valid_from = 2017-01-01"),
                      encoding="utf-8")
     pack = apply_overlays(bundled_pack(), [load_overlay(later)])
-    (kept,) = pack.rule("dk.lab.2015.kontanthjaelp.four_per_twelve_months")
-    assert (kept.valid_from, kept.valid_to) == (date(2015, 7, 1), date(2016, 12, 31))
+    versions = pack.rule("dk.lab.2015.kontanthjaelp.four_per_twelve_months")
+    assert [(v.valid_from, v.valid_to) for v in versions] == [
+        (date(2014, 1, 1), date(2015, 6, 30)), (date(2015, 7, 1), date(2016, 12, 31))]
     assert pack.name == "dk-national+kk.serviceniveau.kontanthjaelp_kvartal"
-    assert bundled_pack().rule("dk.lab.2015.kontanthjaelp.four_per_twelve_months")[0].valid_to \
-        == date(2019, 12, 31)
+    national = bundled_pack().rule("dk.lab.2015.kontanthjaelp.four_per_twelve_months")
+    assert [v.valid_to for v in national] == [date(2015, 6, 30), date(2019, 12, 31)]
 
 
 def test_overlay_file_problems_are_located(tmp_path: Path) -> None:
@@ -243,7 +244,7 @@ def test_compare_frames_are_pandas_dataframes() -> None:
     assert list(frames["summary"]["variant"]) == ["national", "koebenhavn-kvartal"]
     persons = frames["persons"]
     assert persons.loc[persons["variant"] == "koebenhavn-kvartal", "d_overdue"].item() == 2
-    assert set(frames["changes"]["kind"]) == {"rule added", "rule removed"}
+    assert set(frames["changes"]["kind"]) == {"rule added", "rule validity"}
 
 
 def test_cli_compare_prints_the_difference_and_writes_tables(tmp_path: Path,

@@ -30,7 +30,14 @@ __all__ = [
 
 
 def select_versions(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
-    return [draft for draft in drafts if rs.rule.valid_on(selector_day(rs, draft))]
+    rule = rs.rule
+    first, last = rule.valid_from, rule.valid_to or date.max
+    selector = rs.selector
+    if selector is VersionSelector.OPENS:
+        return [draft for draft in drafts if first <= draft.opens <= last]
+    if selector is VersionSelector.DUE:
+        return [draft for draft in drafts if first <= draft.due <= last]
+    return list(drafts) if first <= rs.course.start <= last else []
 
 
 def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
@@ -79,7 +86,7 @@ def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
 def loentilskud_grace(rule: Rule, draft: Draft) -> None:
     """LAB § 102 stk. 3: løntilskud given within the deadline may start ≤ 3 weeks after it."""
     candidate = draft.fulfilled
-    if (candidate and candidate.offer and rule.loentilskud_grace
+    if (rule.loentilskud_grace and candidate and candidate.offer
             and candidate.offer.offer is OfferKind.LOENTILSKUD and candidate.day > draft.due
             and candidate.offer.offered_on is not None
             and candidate.offer.offered_on <= draft.due):

@@ -8,13 +8,17 @@ from the fulfilment day, a waiver, the end of the span and ``as_of`` (``semantic
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 
 from lab_rules.contact.results import Status
 from lab_rules.contact.rule_span import Draft, RuleSpan
 
 __all__ = ["fulfilled_before", "match", "status_of", "take"]
+
+_DAY = attrgetter("day")
 
 
 def take(rs: RuleSpan, draft: Draft, used: set[int], last_day: date,
@@ -22,13 +26,16 @@ def take(rs: RuleSpan, draft: Draft, used: set[int], last_day: date,
     """Give *draft* the earliest unused candidate at (or, with *after_opens*, after) its
     opening day; a summons-and-no-show only counts on or before the due date."""
     draft.fulfilled = None
-    for index, candidate in enumerate(rs.candidates):
-        if index in used or candidate.day < draft.opens:
-            continue
-        if candidate.day > last_day:
+    candidates = rs.candidates
+    opens = draft.opens
+    # Candidates are in date order: those before the opening day are skipped by bisection.
+    for index in range(bisect_left(candidates, opens, key=_DAY), len(candidates)):
+        candidate = candidates[index]
+        day = candidate.day
+        if day > last_day:
             break
-        if (after_opens and candidate.day == draft.opens) or (
-                candidate.by_summons and candidate.day > draft.due):
+        if index in used or (after_opens and day == opens) or (
+                candidate.summons is not None and day > draft.due):
             continue
         draft.fulfilled = candidate
         used.add(index)
@@ -39,7 +46,9 @@ def match(rs: RuleSpan, drafts: Sequence[Draft], until: date | None = None) -> N
     """Fulfil drafts in order of opening: one event meets at most one obligation of a rule."""
     used: set[int] = set()
     last_day = rs.horizon if until is None else until
-    for draft in sorted(drafts, key=lambda d: (d.opens, d.due, d.sequence)):
+    if len(drafts) > 1:
+        drafts = sorted(drafts, key=lambda d: (d.opens, d.due, d.sequence))
+    for draft in drafts:
         take(rs, draft, used, last_day)
 
 

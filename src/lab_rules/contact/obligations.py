@@ -11,6 +11,8 @@ freezes the result into :class:`Obligation` objects.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lab_rules.contact.adjustments import (
     apply_exemptions,
     loentilskud_grace,
@@ -22,7 +24,7 @@ from lab_rules.contact.results import Obligation, TraceStep
 from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.contact.shapes import generate, rolling
 from lab_rules.law.model import Shape
-from lab_rules.law.policies import NoShowPolicy
+from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = ["build_obligations"]
 
@@ -42,30 +44,30 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         for draft in drafts:
             loentilskud_grace(rule, draft)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
-    base_policies = tuple(sorted((*rule.fixed_policies, *rs.policy_items,
-                                  ("version_selector", rs.selector.value))))
-    policies = dict(base_policies)
+    base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
+    incident = bool(rs.incidents)
     obligations = []
     for draft in drafts:
         status, late, overdue = status_of(rs, draft)
-        used_summons = draft.fulfilled is not None and draft.fulfilled.by_summons
+        fulfilled = draft.fulfilled
         applied_policies = base_policies
         if draft.policy_notes:
-            applied = dict(policies)
+            applied = dict(base_policies)
             applied.update(draft.policy_notes)
             applied_policies = tuple(sorted(applied.items()))
-        if used_summons:
-            draft.trace.append(TraceStep("no_show_policy", draft.fulfilled.day if draft.fulfilled
-                                         else None, "timely summons followed by an unexcused "
-                                         "no-show counts as fulfilled (timely_summons_counts)"))
-        obligation = Obligation(
-            rule=rule, sequence=draft.sequence, group=rs.group, course_start=rs.course.start,
-            opens=draft.opens, due=draft.due, status=status,
-            fulfilled_on=draft.fulfilled.day if draft.fulfilled else None,
-            fulfilment=draft.fulfilled,
-            days_late=late, days_overdue=overdue,
-            policies=applied_policies,
-            trace=(anchor_step, *draft.trace), no_show_incident=bool(rs.incidents),
-        )
-        obligations.append(obligation)
+        if fulfilled is not None and fulfilled.summons is not None:
+            draft.trace.append(TraceStep("no_show_policy", fulfilled.day, "timely summons "
+                                         "followed by an unexcused no-show counts as fulfilled "
+                                         "(timely_summons_counts)"))
+        obligations.append(Obligation(
+            rule, draft.sequence, rs.group, rs.course.start, draft.opens, draft.due, status,
+            fulfilled.day if fulfilled is not None else None, fulfilled, late, overdue,
+            applied_policies, (anchor_step, *draft.trace), incident))
     return obligations
+
+
+@lru_cache(maxsize=256)
+def _base_policies(fixed: tuple[tuple[str, str], ...], items: tuple[tuple[str, str], ...],
+                   selector: VersionSelector) -> tuple[tuple[str, str], ...]:
+    """The policies every obligation of a rule span records (the same for most spans)."""
+    return tuple(sorted((*fixed, *items, ("version_selector", selector.value))))

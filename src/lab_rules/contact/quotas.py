@@ -31,8 +31,7 @@ def quota_rows(facts: Facts, periods: Sequence[Period], quotas: Sequence[Quota]
     transfer has not happened by *as_of* is not yet in the kommune's quota."""
     rows = []
     as_of = facts.as_of
-    held = [c for c in facts.timeline.of_type(ConversationHeld)
-            if c.kind is ConversationKind.JOBSAMTALE]
+    held: list[ConversationHeld] | None = None
     transfers: list[tuple[TargetGroup, date]] | None = None
     for quota in quotas:
         if quota.anchor is Anchor.TRANSFER_TO_JOBCENTER:
@@ -47,6 +46,9 @@ def quota_rows(facts: Facts, periods: Sequence[Period], quotas: Sequence[Quota]
             end = add(start, quota.window, Rounding.UP) - timedelta(days=1)
             if end > as_of:
                 continue
+            if held is None:
+                held = [c for c in facts.timeline.of_type(ConversationHeld)
+                        if c.kind is ConversationKind.JOBSAMTALE]
             count = sum(1 for c in held if start <= c.date <= end
                         and (not quota.holders or c.held_by in quota.holders))
             rows.append((quota.id, start.strftime("%Y-%m"), count >= quota.conversations))

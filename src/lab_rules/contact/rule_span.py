@@ -85,10 +85,11 @@ class RuleSpan:
     opens_at: date | None = None
     policy_items: tuple[tuple[str, str], ...] = ()
     selector: VersionSelector = VersionSelector.OPENS
+    horizon: date = attrs.field(init=False)
+    """The last day the span is judged on: ``as_of``, or the span's end if earlier."""
 
-    @property
-    def horizon(self) -> date:
-        return self.as_of if self.end is None else min(self.as_of, self.end)
+    def __attrs_post_init__(self) -> None:
+        self.horizon = self.as_of if self.end is None else min(self.as_of, self.end)
 
 
 @attrs.define

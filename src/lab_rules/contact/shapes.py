@@ -17,7 +17,7 @@ from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
 from lab_rules.facts.clocks import Point
 from lab_rules.law.model import Anchor, Clock, IntervalFrom, Shape
-from lab_rules.law.policies import NoShowPolicy
+from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = ["generate", "rolling"]
 
@@ -56,16 +56,19 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
     if rule.shape is Shape.SCHEDULE:
         assert rule.interval is not None
         limit = rule.max_items or _MAX_ITEMS
+        last: Point | None = None
         for index in range(limit):
             k = rule.start_index + index
-            previous = _point(rs, anchor, rule.interval * (k - 1)) if k > 1 else None
+            previous = None
+            if k > 1:  # the point before this one; computed in the last round after the first
+                previous = last or _point(rs, anchor, rule.interval * (k - 1))
             opens = previous.day if previous and previous.day else anchor
             if previous and previous.day and rule.grace is not None:
                 # The previous point's slack belongs to it: this window opens after it.
                 opens = add(previous.day, rule.grace, Rounding.DOWN) + timedelta(days=1)
             if opens > rs.horizon:
                 break
-            point = _point(rs, anchor, rule.interval * k)
+            point = last = _point(rs, anchor, rule.interval * k)
             if point.day is None:
                 break
             trace = [_step("due", point)]
@@ -79,6 +82,9 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
     assert rule.duration is not None
     repeat_limit = (rule.max_items or _MAX_ITEMS) if rule.repeat is not None else 1
     opens_anchor, opens_trace = _opens(rs, anchor)
+    if (rule.repeat is None and rs.selector is VersionSelector.OPENS
+            and rule.rounding is not Rounding.STRICT and not rule.valid_on(opens_anchor)):
+        return drafts  # its one window opens outside this version: select_versions drops it
     for window in range(repeat_limit):
         offset = rule.repeat * window if rule.repeat is not None and window else None
         opens = opens_anchor

@@ -89,8 +89,8 @@ class Benefit(Term):
     """Selvforsørgelses- og hjemrejseydelse (LAS § 22 from 1.7.2019), the successor of
     integrationsydelse."""
     KONTANTYDELSE = "kontantydelse"
-    """Kontantydelse (LAS kap. 4 b): help to persons past folkepension age with a reduced
-    pension for lack of residence."""
+    """Kontantydelse (lov om kontantydelse, lov 174/2015, from 1.3.2015): help to persons who
+    have used up their dagpenge (refunded on the staircase, lov 994/2015 § 3, stk. 1, nr. 4)."""
     FOERTIDSPENSION_UDLAND = "foertidspension_udland"
     """Førtidspension to a person without residence in Denmark: offentlig forsørgelse (BEK
     1772/2015 § 3, stk. 2, nr. 9)."""
@@ -118,7 +118,8 @@ class TargetGroup(Term):
     """Persons in the integration programme or introduction course of integrationsloven
     (selvforsørgelses- og hjemrejseprogram from 2019): their contact duties are in that act."""
     KONTANTYDELSE = "kontantydelse"
-    """Recipients of kontantydelse (LAS kap. 4 b), past folkepension age."""
+    """Recipients of kontantydelse (lov 174/2015): no contact course of their own (LAB lbk
+    1342/2016 § 75 z, stk. 2), see rules/coverage/."""
 
     @property
     def lab_6_nr(self) -> int | None:

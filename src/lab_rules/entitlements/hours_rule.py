@@ -165,8 +165,9 @@ def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
                  ) -> tuple[date | None, HoursEra | None]:
     """The first month with help in which the era in force covers the person, its help
     requirement is reached and its hours are not documented."""
-    reached = {e.id: overgangsdato(days, e)[0] for e in eras
-               if (e.valid_to is None or e.valid_to >= days[0][0]) and e.valid_from <= as_of}
+    reachable = {e.id for e in eras
+                 if (e.valid_to is None or e.valid_to >= days[0][0]) and e.valid_from <= as_of}
+    reached: dict[str, date | None] = {}
     windows: dict[str, Hours] = {}
     for month in months_between(days[0][0], as_of):
         end = month_end(month)
@@ -176,7 +177,11 @@ def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
         if era is None or (not married and (era.unmarried_from is None
                                             or month < era.unmarried_from)):
             continue
-        day = reached.get(era.id)
+        if era.id not in reachable:
+            continue
+        if era.id not in reached:  # worked out for the eras a month with help reaches
+            reached[era.id] = overgangsdato(days, era)[0]
+        day = reached[era.id]
         if day is None or day > end:
             continue
         hours = windows.get(era.id)

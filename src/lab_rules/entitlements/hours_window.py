@@ -29,6 +29,7 @@ EXTENDING = frozenset({ExemptionReason.SYGDOM, ExemptionReason.BARSEL})
 _FEBRUARY, _LAST_SURE_DAY = 2, 28
 
 
+@functools.lru_cache(maxsize=4096)
 def _years_back(day: date, years: int) -> date:
     """*day* moved back whole years, 29 February to 28 February (``Rounding.DOWN``)."""
     return add(day, Duration(years=-years), Rounding.DOWN)
@@ -108,8 +109,8 @@ def window(hours: Hours, month: date, era: HoursEra) -> tuple[Decimal, int]:
     extended back by the days of the extending periods inside it but never beyond the era's
     cap; and the days it was extended by."""
     end = month_end(month)
-    base = add(month, Duration(months=1 - era.window.total_months), Rounding.STRICT)
-    floor = add(month, Duration(months=1 - era.window_cap.total_months), Rounding.STRICT)
+    base = _months_back(month, era.window.total_months)
+    floor = _months_back(month, era.window_cap.total_months)
     extended = 0
     while True:
         start = max(base - timedelta(days=extended), floor)
@@ -119,6 +120,12 @@ def window(hours: Hours, month: date, era: HoursEra) -> tuple[Decimal, int]:
         extended = covered
     total = sum((h for d, h in hours.by_day.items() if start <= d <= end), Decimal(0))
     return total, (base - start).days
+
+
+@functools.lru_cache(maxsize=4096)
+def _months_back(month: date, months: int) -> date:
+    """The first day of the window of *months* calendar months that ends with *month*."""
+    return add(month, Duration(months=1 - months), Rounding.STRICT)
 
 
 def months_between(start: date, end: date) -> list[date]:

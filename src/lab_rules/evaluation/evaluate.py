@@ -11,6 +11,8 @@ import warnings
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
 
 from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
@@ -26,7 +28,7 @@ from lab_rules.inputs.timeline import (
     CaseStepDone,
     ContactRestored,
     ConversationHeld,
-    Event,
+    DatedEvent,
     Exemption,
     NoShow,
     OfferStarted,
@@ -37,7 +39,6 @@ from lab_rules.inputs.timeline import (
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.model import (
     Anchor,
-    Clock,
     Conditions,
     FulfilledBy,
     Fulfilment,
@@ -83,8 +84,12 @@ def evaluate(
         law = (law or bundled_law()).with_rules(rules)
     law = law if law is not None else bundled_law()
     pack = law.rules
-    policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
-                                                                            pack.policies)
+    if policies is None:
+        policy, policy_items = _overlay_policies(pack.policies)
+    else:
+        policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
+                                                                                pack.policies)
+        policy_items = _policy_items(policy)
     facts = facts_of(timeline, as_of, law, paid=refund)
     known = facts.timeline
     courses = facts.courses
@@ -134,13 +139,26 @@ def evaluate(
              if sanctions else None)
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
-        policies=tuple(sorted(policy.as_dict().items())), periods=tuple(periods),
+        policies=policy_items, periods=tuple(periods),
         obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
         refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
         refund_period_months=period_months, cofinancing_weeks=cofinancing,
         cofinancing_months=cofinancing_months, sanctions=found_sanctions,
         hours_rule=hours, quota_rows=quota_rows(facts, periods, law.quotas),
     )
+
+
+@lru_cache(maxsize=64)
+def _overlay_policies(defaults: tuple[tuple[str, str], ...]
+                      ) -> tuple[Policies, tuple[tuple[str, str], ...]]:
+    """The policies a rule pack's overlays set and their sorted items (worked out once per
+    pack: they are immutable)."""
+    policy = Policies.parse(None, defaults)
+    return policy, _policy_items(policy)
+
+
+def _policy_items(policy: Policies) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(policy.as_dict().items()))
 
 
 def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
@@ -163,19 +181,22 @@ def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
             for rule in pack.by_group.get(gs.group, ()):
                 seen.setdefault(id(rule), rule)
         candidates = sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
+    chosen = policy.version_selector
+    if chosen is not None:
+        last = by_opens if chosen is VersionSelector.OPENS else as_of
+        return [r for r in candidates
+                if r.valid_from <= last and (r.valid_to is None or r.valid_to >= earliest)]
+    opens = VersionSelector.OPENS
     return [r for r in candidates
-            if r.valid_from <= (by_opens if _selector(policy, r) is VersionSelector.OPENS
-                                else as_of)
+            if r.valid_from <= (by_opens if r.selector is opens else as_of)
             and (r.valid_to is None or r.valid_to >= earliest)]
-
-
-def _selector(policy: Policies, rule: Rule) -> VersionSelector:
-    """The policy's selector if one was chosen, else the rule's own."""
-    return policy.version_selector or rule.selector
 
 
 def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpan]]:
     """Stretches of the course in the rule's groups, adjacent parts merged."""
+    if len(course.groups) == 1:  # the rule was chosen by this group (_rules_for)
+        gs = course.groups[0]
+        return [(gs.start, gs.end, gs)]
     spans: list[tuple[date, date | None, GroupSpan]] = []
     for gs in course.groups:
         if gs.group not in rule.groups:
@@ -261,8 +282,8 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
                notes: dict[tuple[str, str | None], Note]) -> RuleSpan | None:
     if rule.valid_from > as_of:
         return None
-    if (_selector(policy, rule) is VersionSelector.COURSE_START
-            and not rule.valid_on(course.start)):
+    selector = policy.version_selector or rule.selector
+    if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
         return None
     person = index.timeline.person
     for conditions, wanted in ((rule.when, True), (rule.unless, False)):
@@ -308,10 +329,11 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     else:
         opens_at = None
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
-                     and start <= i.no_show and (end is None or i.no_show <= end))
+                     and start <= i.no_show and (end is None or i.no_show <= end)
+                     ) if index.incidents else ()
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
                     candidates, exemptions, relevant, clock, opens_at, index.policy_items,
-                    _selector(policy, rule))
+                    selector)
 
 
 class _Index:
@@ -325,16 +347,20 @@ class _Index:
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
         for no_show in timeline.of_type(NoShow):
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
-        self._by_spec: dict[Fulfilment, tuple[list[date], tuple[Candidate, ...]]] = {}
-        self._clocks: dict[tuple[int, Clock, tuple[tuple[date, date], ...]], CourseClock] = {}
-        self._by_event: dict[FulfilledBy, tuple[Event, ...]] = {
-            FulfilledBy.CONVERSATION_HELD: timeline.of_type(ConversationHeld),
-            FulfilledBy.OFFER_STARTED: timeline.of_type(OfferStarted),
-            FulfilledBy.CASE_STEP: timeline.of_type(CaseStepDone),
-        }
+        self._by_spec: dict[int, tuple[list[date], tuple[Candidate, ...]]] = {}
+        self._clocks: dict[tuple[int, int, tuple[tuple[date, date], ...]], CourseClock] = {}
+        self._by_event: dict[FulfilledBy, tuple[Candidate, ...]] = {}
+
+    def _of_event(self, kind: FulfilledBy) -> tuple[Candidate, ...]:
+        """Every event of the type *kind* names as a candidate (made once per evaluation)."""
+        found = self._by_event.get(kind)
+        if found is None:
+            events: tuple[DatedEvent, ...] = self.timeline.of_type(_EVENT_TYPES[kind])
+            found = self._by_event[kind] = tuple(Candidate(e.date, e) for e in events)
+        return found
 
     def clock(self, course: Course, rule: Rule) -> CourseClock:
-        key = (id(course), rule.clock, rule.excluded_periods)
+        key = (id(course), id(rule.clock), rule.excluded_periods)
         clock = self._clocks.get(key)
         if clock is None:
             clock = self._clocks[key] = CourseClock(course, rule.clock, rule.excluded_periods)
@@ -346,12 +372,11 @@ class _Index:
         return bool(self._no_show_kinds.get(incident.no_show, set()) & rule.fulfilled_by.kinds)
 
     def _all(self, spec: Fulfilment) -> tuple[list[date], tuple[Candidate, ...]]:
-        found = self._by_spec.get(spec)
+        found = self._by_spec.get(id(spec))  # the law's specs outlive the evaluation
         if found is None:
-            candidates = tuple(Candidate(event.on, event) for event in self._by_event[spec.event]
-                               if _fulfils(spec, event))
-            found = ([c.day for c in candidates], candidates)
-            self._by_spec[spec] = found
+            chosen = _fulfilling(spec, self._of_event(spec.event))
+            found = ([candidate.day for candidate in chosen], tuple(chosen))
+            self._by_spec[id(spec)] = found
         return found
 
     def candidates(self, rule: Rule, start: date, end: date,
@@ -368,16 +393,28 @@ class _Index:
         return chosen
 
 
-def _fulfils(spec: Fulfilment, event: Event) -> bool:
+_EVENT_TYPES: dict[FulfilledBy, type[DatedEvent]] = {
+    FulfilledBy.CONVERSATION_HELD: ConversationHeld,
+    FulfilledBy.OFFER_STARTED: OfferStarted,
+    FulfilledBy.CASE_STEP: CaseStepDone,
+}
+
+
+def _fulfilling(spec: Fulfilment, candidates: tuple[Candidate, ...]) -> list[Candidate]:
+    """The candidates of *spec*'s event type (exactly that class) whose event meets it."""
     if spec.event is FulfilledBy.CONVERSATION_HELD:
-        return (isinstance(event, ConversationHeld) and event.kind in spec.kinds
-                and (not spec.held_by or event.held_by in spec.held_by)
-                and (not spec.forms or event.form in spec.forms))
+        kinds, held_by, forms = spec.kinds, spec.held_by, spec.forms
+        held: tuple[Any, ...] = candidates
+        return [c for c in held if c.event.kind in kinds
+                and (not held_by or c.event.held_by in held_by)
+                and (not forms or c.event.form in forms)]
     if spec.event is FulfilledBy.OFFER_STARTED:
         allowed = spec.offers or _ACTIVATION_OFFERS
-        return isinstance(event, OfferStarted) and event.offer in allowed
-    return (isinstance(event, CaseStepDone)
-            and (not spec.steps or event.step in spec.steps))
+        offers: tuple[Any, ...] = candidates
+        return [c for c in offers if c.event.offer in allowed]
+    steps = spec.steps
+    done: tuple[Any, ...] = candidates
+    return [c for c in done if not steps or c.event.step in steps]
 
 
 def _incidents(timeline: Timeline) -> tuple[Incident, ...]:

@@ -9,21 +9,21 @@ handover, whether public holidays count) are the law's, read from the course's
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from calendar import monthrange
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 import attrs
 
 from lab_rules.calendar import (
     DanishCalendar,
-    DateComputation,
     Duration,
     Reading,
     Roll,
     Rounding,
     add,
-    deadline,
     weekdays_between,
 )
 from lab_rules.facts.courses import (
@@ -34,6 +34,7 @@ from lab_rules.facts.courses import (
     Span,
     build_courses,
 )
+from lab_rules.facts.points import Point, calendar_point
 from lab_rules.law.clocks import ClockHours, bundled_clock_hours
 from lab_rules.law.model import Clock
 from lab_rules.law.params import nearest
@@ -123,45 +124,62 @@ class ClockReading:
         return text
 
 
-@attrs.frozen
-class Point:
-    """A computed date and how it was computed (words rendered on demand)."""
-
-    day: date | None
-    detail: str | DateComputation | ClockReading
-    rounded: bool = False
-
-    @property
-    def text(self) -> str:
-        return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
-
-
 _CALENDAR = DanishCalendar()
+
+
+class _Counted(NamedTuple):
+    """The counted spans from one anchor, with running totals for a binary search: ``days[i]``
+    is the days in ``spans[0..i]``, ``weekdays[i]`` the Monday-Friday days in them."""
+
+    spans: list[tuple[date, date]]
+    days: list[int]
+    weekdays: list[int]
+
+
+def _totals(spans: list[tuple[date, date]]) -> _Counted:
+    days: list[int] = []
+    weekdays: list[int] = []
+    total = total_weekdays = 0
+    for start, end in spans:
+        total += (end - start).days + 1
+        total_weekdays += weekdays_between(start, end)
+        days.append(total)
+        weekdays.append(total_weekdays)
+    return _Counted(spans, days, weekdays)
 
 
 @attrs.define
 class CourseClock:
     """Measures elapsed time on one course by one clock kind. Remembers the counted spans per
-    anchor (the only state; results never depend on it)."""
+    anchor, the hour figures per anchor and the calendar points it computed (the only state;
+    results never depend on it)."""
 
     course: Course
     kind: Clock
     excluded: tuple[tuple[date, date], ...] = ()
     calendar: DanishCalendar = _CALENDAR
-    _spans: dict[tuple[date, date], list[tuple[date, date]]] = attrs.field(factory=dict)
+    _spans: dict[tuple[date, date], _Counted] = attrs.field(factory=dict)
+    _figures: dict[date, ClockHours] = attrs.field(factory=dict)
+    _points: dict[tuple[object, ...], Point] = attrs.field(factory=dict)
 
     def figures(self, anchor: date) -> ClockHours:
         """The hour figures in force on *anchor* (or the nearest entry): the course's, else
         the bundled national ones."""
-        found: ClockHours = nearest(self.course.clock_hours or bundled_clock_hours(), anchor)
+        found = self._figures.get(anchor)
+        if found is None:
+            found = self._figures[anchor] = nearest(
+                self.course.clock_hours or bundled_clock_hours(), anchor)
         return found
 
     def counted_spans(self, anchor: date, until: date) -> list[tuple[date, date]]:
         """Days from *anchor* that count on this clock, as inclusive spans up to *until*."""
+        return self._counted(anchor, until).spans
+
+    def _counted(self, anchor: date, until: date) -> _Counted:
         key = (anchor, until)
         cached = self._spans.get(key)
         if cached is None:
-            cached = self._spans[key] = self._count(anchor, until)
+            cached = self._spans[key] = _totals(self._count(anchor, until))
         return cached
 
     def _count(self, anchor: date, until: date) -> list[tuple[date, date]]:
@@ -198,9 +216,20 @@ class CourseClock:
         unless the course is still running, in which case it is projected assuming the
         benefit continues.
         """
+        # Keyed on the duration's parts, not its equality: 1 year and 12 months are equal
+        # durations but read differently in a trace.
+        key = (anchor, duration.years, duration.months, duration.days, duration.in_weeks,
+               id(reading), id(rounding), id(roll), horizon)
+        found = self._points.get(key)
+        if found is None:
+            found = self._points[key] = self._point(anchor, duration, reading, rounding, roll,
+                                                    horizon)
+        return found
+
+    def _point(self, anchor: date, duration: Duration, reading: Reading, rounding: Rounding,
+               roll: Roll, horizon: date | None) -> Point:
         if self.kind is Clock.CONTIGUOUS:
-            computed = deadline(anchor, duration, reading, rounding, roll, self.calendar)
-            return Point(computed.result, computed, computed.rounded)
+            return calendar_point(anchor, duration, reading, rounding, roll, self.calendar)
         limit = horizon or date.max - timedelta(days=1)
         if self.kind is Clock.CUMULATIVE_DAYS:
             return self._cumulative_days(anchor, duration, reading, rounding, limit)
@@ -211,16 +240,15 @@ class CourseClock:
         target_rounding = Rounding.UP if reading is Reading.WITHIN else rounding
         calendar_end = add(anchor, duration, target_rounding)
         needed = (calendar_end - anchor).days
-        remaining = needed
-        for start, end in self.counted_spans(anchor, limit):
-            length = (end - start).days + 1
-            if remaining <= length:
-                nth = start + timedelta(days=remaining - 1)
-                day = nth if reading is Reading.WITHIN else nth + timedelta(days=1)
-                return Point(day, ClockReading("days", anchor, duration, needed, nth, day,
-                                               reading))
-            remaining -= length
-        return Point(None, ClockReading("days", anchor, duration, needed, None, None, reading))
+        counted = self._counted(anchor, limit)
+        at = bisect_left(counted.days, needed)
+        if at == len(counted.spans):
+            return Point(None, ClockReading("days", anchor, duration, needed, None, None,
+                                            reading))
+        before = counted.days[at - 1] if at else 0
+        nth = counted.spans[at][0] + timedelta(days=needed - before - 1)
+        day = nth if reading is Reading.WITHIN else nth + timedelta(days=1)
+        return Point(day, ClockReading("days", anchor, duration, needed, nth, day, reading))
 
     def hours_needed(self, duration: Duration, anchor: date) -> Decimal:
         """Months at the month's hours, weeks at the week's, single days at a weekday's (the
@@ -234,19 +262,29 @@ class CourseClock:
         """The day on which the dagpenge hours counted from *anchor* reach *hours*."""
         figures = self.figures(anchor)
         per_day = figures.weekday_hours
-        remaining = hours
-        for start, end in self.counted_spans(anchor, limit):
-            if not figures.public_holidays_count:
+        counted = self._counted(anchor, limit)
+        if not figures.public_holidays_count:
+            remaining = hours
+            for start, end in counted.spans:
                 done, remaining = _walk(start, end, remaining, per_day, self.calendar)
                 if done is not None:
                     return done
-                continue
-            available = per_day * weekdays_between(start, end)
-            if remaining <= available:
-                n = int((remaining / per_day).to_integral_value(ROUND_CEILING))
-                return _nth_weekday(start, max(n, 1))
-            remaining -= available
-        return None
+            return None
+        # The first span whose running weekday total carries the hours, found by bisection
+        # on the running totals (the same exact Decimal sums a span-by-span walk makes).
+        weekdays = counted.weekdays
+        low, high = 0, len(weekdays)
+        while low < high:
+            middle = (low + high) // 2
+            if hours <= per_day * weekdays[middle]:
+                high = middle
+            else:
+                low = middle + 1
+        if low == len(weekdays):
+            return None
+        remaining = hours - per_day * weekdays[low - 1] if low else hours
+        n = int((remaining / per_day).to_integral_value(ROUND_CEILING))
+        return _nth_weekday(counted.spans[low][0], max(n, 1))
 
     def _hours(self, anchor: date, duration: Duration, reading: Reading, limit: date) -> Point:
         figures = self.figures(anchor)

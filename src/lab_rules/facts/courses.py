@@ -147,13 +147,15 @@ def _runs(timeline: Timeline) -> list[tuple[BenefitStarted, date | None]]:
     """Each benefit_started with the last day of its run (None while it runs)."""
     open_runs: dict[Benefit, BenefitStarted] = {}
     runs: list[tuple[BenefitStarted, date | None]] = []
-    for event in timeline.events:
+    for event in timeline.of_types(BenefitStarted, BenefitEnded):
         if isinstance(event, BenefitStarted):
             open_runs[event.benefit] = event
         elif isinstance(event, BenefitEnded) and event.benefit in open_runs:
             runs.append((open_runs.pop(event.benefit), event.date))
     runs.extend((started, None) for started in open_runs.values())
-    return sorted(runs, key=lambda run: (run[0].date, run[0].benefit.value))
+    if len(runs) > 1:
+        runs.sort(key=lambda run: (run[0].date, run[0].benefit.value))
+    return runs
 
 
 def _compatible(group: TargetGroup, benefit: Benefit | None) -> bool:
@@ -167,7 +169,9 @@ def _group_changes(timeline: Timeline, benefit: Benefit,
     changes = [(started.date, started.group) for started, _ in runs if started.group is not None]
     changes += [(e.date, e.group) for e in timeline.of_type(GroupChanged)
                 if _compatible(e.group, benefit)]
-    return sorted(changes, key=lambda change: change[0])
+    if len(changes) > 1:
+        changes.sort(key=lambda change: change[0])
+    return changes
 
 
 def _split_by_group(start: date, end: date | None, initial: TargetGroup, assumed: bool,
@@ -239,8 +243,11 @@ def build_courses(timeline: Timeline, clock_hours: tuple[ClockHours, ...] = ()
             benefit, start, end, tuple(_segment(s, e) for s, e in runs), groups,
             first_contact, registered, transfer, sickness, follows, requested, known_sick,
             clock_hours))
-    courses.extend(_standalone_groups(timeline, courses))
-    return tuple(sorted(courses, key=lambda c: (c.start, c.benefit.value if c.benefit else "")))
+    if timeline.of_type(GroupChanged):
+        courses.extend(_standalone_groups(timeline, courses))
+    if len(courses) > 1:
+        courses.sort(key=lambda c: (c.start, c.benefit.value if c.benefit else ""))
+    return tuple(courses)
 
 
 def _segment(started: BenefitStarted, end: date | None) -> Span:

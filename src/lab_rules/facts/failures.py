@@ -18,6 +18,7 @@ import attrs
 from lab_rules.inputs.timeline import (
     BookingMissed,
     ContactRestored,
+    Event,
     JoblogMonthEmpty,
     JobSuggestionsMissed,
     NoShow,
@@ -50,9 +51,16 @@ class Failure:
     promotes_availability: bool | None = None
 
 
+_FAILURE_EVENTS: frozenset[type[Event]] = frozenset({
+    NoShow, OfferAbsence, BookingMissed, Refusal, RegistrationMissing, JobSuggestionsMissed,
+    JoblogMonthEmpty, SdpCessation})
+
+
 def failures_of(timeline: Timeline) -> tuple[Failure, ...]:
     """Every failure in *timeline*, by day then name. A no-show lasts until the first contact
     restored on or after it; an empty joblog month counts from its last day."""
+    if not timeline.has_any(_FAILURE_EVENTS):
+        return ()
     contacts = sorted(c.date for c in timeline.of_type(ContactRestored))
     found = []
     for no_show in timeline.of_type(NoShow):

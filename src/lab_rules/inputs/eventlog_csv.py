@@ -19,12 +19,12 @@ from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog_lines import MAX_ROW_BYTES, physical_lines
 from lab_rules.inputs.row_types import ReadProgress, Row, has_surrogate, person_id_of
 
-__all__ = ["csv_rows"]
+__all__ = ["csv_header", "csv_row", "csv_rows"]
 
 _SEPARATORS = (",", ";", "\t")
 
 
-def _header(path: Path, raw: bytes | None) -> tuple[str, list[str]]:
+def csv_header(path: Path, raw: bytes | None) -> tuple[str, list[str]]:
     """The separator and the column names of the header line."""
     try:
         text = (raw or b"").decode("utf-8")
@@ -71,18 +71,19 @@ def csv_rows(path: Path, progress: ReadProgress | None = None) -> Iterator[Row]:
             return
         if progress is not None:
             progress.read += first[1]
-        separator, names = _header(path, first[2])
+        separator, names = csv_header(path, first[2])
         position = names.index("person_id")
         for line, taken, raw in lines:
             if progress is not None:
                 progress.read += taken
             if raw is not None and not raw.strip():
                 continue
-            yield _row(line, raw, separator, names, position)
+            yield csv_row(line, raw, separator, names, position)
 
 
-def _row(line: int, raw: bytes | None, separator: str, names: list[str],
-         position: int) -> Row:
+def csv_row(line: int, raw: bytes | None, separator: str, names: list[str],
+            position: int) -> Row:
+    """One CSV row as read: its person and cells (without ``person_id``), or its problem."""
     if raw is None:
         return Row(line, None, None, f"longer than {MAX_ROW_BYTES} bytes")
     problem = None

@@ -18,12 +18,13 @@ from typing import Any
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
-__all__ = ["parquet_rows"]
+__all__ = ["ignored_column", "parquet_module", "parquet_rows"]
 
 _BATCH = 8192
 
 
-def _pyarrow() -> Any:
+def parquet_module() -> Any:
+    """``pyarrow.parquet``, or the error that names the extra to install."""
     try:
         import pyarrow.parquet as pq
     except ImportError as err:
@@ -32,17 +33,17 @@ def _pyarrow() -> Any:
     return pq
 
 
-def _ignored(name: str) -> bool:
+def ignored_column(name: str) -> bool:
     """pandas' index columns: unnamed, or ``__index_level_N__``."""
     return not name.strip() or name.startswith("__index_level_")
 
 
 def parquet_rows(path: Path, progress: ReadProgress | None = None) -> Iterator[Row]:
     """The rows of a Parquet event log; *progress* counts rows against the footer's count."""
-    pq = _pyarrow()
+    pq = parquet_module()
     try:
         source = pq.ParquetFile(path)
-        names = [n for n in source.schema_arrow.names if not _ignored(n)]
+        names = [n for n in source.schema_arrow.names if not ignored_column(n)]
         groups = source.metadata.num_row_groups
         sizes = [source.metadata.row_group(g).num_rows for g in range(groups)]
     except Exception as err:  # whatever pyarrow raises on a damaged footer

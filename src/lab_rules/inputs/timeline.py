@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 from typing import TypeVar
 
@@ -196,6 +196,8 @@ def _canonical(events: Iterable[Event]) -> tuple[Event, ...]:
     """Events by date, then their place in the day, then their content: the content is only
     compared (it is costly) between events that tie on the first two."""
     keyed = sorted(((_day_key(event), event) for event in events), key=itemgetter(0))
+    if all(a[0] != b[0] for a, b in pairwise(keyed)):  # no ties: no content to compare
+        return tuple(event for _, event in keyed)
     result: list[Event] = []
     for _, group in groupby(keyed, key=itemgetter(0)):
         tied = [event for _, event in group]
@@ -235,6 +237,21 @@ class Timeline:
     def of_type(self, cls: type[E]) -> tuple[E, ...]:
         """The events of one class (exactly that class), in timeline order."""
         return self._by_type.get(cls, ())  # type: ignore[return-value]
+
+    def of_types(self, *classes: type[Event]) -> list[Event]:
+        """The events of these classes (exactly), in timeline order: the classes' own lists
+        joined and put in day order again (a stable sort; events that tie on the day and its
+        place in it are of one class, so keep their timeline order)."""
+        found: list[Event] = []
+        for cls in classes:
+            found.extend(self._by_type.get(cls, ()))
+        if len(classes) > 1:
+            found.sort(key=_day_key)
+        return found
+
+    def has_any(self, classes: frozenset[type[Event]]) -> bool:
+        """Whether the timeline has an event of one of *classes* (exactly)."""
+        return not classes.isdisjoint(self._by_type)
 
     def spans_of(self, benefits: frozenset[Benefit], as_of: dt.date) -> list[
             tuple[dt.date, dt.date]]:

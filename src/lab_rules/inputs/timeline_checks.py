@@ -190,7 +190,8 @@ def check_event(event: Event, path: str, out: Collector) -> None:
 def check_benefit_sequence(indexed: list[tuple[int, Event]], out: Collector) -> None:
     """A benefit cannot end unless it runs, nor start while it already runs."""
     running: dict[Benefit, int] = {}
-    for index, event in sorted(indexed, key=lambda pair: (pair[1].on, pair[0])):
+    runs = [pair for pair in indexed if isinstance(pair[1], BenefitStarted | BenefitEnded)]
+    for index, event in sorted(runs, key=lambda pair: (pair[1].on, pair[0])):
         if isinstance(event, BenefitStarted):
             if event.benefit in running:
                 out.add(f"/events/{index}", f"benefit_started for {event.benefit.value} on "

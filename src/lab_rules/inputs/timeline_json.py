@@ -71,6 +71,10 @@ _PARSE: dict[type[Any], tuple[tuple[str, Any, bool, bool], ...]] = {
 _KNOWN: dict[type[Any], frozenset[str]] = {
     cls: frozenset(name for name, _, _ in fields) for cls, fields in FIELDS.items()
 }
+_TYPE_KEY = frozenset({"type"})
+_KNOWN_WITH_TYPE: dict[type[Any], frozenset[str]] = {
+    cls: known | _TYPE_KEY for cls, known in _KNOWN.items()
+}
 
 _CONVERT: dict[type[Any], tuple[tuple[str, Callable[[object], object], bool, bool], ...]] = {
     cls: tuple((name, converter(cls, name, inner), nullable, required)
@@ -78,6 +82,16 @@ _CONVERT: dict[type[Any], tuple[tuple[str, Callable[[object], object], bool, boo
     for cls, fields in _PARSE.items()
 }
 """Per class: (name, converter, allows None, required), built once."""
+_BY_NAME: dict[type[Any], dict[str, tuple[Callable[[object], object], bool]]] = {
+    cls: {name: (convert, nullable) for name, convert, nullable, _ in fields}
+    for cls, fields in _CONVERT.items()
+}
+"""Per class: each field's converter and whether it allows None, by name."""
+_REQUIRED: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(name for name, _, _, required in fields if required)
+    for cls, fields in _CONVERT.items()
+}
+"""Per class: the required fields, in field order (the order their problems are listed)."""
 
 
 def _parse_object(
@@ -89,20 +103,23 @@ def _parse_object(
         return None
     known = _KNOWN[cls]
     ok = True
-    if not known.issuperset(raw.keys() - skip):
+    if not (_KNOWN_WITH_TYPE[cls] if skip is _TYPE_KEY else known | skip).issuperset(raw):
         for key in raw:
             if key not in known and key not in skip:
                 out.add(f"{path}/{pointer_part(key)}",
                         "unknown key" + _did_you_mean(key, known | skip))
                 ok = False
-    values: dict[str, object] = {}
-    for name, convert, nullable, required in _CONVERT[cls]:
+    for name in _REQUIRED[cls]:
         if name not in raw:
-            if required:
-                out.add(path, f'missing required key "{name}"')
-                ok = False
+            out.add(path, f'missing required key "{name}"')
+            ok = False
+    values: dict[str, object] = {}
+    fields = _BY_NAME[cls]
+    for name, value in raw.items():  # problems are sorted by their paths afterwards
+        field = fields.get(name)
+        if field is None:  # an unknown key (reported above) or a skipped one
             continue
-        value = raw[name]
+        convert, nullable = field
         if value is None:
             if not nullable:
                 out.add(f"{path}/{name}", "must not be null")
@@ -181,7 +198,7 @@ def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
                 out.add(f"{path}/type", f"unknown event type {shown}; expected one of: "
                         + ", ".join(EVENT_TYPES))
                 continue
-            event = _parse_object(cls, raw, path, out, skip=frozenset({"type"}))
+            event = _parse_object(cls, raw, path, out, skip=_TYPE_KEY)
             if event is not None:
                 check_event(event, path, out)
                 events.append((index, event))

@@ -40,7 +40,8 @@ import attrs
 from lab_rules._version import __version__
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import MIN_KEY_BYTES, mask_cpr
-from lab_rules.inputs.eventlog import PersonRows, ReadProgress, read_persons
+from lab_rules.inputs.eventlog import PersonRows, ReadProgress
+from lab_rules.inputs.eventlog_arrow import persons_reader, reader_name
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.policies import Policies
 from lab_rules.loops.accounting import Accounting, hold_back, settle, split_persons
@@ -86,6 +87,11 @@ class RunSummary:
     out: Path
 
 
+def read_persons(source: Path, reading: ReadProgress, reader: str) -> Iterator[PersonRows]:
+    """The persons of *source* as the reader named *reader* reads them."""
+    return persons_reader(reader)(source, reading)
+
+
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -94,7 +100,8 @@ def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]
 
 def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str, str],
                      law: Law, key: bytes | None, workers: int, progress: _Progress,
-                     reading: ReadProgress, refund: bool = True) -> RunTables:
+                     reading: ReadProgress, refund: bool = True,
+                     reader: str = "python") -> RunTables:
     """This process reads the log and writes the tables; workers (if more than one) only
     evaluate chunks of persons."""
     tables = _Tables(target, header=True)
@@ -102,7 +109,7 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
                                     initargs=(law, key, os.getpid()))
                 if workers > 1 else None)
     try:
-        for chunk in _chunks(read_persons(source, reading), CHUNK):
+        for chunk in _chunks(read_persons(source, reading, reader), CHUNK):
             tasks = [(rows, as_of, policies, refund) for rows in chunk]
             if executor is not None:
                 with shielded():
@@ -136,7 +143,8 @@ def _write_tallies(target: Path, tally: ComplianceTally) -> None:
 
 
 def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: Law,
-         key: bytes | None, workers: int, refund: bool) -> tuple[RunTables, str]:
+         key: bytes | None, workers: int, refund: bool, reader: str
+         ) -> tuple[RunTables, str]:
     reading = ReadProgress()
     progress = _Progress(sys.stderr, reading)
     mode = "one pass"
@@ -144,12 +152,12 @@ def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: La
         done = None
         if workers > 1 and path.suffix not in (".csv", ".parquet"):
             done = run_in_pieces(path, staging, as_of, chosen, law, key, workers, progress,
-                                 reading, refund)
+                                 reading, refund, reader)
             mode = "pieces" if done is not None else "one pass (persons split across pieces)"
         if done is None:
             reading.read = 0
             done = _run_in_one_pass(path, staging, as_of, chosen, law, key, workers,
-                                    progress, reading, refund)
+                                    progress, reading, refund, reader)
     finally:
         progress.close()
     return done, mode
@@ -186,7 +194,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                       workers: int | None = None, table_format: str = "csv",
                       law: Law | None = None,
                       pseudonymise_key: bytes | None = None,
-                      refund: bool = True) -> RunSummary:
+                      refund: bool = True, reader: str = "auto") -> RunSummary:
     """Evaluate every person of the event log *source* at *as_of* under *law* (default: the
     bundled national law); write the tables to *out* as ``csv`` or ``parquet`` (the
     ``parquet`` extra), whole or not at all.
@@ -197,13 +205,16 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     With *pseudonymise_key* (at least 16 bytes, never written), every person id written is
     its keyed hash. With *refund* (default) ``refund.csv`` holds each person's refund,
     co-financing and refund lost per month; without it, only its header, and run.json says
-    so."""
+    so. *reader* is ``python``, ``arrow`` (the ``parquet`` extra; the same persons and
+    quarantine entries, faster: :mod:`lab_rules.inputs.eventlog_arrow`) or ``auto`` (Arrow
+    when pyarrow can be imported); run.json names the one used."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
     if workers is not None and workers < 1:
         raise LabRulesError(f"workers {workers}: must be 1 or more")
     if pseudonymise_key is not None and len(pseudonymise_key) < MIN_KEY_BYTES:
         raise LabRulesError(f"the pseudonym key must be at least {MIN_KEY_BYTES} bytes")
+    reader = reader_name(reader)
     law = law if law is not None else bundled_law()
     chosen_policies = Policies.parse(policies, law.policies)
     chosen = dict(policies or {})
@@ -213,7 +224,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     started = time.perf_counter()
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         done, mode = _run(path, staging, as_of, chosen, law, pseudonymise_key, workers,
-                          refund)
+                          refund, reader)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
         if table_format == "parquet":
@@ -225,7 +236,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         run = {"lab_rules": __version__, "rule_pack": law.name, "law_hash": law.content_hash,
                "source": mask_cpr(str(source)), "as_of": as_of.isoformat(),
                "policies": chosen_policies.as_dict(), "workers": workers, "reading": mode,
-               "table_format": table_format, "refund": refund,
+               "reader": reader, "table_format": table_format, "refund": refund,
                "person_ids": PSEUDONYMISED if pseudonymise_key is not None
                else "as read, CPR numbers masked",
                "persons": summary.persons, "evaluated": summary.evaluated,

@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from lab_rules.inputs.eventlog import ReadProgress, person_starts, read_persons
+from lab_rules.inputs.eventlog import ReadProgress, person_starts
+from lab_rules.inputs.eventlog_arrow import persons_reader
 from lab_rules.law.bundle import Law
 from lab_rules.loops import batch_person
 from lab_rules.loops.accounting import Block
@@ -53,16 +54,16 @@ class RunTables:
 PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
 
 
-def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool]
+def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool, str]
               ) -> PieceResult:
     """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
     counts, the exported tally, the persons evaluated and quarantined, and the row counts."""
-    path, start, end, as_of, policies, folder, refund = task
+    path, start, end, as_of, policies, folder, refund, reader = task
     tables = _Tables(Path(folder), header=False)
     reading = ReadProgress()
     done = reported = 0
     try:
-        for rows in read_persons(path, reading, start=start, end=end):
+        for rows in persons_reader(reader)(path, reading, start=start, end=end):
             done += 1
             tables.write(outcome_of(rows, as_of, policies, batch_person.WORKER_LAW,
                                     batch_person.WORKER_KEY, refund))
@@ -79,7 +80,8 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool]
 
 def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
                    law: Law, key: bytes | None, workers: int, progress: _Progress,
-                   reading: ReadProgress, refund: bool = True) -> RunTables | None:
+                   reading: ReadProgress, refund: bool = True,
+                   reader: str = "python") -> RunTables | None:
     """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
     writes its own files; this process only joins them in log order. None when a person's
     rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
@@ -92,8 +94,8 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
     persons, read = multiprocessing.Value("q", 0), multiprocessing.Value("q", 0)
     try:
         ends: list[int | None] = [*cuts[1:], None]
-        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)), refund)
-                 for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
+        tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)), refund,
+                  reader) for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
         executor = ProcessPoolExecutor(workers, initializer=start_worker,
                                        initargs=(law, key, os.getpid(), persons, read))
         try:

@@ -60,11 +60,13 @@ class Outcome:
 
 def _cells(*values: object) -> tuple[str, ...]:
     """A table row as text, formatted in the worker so the parent only writes it."""
-    return tuple(cell(v) for v in values)
+    return tuple(map(cell, values))
 
 
 def cell(value: object) -> str:
     """A value as the text of a table cell (also what the Dask path returns)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

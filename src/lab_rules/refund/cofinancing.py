@@ -14,6 +14,7 @@ hours a week, or all the week's hours when not given. Every week names its perio
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -31,6 +32,8 @@ from lab_rules.refund.months import MonthTotal, cofinancing_months, monday_of, m
 _WEEK = timedelta(days=7)
 _TO_SUNDAY = _WEEK - timedelta(days=1)
 _WORKDAYS = 5
+_DAY = timedelta(days=1)
+_WEEKDAY_OFFSETS = tuple(timedelta(days=i) for i in range(_WORKDAYS))
 _DEADLINE_STATUSES = (Status.MET, Status.MET_LATE, Status.OVERDUE)
 
 
@@ -71,6 +74,17 @@ def _week_hours(payments: list[Payment], monday: date, dagpenge_days: int,
     if known and hours:
         return hours, amount / hours
     return weekday_hours * dagpenge_days, None
+
+
+def _merged(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Sorted spans of days joined where they overlap or touch."""
+    merged: list[tuple[date, date]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1] + _DAY:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @attrs.frozen
@@ -139,12 +153,24 @@ def compute_cofinancing(facts: Facts, obligations: Iterable[Obligation], rules: 
     weeks: list[CofinancingWeek] = []
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     karens_count: dict[date, int] = defaultdict(int)
+    merged = _merged(person.spans)
+    starts, ends = [s for s, _ in merged], [e for _, e in merged]
     monday = monday_of(max(first_day, person.spans[0][0]))
     while monday <= last_day:
+        days = []
+        for offset in _WEEKDAY_OFFSETS:
+            day = monday + offset
+            index = bisect_right(starts, day) - 1
+            if index >= 0 and day <= ends[index]:
+                days.append(day)
+        if not days:
+            following = bisect_left(ends, monday + _WEEK)
+            if following == len(merged):
+                break
+            monday = max(monday + _WEEK, monday_of(starts[following]))
+            continue
         period = rules.period(monday)
-        days = [monday + timedelta(days=i) for i in range(_WORKDAYS)
-                if any(s <= monday + timedelta(days=i) <= e for s, e in person.spans)]
-        if period is not None and days:
+        if period is not None:
             weeks.append(_week(person, rules, period, monday, days, karens_count, by_month))
         monday += _WEEK
     return tuple(weeks), cofinancing_months(by_month)

@@ -40,6 +40,8 @@ from lab_rules.refund.months import MonthTotal, month_key, refund_months
 from lab_rules.refund.rates_before_2016 import day_rate
 
 _DAY = timedelta(days=1)
+_SHORTEST_MONTH = 28
+"""Days in the shortest month (calendar arithmetic, not law)."""
 
 
 @attrs.frozen
@@ -114,6 +116,20 @@ def _days_in(days: list[date], start: date, end: date) -> int:
     return bisect_left(days, end) - bisect_left(days, start)
 
 
+def _not_before(day: date, days: list[date], period: Duration) -> date:
+    """The first day from *day* on which the sorted *days* before it can fill *period*: a
+    period of months lasts at least 28 days a month, so no day before the one after the
+    shortest period's worth of *days* can satisfy it (a day past every day if none can)."""
+    if period.total_months < 0 or period.days < 0:
+        return day
+    least = period.total_months * _SHORTEST_MONTH + period.days
+    if least == 0:
+        return day
+    if len(days) < least:
+        return date.max
+    return max(day, days[least - 1] + _DAY)
+
+
 def _back(day: date, period: Duration) -> date:
     return add(day, -period, Rounding.DOWN)
 
@@ -144,11 +160,12 @@ def _long_spell(loss: LossRule, limits: SpellLimits, facts: Facts
                "reached")
     ended = (f"{limits.ends_after.describe()} in fleksjob within "
              f"{limits.ends_within.describe()} reached")
+    day = _not_before(day, on_benefit, limits.spell)
     while day <= last:
         if _days_in(on_benefit, _back(day, limits.within), day) >= (
                 day - _back(day, limits.spell)).days:
             start = day
-            day += _DAY
+            day = _not_before(day + _DAY, fleksjob, limits.ends_after)
             while day <= as_of:
                 if _days_in(fleksjob, _back(day, limits.ends_within), day) >= (
                         day - _back(day, limits.ends_after)).days:

@@ -20,7 +20,7 @@ import attrs
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
-from lab_rules.inputs.timeline import Timeline
+from lab_rules.inputs.timeline import SicknessReported, Timeline
 from lab_rules.law.model import Confidence
 from lab_rules.law.refund_losses import BaseRate, LossSchedule
 from lab_rules.refund.case_facts import (
@@ -31,10 +31,11 @@ from lab_rules.refund.case_facts import (
     spell_start,
     visitations,
 )
-from lab_rules.refund.months import MonthTotal, month_key, refund_months
+from lab_rules.refund.months import MonthTotal, exact_months, month_key, refund_months
 
 _DAY = timedelta(days=1)
 _WEEK_DAYS = 7
+_MONTHS = 12
 
 
 def day_rate(schedule: LossSchedule, timeline: Timeline, offers: list[OfferSpan],
@@ -100,36 +101,93 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
                          ) -> tuple[tuple[RatePeriod, ...], tuple[MonthTotal, ...]]:
     """The refund of the days with a rate row, as periods of equal rate, and per month.
 
-    Only benefits with a rate row for the day are listed; amounts need payment events."""
+    Only benefits with a rate row for the day are listed; amounts need payment events. The
+    rate is found once per stretch of days on which nothing it depends on changes; the
+    monthly sums are exact and equal the day-by-day Decimal sums to the øre, which decide
+    where a sum lies within a billionth of an øre of half an øre."""
     timeline = facts.timeline
-    offers = offer_spans(timeline)
-    by_month: dict[str, Decimal] = defaultdict(Decimal)
-    periods: list[RatePeriod] = []
     paid = facts.paid_of(frozenset(r.benefit for r in schedule.rates))
+    if not paid:
+        return (), ()
+    offers = offer_spans(timeline)
     visits = visitations(timeline)
+    spells = sorted({s.first_absence_day for s in timeline.of_type(SicknessReported)})
+    terms: list[tuple[str, Decimal, Decimal, int]] = []
+    periods: list[RatePeriod] = []
     for interval in sorted(paid, key=lambda i: (i.benefit.value, i.start)):
         if not any(r.benefit is interval.benefit and r.valid_from <= interval.end
-                   and interval.start <= r.valid_to for r in schedule.rates):
+                   and interval.start <= r.valid_to and (
+                       r.visited_before is None or (visits and visits[0] < r.visited_before))
+                   for r in schedule.rates):
             continue
-        day, current = interval.start, None
-        while day <= interval.end:
-            found = day_rate(schedule, timeline, offers, interval.benefit, day, visits)
+        current = None
+        for start, end in _stretches(interval, schedule, offers, visits, spells):
+            found = day_rate(schedule, timeline, offers, interval.benefit, start, visits)
             if found is None:
                 if current is not None:
                     periods.append(current.close(interval))
                 current = None
+                continue
+            rate, active, row = found
+            if current is not None and (current.rate, current.active, current.row) == (
+                    rate, active, row) and current.end == start - _DAY:
+                current.end = end
             else:
-                rate, active, row = found
-                if current is not None and (current.rate, current.active, current.row) == (
-                        rate, active, row) and current.end == day - _DAY:
-                    current.end = day
-                else:
-                    if current is not None:
-                        periods.append(current.close(interval))
-                    current = _Open(rate, active, row, day, day)
-                if interval.per_day is not None:
-                    by_month[month_key(day)] += interval.per_day * rate
-            day += _DAY
+                if current is not None:
+                    periods.append(current.close(interval))
+                current = _Open(rate, active, row, start, end)
+            if interval.per_day is not None:
+                terms.append((month_key(start), interval.per_day, rate, (end - start).days + 1))
         if current is not None:
             periods.append(current.close(interval))
-    return tuple(periods), refund_months(by_month)
+    months = exact_months(terms)
+    return tuple(periods), months if months is not None else _day_by_day(facts, schedule)
+
+
+def _stretches(interval: Interval, schedule: LossSchedule, offers: list[OfferSpan],
+               visits: Sequence[date], spells: Sequence[date]) -> list[tuple[date, date]]:
+    """The interval cut on every day its rate could change: a rate row's first and last day,
+    a visitation, an offer's start and end, the first of a month (absence is judged per
+    month), a sickness spell's start and its week bands."""
+    changes = {*visits, *spells}
+    for row in schedule.rates:
+        if row.benefit is interval.benefit:
+            changes.add(row.valid_from)
+            if row.valid_to < interval.end:
+                changes.add(row.valid_to + _DAY)
+            for spell in spells:
+                for band in row.week_bands:
+                    changes.add(spell + timedelta(days=_WEEK_DAYS * (band.first - 1)))
+                    if band.last is not None:
+                        changes.add(spell + timedelta(days=_WEEK_DAYS * band.last))
+    for offer in offers:
+        changes.add(offer.start)
+        if offer.end is not None and offer.end < interval.end:
+            changes.add(offer.end + _DAY)
+    month = interval.start.replace(day=1)
+    while month <= interval.end:
+        changes.add(month)
+        month = date(month.year + month.month // _MONTHS, month.month % _MONTHS + 1, 1)
+    cuts = sorted(d for d in changes if interval.start < d <= interval.end)
+    starts = [interval.start, *cuts]
+    return [(lo, hi - _DAY) for lo, hi in zip(starts, [*cuts, interval.end + _DAY],
+                                              strict=True)]
+
+
+def _day_by_day(facts: Facts, schedule: LossSchedule) -> tuple[MonthTotal, ...]:
+    """The monthly refund summed day by day in Decimal (the reference of the exact sums)."""
+    timeline = facts.timeline
+    offers = offer_spans(timeline)
+    by_month: dict[str, Decimal] = defaultdict(Decimal)
+    visits = visitations(timeline)
+    paid = facts.paid_of(frozenset(r.benefit for r in schedule.rates))
+    for interval in sorted(paid, key=lambda i: (i.benefit.value, i.start)):
+        if interval.per_day is None:
+            continue
+        day = interval.start
+        while day <= interval.end:
+            found = day_rate(schedule, timeline, offers, interval.benefit, day, visits)
+            if found is not None:
+                by_month[month_key(day)] += interval.per_day * found[0]
+            day += _DAY
+    return refund_months(by_month)

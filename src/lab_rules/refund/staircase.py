@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,6 +29,7 @@ from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit, Policies
 from lab_rules.law.refund import Staircase
+from lab_rules.refund.ledger_totals import crossing_weeks, month_totals, segments
 from lab_rules.refund.months import MonthTotal, monday_of, rounded
 from lab_rules.refund.week_count import count_weeks
 
@@ -62,14 +64,44 @@ class RefundWeek:
     lines: tuple[RefundLine, ...]
 
 
+class _Weeks:
+    """The ledger's weeks, built by the Decimal ledger the first time they are read."""
+
+    __slots__ = ("_build", "_weeks")
+
+    def __init__(self, build: Callable[[], tuple[RefundWeek, ...]] | None,
+                 weeks: tuple[RefundWeek, ...] = ()) -> None:
+        self._build, self._weeks = build, weeks
+
+    def get(self) -> tuple[RefundWeek, ...]:
+        if self._build is not None:
+            self._weeks, self._build = self._build(), None
+        return self._weeks
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Weeks) and self.get() == other.get()
+
+    def __hash__(self) -> int:
+        return hash(self.get())
+
+    def __repr__(self) -> str:
+        return repr(self.get())
+
+    def __reduce__(self) -> tuple[type[_Weeks], tuple[None, tuple[RefundWeek, ...]]]:
+        return (_Weeks, (None, self.get()))
+
+
 @attrs.frozen
 class RefundLedger:
-    """A person's refund ledger for era C, with its notes and the readings that applied."""
+    """A person's refund ledger for era C, with its notes and the readings that applied.
+
+    The weeks are built when first read (JSON, text, report); the monthly totals, which are
+    all a batch or a what-if reads, do not need them."""
 
     scheme: str
     act: str
     source: str
-    weeks: tuple[RefundWeek, ...]
+    lazy_weeks: _Weeks
     months: tuple[MonthTotal, ...]
     restarts: tuple[date, ...]
     week_kinds: tuple[tuple[str, int], ...]
@@ -80,6 +112,11 @@ class RefundLedger:
     """The reading of law § 6, stk. 1 applied (policy ``staircase_restart``)."""
     month_split: str = ""
     """The reading of BEK 1772/2015 § 26, stk. 2 applied (policy ``month_split``)."""
+
+    @property
+    def weeks(self) -> tuple[RefundWeek, ...]:
+        """The benefit weeks with their lines, in order."""
+        return self.lazy_weeks.get()
 
     @property
     def total_refund(self) -> Decimal:
@@ -97,13 +134,49 @@ def compute_refund(facts: Facts, staircase: Staircase, policies: Policies | None
                    ) -> RefundLedger:
     """The era C refund ledger of *facts* (known on ``facts.as_of``)."""
     policies = policies or Policies()
+    split = policies.month_split
     count = count_weeks(facts, staircase, policies.staircase_restart)
-    ledger = _Ledger(staircase, count.intervals, policies.month_split)
-    weeks, months = ledger.run(count.numbers)
+    found = segments(count.runs, staircase)
+    months = month_totals(count.intervals, found, staircase, split)
+    if months is None:
+        ledger = _Ledger(staircase, count.intervals, split)
+        weeks, months = ledger.run(count.numbers)
+        lazy, notes = _Weeks(None, weeks), tuple(ledger.notes.values())
+    else:
+        lazy = _Weeks(lambda: _Ledger(staircase, count.intervals, split).run(count.numbers)[0])
+        notes = _split_notes(staircase, split, crossing_weeks(found, count.intervals, staircase))
     return RefundLedger(
-        staircase.id, staircase.act, staircase.source, weeks, months, count.restarts,
-        count.week_kinds, count.notes + tuple(ledger.notes.values()), count.restart_weeks,
-        policies.staircase_restart.value, policies.month_split.value)
+        staircase.id, staircase.act, staircase.source, lazy, months, count.restarts,
+        count.week_kinds, count.notes + notes, count.restart_weeks,
+        policies.staircase_restart.value, split.value)
+
+
+def _split_note(staircase: Staircase, split: MonthSplit, monday: date,
+                notes: dict[str, str]) -> None:
+    """Note, once per text, the text that splits the week of *monday* between two months."""
+    text = staircase.month_split_on(monday)
+    if text is not None and text.entry.id not in notes:
+        notes[text.entry.id] = (
+            f"{text.entry.legal_basis}: weeks touching two months are split with "
+            f"month_split={split.value} ({text.entry.confidence.value}) [{text.entry.id}]")
+
+
+def _split_notes(staircase: Staircase, split: MonthSplit, mondays: list[date]
+                 ) -> tuple[str, ...]:
+    """The notes of the texts that split *mondays* (in order), looking a text up again only
+    where some text's validity begins or ends."""
+    notes: dict[str, str] = {}
+    changes = sorted({d for t in staircase.month_splits for d in (
+        t.valid_from.toordinal(), t.valid_to.toordinal() + 1 if t.valid_to else 0)})
+    same_until = 0
+    for monday in mondays:
+        day = monday.toordinal()
+        if day < same_until:
+            continue
+        _split_note(staircase, split, monday, notes)
+        index = bisect_right(changes, day)
+        same_until = changes[index] if index < len(changes) else date.max.toordinal() + 1
+    return tuple(notes.values())
 
 
 def _by_month(start: date, end: date) -> list[tuple[date, date]]:
@@ -155,14 +228,6 @@ class _Ledger:
             for m in sorted(set(refund) | set(cofin)))
         return tuple(weeks), months
 
-    def _note_split(self, monday: date) -> None:
-        text = self.staircase.month_split_on(monday)
-        if text is not None and text.entry.id not in self.notes:
-            self.notes[text.entry.id] = (
-                f"{text.entry.legal_basis}: weeks touching two months are split with "
-                f"month_split={self.split.value} ({text.entry.confidence.value}) "
-                f"[{text.entry.id}]")
-
     def _first_day(self, benefit: Benefit, monday: date) -> date:
         stairs = self.staircase
         if monday >= stairs.valid_from:
@@ -197,7 +262,7 @@ class _Ledger:
         if not days:
             return None
         if first_day.month != sunday.month:
-            self._note_split(monday)
+            _split_note(self.staircase, self.split, monday, self.notes)
         if self.split is MonthSplit.WEEK_DAYS and cost:
             span = (sunday - first_day).days + 1
             for part_start, part_end in _by_month(first_day, sunday):

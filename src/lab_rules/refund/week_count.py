@@ -8,13 +8,16 @@ BEK § 3, stk. 2, and covered benefits of old cases kept off the staircase, law 
 neither advances nor restarts it; any other week is *self-support* and, after the first
 week of the current count, counts toward the restart of law § 6, stk. 1. When the restart
 takes effect is the policy ``staircase_restart``.
+
+Weeks are week indices (:func:`~lab_rules.refund.months.week_of`) and every kind of week is a
+list of ranges of indices, so the count walks the runs of benefit weeks and the gaps between
+them rather than every week; only a gap that could complete a restart is walked week by week.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import attrs
 
@@ -23,17 +26,19 @@ from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import StaircaseRestart
 from lab_rules.law.refund import OldCases, OldCaseTest, Staircase
-from lab_rules.refund.case_facts import fleksjob_visitation
-from lab_rules.refund.months import monday_of
+from lab_rules.refund.case_facts import fleksjob_visitation, visitations
+from lab_rules.refund.months import WEEK_DAYS, monday_at, week_of
 
-_WEEK = timedelta(days=7)
+Ranges = list[tuple[int, int]]
+"""Sorted, disjoint, non-adjacent ranges of week indices, first and last inclusive."""
 
 
 @attrs.frozen
 class WeekCount:
     """The numbered benefit weeks, the restarts and the kinds of week counted."""
 
-    numbers: dict[date, int]
+    runs: tuple[tuple[int, int, int], ...]
+    """Runs of consecutive benefit weeks: first and last week index and the first's number."""
     restarts: tuple[date, ...]
     """The first benefit week of each new count."""
     restart_weeks: tuple[date, ...]
@@ -43,22 +48,59 @@ class WeekCount:
     """The covered intervals on the staircase."""
     notes: tuple[str, ...]
 
+    @property
+    def numbers(self) -> dict[date, int]:
+        """The number of every benefit week, by its Monday."""
+        return {monday_at(week): number + week - first
+                for first, last, number in self.runs for week in range(first, last + 1)}
 
-def _mondays(intervals: Iterable[Interval], from_day: date, to_day: date | None = None
-             ) -> set[date]:
-    found: set[date] = set()
+
+def _merged(spans: Iterable[tuple[int, int]]) -> Ranges:
+    merged: Ranges = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            if last > merged[-1][1]:
+                merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _weeks(intervals: Iterable[Interval], from_day: date, to_day: date | None = None
+           ) -> list[tuple[int, int]]:
+    spans = []
     for interval in intervals:
         end = interval.end if to_day is None else min(interval.end, to_day)
         if end < from_day or interval.start > end:
             continue
-        monday = monday_of(max(interval.start, from_day))
-        while monday <= end:
-            found.add(monday)
-            monday += _WEEK
-    return found
+        spans.append((week_of(max(interval.start, from_day)), week_of(end)))
+    return spans
 
 
-def _old_case(interval: Interval, facts: Facts, staircase: Staircase) -> OldCases | None:
+def _without(ranges: Ranges, removed: Ranges, first: int, last: int) -> Ranges:
+    """The weeks of *ranges* within first..last that are not in *removed*."""
+    kept: Ranges = []
+    for lo, hi in ranges:
+        lo, hi = max(lo, first), min(hi, last)
+        for cut_lo, cut_hi in removed:
+            if lo > hi or cut_lo > hi:
+                break
+            if cut_hi < lo:
+                continue
+            if cut_lo > lo:
+                kept.append((lo, cut_lo - 1))
+            lo = cut_hi + 1
+        if lo <= hi:
+            kept.append((lo, hi))
+    return kept
+
+
+def _length(ranges: Ranges) -> int:
+    return sum(hi - lo + 1 for lo, hi in ranges)
+
+
+def _old_case(interval: Interval, facts: Facts, visits: tuple[date, ...],
+              staircase: Staircase) -> OldCases | None:
     """The old-case entry that keeps *interval* off the staircase, if any."""
     for old in staircase.old_cases:
         if interval.benefit not in old.benefits:
@@ -66,10 +108,71 @@ def _old_case(interval: Interval, facts: Facts, staircase: Staircase) -> OldCase
         if old.test is OldCaseTest.STARTED_BEFORE and interval.start < old.before:
             return old
         if old.test is OldCaseTest.VISITED_BEFORE:
-            visited = fleksjob_visitation(facts.timeline, interval.start)
+            visited = fleksjob_visitation(facts.timeline, interval.start, visits)
             if visited is not None and visited < old.before:
                 return old
     return None
+
+
+class _Walk:
+    """The count walked over the runs of benefit weeks and the gaps of self-support."""
+
+    def __init__(self, staircase: Staircase, reading: StaircaseRestart) -> None:
+        self.staircase, self.reading = staircase, reading
+        self.count, self.pending = 0, False
+        self.self_support: Ranges = []
+        self.self_weeks = 0
+        self.runs: list[tuple[int, int, int]] = []
+        self.restarts: list[date] = []
+        self.completed: list[date] = []
+
+    def _reached(self, moment: int) -> bool:
+        """Enough self-support weeks in the window before the Monday of week *moment*."""
+        stairs = self.staircase
+        if self.self_weeks < stairs.restart_weeks:
+            return False
+        start = add(monday_at(moment), -stairs.restart_window, Rounding.DOWN)
+        first = -(-(start.toordinal() - 1) // WEEK_DAYS)
+        return sum(hi - max(lo, first) + 1 for lo, hi in self.self_support
+                   if hi >= first) >= stairs.restart_weeks
+
+    def _restart(self, completed: int) -> None:
+        self.completed.append(monday_at(completed))
+        self.count, self.self_support, self.self_weeks, self.pending = 0, [], 0, True
+
+    def gap(self, self_weeks: Ranges) -> None:
+        """Self-support weeks between two runs (or after the last)."""
+        if not self.count:
+            return
+        if (self.reading is StaircaseRestart.ON_LAST_WEEK
+                and self.self_weeks + _length(self_weeks) >= self.staircase.restart_weeks):
+            for lo, hi in self_weeks:
+                for week in range(lo, hi + 1):
+                    self._add(week, week)
+                    if self._reached(week + 1):
+                        self._restart(week)
+                        return
+            return
+        for lo, hi in self_weeks:
+            self._add(lo, hi)
+
+    def _add(self, lo: int, hi: int) -> None:
+        if self.self_support and self.self_support[-1][1] == lo - 1:
+            self.self_support[-1] = (self.self_support[-1][0], hi)
+        else:
+            self.self_support.append((lo, hi))
+        self.self_weeks += hi - lo + 1
+
+    def run(self, first: int, last: int) -> None:
+        """Consecutive benefit weeks first..last."""
+        if (self.reading is StaircaseRestart.AT_NEXT_BENEFIT_WEEK and self.count
+                and self._reached(first)):
+            self._restart(self.self_support[-1][1])
+        if self.pending:
+            self.restarts.append(monday_at(first))
+            self.pending = False
+        self.runs.append((first, last, self.count + 1))
+        self.count += last - first + 1
 
 
 def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -> WeekCount:
@@ -77,59 +180,41 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
     notes: list[str] = list(staircase.notes)
     on_stairs: list[Interval] = []
     off_stairs: list[Interval] = []
+    visits = visitations(facts.timeline) if staircase.old_cases else ()
     for interval in facts.paid_of(staircase.refunded | staircase.cofinanced):
-        old = _old_case(interval, facts, staircase)
+        old = _old_case(interval, facts, visits, staircase)
         if old is None:
             on_stairs.append(interval)
         else:
             off_stairs.append(interval)
             notes.append(f"{interval.benefit.value} from {interval.start}: {old.entry.note} "
                          f"[{old.entry.id}]")
-    counted = _mondays(on_stairs, staircase.count_from)
-    supported = _mondays(off_stairs, staircase.count_from)
-    for support in staircase.public_support:
-        supported |= _mondays(facts.paid_of(support.benefits),
-                              max(support.valid_from, staircase.count_from), support.valid_to)
-    supported -= counted
-    numbers: dict[date, int] = {}
-    restarts: list[date] = []
-    completed: list[date] = []
+    counted = _merged(_weeks(on_stairs, staircase.count_from))
+    walk = _Walk(staircase, reading)
     kinds = {"benefit": 0, "other_support": 0, "self_support": 0}
-    count, pending = 0, False
-    self_support: list[date] = []
-
-    def reached(moment: date) -> bool:
-        start = add(moment, -staircase.restart_window, Rounding.DOWN)
-        return len(self_support) - bisect_left(self_support, start) >= staircase.restart_weeks
-
-    monday = max(min(counted), monday_of(staircase.count_from)) if counted else None
-    while monday is not None and monday <= monday_of(facts.as_of):
-        if monday in counted:
-            if (reading is StaircaseRestart.AT_NEXT_BENEFIT_WEEK and count
-                    and reached(monday)):
-                completed.append(self_support[-1])
-                count, self_support, pending = 0, [], True
-            if pending:
-                restarts.append(monday)
-                pending = False
-            count += 1
-            numbers[monday] = count
-            kinds["benefit"] += 1
-        elif monday in supported:
-            kinds["other_support"] += 1
-        else:
-            kinds["self_support"] += 1
-            if count:
-                self_support.append(monday)
-                if reading is StaircaseRestart.ON_LAST_WEEK and reached(monday + _WEEK):
-                    completed.append(monday)
-                    count, self_support, pending = 0, [], True
-        monday += _WEEK
-    if completed:
+    if counted:
+        first, last = max(counted[0][0], week_of(staircase.count_from)), week_of(facts.as_of)
+        counted = _without(counted, [], first, last)
+        spans = _weeks(off_stairs, staircase.count_from)
+        for support in staircase.public_support:
+            spans += _weeks(facts.paid_of(support.benefits),
+                            max(support.valid_from, staircase.count_from), support.valid_to)
+        supported = _without(_merged(spans), counted, first, last)
+        if first <= last:
+            kinds["benefit"], kinds["other_support"] = _length(counted), _length(supported)
+            kinds["self_support"] = last - first + 1 - kinds["benefit"] - kinds["other_support"]
+        after = first
+        for lo, hi in [*counted, (last + 1, last)]:
+            if lo > after:
+                walk.gap(_without([(after, lo - 1)], supported, after, lo - 1))
+            if lo <= hi:
+                walk.run(lo, hi)
+            after = hi + 1
+    if walk.completed:
         notes.append(f"{staircase.restart.legal_basis}: the count starts again after "
                      f"{staircase.restart_weeks} weeks of self-support within "
                      f"{staircase.restart_window.describe()} (completed "
-                     f"{', '.join(str(d) for d in completed)}; staircase_restart="
+                     f"{', '.join(str(d) for d in walk.completed)}; staircase_restart="
                      f"{reading.value}) [{staircase.restart.id}]")
-    return WeekCount(numbers, tuple(restarts), tuple(completed), tuple(kinds.items()),
-                     tuple(on_stairs), tuple(dict.fromkeys(notes)))
+    return WeekCount(tuple(walk.runs), tuple(walk.restarts), tuple(walk.completed),
+                     tuple(kinds.items()), tuple(on_stairs), tuple(dict.fromkeys(notes)))

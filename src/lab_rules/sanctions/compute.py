@@ -88,17 +88,21 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
     rule ids an overlay abolishes to the overlay's id: such a failure is listed, not
     sanctioned."""
     known, as_of = facts.timeline, facts.as_of
+    if not facts.failures and not known.of_type(StrictSanction):
+        return ()
     conditions = law.sanction_conditions
     guidance = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is not False]
     insufficient = [g.date for g in known.of_type(WrittenGuidance) if g.sufficient is False]
     exemptions = facts.exemptions
     hjaelp: dict[tuple[date, str | None, str], MonthlyHjaelp | None] = {}
-    payments = KhPayments.of(known)
+    indexed: list[KhPayments] = []
 
     def hjaelp_of(day: date, benefit: str | None, basis: str) -> MonthlyHjaelp | None:
         key = (day, benefit, basis)
         if key not in hjaelp:
-            hjaelp[key] = monthly_hjaelp(known, payments, law.hjaelp_rates, day, benefit,
+            if not indexed:  # the payments are indexed when a sanction first needs them
+                indexed.append(KhPayments.of(known))
+            hjaelp[key] = monthly_hjaelp(known, indexed[0], law.hjaelp_rates, day, benefit,
                                          basis)
         return hjaelp[key]
 

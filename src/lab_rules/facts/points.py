@@ -1,0 +1,95 @@
+"""A point on a clock: a computed date and how it was computed, in words only when asked.
+
+A calendar deadline (:func:`calendar_point`) keeps the arguments of its arithmetic instead of
+the worked steps, so a caseload evaluation that never reads a trace never builds them; the
+day itself is the same sum :func:`~lab_rules.calendar.deadline` makes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Protocol
+
+import attrs
+
+from lab_rules.calendar import (
+    DanishCalendar,
+    DateComputation,
+    Duration,
+    Reading,
+    Roll,
+    Rounding,
+    deadline,
+)
+from lab_rules.calendar.arithmetic import add_months
+
+__all__ = ["CalendarSteps", "Describable", "Point", "calendar_point"]
+
+
+class Describable(Protocol):
+    def describe(self, lang: str = ...) -> str: ...
+
+
+@attrs.frozen
+class Point:
+    """A computed date and how it was computed (words rendered on demand)."""
+
+    day: date | None
+    detail: str | Describable
+    rounded: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
+
+
+class CalendarSteps:
+    """The arithmetic of a calendar deadline, kept as its arguments and worked out (by
+    :func:`~lab_rules.calendar.deadline`) only when a trace is read: most evaluations of a
+    caseload never render one."""
+
+    __slots__ = ("_args", "_computed")
+
+    def __init__(self, anchor: date, duration: Duration, reading: Reading, rounding: Rounding,
+                 roll: Roll, calendar: DanishCalendar) -> None:
+        self._args = (anchor, duration, reading, rounding, roll, calendar)
+        self._computed: DateComputation | None = None
+
+    @property
+    def computation(self) -> DateComputation:
+        computed = self._computed
+        if computed is None:
+            computed = self._computed = deadline(*self._args)
+        return computed
+
+    def describe(self, lang: str = "en") -> str:
+        return self.computation.describe(lang)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CalendarSteps):
+            return self._args == other._args
+        return self.computation == other if isinstance(other, DateComputation) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._args)
+
+    def __repr__(self) -> str:
+        return repr(self.computation)
+
+
+def calendar_point(anchor: date, duration: Duration, reading: Reading, rounding: Rounding,
+                   roll: Roll, calendar: DanishCalendar) -> Point:
+    """The day :func:`~lab_rules.calendar.deadline` gives, its steps kept for later: the
+    after and within readings are the month step, the days and, within, one day back, then
+    the roll (the same sums ``deadline`` makes; the week readings ask it)."""
+    if reading is not Reading.AFTER and reading is not Reading.WITHIN:
+        computed = deadline(anchor, duration, reading, rounding, roll, calendar)
+        return Point(computed.result, computed, computed.rounded)
+    day, rounded = add_months(anchor, duration.total_months, rounding, duration)
+    if duration.days:
+        day += timedelta(days=duration.days)
+    if reading is Reading.WITHIN:
+        day -= timedelta(days=1)
+    if roll is not Roll.NONE:
+        day = calendar.roll(day, roll)
+    return Point(day, CalendarSteps(anchor, duration, reading, rounding, roll, calendar), rounded)

@@ -1,0 +1,287 @@
+"""JSON Lines and CSV event logs through Arrow: the log in blocks of whole lines, each parsed
+by pyarrow into typed columns.
+
+The first pass reads every block to find the persons whose rows lie in several places, as the
+Python reader's first pass does, and decides whether the Arrow reader may read the file at
+all: a file (or piece) with a byte order mark, a carriage return, a blank line, a line of
+nearly :data:`~lab_rules.inputs.eventlog_lines.MAX_ROW_BYTES` or more, and for CSV a quote, a
+NUL, text that is not UTF-8, a line as long as the ``csv`` module's field size limit or a
+single column, is read by the Python reader instead (:func:`first_pass`
+gives None), because each of those is read line by line with its own located problem. In the
+second pass a block pyarrow cannot parse, or parses into other types than text, whole numbers
+and booleans (JSON numbers with a fraction would lose their spelling), or into another number
+of rows than it has lines, is fed line by line through the Python reader's row parsers; so is
+every row that is not fast (:mod:`lab_rules.inputs.eventlog_arrow_rows`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from itertools import groupby
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
+from lab_rules.inputs.eventlog_csv import csv_row
+from lab_rules.inputs.eventlog_lines import BOM, MAX_ROW_BYTES, json_person, json_row
+from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
+from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
+from lab_rules.inputs.timeline import EVENT_TYPES, Person
+from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
+
+__all__ = ["CsvLayout", "first_pass", "text_persons"]
+
+BLOCK = 1 << 23
+_ARROW_BLOCK = 1 << 20
+"""The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
+"""Bytes read and parsed at a time (8 MiB; more than the longest line)."""
+_WS = rb"[ \t\x0b\x0c]*"
+_PERSON_FIRST = re.compile(rb"(?m)^" + _WS + rb"\{" + _WS + rb'"person_id"' + _WS + rb":"
+                           + _WS + rb'"([^"\\\n]*)"' + _WS + rb"[,}]")
+""":func:`json_person`'s pattern over a block of lines (no line ends inside a match)."""
+
+
+def _date_fields() -> frozenset[str]:
+    """The fields that are a date in every row type that has them: pyarrow is told they are
+    text, so it does not read a date as a timestamp (a timestamp in any other field makes its
+    row go the Python way)."""
+    kinds: dict[str, set[bool]] = {}
+    for cls in (*EVENT_TYPES.values(), Person):
+        for name, tp, _ in FIELDS[cls]:
+            kinds.setdefault(name, set()).add(optional_inner(tp)[0] is date)
+    return frozenset(name for name, dates in kinds.items() if dates == {True})
+
+
+_DATE_FIELDS = _date_fields()
+
+
+class CsvLayout:
+    """A CSV log's header: its separator, column names and where ``person_id`` is."""
+
+    def __init__(self, separator: str, names: list[str], header_bytes: int) -> None:
+        self.separator = separator
+        self.names = names
+        self.position = names.index("person_id")
+        self.header_bytes = header_bytes
+        self.arrow_names = [name or f"\x00{index}" for index, name in enumerate(names)]
+
+
+def _blocks(handle: BinaryIO, start: int, end: int | None) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of whole lines from *start*, up to the line that starts at or after
+    *end*; a block without a line end only at the end of the file."""
+    handle.seek(start)
+    offset, carry = start, b""
+    while end is None or offset < end:
+        data = handle.read(BLOCK)
+        buffer = carry + data
+        if end is not None and offset + len(buffer) >= end:
+            cut = buffer.find(b"\n", end - offset - 1)
+            if cut < 0 and data:
+                carry = buffer
+                continue
+            if buffer:
+                yield offset, buffer if cut < 0 else buffer[:cut + 1]
+            return
+        if not data:
+            if buffer:
+                yield offset, buffer
+            return
+        cut = buffer.rfind(b"\n")
+        if cut < 0:
+            carry = buffer
+            if len(carry) > MAX_ROW_BYTES:
+                yield offset, carry
+                return
+            continue
+        yield offset, buffer[:cut + 1]
+        offset += cut + 1
+        carry = buffer[cut + 1:]
+
+
+def _lines(block: bytes) -> list[bytes]:
+    lines = block.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _clean(block: bytes, lines: list[bytes], layout: CsvLayout | None) -> bool:
+    """Whether the Python reader would read every line of *block* as a plain line (blank
+    lines aside, which the second pass reads line by line)."""
+    if BOM in block or b"\r" in block:
+        return False
+    longest = max(map(len, lines), default=0)
+    if longest >= MAX_ROW_BYTES - 1:
+        return False
+    if layout is None:
+        return True
+    if (longest >= csv.field_size_limit() or b'"' in block or b"\x00" in block
+            or len(layout.names) < 2):
+        return False
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _plain(block: bytes, lines: list[bytes]) -> bool:
+    """Whether every line of a JSON Lines block starts a row (no blank line)."""
+    return block.startswith(b"{") and block.count(b"\n{") + 1 == len(lines)
+
+
+def _json_people(block: bytes, lines: list[bytes]) -> list[str | None]:
+    """The persons of the block's rows, one per run of rows (enough for :func:`suspects`)."""
+    if (b"\\" not in block and block.count(b'"person_id"') == len(lines)
+            and _plain(block, lines)):
+        found = _PERSON_FIRST.findall(block)
+        if len(found) == len(lines):
+            people: list[str | None] = []
+            for raw, _ in groupby(found):
+                try:
+                    people.append(person_id_of(raw.decode("utf-8")))
+                except UnicodeDecodeError:
+                    people.append(None)
+            return people
+    return [person for person, _ in groupby(json_person(raw)[1] for raw in lines)]
+
+
+def _csv_people(block: bytes, lines: list[bytes], layout: CsvLayout) -> list[str | None]:
+    """The persons of the block's rows, one per run of rows."""
+    separator, position = layout.separator.encode(), layout.position
+    pattern = re.compile(rb"(?m)^" + (rb"[^\n" + re.escape(separator) + rb"]*"
+                                      + re.escape(separator)) * position
+                         + rb"([^\n" + re.escape(separator) + rb"]*)")
+    found = pattern.findall(block, 0, len(block) - block.endswith(b"\n"))
+    if len(found) != len(lines):
+        found = [cells[position] if position < len(cells := raw.split(separator)) else b""
+                 for raw in lines]
+    return [person_id_of(raw.decode("utf-8")) for raw, _ in groupby(found)]
+
+
+def first_pass(path: Path, start: int, end: int | None, layout: CsvLayout | None
+               ) -> list[str | None] | None:
+    """The persons of the rows in log order, as the Python reader's first pass reads them
+    (a run of one person's rows may be given once); None when the file is for the Python
+    reader (see the module)."""
+    people: list[str | None] = []
+    with path.open("rb") as handle:
+        begin = layout.header_bytes if layout is not None else start
+        for _, block in _blocks(handle, begin, end):
+            lines = _lines(block)
+            if not _clean(block, lines, layout):
+                return None
+            people += (_csv_people(block, lines, layout) if layout is not None
+                       else _json_people(block, lines))
+    return people
+
+
+def _parse(block: bytes, layout: CsvLayout | None) -> Any:
+    """The block as an Arrow table, or None when pyarrow cannot read it as the Python reader
+    does."""
+    import pyarrow as pa
+
+    try:
+        if layout is None:
+            import pyarrow.json as pj
+
+            block.decode("utf-8")
+
+            schema = pa.schema([(name, pa.string()) for name in sorted(_DATE_FIELDS)])
+            table = pj.read_json(io.BytesIO(block), read_options=pj.ReadOptions(
+                use_threads=False, block_size=_ARROW_BLOCK), parse_options=pj.ParseOptions(
+                explicit_schema=schema, unexpected_field_behavior="infer"))
+            allowed = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean,
+                       pa.types.is_null)
+            if not all(any(check(t) for check in allowed) for t in table.schema.types):
+                return None
+            return table
+        import pyarrow.csv as pcsv
+
+        named = [a for a, n in zip(layout.arrow_names, layout.names, strict=True) if n]
+        return pcsv.read_csv(io.BytesIO(block), read_options=pcsv.ReadOptions(
+            column_names=layout.arrow_names, use_threads=False,
+            block_size=max(len(block), 1)), parse_options=pcsv.ParseOptions(
+            delimiter=layout.separator, quote_char=False, double_quote=False,
+            escape_char=False, newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(named, pa.string()), strings_can_be_null=True,
+            null_values=[""], include_columns=named))
+    except (pa.ArrowException, ValueError, UnicodeDecodeError):
+        return None
+
+
+def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | None,
+                 reader: PersonReader, progress: ReadProgress | None) -> Iterator[PersonRows]:
+    """The persons of a JSON Lines or CSV log (a clean one: :func:`first_pass`)."""
+    with path.open("rb") as handle:
+        line = 1
+        if layout is not None:
+            begin, line = layout.header_bytes, 2
+            if progress is not None:
+                progress.read += begin
+        else:
+            begin = start
+            line += _newlines_before(handle, start)
+        pending = b""
+        known = Known()
+        blocks = _blocks(handle, begin, end)
+        block = next(blocks, None)
+        while block is not None:
+            following = next(blocks, None)
+            buffer = pending + block[1]
+            lines = _lines(buffer)
+            table = _parse(buffer, layout)
+            if table is not None and (table.num_rows != len(lines)
+                                      or "person_id" not in table.column_names
+                                      or (layout is None and not _plain(buffer, lines))):
+                table = None
+            done = len(lines)
+            if table is None:
+                for number, raw in enumerate(lines):
+                    if raw.strip():
+                        yield from reader.row(_slow(layout, line + number, raw))
+            else:
+                people = person_ids(table.column("person_id"))
+                if following is not None:
+                    last = people[-1]
+                    done = len(people)
+                    while done > 0 and people[done - 1] == last:
+                        done -= 1
+
+                def slow(number: int, first: int = line, lines: list[bytes] = lines) -> Row:
+                    return _slow(layout, first + number, lines[number])
+
+                yield from feed_chunk(reader, known, table, people, line, done, slow)
+            taken = sum(map(len, lines[:done])) + done
+            if progress is not None:
+                progress.read += min(taken, len(buffer))
+            pending, line = buffer[taken:], line + done
+            block = following
+            if block is None and pending:
+                block = (0, b"")
+
+
+def _newlines_before(handle: BinaryIO, offset: int) -> int:
+    handle.seek(0)
+    count = 0
+    while offset > 0:
+        block = handle.read(min(offset, BLOCK))
+        if not block:
+            break
+        count += block.count(b"\n")
+        offset -= len(block)
+    return count
+
+
+def _slow(layout: CsvLayout | None, line: int, raw: bytes) -> Row:
+    """The row as the Python reader reads it."""
+    if layout is None:
+        row = json_row(line, raw)
+        assert row is not None
+        return row
+    return csv_row(line, raw, layout.separator, layout.names, layout.position)

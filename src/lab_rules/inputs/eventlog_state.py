@@ -1,0 +1,224 @@
+"""The person reader's state: rows in, persons out, for every event-log reader.
+
+:class:`PersonReader` is the one place that decides which rows make a person, which persons
+are held back (split across the log, or among unreadable rows) and how rows are counted; the
+pure-Python reader (:func:`lab_rules.inputs.eventlog.read_persons`) feeds it every row, the
+Arrow reader (:mod:`lab_rules.inputs.eventlog_arrow`) feeds it whole clean runs of rows already
+converted (:meth:`PersonReader.run`) and every other row one by one (:meth:`PersonReader.row`),
+so both give the same persons and the same located problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.row_types import PERSON_FIELDS, PERSON_ROW, ReadProgress, Row, convert_row
+from lab_rules.inputs.timeline import SCHEMA_ID
+
+__all__ = ["PersonReader", "PersonRows", "suspects"]
+
+_PLACES_SHOWN = 5
+
+
+@attrs.frozen
+class PersonRows:
+    """One person's ``timeline/v1`` document as read, or the reasons it could not be read.
+
+    ``rows`` is how many rows of the log are this person's (its own and unreadable rows among
+    them); ``unattributed`` marks a record of rows that belong to no person (rows before the
+    first person's that could not be read), whose ``person_id`` is ``line-N``; ``split`` a
+    person held back as a whole because its rows lie in more than one place."""
+
+    person_id: str
+    first_line: int
+    document: dict[str, Any] | None
+    problems: tuple[str, ...] = ()
+    rows: int = 0
+    unattributed: bool = False
+    split: bool = False
+
+
+def suspects(people: Iterator[str | None]) -> dict[str, int]:
+    """The first pass: every person whose rows lie in more than one run, with its number of
+    runs (rows without a person do not end a run, as in the second pass)."""
+    runs: dict[str, int] = {}
+    current: str | None = None
+    for person in people:
+        if person is not None and person != current:
+            runs[person] = runs.get(person, 0) + 1
+            current = person
+    return {person: count for person, count in runs.items() if count > 1}
+
+
+@attrs.define
+class _Held:
+    """A person held back as a whole: where its runs of rows start, its rows, and how many of
+    its runs the first pass found still to come."""
+
+    runs_left: int
+    starts: list[int] = attrs.Factory(list)
+    rows: int = 0
+
+
+@attrs.define
+class _Person:
+    """The rows of the person being read."""
+
+    person_id: str
+    first_line: int
+    unit: str
+    whole: bool = True
+    events: list[dict[str, object]] = attrs.Factory(list)
+    facts: dict[str, object] = attrs.Factory(dict)
+    problems: list[str] = attrs.Factory(list)
+    rows: int = 0
+
+    def add(self, row: Row) -> None:
+        self.rows += row.size
+        where = f"{self.unit} {row.line}"
+        if row.cells is None:
+            self.problems.append(f"{where}: {row.problem} (a row among this person's rows, so "
+                                 "the person is held back rather than evaluated without it)")
+            return
+        values, problems = convert_row(row.cells)
+        self.problems += [f"{where}: {p}" for p in problems]
+        if values.get("type") != PERSON_ROW:
+            self.events.append(values)
+            return
+        unknown = sorted(set(values) - set(PERSON_FIELDS) - {"type"})
+        if unknown:
+            self.problems.append(f"{where}: unknown person field(s) {', '.join(unknown)}")
+        for key in PERSON_FIELDS:
+            if key in values:
+                if key in self.facts and self.facts[key] != values[key]:
+                    self.problems.append(f"{where}: {key} differs from an earlier person row")
+                self.facts[key] = values[key]
+
+    def finish(self) -> PersonRows:
+        if self.problems:
+            return PersonRows(self.person_id, self.first_line, None, tuple(self.problems),
+                              self.rows)
+        document = {"schema": SCHEMA_ID, "person": {"id": self.person_id, **self.facts},
+                    "events": self.events}
+        return PersonRows(self.person_id, self.first_line, document, (), self.rows)
+
+
+def _split_problem(person_id: str, starts: list[int], unit: str) -> str:
+    if len(starts) == 1:
+        return (f"{unit} {starts[0]}: the rows of {mask_cpr(person_id)} could not be told apart "
+                "from other persons' rows on a first reading (a damaged row among them); the "
+                "person is held back as a whole")
+    shown = ", ".join(str(s) for s in starts[:_PLACES_SHOWN])
+    more = f" and {len(starts) - _PLACES_SHOWN} more" if len(starts) > _PLACES_SHOWN else ""
+    return (f"{unit} {starts[0]}: the rows of {mask_cpr(person_id)} lie in {len(starts)} places "
+            f"among other persons' rows (starting at {unit}s {shown}{more}); the person is "
+            "held back as a whole, not evaluated from part of its rows: sort the log by "
+            "person_id")
+
+
+class PersonReader:
+    """Rows in log order in, persons out (in the order their rows end). *suspects* are the
+    persons the first pass found in more than one run; *unit* names a row's place (``line``
+    or ``row``)."""
+
+    def __init__(self, suspects: dict[str, int], unit: str, counts: ReadProgress) -> None:
+        self.suspects = suspects
+        self.unit = unit
+        self.counts = counts
+        self.yielded: set[str] = set()
+        self.held: dict[str, _Held] = {}
+        self.current: _Person | None = None
+        self.taint: str | None = None
+
+    @property
+    def current_id(self) -> str | None:
+        return None if self.current is None else self.current.person_id
+
+    def _done(self) -> Iterator[PersonRows]:
+        """End a run of rows: a whole person is yielded; a held person when its last run
+        (as the first pass counted them) is over, so its place is the same however the log
+        is cut into pieces."""
+        person = self.current
+        if person is None:
+            return
+        if person.whole:
+            result = person.finish()
+            if result.document is None:
+                self.counts.rows_quarantined += result.rows
+            else:
+                self.counts.rows_used += result.rows
+            yield result
+            return
+        place = self.held[person.person_id]
+        place.runs_left -= 1
+        if place.runs_left == 0:
+            yield self._release(person.person_id, place)
+
+    def _release(self, person_id: str, place: _Held) -> PersonRows:
+        self.counts.rows_quarantined += place.rows
+        return PersonRows(person_id, place.starts[0], None,
+                          (_split_problem(person_id, place.starts, self.unit),), place.rows,
+                          split=True)
+
+    def _begin(self, person: str, line: int) -> Iterator[PersonRows]:
+        yield from self._done()
+        current = self.current = _Person(person, line, self.unit)
+        if person in self.suspects or person in self.yielded:
+            current.whole = False
+            place = self.held.setdefault(person, _Held(self.suspects.get(person, 1)))
+            place.starts.append(line)
+        else:
+            self.yielded.add(person)
+            if self.taint is not None:
+                current.problems.append(f"{self.unit} {line}: {self.taint}")
+
+    def row(self, row: Row) -> Iterator[PersonRows]:
+        """One row as read."""
+        self.counts.rows_read += row.size
+        current = self.current
+        if row.person is not None and (current is None or row.person != current.person_id):
+            yield from self._begin(row.person, row.line)
+            current = self.current
+        if row.person is not None:
+            self.taint = None
+        if current is None:
+            self.counts.rows_quarantined += row.size
+            yield PersonRows(f"{self.unit}-{row.line}", row.line, None,
+                             (f"{self.unit} {row.line}: {row.problem}",), row.size, True)
+        elif current.whole:
+            current.add(row)
+        else:
+            self.held[current.person_id].rows += row.size
+        if row.taints_next:
+            self.taint = (f"{self.unit}s from {row.line} could not be read and may hold rows "
+                          "of this person")
+
+    def run(self, person: str, line: int, rows: int, events: list[dict[str, object]],
+            facts: dict[str, object]) -> Iterator[PersonRows]:
+        """A run of *rows* readable rows of *person* (a person other than the one being read)
+        from *line*, already converted without a problem: its *events* and the *facts* of at
+        most one person row with only person fields. The same as feeding the rows one by
+        one."""
+        self.counts.rows_read += rows
+        yield from self._begin(person, line)
+        self.taint = None
+        current = self.current
+        assert current is not None
+        if current.whole:
+            current.rows += rows
+            current.events += events
+            current.facts.update(facts)
+        else:
+            self.held[person].rows += rows
+
+    def close(self) -> Iterator[PersonRows]:
+        """The log has ended: the last person, and every held person not yet released."""
+        yield from self._done()
+        self.current = None
+        for person_id, place in self.held.items():
+            if place.runs_left > 0:
+                yield self._release(person_id, place)

@@ -1,0 +1,149 @@
+"""The Arrow reader gives what the Python reader gives: the same persons, documents, located
+problems, quarantine entries and row counts, on every log of the reader's test corpus (the
+fuzz, error and property tests are collected again here with ``read_persons`` reading both
+ways and comparing) and on the batch tests run with the Python reader, which the batch no
+longer picks by default when pyarrow is installed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyarrow")
+
+import test_batch
+import test_eventlog
+import test_eventlog_errors
+import test_eventlog_fuzz
+import test_eventlog_properties
+from lab_rules.core.errors import LabRulesError
+from lab_rules.inputs.eventlog import PersonRows, ReadProgress, person_starts, read_persons
+from lab_rules.inputs.eventlog_arrow import read_persons_arrow, reader_name
+from lab_rules.inputs.synth import write_event_log
+from lab_rules.loops import batch
+from lab_rules.loops.batch import evaluate_caseload
+
+READER_MODULES = (test_eventlog, test_eventlog_errors, test_eventlog_fuzz,
+                  test_eventlog_properties)
+AS_OF = test_batch.AS_OF
+
+
+def _read(reader: Any, path: Any, kwargs: dict[str, Any]
+          ) -> tuple[list[PersonRows] | str, ReadProgress]:
+    progress = ReadProgress()
+    try:
+        return list(reader(path, progress, **kwargs)), progress
+    except LabRulesError as err:
+        return f"error: {err}", progress
+
+
+def both_readers(path: Any, progress: ReadProgress | None = None,
+                 **kwargs: Any) -> Iterator[PersonRows]:
+    """``read_persons`` that reads both ways, checks they agree, and gives the result."""
+    python, python_progress = _read(read_persons, path, kwargs)
+    arrow, arrow_progress = _read(read_persons_arrow, path, kwargs)
+    assert arrow == python, f"the readers differ on {path}"
+    assert arrow_progress == python_progress
+    if isinstance(python, str):
+        raise LabRulesError(python.removeprefix("error: "))
+    if progress is not None:
+        for name in ("read", "total", "rows_read", "rows_used", "rows_quarantined"):
+            setattr(progress, name, getattr(python_progress, name))
+    return iter(python)
+
+
+@pytest.fixture(autouse=True)
+def _compare_readers(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in READER_MODULES:
+        monkeypatch.setattr(module, "read_persons", both_readers)
+
+
+@pytest.fixture
+def python_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch reads with the Python reader (it picks Arrow when pyarrow is installed)."""
+    monkeypatch.setattr(batch, "reader_name", lambda name: "python")
+
+
+def _is_fixture(value: object) -> bool:
+    return (type(value).__name__ == "FixtureFunctionDefinition"
+            or hasattr(value, "_pytestfixturefunction"))
+
+
+def _again(module: Any, mark: pytest.MarkDecorator | None = None) -> dict[str, Any]:
+    """The tests of *module* under new names, and its fixtures, to collect here."""
+    found = {}
+    for name in dir(module):
+        value = getattr(module, name)
+        if name.startswith("test_") and callable(value):
+            found[f"{name}__{module.__name__.removeprefix('test_')}"] = (
+                mark(value) if mark is not None else value)
+        elif _is_fixture(value) and not name.startswith("_"):
+            found[name] = value
+    return found
+
+
+for _module in READER_MODULES:
+    globals().update(_again(_module))
+globals().update(_again(test_batch, pytest.mark.usefixtures("python_reader")))
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_the_readers_agree_on_a_synthetic_caseload(tmp_path: Path, suffix: str) -> None:
+    log = tmp_path / f"caseload{suffix}"
+    write_event_log(log, 300, 7)
+    python, python_progress = _read(read_persons, log, {})
+    arrow, arrow_progress = _read(read_persons_arrow, log, {})
+    assert isinstance(python, list)
+    assert len(python) == 300
+    assert arrow == python
+    assert arrow_progress == python_progress
+
+
+def test_pieces_read_through_arrow_as_through_python(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 120, 3)
+    cuts = [*person_starts(log, 5), None]
+    for start, end in pairwise(cuts):
+        kwargs = {"start": start, "end": end}
+        assert _read(read_persons_arrow, log, kwargs) == _read(read_persons, log, kwargs)
+
+
+def test_unclean_rows_of_a_clean_block_go_the_python_way(tmp_path: Path) -> None:
+    rows = [{"person_id": "a", "type": "person", "birth_date": "1990-01-01"},
+            {"person_id": "a", "type": "first_contact", "date": "2024-02-30"},
+            {"person_id": "b", "type": "first_contact", "date": "2024-02-01", "colour": "red"},
+            {"person_id": "c", "type": "person", "education": "maybe"},
+            {"person_id": "c", "type": "person", "education": True},
+            {"person_id": "d", "type": "no_such_event", "date": "2024-02-01"},
+            {"person_id": "e", "type": "first_contact", "date": "2024-02-01"},
+            {"person_id": "e", "type": "registered", "date": "2024-02-03"}]
+    log = tmp_path / "mixed.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    arrow, _ = _read(read_persons_arrow, log, {})
+    assert arrow == _read(read_persons, log, {})[0]
+    assert isinstance(arrow, list)
+    assert [p.person_id for p in arrow if p.document is None] == ["a", "c"]
+
+
+def test_the_batch_names_its_reader(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.csv"
+    write_event_log(log, 40, 2)
+    for reader in ("python", "arrow"):
+        evaluate_caseload(log, tmp_path / reader, as_of=AS_OF, workers=1, reader=reader)
+        run = json.loads((tmp_path / reader / "run.json").read_text(encoding="utf-8"))
+        assert run["reader"] == reader
+    for table in ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv",
+                  "quarantine.jsonl", "compliance.csv", "quotas.csv"):
+        assert ((tmp_path / "python" / table).read_bytes()
+                == (tmp_path / "arrow" / table).read_bytes())
+
+
+def test_an_unknown_reader_is_refused() -> None:
+    with pytest.raises(LabRulesError, match="reader 'fast'"):
+        reader_name("fast")
+    assert reader_name("auto") == "arrow"
