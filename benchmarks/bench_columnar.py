@@ -19,8 +19,6 @@ A script, not a timed test.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -31,6 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
+from bench_targets import machine as host
 
 from lab_rules import evaluate
 from lab_rules.inputs.eventlog import read_persons
@@ -49,17 +48,7 @@ MEMORY_FLAT = 1.10
 
 
 def machine() -> str:
-    model = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next((line.split(":", 1)[1].strip() for line in info
-                          if line.startswith("model name")), "")
-    except OSError:
-        pass
-    return (f"{platform.python_implementation()} {platform.python_version()}, "
-            f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-            + (f", {model}" if model else "") + f"; polars {pl.__version__}, "
-            f"{pl.thread_pool_size()} threads")
+    return f"{host()}; polars {pl.__version__}, {pl.thread_pool_size()} threads"
 
 
 def metric_ids() -> frozenset[str]:

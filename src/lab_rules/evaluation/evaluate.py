@@ -21,6 +21,7 @@ from lab_rules.contact.results import Note, Obligation, Period
 from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
+from lab_rules.evaluation.anchors import anchor_of, holds
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
 from lab_rules.facts.facts import facts_of
@@ -32,14 +33,12 @@ from lab_rules.inputs.timeline import (
     Exemption,
     NoShow,
     OfferStarted,
-    Person,
     SummonsSent,
     Timeline,
 )
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.model import (
     Anchor,
-    Conditions,
     FulfilledBy,
     Fulfilment,
     Rule,
@@ -209,73 +208,6 @@ def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpa
     return spans
 
 
-def _holds(conditions: Conditions, person: Person, course: Course, day: date) -> bool | None:
-    """True, False, or None when a fact the condition needs is unknown."""
-    checks: list[bool | None] = []
-    if conditions.age_min is not None or conditions.age_max is not None:
-        age = person.age_on(day)
-        checks.append(None if age is None else (
-            (conditions.age_min is None or age >= conditions.age_min)
-            and (conditions.age_max is None or age <= conditions.age_max)))
-    for name in ("education", "custody", "good_job_prospects"):
-        wanted = getattr(conditions, name)
-        if wanted is not None:
-            value = getattr(person, name)
-            checks.append(None if value is None else value == wanted)
-    sickness = course.sickness
-    if conditions.categories:
-        category = sickness.category if sickness else None
-        checks.append(None if category is None else category in conditions.categories)
-    if conditions.employed is not None:
-        employed = sickness.employed if sickness else None
-        checks.append(None if employed is None else employed == conditions.employed)
-    if any(c is False for c in checks):
-        return False
-    if any(c is None for c in checks):
-        return None
-    return True
-
-
-def _anchor(rule: Rule, anchor: Anchor, course: Course, start: date, clock: CourseClock,
-            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str]:
-    if anchor is Anchor.COURSE_START:
-        return course.start, f"course start {course.start}"
-    if anchor is Anchor.GROUP_ENTRY:
-        return start, f"entry into the target group {start}"
-    if anchor is Anchor.FIRST_CONTACT:
-        if course.first_contact is not None:
-            return course.first_contact, f"første henvendelse {course.first_contact}"
-        if course.follows_other_course:
-            return course.start, (f"new period at the benefit change {course.start}: the "
-                                  "course follows another benefit's course")
-        return course.start, (f"no first_contact event before the benefit started; the benefit "
-                              f"start {course.start} is used")
-    if anchor is Anchor.REGISTERED:
-        if course.registered is None:
-            return None, "no registered event for this course"
-        return course.registered, f"tilmelding som jobsøgende {course.registered}"
-    if anchor is Anchor.FIRST_ABSENCE_DAY:
-        if course.sickness is not None:
-            day = course.sickness.first_absence_day
-            return day, f"første fraværsdag {day}"
-        return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
-    if anchor is Anchor.SICKNESS_KNOWN:
-        known = course.sickness_known
-        return known, (f"the kommune learned of the sickness {known}" if known
-                       else "no sickness reported")
-    if anchor is Anchor.FOLLOWUP_REQUESTED:
-        requested = course.followup_requested
-        return requested, (f"early follow-up requested {requested}" if requested
-                           else "no request")
-    if anchor is Anchor.TRANSFER_TO_JOBCENTER:
-        if course.transfer is not None:
-            return course.transfer, f"transferred to the jobcentre {course.transfer} (event)"
-        point = clock.transfer_day(course.start, as_of)
-        return point.day, point.text
-    first = next((c.day for c in candidates if c.day >= start and not c.by_summons), None)
-    return first, (f"first qualifying follow-up {first}" if first else "no follow-up held yet")
-
-
 def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: GroupSpan,
                index: _Index, as_of: date, policy: Policies,
                exemptions: tuple[Exemption, ...],
@@ -289,13 +221,13 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     for conditions, wanted in ((rule.when, True), (rule.unless, False)):
         if conditions is None or conditions.empty:
             continue
-        holds = _holds(conditions, person, course, start)
-        if holds is None:
+        verdict = holds(conditions, person, course, start)
+        if verdict is None:
             text = (f"cannot decide whether {rule.id} applies from {start}: the timeline lacks a "
                     "fact it depends on (birth_date, education, custody or sickness category)")
             notes[(text, rule.id)] = Note("undetermined", text, rule.id)
             return None
-        if holds is not wanted:
+        if verdict is not wanted:
             return None
     clock = index.clock(course, rule)
     window_end = end if end is not None else as_of
@@ -307,7 +239,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     candidates: tuple[Candidate, ...] = ()
     if rule.anchor is Anchor.FIRST_FOLLOWUP:
         candidates = index.candidates(rule, window_start, window_end, policy)
-    anchor, anchor_text = _anchor(rule, rule.anchor, course, start, clock, candidates, as_of)
+    anchor, anchor_text = anchor_of(rule, rule.anchor, course, start, clock, candidates, as_of)
     if anchor is None:
         if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
                                Anchor.SICKNESS_KNOWN):
@@ -319,7 +251,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     if rule.anchor is not Anchor.FIRST_FOLLOWUP:
         candidates = index.candidates(rule, window_start, window_end, policy)
     if rule.opens_anchor is not None:
-        opens_at, opens_text = _anchor(rule, rule.opens_anchor, course, start, clock,
+        opens_at, opens_text = anchor_of(rule, rule.opens_anchor, course, start, clock,
                                        candidates, as_of)
         if opens_at is None:
             text = f"{rule.id} from {start}: {opens_text}; the rule could not be evaluated"

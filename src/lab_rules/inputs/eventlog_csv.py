@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lab_rules.core.errors import LabRulesError
-from lab_rules.inputs.eventlog_lines import MAX_ROW_BYTES, physical_lines
+from lab_rules.inputs.eventlog_lines import MAX_ROW_BYTES, decoded, physical_lines
 from lab_rules.inputs.row_types import ReadProgress, Row, has_surrogate, person_id_of
 
 __all__ = ["csv_header", "csv_row", "csv_rows"]
@@ -86,12 +86,7 @@ def csv_row(line: int, raw: bytes | None, separator: str, names: list[str],
     """One CSV row as read: its person and cells (without ``person_id``), or its problem."""
     if raw is None:
         return Row(line, None, None, f"longer than {MAX_ROW_BYTES} bytes")
-    problem = None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        text = raw.decode("utf-8", "surrogateescape")
-        problem = f"not UTF-8 text: {err.reason} at byte {err.start + 1}"
+    text, problem = decoded(raw)
     cells, trouble = _cells(text, separator)
     problem = problem or trouble
     person = person_id_of(cells[position]) if cells and position < len(cells) else None

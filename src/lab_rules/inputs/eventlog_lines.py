@@ -37,6 +37,16 @@ _BLOCK = 1 << 20
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
+
+def decoded(raw: bytes) -> tuple[str, str | None]:
+    """A raw line as text, and its problem when it is not UTF-8 (the bad bytes kept as
+    surrogates, so the rest of the row can still be read and located)."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        return (raw.decode("utf-8", "surrogateescape"),
+                f"not UTF-8 text: {err.reason} at byte {err.start + 1}")
+
 def format_of(path: Path) -> str:
     """The format a log's suffix names: ``jsonl``, ``csv`` or ``parquet``."""
     found = FORMATS.get(path.suffix.lower())
@@ -161,12 +171,7 @@ def json_row(line: int, raw: bytes | None) -> Row | None:
         return Row(line, None, None, f"longer than {MAX_ROW_BYTES} bytes")
     if not raw.strip():
         return None
-    problem = None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        text = raw.decode("utf-8", "surrogateescape")
-        problem = f"not UTF-8 text: {err.reason} at byte {err.start + 1}"
+    text, problem = decoded(raw)
     try:
         value = _DECODER.decode(text)
     except (ValueError, RecursionError) as err:

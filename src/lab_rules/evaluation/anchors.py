@@ -1,0 +1,81 @@
+"""Where a rule's clock starts and whether its conditions hold for a person: the anchor
+dates of a course (første henvendelse, tilmelding, første fraværsdag, ...) with the words that
+explain them, and the facts a rule's ``when``/``unless`` conditions need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from lab_rules.contact.rule_span import Candidate
+from lab_rules.facts.clocks import Course, CourseClock
+from lab_rules.inputs.timeline import Person
+from lab_rules.law.model import Anchor, Conditions, Rule
+
+__all__ = ["anchor_of", "holds"]
+
+def holds(conditions: Conditions, person: Person, course: Course, day: date) -> bool | None:
+    """True, False, or None when a fact the condition needs is unknown."""
+    checks: list[bool | None] = []
+    if conditions.age_min is not None or conditions.age_max is not None:
+        age = person.age_on(day)
+        checks.append(None if age is None else (
+            (conditions.age_min is None or age >= conditions.age_min)
+            and (conditions.age_max is None or age <= conditions.age_max)))
+    for name in ("education", "custody", "good_job_prospects"):
+        wanted = getattr(conditions, name)
+        if wanted is not None:
+            value = getattr(person, name)
+            checks.append(None if value is None else value == wanted)
+    sickness = course.sickness
+    if conditions.categories:
+        category = sickness.category if sickness else None
+        checks.append(None if category is None else category in conditions.categories)
+    if conditions.employed is not None:
+        employed = sickness.employed if sickness else None
+        checks.append(None if employed is None else employed == conditions.employed)
+    if any(c is False for c in checks):
+        return False
+    if any(c is None for c in checks):
+        return None
+    return True
+
+
+def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: CourseClock,
+            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str]:
+    if anchor is Anchor.COURSE_START:
+        return course.start, f"course start {course.start}"
+    if anchor is Anchor.GROUP_ENTRY:
+        return start, f"entry into the target group {start}"
+    if anchor is Anchor.FIRST_CONTACT:
+        if course.first_contact is not None:
+            return course.first_contact, f"første henvendelse {course.first_contact}"
+        if course.follows_other_course:
+            return course.start, (f"new period at the benefit change {course.start}: the "
+                                  "course follows another benefit's course")
+        return course.start, (f"no first_contact event before the benefit started; the benefit "
+                              f"start {course.start} is used")
+    if anchor is Anchor.REGISTERED:
+        if course.registered is None:
+            return None, "no registered event for this course"
+        return course.registered, f"tilmelding som jobsøgende {course.registered}"
+    if anchor is Anchor.FIRST_ABSENCE_DAY:
+        if course.sickness is not None:
+            day = course.sickness.first_absence_day
+            return day, f"første fraværsdag {day}"
+        return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
+    if anchor is Anchor.SICKNESS_KNOWN:
+        known = course.sickness_known
+        return known, (f"the kommune learned of the sickness {known}" if known
+                       else "no sickness reported")
+    if anchor is Anchor.FOLLOWUP_REQUESTED:
+        requested = course.followup_requested
+        return requested, (f"early follow-up requested {requested}" if requested
+                           else "no request")
+    if anchor is Anchor.TRANSFER_TO_JOBCENTER:
+        if course.transfer is not None:
+            return course.transfer, f"transferred to the jobcentre {course.transfer} (event)"
+        point = clock.transfer_day(course.start, as_of)
+        return point.day, point.text
+    first = next((c.day for c in candidates if c.day >= start and not c.by_summons), None)
+    return first, (f"first qualifying follow-up {first}" if first else "no follow-up held yet")
