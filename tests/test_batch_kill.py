@@ -22,6 +22,7 @@ from lab_rules.inputs.synth import write_event_log
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
                                 reason="finds the batch's processes in /proc (Linux)")
+STOP_SECONDS = 180
 PERSONS = 1500
 KILLS = ((signal.SIGKILL, 0.3), (signal.SIGTERM, 0.6), (signal.SIGKILL, None),
          (signal.SIGTERM, None), (signal.SIGKILL, None), (signal.SIGTERM, None),
@@ -65,10 +66,24 @@ def _wait_for_start(out: Path, pid: int, seconds: float = 30) -> None:
         time.sleep(0.02)
 
 
+def _ended(child: subprocess.Popen[bytes]) -> tuple[int, str]:
+    """The exit code and stderr of a signalled run. A run that has not ended after
+    ``STOP_SECONDS`` (a loaded machine is slow, a hung one never ends) is aborted, and its
+    threads' stacks (``-X faulthandler``) are the failure's message."""
+    try:
+        code = child.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGABRT)
+        _, err = child.communicate(timeout=30)
+        pytest.fail(f"the run did not end {STOP_SECONDS} s after the signal:\n"
+                    + err.decode(errors="replace"))
+    return code, child.stderr.read().decode() if child.stderr else ""
+
+
 def _start(log: Path, out: Path, as_of: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "lab_rules.faces.cli", "batch", str(log), "--as-of", as_of,
-         "--out", str(out), "--workers", "2"],
+        [sys.executable, "-X", "faulthandler", "-m", "lab_rules.faces.cli", "batch", str(log),
+         "--as-of", as_of, "--out", str(out), "--workers", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
 
 
@@ -107,7 +122,7 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
     out = tmp_path / "out"
     started = time.monotonic()
     first = _start(log, out, "2025-01-01")
-    assert first.wait(timeout=120) == 0, first.stderr.read() if first.stderr else ""
+    assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
     took = time.monotonic() - started
     assert _state(out) == "2025-01-01"
     for round_, (signum, after) in enumerate(kills):
@@ -119,8 +134,7 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
             _wait_for_start(out, child.pid)
         time.sleep(after if after is not None else rng.uniform(0.2, took * 1.1))
         child.send_signal(signum)
-        code = child.wait(timeout=60)
-        said = child.stderr.read().decode() if child.stderr else ""
+        code, said = _ended(child)
         assert "Traceback" not in said, said
         if code == 0:
             took = time.monotonic() - started
@@ -133,7 +147,7 @@ def _kill_rounds(tmp_path: Path, suffix: str, kills: tuple[tuple[int, float | No
             left_over = _left_by(tmp_path, child.pid)
             assert not left_over, (signal.Signals(signum).name, code, said, left_over)
     final = _start(log, out, "2026-12-01")
-    assert final.wait(timeout=120) == 0
+    assert final.wait(timeout=300) == 0
     assert _state(out) == "2026-12-01"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 

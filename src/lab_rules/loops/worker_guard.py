@@ -53,7 +53,11 @@ def guard_worker(run: int) -> None:
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:
-    """End an executor's workers now (on an interrupt or error), not after their tasks."""
+    """End an executor's workers now (on an interrupt or error), not after their tasks.
+
+    The queue of tasks not yet handed over is given up (``cancel_join_thread``): its feeder
+    thread may be blocked writing a large chunk into a pipe no worker reads any more, and the
+    run's exit must not wait for it."""
     with shielded():
         _stop(executor)
 
@@ -63,6 +67,10 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.kill()
+    calls = getattr(executor, "_call_queue", None)
+    if calls is not None:
+        with contextlib.suppress(Exception):
+            calls.cancel_join_thread()
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
