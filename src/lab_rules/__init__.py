@@ -31,6 +31,7 @@ from lab_rules.core.errors import (
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
+from lab_rules.evaluation.worklist import Worklist, worklist
 from lab_rules.faces import frames
 from lab_rules.faces.evaluation_json import dumps_evaluation, evaluation_to_json
 from lab_rules.faces.text_table import render_text
@@ -82,6 +83,7 @@ __all__ = [
     "TimelineError",
     "Variant",
     "VersionSelector",
+    "Worklist",
     "__version__",
     "add",
     "after",
@@ -107,4 +109,5 @@ __all__ = [
     "timeline_to_json",
     "variant",
     "within",
+    "worklist",
 ]

@@ -86,9 +86,9 @@ def _next_day(day: date, calendar: DanishCalendar, holidays: bool) -> date:
     return day
 
 
-@attrs.frozen
-class ClockReading:
-    """How a cumulative clock reached a point; rendered to words only when asked."""
+class ClockReading(NamedTuple):
+    """How a cumulative clock reached a point; rendered to words only when asked (a named
+    tuple: one is made per point of a cumulative clock)."""
 
     unit: str
     anchor: date

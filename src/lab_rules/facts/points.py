@@ -8,9 +8,7 @@ day itself is the same sum :func:`~lab_rules.calendar.deadline` makes.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Protocol
-
-import attrs
+from typing import NamedTuple, Protocol
 
 from lab_rules.calendar import (
     DanishCalendar,
@@ -30,9 +28,10 @@ class Describable(Protocol):
     def describe(self, lang: str = ...) -> str: ...
 
 
-@attrs.frozen
-class Point:
-    """A computed date and how it was computed (words rendered on demand)."""
+class Point(NamedTuple):
+    """A computed date and how it was computed (words rendered on demand). A named tuple,
+    like the contact course's candidates: several are made per obligation, and it is
+    immutable."""
 
     day: date | None
     detail: str | Describable

@@ -97,12 +97,21 @@ def event_log_schema() -> dict[str, object]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": EVENT_LOG_SCHEMA,
         "title": "lab-rules event log v1: one row of a JSON Lines, CSV or Parquet event log",
+        "$comment": " ".join(REVISIONS),
         "description": "A person row (type person: the person's facts) or one timeline/v1 "
                        "event, with the person_id it belongs to. In CSV and Parquet the "
                        "columns are these keys and a row leaves out its empty cells.",
         "oneOf": [{"$ref": f"#/$defs/{name}"} for name in rows],
         "$defs": dict(sorted(defs.items())),
     }
+
+
+REVISIONS = (
+    "Additive changes keep the version; the timeline schema's $comment lists the event "
+    "types and values each added.",
+    "Additive, same version (issue 15): the row type assigned (caseworker, optional team).",
+)
+"""What changed in the event-log schema, newest last (its ``$comment``)."""
 
 
 def event_log_schema_path() -> Path:

@@ -29,6 +29,7 @@ from lab_rules.core.vocabulary import (
 )
 
 __all__ = [
+    "Assigned",
     "AuditSampled",
     "BenefitEnded",
     "BenefitStarted",
@@ -309,6 +310,20 @@ class TransferredToJobcenter(DatedEvent):
     stk. 2): needed when the 410-hour fact is not derivable from payments."""
 
     TYPE: ClassVar[str] = "transferred_to_jobcenter"
+    ref: str | None = None
+
+
+@attrs.frozen
+class Assigned(DatedEvent):
+    """The case is handled by this caseworker (and team) from ``date`` on.
+
+    Until the next assignment, the worklist shows the person's obligations to them. A fact
+    about the jobcentre's organisation, never about the law: no deadline or status depends
+    on it."""
+
+    TYPE: ClassVar[str] = "assigned"
+    caseworker: str
+    team: str | None = None
     ref: str | None = None
 
 

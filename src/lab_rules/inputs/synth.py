@@ -31,6 +31,7 @@ from lab_rules.core.vocabulary import (
 )
 from lab_rules.inputs.eventlog_write import write_rows
 from lab_rules.inputs.timeline import (
+    Assigned,
     AuditSampled,
     BenefitEnded,
     BenefitStarted,
@@ -125,11 +126,30 @@ def synthetic_timeline(rng: random.Random, index: int, first: date = FIRST_START
         month = following
     if benefit is not Benefit.DAGPENGE and rng.random() < 0.15:
         events.append(AuditSampled(start + timedelta(days=rng.randrange(100, span - 30))))
+    events.extend(_assignments(index, start, end))
     prospects = rng.random() < 0.6 if benefit is Benefit.DAGPENGE else None
     person = Person(f"synthetic-{index}", birth_date=date(rng.randrange(1960, 2004), 6, 15),
                     education=rng.random() < 0.7, custody=rng.random() < 0.4,
                     good_job_prospects=prospects)
     return Timeline.of(person, events), start + timedelta(days=span)
+
+
+_CASEWORKERS = 9
+_TEAMS = ("nord", "syd", "vest")
+
+
+def _assignments(index: int, start: date, end: date) -> list[Assigned]:
+    """Who handles case *index*: a caseworker from the start, and for every fifth case a
+    second one from a later day. Worked out from the index alone, so the random draws (and
+    every other event) of a seed are those of releases before assignments existed."""
+    first = index % _CASEWORKERS
+    found = [Assigned(start, f"sagsbehandler-{first + 1}", f"team-{_TEAMS[first % 3]}")]
+    if index % 5 == 4 and (end - start).days > 60:
+        second = (first + 4) % _CASEWORKERS
+        day = start + timedelta(days=30 + (index * 37) % ((end - start).days - 59))
+        found.append(Assigned(day, f"sagsbehandler-{second + 1}",
+                              f"team-{_TEAMS[second % 3]}"))
+    return found
 
 
 def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,

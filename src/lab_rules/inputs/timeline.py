@@ -25,6 +25,7 @@ from lab_rules.calendar import merge_periods
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.inputs.events import (
+    Assigned,
     AuditSampled,
     BenefitEnded,
     BenefitStarted,
@@ -66,6 +67,7 @@ __all__ = [
     "EVENT_TYPES",
     "READABLE_SCHEMAS",
     "SCHEMA_ID",
+    "Assigned",
     "AuditSampled",
     "BenefitEnded",
     "BenefitStarted",
@@ -169,6 +171,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ContactRestored,
         CaseStepDone,
         AuditSampled,
+        Assigned,
         OfferStarted,
         OfferAbsence,
         OfferEnded,

@@ -47,6 +47,8 @@ REVISIONS = (
     "Additive, same version (issue 13): the benefits integrationsydelse, "
     "selvforsoergelses_og_hjemrejseydelse and kontantydelse and the target groups "
     "integrationsprogram and kontantydelse.",
+    "Additive, same version (issue 15): the event type assigned (caseworker, optional team), "
+    "who handles the case from its date; no deadline depends on it.",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 

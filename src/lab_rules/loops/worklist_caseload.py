@@ -1,0 +1,84 @@
+"""The worklist of a caseload read from an event log (JSON Lines, CSV or Parquet) or from
+``timeline/v2`` documents: every person read is on the list or held back with its reasons,
+never dropped; ids are CPR-masked, or keyed pseudonyms for a list that leaves the jobcentre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from pathlib import Path
+
+from lab_rules.calendar import Duration
+from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.evaluation.worklist import (
+    Held,
+    WorkItem,
+    Worklist,
+    horizon_end,
+    person_worklist,
+)
+from lab_rules.inputs.eventlog import read_persons
+from lab_rules.inputs.timeline import Timeline
+from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
+from lab_rules.law.bundle import Law
+from lab_rules.loops.batch_person import public_id
+
+__all__ = ["caseload_worklist"]
+
+
+def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Duration,
+                      law: Law | None = None, policies: Mapping[str, str] | None = None,
+                      key: bytes | None = None) -> Worklist:
+    """The worklist of the persons in *sources*: event logs, or single ``.json`` timelines.
+
+    A person whose rows cannot be read, or whose timeline does not validate, is held back
+    with its located reasons (CPR-masked, the id pseudonymised under *key*)."""
+    held: list[Held] = []
+
+    def shown(person_id: str) -> str:
+        return public_id(person_id, key)
+
+    def said(text: str, person_id: str) -> str:
+        text = mask_cpr(text)
+        if key is not None and person_id:
+            text = text.replace(mask_cpr(person_id), shown(person_id))
+        return text
+
+    def timelines() -> Iterator[Timeline]:
+        for source in sources:
+            path = Path(source)
+            if path.suffix == ".json":
+                try:
+                    yield load_timeline(path)
+                except TimelineError as err:
+                    held.append(Held(path.name, tuple(mask_cpr(str(p)) for p in err.problems)))
+                continue
+            for rows in read_persons(path):
+                if rows.document is None:
+                    held.append(Held(shown(rows.person_id),
+                                     tuple(said(r, rows.person_id) for r in rows.problems)))
+                    continue
+                try:
+                    yield parse_timeline(rows.document,
+                                         source=f"person {shown(rows.person_id)}")
+                except TimelineError as err:
+                    held.append(Held(shown(rows.person_id), tuple(
+                        said(str(p), rows.person_id) for p in err.problems)))
+
+    items: list[WorkItem] = []
+    persons = 0
+    for timeline in timelines():
+        persons += 1
+        person_id = timeline.person.id
+        try:
+            items.extend(person_worklist(timeline, as_of=as_of, horizon=horizon, law=law,
+                                         policies=policies, person_id=shown(person_id)))
+        except (LabRulesError, ValueError, ArithmeticError) as err:
+            held.append(Held(shown(person_id),
+                             (said(f"evaluation failed: {err}", person_id),)))
+            persons -= 1
+    items.sort(key=lambda i: (i.due, i.opens, i.person_id, i.rule_id, i.sequence))
+    return Worklist(as_of, horizon, horizon_end(as_of, horizon), persons + len(held),
+                    tuple(items), tuple(held))
