@@ -199,3 +199,23 @@ def test_not_covered_stretches_are_items_not_silence(timelines: dict[str, Timeli
     assert gaps
     for item in gaps:
         assert item.rule_id.startswith("dk.coverage.")
+
+
+def test_a_sanction_to_deduct_stays_on_the_list_until_its_last_day() -> None:
+    from lab_rules import load_timeline
+
+    timeline = load_timeline(ROOT / "examples" / "timelines"
+                             / "jobparat-kontanthjaelp-noshow.json")
+    sanctions = [s for s in evaluate(timeline, as_of=date(2024, 4, 1)).sanctions
+                 if s.sanctionable and s.last_deduction_day is not None]
+    assert sanctions
+    last = sanctions[0].last_deduction_day
+    assert last is not None
+    for as_of, listed in ((date(2024, 4, 1), True), (last, True),
+                          (last + timedelta(days=1), False)):
+        items = person_worklist(timeline, as_of=as_of, horizon=Duration(days=14))
+        deductions = [i for i in items if i.rule_id == sanctions[0].rule]
+        assert bool(deductions) is listed, as_of
+        if listed:
+            assert deductions[0].due == last and deductions[0].legal_basis == (
+                sanctions[0].legal_basis)

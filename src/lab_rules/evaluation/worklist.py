@@ -13,7 +13,9 @@ For one person known up to ``as_of`` and a horizon (``P14D``: the fourteen days 
   a rolling cadence, that the previous conversation is held on its due date, the day the next
   interval is then counted from);
 - the stretches of the person's courses that no rule covers, as ``not_covered`` items, so an
-  empty list never reads as "nothing to do".
+  empty list never reads as "nothing to do";
+- every sanction the law allows whose last month of deduction (LAS § 35 ff.) has not passed,
+  due on its last day: whether it was deducted is not in the timeline.
 
 Who handles a case is a dated fact, the ``assigned`` event: an item belongs to the caseworker
 (and team) assigned on ``as_of``, or, for an item that falls due after an assignment recorded
@@ -24,7 +26,7 @@ are the same with or without assignments.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
 import attrs
@@ -37,6 +39,7 @@ from lab_rules.inputs.timeline import Timeline
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.model import FulfilledBy, Fulfilment, Shape
 from lab_rules.law.policies import Policies
+from lab_rules.sanctions.result import Sanction
 
 __all__ = ["UNASSIGNED", "Due", "Held", "WorkItem", "Worklist", "describe_fulfilment",
            "horizon_end", "person_worklist", "worklist"]
@@ -155,8 +158,7 @@ def person_worklist(timeline: Timeline, *, as_of: date, horizon: Duration,
     law = law if law is not None else bundled_law()
     end = horizon_end(as_of, horizon)
     known = timeline.until(as_of)
-    now = evaluate(known, as_of=as_of, law=law, policies=policies, refund=False,
-                   sanctions=False)
+    now = evaluate(known, as_of=as_of, law=law, policies=policies, refund=False)
     items: list[WorkItem] = []
     seen: set[tuple[str, int, date]] = set()
     assignments = _assignments(timeline)
@@ -177,8 +179,37 @@ def person_worklist(timeline: Timeline, *, as_of: date, horizon: Duration,
             if as_of < obligation.opens <= end or as_of < obligation.due <= end:
                 items.append(_item(name, obligation, Due.OPENS, as_of, assignments,
                                    projected=True))
+    items.extend(_deductions(name, now.sanctions, as_of, end, assignments))
     items.sort(key=lambda i: (i.due, i.opens, i.rule_id, i.sequence))
     return tuple(items)
+
+
+def _deductions(person_id: str, sanctions: Iterable[Sanction], as_of: date, end: date,
+                assignments: Sequence[Assigned]) -> Iterator[WorkItem]:
+    """A sanction to deduct: one the law allows, whose last month of deduction has not
+    passed on ``as_of`` and which falls on or before the horizon's end. Whether it was
+    deducted is not in the timeline, so it stays on the list until its last day."""
+    for sanction in sanctions:
+        last = sanction.last_deduction_day
+        if not sanction.sanctionable or last is None or last < as_of or sanction.day > end:
+            continue
+        handler = _handler(assignments, max(as_of, last))
+        amount = f" ({sanction.deducted} kr.)" if sanction.deducted is not None else ""
+        yield WorkItem(
+            person_id=person_id,
+            caseworker=handler.caseworker if handler else None,
+            team=handler.team if handler else None,
+            rule_id=sanction.rule,
+            title_da=f"Sanktion for {sanction.failure} {sanction.day}: træk senest "
+                     f"{sanction.last_deduction_month}{amount}",
+            title_en=f"Sanction for {sanction.failure} on {sanction.day}: deduct by "
+                     f"{sanction.last_deduction_month}{amount}",
+            legal_basis=sanction.legal_basis, group=sanction.benefit or "",
+            sequence=1, opens=sanction.day, due=last,
+            due_state=Due.OPEN if sanction.day <= as_of else Due.OPENS,
+            days_overdue=None,
+            fulfilled_by=("fradrag i ydelsen", "a deduction from the benefit"),
+            confidence=sanction.rule_confidence or "confirmed")
 
 
 def _key(obligation: Obligation) -> tuple[str, int, date]:
