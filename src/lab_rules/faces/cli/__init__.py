@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from lab_rules._version import __version__
-from lab_rules.faces.cli import case, caseload, checks, worklist
+from lab_rules.faces.cli import audit, case, caseload, checks, worklist
 from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say
 
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     checks.register(commands)
     case.register(commands)
     caseload.register(commands)
+    audit.register(commands)
     worklist.register(commands)
     return parser
 
