@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import attrs
 
@@ -51,12 +51,12 @@ class Labelled(Protocol):
     def label(self) -> str: ...
 
 
-@attrs.frozen
-class TraceStep:
+class TraceStep(NamedTuple):
     """One computed date (or decision) on the way to an obligation, with its arithmetic.
 
     ``detail`` is the words, or the computation that renders them on demand (so evaluating a
-    caseload does not format text nobody reads).
+    caseload does not format text nobody reads). A named tuple: every obligation has a few,
+    and it is immutable.
     """
 
     step: str
