@@ -98,7 +98,7 @@ def browser() -> None:
 
 
 def test() -> None:
-    install("[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter]")
+    install("[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter,serve]")
     browser()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")

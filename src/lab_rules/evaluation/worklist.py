@@ -41,8 +41,9 @@ from lab_rules.law.model import FulfilledBy, Fulfilment, Shape
 from lab_rules.law.policies import Policies
 from lab_rules.sanctions.result import Sanction
 
-__all__ = ["UNASSIGNED", "Due", "Held", "WorkItem", "Worklist", "describe_fulfilment",
-           "horizon_end", "person_worklist", "worklist"]
+__all__ = ["DEFAULT_HORIZON", "MAX_HORIZON_MONTHS", "UNASSIGNED", "Due", "Held", "WorkItem",
+           "Worklist", "describe_fulfilment", "horizon_end", "horizon_problem",
+           "person_worklist", "worklist"]
 
 UNASSIGNED = "(unassigned)"
 """The group of items whose person has no ``assigned`` event by the day that counts."""
@@ -141,6 +142,22 @@ def worklist(timelines: Iterable[Timeline], *, as_of: date, horizon: Duration,
     items.sort(key=lambda i: (i.due, i.opens, i.person_id, i.rule_id, i.sequence))
     return Worklist(as_of, horizon, horizon_end(as_of, horizon), persons + len(kept),
                     tuple(items), kept)
+
+
+MAX_HORIZON_MONTHS = 60
+"""A worklist looks a few weeks ahead; five years is the most it may be asked for."""
+DEFAULT_HORIZON = Duration(days=14)
+
+
+def horizon_problem(horizon: Duration) -> str | None:
+    """Why *horizon* cannot be a worklist's (less than a day, negative, over five years), or
+    None: one rule for every face that takes it."""
+    if horizon.days < 0 or horizon.total_months < 0 or (horizon.days < 1
+                                                        and horizon.total_months < 1):
+        return "the horizon must be at least one day"
+    if horizon.total_months + horizon.days / 31 > MAX_HORIZON_MONTHS:
+        return f"the horizon is at most {MAX_HORIZON_MONTHS // 12} years"
+    return None
 
 
 def horizon_end(as_of: date, horizon: Duration) -> date:

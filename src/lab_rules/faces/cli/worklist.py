@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lab_rules.calendar import Duration
 from lab_rules.core.errors import LabRulesError
+from lab_rules.evaluation.worklist import DEFAULT_HORIZON, horizon_problem
 from lab_rules.faces.cli.caseload import PSEUDONYM_KEY_VARIABLE, pseudonym_key
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
@@ -36,8 +37,6 @@ from lab_rules.loops.atomic_output import OutputError, whole_or_absent
 from lab_rules.loops.worklist_caseload import caseload_worklist
 
 FORMATS = ("text", "csv", "json", "html")
-MAX_HORIZON_MONTHS = 60
-"""A worklist looks a few weeks ahead; five years is the most it may be asked for."""
 
 
 def horizon(text: str) -> Duration:
@@ -47,11 +46,9 @@ def horizon(text: str) -> Duration:
     except (ValueError, LabRulesError):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a duration such as P14D, P2W or P1M") from None
-    if value.days < 0 or value.total_months < 0 or (value.days < 1 and value.total_months < 1):
-        raise argparse.ArgumentTypeError(f"{text}: the horizon must be at least one day")
-    if value.total_months + value.days / 31 > MAX_HORIZON_MONTHS:
-        raise argparse.ArgumentTypeError(f"{text}: the horizon is at most "
-                                         f"{MAX_HORIZON_MONTHS // 12} years")
+    problem = horizon_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text}: {problem}")
     return value
 
 
@@ -67,7 +64,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command.add_argument("events", nargs="+", metavar="EVENTS",
                          help="event logs (.jsonl, .csv, .parquet) or timeline .json files")
     command.add_argument("--as-of", required=True, type=as_of_date, metavar="YYYY-MM-DD")
-    command.add_argument("--horizon", type=horizon, default=Duration(days=14),
+    command.add_argument("--horizon", type=horizon, default=DEFAULT_HORIZON,
                          metavar="DURATION", help="how far ahead (default P14D)")
     command.add_argument("--by", choices=("caseworker", "team", "person"),
                          default="caseworker")
