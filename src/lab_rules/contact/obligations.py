@@ -36,13 +36,15 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         drafts = rolling(rs, rs.anchor)
     else:
         drafts = select_versions(rs, generate(rs, rs.anchor))
-        for draft in drafts:
-            apply_exemptions(rs, draft)
-        if rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT and rs.incidents:
+        if rs.exemptions:
+            for draft in drafts:
+                apply_exemptions(rs, draft)
+        if rs.incidents and rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT:
             drafts = restart(rs, drafts)
         match(rs, drafts)
-        for draft in drafts:
-            loentilskud_grace(rule, draft)
+        if rule.loentilskud_grace is not None:
+            for draft in drafts:
+                loentilskud_grace(rule, draft)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
     base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
     incident = bool(rs.incidents)

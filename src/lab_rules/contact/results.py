@@ -51,6 +51,32 @@ class Labelled(Protocol):
     def label(self) -> str: ...
 
 
+class Words:
+    """A sentence kept as its template and values, formatted when read (``str`` or
+    ``describe``): most evaluations of a caseload never read the words of an anchor."""
+
+    __slots__ = ("_template", "_values")
+
+    def __init__(self, template: str, *values: object) -> None:
+        self._template = template
+        self._values = values
+
+    def describe(self, lang: str = "en") -> str:
+        return self._template.format(*self._values)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other) if isinstance(other, (Words, str)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
 class TraceStep(NamedTuple):
     """One computed date (or decision) on the way to an obligation, with its arithmetic.
 

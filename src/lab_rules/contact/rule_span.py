@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import attrs
 
-from lab_rules.contact.results import TraceStep
+from lab_rules.contact.results import TraceStep, Words
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.facts.clocks import Course, CourseClock
 from lab_rules.inputs.events import CaseStepDone, ConversationHeld, Event, Exemption, OfferStarted
@@ -75,7 +75,7 @@ class RuleSpan:
     start: date
     end: date | None
     anchor: date
-    anchor_text: str
+    anchor_text: str | Words
     as_of: date
     policies: Policies
     candidates: tuple[Candidate, ...]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from lab_rules.contact.results import Words
 from lab_rules.contact.rule_span import Candidate
 from lab_rules.facts.clocks import Course, CourseClock
 from lab_rules.inputs.timeline import Person
@@ -42,14 +43,14 @@ def holds(conditions: Conditions, person: Person, course: Course, day: date) -> 
 
 
 def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: CourseClock,
-            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str]:
+            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str | Words]:
     if anchor is Anchor.COURSE_START:
-        return course.start, f"course start {course.start}"
+        return course.start, Words("course start {}", course.start)
     if anchor is Anchor.GROUP_ENTRY:
-        return start, f"entry into the target group {start}"
+        return start, Words("entry into the target group {}", start)
     if anchor is Anchor.FIRST_CONTACT:
         if course.first_contact is not None:
-            return course.first_contact, f"første henvendelse {course.first_contact}"
+            return course.first_contact, Words("første henvendelse {}", course.first_contact)
         if course.follows_other_course:
             return course.start, (f"new period at the benefit change {course.start}: the "
                                   "course follows another benefit's course")
@@ -58,11 +59,11 @@ def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Co
     if anchor is Anchor.REGISTERED:
         if course.registered is None:
             return None, "no registered event for this course"
-        return course.registered, f"tilmelding som jobsøgende {course.registered}"
+        return course.registered, Words("tilmelding som jobsøgende {}", course.registered)
     if anchor is Anchor.FIRST_ABSENCE_DAY:
         if course.sickness is not None:
             day = course.sickness.first_absence_day
-            return day, f"første fraværsdag {day}"
+            return day, Words("første fraværsdag {}", day)
         return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
     if anchor is Anchor.SICKNESS_KNOWN:
         known = course.sickness_known

@@ -17,7 +17,7 @@ from typing import Any
 from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
 from lab_rules.contact.quotas import quota_rows
-from lab_rules.contact.results import Note, Obligation, Period
+from lab_rules.contact.results import Note, Obligation, Period, Words
 from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
@@ -217,18 +217,21 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     selector = policy.version_selector or rule.selector
     if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
         return None
-    person = index.timeline.person
-    for conditions, wanted in ((rule.when, True), (rule.unless, False)):
-        if conditions is None or conditions.empty:
-            continue
-        verdict = holds(conditions, person, course, start)
-        if verdict is None:
-            text = (f"cannot decide whether {rule.id} applies from {start}: the timeline lacks a "
-                    "fact it depends on (birth_date, education, custody or sickness category)")
-            notes[(text, rule.id)] = Note("undetermined", text, rule.id)
-            return None
-        if verdict is not wanted:
-            return None
+    when, unless = rule.when, rule.unless
+    if not when.empty or (unless is not None and not unless.empty):
+        person = index.timeline.person
+        for conditions, wanted in ((when, True), (unless, False)):
+            if conditions is None or conditions.empty:
+                continue
+            verdict = holds(conditions, person, course, start)
+            if verdict is None:
+                text = (f"cannot decide whether {rule.id} applies from {start}: the timeline "
+                        "lacks a fact it depends on (birth_date, education, custody or "
+                        "sickness category)")
+                notes[(text, rule.id)] = Note("undetermined", text, rule.id)
+                return None
+            if verdict is not wanted:
+                return None
     clock = index.clock(course, rule)
     window_end = end if end is not None else as_of
     window_start = start
@@ -257,7 +260,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
             text = f"{rule.id} from {start}: {opens_text}; the rule could not be evaluated"
             notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
             return None
-        anchor_text += f"; the window opens at {opens_text}"
+        anchor_text = Words("{}; the window opens at {}", anchor_text, opens_text)
     else:
         opens_at = None
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)

@@ -127,25 +127,34 @@ class ClockReading(NamedTuple):
 _CALENDAR = DanishCalendar()
 
 
-class _Counted(NamedTuple):
+class _Counted:
     """The counted spans from one anchor, with running totals for a binary search: ``days[i]``
-    is the days in ``spans[0..i]``, ``weekdays[i]`` the Monday-Friday days in them."""
+    is the days in ``spans[0..i]``, ``weekdays[i]`` the Monday-Friday days in them (worked out
+    when an hour clock first asks: a day clock never does)."""
 
-    spans: list[tuple[date, date]]
-    days: list[int]
-    weekdays: list[int]
+    __slots__ = ("_weekdays", "days", "spans")
 
+    def __init__(self, spans: list[tuple[date, date]]) -> None:
+        self.spans = spans
+        days: list[int] = []
+        total = 0
+        for start, end in spans:
+            total += (end - start).days + 1
+            days.append(total)
+        self.days = days
+        self._weekdays: list[int] | None = None
 
-def _totals(spans: list[tuple[date, date]]) -> _Counted:
-    days: list[int] = []
-    weekdays: list[int] = []
-    total = total_weekdays = 0
-    for start, end in spans:
-        total += (end - start).days + 1
-        total_weekdays += weekdays_between(start, end)
-        days.append(total)
-        weekdays.append(total_weekdays)
-    return _Counted(spans, days, weekdays)
+    @property
+    def weekdays(self) -> list[int]:
+        found = self._weekdays
+        if found is None:
+            found = []
+            total = 0
+            for start, end in self.spans:
+                total += weekdays_between(start, end)
+                found.append(total)
+            self._weekdays = found
+        return found
 
 
 @attrs.define
@@ -179,7 +188,7 @@ class CourseClock:
         key = (anchor, until)
         cached = self._spans.get(key)
         if cached is None:
-            cached = self._spans[key] = _totals(self._count(anchor, until))
+            cached = self._spans[key] = _Counted(self._count(anchor, until))
         return cached
 
     def _count(self, anchor: date, until: date) -> list[tuple[date, date]]:
