@@ -219,3 +219,22 @@ def test_a_sanction_to_deduct_stays_on_the_list_until_its_last_day() -> None:
         if listed:
             assert deductions[0].due == last and deductions[0].legal_basis == (
                 sanctions[0].legal_basis)
+
+
+def test_the_json_document_satisfies_the_published_schema(
+        timelines: dict[str, Timeline], capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+
+    from lab_rules.faces.worklist_output import worklist_schema
+
+    schema = worklist_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for by in ("caseworker", "team", "person"):
+        result = worklist(timelines.values(), as_of=AS_OF, horizon=MONTH)
+        jsonschema.validate(worklist_json(result, by), schema)
+    assert main(["schema", "--kind", "worklist"]) == 0
+    assert json.loads(capsys.readouterr().out) == schema
+    broken = worklist_json(worklist(timelines.values(), as_of=AS_OF, horizon=MONTH))
+    broken["groups"][0]["items"][0]["state"] = "late"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Sequence
 from html import escape
+from importlib import resources
 from typing import Any
 
 from lab_rules._version import __version__
@@ -21,9 +23,16 @@ from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.worklist import Due, WorkItem, Worklist
 
 __all__ = ["CSV_COLUMNS", "WORKLIST_SCHEMA", "html_pages", "render_worklist", "worklist_csv",
-           "worklist_json"]
+           "worklist_json", "worklist_schema"]
 
 WORKLIST_SCHEMA = "lab-rules/worklist/v1"
+
+
+def worklist_schema() -> dict[str, Any]:
+    """The published JSON Schema of a ``lab-rules/worklist/v1`` document."""
+    text = resources.files("lab_rules").joinpath("schemas", "worklist-v1.schema.json")
+    schema: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    return schema
 
 CSV_COLUMNS = ("caseworker", "team", "person_id", "due", "state", "projected", "opens",
                "days_overdue", "rule_id", "title", "legal_basis", "group", "sequence",

@@ -70,6 +70,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
         from lab_rules.faces.evaluation_json import evaluation_schema_path
 
         schema = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
+    elif args.kind == "worklist":
+        from lab_rules.faces.worklist_output import worklist_schema
+
+        schema = worklist_schema()
     else:
         schema = event_log_schema() if args.kind == "event-log" else json_schema()
     say(sys.stdout, json.dumps(schema, ensure_ascii=False, indent=2))
@@ -130,6 +134,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     schema = commands.add_parser(
         "schema", help="print a JSON Schema: timeline/v1 (default), an event-log row, or the "
                        "evaluation output")
-    schema.add_argument("--kind", choices=("timeline", "event-log", "evaluation"),
+    schema.add_argument("--kind", choices=("timeline", "event-log", "evaluation", "worklist"),
                         default="timeline")
     schema.set_defaults(run=_cmd_schema)

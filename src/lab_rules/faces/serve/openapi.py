@@ -21,6 +21,7 @@ from lab_rules.faces.evaluation_json import evaluation_schema_path
 from lab_rules.faces.serve.documents import COVERAGE_YEARS
 from lab_rules.faces.serve.limits import Limits
 from lab_rules.faces.serve.problems import PROBLEM_MEDIA_TYPE, PROBLEM_TYPES
+from lab_rules.faces.worklist_output import worklist_schema
 from lab_rules.inputs.eventlog_schema import event_log_schema
 from lab_rules.inputs.timeline_schema import json_schema
 
@@ -61,7 +62,7 @@ def published_schemas() -> dict[str, dict[str, Any]]:
     """The published JSON Schemas the API is made of, by component name, as published."""
     evaluation = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
     return {"Timeline": json_schema(), "EventLogRow": event_log_schema(),
-            "Evaluation": evaluation}
+            "Evaluation": evaluation, "Worklist": worklist_schema()}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -94,14 +95,6 @@ def _envelopes() -> dict[str, Any]:
                        "properties": {"valid": {"const": True},
                                       "schema": {"type": "string"},
                                       "events": {"type": "integer"}}},
-        "Worklist": {"type": "object", "description": "lab-rules/worklist/v1, as lab-rules "
-                     "worklist --format json writes it",
-                     "required": ["schema", "as_of", "until", "groups", "held"],
-                     "properties": {"schema": {"const": "lab-rules/worklist/v1"},
-                                    "as_of": {"type": "string", "format": "date"},
-                                    "until": {"type": "string", "format": "date"},
-                                    "groups": {"type": "array", "items": {"type": "object"}},
-                                    "held": {"type": "array", "items": {"type": "object"}}}},
         "Rules": {"type": "object", "required": ["schema", "content_hash", "rules"],
                   "properties": {"schema": {"const": "lab-rules/rules/v1"}, **law,
                                  "rules": {"type": "array", "items": {"type": "object"}},
