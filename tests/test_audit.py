@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
-import shutil
-import subprocess
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from chromium import browser, rendered_dom
 from conftest import ROOT
 from lab_rules.core.privacy import looks_like_cpr, pseudonym
 from lab_rules.faces.cli import audit as audit_cli
@@ -27,28 +25,6 @@ KEY = b"audit-test-key-0123456789"
 SEED = 7
 """Draws synthetic-291, whose summons of 2011-03-11 is for the no-show of 2011-03-25 in its
 second dagpenge jobsamtale every three months (met late on 2011-04-10)."""
-
-
-def _browser() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("LAB_RULES_REQUIRE_BROWSER"):
-        pytest.fail("LAB_RULES_REQUIRE_BROWSER is set but no chromium is installed")
-    return None
-
-
-def _rendered_dom(page: Path) -> str:
-    """The DOM after the page's script ran, as headless Chromium sees it."""
-    browser = _browser()
-    if browser is None:
-        pytest.skip("no headless Chromium (apt-get install chromium)")
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-extensions", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=300, check=True)
-    return done.stdout
 
 
 def _audit(*argv: str) -> int:
@@ -128,7 +104,7 @@ def _sampled_ids(seed: int) -> list[str]:
 
 def test_sample_of_20_shows_every_summons_date_in_chromium(tmp_path: Path,
                                                            key_file: Path) -> None:
-    dom = _rendered_dom(_sample(tmp_path, key_file))
+    dom = rendered_dom(_sample(tmp_path, key_file))
     parsed = _Meetings()
     parsed.feed(dom)
     sampled = _sampled_ids(SEED)
@@ -143,7 +119,7 @@ def test_sample_of_20_shows_every_summons_date_in_chromium(tmp_path: Path,
 
 def test_a_known_summons_is_shown_next_to_its_obligation(tmp_path: Path,
                                                          key_file: Path) -> None:
-    dom = _rendered_dom(_sample(tmp_path, key_file))
+    dom = rendered_dom(_sample(tmp_path, key_file))
     parsed = _Meetings()
     parsed.feed(dom)
     case = pseudonym("synthetic-291", KEY)
@@ -261,7 +237,7 @@ def test_a_sample_without_a_seed_is_a_usage_error(tmp_path: Path, key_file: Path
 
 
 def test_pdf_is_printed_with_chromium(tmp_path: Path, key_file: Path) -> None:
-    if _browser() is None:
+    if browser() is None:
         pytest.skip("no headless Chromium (apt-get install chromium)")
     pdf = tmp_path / "pack.pdf"
     _sample(tmp_path, key_file, SEED, "pack.html", "--pdf", str(pdf))

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -27,6 +25,7 @@ from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
 
 pytest.importorskip("matplotlib")
 
+from chromium import rendered_dom
 from lab_rules.faces import plot
 from lab_rules.faces.report import render_report
 
@@ -34,28 +33,6 @@ ROEDOVRE = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
 CASES = [(ROEDOVRE, date(2009, 1, 1)),
          (EXAMPLES / "dagpenge-2023-2025.json", date(2025, 6, 1)),
          (EXAMPLES / "jobparat-kontanthjaelp-noshow.json", date(2025, 6, 1))]
-
-
-def _browser() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    if os.environ.get("LAB_RULES_REQUIRE_BROWSER"):
-        pytest.fail("LAB_RULES_REQUIRE_BROWSER is set but no chromium is installed")
-    return None
-
-
-def _rendered_dom(page: Path, query: str = "") -> str:
-    """The DOM after the page's script ran, as headless Chromium sees it."""
-    browser = _browser()
-    if browser is None:
-        pytest.skip("no headless Chromium (apt-get install chromium)")
-    done = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-extensions", "--dump-dom", page.as_uri() + query],
-        capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout
 
 
 class _Rows(HTMLParser):
@@ -94,7 +71,7 @@ def test_report_in_chromium_shows_the_due_dates_of_evaluate(tmp_path: Path, sour
                                                             as_of: date) -> None:
     page, document = _report(tmp_path, source, as_of)
     parser = _Rows()
-    parser.feed(_rendered_dom(page))
+    parser.feed(rendered_dom(page))
     want = [(o["rule_id"], str(o["sequence"]), o["due"], o["status"])
             for o in document["obligations"]]
     assert [(r["data-rule-id"], r["data-sequence"], r["data-due"], r["data-status"])
@@ -106,7 +83,7 @@ def test_report_in_chromium_shows_the_due_dates_of_evaluate(tmp_path: Path, sour
 def test_report_switches_to_english_in_chromium(tmp_path: Path) -> None:
     page, _ = _report(tmp_path, ROEDOVRE, date(2009, 1, 1))
     parser = _Rows()
-    parser.feed(_rendered_dom(page, "?lang=en"))
+    parser.feed(rendered_dom(page, "?lang=en"))
     assert parser.body["data-lang"] == "en"
 
 

@@ -57,7 +57,8 @@ def test_the_next_cadence_conversation_is_listed_before_it_opens(
                  if (o.rule.id, o.sequence) == (item.rule_id, item.sequence)]
         assert [(o.opens, o.due) for o in match] == [(item.opens, item.due)]
         assert AS_OF < item.opens <= result.until or AS_OF < item.due <= result.until
-        assert item.due_state is Due.OPENS and item.assumes is not None
+        assert item.due_state is Due.OPENS
+        assert item.assumes is not None
         assigned = [e for e in timeline.of_type(Assigned) if e.date <= max(AS_OF, item.due)]
         assert item.caseworker == assigned[-1].caseworker
         assert item in result.groups("caseworker")[assigned[-1].caseworker]
@@ -68,7 +69,8 @@ def test_a_cadence_projection_says_what_it_assumes(timelines: dict[str, Timeline
     item = next(i for i in result.items if i.projected)
     assert item.assumes is not None
     da, en = item.assumes
-    assert f"after {AS_OF}" in en and f"efter {AS_OF}" in da
+    assert f"after {AS_OF}" in en
+    assert f"efter {AS_OF}" in da
 
 
 def test_assignments_never_change_the_items(timelines: dict[str, Timeline]) -> None:
@@ -109,7 +111,8 @@ def test_only_running_courses_have_items(timelines: dict[str, Timeline]) -> None
     ended = [p for p, t in timelines.items()
              if all(p_.end is not None and p_.end < AS_OF for p_ in evaluate(
                  t, as_of=AS_OF, refund=False, sanctions=False).periods)]
-    assert ended and not {i.person_id for i in result.items} & set(ended)
+    assert ended
+    assert not {i.person_id for i in result.items} & set(ended)
 
 
 def test_items_are_ordered_by_due_date_and_states_follow_the_evaluation(
@@ -119,7 +122,8 @@ def test_items_are_ordered_by_due_date_and_states_follow_the_evaluation(
     assert dues == sorted(dues)
     for item in result.items:
         if item.due_state is Due.OVERDUE:
-            assert item.due < AS_OF and item.days_overdue == (AS_OF - item.due).days
+            assert item.due < AS_OF
+            assert item.days_overdue == (AS_OF - item.due).days
         if item.due_state is Due.OPEN:
             assert item.opens <= AS_OF <= item.due
 
@@ -132,10 +136,12 @@ def test_cli_text_csv_json_and_html_show_the_same_items(tmp_path: Path,
     document = json.loads(capsys.readouterr().out)
     assert document["schema"] == "lab-rules/worklist/v1"
     items = [i for g in document["groups"] for i in g["items"]]
-    assert len(items) == document["items"] and document["persons"] == 300
+    assert len(items) == document["items"]
+    assert document["persons"] == 300
     assert main([*base, "--format", "csv", "--out", str(tmp_path / "w.csv")]) == 0
     lines = (tmp_path / "w.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == ",".join(CSV_COLUMNS) and len(lines) == len(items) + 1
+    assert lines[0] == ",".join(CSV_COLUMNS)
+    assert len(lines) == len(items) + 1
     assert main([*base, "--format", "html", "--out", str(tmp_path / "pages")]) == 0
     pages = {p.name for p in (tmp_path / "pages").iterdir()}
     assert {"index.html", "worklist.json"} <= pages
@@ -145,7 +151,8 @@ def test_cli_text_csv_json_and_html_show_the_same_items(tmp_path: Path,
     assert main([*base, "--format", "html", "--out", str(tmp_path / "pages")]) == 0
     assert main([*base, "--lang", "en"]) == 0
     text = capsys.readouterr().out
-    assert "projected" in text and "LAB lbk" in text
+    assert "projected" in text
+    assert "LAB lbk" in text
 
 
 def test_cli_does_not_replace_a_folder_that_is_not_a_worklist(tmp_path: Path) -> None:
@@ -154,7 +161,8 @@ def test_cli_does_not_replace_a_folder_that_is_not_a_worklist(tmp_path: Path) ->
     (folder / "notes.txt").write_text("keep", encoding="utf-8")
     code = main(["worklist", str(CASELOAD), "--as-of", str(AS_OF), "--format", "html",
                  "--out", str(folder)])
-    assert code == 2 and (folder / "notes.txt").read_text(encoding="utf-8") == "keep"
+    assert code == 2
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep"
 
 
 @pytest.mark.parametrize("horizon", ["P0D", "P100Y", "14", "PT1H"])
@@ -180,13 +188,16 @@ def test_a_bad_person_is_held_back_and_counted(tmp_path: Path,
     log = tmp_path / "log.jsonl"
     log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     result = caseload_worklist([log], as_of=AS_OF, horizon=MONTH)
-    assert result.persons == 2 and len(result.held) == 1
-    assert result.items and {i.caseworker for i in result.items} == {"anna"}
+    assert result.persons == 2
+    assert len(result.held) == 1
+    assert result.items
+    assert {i.caseworker for i in result.items} == {"anna"}
     code = main(["worklist", str(log), "--as-of", str(AS_OF), "--format", "json"])
     captured = capsys.readouterr()
     assert code == 1
     for spelling in ("0101801234", "010180-4321", "1234", "4321"):
-        assert spelling not in captured.out and spelling not in captured.err
+        assert spelling not in captured.out
+        assert spelling not in captured.err
     pages = html_pages(result)
     assert all("0101801234" not in page and "4321" not in page for page in pages.values())
     assert "0101801234" not in json.dumps(worklist_json(result))
@@ -217,7 +228,8 @@ def test_a_sanction_to_deduct_stays_on_the_list_until_its_last_day() -> None:
         deductions = [i for i in items if i.rule_id == sanctions[0].rule]
         assert bool(deductions) is listed, as_of
         if listed:
-            assert deductions[0].due == last and deductions[0].legal_basis == (
+            assert deductions[0].due == last
+            assert deductions[0].legal_basis == (
                 sanctions[0].legal_basis)
 
 
