@@ -24,7 +24,7 @@ from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.law import bundled_law
 from lab_rules.law.policies import MonthSplit
 from lab_rules.law.refund import Staircase, bundled_staircase
-from lab_rules.refund.ledger_totals import crossing_weeks, month_totals, segments
+from lab_rules.refund.ledger_totals import month_totals, segments
 from lab_rules.refund.months import exact_months, refund_months, week_of
 from lab_rules.refund.rates_before_2016 import _day_by_day, compute_rate_periods
 from lab_rules.refund.staircase import _Ledger, _split_notes
@@ -76,7 +76,7 @@ def test_exact_month_totals_equal_the_decimal_ledger_to_the_ore(
     fast = month_totals(count.intervals, found, stairs, split)
     if fast is not None:
         assert fast == months
-    notes = _split_notes(stairs, split, crossing_weeks(found, count.intervals, stairs))
+    notes = _split_notes(stairs, split, found, count.intervals)
     assert notes == tuple(reference.notes.values())
 
 

@@ -29,12 +29,16 @@ def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
     paid: list[Interval] = []
     with_payments: set[Benefit] = set()
     for payment in timeline.of_type(Payment):
-        if payment.benefit not in benefits or payment.start > as_of:
+        benefit, start, end = payment.benefit, payment.start, payment.end
+        if benefit not in benefits or start > as_of:
             continue
-        with_payments.add(payment.benefit)
-        days = (payment.end - payment.start).days + 1
-        per_day = payment.amount / days if payment.amount is not None else None
-        paid.append(Interval(payment.benefit, payment.start, min(payment.end, as_of), per_day))
+        with_payments.add(benefit)
+        amount = payment.amount
+        per_day = amount / ((end - start).days + 1) if amount is not None else None
+        paid.append(Interval(benefit, start, end if end <= as_of else as_of, per_day))
+    if all(e.benefit in with_payments or e.benefit not in benefits
+           for e in timeline.of_type(BenefitStarted)):
+        return paid
     running: dict[Benefit, date] = {}
     for event in timeline.events:
         if isinstance(event, BenefitStarted) and event.benefit in benefits:

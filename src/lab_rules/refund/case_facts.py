@@ -57,6 +57,11 @@ def spell_start(timeline: Timeline, day: date) -> date | None:
     return max(starts) if starts else None
 
 
+def spell_starts(timeline: Timeline) -> list[date]:
+    """The first days of absence of the timeline's sickness spells, in order, once each."""
+    return sorted({s.first_absence_day for s in timeline.of_type(SicknessReported)})
+
+
 def long_absence_in_month(timeline: Timeline, day: date, limit: int) -> bool:
     """More than *limit* days' continuous absence from an offer in *day*'s calendar month (the
     monthly payment period of LAS § 89)."""

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 import attrs
 
@@ -56,12 +57,12 @@ class CofinancingWeek:
     """The id of the assumed hours used when payments did not give hours ("" when they did)."""
 
 
-def _week_hours(payments: list[Payment], monday: date, dagpenge_days: int,
+def _week_hours(person: _Person, monday: date, dagpenge_days: int,
                 weekday_hours: Decimal) -> tuple[Decimal, Decimal | None]:
     """Dagpenge hours in the week and the amount per hour (from payments when they say)."""
     sunday = monday + _TO_SUNDAY
-    hours, amount, known = Decimal(0), Decimal(0), bool(payments)
-    for payment in payments:
+    hours, amount, known = Decimal(0), Decimal(0), bool(person.payments)
+    for payment in person.overlapping(monday, sunday):
         overlap = (min(payment.end, sunday) - max(payment.start, monday)).days + 1
         if overlap <= 0:
             continue
@@ -96,19 +97,39 @@ class _Person:
     offers: list[tuple[OfferStarted, date | None]]
     due_dates: list[date]
     indplaceringer: list[date]
+    """In order of day."""
+    payment_days: tuple[list[date], list[date]] | None = None
+    """The payments' first and last days, when both are in order (then the payments of a week
+    are found by a binary search)."""
+
+    def overlapping(self, monday: date, sunday: date) -> list[Payment]:
+        """The payments that may touch monday..sunday, in order: all of them, or when they
+        are in order of both first and last day, those that end on or after *monday* and
+        start on or before *sunday*."""
+        if self.payment_days is None:
+            return self.payments
+        starts, ends = self.payment_days
+        return self.payments[bisect_left(ends, monday):bisect_right(starts, sunday)]
 
 
-def _person(facts: Facts, obligations: Iterable[Obligation], rules: CofinancingRules) -> _Person:
+def _person(facts: Facts, obligations: Iterable[Obligation], rules: CofinancingRules,
+            spans: list[tuple[date, date]]) -> _Person:
     known = facts.timeline
     ends = sorted(e.date for e in known.of_type(OfferEnded))
+    payments = [p for p in known.of_type(Payment) if p.benefit is rules.benefit]
+    firsts, lasts = [p.start for p in payments], [p.end for p in payments]
     return _Person(
-        sorted((i.start, i.end) for i in facts.paid_of(frozenset({rules.benefit}))),
-        [p for p in known.of_type(Payment) if p.benefit is rules.benefit],
+        spans, payments,
         [(o, next((d for d in ends if d >= o.date), None)) for o in known.of_type(OfferStarted)],
         [o.due for o in obligations
          if o.rule.fulfilled_by.event is FulfilledBy.OFFER_STARTED and o.group is rules.group
          and o.status in _DEADLINE_STATUSES],
-        [e.date for e in known.of_type(BenefitStarted) if e.benefit is rules.benefit])
+        sorted(e.date for e in known.of_type(BenefitStarted) if e.benefit is rules.benefit),
+        (firsts, lasts) if _ordered(firsts) and _ordered(lasts) else None)
+
+
+def _ordered(days: list[date]) -> bool:
+    return all(a <= b for a, b in pairwise(days))
 
 
 def _offer_hours(person: _Person, rules: CofinancingRules, monday: date, days: list[date],
@@ -133,8 +154,8 @@ def _karens_start(person: _Person, period: CofinancingPeriod, monday: date) -> d
     """The Monday karens weeks count from: the latest indplacering, or in periods that say
     so the Monday of ISO week 1 of the year if later."""
     sunday = monday + _TO_SUNDAY
-    started = [d for d in person.indplaceringer if d <= sunday]
-    start = max(started) if started else person.spans[0][0]
+    started = bisect_right(person.indplaceringer, sunday)
+    start = person.indplaceringer[started - 1] if started else person.spans[0][0]
     if period.karens_from_year_start:
         start = max(start, date.fromisocalendar(monday.year, 1, 1))
     return monday_of(start)
@@ -145,17 +166,18 @@ def compute_cofinancing(facts: Facts, obligations: Iterable[Obligation], rules: 
     """The co-financing weeks of the benefit within the periods of *rules*."""
     if not rules.periods:
         return (), ()
-    person = _person(facts, obligations, rules)
-    if not person.spans:
+    spans = sorted((i.start, i.end) for i in facts.paid_of(frozenset({rules.benefit})))
+    if not spans:
         return (), ()
     first_day, last_day = rules.periods[0].valid_from, min(rules.periods[-1].valid_to,
                                                            facts.as_of)
     weeks: list[CofinancingWeek] = []
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     karens_count: dict[date, int] = defaultdict(int)
-    merged = _merged(person.spans)
+    merged = _merged(spans)
     starts, ends = [s for s, _ in merged], [e for _, e in merged]
-    monday = monday_of(max(first_day, person.spans[0][0]))
+    monday = monday_of(max(first_day, spans[0][0]))
+    person = None
     while monday <= last_day:
         days = []
         for offset in _WEEKDAY_OFFSETS:
@@ -171,6 +193,8 @@ def compute_cofinancing(facts: Facts, obligations: Iterable[Obligation], rules: 
             continue
         period = rules.period(monday)
         if period is not None:
+            if person is None:
+                person = _person(facts, obligations, rules, spans)
             weeks.append(_week(person, rules, period, monday, days, karens_count, by_month))
         monday += _WEEK
     return tuple(weeks), cofinancing_months(by_month)
@@ -179,7 +203,7 @@ def compute_cofinancing(facts: Facts, obligations: Iterable[Obligation], rules: 
 def _week(person: _Person, rules: CofinancingRules, period: CofinancingPeriod, monday: date,
           days: list[date], karens_count: dict[date, int], by_month: dict[str, Decimal]
           ) -> CofinancingWeek:
-    hours, per_hour = _week_hours(person.payments, monday, len(days), rules.weekday_hours)
+    hours, per_hour = _week_hours(person, monday, len(days), rules.weekday_hours)
     low, high = _offer_hours(person, rules, monday, days, hours)
     passive = hours - low - high
     sunday = monday + _TO_SUNDAY

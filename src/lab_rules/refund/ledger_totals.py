@@ -4,11 +4,16 @@ The ledger (:mod:`lab_rules.refund.staircase`) spreads each payment evenly per d
 1772/2015 § 19, stk. 2), takes the week's band share (§ 23) and splits a week touching two
 months between them (BEK § 26, stk. 2, policy ``month_split``). Its monthly totals need no
 week: the benefit weeks are cut into *segments* of one band (a run of weeks between two band
-changes, or one week of the 2015/16 transition), every paid interval is cut by the segments
-and the months once, and under ``week_days`` a week touching two months collects its cost
-and shares it by its days. The sums are exact: Decimal with enough digits that nothing is
-rounded (any rounding raises, and the Decimal ledger decides), the week shares k/span kept
-whole by counting in 1/420 parts (420 = lcm(1..7)).
+changes, or one week of the 2015/16 transition), and every paid interval is cut by the
+segments once. Under ``week_days`` each day of a week touching two months goes to them by the
+week's days in each (the week's cost shared k/span), so a stretch of paid days owes each month
+a *weight* that depends on the calendar alone; it is worked out once per stretch (and kept for
+the next person paid for the same days), and a month's total is the sum of amount a day ×
+share × weight.
+
+The sums are exact: Decimal with enough digits that nothing is rounded (any rounding raises,
+and the Decimal ledger decides), the weights whole numbers of 1/420 day (420 = lcm(1..7)) so
+that every k/span is whole.
 
 The Decimal ledger rounds its intermediate figures to 28 digits, far below an øre, so the
 two agree on every monthly total to the øre except where an exact total lies within a
@@ -22,32 +27,36 @@ from __future__ import annotations
 import functools
 import math
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, Inexact, localcontext
 
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit
-from lab_rules.law.refund import Band, Staircase
-from lab_rules.refund.months import EXACT, NEAR_HALF, ORE, WEEK_DAYS, MonthTotal, ore, week_of
+from lab_rules.law.refund import Staircase
+from lab_rules.refund.law_index import StaircaseIndex, staircase_index
+from lab_rules.refund.months import EXACT, NEAR_HALF, ORE, WEEK_DAYS, MonthTotal
 
 _UNIT = math.lcm(*range(1, WEEK_DAYS + 1))
-"""Every amount is counted in 1/_UNIT parts, so a week's day share k/span is whole."""
+"""A day's weight is counted in 1/_UNIT parts, so a week's day share k/span is whole."""
+_SEVENTH = _UNIT // WEEK_DAYS
 _MONTHS = 12
 _NONE = Decimal(0)
-_ZERO = ore(0)
 _PLACES = ORE.adjusted()
+_ZERO = _NONE.scaleb(_PLACES)
 _ORE_UNIT = ORE * _UNIT
 """One øre in the 1/_UNIT parts the totals are counted in."""
 _HALF = _ORE_UNIT / 2
 _BELOW_HALF, _ABOVE_HALF = _HALF - _HALF / NEAR_HALF, _HALF + _HALF / NEAR_HALF
 """Totals this close to half an øre are left to the Decimal ledger."""
 
-Segment = tuple[int, int, Band, int]
-"""First and last day ordinal, the band, and the Monday ordinal of a transition week (else 0)."""
-Key = tuple[bool, int, int]
-"""Co-financed (or refunded), year and month."""
+Segment = tuple[int, int, int, int]
+"""First and last day ordinal, the position of the band in the staircase's bands, and the
+Monday ordinal of a transition week (else 0)."""
+Days = tuple[tuple[int, int], ...]
+"""(month index, weight in 1/_UNIT days) for every month a stretch of days owes."""
+Weights = tuple[tuple[int, Decimal], ...]
+""":data:`Days` with the weights as Decimal, ready to multiply an amount."""
 
 
 def _monday(week: int) -> int:
@@ -59,10 +68,9 @@ def segments(runs: Sequence[tuple[int, int, int]], staircase: Staircase) -> list
 
     A week before the staircase's first day takes the number of the first staircase week, or
     its own number plus one (law § 29, stk. 3)."""
-    transition = week_of(min(staircase.early_from, staircase.others_from))
-    start = staircase.valid_from
-    first_normal = -(-(start.toordinal() - 1) // WEEK_DAYS)
-    rate_week = week_of(start)
+    index = staircase_index(staircase)
+    transition, first_normal, rate_week = (index.transition_week, index.first_normal,
+                                           index.rate_week)
     rate_count = next((number + rate_week - first for first, last, number in runs
                        if first <= rate_week <= last), None)
     found: list[Segment] = []
@@ -71,18 +79,18 @@ def segments(runs: Sequence[tuple[int, int, int]], staircase: Staircase) -> list
         for week in range(low, min(last, first_normal - 1) + 1):
             count = rate_count if rate_count is not None else (
                 number + week - first + (rate_week != week))
-            found.append((_monday(week), _monday(week) + WEEK_DAYS - 1,
-                          staircase.band(count), _monday(week)))
+            found.append((_monday(week), _monday(week) + WEEK_DAYS - 1, index.band(count),
+                          _monday(week)))
         low = max(low, first_normal)
         if low > last:
             continue
         lowest, highest = number + low - first, number + last - first
-        for band in staircase.bands:
+        for position, band in enumerate(staircase.bands):
             band_low = max(band.first_week, lowest)
             band_high = highest if band.last_week is None else min(band.last_week, highest)
             if band_low <= band_high:
                 found.append((_monday(low + band_low - lowest),
-                              _monday(low + band_high - lowest) + WEEK_DAYS - 1, band, 0))
+                              _monday(low + band_high - lowest) + WEEK_DAYS - 1, position, 0))
     return found
 
 
@@ -107,87 +115,135 @@ def _month_of(ordinal: int) -> int:
     return day.year * _MONTHS + day.month - 1
 
 
-class _Totals:
-    """Exact totals per (co-financed, month index), and the costs of weeks to share."""
-
-    def __init__(self, split: MonthSplit) -> None:
-        self.by_days = split is MonthSplit.PAID_DAYS
-        self.totals: dict[tuple[bool, int], Decimal] = defaultdict(Decimal)
-        self.shared: dict[tuple[bool, int], Decimal] = defaultdict(Decimal)
-        self.weeks: dict[tuple[int, int, bool], Decimal] = defaultdict(Decimal)
-
-    def paid(self, cofinanced: bool, low: int, high: int, per_day: Decimal) -> None:
-        """Days low..high at *per_day*, to the months they lie in."""
-        index = _month_of(low)
-        while low <= high:
-            following = _month(index)[1]
-            self.totals[(cofinanced, index)] += per_day * (min(high, following - 1) - low + 1)
-            low, index = following, index + 1
-
-    def week_days(self, cofinanced: bool, low: int, high: int, per_day: Decimal) -> None:
-        """Days low..high at *per_day*: a week that touches two months collects its cost."""
-        if not per_day:
-            return
-        index = _month_of(low)
-        while low <= high:
-            _, following, head_end, tail = _month(index)
-            if low <= head_end:
-                end = head_end
-                self.weeks[(end - WEEK_DAYS + 1, end - WEEK_DAYS + 1, cofinanced)] += (
-                    per_day * (min(end, high) - low + 1))
-            elif low < tail:
-                end = tail - 1
-                self.totals[(cofinanced, index)] += per_day * (min(end, high) - low + 1)
-            else:
-                end = tail + WEEK_DAYS - 1
-                self.weeks[(tail, tail, cofinanced)] += per_day * (min(end, high) - low + 1)
-            low = end + 1
-            if low >= following:
-                index += 1
-
-    def share_weeks(self) -> None:
-        """Share each collected week's cost between its months by its days."""
-        for (monday, first, cofinanced), cost in self.weeks.items():
-            if not cost:
-                continue
-            sunday = monday + WEEK_DAYS - 1
-            unit = _UNIT // (sunday - first + 1)
-            index = _month_of(first)
-            following = _month(index)[1]
-            if sunday < following:
-                self.shared[(cofinanced, index)] += cost * (sunday - first + 1) * unit
-            else:
-                self.shared[(cofinanced, index)] += cost * (following - first) * unit
-                self.shared[(cofinanced, index + 1)] += cost * (sunday - following + 1) * unit
+@functools.lru_cache(maxsize=4096)
+def _month_name(index: int) -> str:
+    return f"{index // _MONTHS:04d}-{index % _MONTHS + 1:02d}"
 
 
-def _first_day(staircase: Staircase, interval: Interval, monday: int) -> int:
-    """The first day of a transition week that counts for the interval's benefit."""
-    return max(monday, (staircase.early_from if interval.benefit in staircase.early_benefits
-                        else staircase.others_from).toordinal())
+def _decimal(days: Days) -> Weights:
+    return tuple((month, Decimal(weight)) for month, weight in days)
 
 
-def crossing_weeks(found: Sequence[Segment], intervals: Sequence[Interval],
-                   staircase: Staircase) -> list[date]:
-    """The Mondays of the ledger's weeks whose counted days touch two months, in order."""
-    mondays: list[date] = []
-    for low, high, _, monday in found:
-        if monday:
-            sunday = date.fromordinal(high)
-            if any(i.start.toordinal() <= high and i.end.toordinal() >= first
-                   and date.fromordinal(first).month != sunday.month
-                   for i in intervals
-                   for first in (_first_day(staircase, i, monday),)):
-                mondays.append(date.fromordinal(monday))
-            continue
-        index = _month_of(low)
-        _, following, _, tail = _month(index)
-        while following <= high:
-            if tail < following:
-                mondays.append(date.fromordinal(tail))
+@functools.lru_cache(maxsize=1 << 14)
+def _paid_day_weights(low: int, high: int) -> Weights:
+    return _decimal(_paid_days(low, high))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _week_day_weights(low: int, high: int) -> Weights:
+    return _decimal(_week_days(low, high))
+
+
+@functools.lru_cache(maxsize=4096)
+def _transition_weights(first: int, sunday: int) -> Weights:
+    return _decimal(_transition(first, sunday))
+
+
+def _paid_days(low: int, high: int) -> Days:
+    """``paid_days``: each day of low..high to its own month."""
+    weights = []
+    index = _month_of(low)
+    while low <= high:
+        following = _month(index)[1]
+        weights.append((index, (min(high, following - 1) - low + 1) * _UNIT))
+        low, index = following, index + 1
+    return tuple(weights)
+
+
+def _week_days(low: int, high: int) -> Days:
+    """``week_days``: each day of low..high to its own month, or in a week touching two
+    months k/7 to the month with k of the week's days."""
+    index = _month_of(low)
+    first, following, head_end, tail = _month(index)
+    if high >= following:
+        return _spanning(low, high, index)
+    before = own = after = 0
+    if low <= head_end:
+        days, earlier = min(head_end, high) - low + 1, first + WEEK_DAYS - 1 - head_end
+        before, own = days * earlier * _SEVENTH, days * (WEEK_DAYS - earlier) * _SEVENTH
+        low = head_end + 1
+    if low <= high and low < tail:
+        own += (min(tail - 1, high) - low + 1) * _UNIT
+        low = tail
+    if low <= high:
+        days, within = high - low + 1, following - tail
+        own += days * within * _SEVENTH
+        after = days * (WEEK_DAYS - within) * _SEVENTH
+    if before:
+        if after:
+            return ((index - 1, before), (index, own), (index + 1, after))
+        return ((index - 1, before), (index, own))
+    return ((index, own), (index + 1, after)) if after else ((index, own),)
+
+
+def _spanning(low: int, high: int, index: int) -> Days:
+    """:func:`_week_days` of days low..high in month *index* and later months."""
+    weights: dict[int, int] = {}
+    while low <= high:
+        first, following, head_end, tail = _month(index)
+        if low <= head_end:
+            end = head_end
+            days = min(end, high) - low + 1
+            earlier = first + WEEK_DAYS - 1 - head_end
+            weights[index - 1] = weights.get(index - 1, 0) + days * earlier * _SEVENTH
+            weights[index] = weights.get(index, 0) + days * (WEEK_DAYS - earlier) * _SEVENTH
+        elif low < tail:
+            end = tail - 1
+            weights[index] = weights.get(index, 0) + (min(end, high) - low + 1) * _UNIT
+        else:
+            end = tail + WEEK_DAYS - 1
+            days = min(end, high) - low + 1
+            within = following - tail
+            weights[index] = weights.get(index, 0) + days * within * _SEVENTH
+            weights[index + 1] = (weights.get(index + 1, 0)
+                                  + days * (WEEK_DAYS - within) * _SEVENTH)
+        low = end + 1
+        if low >= following:
             index += 1
-            _, following, _, tail = _month(index)
-    return mondays
+    return tuple(sorted(weights.items()))
+
+
+def _transition(first: int, sunday: int) -> Days:
+    """``week_days`` in a transition week counted from *first*: a day's share of the days
+    first..sunday in each month."""
+    span = sunday - first + 1
+    unit = _UNIT // span
+    index = _month_of(first)
+    following = _month(index)[1]
+    if sunday < following:
+        return ((index, span * unit),)
+    return ((index, (following - first) * unit), (index + 1, (sunday - following + 1) * unit))
+
+
+def _first_day(index: StaircaseIndex, interval: Interval, monday: int) -> int:
+    """The first day of a transition week that counts for the interval's benefit."""
+    return max(monday, index.early_from if interval.benefit in index.early
+               else index.others_from)
+
+
+def first_crossing(found: Sequence[Segment], intervals: Sequence[Interval],
+                   index: StaircaseIndex, day: int) -> int | None:
+    """The Monday ordinal, *day* or later, of the first of the ledger's weeks whose counted
+    days touch two months; None if there is none."""
+    for low, high, _, monday in found:
+        if high < day:
+            continue
+        if monday:
+            if monday >= day and any(
+                    i.start.toordinal() <= high and i.end.toordinal() >= first
+                    and _month_of(first) != _month_of(high)
+                    for i in intervals for first in (_first_day(index, i, monday),)):
+                return monday
+            continue
+        start = max(low, day)
+        month = _month_of(start)
+        _, following, _, tail = _month(month)
+        while following <= high:
+            if start <= tail < following:
+                return tail
+            month += 1
+            _, following, _, tail = _month(month)
+    return None
 
 
 def month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
@@ -195,56 +251,87 @@ def month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
     """The ledger's monthly totals, rounded to øre; None where the Decimal ledger decides."""
     try:
         with localcontext(EXACT):
-            return _month_totals(intervals, found, staircase, split)
+            return _month_totals(intervals, found, staircase_index(staircase), split)
     except Inexact:
         return None
 
 
 def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
-                  staircase: Staircase, split: MonthSplit) -> tuple[MonthTotal, ...] | None:
+                  index: StaircaseIndex, split: MonthSplit) -> tuple[MonthTotal, ...] | None:
+    by_days = split is MonthSplit.PAID_DAYS
+    weigh = _paid_day_weights if by_days else _week_day_weights
     highs = [s[1] for s in found]
-    cofinanced_benefits = staircase.cofinanced
-    totals = _Totals(split)
-    add = totals.paid if totals.by_days else totals.week_days
+    count = len(found)
+    rates = index.rates
+    cofinanced_benefits = index.cofinanced
+    totals: tuple[dict[int, Decimal], dict[int, Decimal]] = ({}, {})
     for interval in intervals:
         paid = interval.per_day
         if paid is None:
             continue
-        if not paid.is_finite() or paid < 0:
+        if not paid.is_finite() or paid < _NONE:
             return None
         cofinanced = interval.benefit in cofinanced_benefits
+        into = totals[cofinanced]
         start, end = interval.start.toordinal(), interval.end.toordinal()
-        index = bisect_left(highs, start)
-        while index < len(found) and found[index][0] <= end:
-            low, high, band, monday = found[index]
-            index += 1
-            amount = paid * (band.cofinancing if cofinanced else band.refund)
-            if not monday:
-                add(cofinanced, max(start, low), min(end, high), amount)
+        at = bisect_left(highs, start)
+        while at < count:
+            low, high, band, monday = found[at]
+            if low > end:
+                break
+            at += 1
+            amount = paid * rates[band][cofinanced]
+            if not (amount or by_days):
                 continue
-            first = _first_day(staircase, interval, monday)
-            low, high = max(start, first), min(end, high)
-            if low > high:
-                continue
-            if totals.by_days:
-                totals.paid(cofinanced, low, high, amount)
+            if end < high:
+                high = end
+            if monday:
+                first = _first_day(index, interval, monday)
+                low = start if start > first else first
+                if low > high:
+                    continue
+                if by_days:
+                    weights = weigh(low, high)
+                else:
+                    weights = _transition_weights(first, monday + WEEK_DAYS - 1)
+                    amount *= high - low + 1
             else:
-                totals.weeks[(monday, first, cofinanced)] += amount * (high - low + 1)
-    totals.share_weeks()
+                weights = weigh(start if start > low else low, high)
+            for month, weight in weights:
+                into[month] = into.get(month, _NONE) + amount * weight
     return _rounded(totals)
 
 
-def _rounded(totals: _Totals) -> tuple[MonthTotal, ...] | None:
-    summed = {key: amount * _UNIT for key, amount in totals.totals.items()}
-    for key, amount in totals.shared.items():
-        summed[key] = summed.get(key, _NONE) + amount
-    cents: dict[int, list[Decimal]] = {}
-    for (cofinanced, index), amount in summed.items():
-        whole, rest = divmod(amount, _ORE_UNIT)
+def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
+             ) -> tuple[MonthTotal, ...] | None:
+    """The refunded and co-financed totals by month index (in 1/_UNIT days) rounded half up
+    to øre; None where one lies within a billionth of an øre of half an øre."""
+    refunded, cofinanced = totals
+    if refunded and cofinanced:
+        return _both_rounded(refunded, cofinanced)
+    found = []
+    for month in sorted(refunded or cofinanced):
+        whole, rest = divmod((refunded or cofinanced)[month], _ORE_UNIT)
         if _BELOW_HALF < rest < _ABOVE_HALF:
             return None
         if rest > _HALF:
             whole += 1
-        cents.setdefault(index, [_ZERO, _ZERO])[cofinanced] = whole.scaleb(_PLACES)
-    return tuple(MonthTotal(f"{index // _MONTHS:04d}-{index % _MONTHS + 1:02d}", refund, cofin)
-                 for index, (refund, cofin) in sorted(cents.items()))
+        found.append(MonthTotal(_month_name(month), _ZERO, whole.scaleb(_PLACES)) if cofinanced
+                     else MonthTotal(_month_name(month), whole.scaleb(_PLACES), _ZERO))
+    return tuple(found)
+
+
+def _both_rounded(refunded: dict[int, Decimal], cofinanced: dict[int, Decimal]
+                  ) -> tuple[MonthTotal, ...] | None:
+    """:func:`_rounded` of a person with refunded and co-financed benefits."""
+    cents: dict[int, list[Decimal]] = {}
+    for share, by_month in enumerate((refunded, cofinanced)):
+        for month, amount in by_month.items():
+            whole, rest = divmod(amount, _ORE_UNIT)
+            if _BELOW_HALF < rest < _ABOVE_HALF:
+                return None
+            if rest > _HALF:
+                whole += 1
+            cents.setdefault(month, [_ZERO, _ZERO])[share] = whole.scaleb(_PLACES)
+    return tuple(MonthTotal(_month_name(month), refund, cofin)
+                 for month, (refund, cofin) in sorted(cents.items()))

@@ -21,6 +21,7 @@ Every loss names its entry (``loss_rule``).
 from __future__ import annotations
 
 from bisect import bisect_left
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -35,11 +36,20 @@ from lab_rules.facts.paid import Interval
 from lab_rules.inputs.timeline import AuditSampled, CaseStepDone, Timeline
 from lab_rules.law.policies import LossFrom, Policies
 from lab_rules.law.refund_losses import LossRule, LossSchedule, SpellLimits
-from lab_rules.refund.case_facts import OfferSpan, day_set, group_days, offer_spans, visitations
+from lab_rules.refund.case_facts import (
+    OfferSpan,
+    day_set,
+    group_days,
+    offer_spans,
+    spell_starts,
+    visitations,
+)
+from lab_rules.refund.law_index import schedule_index
 from lab_rules.refund.months import MonthTotal, month_key, refund_months
-from lab_rules.refund.rates_before_2016 import day_rate
+from lab_rules.refund.rates_before_2016 import RateStretches, day_rate
 
 _DAY = timedelta(days=1)
+_LATE = (Status.MET_LATE, Status.OVERDUE)
 _SHORTEST_MONTH = 28
 """Days in the shortest month (calendar arithmetic, not law)."""
 
@@ -77,38 +87,80 @@ class RefundLoss:
                 f"loss_from={self.loss_from}).")
 
 
-@attrs.frozen
 class _Context:
-    facts: Facts
-    schedule: LossSchedule
-    offers: list[OfferSpan]
-    paid: list[Interval]
-    by_month: dict[str, Decimal]
-    visits: tuple[date, ...] = ()
+    """What the lost amounts read: the rate rows need the person's offers, visitations and
+    sickness spells, found the first time a loss has days to price, and each paid interval's
+    stretches of one rate."""
+
+    __slots__ = ("_rates_of", "_stretches", "by_month", "facts", "paid", "schedule")
+
+    def __init__(self, facts: Facts, schedule: LossSchedule, paid: list[Interval]) -> None:
+        self.facts, self.schedule, self.paid = facts, schedule, paid
+        self.by_month: dict[str, Decimal] = defaultdict(Decimal)
+        self._rates_of: tuple[list[OfferSpan], tuple[date, ...], RateStretches] | None = None
+        self._stretches: dict[int, list[tuple[date, date]]] = {}
+
+    def rates_of(self) -> tuple[list[OfferSpan], tuple[date, ...], RateStretches]:
+        """The person's offers and fleksjob visitations, and the cuts of their rates."""
+        if self._rates_of is None:
+            timeline = self.facts.timeline
+            offers, visits = offer_spans(timeline), visitations(timeline)
+            self._rates_of = (offers, visits, RateStretches(self.schedule, offers, visits,
+                                                            spell_starts(timeline)))
+        return self._rates_of
+
+    def stretches(self, interval: Interval) -> list[tuple[date, date]]:
+        """The days of *interval* cut where its rate could change (one of ``paid``)."""
+        found = self._stretches.get(id(interval))
+        if found is None:
+            found = self._stretches[id(interval)] = self.rates_of()[2].of(interval)
+        return found
 
 
 def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decimal | None:
-    """The refund of the loss days: daily benefit × the day's rate."""
+    """The refund of the loss days: daily benefit × the day's rate, added day by day (the
+    sums round as the day-by-day sums always did). The rate is looked up once per stretch of
+    days on which nothing it depends on changes."""
     amount = Decimal(0)
     parts: dict[str, Decimal] = defaultdict(Decimal)
     for interval in ctx.paid:
         if interval.benefit not in loss.benefits:
             continue
-        day, last = max(interval.start, start), min(interval.end, end)
-        while day <= last:
-            if interval.per_day is None:
-                return None
-            found = day_rate(ctx.schedule, ctx.facts.timeline, ctx.offers, interval.benefit, day,
-                             ctx.visits)
+        first, last = max(interval.start, start), min(interval.end, end)
+        if first > last:
+            continue
+        if interval.per_day is None:
+            return None
+        offers, visits, _ = ctx.rates_of()
+        for low, high in ctx.stretches(interval):
+            low, high = max(low, first), min(high, last)
+            if low > high:
+                continue
+            found = day_rate(ctx.schedule, ctx.facts.timeline, offers, interval.benefit, low,
+                             visits)
             if found is None:
                 return None
             lost = interval.per_day * found[0]
-            amount += lost
-            parts[month_key(day)] += lost
-            day += _DAY
+            for month, days in _month_days(low, high):
+                part = parts[month]
+                for _ in range(days):
+                    amount += lost
+                    part += lost
+                parts[month] = part
     for month, value in parts.items():
         ctx.by_month[month] += value
     return amount
+
+
+def _month_days(low: date, high: date) -> list[tuple[str, int]]:
+    """The months (``YYYY-MM``) of the days low..high and how many of the days each has."""
+    found = []
+    while True:
+        last = min(high, low.replace(day=monthrange(low.year, low.month)[1]))
+        found.append((month_key(low), (last - low).days + 1))
+        if last >= high:
+            return found
+        low = last + _DAY
 
 
 def _days_in(days: list[date], start: date, end: date) -> int:
@@ -146,11 +198,11 @@ def _undocumented_steps(loss: LossRule, timeline: Timeline, as_of: date
     return windows
 
 
-def _long_spell(loss: LossRule, limits: SpellLimits, facts: Facts
+def _long_spell(loss: LossRule, limits: SpellLimits, facts: Facts, paid: list[Interval]
                 ) -> list[tuple[date, date, str]]:
     as_of = facts.as_of
-    if not any(i.start <= loss.valid_to and i.end >= loss.valid_from
-               for i in facts.paid_of(loss.benefits)):
+    if not any(i.benefit in loss.benefits and i.start <= loss.valid_to
+               and i.end >= loss.valid_from for i in paid):
         return []
     on_benefit = sorted(day_set(facts.paid_of(loss.counted or loss.benefits)))
     fleksjob = sorted(day_set(facts.paid_of(limits.fleksjob_benefits))
@@ -176,12 +228,14 @@ def _long_spell(loss: LossRule, limits: SpellLimits, facts: Facts
     return []
 
 
-def _status_losses(loss: LossRule, facts: Facts) -> list[tuple[date, date, str]]:
-    """Loss windows (start, end, cause) of the shapes not tied to one late obligation."""
+def _status_losses(loss: LossRule, facts: Facts, paid: list[Interval]
+                   ) -> list[tuple[date, date, str]]:
+    """Loss windows (start, end, cause) of the shapes not tied to one late obligation
+    (*paid*: the paid intervals of the schedule's benefits)."""
     if loss.trigger == "undocumented_step":
         return _undocumented_steps(loss, facts.timeline, facts.as_of)
     if loss.trigger == "long_spell" and loss.limits is not None:
-        return _long_spell(loss, loss.limits, facts)
+        return _long_spell(loss, loss.limits, facts, paid)
     return []
 
 
@@ -199,12 +253,12 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
     """Every refund loss of *facts* and the late *obligations*, and the lost refund per month."""
     as_of = facts.as_of
     sampled = bool(facts.timeline.of_type(AuditSampled))
-    paid = facts.paid_of(frozenset(b for loss in schedule.losses for b in loss.benefits))
-    ctx = _Context(facts, schedule, offer_spans(facts.timeline), paid, defaultdict(Decimal),
-                   visitations(facts.timeline))
+    index = schedule_index(schedule)
+    paid = facts.paid_of(index.loss_benefits)
+    ctx = _Context(facts, schedule, paid)
     found: list[RefundLoss] = []
-    for loss in schedule.losses:
-        for start, end, cause in _status_losses(loss, facts):
+    for loss in index.by_status:
+        for start, end, cause in _status_losses(loss, facts, paid):
             if end == as_of:
                 end = _paid_until(end, loss, paid)
             if end < start:
@@ -213,11 +267,10 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
             found.append(RefundLoss(loss, cause, 1, start, None, start, end,
                                     (end - start).days + 1, amount, policies.loss_from.value))
     for obligation in obligations:
-        if obligation.status not in (Status.MET_LATE, Status.OVERDUE):
+        if obligation.status not in _LATE:
             continue
-        for loss in schedule.losses:
-            if (loss.trigger != "late_obligation" or obligation.rule.id not in loss.rules
-                    or not loss.valid_from <= obligation.due <= loss.valid_to
+        for loss in index.late.get(obligation.rule.id, ()):
+            if (not loss.valid_from <= obligation.due <= loss.valid_to
                     or (loss.requires_sample and not sampled)):
                 continue
             start = (obligation.due + _DAY if policies.loss_from is LossFrom.DAY_AFTER_DUE

@@ -10,6 +10,7 @@ own row after it (§ 30, stk. 2). Every period names the row that produced it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ import attrs
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
-from lab_rules.inputs.timeline import SicknessReported, Timeline
+from lab_rules.inputs.timeline import Timeline
 from lab_rules.law.model import Confidence
 from lab_rules.law.refund_losses import BaseRate, LossSchedule
 from lab_rules.refund.case_facts import (
@@ -29,8 +30,10 @@ from lab_rules.refund.case_facts import (
     long_absence_in_month,
     offer_spans,
     spell_start,
+    spell_starts,
     visitations,
 )
+from lab_rules.refund.law_index import ScheduleIndex, schedule_index
 from lab_rules.refund.months import MonthTotal, exact_months, month_key, refund_months
 
 _DAY = timedelta(days=1)
@@ -106,22 +109,21 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     monthly sums are exact and equal the day-by-day Decimal sums to the øre, which decide
     where a sum lies within a billionth of an øre of half an øre."""
     timeline = facts.timeline
-    paid = facts.paid_of(frozenset(r.benefit for r in schedule.rates))
+    index = schedule_index(schedule)
+    paid = facts.paid_of(index.rate_benefits)
     if not paid:
         return (), ()
-    offers = offer_spans(timeline)
     visits = visitations(timeline)
-    spells = sorted({s.first_absence_day for s in timeline.of_type(SicknessReported)})
+    rated = [i for i in paid if i.start <= index.last_rated and _rated(i, index, visits)]
+    if not rated:
+        return (), ()
+    offers = offer_spans(timeline)
+    stretches = RateStretches(schedule, offers, visits, spell_starts(timeline))
     terms: list[tuple[str, Decimal, Decimal, int]] = []
     periods: list[RatePeriod] = []
-    for interval in sorted(paid, key=lambda i: (i.benefit.value, i.start)):
-        if not any(r.benefit is interval.benefit and r.valid_from <= interval.end
-                   and interval.start <= r.valid_to and (
-                       r.visited_before is None or (visits and visits[0] < r.visited_before))
-                   for r in schedule.rates):
-            continue
+    for interval in sorted(rated, key=lambda i: (i.benefit.value, i.start)):
         current = None
-        for start, end in _stretches(interval, schedule, offers, visits, spells):
+        for start, end in stretches.of(interval):
             found = day_rate(schedule, timeline, offers, interval.benefit, start, visits)
             if found is None:
                 if current is not None:
@@ -144,34 +146,63 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     return tuple(periods), months if months is not None else _day_by_day(facts, schedule)
 
 
-def _stretches(interval: Interval, schedule: LossSchedule, offers: list[OfferSpan],
-               visits: Sequence[date], spells: Sequence[date]) -> list[tuple[date, date]]:
-    """The interval cut on every day its rate could change: a rate row's first and last day,
-    a visitation, an offer's start and end, the first of a month (absence is judged per
-    month), a sickness spell's start and its week bands."""
-    changes = {*visits, *spells}
-    for row in schedule.rates:
-        if row.benefit is interval.benefit:
-            changes.add(row.valid_from)
-            if row.valid_to < interval.end:
-                changes.add(row.valid_to + _DAY)
-            for spell in spells:
-                for band in row.week_bands:
-                    changes.add(spell + timedelta(days=_WEEK_DAYS * (band.first - 1)))
-                    if band.last is not None:
-                        changes.add(spell + timedelta(days=_WEEK_DAYS * band.last))
-    for offer in offers:
-        changes.add(offer.start)
-        if offer.end is not None and offer.end < interval.end:
-            changes.add(offer.end + _DAY)
-    month = interval.start.replace(day=1)
-    while month <= interval.end:
-        changes.add(month)
-        month = date(month.year + month.month // _MONTHS, month.month % _MONTHS + 1, 1)
-    cuts = sorted(d for d in changes if interval.start < d <= interval.end)
-    starts = [interval.start, *cuts]
-    return [(lo, hi - _DAY) for lo, hi in zip(starts, [*cuts, interval.end + _DAY],
-                                              strict=True)]
+def _rated(interval: Interval, index: ScheduleIndex, visits: Sequence[date]) -> bool:
+    """Whether a rate row of the interval's benefit is in force on one of its days (a row of
+    the old fleksjob scheme only for a person visited before its ``visited_before``)."""
+    first, last = index.rated[interval.benefit]
+    return interval.start <= last and interval.end >= first and any(
+        r.valid_from <= interval.end and interval.start <= r.valid_to
+        and (r.visited_before is None or bool(visits and visits[0] < r.visited_before))
+        for r in index.rows[interval.benefit])
+
+
+class RateStretches:
+    """One person's paid intervals cut on every day their rate could change: a rate row's
+    first and last day, a visitation, an offer's start and end, the first of a month (absence
+    is judged per month), a sickness spell's start and its week bands. The days that do not
+    depend on the interval are found once per benefit."""
+
+    __slots__ = ("_changes", "_index", "_offers", "_spells", "_visits")
+
+    def __init__(self, schedule: LossSchedule, offers: list[OfferSpan], visits: Sequence[date],
+                 spells: Sequence[date]) -> None:
+        self._index = schedule_index(schedule)
+        self._offers, self._visits, self._spells = offers, visits, spells
+        self._changes: dict[Benefit, list[date]] = {}
+
+    def _of_benefit(self, benefit: Benefit) -> list[date]:
+        found = self._changes.get(benefit)
+        if found is None:
+            changes = {*self._visits, *self._spells}
+            for row in self._index.rows.get(benefit, ()):
+                changes.add(row.valid_from)
+                if row.valid_to < date.max:
+                    changes.add(row.valid_to + _DAY)
+                for spell in self._spells:
+                    for band in row.week_bands:
+                        changes.add(spell + timedelta(days=_WEEK_DAYS * (band.first - 1)))
+                        if band.last is not None:
+                            changes.add(spell + timedelta(days=_WEEK_DAYS * band.last))
+            for offer in self._offers:
+                changes.add(offer.start)
+                if offer.end is not None and offer.end < date.max:
+                    changes.add(offer.end + _DAY)
+            found = self._changes[benefit] = sorted(changes)
+        return found
+
+    def of(self, interval: Interval) -> list[tuple[date, date]]:
+        """The days of *interval* as stretches (first, last) of one rate, in order."""
+        changes = self._of_benefit(interval.benefit)
+        cuts = set(changes[bisect_right(changes, interval.start):
+                           bisect_right(changes, interval.end)])
+        month = interval.start.replace(day=1)
+        while month <= interval.end:
+            if month > interval.start:
+                cuts.add(month)
+            month = date(month.year + month.month // _MONTHS, month.month % _MONTHS + 1, 1)
+        starts = [interval.start, *sorted(cuts)]
+        return [(lo, hi - _DAY) for lo, hi in zip(starts, [*starts[1:], interval.end + _DAY],
+                                                  strict=True)]
 
 
 def _day_by_day(facts: Facts, schedule: LossSchedule) -> tuple[MonthTotal, ...]:

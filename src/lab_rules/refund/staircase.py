@@ -28,8 +28,9 @@ from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit, Policies
-from lab_rules.law.refund import Staircase
-from lab_rules.refund.ledger_totals import crossing_weeks, month_totals, segments
+from lab_rules.law.refund import MonthSplitText, Staircase
+from lab_rules.refund.law_index import staircase_index
+from lab_rules.refund.ledger_totals import Segment, first_crossing, month_totals, segments
 from lab_rules.refund.months import MonthTotal, monday_of, rounded
 from lab_rules.refund.week_count import count_weeks
 
@@ -144,7 +145,7 @@ def compute_refund(facts: Facts, staircase: Staircase, policies: Policies | None
         lazy, notes = _Weeks(None, weeks), tuple(ledger.notes.values())
     else:
         lazy = _Weeks(lambda: _Ledger(staircase, count.intervals, split).run(count.numbers)[0])
-        notes = _split_notes(staircase, split, crossing_weeks(found, count.intervals, staircase))
+        notes = _split_notes(staircase, split, found, count.intervals)
     return RefundLedger(
         staircase.id, staircase.act, staircase.source, lazy, months, count.restarts,
         count.week_kinds, count.notes + notes, count.restart_weeks,
@@ -156,26 +157,25 @@ def _split_note(staircase: Staircase, split: MonthSplit, monday: date,
     """Note, once per text, the text that splits the week of *monday* between two months."""
     text = staircase.month_split_on(monday)
     if text is not None and text.entry.id not in notes:
-        notes[text.entry.id] = (
-            f"{text.entry.legal_basis}: weeks touching two months are split with "
+        notes[text.entry.id] = _split_text(text, split)
+
+
+def _split_text(text: MonthSplitText, split: MonthSplit) -> str:
+    return (f"{text.entry.legal_basis}: weeks touching two months are split with "
             f"month_split={split.value} ({text.entry.confidence.value}) [{text.entry.id}]")
 
 
-def _split_notes(staircase: Staircase, split: MonthSplit, mondays: list[date]
-                 ) -> tuple[str, ...]:
-    """The notes of the texts that split *mondays* (in order), looking a text up again only
-    where some text's validity begins or ends."""
+def _split_notes(staircase: Staircase, split: MonthSplit, found: list[Segment],
+                 intervals: tuple[Interval, ...]) -> tuple[str, ...]:
+    """The notes of the texts that split the ledger's weeks touching two months, once per
+    text, in the order of the first week each splits."""
     notes: dict[str, str] = {}
-    changes = sorted({d for t in staircase.month_splits for d in (
-        t.valid_from.toordinal(), t.valid_to.toordinal() + 1 if t.valid_to else 0)})
-    same_until = 0
-    for monday in mondays:
-        day = monday.toordinal()
-        if day < same_until:
-            continue
-        _split_note(staircase, split, monday, notes)
-        index = bisect_right(changes, day)
-        same_until = changes[index] if index < len(changes) else date.max.toordinal() + 1
+    index = staircase_index(staircase)
+    for start, end, text in index.split_texts:
+        if text.entry.id not in notes:
+            monday = first_crossing(found, intervals, index, start)
+            if monday is not None and monday < end:
+                notes[text.entry.id] = _split_text(text, split)
     return tuple(notes.values())
 
 

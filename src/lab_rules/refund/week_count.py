@@ -11,24 +11,28 @@ takes effect is the policy ``staircase_restart``.
 
 Weeks are week indices (:func:`~lab_rules.refund.months.week_of`) and every kind of week is a
 list of ranges of indices, so the count walks the runs of benefit weeks and the gaps between
-them rather than every week; only a gap that could complete a restart is walked week by week.
+them rather than every week; only a gap that could complete a restart is walked, a jump at a
+time over the weeks that cannot complete it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
 import attrs
 
-from lab_rules.calendar import Rounding, add
+from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import StaircaseRestart
 from lab_rules.law.refund import OldCases, OldCaseTest, Staircase
 from lab_rules.refund.case_facts import fleksjob_visitation, visitations
+from lab_rules.refund.law_index import staircase_index
 from lab_rules.refund.months import WEEK_DAYS, monday_at, week_of
 
+_STARTED_BEFORE, _VISITED_BEFORE = OldCaseTest.STARTED_BEFORE, OldCaseTest.VISITED_BEFORE
 Ranges = list[tuple[int, int]]
 """Sorted, disjoint, non-adjacent ranges of week indices, first and last inclusive."""
 
@@ -68,12 +72,17 @@ def _merged(spans: Iterable[tuple[int, int]]) -> Ranges:
 
 def _weeks(intervals: Iterable[Interval], from_day: date, to_day: date | None = None
            ) -> list[tuple[int, int]]:
+    """The first and last week index of each interval's days from_day..to_day."""
+    low = from_day.toordinal()
+    high = None if to_day is None else to_day.toordinal()
     spans = []
     for interval in intervals:
-        end = interval.end if to_day is None else min(interval.end, to_day)
-        if end < from_day or interval.start > end:
+        start, end = interval.start.toordinal(), interval.end.toordinal()
+        if high is not None and high < end:
+            end = high
+        if end < low or start > end:
             continue
-        spans.append((week_of(max(interval.start, from_day)), week_of(end)))
+        spans.append(((max(start, low) - 1) // WEEK_DAYS, (end - 1) // WEEK_DAYS))
     return spans
 
 
@@ -105,20 +114,29 @@ def _old_case(interval: Interval, facts: Facts, visits: tuple[date, ...],
     for old in staircase.old_cases:
         if interval.benefit not in old.benefits:
             continue
-        if old.test is OldCaseTest.STARTED_BEFORE and interval.start < old.before:
+        if old.test is _STARTED_BEFORE and interval.start < old.before:
             return old
-        if old.test is OldCaseTest.VISITED_BEFORE:
+        if old.test is _VISITED_BEFORE:
             visited = fleksjob_visitation(facts.timeline, interval.start, visits)
             if visited is not None and visited < old.before:
                 return old
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _window_start(moment: int, window: Duration) -> int:
+    """The first whole week of the *window* before the Monday of week *moment*."""
+    start = add(monday_at(moment), -window, Rounding.DOWN)
+    return -(-(start.toordinal() - 1) // WEEK_DAYS)
+
+
 class _Walk:
     """The count walked over the runs of benefit weeks and the gaps of self-support."""
 
     def __init__(self, staircase: Staircase, reading: StaircaseRestart) -> None:
-        self.staircase, self.reading = staircase, reading
+        self.staircase = staircase
+        self.on_last_week = reading is StaircaseRestart.ON_LAST_WEEK
+        self.at_next_benefit_week = reading is StaircaseRestart.AT_NEXT_BENEFIT_WEEK
         self.count, self.pending = 0, False
         self.self_support: Ranges = []
         self.self_weeks = 0
@@ -126,32 +144,42 @@ class _Walk:
         self.restarts: list[date] = []
         self.completed: list[date] = []
 
-    def _reached(self, moment: int) -> bool:
-        """Enough self-support weeks in the window before the Monday of week *moment*."""
+    def _in_window(self, moment: int) -> int:
+        """The self-support weeks in the window before the Monday of week *moment*, or all of
+        them (more) while they are too few to restart the count."""
         stairs = self.staircase
         if self.self_weeks < stairs.restart_weeks:
-            return False
-        start = add(monday_at(moment), -stairs.restart_window, Rounding.DOWN)
-        first = -(-(start.toordinal() - 1) // WEEK_DAYS)
-        return sum(hi - max(lo, first) + 1 for lo, hi in self.self_support
-                   if hi >= first) >= stairs.restart_weeks
+            return self.self_weeks
+        first = _window_start(moment, stairs.restart_window)
+        return sum(hi - max(lo, first) + 1 for lo, hi in self.self_support if hi >= first)
+
+    def _reached(self, moment: int) -> bool:
+        """Enough self-support weeks in the window before the Monday of week *moment*."""
+        return self._in_window(moment) >= self.staircase.restart_weeks
 
     def _restart(self, completed: int) -> None:
         self.completed.append(monday_at(completed))
         self.count, self.self_support, self.self_weeks, self.pending = 0, [], 0, True
 
     def gap(self, self_weeks: Ranges) -> None:
-        """Self-support weeks between two runs (or after the last)."""
+        """Self-support weeks between two runs (or after the last).
+
+        Under ``on_last_week`` the restart takes effect with the week that completes it. A
+        week adds at most one week to the window, so the weeks before the first that could
+        complete it are added at once."""
         if not self.count:
             return
-        if (self.reading is StaircaseRestart.ON_LAST_WEEK
-                and self.self_weeks + _length(self_weeks) >= self.staircase.restart_weeks):
+        needed = self.staircase.restart_weeks
+        if self.on_last_week and self.self_weeks + _length(self_weeks) >= needed:
             for lo, hi in self_weeks:
-                for week in range(lo, hi + 1):
-                    self._add(week, week)
+                done = lo - 1
+                while done < hi:
+                    week = min(hi, done + max(1, needed - self._in_window(done + 1)))
+                    self._add(done + 1, week)
                     if self._reached(week + 1):
                         self._restart(week)
                         return
+                    done = week
             return
         for lo, hi in self_weeks:
             self._add(lo, hi)
@@ -165,8 +193,7 @@ class _Walk:
 
     def run(self, first: int, last: int) -> None:
         """Consecutive benefit weeks first..last."""
-        if (self.reading is StaircaseRestart.AT_NEXT_BENEFIT_WEEK and self.count
-                and self._reached(first)):
+        if self.at_next_benefit_week and self.count and self._reached(first):
             self._restart(self.self_support[-1][1])
         if self.pending:
             self.restarts.append(monday_at(first))
@@ -177,29 +204,46 @@ class _Walk:
 
 def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -> WeekCount:
     """Number the benefit weeks of *facts* on *staircase* under the restart *reading*."""
-    notes: list[str] = list(staircase.notes)
+    index = staircase_index(staircase)
+    notes: list[str] = list(index.notes)
     on_stairs: list[Interval] = []
     off_stairs: list[Interval] = []
-    visits = visitations(facts.timeline) if staircase.old_cases else ()
-    for interval in facts.paid_of(staircase.refunded | staircase.cofinanced):
-        old = _old_case(interval, facts, visits, staircase)
-        if old is None:
-            on_stairs.append(interval)
-        else:
-            off_stairs.append(interval)
-            notes.append(f"{interval.benefit.value} from {interval.start}: {old.entry.note} "
-                         f"[{old.entry.id}]")
-    counted = _merged(_weeks(on_stairs, staircase.count_from))
+    supports: list[tuple[Interval, tuple[tuple[date, date | None], ...]]] = []
+    visits: tuple[date, ...] | None = None
+    counted_from = staircase.count_from.toordinal()
+    weeks: list[tuple[int, int]] = []
+    support, covered, old_benefits = index.support, index.covered, index.old_benefits
+    for interval in facts.paid_of(index.read):
+        benefit = interval.benefit
+        if benefit in support:
+            supports.append((interval, support[benefit]))
+        if benefit not in covered:
+            continue
+        if benefit in old_benefits:
+            if visits is None:
+                visits = visitations(facts.timeline)
+            old = _old_case(interval, facts, visits, staircase)
+            if old is not None:
+                off_stairs.append(interval)
+                notes.append(f"{benefit.value} from {interval.start}: {old.entry.note} "
+                             f"[{old.entry.id}]")
+                continue
+        on_stairs.append(interval)
+        start, end = interval.start.toordinal(), interval.end.toordinal()
+        if end >= counted_from and start <= end:
+            weeks.append((((start if start > counted_from else counted_from) - 1) // WEEK_DAYS,
+                          (end - 1) // WEEK_DAYS))
+    counted = _merged(weeks)
     walk = _Walk(staircase, reading)
     kinds = {"benefit": 0, "other_support": 0, "self_support": 0}
     if counted:
         first, last = max(counted[0][0], week_of(staircase.count_from)), week_of(facts.as_of)
         counted = _without(counted, [], first, last)
-        spans = _weeks(off_stairs, staircase.count_from)
-        for support in staircase.public_support:
-            spans += _weeks(facts.paid_of(support.benefits),
-                            max(support.valid_from, staircase.count_from), support.valid_to)
-        supported = _without(_merged(spans), counted, first, last)
+        spans = _weeks(off_stairs, staircase.count_from) if off_stairs else []
+        for interval, days in supports:
+            for from_day, to_day in days:
+                spans += _weeks((interval,), from_day, to_day)
+        supported = _without(_merged(spans), counted, first, last) if spans else []
         if first <= last:
             kinds["benefit"], kinds["other_support"] = _length(counted), _length(supported)
             kinds["self_support"] = last - first + 1 - kinds["benefit"] - kinds["other_support"]
