@@ -41,13 +41,20 @@ class Facts:
     """The exemptions that hold for the contact course (:mod:`lab_rules.facts.exemptions`)."""
     notes: tuple[str, ...] = ()
     """What the facts stage set aside, and why (an exemption whose start is too late)."""
+    _paid_by: dict[frozenset[Benefit], list[Interval]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False)
+    """The answers of :meth:`paid_of` so far: each money stage asks for the same sets."""
 
     def paid_of(self, benefits: frozenset[Benefit]) -> list[Interval]:
         """The paid intervals of *benefits* (never silently empty: facts derived without
-        them raise)."""
-        if self.paid is None:
-            raise ValueError("these facts were derived without paid intervals (paid=False)")
-        return [i for i in self.paid if i.benefit in benefits]
+        them raise). The list is shared between callers: read it, do not change it."""
+        found = self._paid_by.get(benefits)
+        if found is None:
+            if self.paid is None:
+                raise ValueError("these facts were derived without paid intervals "
+                                 "(paid=False)")
+            found = self._paid_by[benefits] = [i for i in self.paid if i.benefit in benefits]
+        return found
 
 
 def facts_of(timeline: Timeline, as_of: date, law: Law | None = None, *,
