@@ -33,6 +33,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("inputs/synth.py", "Duration(months=1)"): "the next month of a synthetic payment",
     ("facts/failures.py", "Duration(months=1)"):
         "the first day of the next calendar month (a month-end failure's day)",
+    ("evaluation/worklist.py", "Duration(days=14)"):
+        "how far a caseworker's worklist looks ahead by default, a display choice",
+    ("faces/serve/limits.py", "10.0"): "the HTTP service's default time budget per request",
 }
 """(module, a part of what is flagged) -> why it is not law."""
 QUANTA = {"0.01", "0.00", "0.001"}
