@@ -19,30 +19,33 @@ conventions the catalogue calls derived as inferred.
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 import attrs
 
-from lab_rules.calendar import Rounding, add
-from lab_rules.core.vocabulary import Benefit
+from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.entitlements.hours_window import (
+    HELP,
+    EraCounts,
     Hours,
+    help_runs,
     hours_of,
     month_end,
     months_between,
-    overgangsdato,
     window,
 )
 from lab_rules.facts.facts import Facts
 from lab_rules.inputs.timeline import Exemption, HoursRuleWarning, WorkHours
 from lab_rules.law.hours import HoursEra, ReductionLevel
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import in_force
+from lab_rules.law.params import in_force, in_force_index, in_force_on, kept
 
-HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
-"""The help (hjælp efter § 11) whose days count and whose months are tested."""
+__all__ = ["HELP", "HoursRuleStatus", "hours_rule_status"]
+
 _CENTS = Decimal(1) / 100
 
 
@@ -98,24 +101,85 @@ class HoursRuleStatus:
                 f"earliest from {self.earliest_reduction}{regained}.")
 
 
-def _conventions(era: HoursEra) -> list[str]:
-    """The derived conventions (catalogue: D), each marked inferred."""
-    fixed = ", ".join(f"{x.start}..{x.end} ({x.legal_basis})" for x in era.extensions)
-    return [
-        f"inferred: the {era.window.total_months} calendar months are the month tested and the "
-        "ones before it; hours are spread evenly over each work period's days",
-        f"inferred: the window ({era.window_basis}) is extended by sygdom and barsel exemptions"
-        + (f" and {fixed}" if fixed else "") + " but not yet by care allowances, værnepligt, "
-        "education or other benefits: check those by hand; months added forward are not added",
-        f"inferred: {era.help_days} days of help stand for the law's years; years back from "
-        "29 February end on 28 February; months after the 31st land on the 1st of the month "
-        "after (the later date, in the citizen's favour)",
-    ]
+@attrs.frozen
+class _EraTexts:
+    """The notes and the consequence an era entry always words alike, written once per entry:
+    the derived conventions (catalogue: D), each marked inferred, and the rest."""
+
+    conventions: tuple[str, ...]
+    unknown_marriage: str
+    in_force: str
+    unmet: str
+    reduction: str
+    spouse: str
+    no_letter: str
+    """The note when no warning letter was sent (empty: the era has no notice order)."""
+
+    @classmethod
+    def of(cls, era: HoursEra) -> _EraTexts:
+        fixed = ", ".join(f"{x.start}..{x.end} ({x.legal_basis})" for x in era.extensions)
+        conventions = (
+            f"inferred: the {era.window.total_months} calendar months are the month tested "
+            "and the ones before it; hours are spread evenly over each work period's days",
+            f"inferred: the window ({era.window_basis}) is extended by sygdom and barsel "
+            "exemptions" + (f" and {fixed}" if fixed else "") + " but not yet by care "
+            "allowances, værnepligt, education or other benefits: check those by hand; months "
+            "added forward are not added",
+            f"inferred: {era.help_days} days of help stand for the law's years; years back "
+            "from 29 February end on 28 February; months after the 31st land on the 1st of "
+            "the month after (the later date, in the citizen's favour)",
+        )
+        notices = era.notices
+        no_letter = "" if notices is None else (
+            f"no warning letter recorded: no reduction before "
+            f"{notices.late_delay.describe('en')} after one is sent ({notices.late_basis})")
+        return cls(
+            conventions,
+            "marital status unknown: treated as unmarried (reduction, "
+            f"{era.unmarried_basis or era.married_basis})",
+            f"era {era.id} ({era.legal_basis}; {era.confidence.value})",
+            f"era {era.id} ({era.legal_basis}): {era.note}",
+            f"monthly reduction ({era.unmarried_basis})",
+            "the spouse is deemed not to use their work opportunities: the couple's hjælp is "
+            f"recalculated, the spouse's hjælp stops ({era.married_basis})",
+            no_letter)
+
+
+_texts = kept(_EraTexts.of)
+
+
+@kept
+def _level_note(level: ReductionLevel) -> str:
+    return f"reduction level {level.id} ({level.legal_basis}; {level.confidence.value})"
+
+
+def _ordered(eras: Sequence[HoursEra]) -> tuple[HoursEra, ...]:
+    """*eras* by ``valid_from`` (a stable sort), kept per tuple of eras (a law's), so that the
+    same tuple comes back and its in-force index is built once."""
+    return _by_start(eras if isinstance(eras, tuple) else tuple(eras))
+
+
+@kept
+def _by_start(eras: tuple[HoursEra, ...]) -> tuple[HoursEra, ...]:
+    return tuple(sorted(eras, key=lambda e: e.valid_from))
+
+
+_WEAKEST_FIRST = (Confidence.UNCONFIRMED, Confidence.INFERRED, Confidence.CONFIRMED)
 
 
 def _weakest(*marks: Confidence) -> str:
-    order = [Confidence.UNCONFIRMED, Confidence.INFERRED, Confidence.CONFIRMED]
-    return next(m.value for m in order if m in marks)
+    return next(m.value for m in _WEAKEST_FIRST if m in marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _before(day: date, span: Duration) -> date:
+    """*day* less *span* (a notice period, months back from a 1st: never ambiguous)."""
+    return add(day, -span, Rounding.STRICT)
+
+
+def _month_text(month: date) -> str:
+    """``YYYY-MM`` as ``strftime("%Y-%m")`` writes it."""
+    return f"{month.year}-{month.month:02d}"
 
 
 def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
@@ -126,100 +190,125 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
     if not eras:
         return None
     as_of, timeline = facts.as_of, facts.timeline
-    days = timeline.runs_of(HELP, as_of)
+    days = help_runs(timeline, as_of)
     if not days:
         return None
-    ordered = tuple(sorted(eras, key=lambda e: e.valid_from))
+    ordered = _ordered(eras)
     married = timeline.person.married
-    current = in_force(ordered, as_of) or ordered[-1]
-    notes = _conventions(current)
+    current = in_force_on(ordered, as_of) or ordered[-1]
+    texts = _texts(current)
+    notes = list(texts.conventions)
     if married is None:
-        notes.append("marital status unknown: treated as unmarried (reduction, "
-                     f"{current.unmarried_basis or current.married_basis})")
-    work, exemptions = timeline.of_type(WorkHours), timeline.of_type(Exemption)
-    hours = hours_of(work, exemptions, current, as_of)
-    overgang, counted = overgangsdato(days, current)
-    last_window, extended = window(hours, as_of.replace(day=1), current)
+        notes.append(texts.unknown_marriage)
+    per_era = EraCounts(days, timeline.of_type(WorkHours), timeline.of_type(Exemption), as_of)
+    overgang, counted = per_era.reached(current)
+    last_window, extended = window(per_era.hours(current), as_of.replace(day=1), current)
     if extended:
         notes.append(f"the window up to {as_of} is extended by {extended} days of sickness, "
                      f"barsel or fixed periods ({current.window_basis})")
-    none = HoursRuleStatus(as_of, married, counted, overgang, last_window.quantize(_CENTS),
-                           None, None, None, None, None, None, None, None, None, None, None,
-                           current.legal_basis, (), current.id,
-                           _weakest(current.confidence, Confidence.INFERRED))
-    first_unmet, era = _first_unmet(days, ordered, married, work, exemptions, as_of)
+    quantized, weakest = last_window.quantize(_CENTS), _weakest(current.confidence,
+                                                                 Confidence.INFERRED)
+    first_unmet, era = _first_unmet(days, ordered, married, per_era, as_of)
     if first_unmet is None or era is None:
-        notes.append(f"era {current.id} ({current.legal_basis}; {current.confidence.value})")
+        notes.append(texts.in_force)
         last = ordered[-1]
-        if in_force(ordered, as_of) is None and last.valid_to is not None and (
+        if in_force_on(ordered, as_of) is None and last.valid_to is not None and (
                 as_of > last.valid_to):
             notes.append(f"the rule is abolished from {last.valid_to + timedelta(days=1)} "
                          f"({last.ends_basis})")
-        return attrs.evolve(none, notes=tuple(notes))
-    return _unmet(facts, era, first_unmet, levels, notes, none, days)
+        return HoursRuleStatus(as_of, married, counted, overgang, quantized, None, None, None,
+                               None, None, None, None, None, None, None, None,
+                               current.legal_basis, tuple(notes), current.id, weakest)
+    return _unmet(facts, era, first_unmet, levels, notes, (counted, overgang, quantized))
 
 
 def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
-                 married: bool | None, work: Sequence[WorkHours],
-                 exemptions: Sequence[Exemption], as_of: date
+                 married: bool | None, per_era: EraCounts, as_of: date
                  ) -> tuple[date | None, HoursEra | None]:
     """The first month with help in which the era in force covers the person, its help
-    requirement is reached and its hours are not documented."""
+    requirement is reached and its hours are not documented.
+
+    The months are walked in order but not one by one where nothing can happen: *days* are
+    merged runs in day order, so a month without help skips to the month the next run
+    starts; and while the same era is in force (up to its index's next change) the months
+    before its help requirement is reached are skipped to the month it is reached."""
     reachable = {e.id for e in eras
                  if (e.valid_to is None or e.valid_to >= days[0][0]) and e.valid_from <= as_of}
     reached: dict[str, date | None] = {}
     windows: dict[str, Hours] = {}
-    for month in months_between(days[0][0], as_of):
+    index = in_force_index(eras)
+    changes = index.changes
+    run, runs = 0, len(days)
+    number, last = _month_number(days[0][0]), _month_number(as_of)
+    while number <= last:
+        month = date(number // 12, number % 12 + 1, 1)
+        number += 1
+        while run < runs and days[run][1] < month:
+            run += 1
+        if run == runs:
+            break
         end = month_end(month)
-        if not any(start <= end and last >= month for start, last in days):
+        if days[run][0] > end:
+            number = _month_number(days[run][0])
             continue
-        era = in_force(eras, month)
+        era = index.on(month)
         if era is None or (not married and (era.unmarried_from is None
                                             or month < era.unmarried_from)):
             continue
         if era.id not in reachable:
             continue
-        if era.id not in reached:  # worked out for the eras a month with help reaches
-            reached[era.id] = overgangsdato(days, era)[0]
+        if era.id not in reached:
+            reached[era.id] = per_era.reached(era)[0]
         day = reached[era.id]
         if day is None or day > end:
+            change = bisect_right(changes, month)
+            era_ends = (_month_number(changes[change], up=True) if change < len(changes)
+                        else last + 1)
+            number = era_ends if day is None else min(_month_number(day), era_ends)
             continue
         hours = windows.get(era.id)
         if hours is None:
-            hours = windows[era.id] = hours_of(work, exemptions, era, as_of)
+            hours = windows[era.id] = per_era.hours(era)
         if window(hours, month, era)[0] < era.hours:
             return month, era
     return None, None
 
 
+def _month_number(day: date, up: bool = False) -> int:
+    """The number of *day*'s month counted from year 0; with *up* the first month that starts
+    on or after *day*."""
+    return day.year * 12 + day.month - 1 + (1 if up and day.day > 1 else 0)
+
+
 def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[ReductionLevel],
-           notes: list[str], none: HoursRuleStatus, days: Sequence[tuple[date, date]]
-           ) -> HoursRuleStatus:
-    """The status once a month fails the requirement: dates, consequence, level, regain."""
+           notes: list[str], counts: tuple[int, date | None, Decimal]) -> HoursRuleStatus:
+    """The status once a month fails the requirement: dates, consequence, level, regain.
+    *counts* are the status's help days, overgangsdato and hours in the last window."""
     as_of, timeline = facts.as_of, facts.timeline
-    married = none.married
-    notes.append(f"era {era.id} ({era.legal_basis}): {era.note}")
+    married = timeline.person.married
+    help_days, overgang, hours = counts
+    texts = _texts(era)
+    notes.append(texts.unmet)
     marks = [era.confidence, Confidence.INFERRED]
     bortfald = month_end(first_unmet) + timedelta(days=1)
-    unmet = first_unmet.strftime("%Y-%m")
+    unmet = _month_text(first_unmet)
     if era.valid_to is not None and bortfald > era.valid_to:
         basis = era.notices.no_letters_basis if era.notices else era.ends_basis
         notes.append(f"the bortfaldsdato falls on or after {era.valid_to + timedelta(days=1)}: "
                      f"the rule is abolished, no reduction ({basis})")
-        return attrs.evolve(none, first_unmet_month=unmet, notes=tuple(notes), era=era.id,
-                            legal_basis=era.legal_basis, confidence=_weakest(*marks))
+        return HoursRuleStatus(as_of, married, help_days, overgang, hours, unmet, None, None,
+                               None, None, None, None, None, None, None, None, era.legal_basis,
+                               tuple(notes), era.id, _weakest(*marks))
     warning_by = consultation_by = sent = earliest = None
     notices = era.notices
     if notices is not None:
         marks.append(notices.confidence)
-        warning_by = add(bortfald, -notices.warning_before, Rounding.STRICT)
-        consultation_by = add(bortfald, -notices.consultation_before, Rounding.STRICT)
+        warning_by = _before(bortfald, notices.warning_before)
+        consultation_by = _before(bortfald, notices.consultation_before)
         warnings = [w.date for w in timeline.of_type(HoursRuleWarning) if w.date <= bortfald]
         sent = warnings[0] if warnings else None
         if sent is None:
-            notes.append(f"no warning letter recorded: no reduction before "
-                         f"{notices.late_delay.describe('en')} after one is sent "
-                         f"({notices.late_basis})")
+            notes.append(texts.no_letter)
         elif sent <= warning_by:
             earliest = bortfald
         else:
@@ -233,36 +322,37 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
                      "following month is UNCONFIRMED")
     full = other = level_id = None
     if married:
-        consequence = ("the spouse is deemed not to use their work opportunities: the couple's "
-                       f"hjælp is recalculated, the spouse's hjælp stops ({era.married_basis})")
+        consequence = texts.spouse
     else:
-        consequence = f"monthly reduction ({era.unmarried_basis})"
-        level = in_force(tuple(levels), bortfald)
+        consequence = texts.reduction
+        level = (in_force_on(levels, bortfald) if isinstance(levels, tuple)
+                 else in_force(levels, bortfald))
         if level is None:
             notes.append(f"no confirmed reduction amount for {bortfald.year}: a gap, not a guess")
         else:
             full, other, level_id = level.full, level.other, level.id
             marks.append(level.confidence)
-            notes.append(f"reduction level {level.id} ({level.legal_basis}; "
-                         f"{level.confidence.value})")
+            notes.append(_level_note(level))
     regained = _regained(facts, era, bortfald)
     if regained is not None:
         notes.append(f"full hjælp again once the {era.hours} hours after the reduction are "
                      f"documented; the restoration's effective date is UNCONFIRMED "
                      f"({era.regain_basis})")
     return HoursRuleStatus(
-        as_of, married, none.help_days, none.overgangsdato, none.hours_last_12_months, unmet,
-        bortfald, warning_by, consultation_by, sent, earliest, consequence, full, other,
-        level_id, regained, era.legal_basis, tuple(notes), era.id, _weakest(*marks))
+        as_of, married, help_days, overgang, hours, unmet, bortfald, warning_by, consultation_by,
+        sent, earliest, consequence, full, other, level_id, regained, era.legal_basis,
+        tuple(notes), era.id, _weakest(*marks))
 
 
 def _regained(facts: Facts, era: HoursEra, bortfald: date) -> str | None:
     """The first month whose window holds the era's hours, all worked from *bortfald*."""
     timeline = facts.timeline
-    after = hours_of(timeline.of_type(WorkHours), timeline.of_type(Exemption), era,
-                     facts.as_of, since=bortfald)
+    work = timeline.of_type(WorkHours)
+    if not work and era.hours > 0:
+        return None
+    after = hours_of(work, timeline.of_type(Exemption), era, facts.as_of, since=bortfald)
     if sum(after.by_day.values(), Decimal(0)) < era.hours:
         return None
     month = next((m for m in months_between(bortfald, facts.as_of)
                   if window(after, m, era)[0] >= era.hours), None)
-    return month.strftime("%Y-%m") if month else None
+    return _month_text(month) if month else None

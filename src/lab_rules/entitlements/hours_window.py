@@ -1,5 +1,5 @@
-"""The counting mechanisms of the hours rule: days of help within years, and documented hours
-within a window of calendar months extended back by exempt periods.
+"""The counting mechanisms of the hours rule: the runs of help, days of help within years, and
+documented hours within a window of calendar months extended back by exempt periods.
 
 Both take their figures from the era entry (:class:`lab_rules.law.hours.HoursEra`): the help
 required (days, within a number of years or since the last restart) and the window (calendar
@@ -20,13 +20,16 @@ from decimal import Decimal
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add, merge_periods
-from lab_rules.core.vocabulary import ExemptionReason
-from lab_rules.inputs.timeline import Exemption, WorkHours
+from lab_rules.core.vocabulary import Benefit, ExemptionReason
+from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, Exemption, Timeline, WorkHours
 from lab_rules.law.hours import HoursEra
 
+HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
+"""The help (hjælp efter § 11) whose days count and whose months are tested."""
 EXTENDING = frozenset({ExemptionReason.SYGDOM, ExemptionReason.BARSEL})
 """The recorded exemptions that extend the window (the stk. 12 grounds the timeline has)."""
 _FEBRUARY, _LAST_SURE_DAY = 2, 28
+_ONE_DAY = timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -63,15 +66,15 @@ def overgangsdato(spans: Sequence[tuple[date, date]], era: HoursEra) -> tuple[da
         candidates = [end] + [date(y, _FEBRUARY, _LAST_SURE_DAY)
                               for y in range(start.year, end.year + 1)
                               if start <= date(y, _FEBRUARY, _LAST_SURE_DAY) <= end]
-        if max(counted(spans_counted, d, years) for d in candidates) < need:
+        if not any(counted(spans_counted, d, years) >= need for d in candidates):
             continue
         day = start + timedelta(days=max(need - counted(spans_counted, start, years), 0))
         day = min(day, end)
-        while day > start and counted(spans_counted, day - timedelta(days=1), years) >= need:
-            day -= timedelta(days=1)
-        while counted(spans_counted, day, years) < need:
-            day += timedelta(days=1)
-        return day, counted(spans_counted, day, years)
+        while day > start and counted(spans_counted, day - _ONE_DAY, years) >= need:
+            day -= _ONE_DAY
+        while (reached := counted(spans_counted, day, years)) < need:
+            day += _ONE_DAY
+        return day, reached
     last = counted(spans_counted, spans_counted[-1][1], years) if spans_counted else 0
     return None, last
 
@@ -109,17 +112,29 @@ def window(hours: Hours, month: date, era: HoursEra) -> tuple[Decimal, int]:
     extended back by the days of the extending periods inside it but never beyond the era's
     cap; and the days it was extended by."""
     end = month_end(month)
-    base = _months_back(month, era.window.total_months)
-    floor = _months_back(month, era.window_cap.total_months)
+    months = era.window.total_months
+    start = _window_start(hours.extending, month, months, era.window_cap.total_months)
+    total = sum((h for d, h in hours.by_day.items() if start <= d <= end), Decimal(0))
+    return total, (_months_back(month, months) - start).days
+
+
+@functools.lru_cache(maxsize=8192)
+def _window_start(extending: tuple[tuple[date, date], ...], month: date, months: int,
+                  cap: int) -> date:
+    """The first day of the window of *months* calendar months ending with *month*, extended
+    back by the days of *extending* inside it until that adds no more, never before the
+    *cap* months' window. Many persons share the extending periods (the era's fixed ones), so
+    the answer is kept."""
+    end = month_end(month)
+    base = _months_back(month, months)
+    floor = _months_back(month, cap)
     extended = 0
     while True:
         start = max(base - timedelta(days=extended), floor)
-        covered = _covered(hours.extending, start, end)
+        covered = _covered(extending, start, end)
         if covered <= extended or start == floor:
-            break
+            return start
         extended = covered
-    total = sum((h for d, h in hours.by_day.items() if start <= d <= end), Decimal(0))
-    return total, (base - start).days
 
 
 @functools.lru_cache(maxsize=4096)
@@ -137,3 +152,49 @@ def months_between(start: date, end: date) -> list[date]:
 @functools.lru_cache(maxsize=4096)
 def month_end(month: date) -> date:
     return month.replace(day=monthrange(month.year, month.month)[1])
+
+
+def help_runs(timeline: Timeline, as_of: date) -> list[tuple[date, date]]:
+    """The uninterrupted runs of help (:data:`HELP`) up to *as_of*: what
+    ``timeline.runs_of(HELP, as_of)`` gives, read from the benefit events alone, and nothing
+    to read for a person who never started help."""
+    starts = timeline.of_type(BenefitStarted)
+    if not any(start.benefit in HELP for start in starts):
+        return []
+    running: dict[Benefit, date] = {}
+    spans: list[tuple[date, date]] = []
+    for event in timeline.of_types(BenefitStarted, BenefitEnded):
+        if isinstance(event, BenefitStarted):
+            if event.benefit in HELP:
+                running.setdefault(event.benefit, event.date)
+        elif isinstance(event, BenefitEnded) and event.benefit in running:
+            spans.append((running.pop(event.benefit), min(event.date, as_of)))
+    spans += [(start, as_of) for start in running.values()]
+    return merge_periods(spans)
+
+
+@attrs.define
+class EraCounts:
+    """What one person's status needs of an era, worked out once per era object however
+    often the months ask: the day its help requirement is reached (with the days counted),
+    and the documented hours with the extending periods."""
+
+    days: Sequence[tuple[date, date]]
+    work: Sequence[WorkHours]
+    exemptions: Sequence[Exemption]
+    as_of: date
+    _reached: dict[int, tuple[date | None, int]] = attrs.field(factory=dict)
+    _hours: dict[int, Hours] = attrs.field(factory=dict)
+
+    def reached(self, era: HoursEra) -> tuple[date | None, int]:
+        found = self._reached.get(id(era))
+        if found is None:
+            found = self._reached[id(era)] = overgangsdato(self.days, era)
+        return found
+
+    def hours(self, era: HoursEra) -> Hours:
+        found = self._hours.get(id(era))
+        if found is None:
+            found = self._hours[id(era)] = hours_of(self.work, self.exemptions, era,
+                                                    self.as_of)
+        return found

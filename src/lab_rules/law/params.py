@@ -4,10 +4,12 @@ written as the law writes it, a confidence and a source; and figures written as 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+import functools
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -91,6 +93,77 @@ def covers(entry: Any, day: date) -> bool:
 def in_force(entries: Iterable[Any], day: date) -> Any | None:
     """The first entry whose validity covers *day*, if any."""
     return next((e for e in entries if covers(e, day)), None)
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+@attrs.frozen
+class InForce:
+    """:func:`in_force` over a fixed sequence of entries, answered by a binary search: which
+    entries are in force can only change on a ``valid_from`` or on the day after a
+    ``valid_to``, so they are worked out once for each such day."""
+
+    changes: tuple[date, ...]
+    covering: tuple[tuple[Any, ...], ...]
+    """The entries in force from each change (in the sequence's order)."""
+
+    @classmethod
+    def of(cls, entries: Sequence[Any]) -> InForce:
+        days = {e.valid_from for e in entries}
+        days.update(e.valid_to + _ONE_DAY for e in entries
+                    if e.valid_to is not None and e.valid_to < date.max)
+        changes = tuple(sorted(days))
+        return cls(changes, tuple(tuple(e for e in entries if covers(e, day))
+                                  for day in changes))
+
+    def all_on(self, day: date) -> tuple[Any, ...]:
+        """Every entry whose validity covers *day*, in the sequence's order."""
+        index = bisect_right(self.changes, day) - 1
+        return self.covering[index] if index >= 0 else ()
+
+    def on(self, day: date) -> Any | None:
+        """The first entry whose validity covers *day* (as :func:`in_force`), if any."""
+        found = self.all_on(day)
+        return found[0] if found else None
+
+
+Owner = TypeVar("Owner")
+T = TypeVar("T")
+_MAX_KEPT = 256
+
+
+def kept(build: Callable[[Owner], T]) -> Callable[[Owner], T]:
+    """*build*, its answer worked out once per *owner* object and kept (with the object, so
+    that its id stays its own): for what a law's immutable parts (a tuple of entries, a frozen
+    entry or policy set) give every person alike. An owner must not change after it was
+    asked about."""
+    held: dict[int, tuple[Owner, T]] = {}
+
+    @functools.wraps(build)
+    def of(owner: Owner) -> T:
+        found = held.get(id(owner))
+        if found is None or found[0] is not owner:
+            if len(held) >= _MAX_KEPT:
+                held.clear()
+            found = held[id(owner)] = (owner, build(owner))
+        return found[1]
+
+    return of
+
+
+@kept
+def in_force_index(entries: Sequence[Any]) -> InForce:
+    """The :class:`InForce` index of an immutable sequence of entries (a law's tuple), built
+    once per sequence."""
+    return InForce.of(entries)
+
+
+def in_force_on(entries: Sequence[Any], day: date) -> Any | None:
+    """:func:`in_force` for an immutable sequence of entries, through its
+    :func:`in_force_index`: the same answer for a lookup that runs for every person and
+    month."""
+    return in_force_index(entries).on(day)
 
 
 def nearest(entries: tuple[Any, ...], day: date) -> Any:

@@ -11,6 +11,7 @@ less what was already deducted in it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -18,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from lab_rules.calendar import Rounding, add
+from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.policies import SanctionDeadline
 from lab_rules.law.sanction_conditions import SanctionProcedure
@@ -28,11 +29,11 @@ from lab_rules.sanctions.counting import month_end
 from lab_rules.sanctions.hjaelp import MonthlyHjaelp
 
 _CENT = Decimal((0, (1,), -2))
-_MONTH = "%Y-%m"
 
 
 def month_key(day: date) -> str:
-    return day.strftime(_MONTH)
+    """``YYYY-MM`` as ``strftime("%Y-%m")`` writes it."""
+    return f"{day.year}-{day.month:02d}"
 
 
 @attrs.frozen
@@ -132,7 +133,13 @@ def last_deduction(day: date, procedure: SanctionProcedure | None,
     under ``from_failure_day`` that many months from the failure's day."""
     if procedure is None or procedure.deduction_within is None:
         return None, None
-    within = procedure.deduction_within
+    return _deadline(day, procedure.deduction_within, policy)
+
+
+@functools.lru_cache(maxsize=8192)
+def _deadline(day: date, within: Duration, policy: SanctionDeadline) -> tuple[str, date]:
+    """:func:`last_deduction` of a procedure's ``deduction_within``; failures share days, so
+    the answer is kept."""
     if policy is SanctionDeadline.FROM_FAILURE_DAY:
         last = add(day, within, Rounding.DOWN)
     else:

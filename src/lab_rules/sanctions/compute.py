@@ -18,7 +18,7 @@ Counting questions the law leaves open are policies: ``sanction_contact_day``,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -28,8 +28,10 @@ from lab_rules.facts.failures import Failure
 from lab_rules.inputs.timeline import Payment, StrictSanction, Timeline, WrittenGuidance
 from lab_rules.law.bundle import Law
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import in_force_on, kept
 from lab_rules.law.policies import Policies, SanctionCap
-from lab_rules.law.sanction_rates import table_on
+from lab_rules.law.sanction_conditions import SanctionConditions, SanctionProcedure
+from lab_rules.law.sanction_rates import RateTable, table_on
 from lab_rules.law.sanctions import SanctionRule, select
 from lab_rules.sanctions.amounts import amount_of, cap, last_deduction, month_key
 from lab_rules.sanctions.conditions import Exemptions, reason, weak_guidance, why_not
@@ -81,6 +83,43 @@ def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[str]:
     return []
 
 
+@kept
+def _sanction_policies(policies: Policies) -> tuple[tuple[str, str], ...]:
+    """The ``sanction_*`` policies, named in every result."""
+    return tuple((k, v) for k, v in policies.as_dict().items() if k.startswith("sanction_"))
+
+
+def _table_on(tables: Sequence[RateTable], day: date) -> RateTable | None:
+    """The rate table in force on *day* (:func:`~lab_rules.law.sanction_rates.table_on`),
+    through the in-force index of a law's tuple of tables."""
+    if isinstance(tables, tuple):
+        found: RateTable | None = in_force_on(tables, day)
+        return found
+    return table_on(tables, day)
+
+
+def _procedure(conditions: SanctionConditions, family: str,
+               day: date) -> SanctionProcedure | None:
+    """:meth:`SanctionConditions.procedure`, among the family's procedures alone."""
+    return next((p for p in _procedures_by_family(conditions).get(family, ())
+                 if p.covers(day)), None)
+
+
+@kept
+def _procedures_by_family(conditions: SanctionConditions
+                          ) -> dict[str, tuple[SanctionProcedure, ...]]:
+    found: dict[str, list[SanctionProcedure]] = {}
+    for procedure in conditions.procedures:
+        found.setdefault(procedure.family, []).append(procedure)
+    return {family: tuple(entries) for family, entries in found.items()}
+
+
+@kept
+def _unconfirmed(entry: SanctionRule) -> str:
+    """The note on a register entry that is not confirmed."""
+    return f"{entry.id} era {entry.era} is {entry.confidence.value}: {entry.summary}"
+
+
 def compute_sanctions(facts: Facts, law: Law, policies: Policies,
                       withdrawn: Mapping[str, str] | None = None) -> tuple[Sanction, ...]:
     """Every failure in *facts* (known on ``facts.as_of``) and its sanction under *law*'s
@@ -108,8 +147,7 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
 
     used: dict[str, Decimal] = defaultdict(Decimal)
     reduced: set[tuple[str, str]] = set()
-    applied_policies = tuple((k, v) for k, v in policies.as_dict().items()
-                             if k.startswith("sanction_"))
+    applied_policies = _sanction_policies(policies)
     results = []
     situations = Situations.of(known)
     exempting = Exemptions.of(exemptions)
@@ -167,9 +205,9 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
     rate = amount = deducted = monthly = None
     rate_basis = last_month = last_day = table = None
     by_month: tuple[tuple[str, Decimal, Decimal | None], ...] = ()
-    procedure = law.sanction_conditions.procedure(family, failure.day)
+    procedure = _procedure(law.sanction_conditions, family, failure.day)
     if family == KONTANTHJAELP and entry is not None:
-        table = table_on(law.sanction_rates, failure.day)
+        table = _table_on(law.sanction_rates, failure.day)
         hjaelp = (hjaelp_of(failure.day, benefit, table.hjaelp) if table is not None
                   else hjaelp_of(failure.day, benefit, PAID))
         if table is None:
@@ -217,7 +255,7 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
         last_month, last_day = last_deduction(failure.day, procedure,
                                               policies.sanction_deadline)
     if entry is not None and entry.confidence is not Confidence.CONFIRMED:
-        notes.append(f"{entry.id} era {entry.era} is {entry.confidence.value}: {entry.summary}")
+        notes.append(_unconfirmed(entry))
     return Sanction(
         failure.failure, failure.day, applied.rule, applied.legal_basis, sanctionable, reasons,
         len(applied.dates) if sanctionable else 0, rate, table.id if table else None,

@@ -16,7 +16,8 @@ import attrs
 from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.facts.failures import Failure
 from lab_rules.inputs.timeline import Exemption
-from lab_rules.law.sanction_conditions import SanctionConditions
+from lab_rules.law.params import kept
+from lab_rules.law.sanction_conditions import SanctionCondition, SanctionConditions
 from lab_rules.sanctions.select import KONTANTHJAELP, SYGEDAGPENGE, Situation
 
 EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.BARSEL,
@@ -27,9 +28,26 @@ EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.
 
 def reason(conditions: SanctionConditions, test: str, family: str, group: str | None,
            on: date, /, **values: object) -> str | None:
-    """The reason text of *test*, when a condition applies to *family*, *group* on *on*."""
-    found = conditions.condition(test, family, group, on)
-    return found.text.format(**values) if found is not None else None
+    """The reason text of *test*, when a condition applies to *family*, *group* on *on*: the
+    first that :meth:`SanctionConditions.condition` finds, looked for among the conditions of
+    the test, family and group alone (indexed once per condition set)."""
+    by_kind = _new_index(conditions)
+    candidates = by_kind.get((test, family, group))
+    if candidates is None:  # those that apply on their own first day: all but the day
+        candidates = by_kind[test, family, group] = tuple(
+            c for c in conditions.conditions if c.applies(test, family, group, c.valid_from))
+    for condition in candidates:
+        if condition.covers(on):
+            return condition.text.format(**values)
+    return None
+
+
+@kept
+def _new_index(conditions: SanctionConditions
+               ) -> dict[tuple[str, str, str | None], tuple[SanctionCondition, ...]]:
+    """An empty index of *conditions* by test, family and group, each key's conditions in
+    the order of the condition file (filled as keys are asked for)."""
+    return {}
 
 
 @attrs.frozen
@@ -99,9 +117,11 @@ def weak_guidance(conditions: SanctionConditions, failure: Failure, situation: S
     """When the missing guidance is a reason and guidance was given that did not state the
     concrete consequence: the reason that says so (*insufficient* in day order)."""
     weak = bisect_right(insufficient, failure.day)
+    if not weak:
+        return None
     missing = reason(conditions, "no_guidance", situation.family, situation.group_value,
                      failure.day)
-    if not weak or missing is None or missing not in reasons:
+    if missing is None or missing not in reasons:
         return None
     return reason(conditions, "weak_guidance", situation.family, situation.group_value,
                   failure.day, day=insufficient[weak - 1])

@@ -9,7 +9,6 @@ earlier failure: a person with many failures costs time in proportion, not its s
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
@@ -24,18 +23,19 @@ class Priors:
     """The failures seen so far, by kind, in day order: the unexcused ones (a step of a
     ladder, a repeat, a reminder count) and all of them (the lapses of a sygedagpengeforløb)."""
 
-    _days: dict[str, list[date]] = attrs.field(factory=lambda: defaultdict(list))
-    _unexcused: dict[str, list[Failure]] = attrs.field(factory=lambda: defaultdict(list))
-    _all_days: dict[str, list[date]] = attrs.field(factory=lambda: defaultdict(list))
-    _all: dict[str, list[Failure]] = attrs.field(factory=lambda: defaultdict(list))
+    _days: dict[str, list[date]] = attrs.field(factory=dict)
+    _unexcused: dict[str, list[Failure]] = attrs.field(factory=dict)
+    _all_days: dict[str, list[date]] = attrs.field(factory=dict)
+    _all: dict[str, list[Failure]] = attrs.field(factory=dict)
 
     def add(self, failure: Failure) -> None:
         """Record *failure* after it was judged (failures come in day order)."""
-        self._all_days[failure.failure].append(failure.day)
-        self._all[failure.failure].append(failure)
+        kind = failure.failure
+        self._all_days.setdefault(kind, []).append(failure.day)
+        self._all.setdefault(kind, []).append(failure)
         if not failure.excuse:
-            self._days[failure.failure].append(failure.day)
-            self._unexcused[failure.failure].append(failure)
+            self._days.setdefault(kind, []).append(failure.day)
+            self._unexcused.setdefault(kind, []).append(failure)
 
     def unexcused(self, kind: str, after: date) -> Sequence[Failure]:
         """The earlier unexcused failures of *kind* on a day after *after*."""

@@ -20,13 +20,22 @@ def count(start: date, end_exclusive: date, mode: str, policies: Policies) -> li
     """The days from *start* up to *end_exclusive* that *mode* counts."""
     if mode == "policy":
         mode = "calendar" if policies.sanction_days is SanctionDays.CALENDAR else "weekdays"
-    days = []
+    days: list[date] = []
     day = start
-    while day < end_exclusive:
-        if (mode == "calendar" or (mode == "weekdays" and _CALENDAR.is_business_day(day))
-                or (mode == "dagpenge_weekdays" and day.weekday() < _SATURDAY)):
+    if mode == "calendar":
+        while day < end_exclusive:
             days.append(day)
-        day += ONE_DAY
+            day += ONE_DAY
+    elif mode == "weekdays":
+        while day < end_exclusive:
+            if _CALENDAR.is_business_day(day):
+                days.append(day)
+            day += ONE_DAY
+    elif mode == "dagpenge_weekdays":
+        while day < end_exclusive:
+            if day.weekday() < _SATURDAY:
+                days.append(day)
+            day += ONE_DAY
     return days
 
 

@@ -16,7 +16,7 @@ beregnede hjælp ... for samme måned": the person's RATE of hjælp. Which sourc
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -24,7 +24,8 @@ import attrs
 
 from lab_rules.inputs.timeline import Payment, Timeline
 from lab_rules.law.hjaelp_rates import HjaelpRate, PersonFacts, rate_for
-from lab_rules.sanctions.counting import ONE_DAY, month_end
+from lab_rules.law.params import in_force_index
+from lab_rules.sanctions.counting import month_end
 from lab_rules.sanctions.select import KH_BENEFITS
 
 RATE_FACT, RATE_TABLE, PAYMENTS = "rate_fact", "rate_table", "payments"
@@ -45,43 +46,57 @@ class MonthlyHjaelp:
 
 @attrs.frozen
 class KhPayments:
-    """A timeline's kontanthjælp-family payments, indexed once: the amount paid per calendar
-    month (a payment spanning months counts by its share of days in each) and the rates the
-    case system supplied, so a month or a day is a lookup, not a scan of every payment."""
+    """A timeline's kontanthjælp-family payments, indexed once: the amounts paid and the
+    rates the case system supplied, so a day's rate is a binary search. The amount paid in a
+    calendar month (a payment spanning months counts by its share of days in each) is summed
+    when a month is first asked for and kept: a sanction asks for a month or two, not every
+    month of the timeline."""
 
-    by_month: Mapping[date, Decimal]
+    paying: tuple[tuple[date, date, Decimal], ...]
+    """The payments with an amount (first day, last day, amount), in timeline order."""
     rate_starts: tuple[date, ...]
     rate_reach: tuple[date, ...]
     """The latest end among the rate-carrying payments up to each one (non-decreasing)."""
     rates: tuple[Decimal, ...]
+    _by_month: dict[date, Decimal | None] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def of(cls, timeline: Timeline) -> KhPayments:
-        by_month: dict[date, Decimal] = {}
-        supplied = []
+        paying: list[tuple[date, date, Decimal]] = []
+        starts: list[date] = []
+        reach: list[date] = []
+        rates: list[Decimal] = []
+        backwards: list[date] = []
         for payment in timeline.of_type(Payment):
             if payment.benefit not in KH_BENEFITS:
                 continue
             if payment.rate is not None:
-                supplied.append((payment.start, payment.end, payment.rate))
-            if payment.amount is None:
-                continue
-            days = (payment.end - payment.start).days + 1
-            month = payment.start.replace(day=1)
-            while month <= payment.end:
-                start, end = max(payment.start, month), min(payment.end, month_end(month))
-                share = payment.amount * ((end - start).days + 1) / days
-                by_month[month] = by_month.get(month, Decimal()) + share
-                month = month_end(month) + ONE_DAY
-        reach: list[date] = []
-        for _, end, _ in supplied:
-            reach.append(max(end, reach[-1]) if reach else end)
-        return cls(by_month, tuple(s for s, _, _ in supplied), tuple(reach),
-                   tuple(r for _, _, r in supplied))
+                starts.append(payment.start)
+                reach.append(max(payment.end, reach[-1]) if reach else payment.end)
+                rates.append(payment.rate)
+            if payment.amount is not None:
+                paying.append((payment.start, payment.end, payment.amount))
+                if payment.end < payment.start:
+                    backwards.append(payment.start)
+        indexed = cls(tuple(paying), tuple(starts), tuple(reach), tuple(rates))
+        for start in backwards:  # summed at once: where it cannot be (0/0), it fails here
+            indexed.paid(start)
+        return indexed
 
     def paid(self, day: date) -> Decimal | None:
         """The payments for *day*'s month; None without any."""
-        return self.by_month.get(day.replace(day=1))
+        month = day.replace(day=1)
+        if month in self._by_month:
+            return self._by_month[month]
+        last = month_end(month)
+        total: Decimal | None = None
+        for first, final, amount in self.paying:
+            if first <= last and final >= month:
+                start, end = max(first, month), min(final, last)
+                share = amount * ((end - start).days + 1) / ((final - first).days + 1)
+                total = (Decimal() if total is None else total) + share
+        self._by_month[month] = total
+        return total
 
     def rate(self, day: date) -> Decimal | None:
         """The rate on the first payment (in timeline order) that covers *day*."""
@@ -105,7 +120,8 @@ def monthly_hjaelp(timeline: Timeline, payments: KhPayments, rates: Sequence[Hja
         supplied = payments.rate(day)
         if supplied is not None:
             return MonthlyHjaelp(supplied, RATE_FACT)
-        entry = rate_for(rates, day, person_facts(timeline, day, benefit))
+        in_force = in_force_index(rates).all_on(day) if isinstance(rates, tuple) else rates
+        entry = rate_for(in_force, day, person_facts(timeline, day, benefit))
         if entry is not None:
             return MonthlyHjaelp(entry.monthly, RATE_TABLE, entry.id, entry.confidence.value)
     paid = payments.paid(day)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
 import attrs
 
 from lab_rules.core.vocabulary import Benefit, TargetGroup
 from lab_rules.facts.failures import Failure
 from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, GroupChanged, Timeline
+from lab_rules.law.params import kept
 from lab_rules.law.sanctions import SanctionRule, select
 
 KH_BENEFITS = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP,
@@ -54,8 +56,10 @@ class Situations:
 
     @classmethod
     def of(cls, timeline: Timeline) -> Situations:
-        markers = tuple(e for e in timeline.events
-                        if isinstance(e, BenefitStarted | BenefitEnded | GroupChanged))
+        """The sweep over *timeline*'s benefit and group events, in timeline order (the order
+        :meth:`~lab_rules.inputs.timeline.Timeline.of_types` keeps)."""
+        markers = cast(tuple[BenefitStarted | BenefitEnded | GroupChanged, ...],
+                       tuple(timeline.of_types(BenefitStarted, BenefitEnded, GroupChanged)))
         return cls(markers, tuple(e.on for e in markers))
 
     def _apply(self, index: int, running: dict[Benefit, date], *, ends: bool) -> None:
@@ -91,8 +95,11 @@ class Situations:
                             if b in running), None)
         if benefit is None:
             return Situation(None, None, "")
-        found = [g for g in (group_change, start_group.get(benefit)) if g is not None]
-        group = max(found, key=lambda g: g[0])[1] if found else None
+        started = start_group.get(benefit)
+        latest = (started if group_change is None
+                  else group_change if started is None or group_change[0] >= started[0]
+                  else started)
+        group = latest[1] if latest is not None else None
         family = (KONTANTHJAELP if benefit in KH_BENEFITS
                   else DAGPENGE if benefit is Benefit.DAGPENGE else SYGEDAGPENGE)
         return Situation(benefit, group, family)
@@ -116,9 +123,31 @@ def rule_family(failure: Failure, situation: Situation) -> str:
 
 def entry_for(register: Sequence[SanctionRule], family: str,
               failure: Failure) -> SanctionRule | None:
-    """The register entry that computes *failure* under *family*'s rules, if any."""
-    return select(register, family, failure.failure, failure.kind, failure.cancelled,
-                  failure.day)
+    """The register entry that computes *failure* under *family*'s rules, if any: what
+    :func:`~lab_rules.law.sanctions.select` gives (the first of the most specific), read among
+    the entries of the family and the failure (a law's register is indexed by them once)
+    instead of the whole register."""
+    if not isinstance(register, tuple):
+        return select(register, family, failure.failure, failure.kind, failure.cancelled,
+                      failure.day)
+    found: SanctionRule | None = None
+    for entry in _by_family_failure(register).get((family, failure.failure), ()):
+        if entry.covers(failure.day) and entry.matches(family, failure.failure, failure.kind,
+                                                       failure.cancelled) and (
+                found is None or entry.specificity > found.specificity):
+            found = entry
+    return found
+
+
+@kept
+def _by_family_failure(register: tuple[SanctionRule, ...]
+                       ) -> dict[tuple[str, str], tuple[SanctionRule, ...]]:
+    """The entries of each (family, failure), in register order."""
+    found: dict[tuple[str, str], list[SanctionRule]] = {}
+    for entry in register:
+        for failure in dict.fromkeys(entry.failures):
+            found.setdefault((entry.family, failure), []).append(entry)
+    return {key: tuple(entries) for key, entries in found.items()}
 
 
 def part_time(timeline: Timeline, day: date) -> bool:
