@@ -3,26 +3,32 @@
 
     python benchmarks/bench_batch.py [--persons 100000] [--seed 1] [--workers N]
         [--format jsonl|csv|parquet] [--reader auto|python|arrow]
+        [--fast-path auto|off|both] [--table-writer auto|python|arrow] [--repeat 1]
 
 Rows: reading the event log alone (the floor) with the Python reader and, when pyarrow is
-installed, the Arrow reader (CPU time), the batch on 1 worker and on all cores with --reader
-(persons per second, speed-up, peak memory of the process and its workers), and, when polars is
-installed (``pip install polars``), a peer: a hand-vectorised polars computation of one simple
-metric (for kontanthjælp, the days from first contact to the first jobsamtale) against
-lab-rules computing the same metric from its timelines, with the ratio. A script, not a timed
-test: the numbers depend on the machine.
+installed, the Arrow reader (CPU time), the batch on 1 worker and on all cores with --reader,
+with the columnar fast path (``auto``) and/or without it (``off``): persons per second of wall
+time and of CPU time (this process, its threads and its workers; the best of --repeat runs),
+speed-up, peak memory of the process and its workers, and, when polars is installed (``pip
+install polars``), a peer: a hand-vectorised polars computation of one simple metric (for
+kontanthjælp, the days from first contact to the first jobsamtale) against lab-rules computing
+the same metric from its timelines, with the ratio. A script, not a timed test: the numbers
+depend on the machine (on a shared one, compare CPU time).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from lab_rules.core.vocabulary import Benefit, ConversationKind
 from lab_rules.inputs.eventlog import read_persons
@@ -39,6 +45,27 @@ def _peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _batch(log: Path, out: Path, workers: int, reader: str, fast: str, writer: str,
+           repeat: int) -> tuple[float, float, Any]:
+    """The best wall and CPU seconds of *repeat* runs, and the last run's summary."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        cpu, wall = _cpu_seconds(), time.perf_counter()
+        summary = evaluate_caseload(log, out, as_of=AS_OF, workers=workers, reader=reader,
+                                    fast_path=fast, table_writer=writer)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(_cpu_seconds() - cpu)
+    return min(walls), min(cpus), summary
 
 
 def _lab_rules_metric(log: Path) -> tuple[int, int]:
@@ -89,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
     parser.add_argument("--reader", choices=("auto", "python", "arrow"), default="auto")
+    parser.add_argument("--fast-path", choices=("auto", "off", "both"), default="both")
+    parser.add_argument("--table-writer", choices=("auto", "python", "arrow"), default="auto")
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args(argv)
     reader = reader_name(args.reader)
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,19 +136,25 @@ def main(argv: list[str] | None = None) -> int:
             table.append((f"read the event log, {name} reader (floor)",
                           f"{floor:,.0f} persons/s", f"{args.format}, CPU time"))
 
-        rates = {}
-        for workers in sorted({1, args.workers}):
-            started = time.perf_counter()
-            summary = evaluate_caseload(log, Path(tmp) / f"out{workers}", as_of=AS_OF,
-                                        workers=workers, reader=reader)
-            rates[workers] = summary.persons / (time.perf_counter() - started)
-            table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}, {reader}",
-                          f"{rates[workers]:,.0f} persons/s",
-                          f"{summary.obligations:,} obligations, {summary.quarantined} "
-                          "quarantined"))
-        if args.workers > 1:
-            table.append(("speed-up", f"{rates[args.workers] / rates[1]:.2f}x",
-                          f"{args.workers} workers against 1"))
+        rates: dict[tuple[str, int], float] = {}
+        for fast in ("off", "auto") if args.fast_path == "both" else (args.fast_path,):
+            for workers in sorted({1, args.workers}):
+                out = Path(tmp) / f"out-{fast}-{workers}"
+                wall, cpu, summary = _batch(log, out, workers, reader, fast,
+                                            args.table_writer, args.repeat)
+                run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+                used = "fast path" if run["fast_path"]["used"] else "engine only"
+                rates[fast, workers] = summary.persons / wall
+                table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}, {reader}, "
+                              f"{used}, {run['table_writer']} writer",
+                              f"{summary.persons / wall:,.0f} persons/s",
+                              f"wall; {summary.persons / cpu:,.0f} persons/s of CPU time; "
+                              f"{summary.obligations:,} obligations, {summary.quarantined} "
+                              "quarantined"))
+            if args.workers > 1:
+                table.append((f"speed-up, fast path {fast}",
+                              f"{rates[fast, args.workers] / rates[fast, 1]:.2f}x",
+                              f"{args.workers} workers against 1"))
         table.append(("peak memory", f"{_peak_mib():,.0f} MiB", "process and workers (max RSS)"))
 
         if args.format != "jsonl":

@@ -108,7 +108,7 @@ def _edge_rows(persons: int, seed: int) -> Iterator[dict[str, Any]]:
             events += [{"type": "summons_sent", "date": meeting - timedelta(days=7),
                         "meeting_date": meeting, "kind": kind},
                        {"type": "no_show", "date": meeting, "kind": kind}]
-        events.sort(key=lambda e: e.get("date", e.get("start")))
+        events.sort(key=lambda e: e.get("date") or e["start"])
         for event in events:
             yield {"person_id": pid, **{k: v.isoformat() if isinstance(v, date) else v
                                         for k, v in event.items()}}

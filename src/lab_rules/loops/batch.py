@@ -19,6 +19,12 @@ workers and remove what was written (:mod:`lab_rules.loops.worker_guard`). Every
 accounted for (:mod:`lab_rules.loops.accounting`): persons in = evaluated + quarantined is
 checked at the end and written to ``run.json``. With a pseudonym key, every person id written
 is a keyed hash (:func:`lab_rules.core.privacy.pseudonym`).
+
+Two ways to the same bytes: the columnar fast path evaluates the rules it handles for the
+whole caseload at once and the engine the rest (:mod:`lab_rules.loops.batch_fast`; polars, a
+JSON Lines or Parquet log), and the tables are written through Arrow from typed rows when
+pyarrow is installed (:mod:`lab_rules.loops.batch_arrow`), by :mod:`csv` otherwise.
+``run.json`` says which were used.
 """
 
 from __future__ import annotations
@@ -41,18 +47,24 @@ from lab_rules._version import __version__
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import MIN_KEY_BYTES, mask_cpr
 from lab_rules.inputs.eventlog import PersonRows, ReadProgress
-from lab_rules.inputs.eventlog_arrow import persons_reader, reader_name
+from lab_rules.inputs.eventlog_arrow import arrow_available, persons_reader, reader_name
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.policies import Policies
 from lab_rules.loops.accounting import Accounting, hold_back, settle, split_persons
 from lab_rules.loops.atomic_output import whole_or_absent
-from lab_rules.loops.batch_person import evaluate_in_worker, outcome_of, public_id, start_worker
-from lab_rules.loops.batch_pieces import RunTables, row_counts, run_in_pieces
+from lab_rules.loops.batch_fast import FAST_PATH_OPTIONS, FastChoice, choose_fast_path
+from lab_rules.loops.batch_person import (
+    Evaluator,
+    evaluate_in_worker,
+    outcome_of,
+    public_id,
+    start_worker,
+)
+from lab_rules.loops.batch_pieces import RunTables, open_tables, row_counts, run_in_pieces
 from lab_rules.loops.batch_tables import (
     QUOTA_SCRATCH,
     Outcome,
     _Progress,
-    _Tables,
     _to_parquet,
     cell,
 )
@@ -64,7 +76,8 @@ from lab_rules.loops.caseload_tally import (
 from lab_rules.loops.interrupts import interruptible, shielded
 from lab_rules.loops.worker_guard import stop_workers
 
-__all__ = ["RESULT_NAMES", "RunSummary", "evaluate_caseload", "outcome_of", "public_id"]
+__all__ = ["RESULT_NAMES", "TABLE_WRITERS", "RunSummary", "evaluate_caseload", "outcome_of",
+           "public_id"]
 
 CHUNK = 2000
 RESULT_NAMES = frozenset({"quarantine.jsonl", "run.json", *(
@@ -72,6 +85,9 @@ RESULT_NAMES = frozenset({"quarantine.jsonl", "run.json", *(
                                     "compliance", "quotas") for kind in ("csv", "parquet"))})
 """What a batch result holds: a folder with only these may be replaced by a new result."""
 PSEUDONYMISED = "pseudonymised (HMAC-SHA256, keyed)"
+TABLE_WRITERS = ("auto", "python", "arrow")
+"""How the tables are written: ``arrow`` (typed rows through pyarrow), ``python`` (:mod:`csv`)
+or ``auto`` (arrow when pyarrow can be imported); the bytes are the same."""
 
 
 @attrs.frozen
@@ -99,14 +115,14 @@ def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]
 
 
 def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str, str],
-                     law: Law, key: bytes | None, workers: int, progress: _Progress,
+                     evaluator: Evaluator, workers: int, progress: _Progress,
                      reading: ReadProgress, refund: bool = True,
                      reader: str = "python") -> RunTables:
     """This process reads the log and writes the tables; workers (if more than one) only
     evaluate chunks of persons."""
-    tables = _Tables(target, header=True)
+    tables = open_tables(target, header=True, typed=evaluator.typed)
     executor = (ProcessPoolExecutor(workers, initializer=start_worker,
-                                    initargs=(law, key, os.getpid()))
+                                    initargs=(evaluator, os.getpid()))
                 if workers > 1 else None)
     try:
         for chunk in _chunks(read_persons(source, reading, reader), CHUNK):
@@ -116,7 +132,7 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
                     outcomes: Iterable[Outcome] = executor.map(evaluate_in_worker, tasks,
                                                                chunksize=64)
             else:
-                outcomes = (outcome_of(rows, as_of, policies, law, key, refund)
+                outcomes = (evaluator.outcome(rows, as_of, policies, refund)
                             for rows, *_ in tasks)
             for outcome in outcomes:
                 tables.write(outcome)
@@ -142,8 +158,8 @@ def _write_tallies(target: Path, tally: ComplianceTally) -> None:
             writer.writerows([cell(v) for v in row] for row in rows)
 
 
-def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: Law,
-         key: bytes | None, workers: int, refund: bool, reader: str
+def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str],
+         evaluator: Evaluator, workers: int, refund: bool, reader: str
          ) -> tuple[RunTables, str]:
     reading = ReadProgress()
     progress = _Progress(sys.stderr, reading)
@@ -151,12 +167,12 @@ def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str], law: La
     try:
         done = None
         if workers > 1 and path.suffix not in (".csv", ".parquet"):
-            done = run_in_pieces(path, staging, as_of, chosen, law, key, workers, progress,
+            done = run_in_pieces(path, staging, as_of, chosen, evaluator, workers, progress,
                                  reading, refund, reader)
             mode = "pieces" if done is not None else "one pass (persons split across pieces)"
         if done is None:
             reading.read = 0
-            done = _run_in_one_pass(path, staging, as_of, chosen, law, key, workers,
+            done = _run_in_one_pass(path, staging, as_of, chosen, evaluator, workers,
                                     progress, reading, refund, reader)
     finally:
         progress.close()
@@ -189,12 +205,24 @@ def _settle(staging: Path, done: RunTables) -> Accounting:
                   done.counts["rows_quarantined"])
 
 
+def _typed_rows(table_writer: str) -> bool:
+    """Whether rows are kept typed for the Arrow writer (:data:`TABLE_WRITERS`)."""
+    if table_writer not in TABLE_WRITERS:
+        raise LabRulesError(f"table writer {table_writer!r}: expected one of "
+                            f"{', '.join(TABLE_WRITERS)}")
+    if table_writer == "arrow" and not arrow_available():
+        raise LabRulesError("the arrow table writer needs pyarrow: pip install "
+                            "'lab-rules[parquet]'")
+    return table_writer == "arrow" or (table_writer == "auto" and arrow_available())
+
+
 def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                       policies: Mapping[str, str] | None = None,
                       workers: int | None = None, table_format: str = "csv",
                       law: Law | None = None,
                       pseudonymise_key: bytes | None = None,
-                      refund: bool = True, reader: str = "auto") -> RunSummary:
+                      refund: bool = True, reader: str = "auto", fast_path: str = "auto",
+                      table_writer: str = "auto") -> RunSummary:
     """Evaluate every person of the event log *source* at *as_of* under *law* (default: the
     bundled national law); write the tables to *out* as ``csv`` or ``parquet`` (the
     ``parquet`` extra), whole or not at all.
@@ -207,14 +235,21 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     co-financing and refund lost per month; without it, only its header, and run.json says
     so. *reader* is ``python``, ``arrow`` (the ``parquet`` extra; the same persons and
     quarantine entries, faster: :mod:`lab_rules.inputs.eventlog_arrow`) or ``auto`` (Arrow
-    when pyarrow can be imported); run.json names the one used."""
+    when pyarrow can be imported); run.json names the one used. *fast_path* ``auto`` uses the
+    columnar fast path where it applies (:mod:`lab_rules.loops.batch_fast`), ``off`` never;
+    *table_writer* is one of :data:`TABLE_WRITERS`. Neither changes a byte of the tables;
+    run.json says what was used."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
     if workers is not None and workers < 1:
         raise LabRulesError(f"workers {workers}: must be 1 or more")
     if pseudonymise_key is not None and len(pseudonymise_key) < MIN_KEY_BYTES:
         raise LabRulesError(f"the pseudonym key must be at least {MIN_KEY_BYTES} bytes")
+    if fast_path not in FAST_PATH_OPTIONS:
+        raise LabRulesError(f"fast path {fast_path!r}: expected one of "
+                            f"{', '.join(FAST_PATH_OPTIONS)}")
     reader = reader_name(reader)
+    typed = _typed_rows(table_writer)
     law = law if law is not None else bundled_law()
     chosen_policies = Policies.parse(policies, law.policies)
     chosen = dict(policies or {})
@@ -223,8 +258,9 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
-        done, mode = _run(path, staging, as_of, chosen, law, pseudonymise_key, workers,
-                          refund, reader)
+        fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)
+        evaluator = Evaluator(law, pseudonymise_key, fast.path, typed)
+        done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
         if table_format == "parquet":
@@ -236,7 +272,9 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
         run = {"lab_rules": __version__, "rule_pack": law.name, "law_hash": law.content_hash,
                "source": mask_cpr(str(source)), "as_of": as_of.isoformat(),
                "policies": chosen_policies.as_dict(), "workers": workers, "reading": mode,
-               "reader": reader, "table_format": table_format, "refund": refund,
+               "reader": reader, "fast_path": fast.as_dict(),
+               "table_writer": "arrow" if typed else "python",
+               "table_format": table_format, "refund": refund,
                "person_ids": PSEUDONYMISED if pseudonymise_key is not None
                else "as read, CPR numbers masked",
                "persons": summary.persons, "evaluated": summary.evaluated,

@@ -1,7 +1,8 @@
 """One person evaluated as the batch does it (:func:`outcome_of`, also the Dask path's unit of
 work), the id every output writes for a person (masked or pseudonymised), and the state a
-worker process keeps: the run's law and pseudonym key, sent once when it starts, and the
-shared progress counters of a run in pieces."""
+worker process keeps: the run's :class:`Evaluator` (law, pseudonym key, the fast path's rows,
+the form of the rows), sent once when it starts, and the shared progress counters of a run in
+pieces."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.privacy import mask_cpr, pseudonym
 from lab_rules.evaluation.evaluate import evaluate
@@ -18,8 +21,16 @@ from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
+from lab_rules.loops.batch_fast import FastPath, FastRow, fast_counts
 from lab_rules.loops.batch_tables import Outcome, _cells
+from lab_rules.loops.columnar_merge import merged_cells
+from lab_rules.loops.columnar_rules import EngineLaws
 from lab_rules.loops.worker_guard import guard_worker
+
+
+def _typed(*values: object) -> tuple[object, ...]:
+    """A table row as its values, for the Arrow writer."""
+    return values
 
 
 def public_id(person_id: str, key: bytes | None) -> str:
@@ -29,11 +40,17 @@ def public_id(person_id: str, key: bytes | None) -> str:
 
 def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
                law: Law | None = None, key: bytes | None = None,
-               refund: bool = True) -> Outcome:
+               refund: bool = True, *, fast: tuple[FastRow, ...] = (),
+               typed: bool = False) -> Outcome:
     """One person evaluated as the batch does it (also the Dask path's unit of work); with a
     pseudonym *key*, the id read appears nowhere in the outcome. With *refund* the person's
-    refund, co-financing and refund lost per month are included."""
+    refund, co-financing and refund lost per month are included.
+
+    *fast* are the fast path's rows of the rule ids *law* leaves out for this person (see
+    :mod:`lab_rules.loops.batch_fast`): merged with the engine's, and counted in the summary.
+    With *typed* the rows hold their values (for the Arrow writer), else their cells' text."""
     person_id = public_id(rows.person_id, key)
+    row = _typed if typed else _cells
 
     def said(text: str) -> str:
         if key is not None and rows.person_id:
@@ -58,27 +75,33 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     except (LabRulesError, ValueError, ArithmeticError) as err:
         return held([f"evaluation failed: {err}"])
     obligations = tuple(
-        _cells(person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
-               o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
+        row(person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
+            o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
         for o in evaluation.obligations)
     sanctions = tuple(
-        _cells(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
-               s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
+        row(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
+            s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
     statuses = [o.status.value for o in evaluation.obligations]
+    late = sum(o.days_late or 0 for o in evaluation.obligations)
+    overdue = sum(o.days_overdue or 0 for o in evaluation.obligations)
+    if fast:
+        obligations = tuple(merged_cells(obligations, [row(person_id, *r) for r in fast]))
+        fast_statuses, fast_late, fast_overdue = fast_counts(fast)
+        statuses += fast_statuses
+        late += fast_late
+        overdue += fast_overdue
     uncovered = statuses.count("not_covered")
     deducted = sum((s.deducted or Decimal(0) for s in evaluation.sanctions), Decimal(0))
-    summary = _cells(person_id, len(statuses) - uncovered, statuses.count("met"),
-                     statuses.count("met_late"), statuses.count("overdue"),
-                     statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
-                     sum(o.days_late or 0 for o in evaluation.obligations),
-                     sum(o.days_overdue or 0 for o in evaluation.obligations),
-                     len(evaluation.sanctions), deducted, uncovered)
+    summary = row(person_id, len(statuses) - uncovered, statuses.count("met"),
+                  statuses.count("met_late"), statuses.count("overdue"),
+                  statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
+                  late, overdue, len(evaluation.sanctions), deducted, uncovered)
     months = refund_rows(evaluation)
     totals = [sum((m[i] for m in months.values()), Decimal(0)) for i in range(4)]
-    summary += _cells(*totals) if refund else ("", "", "", "")
+    summary += row(*totals) if refund else row(None, None, None, None)
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows,
-                   refund=tuple(_cells(person_id, month, *figures)
+                   refund=tuple(row(person_id, month, *figures)
                                 for month, figures in sorted(months.items())))
 
 
@@ -104,26 +127,53 @@ def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
     return months
 
 
-WORKER_LAW: Law | None = None
-"""In a worker process: the run's law, sent once when the worker starts (not per person)."""
-WORKER_KEY: bytes | None = None
-"""In a worker process: the run's pseudonym key, if any (never written)."""
+def _engine_laws(evaluator: Evaluator) -> EngineLaws:
+    return EngineLaws(evaluator.law)
 
 
-def start_worker(law: Law, key: bytes | None, run: int, persons: Any = None,
-                 read: Any = None) -> None:
+@attrs.frozen
+class Evaluator:
+    """How a run evaluates each person: its law, its pseudonym key (never written), the fast
+    path's result if the run uses it, and whether rows are typed (the Arrow writer) or text."""
+
+    law: Law
+    key: bytes | None = None
+    fast: FastPath | None = None
+    typed: bool = False
+    laws: EngineLaws = attrs.field(init=False, eq=False, repr=False,
+                                   default=attrs.Factory(_engine_laws, takes_self=True))
+
+    def outcome(self, rows: PersonRows, as_of: date, policies: Mapping[str, str],
+                refund: bool) -> Outcome:
+        """The person's outcome; with the fast path, the engine leaves out the rule ids it
+        handled for this person and its rows take their place."""
+        if self.fast is None:
+            return outcome_of(rows, as_of, policies, self.law, self.key, refund,
+                              typed=self.typed)
+        rule_ids, fast = self.fast.of(rows.person_id)
+        return outcome_of(rows, as_of, policies, self.laws.without(rule_ids), self.key,
+                          refund, fast=fast, typed=self.typed)
+
+
+WORKER: Evaluator | None = None
+"""In a worker process: the run's evaluator, sent once when the worker starts (not per
+person)."""
+
+
+def start_worker(evaluator: Evaluator, run: int, persons: Any = None, read: Any = None) -> None:
     """A worker process starts: it guards itself against outliving the run and keeps the
-    run's law, key and progress counters."""
-    global WORKER_LAW, WORKER_KEY
+    run's evaluator and progress counters."""
+    global WORKER
     guard_worker(run)
-    WORKER_LAW, WORKER_KEY = law, key
+    WORKER = evaluator
     if persons is not None:
         share(persons, read)
 
 
 def evaluate_in_worker(task: tuple[PersonRows, date, Mapping[str, str], bool]) -> Outcome:
     rows, as_of, policies, refund = task
-    return outcome_of(rows, as_of, policies, WORKER_LAW, WORKER_KEY, refund)
+    assert WORKER is not None
+    return WORKER.outcome(rows, as_of, policies, refund)
 
 
 SHARED: tuple[Any, Any] | None = None

@@ -17,11 +17,10 @@ import attrs
 
 from lab_rules.inputs.eventlog import ReadProgress, person_starts
 from lab_rules.inputs.eventlog_arrow import persons_reader
-from lab_rules.law.bundle import Law
 from lab_rules.loops import batch_person
 from lab_rules.loops.accounting import Block
-from lab_rules.loops.batch_person import add_progress, outcome_of, start_worker
-from lab_rules.loops.batch_tables import _Progress, _Tables
+from lab_rules.loops.batch_person import Evaluator, add_progress, start_worker
+from lab_rules.loops.batch_tables import RowsWriter, _Progress, _Tables
 from lab_rules.loops.caseload_tally import ComplianceTally
 from lab_rules.loops.interrupts import shielded
 from lab_rules.loops.worker_guard import stop_workers
@@ -51,6 +50,17 @@ class RunTables:
             self.rows[name] = self.rows.get(name, 0) + value
 
 
+def open_tables(folder: Path, *, header: bool, typed: bool) -> _Tables:
+    """A run's (or a piece's) table files: written through Arrow for typed rows, else by
+    :mod:`csv`."""
+    rows: RowsWriter | None = None
+    if typed:
+        from lab_rules.loops.batch_arrow import ArrowRows
+
+        rows = ArrowRows
+    return _Tables(folder, header=header, rows=rows)
+
+
 PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
 
 
@@ -59,14 +69,15 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
     """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
     counts, the exported tally, the persons evaluated and quarantined, and the row counts."""
     path, start, end, as_of, policies, folder, refund, reader = task
-    tables = _Tables(Path(folder), header=False)
+    evaluator = batch_person.WORKER
+    assert evaluator is not None
+    tables = open_tables(Path(folder), header=False, typed=evaluator.typed)
     reading = ReadProgress()
     done = reported = 0
     try:
         for rows in persons_reader(reader)(path, reading, start=start, end=end):
             done += 1
-            tables.write(outcome_of(rows, as_of, policies, batch_person.WORKER_LAW,
-                                    batch_person.WORKER_KEY, refund))
+            tables.write(evaluator.outcome(rows, as_of, policies, refund))
             if batch_person.SHARED is not None and done % 32 == 0:
                 add_progress(32, reading.read - reported)
                 reported = reading.read
@@ -79,9 +90,9 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
 
 
 def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
-                   law: Law, key: bytes | None, workers: int, progress: _Progress,
-                   reading: ReadProgress, refund: bool = True,
-                   reader: str = "python") -> RunTables | None:
+                  evaluator: Evaluator, workers: int, progress: _Progress,
+                  reading: ReadProgress, refund: bool = True,
+                  reader: str = "python") -> RunTables | None:
     """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
     writes its own files; this process only joins them in log order. None when a person's
     rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
@@ -97,7 +108,7 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
         tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)), refund,
                   reader) for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
         executor = ProcessPoolExecutor(workers, initializer=start_worker,
-                                       initargs=(law, key, os.getpid(), persons, read))
+                                       initargs=(evaluator, os.getpid(), persons, read))
         try:
             with shielded():
                 futures = [executor.submit(run_piece, task) for task in tasks]
@@ -117,7 +128,7 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
             if not seen.isdisjoint(ids):
                 return None
             seen.update(ids)
-        tables = _Tables(target, header=True)
+        tables = open_tables(target, header=True, typed=evaluator.typed)
         try:
             for index, (counts, exported, evaluated, quarantined, _) in enumerate(results):
                 tables.append(scratch / str(index))

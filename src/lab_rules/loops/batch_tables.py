@@ -1,5 +1,9 @@
 """The batch's outputs: one person's table rows (:class:`Outcome`), the open table files of
-a run or of one piece of it, the progress line, and the conversion to Parquet."""
+a run or of one piece of it, the progress line, and the conversion to Parquet.
+
+A row is either the text of its cells (:func:`cell`, written by :mod:`csv`: the pure-Python
+writer) or its typed values, written through Arrow (:mod:`lab_rules.loops.batch_arrow`, when
+pyarrow is installed); both give the same bytes."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import csv
 import json
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -38,14 +43,15 @@ the refund lost for late steps (2007-2015), each rounded to øre by month."""
 
 @attrs.frozen
 class Outcome:
-    """One person's rows for every table, or their quarantine record."""
+    """One person's rows for every table, or their quarantine record; each row as the text of
+    its cells, or (for the Arrow writer) as its typed values."""
 
     person_id: str
-    obligations: tuple[tuple[str, ...], ...] = ()
-    sanctions: tuple[tuple[str, ...], ...] = ()
-    summary: tuple[str, ...] = ()
+    obligations: tuple[tuple[Any, ...], ...] = ()
+    sanctions: tuple[tuple[Any, ...], ...] = ()
+    summary: tuple[Any, ...] = ()
     quotas: tuple[tuple[str, str, bool], ...] = ()
-    refund: tuple[tuple[str, ...], ...] = ()
+    refund: tuple[tuple[Any, ...], ...] = ()
     quarantine: dict[str, Any] | None = None
     key: str = ""
     rows: int = 0
@@ -120,6 +126,18 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
 ``decimal128(9, 3)``, booleans as ``bool``); an empty cell is null."""
 
 
+TABLE_KINDS: dict[str, tuple[str | None, ...]] = {
+    f"{table}.csv": tuple(COLUMN_TYPES[table].get(c) for c in columns)
+    for table, columns in (("obligations", OBLIGATION_COLUMNS),
+                           ("sanctions", SANCTION_COLUMNS), ("persons", PERSON_COLUMNS),
+                           ("refund", REFUND_COLUMNS))}
+"""The kind of every column (None for text) of the tables a run writes row by row."""
+
+RowsWriter = Callable[[TextIO, Sequence[str | None]], Any]
+"""Makes the writer of one table file from its handle and its column kinds: an object with
+``writerow``, ``writerows`` and ``flush`` (:class:`lab_rules.loops.batch_arrow.ArrowRows`)."""
+
+
 def _arrow_type(kind: str) -> Any:
     import pyarrow as pa
 
@@ -153,22 +171,26 @@ def _to_parquet(target: Path) -> None:
 
 class _Tables:
     """The open table files of a run, or of one piece of it (no header rows), with the
-    counts and the compliance tally of what was written."""
+    counts and the compliance tally of what was written. With *rows* (typed rows), the four
+    tables are written by the writers it makes; otherwise by :mod:`csv` (rows of cells)."""
 
     TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv")
     NAMES = (*TABLES, "quarantine.jsonl", QUOTA_SCRATCH)
 
-    def __init__(self, folder: Path, *, header: bool) -> None:
+    def __init__(self, folder: Path, *, header: bool, rows: RowsWriter | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
                       for name in self.NAMES}
-        self.writers = {name: csv.writer(self.files[name], lineterminator="\n")
-                        for name in (*self.TABLES, QUOTA_SCRATCH)}
+        self.writers: dict[str, Any] = {name: csv.writer(self.files[name], lineterminator="\n")
+                                         for name in (*self.TABLES, QUOTA_SCRATCH)}
         if header:
-            self.writers["obligations.csv"].writerow(OBLIGATION_COLUMNS)
-            self.writers["sanctions.csv"].writerow(SANCTION_COLUMNS)
-            self.writers["persons.csv"].writerow(PERSON_COLUMNS)
-            self.writers["refund.csv"].writerow(REFUND_COLUMNS)
+            for name, columns in zip(self.TABLES, (OBLIGATION_COLUMNS, SANCTION_COLUMNS,
+                                                   PERSON_COLUMNS, REFUND_COLUMNS), strict=True):
+                self.writers[name].writerow(columns)
+        self.buffered: list[Any] = []
+        if rows is not None:
+            self.buffered = [rows(self.files[name], TABLE_KINDS[name]) for name in self.TABLES]
+            self.writers.update(zip(self.TABLES, self.buffered, strict=True))
         self.counts = dict.fromkeys(("persons", "quarantined", "obligations", "sanctions",
                                      "rows_quarantined"), 0)
         self.tally = ComplianceTally()
@@ -186,7 +208,7 @@ class _Tables:
             return
         self.writers["obligations.csv"].writerows(outcome.obligations)
         for row in outcome.obligations:
-            self.tally.add_obligation(row[3], row[5][:7], row[7])
+            self.tally.add_obligation(row[3], str(row[5])[:7], row[7])
         for quota_id, cohort, reached in outcome.quotas:
             self.tally.add_quota(quota_id, cohort, reached)
         self.writers[QUOTA_SCRATCH].writerows(
@@ -200,13 +222,22 @@ class _Tables:
         self.counts["obligations"] += len(outcome.obligations)
         self.counts["sanctions"] += len(outcome.sanctions)
 
+    def flush(self) -> None:
+        """Write the rows the writers still hold."""
+        for writer in self.buffered:
+            writer.flush()
+
     def append(self, folder: Path) -> None:
         """Copy a piece's files (written without headers) to the end of these."""
+        self.flush()
         for name in self.NAMES:
             self.files[name].flush()
             with (folder / name).open(encoding="utf-8", newline="") as piece:
                 shutil.copyfileobj(piece, self.files[name], 1 << 20)
 
     def close(self) -> None:
-        for handle in self.files.values():
-            handle.close()
+        try:
+            self.flush()
+        finally:
+            for handle in self.files.values():
+                handle.close()

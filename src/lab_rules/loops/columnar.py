@@ -12,15 +12,23 @@ gives: opens at the anchor, due at the engine's own calendar point (worked out o
 distinct anchor day), the version selector of the policies, the first qualifying conversation
 from the opening day to the horizon, a waiver where an exemption covers the due date, and the
 status.
+
+A person's rows depend on that person's events alone, so a caseload can also be evaluated a
+chunk of persons at a time (:func:`iter_columnar`, reading the log with
+:mod:`lab_rules.loops.columnar_chunks`): its memory is then that of a chunk whatever the size
+of the caseload (issue 14), and its rows are those of the caseload at once. Within a chunk the
+persons are numbered in the order of their ids (numbers join and sort faster than text), and
+a run reads only the fields and conversations its rules need (:class:`FastRun`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import polars as pl
 
 from lab_rules.core.vocabulary import Benefit
@@ -28,6 +36,15 @@ from lab_rules.facts.courses import DEFAULT_GROUP
 from lab_rules.law.bundle import Law
 from lab_rules.law.model import Effect, Fulfilment, Rule
 from lab_rules.law.policies import Policies, VersionSelector
+from lab_rules.loops.columnar_chunks import (
+    CHUNK_PERSONS,
+    DATED,
+    ENGINE,
+    EVENT_SCHEMA,
+    normalised,
+    person_chunks,
+    scan_events,
+)
 from lab_rules.loops.columnar_exprs import (
     anchor_of,
     candidates,
@@ -38,63 +55,18 @@ from lab_rules.loops.columnar_exprs import (
 )
 from lab_rules.loops.columnar_rules import fast_rules, policies_of
 
-__all__ = ["EVENT_SCHEMA", "ROW_COLUMNS", "columnar_frames", "evaluate_columnar",
-           "scan_events"]
-
-EVENT_SCHEMA: dict[str, Any] = {
-    "person_id": pl.String, "type": pl.String, "date": pl.String, "benefit": pl.String,
-    "group": pl.String, "kind": pl.String, "form": pl.String, "held_by": pl.String,
-    "reason": pl.String, "start": pl.String, "end": pl.String,
-    "documented_start": pl.String, "birth_date": pl.String, "education": pl.Boolean,
-    "custody": pl.Boolean, "good_job_prospects": pl.Boolean,
-}
-"""The event-log fields the fast path reads (any others are ignored)."""
+__all__ = ["CHUNK_PERSONS", "EVENT_SCHEMA", "ROW_COLUMNS", "FastRun", "columnar_frames",
+           "evaluate_columnar", "iter_columnar", "scan_events"]
 
 ROW_COLUMNS = ("person_id", "rule_id", "sequence", "group", "opens", "due", "fulfilled_on",
                "status", "days_late", "days_overdue", "legal_basis")
 """The columns of the batch's ``obligations.csv``, in its order."""
 
-_DATED = ("benefit_started", "benefit_ended", "first_contact", "registered", "group_changed",
-          "conversation_held", "no_show")
-"""The row types whose ``date`` the fast path reads: a person with one undated goes to the
-engine (which reports it)."""
-
-_DAYS = ("date", "start", "end", "documented_start", "birth_date")
-"""The fields that hold a day."""
-
-_READ = (*_DATED, "person", "exemption")
-"""The row types the fast path reads at all."""
-
-def scan_events(path: str | Path) -> pl.LazyFrame:
-    """An event log in JSON Lines (``.jsonl``) or Parquet, with the fields the fast path reads."""
-    if str(path).endswith(".parquet"):
-        frame = pl.scan_parquet(path)
-        have = frame.collect_schema().names()
-        return frame.select([pl.col(c) if c in have else pl.lit(None, t).alias(c)
-                             for c, t in EVENT_SCHEMA.items()])
-    return pl.scan_ndjson(path, schema=EVENT_SCHEMA)
+Source = pl.DataFrame | pl.LazyFrame | str | Path
+"""An event log: its path (JSON Lines, or Parquet by the suffix ``.parquet``) or its rows."""
 
 
-def _normalised(events: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
-    frame = events.lazy()
-    have = frame.collect_schema()
-    columns = []
-    for name, kind in EVENT_SCHEMA.items():
-        if name not in have:
-            columns.append(pl.lit(None, kind).alias(name))
-        elif kind is pl.Boolean and have[name] != pl.Boolean:
-            text = pl.col(name).cast(pl.String).str.to_lowercase()
-            columns.append(pl.when(text == "true").then(True).when(text == "false")
-                           .then(False).otherwise(None).alias(name))
-        elif name in _DAYS:
-            columns.append(pl.col(name) if have[name] == pl.Date else pl.col(name)
-                           .cast(pl.String).str.to_date("%Y-%m-%d", strict=False))
-        else:
-            columns.append(pl.col(name).cast(kind))
-    return frame.select(columns)
-
-
-def _persons(events: pl.LazyFrame, as_of: date) -> pl.DataFrame:
+def _persons(events: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     """One row per person: the one benefit start (if any) and what the rules read of it."""
     events = events.drop("start", "end", "documented_start")
     day = pl.col("date")
@@ -108,7 +80,7 @@ def _persons(events: pl.LazyFrame, as_of: date) -> pl.DataFrame:
         benefit=pl.col("benefit").filter(started).first(),
         given_group=pl.col("group").filter(started).first(),
         foreign=(started & ~pl.col("benefit").is_in(courses)).any(),
-        undated=(day.is_null() & kind.is_in(_DATED)).any(),
+        undated=(day.is_null() & kind.is_in(DATED)).any(),
         group_changes=(kind == "group_changed").sum(),
         birth_date=pl.col("birth_date").filter(kind == "person").first(),
         education=pl.col("education").filter(kind == "person").first(),
@@ -141,7 +113,7 @@ def _persons(events: pl.LazyFrame, as_of: date) -> pl.DataFrame:
         group=pl.coalesce(pl.col("given_group"),
                           pl.col("benefit").replace_strict(defaults, default=None)),
         registered=pl.coalesce(pl.col("registered_before"), pl.col("registered_after")),
-    ).collect()
+    )
 
 
 def _applying(persons: pl.DataFrame, events: pl.LazyFrame, rule: Rule, as_of: date,
@@ -225,57 +197,163 @@ def _rows(applying: pl.DataFrame, events: pl.LazyFrame, rule: Rule, as_of: date,
     )
 
 
+@attrs.frozen
+class FastRun:
+    """What the chunks of one run share: the fast rule versions it evaluates, its policies
+    and day, and the due dates worked out so far (per duration and calendar reading, per
+    anchor day)."""
+
+    versions: tuple[Rule, ...]
+    policy: Policies
+    as_of: date
+    due_days: dict[tuple[Any, ...], dict[date, date]] = attrs.field(factory=dict, eq=False)
+
+    @classmethod
+    def of(cls, law: Law, as_of: date,
+           policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
+           only: Iterable[str] | None = None) -> FastRun:
+        """The run of *law*'s fast rules (*only* some of their ids, if given) on *as_of*."""
+        policy = policies_of(law, policies)
+        wanted = None if only is None else frozenset(only)
+        return cls(tuple(r for r in fast_rules(law, policy) if wanted is None or r.id in wanted),
+                   policy, as_of)
+
+    def fields(self) -> tuple[str, ...]:
+        """The event-log fields the run's rules read: the person's facts their conditions
+        name, the holder and form of a conversation if they restrict them, the exemption's
+        fields if one changes them."""
+        needed = {"person_id", "type", "date", "benefit", "group", "kind"}
+        for rule in self.versions:
+            for conditions in (rule.when, rule.unless):
+                if conditions is None:
+                    continue
+                if conditions.age_min is not None or conditions.age_max is not None:
+                    needed.add("birth_date")
+                needed.update(name for name in ("education", "custody", "good_job_prospects")
+                              if getattr(conditions, name) is not None)
+            needed.update(name for name, used in (("held_by", rule.fulfilled_by.held_by),
+                                                  ("form", rule.fulfilled_by.forms)) if used)
+            if any(effect is not Effect.NONE for effect in rule.exemptions.values()):
+                needed.update(("reason", "start", "end", "documented_start"))
+        return tuple(name for name in EVENT_SCHEMA if name in needed)
+
+    def keep(self) -> pl.Expr:
+        """The rows the run needs of those the fast path reads: of the conversations held, the
+        undated (their person goes to the engine) and those by ``as_of`` of a kind a rule
+        counts."""
+        kinds = sorted({k.value for rule in self.versions for k in rule.fulfilled_by.kinds})
+        day = pl.col("date")
+        counted = (day <= self.as_of) & pl.col("kind").is_in(kinds)
+        return ((pl.col("type") != "conversation_held") | day.is_null()
+                | counted.fill_null(False))
+
+    def frames(self, events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(obligation rows in :data:`ROW_COLUMNS` sorted as the engine sorts a person's,
+        handled pairs as ``person_id``, ``rule_id``) of the persons of *events*, rows of the
+        log as :func:`lab_rules.loops.columnar_chunks.normalised` gives them.
+
+        The persons are numbered in the order of their ids for the joins and sorts (numbers
+        join faster than text), and named again at the end."""
+        if not self.versions:
+            return (pl.DataFrame(schema=dict.fromkeys(ROW_COLUMNS, pl.String)),
+                    pl.DataFrame(schema={"person_id": pl.String, "rule_id": pl.String}))
+        ids = events.get_column("person_id")
+        names = ids.unique().drop_nulls().sort()
+        rows, pairs = self._numbered(events.with_columns(ids.rank("dense").alias("person_id")))
+        return (rows.with_columns(names.gather(rows.get_column("person_id") - 1)),
+                pairs.with_columns(names.gather(pairs.get_column("person_id") - 1)))
+
+    def _numbered(self, events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        as_of, policy = self.as_of, self.policy
+        frame = events.lazy()
+        persons, held, found = pl.collect_all([
+            _persons(frame, as_of),
+            frame.filter((pl.col("type") == "conversation_held") & (pl.col("date") <= as_of)
+                         ).select("person_id", "date", "kind", "form", "held_by"),
+            frame.filter(pl.col("type").is_in(("exemption", "no_show")))], engine=ENGINE)
+        facts = found.lazy()
+        handled: dict[str, list[pl.LazyFrame]] = {}
+        plans = []
+        for rule in self.versions:
+            applying, persons_handled = _applying(persons, facts, rule, as_of, policy)
+            plans.append(applying)
+            handled.setdefault(rule.id, []).append(persons_handled)
+        pairs: list[pl.LazyFrame] = []
+        for rule_id, each in handled.items():
+            both = each[0]
+            for more in each[1:]:
+                both = both.join(more, on="person_id", how="semi")
+            pairs.append(both.with_columns(rule_id=pl.lit(rule_id)))
+        specs: dict[Fulfilment, Rule] = {}
+        for rule in self.versions:
+            specs.setdefault(rule.fulfilled_by, rule)
+        found_all = pl.collect_all(
+            [pl.concat(pairs), *(candidates(held.lazy(), r) for r in specs.values()), *plans],
+            engine=ENGINE)
+        handled_pairs = found_all[0]
+        fulfilling = dict(zip(specs, found_all[1:len(specs) + 1], strict=True))
+        rows: list[pl.LazyFrame] = []
+        for rule, applying_now in zip(self.versions, found_all[len(specs) + 1:], strict=True):
+            days = applying_now.get_column("anchor").to_list()
+            rows.append(_rows(applying_now, facts, rule, as_of, policy,
+                              dues(rule, days, self.due_days),
+                              fulfilling[rule.fulfilled_by].lazy()))
+        merged = pl.concat(rows).join(handled_pairs.lazy(), on=["person_id", "rule_id"],
+                                      how="semi")
+        merged = merged.sort("person_id", "due", "opens", "rule_id", "sequence", "valid_from",
+                             maintain_order=True).select(ROW_COLUMNS)
+        return merged.collect(engine=ENGINE), handled_pairs
+
+
 def columnar_frames(events: pl.DataFrame | pl.LazyFrame, law: Law, as_of: date,
                     policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
                     only: Iterable[str] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The fast path as frames: (obligation rows in :data:`ROW_COLUMNS`, handled pairs as
-    ``person_id``, ``rule_id``); *only* limits it to some of the fast rule ids."""
-    policy = policies_of(law, policies)
-    frame = _normalised(events).filter(pl.col("type").is_in(_READ)).collect().lazy()
-    persons = _persons(frame, as_of)
-    wanted = None if only is None else frozenset(only)
-    versions = [r for r in fast_rules(law, policy) if wanted is None or r.id in wanted]
-    cache: dict[tuple[Any, ...], dict[date, date]] = {}
-    held = frame.filter((pl.col("type") == "conversation_held") & (pl.col("date") <= as_of)
-                        ).select("person_id", "date", "kind", "form", "held_by").collect()
-    fulfilling: dict[Fulfilment, pl.LazyFrame] = {}
-    facts = frame.filter(pl.col("type").is_in(("exemption", "no_show"))).collect().lazy()
-    handled: dict[str, list[pl.LazyFrame]] = {}
-    plans = []
-    for rule in versions:
-        applying, persons_handled = _applying(persons, facts, rule, as_of, policy)
-        plans.append(applying)
-        handled.setdefault(rule.id, []).append(persons_handled)
-    rows: list[pl.LazyFrame] = []
-    for rule, applying_now in zip(versions, pl.collect_all(plans), strict=True):
-        spec = rule.fulfilled_by
-        if spec not in fulfilling:
-            fulfilling[spec] = candidates(held.lazy(), rule).collect().lazy()
-        days = applying_now.get_column("anchor").to_list()
-        rows.append(_rows(applying_now, facts, rule, as_of, policy, dues(rule, days, cache),
-                          fulfilling[spec]))
-    pairs: list[pl.LazyFrame] = []
-    for rule_id, each in handled.items():
-        both = each[0]
-        for more in each[1:]:
-            both = both.join(more, on="person_id", how="semi")
-        pairs.append(both.with_columns(rule_id=pl.lit(rule_id)))
-    if not rows:
-        return (pl.DataFrame(schema=dict.fromkeys(ROW_COLUMNS, pl.String)),
-                pl.DataFrame(schema={"person_id": pl.String, "rule_id": pl.String}))
-    handled_pairs = pl.concat(pairs)
-    merged = pl.concat(rows).join(handled_pairs, on=["person_id", "rule_id"], how="semi")
-    merged = merged.sort("person_id", "due", "opens", "rule_id", "sequence", "valid_from",
-                         maintain_order=True).select(ROW_COLUMNS)
-    found_rows, found_pairs = pl.collect_all([merged, handled_pairs])
-    return found_rows, found_pairs
+    """The fast path as frames, the caseload at once: (obligation rows in
+    :data:`ROW_COLUMNS`, handled pairs as ``person_id``, ``rule_id``); *only* limits it to
+    some of the fast rule ids."""
+    run = FastRun.of(law, as_of, policies, only)
+    return run.frames(normalised(events).collect(engine=ENGINE))
 
 
-def evaluate_columnar(events: pl.DataFrame | pl.LazyFrame, law: Law, as_of: date,
-                      policies: Policies | Mapping[str, str] | Iterable[str] | None = None
+def iter_columnar(source: Source, law: Law, as_of: date,
+                  policies: Policies | Mapping[str, str] | Iterable[str] | None = None, *,
+                  only: Iterable[str] | None = None, chunk_persons: int = CHUNK_PERSONS
+                  ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+    """:func:`columnar_frames` chunk by chunk (:func:`~lab_rules.loops.columnar_chunks.
+    person_chunks`): every person's rows and pairs in one chunk of at most *chunk_persons*
+    persons, each chunk's rows sorted as :func:`columnar_frames` sorts them. The chunks follow
+    the log (its last segment first, persons whose rows are spread over it last); an empty log
+    gives one empty chunk. Read from a path, the memory a chunk takes is bounded by
+    *chunk_persons*, not by the caseload."""
+    run = FastRun.of(law, as_of, policies, only)
+    empty = True
+    for events in person_chunks(source, chunk_persons, run.keep(), run.fields()):
+        empty = False
+        yield run.frames(events)
+    if empty:
+        yield run.frames(normalised(pl.DataFrame(schema=EVENT_SCHEMA)).collect(engine=ENGINE))
+
+
+def evaluate_columnar(events: Source, law: Law, as_of: date,
+                      policies: Policies | Mapping[str, str] | Iterable[str] | None = None, *,
+                      chunk_persons: int | None = None
                       ) -> tuple[pl.DataFrame, set[tuple[str, str]]]:
     """The obligation rows of the fast (person, rule id) pairs of a caseload on *as_of*, in the
-    engine's order per person (due, opens, rule id, sequence), and the set of those pairs."""
-    rows, pairs = columnar_frames(events, law, as_of, policies)
-    return rows, set(zip(pairs.get_column("person_id").to_list(),
+    engine's order per person (due, opens, rule id, sequence) and persons in the order of their
+    ids, and the set of those pairs.
+
+    Frames are evaluated at once unless *chunk_persons* is given; a path (JSON Lines, or
+    Parquet by its suffix) is read chunk by chunk (:func:`iter_columnar`). The result is the
+    same whatever the chunks."""
+    if chunk_persons is None and isinstance(events, pl.DataFrame | pl.LazyFrame):
+        rows, pairs = columnar_frames(events, law, as_of, policies)
+        return rows, set(zip(pairs.get_column("person_id").to_list(),
+                             pairs.get_column("rule_id").to_list(), strict=True))
+    found: set[tuple[str, str]] = set()
+    parts: list[pl.DataFrame] = []
+    for rows, pairs in iter_columnar(events, law, as_of, policies,
+                                     chunk_persons=chunk_persons or CHUNK_PERSONS):
+        found.update(zip(pairs.get_column("person_id").to_list(),
                          pairs.get_column("rule_id").to_list(), strict=True))
+        parts.append(rows)
+    return pl.concat(parts).sort("person_id", maintain_order=True), found

@@ -5,16 +5,19 @@ person's obligation rows merged in the engine's order.
 order it made them in for ties. The two paths never share a (person, rule id) pair, so a tie
 between an engine row and a fast row cannot happen; among the fast rows of one rule id the
 versions come in the order of their ``valid_from``, as the engine makes them. Appending the
-fast rows and sorting stably by that key therefore gives the engine's order exactly.
+fast rows and sorting stably by that key therefore gives the engine's order exactly, whether the
+rows hold their cells' text (ISO dates sort as dates) or their values (for the Arrow writer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from lab_rules.loops.batch_tables import cell
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["fast_cells", "merged_cells"]
 
@@ -34,10 +37,11 @@ def fast_cells(rows: pl.DataFrame, public_id: Callable[[str], str] = str
     return found
 
 
-def merged_cells(engine: Iterable[tuple[str, ...]], fast: Sequence[tuple[str, ...]]
-                 ) -> list[tuple[str, ...]]:
+def merged_cells(engine: Iterable[tuple[Any, ...]], fast: Sequence[tuple[Any, ...]]
+                 ) -> list[tuple[Any, ...]]:
     """One person's ``obligations.csv`` rows: the engine's (evaluated without the fast rule
-    ids) and the fast path's, in the order a whole-law evaluation gives them."""
+    ids) and the fast path's, in the order a whole-law evaluation gives them; all text or all
+    typed."""
     rows = list(engine)
     if fast:
         rows.extend(fast)

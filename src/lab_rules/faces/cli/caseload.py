@@ -28,6 +28,7 @@ from lab_rules.law.loader import RuleError
 from lab_rules.law.policies import Policies
 from lab_rules.loops.atomic_output import OutputError
 from lab_rules.loops.batch import evaluate_caseload
+from lab_rules.loops.batch_fast import FAST_PATH_OPTIONS
 from lab_rules.loops.interrupts import Interrupted
 
 PSEUDONYM_KEY_VARIABLE = "LAB_RULES_PSEUDONYM_KEY"
@@ -94,7 +95,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         summary = evaluate_caseload(args.events, args.out, as_of=args.as_of, policies=policies,
                                     workers=args.workers, table_format=args.table_format,
                                     law=law, pseudonymise_key=key,
-                                    refund=not args.no_refund, reader=args.reader)
+                                    refund=not args.no_refund, reader=args.reader,
+                                    fast_path=args.fast_path)
     except (KeyboardInterrupt, Interrupted) as err:
         return interrupted(err, args.out)
     except OutputError as err:
@@ -200,6 +202,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                            help="the event-log reader: arrow (the parquet extra: typed columns, "
                                 "faster), python, or auto (arrow when pyarrow is installed); "
                                 "both give the same results and quarantine entries")
+    batch_cmd.add_argument("--fast-path", choices=FAST_PATH_OPTIONS, default="auto",
+                           help="auto (default): with polars installed and a JSON Lines or "
+                                "Parquet log, evaluate the simplest first-conversation rules "
+                                "for the whole caseload at once (columnar) and the rest per "
+                                "person; off: every rule per person. The tables are the same; "
+                                "run.json says which was used")
     batch_cmd.add_argument("--table-format", choices=("csv", "parquet"), default="csv",
                            help="parquet needs the parquet extra (pyarrow)")
     batch_cmd.add_argument("--pseudonymise", action="store_true",

@@ -1,0 +1,130 @@
+"""The batch's CSV tables written through Arrow: rows kept as typed values (text, integers,
+dates, booleans, money as :class:`~decimal.Decimal`, ``None``), turned into columns a few
+thousand rows at a time and formatted by Arrow's kernels instead of ``str()`` per cell (the
+``parquet`` extra, pyarrow).
+
+The bytes are those of :func:`lab_rules.loops.batch_tables.cell` and :mod:`csv` with
+``lineterminator="\\n"``, by construction: a column is formatted by Arrow only when every value
+is of a type whose Arrow text is the cell's text (``str``; ``int`` within int64; ``date``;
+``bool`` as ``true``/``false``; ``None`` as an empty cell); money keeps ``str(Decimal)``, which
+preserves each value's exponent (``0`` and ``0.00`` stay apart); any other column goes through
+:func:`~lab_rules.loops.batch_tables.cell`. A text cell is quoted exactly where the standard
+writer quotes it (the characters are found by asking it once, at import).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, BinaryIO, TextIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lab_rules.loops.batch_tables import BOOL, DATE, INT, MONEY, cell
+
+__all__ = ["FLUSH_ROWS", "ArrowRows", "csv_bytes"]
+
+FLUSH_ROWS = 8192
+"""Rows held per table before they are formatted and written (bounded memory)."""
+
+_NONE = type(None)
+_ARROW_TYPES: dict[str, tuple[Any, frozenset[type]]] = {
+    INT: (pa.int64(), frozenset({int, _NONE})),
+    DATE: (pa.date32(), frozenset({date, _NONE})),
+    BOOL: (pa.bool_(), frozenset({bool, _NONE})),
+}
+_TEXT = frozenset({str, _NONE})
+_MONEY = frozenset({Decimal, _NONE})
+_CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
+
+
+def _quoted_characters() -> str:
+    """The ASCII characters that make :mod:`csv` (minimal quoting, ``\\n`` line ends) quote a
+    field, as this Python's writer does it (``\\r`` is one in some versions, not in others)."""
+    found = []
+    for code in range(128):
+        probe = io.StringIO()
+        csv.writer(probe, lineterminator="\n").writerow([f"a{chr(code)}b", "c"])
+        if probe.getvalue().startswith('"'):
+            found.append(chr(code))
+    return "".join(found)
+
+
+_NEEDS_QUOTES = "[" + "".join(f"\\x{ord(c):02x}" for c in _quoted_characters()) + "]"
+
+
+def _text(column: Sequence[object]) -> Any:
+    """Text cells, quoted where the standard writer quotes them (each distinct text is
+    looked at once: a column repeats a few texts, or a person's id over its rows)."""
+    values = pa.array(column if _TEXT.issuperset(map(type, column))
+                      else [cell(v) for v in column], pa.string()).dictionary_encode()
+    texts = values.dictionary
+    needs = pc.match_substring_regex(texts, _NEEDS_QUOTES)
+    if pc.any(needs).as_py():
+        doubled = pc.replace_substring(texts, '"', '""')
+        texts = pc.if_else(needs, pc.binary_join_element_wise('"', doubled, '"', ""), texts)
+    return texts.take(values.indices).fill_null("")
+
+
+def _formatted(column: Sequence[object], kind: str | None) -> Any:
+    """One column as the text of its cells (never null)."""
+    types = set(map(type, column))
+    if kind in _ARROW_TYPES:
+        arrow_type, allowed = _ARROW_TYPES[kind]
+        if allowed.issuperset(types):
+            try:
+                return pa.array(column, arrow_type).cast(pa.string()).fill_null("")
+            except _CONVERSION_ERRORS:
+                pass
+    elif kind == MONEY and _MONEY.issuperset(types):
+        return pa.array([None if v is None else str(v) for v in column],
+                        pa.string()).fill_null("")
+    return _text(column)
+
+
+def csv_bytes(rows: Sequence[Sequence[object]], kinds: Sequence[str | None]) -> bytes:
+    """*rows* as CSV lines, each ending in ``\\n``: the bytes ``csv.writer`` writes for the
+    rows' :func:`~lab_rules.loops.batch_tables.cell` texts."""
+    if not rows:
+        return b""
+    parts: list[Any] = []
+    for column, kind in zip(zip(*rows, strict=True), kinds, strict=True):
+        parts += (_formatted(column, kind), ",")
+    parts[-1] = "\n"
+    lines = pc.binary_join_element_wise(*parts, "")
+    _, offsets, data = lines.buffers()
+    ends = memoryview(offsets).cast("i")
+    return bytes(memoryview(data)[ends[lines.offset]:ends[lines.offset + len(lines)]])
+
+
+class ArrowRows:
+    """A table file's rows, written through Arrow (the interface of ``csv.writer`` that the
+    batch uses: :meth:`writerow`, :meth:`writerows`)."""
+
+    def __init__(self, handle: TextIO, kinds: Sequence[str | None]) -> None:
+        self.handle = handle
+        self.kinds = tuple(kinds)
+        self.rows: list[Sequence[object]] = []
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= FLUSH_ROWS:
+            self.flush()
+
+    def writerows(self, rows: Iterable[Sequence[object]]) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the rows held so far (after whatever the text handle holds)."""
+        if self.rows:
+            data = csv_bytes(self.rows, self.kinds)
+            self.rows = []
+            self.handle.flush()
+            raw: BinaryIO = self.handle.buffer
+            raw.write(data)
