@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from lab_rules import __version__
+from lab_rules import LabRulesError, __version__
 from lab_rules.faces.cli import main
 
 
@@ -246,3 +247,38 @@ def test_every_example_evaluates_at_the_edges_of_the_supported_range(
     for path in example_files:
         assert main([command, str(path), "--as-of", as_of]) == 0, path
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_text_table_never_cuts_a_legal_basis(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16: "§ 31, stk. 1, 1. pkt." and "2. pkt." must not look the same. A basis longer
+    than its column wraps onto the next line; --wide keeps each obligation on one line."""
+    from lab_rules import evaluate, load_timeline
+    from lab_rules.faces.text_table import WIDTHS, render_text
+
+    root = Path(__file__).resolve().parents[1]
+    longest = 0
+    for path in sorted((root / "examples").rglob("*.json")):
+        try:
+            timeline = load_timeline(path)
+        except LabRulesError:  # not every example file is a timeline
+            continue
+        evaluation = evaluate(timeline, as_of=date(2026, 1, 1))
+        wide = render_text(evaluation, "en", wide=True)
+        wrapped = render_text(evaluation, "en").splitlines()
+        column = sum(WIDTHS[:-1]) + 2 * (len(WIDTHS) - 1)
+        cells: list[str] = []
+        for line in wrapped[4:4 + len(wrapped)]:
+            if not line or line.startswith(("note", "(?)")):
+                break
+            assert len(line) <= column + WIDTHS[-1], line
+            piece = line[column:].strip()
+            if line[:10].strip():
+                cells.append(piece)
+            elif piece:
+                cells[-1] += " " + piece
+        cites = [o.rule.legal_basis.cite() for o in evaluation.obligations]
+        assert cells == cites
+        for cite in cites:
+            longest = max(longest, len(cite))
+            assert cite in wide
+    assert longest > WIDTHS[-1], "some example has a basis longer than its column"

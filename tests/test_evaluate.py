@@ -14,6 +14,7 @@ from lab_rules import Policies, Status, dumps_evaluation, evaluate, render_text
 from lab_rules.faces.cli import main
 from lab_rules.faces.evaluation_json import evaluation_schema_path
 from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
+from lab_rules.law.model import Shape
 from lab_rules.law.policies import PolicyError
 
 SCHEMA = json.loads(evaluation_schema_path().read_text(encoding="utf-8"))
@@ -37,14 +38,22 @@ def test_every_example_gives_schema_valid_deterministic_json(example_files: list
 
 def test_dagpenge_timeline_crossing_2024_has_e3_before_and_e4_after() -> None:
     evaluation = evaluate(load_timeline(EXAMPLES / "dagpenge-2023-2025.json"), as_of=AS_OF)
-    before = [o for o in evaluation.obligations if o.due < date(2024, 6, 1)]
-    after = [o for o in evaluation.obligations if o.opens >= date(2025, 1, 1)]
+    course = [o for o in evaluation.obligations if o.rule.shape is not Shape.OFFER_LIMIT]
+    before = [o for o in course if o.due < date(2024, 6, 1)]
+    after = [o for o in course if o.opens >= date(2025, 1, 1)]
     assert before
     assert after
     assert {o.rule.era for o in before} == {"E3"}
     assert {o.rule.era for o in after} == {"E4"}
     assert all(o.rule.legal_basis.act == "LAB lbk 701/2022" for o in before)
     assert all(o.rule.legal_basis.act == "LAB lbk 280/2024" for o in after)
+
+
+def test_an_offer_of_a_course_begun_under_e3_is_limited_by_the_law_of_its_first_day() -> None:
+    evaluation = evaluate(load_timeline(EXAMPLES / "dagpenge-2023-2025.json"), as_of=AS_OF)
+    limits = [o for o in evaluation.obligations if o.rule.shape is Shape.OFFER_LIMIT]
+    assert [(o.rule.id, str(o.opens), str(o.due), o.status.value) for o in limits] == [
+        ("dk.lab.2024.tilbud.virksomhedspraktik_4_uger", "2024-02-05", "2024-03-03", "met")]
 
 
 NO_SHOW = EXAMPLES / "jobparat-kontanthjaelp-noshow.json"

@@ -43,3 +43,23 @@ def test_an_overlay_changes_the_hash_by_its_content() -> None:
     first = apply_overlays(law, [overlay]).content_hash
     assert first != law.content_hash
     assert apply_overlays(law, [overlay]).content_hash == first
+
+
+def test_an_evaluation_names_the_law_that_produced_it() -> None:
+    import json
+    from datetime import date
+
+    from lab_rules import dumps_evaluation, evaluate, load_timeline, variant
+    from lab_rules.law import bundled_law
+
+    timeline = load_timeline(Path(__file__).resolve().parents[1] / "examples" / "timelines"
+                             / "jobparat-kontanthjaelp-noshow.json")
+    national = json.loads(dumps_evaluation(evaluate(timeline, as_of=date(2024, 10, 1))))
+    assert national["law"] == {"content_hash": bundled_law().content_hash, "overlays": []}
+    chosen = variant("roedovre-genstart")
+    other = json.loads(dumps_evaluation(evaluate(timeline, as_of=date(2024, 10, 1),
+                                                 law=chosen.law)))
+    assert other["law"]["content_hash"] == chosen.law.content_hash
+    assert other["law"]["content_hash"] != national["law"]["content_hash"]
+    assert other["law"]["overlays"] == list(chosen.law.overlays)
+    assert other["law"]["overlays"]

@@ -36,6 +36,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("evaluation/worklist.py", "Duration(days=14)"):
         "how far a caseworker's worklist looks ahead by default, a display choice",
     ("faces/serve/limits.py", "10.0"): "the HTTP service's default time budget per request",
+    ("law/rule_checks.py", "name the provision that sets the form"):
+        "an example in an error message",
 }
 """(module, a part of what is flagged) -> why it is not law."""
 QUANTA = {"0.01", "0.00", "0.001"}

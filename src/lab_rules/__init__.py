@@ -30,6 +30,7 @@ from lab_rules.core.errors import (
 )
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.evaluate import evaluate
+from lab_rules.evaluation.offer_end import OfferEnd, OfferEnds, offer_end
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.evaluation.worklist import Worklist, worklist
 from lab_rules.faces import frames
@@ -69,6 +70,8 @@ __all__ = [
     "NoShowPolicy",
     "Note",
     "Obligation",
+    "OfferEnd",
+    "OfferEnds",
     "Overlay",
     "Person",
     "Policies",
@@ -104,6 +107,7 @@ __all__ = [
     "load_timeline",
     "loads_timeline",
     "mask_cpr",
+    "offer_end",
     "parse_timeline",
     "render_text",
     "timeline_to_json",

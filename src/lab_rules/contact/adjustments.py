@@ -15,8 +15,9 @@ from lab_rules.calendar import Rounding, add
 from lab_rules.contact.fulfilment import match
 from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, Incident, RuleSpan
+from lab_rules.contact.windows import extend_window
 from lab_rules.core.vocabulary import OfferKind
-from lab_rules.law.model import Effect, Rule, Shape
+from lab_rules.law.model import Effect, ExemptWindow, Rule, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = [
@@ -42,6 +43,8 @@ def select_versions(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
 
 def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
     rule = rs.rule
+    if rule.exempt_window is ExemptWindow.EXTEND:
+        extend_window(rs, draft)
     for exemption in rs.exemptions:
         effect = rule.effect_of(exemption.reason)
         if effect is Effect.NONE:
@@ -67,6 +70,8 @@ def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
                 f"due {draft.due} falls in the exemption {exemption.start} to "
                 f"{end or 'open'} ({exemption.reason.value}): waived")))
         elif effect is Effect.EXTEND:
+            if rule.exempt_window is not None:
+                continue  # counted over the whole window by contact.windows
             if end is None:
                 if exemption.start <= draft.due:
                     draft.waived_by = exemption.reason.value

@@ -23,7 +23,8 @@ from lab_rules.contact.fulfilment import match, status_of
 from lab_rules.contact.results import Obligation, TraceStep
 from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.contact.shapes import generate, rolling
-from lab_rules.law.model import Shape
+from lab_rules.contact.windows import first_form, form_steps, pro_rate
+from lab_rules.law.model import ExemptWindow, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = ["build_obligations"]
@@ -32,6 +33,9 @@ __all__ = ["build_obligations"]
 def build_obligations(rs: RuleSpan) -> list[Obligation]:
     """All obligations of one rule on one span, judged at ``rs.as_of``."""
     rule = rs.rule
+    ignored = None
+    if rule.fulfilled_by.first_forms:
+        rs, ignored = first_form(rs)
     if rule.shape is Shape.ROLLING:
         drafts = rolling(rs, rs.anchor)
     else:
@@ -39,12 +43,16 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         if rs.exemptions:
             for draft in drafts:
                 apply_exemptions(rs, draft)
+            if rule.exempt_window is ExemptWindow.PRO_RATE:
+                pro_rate(rs, drafts)
         if rs.incidents and rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT:
             drafts = restart(rs, drafts)
         match(rs, drafts)
         if rule.loentilskud_grace is not None:
             for draft in drafts:
                 loentilskud_grace(rule, draft)
+    if ignored:
+        form_steps(rs, drafts, ignored)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
     base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
     incident = bool(rs.incidents)

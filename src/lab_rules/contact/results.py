@@ -11,7 +11,7 @@ from typing import NamedTuple, Protocol
 import attrs
 
 from lab_rules.core.vocabulary import TargetGroup
-from lab_rules.law.model import Confidence, Rule
+from lab_rules.law.model import Confidence, Rule, Shape
 
 
 class Status(enum.Enum):
@@ -207,6 +207,9 @@ def explain(obligation: Obligation) -> tuple[str, str]:
           and status in (Status.MET_LATE, Status.OVERDUE)):
         extra_da = " Kun en afholdt samtale opfylder kravet (late_until_held)."
         extra_en = " Only a held conversation fulfils it (late_until_held)."
+    if rule.shape is Shape.OFFER_LIMIT:
+        extra_da += f" Tilbuddet blev påbegyndt {obligation.opens}; fristen er sidste tilladte dag."
+        extra_en += f" The offer started {obligation.opens}; the due date is its last allowed day."
     if rule.confidence is Confidence.UNCONFIRMED:
         extra_da += " Reglen er ikke bekræftet i lovteksten."
         extra_en += " This rule is not confirmed in the law text."

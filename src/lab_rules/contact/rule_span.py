@@ -17,8 +17,16 @@ import attrs
 
 from lab_rules.contact.results import TraceStep, Words
 from lab_rules.core.vocabulary import TargetGroup
-from lab_rules.facts.clocks import Course, CourseClock
-from lab_rules.inputs.events import CaseStepDone, ConversationHeld, Event, Exemption, OfferStarted
+from lab_rules.facts.clocks import Course, CourseClock, Point
+from lab_rules.facts.offers import OfferRun
+from lab_rules.inputs.events import (
+    CaseStepDone,
+    ConversationHeld,
+    Event,
+    Exemption,
+    OfferEnded,
+    OfferStarted,
+)
 from lab_rules.law.model import Rule
 from lab_rules.law.policies import Policies, VersionSelector
 
@@ -53,6 +61,8 @@ class Candidate(NamedTuple):
             return f"{event.offer.value} started {event.date}"
         if isinstance(event, CaseStepDone):
             return f"{event.step.value} {event.date}"
+        if isinstance(event, OfferEnded):
+            return f"{event.offer.value} ended {event.date}"
         return self.summons or str(self.day)
 
 
@@ -85,6 +95,13 @@ class RuleSpan:
     opens_at: date | None = None
     policy_items: tuple[tuple[str, str], ...] = ()
     selector: VersionSelector = VersionSelector.OPENS
+    offers: tuple[OfferRun, ...] = ()
+    """The person's offers (repeat offers run from the end of the one that met the last)."""
+    limited: tuple[tuple[OfferRun, str | None], ...] = ()
+    """``offer_limit``: the offers the rule limits in this span, each with what was assumed
+    to apply it (an exception whose fact is unknown), or None."""
+    floor: Point | None = None
+    """The earliest due date of the first repeat offer (the rule's ``floor``)."""
     horizon: date = attrs.field(init=False)
     """The last day the span is judged on: ``as_of``, or the span's end if earlier."""
 

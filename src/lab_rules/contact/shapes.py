@@ -2,7 +2,8 @@
 
 Deadline and activation rules give one window (or ``count`` windows, repeated every
 ``repeat``); schedules give a window per point of the interval; rolling rules give the next
-window from the last due date or fulfilment, so they are fulfilled and adjusted as they go.
+window from the last due date or fulfilment (or, for repeat offers, from the end of the offer
+that met the last one), so they are fulfilled and adjusted as they go.
 Every window is computed on the rule's clock, and each date carries a trace step saying how.
 """
 
@@ -106,6 +107,13 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
     return drafts
 
 
+def _offer_end(rs: RuleSpan, draft: Draft) -> date | None:
+    """The last day of the offer that met *draft*, if it has ended."""
+    fulfilled = draft.fulfilled
+    event = fulfilled.event if fulfilled is not None else None
+    return next((run.end for run in rs.offers if run.started is event), None)
+
+
 def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
     rule = rs.rule
     assert rule.interval is not None
@@ -115,6 +123,7 @@ def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
         used.update(i for i, c in enumerate(rs.candidates) if c.day == anchor)
     current = anchor
     first = rule.duration or rule.interval
+    from_end = rule.interval_from is IntervalFrom.FULFILMENT_END
     for k in range(1, (rule.max_items or _MAX_ITEMS) + 1):
         if current > rs.horizon:
             break
@@ -122,6 +131,9 @@ def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
         if point.day is None:
             break
         draft = Draft(k, current, point.day, [_step("due", point)])
+        if k == 1 and rs.floor is not None and rs.floor.day and rs.floor.day > draft.due:
+            draft.due = rs.floor.day
+            draft.trace.append(_step("floor", rs.floor))
         for incident in rs.incidents:
             if (rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT and incident.contact
                     and draft.due >= incident.no_show
@@ -131,10 +143,17 @@ def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
         if not rule.valid_on(selector_day(rs, draft)):
             if draft.opens > (rule.valid_to or date.max):
                 break
-            current = draft.due
+            if from_end:  # an earlier version's obligation: follow its offer to the next
+                take(rs, draft, used, rs.horizon, after_opens=True)
+                ended = _offer_end(rs, draft)
+                if ended is None:
+                    break
+                current = ended
+            else:
+                current = draft.due
             continue
-        strict = rule.interval_from is IntervalFrom.LAST_FULFILMENT and (
-            k > 1 or rule.anchor is Anchor.FIRST_FOLLOWUP)
+        strict = from_end or (rule.interval_from is IntervalFrom.LAST_FULFILMENT and (
+            k > 1 or rule.anchor is Anchor.FIRST_FOLLOWUP))
         take(rs, draft, used, rs.horizon, after_opens=strict)
         drafts.append(draft)
         if draft.waived_by is not None:
@@ -144,7 +163,12 @@ def rolling(rs: RuleSpan, anchor: date) -> list[Draft]:
             current = exemption_end
             first = rule.interval
             continue
-        if rule.interval_from is IntervalFrom.LAST_FULFILMENT:
+        if from_end:
+            ended = _offer_end(rs, draft)
+            if ended is None:
+                break
+            current = ended
+        elif rule.interval_from is IntervalFrom.LAST_FULFILMENT:
             if draft.fulfilled is None:
                 break
             current = draft.fulfilled.day

@@ -239,6 +239,30 @@ class OfferKind(Term):
     """LAB § 93: does not meet ret og pligt."""
 
 
+class ExtensionBasis(Term):
+    """The assessment on which a running offer is extended beyond its first limit.
+
+    LAB 2008-2019 § 44, stk. 2; 2019 § 61, stk. 2, § 68, nr. 2: each extension step of a rule
+    names the one it needs."""
+
+    KONKRET_VURDERING = "konkret_vurdering"
+    """A concrete assessment ("efter en konkret vurdering"): the first extension."""
+    SAERLIGT_BEHOV = "saerligt_behov"
+    """A special need found by a concrete, individual assessment ("særligt behov for en længere
+    periode", LAB 2008-2019): a further extension without an upper bound."""
+    HELT_SAERLIGT_BEHOV = "helt_saerligt_behov"
+    """A very special need ("helt særligt behov", LAB 2019 ff.): up to 13 weeks at a time."""
+
+
+class EmployerSector(Term):
+    """The employer of a løntilskud offer: public (offentlig) or private (privat).
+
+    The longest løntilskud depends on it from 2014 (LAB § 53; 2019 § 68)."""
+
+    OFFENTLIG = "offentlig"
+    PRIVAT = "privat"
+
+
 class CaseStep(Term):
     """Case steps that are deadlines in themselves, not conversations."""
 

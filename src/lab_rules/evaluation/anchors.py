@@ -10,20 +10,22 @@ from datetime import date
 from lab_rules.contact.results import Words
 from lab_rules.contact.rule_span import Candidate
 from lab_rules.facts.clocks import Course, CourseClock
-from lab_rules.inputs.timeline import Person
+from lab_rules.inputs.timeline import OfferStarted, Person
 from lab_rules.law.model import Anchor, Conditions, Rule
 
 __all__ = ["anchor_of", "holds"]
 
-def holds(conditions: Conditions, person: Person, course: Course, day: date) -> bool | None:
-    """True, False, or None when a fact the condition needs is unknown."""
+def holds(conditions: Conditions, person: Person, course: Course, day: date,
+          offer: OfferStarted | None = None) -> bool | None:
+    """True, False, or None when a fact the condition needs is unknown (the employer's sector
+    is a fact of *offer*)."""
     checks: list[bool | None] = []
     if conditions.age_min is not None or conditions.age_max is not None:
         age = person.age_on(day)
         checks.append(None if age is None else (
             (conditions.age_min is None or age >= conditions.age_min)
             and (conditions.age_max is None or age <= conditions.age_max)))
-    for name in ("education", "custody", "good_job_prospects"):
+    for name in ("education", "custody", "good_job_prospects", "hard_to_place", "dimittend"):
         wanted = getattr(conditions, name)
         if wanted is not None:
             value = getattr(person, name)
@@ -35,6 +37,9 @@ def holds(conditions: Conditions, person: Person, course: Course, day: date) -> 
     if conditions.employed is not None:
         employed = sickness.employed if sickness else None
         checks.append(None if employed is None else employed == conditions.employed)
+    if conditions.employer_sector is not None:
+        sector = offer.employer_sector if offer is not None else None
+        checks.append(None if sector is None else sector is conditions.employer_sector)
     if any(c is False for c in checks):
         return False
     if any(c is None for c in checks):

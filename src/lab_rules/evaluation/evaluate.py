@@ -22,6 +22,7 @@ from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.anchors import anchor_of, holds
+from lab_rules.evaluation.offers import OfferContext
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
 from lab_rules.facts.facts import facts_of
@@ -41,8 +42,10 @@ from lab_rules.law.model import (
     Anchor,
     FulfilledBy,
     Fulfilment,
+    IntervalFrom,
     Rule,
     RulePack,
+    Shape,
 )
 from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
 from lab_rules.refund.cofinancing import CofinancingWeek, compute_cofinancing
@@ -94,6 +97,7 @@ def evaluate(
     courses = facts.courses
     incidents = _incidents(known)
     index = _Index(known, incidents, policy)
+    offers = OfferContext(known, pack)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {
         (text, None): Note("exemption_not_covered", text) for text in facts.notes}
@@ -113,8 +117,12 @@ def evaluate(
             notes.update(((n.text, n.rule_id), n) for n in gap_notes)
         for rule in _rules_for(pack, course, as_of, policy):
             for start, end, group in _spans(course, rule):
+                if rule.shape is Shape.OFFER_LIMIT:
+                    obligations.extend(offers.limit_obligations(
+                        rule, course, start, end, group, as_of, policy, exemptions, notes))
+                    continue
                 rs = _rule_span(rule, course, start, end, group, index, as_of, policy,
-                                exemptions, notes)
+                                exemptions, notes, offers)
                 if rs is not None:
                     obligations.extend(build_obligations(rs))
     obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
@@ -144,6 +152,7 @@ def evaluate(
         refund_period_months=period_months, cofinancing_weeks=cofinancing,
         cofinancing_months=cofinancing_months, sanctions=found_sanctions,
         hours_rule=hours, quota_rows=quota_rows(facts, periods, law.quotas),
+        law_hash=law.content_hash, overlays=law.overlays,
     )
 
 
@@ -211,8 +220,9 @@ def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpa
 def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: GroupSpan,
                index: _Index, as_of: date, policy: Policies,
                exemptions: tuple[Exemption, ...],
-               notes: dict[tuple[str, str | None], Note]) -> RuleSpan | None:
-    if rule.valid_from > as_of:
+               notes: dict[tuple[str, str | None], Note], offers: OfferContext
+               ) -> RuleSpan | None:
+    if rule.valid_from > as_of or (rule.anchor is Anchor.OFFER_ENDED and not offers.runs):
         return None
     selector = policy.version_selector or rule.selector
     if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
@@ -240,18 +250,21 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
             if day is not None and day < window_start:
                 window_start = day
     candidates: tuple[Candidate, ...] = ()
-    if rule.anchor is Anchor.FIRST_FOLLOWUP:
+    early = rule.anchor is Anchor.FIRST_FOLLOWUP or rule.anchor is Anchor.OFFER_ENDED
+    if early:
         candidates = index.candidates(rule, window_start, window_end, policy)
-    anchor, anchor_text = anchor_of(rule, rule.anchor, course, start, clock, candidates, as_of)
+    anchor, anchor_text = (offers.first_end(candidates, start)
+                           if rule.anchor is Anchor.OFFER_ENDED else
+                           anchor_of(rule, rule.anchor, course, start, clock, candidates, as_of))
     if anchor is None:
         if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
-                               Anchor.SICKNESS_KNOWN):
+                               Anchor.SICKNESS_KNOWN, Anchor.OFFER_ENDED):
             text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
             notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
         return None
     if rule.valid_to is not None and rule.valid_to < anchor:
         return None  # every obligation opens on or after the anchor: none can be in force
-    if rule.anchor is not Anchor.FIRST_FOLLOWUP:
+    if not early:
         candidates = index.candidates(rule, window_start, window_end, policy)
     if rule.opens_anchor is not None:
         opens_at, opens_text = anchor_of(rule, rule.opens_anchor, course, start, clock,
@@ -266,9 +279,11 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
                      and start <= i.no_show and (end is None or i.no_show <= end)
                      ) if index.incidents else ()
+    from_end = rule.interval_from is IntervalFrom.FULFILMENT_END
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
                     candidates, exemptions, relevant, clock, opens_at, index.policy_items,
-                    selector)
+                    selector, offers.runs if from_end else (),
+                    floor=offers.floor(rule, course, start, clock, candidates, as_of))
 
 
 class _Index:

@@ -38,6 +38,11 @@ class Evaluation:
     sanctions: tuple[Sanction, ...] = ()
     hours_rule: HoursRuleStatus | None = None
     quota_rows: tuple[tuple[str, str, bool], ...] = ()
+    law_hash: str = ""
+    """The content hash of the law that produced this result (:mod:`lab_rules.law.fingerprint`,
+    with its overlays'), so a stored result names exactly the law behind it."""
+    overlays: tuple[str, ...] = ()
+    """The overlays applied on top of the national law, by name."""
     """(quota id, cohort month, reached) for each caseload quota the person counts in."""
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:

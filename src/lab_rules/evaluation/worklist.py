@@ -299,6 +299,7 @@ _WORDS = {
     "held_by": ("holdt af", "held by"),
     "offer": ("tilbud påbegyndt", "offer started"),
     "any_offer": ("et aktivt tilbud påbegyndt", "an activation offer started"),
+    "offer_ended": ("tilbuddet afsluttet senest på dagen", "the offer ended by the day"),
     "step": ("sagsskridt", "case step"),
     "any_step": ("et sagsskridt", "a case step"),
     "or": ("eller", "or"),
@@ -319,6 +320,8 @@ def describe_fulfilment(spec: Fulfilment, lang: str = "en") -> str:
             parts.append(f"{word('held_by')} "
                          + "/".join(sorted(h.value for h in spec.held_by)))
         return ", ".join(parts)
+    if spec.event is FulfilledBy.OFFER_ENDED:
+        return word("offer_ended")
     if spec.event is FulfilledBy.OFFER_STARTED:
         offers = "/".join(sorted(o.value for o in spec.offers))
         return f"{word('offer')} ({offers})" if offers else word("any_offer")

@@ -30,7 +30,7 @@ from lab_rules.sanctions.compute import Sanction
 EVALUATION_SCHEMA = "lab-rules/evaluation/v2"
 
 _KIND = {FulfilledBy.CONVERSATION_HELD: "conversation", FulfilledBy.OFFER_STARTED: "offer",
-         FulfilledBy.CASE_STEP: "case_step"}
+         FulfilledBy.CASE_STEP: "case_step", FulfilledBy.OFFER_ENDED: "offer"}
 
 
 def _day(value: date | None) -> str | None:
@@ -197,6 +197,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict[str, Any]:
         "person_id": evaluation.person_id,
         "as_of": evaluation.as_of.isoformat(),
         "rule_pack": evaluation.rule_pack,
+        "law": {"content_hash": evaluation.law_hash, "overlays": list(evaluation.overlays)},
         "policies": dict(evaluation.policies),
         "periods": [
             {"group": p.group.value, "benefit": p.benefit, "start": _day(p.start),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
 
 from lab_rules.contact.results import Status
@@ -18,19 +19,48 @@ _HEAD = {
 }
 
 
+WIDTHS = (10, 11, 5, 10, 58, 34)
+"""The default widths of the columns; the requirement and the legal basis wrap within theirs,
+so nothing is cut (issue 16: "§ 31, stk. 1, 1. pkt." and "2. pkt." must stay apart)."""
+
+
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_text(evaluation: Evaluation, lang: str = "da") -> str:
-    """Columns: due, status, days late/overdue, met on, requirement, legal basis."""
+def _wrapped(text: str, width: int) -> list[str]:
+    """*text* in lines of at most *width* characters, broken at spaces where it can be (a
+    longer word is broken where it must: nothing is dropped)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _table(rows: list[tuple[str, ...]], widths: tuple[int, ...] | None) -> list[str]:
+    """Rows under fixed *widths*, each cell wrapping onto continuation lines; with None
+    (``--wide``) every column is as wide as its widest cell, one line per row."""
+    if widths is None:
+        widths = tuple(max(len(r[c]) for r in rows) for c in range(len(rows[0])))
+        cells = [[[v] for v in row] for row in rows]
+    else:
+        cells = [[_wrapped(v, w) for v, w in zip(row, widths, strict=True)] for row in rows]
+    lines = []
+    for index, row in enumerate(cells):
+        for depth in range(max(len(c) for c in row)):
+            lines.append("  ".join((c[depth] if depth < len(c) else "").ljust(w)
+                                   for c, w in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def render_text(evaluation: Evaluation, lang: str = "da", wide: bool = False) -> str:
+    """Columns: due, status, days late/overdue, met on, requirement, legal basis. The
+    requirement and the legal basis wrap within their columns (never cut); *wide* gives each
+    column the width of its widest cell instead, one line per obligation."""
     title = "Vurdering" if lang == "da" else "Evaluation"
+    on = "pr." if lang == "da" else "as of"
     policy_text = ", ".join(f"{k}={v}" for k, v in evaluation.policies)
-    lines = [f"{title}: {evaluation.person_id}  as_of {evaluation.as_of}  ({policy_text})", ""]
-    head = _HEAD[lang]
-    widths = (10, 11, 5, 10, 58, 34)
-    lines.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
+    lines = [f"{title}: {evaluation.person_id}  {on} {evaluation.as_of}  ({policy_text})", ""]
+    rows: list[tuple[str, ...]] = [_HEAD[lang]]
     for o in evaluation.obligations:
         days = o.days_late if o.days_late is not None else o.days_overdue
         title_text = o.rule.title_da if lang == "da" else o.rule.title_en
@@ -40,17 +70,16 @@ def render_text(evaluation: Evaluation, lang: str = "da") -> str:
             title_text = f"{title_text} [{o.sequence}]"
         if o.rule.confidence.value == "unconfirmed":
             title_text = "(?) " + title_text
-        row = (o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
-               o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
-               o.rule.legal_basis.cite())
-        lines.append("  ".join(_clip(v, w).ljust(w) for v, w in zip(row, widths, strict=True))
-                     .rstrip())
+        rows.append((o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
+                     o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
+                     o.rule.legal_basis.cite()))
+    lines.extend(_table(rows, None if wide else WIDTHS))
     if any(o.rule.confidence.value == "unconfirmed" for o in evaluation.obligations):
         lines.append("")
         lines.append("(?) = ikke bekræftet i lovteksten" if lang == "da"
                      else "(?) = not confirmed in the law text")
     for note in evaluation.notes:
-        lines.append(f"note: {note.text}")
+        lines.append(f"{'note' if lang == 'en' else 'bemærk'}: {note.text}")
     return mask_cpr("\n".join(lines) + "\n")
 
 

@@ -110,6 +110,9 @@ REVISIONS = (
     "Additive changes keep the version; the timeline schema's $comment lists the event "
     "types and values each added.",
     "Additive, same version (issue 15): the row type assigned (caseworker, optional team).",
+    "Additive, same version (issue 16): the row type offer_extended (offer, basis, until, "
+    "ref), the offer_started column employer_sector and the person columns hard_to_place "
+    "and dimittend.",
 )
 """What changed in the event-log schema, newest last (its ``$comment``)."""
 

@@ -20,7 +20,9 @@ from lab_rules.core.vocabulary import (
     Benefit,
     CaseStep,
     ConversationKind,
+    EmployerSector,
     ExemptionReason,
+    ExtensionBasis,
     Form,
     Holder,
     OfferKind,
@@ -45,6 +47,7 @@ __all__ = [
     "HoursRuleWarning",
     "OfferAbsence",
     "OfferEnded",
+    "OfferExtended",
     "OfferStarted",
     "Payment",
     "Registered",
@@ -212,13 +215,32 @@ class Exemption(Event):
 @attrs.frozen
 class OfferStarted(DatedEvent):
     """An activation offer starts. ``offered_on`` is when it was given ("afgivet"), which
-    matters for løntilskud (LAB § 102 stk. 3)."""
+    matters for løntilskud (LAB § 102 stk. 3); ``employer_sector`` whether the employer of a
+    løntilskud (or praktik) is public or private, which sets the longest løntilskud from 2014
+    (LAB § 53; 2019 § 68). ``ref`` ties it to its ``offer_extended`` and ``offer_ended``."""
 
     TYPE: ClassVar[str] = "offer_started"
     offer: OfferKind
     offered_on: dt.date | None = None
     hours_per_week: Decimal | None = None
     reduced_hours_documented: bool | None = None
+    employer_sector: EmployerSector | None = None
+    ref: str | None = None
+
+
+@attrs.frozen
+class OfferExtended(DatedEvent):
+    """A running offer was extended beyond its limit by the jobcentre's decision on ``date``.
+
+    ``until`` is the new last day agreed (optional: without it, the longest the law allows),
+    ``basis`` the assessment made (LAB 2008-2019 § 44, stk. 2; 2019 § 61, stk. 2, § 68, nr. 2).
+    It belongs to the offer with the same ``ref``, else to the latest running offer of its
+    kind."""
+
+    TYPE: ClassVar[str] = "offer_extended"
+    offer: OfferKind
+    basis: ExtensionBasis | None = None
+    until: dt.date | None = None
     ref: str | None = None
 
 

@@ -41,6 +41,7 @@ from lab_rules.inputs.events import (
     HoursRuleWarning,
     OfferAbsence,
     OfferEnded,
+    OfferExtended,
     OfferStarted,
     Payment,
     Registered,
@@ -89,6 +90,7 @@ __all__ = [
     "NoShow",
     "OfferAbsence",
     "OfferEnded",
+    "OfferExtended",
     "OfferStarted",
     "Payment",
     "Person",
@@ -136,6 +138,15 @@ class Person:
     good_job_prospects: bool | None = None
     """The a-kasse's assessment at the CV-samtale that the person has good job prospects and
     needs no early joint conversation; used only by the Danske A-kasser overlay (seed 002)."""
+    hard_to_place: bool | None = None
+    """The jobcentre's finding that the person "ikke har erhvervserfaring, har langvarig
+    ledighed eller i øvrigt har vanskeligt ved at opnå beskæftigelse med løntilskud" (LAB
+    2008-2019 § 44, stk. 1, nr. 3): a jobparat person's virksomhedspraktik may then last 13
+    weeks instead of 4."""
+    dimittend: bool | None = None
+    """The person receives dagpenge as a graduate (dimittendvilkår, ALF § 54), has at least a
+    short higher education and has had no ordinary job since (LAB 2015-2019 § 44, stk. 1,
+    nr. 1): virksomhedspraktik may then last 8 weeks instead of 4."""
 
     def age_on(self, day: dt.date) -> int | None:
         """Whole years of age on *day*, or None without a birth date."""
@@ -173,6 +184,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AuditSampled,
         Assigned,
         OfferStarted,
+        OfferExtended,
         OfferAbsence,
         OfferEnded,
         Payment,

@@ -24,6 +24,7 @@ from lab_rules.inputs.events import (
     Event,
     Exemption,
     OfferAbsence,
+    OfferExtended,
     OfferStarted,
     Payment,
     SicknessReported,
@@ -159,6 +160,12 @@ def _check_week_hours(event: Any, path: str, out: Collector) -> None:
                 f"{event.hours_per_week} is more than the {week} hours of a week")
 
 
+def _check_extension(event: Any, path: str, out: Collector) -> None:
+    if event.until is not None and event.until < event.date:
+        out.add(f"{path}/until", f"{event.until} is before the extension was decided "
+                f"{event.date}")
+
+
 def _check_not_negative(*names: str) -> Callable[[Any, str, Collector], None]:
     def check(event: Any, path: str, out: Collector) -> None:
         for name in names:
@@ -177,6 +184,7 @@ _EVENT_CHECKS: dict[type[Any], tuple[Callable[[Any, str, Collector], None], ...]
     SummonsSent: (_check_summons,),
     SicknessReported: (_check_sickness,),
     OfferStarted: (_check_offer, _check_week_hours),
+    OfferExtended: (_check_extension,),
     ConditionsMet: (_check_conditions,),
 }
 """Checks within one event that its field types alone cannot express, by event class."""

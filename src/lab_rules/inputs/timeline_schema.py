@@ -49,6 +49,10 @@ REVISIONS = (
     "integrationsprogram and kontantydelse.",
     "Additive, same version (issue 15): the event type assigned (caseworker, optional team), "
     "who handles the case from its date; no deadline depends on it.",
+    "Additive, same version (issue 16): the event type offer_extended (offer, optional basis "
+    "konkret_vurdering, saerligt_behov or helt_saerligt_behov, optional until, ref), a "
+    "recorded extension of a running offer; the optional offer_started field employer_sector "
+    "(offentlig or privat); the optional person facts hard_to_place and dimittend.",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 

@@ -1,7 +1,8 @@
 """Coverage of the law bundle: for every target group and date, the rules in force or the
 not-covered entry that says why there are none (issue 13: no silent gaps).
 
-A day of a group is *covered* when some contact-course rule of the group is valid on it. Every
+A day of a group is *covered* when some contact-course rule of the group is valid on it (the
+longest length of an offer, ``offer_limit``, is no contact course and covers nothing). Every
 other day is a gap: one of the dated entries of ``rules/coverage/`` (no duty in law, out of
 scope, not encoded) or, where a law folder has neither, ``undeclared``.
 """
@@ -15,7 +16,7 @@ import attrs
 
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.law.coverage_gaps import CoverageGap, GapReason
-from lab_rules.law.model import Confidence, RulePack
+from lab_rules.law.model import Confidence, RulePack, Shape
 
 __all__ = ["CoverageIndex", "Uncovered", "render_coverage"]
 
@@ -74,6 +75,8 @@ class CoverageIndex:
     def __init__(self, pack: RulePack, gaps: Iterable[CoverageGap]) -> None:
         spans: dict[TargetGroup, list[tuple[date, date]]] = {}
         for rule in pack.rules:
+            if rule.shape is Shape.OFFER_LIMIT:
+                continue
             for group in rule.groups:
                 spans.setdefault(group, []).append((rule.valid_from, rule.valid_to or date.max))
         self._covered = {group: _merged(found) for group, found in spans.items()}

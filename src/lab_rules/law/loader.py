@@ -21,6 +21,7 @@ from lab_rules.core.errors import Problem
 from lab_rules.core.vocabulary import (
     CaseStep,
     ConversationKind,
+    EmployerSector,
     ExemptionReason,
     Form,
     Holder,
@@ -34,6 +35,7 @@ from lab_rules.law.model import (
     Conditions,
     Confidence,
     Effect,
+    ExemptWindow,
     FulfilledBy,
     Fulfilment,
     IntervalFrom,
@@ -42,8 +44,10 @@ from lab_rules.law.model import (
     RulePack,
     Shape,
 )
+from lab_rules.law.offer_rules import OFFER_RULE_KEYS, check_yields, offer_fields
 from lab_rules.law.policies import VersionSelector
 from lab_rules.law.reader import RuleError, _line_index, _Reader, open_toml
+from lab_rules.law.rule_checks import check_forms, exempt_window_basis
 
 __all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pack",
            "open_toml", "parse_citation"]
@@ -60,11 +64,12 @@ RULE_KEYS = {
     "rounding", "roll", "opens_after", "opens_anchor", "count", "repeat", "interval",
     "interval_from", "start_index", "max_items", "grace", "loentilskud_grace",
     "after_exemption", "fulfilled_by", "exemptions", "when", "unless", "excluded_periods",
-    "selector", "legal_source", "roll_basis",
+    "selector", "legal_source", "roll_basis", "exempt_window", "exempt_window_basis",
+    "form_basis", *OFFER_RULE_KEYS,
 }
-FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "offers", "steps"}
+FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "first_forms", "offers", "steps"}
 CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
-                  "good_job_prospects"}
+                  "good_job_prospects", "hard_to_place", "dimittend", "employer_sector"}
 
 def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
     reader.check_keys(table, CONDITION_KEYS, path)
@@ -82,6 +87,9 @@ def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditi
         categories=frozenset(categories),
         employed=reader.boolean(table, "employed", path),
         good_job_prospects=reader.boolean(table, "good_job_prospects", path),
+        hard_to_place=reader.boolean(table, "hard_to_place", path),
+        dimittend=reader.boolean(table, "dimittend", path),
+        employer_sector=reader.enum_of(EmployerSector, table, "employer_sector", path),
     )
 
 
@@ -97,10 +105,11 @@ def _exemptions(reader: _Reader, table: Mapping[str, Any], path: str
 
 
 _NEEDS_DURATION = {Shape.FIRST_WITHIN, Shape.COUNT_IN_WINDOW, Shape.MILESTONE, Shape.ACTIVATION,
-                   Shape.CASE_STEP}
+                   Shape.CASE_STEP, Shape.OFFER_LIMIT}
 _NEEDS_INTERVAL = {Shape.SCHEDULE, Shape.ROLLING}
 _EVENT_FOR_SHAPE = {Shape.ACTIVATION: FulfilledBy.OFFER_STARTED,
-                    Shape.CASE_STEP: FulfilledBy.CASE_STEP}
+                    Shape.CASE_STEP: FulfilledBy.CASE_STEP,
+                    Shape.OFFER_LIMIT: FulfilledBy.OFFER_ENDED}
 
 
 def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[str, Any],
@@ -177,15 +186,19 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         kinds=reader.enum_set(ConversationKind, fulfil_raw, "kinds", fpath),
         held_by=reader.enum_set(Holder, fulfil_raw, "held_by", fpath),
         forms=reader.enum_set(Form, fulfil_raw, "forms", fpath),
+        first_forms=reader.enum_set(Form, fulfil_raw, "first_forms", fpath),
         offers=reader.enum_set(OfferKind, fulfil_raw, "offers", fpath),
         steps=reader.enum_set(CaseStep, fulfil_raw, "steps", fpath),
     )
     if fulfilment.event is FulfilledBy.CONVERSATION_HELD and not fulfilment.kinds:
         reader.problem(f"{fpath}.kinds", "name the conversation kinds that fulfil the rule")
 
+    form_basis = check_forms(reader, raw, fulfilment, shape, path)
     exemptions = _exemptions(reader, {**defaults.get("exemptions", {}),
                                       **reader.table(raw, "exemptions", path)},
                              f"{path}.exemptions")
+    exempt_window = reader.enum_of(ExemptWindow, raw, "exempt_window", path)
+    window_basis = exempt_window_basis(reader, raw, path, shape, exemptions)
     when = _conditions(reader, reader.table(raw, "when", path), f"{path}.when")
     unless = (_conditions(reader, reader.table(raw, "unless", path), f"{path}.unless")
               if "unless" in raw else None)
@@ -199,6 +212,9 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
                               defaults.get("selector", "opens"))
     opens_anchor = reader.enum_of(Anchor, raw, "opens_anchor", path)
     note = reader.text(raw, "note", path, required=False)
+    offer_keys = offer_fields(reader, raw, path, shape=shape, anchor=anchor, reading=reading,
+                              interval_from=interval_from, event=fulfilment.event,
+                              duration=durations["duration"], conditions=(when, unless))
 
     if (len(reader.problems) > start or rule_id is None or title_da is None or title_en is None
             or basis is None or law_text is None or valid_from is None or confidence is None
@@ -213,10 +229,14 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         fulfilled_by=fulfilment, reading=reading, rounding=rounding, roll=roll,
         roll_basis=roll_basis,
         opens_anchor=opens_anchor, count=count, interval_from=interval_from,
-        start_index=start_index, max_items=max_items, exemptions=exemptions, when=when,
+        start_index=start_index, max_items=max_items, exemptions=exemptions,
+        exempt_window=exempt_window, exempt_window_basis=window_basis, form_basis=form_basis,
+        when=when,
         unless=unless, excluded_periods=excluded, selector=selector, note=note,
         source_file=reader.source,
-        source_line=reader.line_of(path), **durations,
+        source_line=reader.line_of(path), offers=offer_keys.offers,
+        extensions=offer_keys.extensions, yields_to=offer_keys.yields_to, floor=offer_keys.floor,
+        **durations,
     )
 
 
@@ -277,6 +297,7 @@ def module_from(document: Mapping[str, Any], reader: _Reader
         rule = _rule(reader, raw, f"rule[{index}]", module, defaults, module_id, era)
         if rule is not None:
             rules.append(rule)
+    check_yields(reader, raw_rules)
     if reader.problems:
         return None, reader.problems
     return RuleModule(module_id, title_da, title_en, era, source, tuple(rules)), []

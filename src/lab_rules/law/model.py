@@ -17,7 +17,9 @@ from lab_rules.calendar import Duration, Reading, Roll, Rounding
 from lab_rules.core.vocabulary import (
     CaseStep,
     ConversationKind,
+    EmployerSector,
     ExemptionReason,
+    ExtensionBasis,
     Form,
     Holder,
     OfferKind,
@@ -44,6 +46,10 @@ class Shape(Term):
     """An offer must start by a deadline (ret og pligt), with LAB § 102 stk. 3-4."""
     CASE_STEP = "case_step"
     """A case step (rehabiliteringsteam, afklaring) due a duration after an anchor."""
+    OFFER_LIMIT = "offer_limit"
+    """One obligation per offer of the rule's kinds: it must end by its last allowed day (the
+    start + ``duration``, moved by the recorded extensions the rule allows); the offer's own
+    ``offer_ended`` fulfils it."""
     NOT_COVERED = "not_covered"
     """Not a rule file shape: the row of a stretch no rule covers (contact/coverage.py)."""
 
@@ -83,6 +89,13 @@ class Anchor(Term):
     FOLLOWUP_REQUESTED = "followup_requested"
     """A request for early sickness follow-up (sdp § 13 b stk. 2). A trigger: without one
     the rule does not apply."""
+    OFFER_STARTED = "offer_started"
+    """The first day of each offer the rule limits (``offer_limit`` only): one obligation per
+    offer. A trigger."""
+    OFFER_ENDED = "offer_ended"
+    """The last day of the first offer of the span that the rule's ``fulfilled_by`` names: the
+    start of the repeat-offer clock ("har afsluttet det første tilbud", LAB 2008-2019 § 96).
+    A trigger: until that offer has ended the rule does not apply."""
 
 
 class Effect(Term):
@@ -91,6 +104,21 @@ class Effect(Term):
     WAIVE = "waive"
     EXTEND = "extend"
     NONE = "none"
+
+
+class ExemptWindow(Term):
+    """How exempt time inside the window of a count-in-window rule counts ("mindst fire
+    jobsamtaler inden for de første 6 måneder"). No act or order says (NOT FOUND, research
+    issue 16 § 1.4), so the rule file names the policy it chose and every obligation it
+    changed records it among its policies."""
+
+    EXTEND = "extend"
+    """The window's end moves by the exempt days inside it and the count stays: the law's own
+    device wherever it deals with exempt time in a period (LAS § 13 f, stk. 12, "forlænges";
+    LAB lbk 280/2024 § 37, stk. 1-2, "medregnes ikke"; bek. 1216/2023 § 7)."""
+    PRO_RATE = "pro_rate"
+    """A what-if without basis in law: ⌈count × active days / window days⌉ conversations are
+    due by the unmoved end; the rest are waived."""
 
 
 class Confidence(Term):
@@ -109,6 +137,9 @@ class IntervalFrom(Term):
 
     LAST_FULFILMENT = "last_fulfilment"
     PREVIOUS_DUE = "previous_due"
+    FULFILMENT_END = "fulfilment_end"
+    """From the last day of the offer that met the previous obligation (a new offer "hver
+    gang" the person has had the interval on the benefit after an offer ended)."""
 
 
 class FulfilledBy(Term):
@@ -117,6 +148,8 @@ class FulfilledBy(Term):
     CONVERSATION_HELD = "conversation_held"
     OFFER_STARTED = "offer_started"
     CASE_STEP = "case_step"
+    OFFER_ENDED = "offer_ended"
+    """The limited offer's own end (``offer_limit``)."""
 
 
 @attrs.frozen
@@ -149,6 +182,10 @@ class Fulfilment:
     kinds: frozenset[ConversationKind] = frozenset()
     held_by: frozenset[Holder] = frozenset()
     forms: frozenset[Form] = frozenset()
+    first_forms: frozenset[Form] = frozenset()
+    """The first conversation of the span must be held in one of these forms; conversations
+    of other forms before it fulfil nothing ("Første jobsamtale holdes ved personligt
+    fremmøde. Herefter vælger personen …", LAB lbk 280/2024 § 33, stk. 1)."""
     offers: frozenset[OfferKind] = frozenset()
     steps: frozenset[CaseStep] = frozenset()
 
@@ -164,13 +201,47 @@ class Conditions:
     categories: frozenset[int] = frozenset()
     employed: bool | None = None
     good_job_prospects: bool | None = None
+    hard_to_place: bool | None = None
+    dimittend: bool | None = None
+    employer_sector: EmployerSector | None = None
+    """A fact of the offer, not the person (``offer_limit`` rules only)."""
     empty: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "empty", (
             self.age_min is None and self.age_max is None and self.education is None
             and self.custody is None and not self.categories and self.employed is None
-            and self.good_job_prospects is None))
+            and self.good_job_prospects is None and self.hard_to_place is None
+            and self.dimittend is None and self.employer_sector is None))
+
+
+@attrs.frozen
+class Extension:
+    """One step by which the last day of an ``offer_limit`` obligation may move, when an
+    ``offer_extended`` event with this ``basis`` is recorded on or before the current last
+    day: up ``to`` a total length from the start, by ``step`` more each time, or (``open``)
+    to the recorded ``until`` with no bound in law. A step with ``step`` or ``open`` may be
+    taken again; the others once, in order."""
+
+    basis: ExtensionBasis
+    legal_basis: str
+    to: Duration | None = None
+    step: Duration | None = None
+    open: bool = False
+    note: str | None = None
+
+    @property
+    def repeatable(self) -> bool:
+        return self.step is not None or self.open
+
+
+@attrs.frozen
+class Floor:
+    """The earliest due date of the first repeat offer: ``duration`` from ``anchor`` on the
+    rule's clock (LAB 2008 § 89, stk. 2-3, § 96, stk. 2: "dog først ... ved")."""
+
+    anchor: Anchor
+    duration: Duration
 
 
 @attrs.frozen
@@ -211,11 +282,25 @@ class Rule:
     loentilskud_grace: Duration | None = None
     after_exemption: Duration | None = None
     exemptions: Mapping[ExemptionReason, Effect] = attrs.field(factory=dict)
+    exempt_window: ExemptWindow | None = None
+    """How ``extend`` exemptions count in a count-in-window rule (None: per-obligation
+    extension, as for every other shape)."""
+    exempt_window_basis: str = ""
+    """Why the rule chose ``exempt_window`` (the law is silent; the analogy it follows)."""
+    form_basis: str = ""
+    """The provision that sets the form in ``fulfilled_by.forms`` or ``first_forms``."""
     when: Conditions = Conditions()
     unless: Conditions | None = None
     excluded_periods: tuple[tuple[date, date], ...] = ()
     selector: VersionSelector = VersionSelector.OPENS
     note: str | None = None
+    offers: frozenset[OfferKind] = frozenset()
+    """``offer_limit``: the offer kinds whose length the rule limits."""
+    extensions: tuple[Extension, ...] = ()
+    yields_to: tuple[str, ...] = ()
+    """``offer_limit``: rule ids of the same module whose longer limit replaces this one for an
+    offer they apply to (the law's exceptions, "dog 8 uger for ...")."""
+    floor: Floor | None = None
     source_file: str = ""
     source_line: int | None = None
     fixed_policies: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False)
@@ -258,13 +343,18 @@ class RulePack:
     """(sanction rule id, overlay id): sanction rules an overlay abolishes."""
     by_group: Mapping[TargetGroup, tuple[Rule, ...]] = attrs.field(init=False, eq=False,
                                                                    repr=False)
+    by_id: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
+    """Every version of each rule id, by its validity."""
 
     def __attrs_post_init__(self) -> None:
         index: dict[TargetGroup, list[Rule]] = {}
+        versions: dict[str, list[Rule]] = {}
         for rule in sorted(self.rules, key=lambda r: (r.id, r.valid_from)):
+            versions.setdefault(rule.id, []).append(rule)
             for group in rule.groups:
                 index.setdefault(group, []).append(rule)
         object.__setattr__(self, "by_group", {g: tuple(rs) for g, rs in index.items()})
+        object.__setattr__(self, "by_id", {i: tuple(rs) for i, rs in versions.items()})
 
     @property
     def rules(self) -> tuple[Rule, ...]:

@@ -109,6 +109,20 @@ class SanctionCap(enum.Enum):
     """The hjælp computed for the month after income deductions: what was paid."""
 
 
+class OfferDuration(enum.Enum):
+    """How the longest length of an offer ("op til 4 uger", "6 måneder") is counted: the law
+    and its orders say nothing (research issue16-offers.md § 1.7), so this is a named reading.
+    Months are always counted day to day."""
+
+    CALENDAR_INCLUSIVE = "calendar_inclusive"
+    """The start day counts and a week is 7 days: the last allowed day is the start + the
+    length − 1 day (a 4-week praktik from Monday 4 March ends Sunday 31 March; the rule's
+    reading ``within``, the default)."""
+    CALENDAR_WEEKS = "calendar_weeks"
+    """A length in weeks ends on the Sunday of the n-th Monday-Sunday week, counting the week
+    the offer starts in."""
+
+
 class PolicyError(LabRulesError, ValueError):
     """An unknown policy name or value."""
 
@@ -127,17 +141,23 @@ class Policies:
     sanction_cap: SanctionCap = SanctionCap.RATE
     staircase_restart: StaircaseRestart = StaircaseRestart.ON_LAST_WEEK
     month_split: MonthSplit = MonthSplit.WEEK_DAYS
+    offer_duration: OfferDuration = OfferDuration.CALENDAR_INCLUSIVE
+    """Every offer-length obligation names it among its policies; the evaluation's own list
+    names it only when it is not the default, so results without offers keep their form."""
 
     def as_dict(self) -> dict[str, str]:
         selector = self.version_selector.value if self.version_selector else "per_rule"
-        return {"no_show": self.no_show.value, "version_selector": selector,
-                "loss_from": self.loss_from.value,
-                "sanction_contact_day": self.sanction_contact_day.value,
-                "sanction_days": self.sanction_days.value,
-                "sanction_deadline": self.sanction_deadline.value,
-                "sanction_cap": self.sanction_cap.value,
-                "staircase_restart": self.staircase_restart.value,
-                "month_split": self.month_split.value}
+        found = {"no_show": self.no_show.value, "version_selector": selector,
+                 "loss_from": self.loss_from.value,
+                 "sanction_contact_day": self.sanction_contact_day.value,
+                 "sanction_days": self.sanction_days.value,
+                 "sanction_deadline": self.sanction_deadline.value,
+                 "sanction_cap": self.sanction_cap.value,
+                 "staircase_restart": self.staircase_restart.value,
+                 "month_split": self.month_split.value}
+        if self.offer_duration is not OfferDuration.CALENDAR_INCLUSIVE:
+            found["offer_duration"] = self.offer_duration.value
+        return found
 
     @classmethod
     def parse(cls, assignments: Iterable[str] | Mapping[str, str] | None,
@@ -163,7 +183,8 @@ class Policies:
                                               "sanction_deadline": SanctionDeadline,
                                               "sanction_cap": SanctionCap,
                                               "staircase_restart": StaircaseRestart,
-                                              "month_split": MonthSplit}
+                                              "month_split": MonthSplit,
+                                              "offer_duration": OfferDuration}
         values: dict[str, enum.Enum | None] = {}
         for name, value in pairs.items():
             if name == "version_selector" and value == "per_rule":

@@ -38,7 +38,10 @@ FAST_ANCHORS = frozenset({Anchor.COURSE_START, Anchor.REGISTERED, Anchor.FIRST_C
 
 
 def _conditions_modelled(conditions: Conditions | None) -> bool:
-    return conditions is None or (not conditions.categories and conditions.employed is None)
+    return conditions is None or (not conditions.categories and conditions.employed is None
+                                  and conditions.hard_to_place is None
+                                  and conditions.dimittend is None
+                                  and conditions.employer_sector is None)
 
 
 def why_not(rule: Rule, law: Law) -> str | None:
@@ -56,7 +59,7 @@ def why_not(rule: Rule, law: Law) -> str | None:
         (rule.fulfilled_by.event is FulfilledBy.CONVERSATION_HELD,
          f"fulfilled by {rule.fulfilled_by.event.value}"),
         (_conditions_modelled(rule.when) and _conditions_modelled(rule.unless),
-         "conditions on sickness category or employment"),
+         "conditions on sickness category, employment or facts of offers"),
         (not any(rule.id in loss.rules for loss in law.losses.losses),
          "a refund-loss entry reads its obligations"),
     )

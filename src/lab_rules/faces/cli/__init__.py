@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from lab_rules._version import __version__
-from lab_rules.faces.cli import audit, case, caseload, checks, serve, worklist
+from lab_rules.faces.cli import audit, case, caseload, checks, offers, serve, worklist
 from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say
 
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     caseload.register(commands)
     audit.register(commands)
     worklist.register(commands)
+    offers.register(commands)
     serve.register(commands)
     return parser
 

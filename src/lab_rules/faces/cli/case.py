@@ -169,7 +169,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(dumps_evaluation(evaluation) + "\n")
     else:
-        sys.stdout.write(render_text(evaluation, args.lang))
+        sys.stdout.write(render_text(evaluation, args.lang, wide=args.wide))
     return EXIT_OK
 
 
@@ -229,6 +229,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              help="the day the evaluation is made (YYYY-MM-DD)")
         command.add_argument("--format", choices=("json", "text"), default="json")
         command.add_argument("--lang", choices=("da", "en"), default="da")
+        if name == "evaluate":
+            command.add_argument("--wide", action="store_true",
+                                 help="text: columns as wide as their content, one line per "
+                                      "obligation (default: fixed widths that wrap)")
         add_law_options(command)
         command.set_defaults(run=run)
     for name, run, what, suffix, suffixes in (
