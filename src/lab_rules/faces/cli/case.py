@@ -19,6 +19,7 @@ from lab_rules.faces.cli.common import (
     add_law_options,
     as_of_date,
     cannot_write,
+    case_of,
     invalid,
     law_of,
     output_file,
@@ -58,21 +59,12 @@ def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | in
     """Load and evaluate ``args.file`` under the law and policies the options name, or
     report the located problems and return the exit code. Overlay policies apply unless
     ``--policy`` names them too."""
+    case = case_of(args)
+    if isinstance(case, int):
+        return case
+    law, policies, timeline = case
     try:
-        law, swaps = law_of(args)
-    except RuleError as err:
-        return invalid(err, sys.stderr)
-    except (LabRulesError, OSError) as err:
-        return usage_error(err, args.rules or "--rules")
-    try:
-        timeline = load_timeline(args.file)
-    except TimelineError as err:
-        return invalid(err, sys.stderr)
-    except OSError as err:
-        return usage_error(err, args.file)
-    try:
-        return timeline, evaluate(timeline, as_of=args.as_of, law=law,
-                                  policies=[*swaps, *args.policy])
+        return timeline, evaluate(timeline, as_of=args.as_of, law=law, policies=policies)
     except LabRulesError as err:
         say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
         return EXIT_INVALID

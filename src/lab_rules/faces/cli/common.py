@@ -22,10 +22,12 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from lab_rules.core.errors import InputError, LabRulesError, Problem
+from lab_rules.core.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_checks import printable
 from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
+from lab_rules.inputs.timeline_json import load_timeline
 from lab_rules.law.bundle import Law, bundled_law, law_from_path
 from lab_rules.law.policies import Policies
 from lab_rules.law.reader import RuleError
@@ -159,6 +161,24 @@ def law_of(args: argparse.Namespace) -> tuple[Law, list[str]]:
 
     chosen = variant(spec, base=law)
     return chosen.law, [f"{k}={v}" for k, v in chosen.policies]
+
+
+def case_of(args: argparse.Namespace) -> tuple[Law, list[str], Timeline] | int:
+    """The law, the policies (the variant's swaps, then ``--policy``) and the timeline
+    ``args.file`` a one-case command names; or the located problems said and the exit code."""
+    try:
+        law, swaps = law_of(args)
+    except RuleError as err:
+        return invalid(err, sys.stderr)
+    except (LabRulesError, OSError) as err:
+        return usage_error(err, args.rules or "--rules")
+    try:
+        timeline = load_timeline(args.file)
+    except TimelineError as err:
+        return invalid(err, sys.stderr)
+    except OSError as err:
+        return usage_error(err, args.file)
+    return law, [*swaps, *args.policy], timeline
 
 
 def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

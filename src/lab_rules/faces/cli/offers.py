@@ -5,21 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.errors import LabRulesError
 from lab_rules.evaluation.offer_end import offer_end
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     add_law_options,
     as_of_date,
-    invalid,
-    law_of,
+    case_of,
     say,
-    usage_error,
 )
 from lab_rules.faces.offer_end_output import dumps_offer_ends, render_offer_ends
-from lab_rules.inputs.timeline_json import load_timeline
-from lab_rules.law.loader import RuleError
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,21 +36,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _cmd_offer_end(args: argparse.Namespace) -> int:
+    case = case_of(args)
+    if isinstance(case, int):
+        return case
+    law, policies, timeline = case
     try:
-        law, swaps = law_of(args)
-    except RuleError as err:
-        return invalid(err, sys.stderr)
-    except (LabRulesError, OSError) as err:
-        return usage_error(err, args.rules or "--rules")
-    try:
-        timeline = load_timeline(args.file)
-    except TimelineError as err:
-        return invalid(err, sys.stderr)
-    except OSError as err:
-        return usage_error(err, args.file)
-    try:
-        result = offer_end(timeline, as_of=args.as_of, law=law,
-                           policies=[*swaps, *args.policy])
+        result = offer_end(timeline, as_of=args.as_of, law=law, policies=policies)
     except LabRulesError as err:
         say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
         return EXIT_INVALID
