@@ -33,6 +33,7 @@ import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.contact.results import Obligation, Status
+from lab_rules.core.errors import LabRulesError
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.inputs.events import Assigned
 from lab_rules.inputs.timeline import Timeline
@@ -126,19 +127,29 @@ def worklist(timelines: Iterable[Timeline], *, as_of: date, horizon: Duration,
              law: Law | None = None,
              policies: Policies | Mapping[str, str] | Iterable[str] | None = None,
              held: Iterable[Held] = (),
-             public_id: Callable[[str], str] | None = None) -> Worklist:
+             public_id: Callable[[str], str] | None = None,
+             failed: Callable[[str, Exception], Held] | None = None) -> Worklist:
     """The worklist of every timeline (see the module), items by due date then person;
-    *held* are persons a reader could not give a timeline for, reported with the list, and
-    *public_id* turns a timeline's person id into the id its items carry (a pseudonym)."""
+    *held* are persons a reader could not give a timeline for, reported with the list (read
+    after *timelines*, so a reader may add to it as it goes), and *public_id* turns a
+    timeline's person id into the id its items carry (a pseudonym). With *failed*, a person
+    whose evaluation fails is held back with what it returns instead of ending the list."""
     law = law if law is not None else bundled_law()
     items: list[WorkItem] = []
     persons = 0
+    broken: list[Held] = []
     for timeline in timelines:
-        persons += 1
         shown = public_id(timeline.person.id) if public_id else None
-        items.extend(person_worklist(timeline, as_of=as_of, horizon=horizon, law=law,
-                                     policies=policies, person_id=shown))
-    kept = tuple(held)
+        try:
+            items.extend(person_worklist(timeline, as_of=as_of, horizon=horizon, law=law,
+                                         policies=policies, person_id=shown))
+        except (LabRulesError, ValueError, ArithmeticError) as err:
+            if failed is None:
+                raise
+            broken.append(failed(timeline.person.id, err))
+            continue
+        persons += 1
+    kept = (*tuple(held), *broken)
     items.sort(key=lambda i: (i.due, i.opens, i.person_id, i.rule_id, i.sequence))
     return Worklist(as_of, horizon, horizon_end(as_of, horizon), persons + len(kept),
                     tuple(items), kept)
@@ -178,7 +189,7 @@ def person_worklist(timeline: Timeline, *, as_of: date, horizon: Duration,
     now = evaluate(known, as_of=as_of, law=law, policies=policies, refund=False)
     items: list[WorkItem] = []
     seen: set[tuple[str, int, date]] = set()
-    assignments = _assignments(timeline)
+    assignments = timeline.of_type(Assigned)
     name = person_id if person_id is not None else timeline.person.id
     running = {p.course_start for p in now.periods if p.end is None or p.end >= as_of}
     for obligation in now.obligations:
@@ -242,10 +253,6 @@ def _state_now(obligation: Obligation, end: date) -> Due | None:
     if status is Status.NOT_COVERED and obligation.opens <= end:
         return Due.NOT_COVERED
     return None
-
-
-def _assignments(timeline: Timeline) -> Sequence[Assigned]:
-    return timeline.of_type(Assigned)
 
 
 def _handler(assignments: Sequence[Assigned], day: date) -> Assigned | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from decimal import Decimal
 
 from lab_rules.contact.results import Status
@@ -34,9 +35,11 @@ def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
-def _table(rows: list[tuple[str, ...]], widths: tuple[int, ...] | None) -> list[str]:
-    """Rows under fixed *widths*, each cell wrapping onto continuation lines; with None
-    (``--wide``) every column is as wide as its widest cell, one line per row."""
+def table(rows: Sequence[tuple[str, ...]], widths: tuple[int, ...] | None = None
+          ) -> list[str]:
+    """Rows (the first is the header) under fixed *widths*, each cell wrapping onto
+    continuation lines; with None (``--wide``) every column is as wide as its widest cell,
+    one line per row."""
     if widths is None:
         widths = tuple(max(len(r[c]) for r in rows) for c in range(len(rows[0])))
         cells = [[[v] for v in row] for row in rows]
@@ -73,7 +76,7 @@ def render_text(evaluation: Evaluation, lang: str = "da", wide: bool = False) ->
         rows.append((o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
                      o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
                      o.rule.legal_basis.cite()))
-    lines.extend(_table(rows, None if wide else WIDTHS))
+    lines.extend(table(rows, None if wide else WIDTHS))
     if any(o.rule.confidence.value == "unconfirmed" for o in evaluation.obligations):
         lines.append("")
         lines.append("(?) = ikke bekræftet i lovteksten" if lang == "da"

@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
 from html import escape
 from importlib import resources
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from lab_rules._version import __version__
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.worklist import Due, WorkItem, Worklist
+from lab_rules.faces.text_table import table
 
 __all__ = ["CSV_COLUMNS", "WORKLIST_SCHEMA", "html_pages", "render_worklist", "worklist_csv",
            "worklist_json", "worklist_schema"]
@@ -92,16 +92,6 @@ def _heading(worklist: Worklist, lang: str) -> str:
             f"{'personer' if lang == 'da' else 'persons'}")
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    """Columns as wide as their widest cell: nothing is cut (a legal basis least of all)."""
-    widths = [max(len(r[c]) for r in (header, *rows)) for c in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines.extend("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-                 for row in rows)
-    return "\n".join(lines)
-
-
 def render_worklist(worklist: Worklist, by: str = "caseworker", lang: str = "da") -> str:
     """The worklist as text: per group a table by due date, then the persons held back."""
     lines = [mask_cpr(_heading(worklist, lang)), ""]
@@ -111,7 +101,7 @@ def render_worklist(worklist: Worklist, by: str = "caseworker", lang: str = "da"
         lines.append(f"{name} ({len(items)})")
         rows = [(i.due.isoformat(), _state(i, lang), i.person_id, _title(i, lang),
                  i.legal_basis, _pick(i.fulfilled_by, lang)) for i in items]
-        lines.append(mask_cpr(_table(header, rows)))
+        lines.append(mask_cpr("\n".join(table([header, *rows]))))
         for item in items:
             if item.assumes:
                 lines.append(mask_cpr(f"  {item.due} {item.person_id} {item.rule_id}: "

@@ -10,15 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from lab_rules.calendar import Duration
-from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.errors import TimelineError
 from lab_rules.core.privacy import mask_cpr
-from lab_rules.evaluation.worklist import (
-    Held,
-    WorkItem,
-    Worklist,
-    horizon_end,
-    person_worklist,
-)
+from lab_rules.evaluation.worklist import Held, Worklist, worklist
 from lab_rules.inputs.eventlog import read_persons
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
@@ -67,18 +61,8 @@ def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Du
                     held.append(Held(shown(rows.person_id), tuple(
                         said(str(p), rows.person_id) for p in err.problems)))
 
-    items: list[WorkItem] = []
-    persons = 0
-    for timeline in timelines():
-        persons += 1
-        person_id = timeline.person.id
-        try:
-            items.extend(person_worklist(timeline, as_of=as_of, horizon=horizon, law=law,
-                                         policies=policies, person_id=shown(person_id)))
-        except (LabRulesError, ValueError, ArithmeticError) as err:
-            held.append(Held(shown(person_id),
-                             (said(f"evaluation failed: {err}", person_id),)))
-            persons -= 1
-    items.sort(key=lambda i: (i.due, i.opens, i.person_id, i.rule_id, i.sequence))
-    return Worklist(as_of, horizon, horizon_end(as_of, horizon), persons + len(held),
-                    tuple(items), tuple(held))
+    def failed(person_id: str, err: Exception) -> Held:
+        return Held(shown(person_id), (said(f"evaluation failed: {err}", person_id),))
+
+    return worklist(timelines(), as_of=as_of, horizon=horizon, law=law, policies=policies,
+                    held=held, public_id=shown, failed=failed)
