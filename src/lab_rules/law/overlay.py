@@ -208,7 +208,7 @@ def find_overlay(name: str) -> Overlay:
     raise LabRulesError(f"no overlay {name!r}; shipped: {', '.join(shipped)}")
 
 
-def _clip(entry: T, day: date) -> T | None:
+def clip(entry: T, day: date) -> T | None:
     """The part of a dated national entry (a rule version, a parameter table) in force
     before *day*, or None."""
     start: date = getattr(entry, "valid_from")  # noqa: B009 - any dated attrs entry
@@ -254,7 +254,7 @@ def apply_overlays(base: Law | RulePack, overlays: Iterable[Overlay]) -> Law | R
 def _dated(national: tuple[Any, ...], replacement: tuple[Any, ...], day: date
            ) -> tuple[Any, ...]:
     """National entries clipped to end before *day*, then the replacement's from *day*."""
-    before = tuple(_clip(entry, day) for entry in national)
+    before = tuple(clip(entry, day) for entry in national)
     after = tuple(attrs.evolve(entry, valid_from=max(entry.valid_from, day))
                   for entry in replacement
                   if getattr(entry, "valid_to", None) is None or entry.valid_to >= day)
@@ -280,7 +280,7 @@ def _apply_to_pack(pack: RulePack, overlays: Iterable[Overlay]) -> RulePack:
         replaced = set(overlay.replaces)
         modules = [attrs.evolve(module, rules=tuple(
             kept for rule in module.rules
-            if (kept := (_clip(rule, overlay.valid_from) if rule.id in replaced else rule))
+            if (kept := (clip(rule, overlay.valid_from) if rule.id in replaced else rule))
             is not None)) for module in modules]
         if overlay.module is not None:
             modules.append(overlay.module)

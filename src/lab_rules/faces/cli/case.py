@@ -34,7 +34,9 @@ from lab_rules.faces.evaluation_json import (
     sanction_to_json,
 )
 from lab_rules.faces.plot import SUFFIXES as PICTURE_SUFFIXES
-from lab_rules.faces.text_table import render_refund, render_text
+from lab_rules.faces.refund_table import render_refund
+from lab_rules.faces.sanctions_text import sanctions_lines
+from lab_rules.faces.text_table import render_text
 from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import load_timeline
@@ -194,15 +196,8 @@ def _cmd_sanctions(args: argparse.Namespace) -> int:
                     "policies": dict(evaluation.policies)}
         say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        for sanction in evaluation.sanctions:
-            say(sys.stdout, sanction.explain(args.lang))
-            for note in sanction.notes:
-                say(sys.stdout, f"  note: {note}")
-        if not evaluation.sanctions:
-            say(sys.stdout, "ingen udeblivelser" if args.lang == "da" else "no failures")
-        if evaluation.hours_rule is not None:
-            say(sys.stdout, evaluation.hours_rule.explain(args.lang))
-        say(sys.stdout, "policies: " + ", ".join(f"{k}={v}" for k, v in evaluation.policies))
+        for line in sanctions_lines(evaluation, args.lang):
+            say(sys.stdout, line)
     return EXIT_OK
 
 
