@@ -19,6 +19,7 @@ from lab_rules.contact.adjustments import (
     restart,
     select_versions,
 )
+from lab_rules.contact.conversation_form import alternate_form, alternate_form_steps
 from lab_rules.contact.fulfilment import match, status_of
 from lab_rules.contact.results import Obligation, TraceStep
 from lab_rules.contact.rule_span import RuleSpan
@@ -36,6 +37,9 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
     ignored = None
     if rule.fulfilled_by.first_forms:
         rs, ignored = first_form(rs)
+    skipped = None
+    if rule.fulfilled_by.alternate_forms:
+        rs, skipped = alternate_form(rs)
     if rule.shape is Shape.ROLLING:
         drafts = rolling(rs, rs.anchor)
     else:
@@ -53,6 +57,8 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
                 loentilskud_grace(rule, draft)
     if ignored:
         form_steps(rs, drafts, ignored)
+    if skipped:
+        alternate_form_steps(rs, drafts, skipped)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
     base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
     incident = bool(rs.incidents)

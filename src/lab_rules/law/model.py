@@ -186,6 +186,10 @@ class Fulfilment:
     """The first conversation of the span must be held in one of these forms; conversations
     of other forms before it fulfil nothing ("Første jobsamtale holdes ved personligt
     fremmøde. Herefter vælger personen …", LAB lbk 280/2024 § 33, stk. 1)."""
+    alternate_forms: frozenset[Form] = frozenset()
+    """Forms a conversation may take only every other time: one in these forms fulfils nothing
+    when the conversation before it that counted was in one of them too ("Opfølgning ved
+    personlig samtale … Hver 2. samtale kan ske telefonisk", sickness category 2 in 2008)."""
     offers: frozenset[OfferKind] = frozenset()
     steps: frozenset[CaseStep] = frozenset()
 

@@ -16,15 +16,18 @@ __all__ = ["check_forms", "exempt_window_basis"]
 def check_forms(reader: _Reader, raw: Mapping[str, Any], fulfilment: Fulfilment,
                 shape: Shape | None, path: str) -> str:
     """The rule's ``form_basis``, which a rule that requires a form must give; and whether
-    ``first_forms`` fits the rule."""
+    ``first_forms`` and ``alternate_forms`` fit the rule."""
     basis = reader.text(raw, "form_basis", path, required=False) or ""
     first = fulfilment.first_forms
-    if (fulfilment.forms or first) and not basis:
+    alternate = fulfilment.alternate_forms
+    if alternate:
+        _check_alternate(reader, fulfilment, shape, f"{path}.fulfilled_by")
+    if (fulfilment.forms or first or alternate) and not basis:
         reader.problem(path, 'missing "form_basis": name the provision that sets the form of '
                        "the conversation (like LAB lbk 280/2024 § 33, stk. 1)")
-    elif basis and not (fulfilment.forms or first):
-        reader.problem(f"{path}.form_basis", 'is given without "fulfilled_by.forms" or '
-                       '"fulfilled_by.first_forms"')
+    elif basis and not (fulfilment.forms or first or alternate):
+        reader.problem(f"{path}.form_basis", 'is given without "fulfilled_by.forms", '
+                       '"first_forms" or "alternate_forms"')
     if not first:
         return basis
     path = f"{path}.fulfilled_by"
@@ -37,6 +40,18 @@ def check_forms(reader: _Reader, raw: Mapping[str, Any], fulfilment: Fulfilment,
         reader.problem(f"{path}.first_forms", "must be among forms "
                        + str(sorted(f.value for f in fulfilment.forms)))
     return basis
+
+
+def _check_alternate(reader: _Reader, fulfilment: Fulfilment, shape: Shape | None,
+                     path: str) -> None:
+    if fulfilment.event is not FulfilledBy.CONVERSATION_HELD:
+        reader.problem(f"{path}.alternate_forms", "only a conversation has a form")
+    elif shape is Shape.FIRST_WITHIN:
+        reader.problem(f"{path}.alternate_forms", 'a "first_within" rule is met by one '
+                       'conversation: write its form in "forms"')
+    elif fulfilment.forms and not fulfilment.alternate_forms < fulfilment.forms:
+        reader.problem(f"{path}.alternate_forms", "must be some, not all, of forms "
+                       + str(sorted(f.value for f in fulfilment.forms)))
 
 
 def exempt_window_basis(reader: _Reader, raw: Mapping[str, Any], path: str,

@@ -1,0 +1,58 @@
+"""Forms a conversation may take only every other time.
+
+Rødovre's 2008 description of sickness follow-up (seed 003) reads: "Opfølgning ved personlig
+samtale i alle kategori 2 sygedagpengesager hver 4 uge. Hver 2. samtale kan ske telefonisk."
+A rule lists such forms in ``fulfilled_by.alternate_forms``: a conversation in one of them
+counts only when the conversation before it that counted was in another form, so two phone
+follow-ups in a row leave the second unfulfilled and its deadline running. The statute of the
+time (lov nr. 563/2006 § 13) is not cited, so the rule that uses this is unconfirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from lab_rules.contact.results import TraceStep
+from lab_rules.contact.rule_span import Draft, RuleSpan
+from lab_rules.inputs.events import ConversationHeld
+
+__all__ = ["alternate_form", "alternate_form_steps"]
+
+
+def alternate_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
+    """*rs* without each conversation in an alternate form that follows one in an alternate
+    form; and those conversations (in date order)."""
+    alternate = rs.rule.fulfilled_by.alternate_forms
+    allowed = rs.rule.fulfilled_by.forms
+    ignored: list[ConversationHeld] = []
+    kept = []
+    previous_alternate = False
+    for candidate in rs.candidates:
+        event = candidate.event
+        if isinstance(event, ConversationHeld) and (not allowed or event.form in allowed):
+            this_alternate = event.form in alternate
+            if this_alternate and previous_alternate:
+                ignored.append(event)
+                continue
+            previous_alternate = this_alternate
+        kept.append(candidate)
+    if not ignored:
+        return rs, ignored
+    return attrs.evolve(rs, candidates=tuple(kept)), ignored
+
+
+def alternate_form_steps(rs: RuleSpan, drafts: Sequence[Draft],
+                         ignored: Sequence[ConversationHeld]) -> None:
+    """Say in the trace of each draft whose window holds an ignored conversation why it did not
+    count."""
+    forms = "/".join(sorted(f.value for f in rs.rule.fulfilled_by.alternate_forms))
+    basis = rs.rule.form_basis
+    for draft in drafts:
+        for event in ignored:
+            if draft.opens <= event.date <= draft.due:
+                draft.trace.append(TraceStep("form", event.date, (
+                    f"{event.kind.value} {event.date} held {event.form.value} right after "
+                    f"another {forms} conversation: only every other one may be {forms} "
+                    f"({basis}), so it fulfils nothing")))
