@@ -1,16 +1,26 @@
-"""Forms a conversation may take only every other time (``fulfilled_by.alternate_forms``):
-the rule files that use them are checked, and two phone follow-ups in a row leave the second
-without effect (the worked cases F-1 and F-2 in ``tests/cases/contact_course``)."""
+"""The form of a conversation: forms allowed only every other time
+(``fulfilled_by.alternate_forms``; cases F-1, F-2) and recorded exceptions to a required form
+(``conversation_held.form_exception`` with ``form_exceptions``/``excepted_forms``; cases F-3,
+F-4). The rule files that use them are checked, and exceptions are read from event logs."""
 
 from __future__ import annotations
 
+import csv
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from lab_rules.core.vocabulary import Form
-from lab_rules.law import bundled_pack
+from conftest import CASES
+from lab_rules import evaluate
+from lab_rules.core.vocabulary import Form, FormException
+from lab_rules.inputs.eventlog import read_persons
+from lab_rules.inputs.events import ConversationHeld
+from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law import bundled_law, bundled_pack
 from lab_rules.law.loader import RuleError, load_pack
+from lab_rules.loops.columnar_rules import why_not
 
 MODULE = Path(__file__).parents[1] / "rules" / "dk" / "sygedagpenge" / "2008.toml"
 RULE = "dk.sygedagpenge.2008.category_2_every_four_weeks"
@@ -54,3 +64,41 @@ def test_alternate_forms_on_a_first_within_rule_are_refused(tmp_path: Path) -> N
                          'fulfilled_by = { kinds = ["opfoelgningssamtale"], '
                          'alternate_forms = ["telefon"] }')
     assert any("first_within" in message for _, message in problems)
+
+
+def _f4_rows() -> list[dict[str, object]]:
+    case = json.loads((CASES / "contact_course" / "F-4-sick-2025-phone-with-exception.json")
+                      .read_text(encoding="utf-8"))
+    return [{"person_id": "F-4", **event} for event in case["timeline"]["events"]]
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv"])
+def test_a_recorded_form_exception_is_read_from_an_event_log(tmp_path: Path,
+                                                              suffix: str) -> None:
+    rows = _f4_rows()
+    path = tmp_path / f"log.{suffix}"
+    if suffix == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    else:
+        keys = sorted({k for r in rows for k in r})
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, keys)
+            writer.writeheader()
+            writer.writerows(rows)
+    (person,) = read_persons(path)
+    assert person.document is not None, person.problems
+    timeline = parse_timeline(person.document, source=path.name)
+    held = [e for e in timeline.of_type(ConversationHeld) if e.form_exception is not None]
+    assert [(str(e.date), e.form_exception) for e in held] == [
+        ("2025-04-14", FormException.DELVIST_GENOPTAGET),
+        ("2025-06-02", FormException.DELVIST_GENOPTAGET),
+        ("2025-08-01", FormException.DELVIST_GENOPTAGET)]
+    first = next(o for o in evaluate(timeline, as_of=date(2025, 10, 1)).obligations
+                 if o.rule.id == "dk.sygedagpenge.2025.first_followup")
+    assert str(first.fulfilled_on) == "2025-04-14"
+
+
+def test_rules_with_form_exceptions_leave_the_columnar_fast_path() -> None:
+    law = bundled_law()
+    rule = next(r for r in law.rules.rules if r.id == "dk.sygedagpenge.2025.first_followup")
+    assert "exceptions to the form" in (why_not(rule, law) or "")

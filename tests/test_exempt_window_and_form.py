@@ -111,14 +111,15 @@ def test_exempt_window_without_an_extending_exemption_has_no_effect(tmp_path: Pa
 
 
 def test_first_forms_on_a_first_within_rule_is_located(tmp_path: Path) -> None:
-    error = _load_changed(tmp_path, 'forms = ["personligt"] }', 'first_forms = ["personligt"] }')
+    error = _load_changed(tmp_path, 'forms = ["personligt"], form_exceptions',
+                          'first_forms = ["personligt"], form_exceptions')
     problem = next(p for p in error.problems if p.path == "rule[0].fulfilled_by.first_forms")
     assert 'write its form in "forms"' in problem.message
 
 
 def test_a_required_form_needs_its_legal_basis(tmp_path: Path) -> None:
-    error = _load_changed(tmp_path, 'form_basis = "LAB lbk 280/2024 § 33, stk. 1, 1. pkt."\n',
-                          "")
+    error = _load_changed(
+        tmp_path, 'form_basis = "LAB lbk 280/2024 § 33, stk. 1, 1. pkt., og stk. 2, 3. pkt."\n', "")
     assert any(p.path == "rule[0]" and 'missing "form_basis"' in p.message
                for p in error.problems)
 

@@ -25,14 +25,15 @@ def alternate_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
     """*rs* without each conversation in an alternate form that follows one in an alternate
     form; and those conversations (in date order)."""
     alternate = rs.rule.fulfilled_by.alternate_forms
-    allowed = rs.rule.fulfilled_by.forms
     ignored: list[ConversationHeld] = []
     kept = []
     previous_alternate = False
     for candidate in rs.candidates:
         event = candidate.event
-        if isinstance(event, ConversationHeld) and (not allowed or event.form in allowed):
-            this_alternate = event.form in alternate
+        if isinstance(event, ConversationHeld) and rs.rule.fulfilled_by.form_counts(
+                event.form, event.form_exception):
+            this_alternate = event.form in alternate and not rs.rule.fulfilled_by.excepted(
+                event.form, event.form_exception)
             if this_alternate and previous_alternate:
                 ignored.append(event)
                 continue

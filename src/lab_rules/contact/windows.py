@@ -109,7 +109,8 @@ def first_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
     for candidate in rs.candidates:
         event = candidate.event
         if not found and isinstance(event, ConversationHeld):
-            if event.form in allowed:
+            if event.form in allowed or rs.rule.fulfilled_by.excepted(event.form,
+                                                                      event.form_exception):
                 found = True
             else:
                 ignored.append(event)

@@ -157,6 +157,31 @@ class Form(Term):
     """By letter (barsel conversations; older eras)."""
 
 
+class FormException(Term):
+    """Why a conversation that must be held in person may be held otherwise, as the caseworker
+    records it on the conversation (``conversation_held.form_exception``).
+
+    Sygedagpengeloven lbk 1221/2025 § 13 b, stk. 4: "Opfølgningen kan dog ske telefonisk,
+    eller ved personligt digitalt fremmøde, når 1) … 6)"; LAB lbk 280/2024 § 33, stk. 2,
+    3. pkt. for barsel. Which of them a rule accepts is data (``fulfilled_by.form_exceptions``).
+    """
+
+    ANSAT = "ansat"
+    """The sick person is employed ("i et ansættelsesforhold", § 13 b, stk. 4, nr. 1)."""
+    DELVIST_GENOPTAGET = "delvist_genoptaget"
+    """Has partly resumed work (nr. 2)."""
+    RASKMELDT_INDEN_4_UGER = "raskmeldt_inden_4_uger"
+    """Expected fully fit and back at work within 4 weeks (nr. 3)."""
+    BARSEL_INDEN_4_UGER = "barsel_inden_4_uger"
+    """Expected to go on maternity/paternity leave within 4 weeks (nr. 4)."""
+    I_TILBUD = "i_tilbud"
+    """Takes part in an offer under LAB (nr. 5)."""
+    SYGDOM_FORHINDRER = "sygdom_forhindrer"
+    """The illness prevents a conversation in person (nr. 6)."""
+    BARSEL_ANMODNING = "barsel_anmodning"
+    """On barsel (LAB § 27, stk. 4) and asked for phone or video (LAB § 33, stk. 2, 3. pkt.)."""
+
+
 class Holder(Term):
     """Who held a conversation."""
 

@@ -355,6 +355,10 @@ def _fulfilling(spec: Fulfilment, candidates: tuple[Candidate, ...]) -> list[Can
     if spec.event is FulfilledBy.CONVERSATION_HELD:
         kinds, held_by, forms = spec.kinds, spec.held_by, spec.forms
         held: tuple[Any, ...] = candidates
+        if spec.form_exceptions:
+            return [c for c in held if c.event.kind in kinds
+                    and (not held_by or c.event.held_by in held_by)
+                    and spec.form_counts(c.event.form, c.event.form_exception)]
         return [c for c in held if c.event.kind in kinds
                 and (not held_by or c.event.held_by in held_by)
                 and (not forms or c.event.form in forms)]

@@ -113,6 +113,7 @@ REVISIONS = (
     "Additive, same version (issue 16): the row type offer_extended (offer, basis, until, "
     "ref), the offer_started column employer_sector and the person columns hard_to_place "
     "and dimittend.",
+    "Additive, same version (issue 16): the conversation_held column form_exception.",
 )
 """What changed in the event-log schema, newest last (its ``$comment``)."""
 

@@ -24,6 +24,7 @@ from lab_rules.core.vocabulary import (
     ExemptionReason,
     ExtensionBasis,
     Form,
+    FormException,
     Holder,
     OfferKind,
     RateCategory,
@@ -176,6 +177,9 @@ class ConversationHeld(DatedEvent):
     form: Form = Form.PERSONLIGT
     held_by: Holder = Holder.JOBCENTER
     ref: str | None = None
+    form_exception: FormException | None = None
+    """Why a conversation the law wants in person was held by phone or video (the
+    caseworker's record; a rule accepts the reasons its provision lists)."""
 
 
 @attrs.frozen

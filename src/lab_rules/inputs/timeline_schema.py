@@ -53,6 +53,10 @@ REVISIONS = (
     "konkret_vurdering, saerligt_behov or helt_saerligt_behov, optional until, ref), a "
     "recorded extension of a running offer; the optional offer_started field employer_sector "
     "(offentlig or privat); the optional person facts hard_to_place and dimittend.",
+    "Additive, same version (issue 16): the optional conversation_held field form_exception "
+    "(ansat, delvist_genoptaget, raskmeldt_inden_4_uger, barsel_inden_4_uger, i_tilbud, "
+    "sygdom_forhindrer or barsel_anmodning), why a conversation the law wants in person was "
+    "held by phone or video.",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 

@@ -24,6 +24,7 @@ from lab_rules.core.vocabulary import (
     EmployerSector,
     ExemptionReason,
     Form,
+    FormException,
     Holder,
     OfferKind,
     TargetGroup,
@@ -67,8 +68,8 @@ RULE_KEYS = {
     "selector", "legal_source", "roll_basis", "exempt_window", "exempt_window_basis",
     "form_basis", *OFFER_RULE_KEYS,
 }
-FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "first_forms", "alternate_forms", "offers",
-               "steps"}
+FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "first_forms", "alternate_forms",
+               "form_exceptions", "excepted_forms", "offers", "steps"}
 CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
                   "good_job_prospects", "hard_to_place", "dimittend", "employer_sector"}
 
@@ -189,6 +190,8 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         forms=reader.enum_set(Form, fulfil_raw, "forms", fpath),
         first_forms=reader.enum_set(Form, fulfil_raw, "first_forms", fpath),
         alternate_forms=reader.enum_set(Form, fulfil_raw, "alternate_forms", fpath),
+        form_exceptions=reader.enum_set(FormException, fulfil_raw, "form_exceptions", fpath),
+        excepted_forms=reader.enum_set(Form, fulfil_raw, "excepted_forms", fpath),
         offers=reader.enum_set(OfferKind, fulfil_raw, "offers", fpath),
         steps=reader.enum_set(CaseStep, fulfil_raw, "steps", fpath),
     )

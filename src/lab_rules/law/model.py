@@ -21,6 +21,7 @@ from lab_rules.core.vocabulary import (
     ExemptionReason,
     ExtensionBasis,
     Form,
+    FormException,
     Holder,
     OfferKind,
     TargetGroup,
@@ -190,8 +191,25 @@ class Fulfilment:
     """Forms a conversation may take only every other time: one in these forms fulfils nothing
     when the conversation before it that counted was in one of them too ("Opfølgning ved
     personlig samtale … Hver 2. samtale kan ske telefonisk", sickness category 2 in 2008)."""
+    form_exceptions: frozenset[FormException] = frozenset()
+    """Recorded reasons (``conversation_held.form_exception``) under which a conversation in
+    one of ``excepted_forms`` counts as if held in a required form ("Opfølgningen kan dog ske
+    telefonisk, eller ved personligt digitalt fremmøde, når …", sygedagpengeloven § 13 b,
+    stk. 4)."""
+    excepted_forms: frozenset[Form] = frozenset()
     offers: frozenset[OfferKind] = frozenset()
     steps: frozenset[CaseStep] = frozenset()
+
+    def form_counts(self, form: Form, exception: FormException | None) -> bool:
+        """Whether a conversation in *form*, with the recorded *exception*, has a form that
+        fulfils ``forms`` (empty: any form does)."""
+        return (not self.forms or form in self.forms
+                or (exception in self.form_exceptions and form in self.excepted_forms))
+
+    def excepted(self, form: Form, exception: FormException | None) -> bool:
+        """Whether a recorded exception lets a conversation in *form* stand for a required
+        form."""
+        return exception in self.form_exceptions and form in self.excepted_forms
 
 
 @attrs.frozen

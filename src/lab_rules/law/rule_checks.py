@@ -22,6 +22,12 @@ def check_forms(reader: _Reader, raw: Mapping[str, Any], fulfilment: Fulfilment,
     alternate = fulfilment.alternate_forms
     if alternate:
         _check_alternate(reader, fulfilment, shape, f"{path}.fulfilled_by")
+    if bool(fulfilment.form_exceptions) != bool(fulfilment.excepted_forms):
+        reader.problem(f"{path}.fulfilled_by", '"form_exceptions" and "excepted_forms" go '
+                       "together: the reasons and the forms they allow")
+    elif fulfilment.form_exceptions and not (fulfilment.forms or first or alternate):
+        reader.problem(f"{path}.fulfilled_by.form_exceptions", "is given without a required "
+                       'form ("forms", "first_forms" or "alternate_forms")')
     if (fulfilment.forms or first or alternate) and not basis:
         reader.problem(path, 'missing "form_basis": name the provision that sets the form of '
                        "the conversation (like LAB lbk 280/2024 § 33, stk. 1)")
