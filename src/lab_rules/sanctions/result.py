@@ -88,8 +88,10 @@ class Sanction:
     after the month's cap (LAS § 35, stk. 4)."""
 
     def explain(self, lang: str = "en") -> str:
-        """The failure and what follows from it, in one sentence of *lang*."""
-        return self.sentence().describe(lang)
+        """The failure and what follows from it, in one sentence of *lang* (an amount that
+        ends it, "4.800,00 kr.", ends the sentence too)."""
+        said = self.sentence().describe(lang)
+        return said[:-1] if said.endswith("..") else said
 
     def sentence(self) -> Message:
         """:meth:`explain` as a sentence of the catalogue (``sanctions.*``)."""
