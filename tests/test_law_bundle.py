@@ -131,7 +131,7 @@ def test_voluntary_self_booking_lists_a_missed_booking_without_a_sanction() -> N
     assert national.sanctionable
     assert national.days == 5
     assert not proposal.sanctionable
-    assert any("frivillig_selvbooking" in reason for reason in proposal.reasons)
+    assert any("frivillig_selvbooking" in str(reason) for reason in proposal.reasons)
 
 
 def test_an_overlay_that_replaces_the_staircase_shows_its_refund_delta_in_compare() -> None:

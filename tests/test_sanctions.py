@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import CASES
 from lab_rules import evaluate
 from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law import bundled_law
 from lab_rules.law.loader import RuleError
 from lab_rules.law.sanction_rates import bundled_sanction_rates
 from lab_rules.law.sanctions import bundled_sanction_register, load_sanction_register
@@ -48,9 +49,12 @@ def test_sanction_case(path: Path) -> None:
         if "last_deduction_day" in want:
             assert str(sanction.last_deduction_day) == want["last_deduction_day"]
         if "reason_contains" in want:
-            assert any(want["reason_contains"] in r for r in sanction.reasons), sanction.reasons
+            assert any(want["reason_contains"] in str(r) for r in sanction.reasons), (
+                sanction.reasons)
         if "note_contains" in want:
-            assert any(want["note_contains"] in n for n in sanction.notes), sanction.notes
+            assert any(want["note_contains"] in str(n) for n in sanction.notes), sanction.notes
+        if "note_absent" in want:
+            assert not any(want["note_absent"] in str(n) for n in sanction.notes), sanction.notes
         if "rule" in want:
             assert sanction.rule == want["rule"]
         for key in ("entry", "rate_basis"):
@@ -198,3 +202,52 @@ def test_every_register_shape_is_a_mechanism_of_the_engine() -> None:
     for module in package.glob("*.py"):
         assert not re.findall(r'"(R-(?:LAS|DP|SDP)[A-Za-z0-9-]*)"',
                               module.read_text(encoding="utf-8")), module.name
+
+
+def test_every_text_of_the_sanction_rule_files_has_a_danish_twin() -> None:
+    """One language per output (issue 16): every note, text and summary of the register, every
+    reason and procedure text of the conditions and every rate table's note that can reach a
+    sanction's notes is given in Danish too."""
+    for entry in bundled_sanction_register():
+        assert len(entry.notes_da) == len(entry.notes), entry.entry
+        assert {name for name, _ in entry.texts_da} == {name for name, _ in entry.texts}, (
+            entry.entry)
+        assert entry.summary_da != entry.summary, entry.entry
+        for step in entry.steps:
+            assert len(step.notes_da) == len(step.notes), (entry.entry, step.prior)
+    conditions = bundled_law().sanction_conditions
+    for condition in conditions.conditions:
+        assert condition.text_da, condition.id
+    for procedure in conditions.procedures:
+        assert procedure.consultation_da, procedure.id
+        assert procedure.cap_note_da or not procedure.cap_note, procedure.id
+    for table in bundled_sanction_rates():
+        assert table.note_da or not table.note, table.id
+
+
+def test_a_danish_twin_that_names_other_fields_is_a_load_error(tmp_path: Path) -> None:
+    register = tmp_path / "register.toml"
+    register.write_text(
+        '[[rule]]\nid = "R-X"\nera = "a"\nvalid_from = 2020-01-01\nlegal_basis = "§ 1"\n'
+        'confidence = "confirmed"\nsource = "s"\nsummary = "s"\n'
+        'notes = ["afmeldt from {start}"]\nnotes_da = ["afmeldt fra {day}"]\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="notes_da"):
+        load_sanction_register(register)
+
+
+def test_a_strict_sanction_reads_in_the_output_language_without_none() -> None:
+    """TC-13: the § 40 a month in Danish money and dates, the failure as words, and no
+    deadline month where the decision has none ("senest i None" before)."""
+    case = json.loads((CASES / "sanctions" / "TC-13.json").read_text(encoding="utf-8"))
+    evaluation = evaluate(parse_timeline(case["timeline"]), as_of=date.fromisoformat(case["as_of"]),
+                          refund=False)
+    strict = next(s for s in evaluation.sanctions if s.failure == "strict_sanction")
+    danish, english = strict.explain("da"), strict.explain("en")
+    assert danish.startswith("skærpet rådighedssanktion 01-06-2025 (LAS § 40 a, stk. 5)")
+    assert danish.endswith("4.800,00 kr.")
+    assert "None" not in danish
+    assert "senest" not in danish
+    assert english.endswith("DKK 4,800.00.")
+    assert "None" not in english
+    assert [n.describe("da") for n in strict.notes][1] == "hjælp for 18/30 dage: 7.200,00 kr."
+    assert [str(n) for n in strict.notes][1] == "hjælp for 18/30 days: 7200.00 kr."

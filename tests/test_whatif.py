@@ -189,8 +189,8 @@ def test_abolished_jobforslag_check_lists_the_failure_without_a_sanction() -> No
                         law=variant("akasser-jobforslag-afskaffet").law).sanctions[-1]
     assert (national.rule, national.sanctionable, national.days) == ("R-DP-JOBFORSLAG", True, 2)
     assert (proposal.rule, proposal.sanctionable, proposal.days) == ("R-DP-JOBFORSLAG", False, 0)
-    assert any("withdrawn by the overlay danske_akasser.forslag.tjek_jobforslag_afskaffes" in r
-               for r in proposal.reasons)
+    assert any("withdrawn by the overlay danske_akasser.forslag.tjek_jobforslag_afskaffes"
+               in str(r) for r in proposal.reasons)
 
 
 def test_law_as_of_applies_that_days_rules_to_every_date() -> None:

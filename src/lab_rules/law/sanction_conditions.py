@@ -20,14 +20,16 @@ from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import covers
+from lab_rules.law.sanctions import Worded, pair
 
 TESTS = ("excuse", "no_guidance", "weak_guidance", "contact_not_attempted", "no_assessment",
          "exempted", "not_on_benefit", "on_sygedagpenge", "no_orientation", "documented",
          "no_prior_sanction", "strict_not_covered", "no_rule", "not_kontanthjaelp")
 CONDITION_KEYS = {"id", "test", "families", "groups", "valid_from", "valid_to", "legal_basis",
-                  "text", "confidence", "source"}
+                  "text", "text_da", "confidence", "source"}
 PROCEDURE_KEYS = {"id", "family", "valid_from", "valid_to", "legal_basis", "consultation",
-                  "deduction_within", "cap_note", "confidence", "source"}
+                  "consultation_da", "deduction_within", "cap_note", "cap_note_da",
+                  "confidence", "source"}
 
 
 @attrs.frozen
@@ -45,6 +47,12 @@ class SanctionCondition:
     source: str
     groups: tuple[str, ...] = ()
     """Target groups the condition is limited to (empty: all)."""
+    text_da: str = ""
+    """The reason in Danish (empty: only English is given)."""
+
+    def reason(self, **values: object) -> Worded:
+        """The reason filled with *values*, in both languages."""
+        return Worded(self.text_da or self.text, self.text, **values)
 
     def covers(self, day: date) -> bool:
         return covers(self, day)
@@ -71,6 +79,16 @@ class SanctionProcedure:
     still be made (read under the ``sanction_deadline`` policy)."""
     cap_note: str = ""
     """Kontanthjælp: the note when a month's deductions are capped ({monthly}, {month})."""
+    consultation_da: str = ""
+    cap_note_da: str = ""
+
+    def said_consultation(self) -> Worded:
+        """What the decision requires, in both languages."""
+        return Worded(self.consultation_da or self.consultation, self.consultation)
+
+    def capped(self, **values: object) -> Worded:
+        """The note on a capped month, filled with *values*, in both languages."""
+        return Worded(self.cap_note_da or self.cap_note, self.cap_note, **values)
 
     def covers(self, day: date) -> bool:
         return covers(self, day)
@@ -113,7 +131,8 @@ def load_sanction_conditions(path: str | Path) -> SanctionConditions:
             conditions.append(SanctionCondition(
                 ident, test, _strings(raw.get("families")), start,
                 reader.day(raw, "valid_to", where), basis, text, confidence, source,
-                _strings(raw.get("groups"))))
+                _strings(raw.get("groups")),
+                pair(reader, text, raw.get("text_da"), f"{where}.text_da")))
     procedures: list[SanctionProcedure] = []
     for index, raw in enumerate(document.get("procedure", [])):
         where = f"procedure[{index}]"
@@ -124,10 +143,13 @@ def load_sanction_conditions(path: str | Path) -> SanctionConditions:
                         reader.text(raw, "source", where))
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
         if ident and family and start and basis and text and source and confidence:
+            cap_note = str(raw.get("cap_note", ""))
             procedures.append(SanctionProcedure(
                 ident, family, start, reader.day(raw, "valid_to", where), basis, text,
-                confidence, source, reader.duration(raw, "deduction_within", where),
-                str(raw.get("cap_note", ""))))
+                confidence, source, reader.duration(raw, "deduction_within", where), cap_note,
+                pair(reader, text, raw.get("consultation_da"), f"{where}.consultation_da"),
+                pair(reader, cap_note, raw.get("cap_note_da"), f"{where}.cap_note_da")
+                if cap_note else ""))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return SanctionConditions(tuple(conditions), tuple(procedures))

@@ -20,9 +20,10 @@ from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import in_force
+from lab_rules.law.sanctions import Worded, pair
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
-              "note", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",
+              "note", "note_da", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",
               "adult_from_age"}
 HJAELP = ("rate", "paid")
 FORMULAS = ("annual_per_260", "era_2009")
@@ -65,6 +66,13 @@ class RateTable:
     reduction applies (the adult rates of LAS lbk 190/2012 § 25)."""
     """Whether a calendar month's deductions are capped at the month's hjælp (LAS § 35,
     stk. 4, 3. pkt., from 2020)."""
+    note_da: str = ""
+    """The note in Danish (empty: only English is given)."""
+
+    @property
+    def said_note(self) -> Worded:
+        """The note in both languages."""
+        return Worded(self.note_da or self.note, self.note)
 
     def rate(self, monthly: Decimal) -> Decimal:
         if self.formula in FORMULAS:
@@ -120,12 +128,14 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
         start = reader.day(raw, "valid_from", where)
         basis = reader.text(raw, "legal_basis", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
+        note = str(raw.get("note", ""))
         if identifier and start and basis and confidence:
             tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
-                                    confidence, basis, str(raw.get("note", "")), tuple(bands),
+                                    confidence, basis, note, tuple(bands),
                                     formula, tuple(reductions), working_days, hjaelp,
                                     monthly_cap,
-                                    reader.integer(raw, "adult_from_age", where, None)))
+                                    reader.integer(raw, "adult_from_age", where, None),
+                                    pair(reader, note, raw.get("note_da"), f"{where}.note_da")))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(tables)

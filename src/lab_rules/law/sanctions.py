@@ -13,6 +13,7 @@ package keeps only the shapes; every figure, era boundary and legal-basis string
 from __future__ import annotations
 
 import functools
+import string
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from typing import Any
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.core.messages import number_text, text, words
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import covers
@@ -51,12 +53,91 @@ SHAPES: dict[str, frozenset[str]] = {
 DAYS = ("calendar", "weekdays", "dagpenge_weekdays", "policy")
 AMOUNTS = ("none", "per_day_rate", "month_share", "rate_multiple", "fixed_reduction")
 RULE_KEYS = {"id", "entry", "era", "valid_from", "valid_to", "legal_basis", "confidence",
-             "source", "summary", "family", "failures", "kinds", "cancelled", "shape", "days",
-             "amount", "parameters", "bases", "notes", "texts", "steps"}
+             "source", "summary", "summary_da", "family", "failures", "kinds", "cancelled",
+             "shape", "days", "amount", "parameters", "bases", "notes", "notes_da", "texts",
+             "texts_da", "steps"}
 STEP_KEYS = {"prior", "rule", "legal_basis", "until_contact", "duration", "effective", "lapse",
-             "notes"}
+             "notes", "notes_da"}
 
 Parameter = int | str | Duration | Decimal
+
+
+def _named(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+class Worded:
+    """A text of the rule files in Danish and English (``note_da`` beside ``note``) with the
+    values it names, put into words in the reader's language when read: one output, one
+    language. ``str()`` is the English text (JSON notes and reasons keep English)."""
+
+    __slots__ = ("da", "en", "values")
+
+    def __init__(self, da: str, en: str, /, **values: object) -> None:
+        self.da, self.en, self.values = da, en, values
+
+    def describe(self, lang: str = "en") -> str:
+        template = self.da if lang == "da" else self.en
+        return template.format_map({name: _value_words(self.values.get(name), lang)
+                                    for name in _named(template)})
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+    def __repr__(self) -> str:
+        return f"Worded({self.en!r}, {self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Worded):
+            return (self.da, self.en, self.values) == (other.da, other.en, other.values)
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _value_words(value: object, lang: str) -> str:
+    """A value in a rule file's text: a value the case does not give is said to be unknown
+    (never ``None``)."""
+    return text("sanctions.unknown", lang) if value is None else words(value, lang)
+
+
+@attrs.frozen(slots=True)
+class Figure:
+    """An amount of kroner inside a rule file's text that writes the unit itself ("{monthly}
+    kr."): da ``4.800,00``, en ``4800.00`` (the English notes are kept in JSON as they were)."""
+
+    amount: Decimal
+
+    def describe(self, lang: str = "en") -> str:
+        return number_text(self.amount, "da") if lang == "da" else f"{self.amount:.2f}"
+
+
+@attrs.frozen(slots=True)
+class Month:
+    """A calendar month (its first day): da ``09-2025``, en ``2025-09`` (as dates are)."""
+
+    first: date
+
+    def describe(self, lang: str = "en") -> str:
+        if lang == "da":
+            return f"{self.first.month:02d}-{self.first.year:04d}"
+        return f"{self.first.year:04d}-{self.first.month:02d}"
+
+
+def pair(reader: Any, en: str, da: object, where: str) -> str:
+    """The Danish twin *da* of the English text *en* read at *where*: the English when the
+    file gives none; a twin that names other ``{fields}`` is a problem."""
+    if da is None:
+        return en
+    if not isinstance(da, str) or not da.strip():
+        reader.problem(where, "must be a non-empty string")
+        return en
+    if _named(da) != _named(en):
+        reader.problem(where, f"names {sorted(_named(da))}, the English {sorted(_named(en))}")
+    return da
 
 
 @attrs.frozen
@@ -71,6 +152,17 @@ class LadderStep:
     effective: bool = False
     lapse: bool = False
     notes: tuple[str, ...] = ()
+    notes_da: tuple[str, ...] = ()
+
+    def worded_notes(self, values: Mapping[str, object]) -> tuple[Worded, ...]:
+        """The step's notes filled with *values*, in both languages."""
+        return _worded(self.notes, self.notes_da, values)
+
+
+def _worded(notes: tuple[str, ...], notes_da: tuple[str, ...],
+            values: Mapping[str, object]) -> tuple[Worded, ...]:
+    return tuple(Worded(da, en, **values)
+                 for en, da in zip(notes, notes_da or notes, strict=True))
 
 
 @attrs.frozen
@@ -98,6 +190,10 @@ class SanctionRule:
     notes: tuple[str, ...] = ()
     texts: tuple[tuple[str, str], ...] = ()
     steps: tuple[LadderStep, ...] = ()
+    summary_da: str = ""
+    notes_da: tuple[str, ...] = ()
+    """The notes in Danish, one for each of :attr:`notes` (empty: only English is given)."""
+    texts_da: tuple[tuple[str, str], ...] = ()
 
     def covers(self, day: date) -> bool:
         return covers(self, day)
@@ -106,9 +202,22 @@ class SanctionRule:
         """The legal basis of *outcome* (the entry's own when it names none)."""
         return dict(self.bases).get(outcome or "", self.legal_basis)
 
-    def text(self, name: str, **values: object) -> str:
-        """The text template *name* filled with *values*."""
-        return dict(self.texts)[name].format(**values)
+    def text(self, name: str, **values: object) -> Worded:
+        """The text template *name* with *values*, in both languages."""
+        en = dict(self.texts)[name]
+        return Worded(dict(self.texts_da).get(name, en), en, **values)
+
+    def has_text(self, name: str) -> bool:
+        return name in dict(self.texts)
+
+    def worded_notes(self, values: Mapping[str, object]) -> tuple[Worded, ...]:
+        """The entry's notes filled with *values*, in both languages."""
+        return _worded(self.notes, self.notes_da, values)
+
+    @property
+    def said_summary(self) -> Worded:
+        """The summary in both languages."""
+        return Worded(self.summary_da or self.summary, self.summary)
 
     def duration(self, name: str) -> Duration:
         value = dict(self.parameters)[name]
@@ -180,6 +289,29 @@ def _strings(reader: Any, raw: object, where: str, allowed: Sequence[str] = ()
     return tuple(raw)
 
 
+def _twins(reader: Any, notes: tuple[str, ...], raw: object, where: str) -> tuple[str, ...]:
+    """The Danish notes, one for each English note (none given: empty)."""
+    if raw is None:
+        return ()
+    twins = _strings(reader, raw, where)
+    if len(twins) != len(notes):
+        reader.problem(where, f"{len(twins)} Danish notes for {len(notes)} notes")
+        return ()
+    return tuple(pair(reader, en, da, f"{where}[{i}]")
+                 for i, (en, da) in enumerate(zip(notes, twins, strict=True)))
+
+
+def _text_twins(reader: Any, texts: tuple[tuple[str, str], ...], raw: object,
+                where: str) -> tuple[tuple[str, str], ...]:
+    """The Danish texts, by the names of the English ones."""
+    twins = dict(_pairs(reader, raw, where))
+    english = dict(texts)
+    for name in set(twins) - set(english):
+        reader.problem(f"{where}.{name}", "has no English text")
+    return tuple((name, pair(reader, english[name], da, f"{where}.{name}"))
+                 for name, da in twins.items() if name in english)
+
+
 def _steps(reader: Any, raw: object, where: str) -> tuple[LadderStep, ...]:
     steps = []
     for index, step in enumerate(raw if isinstance(raw, list) else []):
@@ -188,11 +320,12 @@ def _steps(reader: Any, raw: object, where: str) -> tuple[LadderStep, ...]:
         prior = reader.integer(step, "prior", at, None)
         basis = reader.text(step, "legal_basis", at)
         if prior is not None and basis is not None:
+            notes = _strings(reader, step.get("notes"), f"{at}.notes")
             steps.append(LadderStep(
                 prior, basis, reader.text(step, "rule", at, required=False),
                 bool(step.get("until_contact", False)), reader.duration(step, "duration", at),
                 bool(step.get("effective", False)), bool(step.get("lapse", False)),
-                _strings(reader, step.get("notes"), f"{at}.notes")))
+                notes, _twins(reader, notes, step.get("notes_da"), f"{at}.notes_da")))
     return tuple(sorted(steps, key=lambda s: s.prior))
 
 
@@ -229,14 +362,17 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
     cancelled = reader.boolean(raw, "cancelled", where)
     if not (ident and era and start and basis and source and summary and confidence):
         return None
+    notes = _strings(reader, raw.get("notes"), f"{where}.notes")
+    texts = _pairs(reader, raw.get("texts"), f"{where}.texts")
     return SanctionRule(
         ident, era, start, end, basis, confidence, source, summary,
         reader.text(raw, "entry", where, required=False) or f"{ident}/{era}", family,
         _strings(reader, raw.get("failures"), f"{where}.failures", FAILURES),
         _strings(reader, raw.get("kinds"), f"{where}.kinds"), cancelled, shape, days, amount,
-        tuple(parameters), _pairs(reader, raw.get("bases"), f"{where}.bases"),
-        _strings(reader, raw.get("notes"), f"{where}.notes"),
-        _pairs(reader, raw.get("texts"), f"{where}.texts"), steps)
+        tuple(parameters), _pairs(reader, raw.get("bases"), f"{where}.bases"), notes, texts,
+        steps, pair(reader, summary, raw.get("summary_da"), f"{where}.summary_da"),
+        _twins(reader, notes, raw.get("notes_da"), f"{where}.notes_da"),
+        _text_twins(reader, texts, raw.get("texts_da"), f"{where}.texts_da"))
 
 
 def load_sanction_register(path: str | Path) -> tuple[SanctionRule, ...]:
@@ -290,5 +426,5 @@ def select(register: Sequence[SanctionRule], family: str, failure: str, kind: st
     return max(found, key=lambda e: e.specificity, default=None)
 
 
-__all__ = ["FAILURES", "FAMILIES", "SHAPES", "LadderStep", "SanctionRule",
-           "bundled_sanction_register", "covering", "load_sanction_register", "select"]
+__all__ = ["FAILURES", "FAMILIES", "SHAPES", "Figure", "LadderStep", "Month", "SanctionRule",
+           "Worded", "bundled_sanction_register", "covering", "load_sanction_register", "select"]

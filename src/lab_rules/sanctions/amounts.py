@@ -20,13 +20,15 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.policies import SanctionDeadline
 from lab_rules.law.sanction_conditions import SanctionProcedure
 from lab_rules.law.sanction_rates import RateTable
-from lab_rules.law.sanctions import SanctionRule
+from lab_rules.law.sanctions import Figure, Month, SanctionRule
 from lab_rules.sanctions.counting import month_end
 from lab_rules.sanctions.hjaelp import MonthlyHjaelp
+from lab_rules.sanctions.result import Words
 
 _CENT = Decimal((0, (1,), -2))
 
@@ -51,7 +53,7 @@ class Amount:
 
 def amount_of(entry: SanctionRule, day: date, dates: tuple[date, ...], table: RateTable,
               monthly: MonthlyHjaelp, hjaelp_of: Callable[[date], MonthlyHjaelp | None],
-              category: RateCategory | None, notes: list[str]) -> Amount | None:
+              category: RateCategory | None, notes: list[Words]) -> Amount | None:
     """The amount *entry* gives for a failure on *day* costing *dates*, with the month's hjælp
     *monthly* choosing the band; None when it is a gap (notes say why)."""
     rate = table.rate(monthly.amount)
@@ -71,12 +73,12 @@ def amount_of(entry: SanctionRule, day: date, dates: tuple[date, ...], table: Ra
             hjaelp = monthly if first == day.replace(day=1) else hjaelp_of(first)
             in_month = month_end(first).day
             if hjaelp is None:
-                notes.append(f"the hjælp of {month_key(first)} is unknown: the share of its "
-                             f"{n} days is a gap")
+                notes.append(Message("sanctions.note.share_unknown", month=Month(first),
+                                     days=Message("unit.days", n=n)))
                 portions.append((first, None))
                 continue
             notes.append(entry.text("share", days=n, in_month=in_month,
-                                    monthly=f"{hjaelp.amount:.2f}"))
+                                    monthly=Figure(hjaelp.amount)))
             portions.append((first, hjaelp.amount * n / in_month))
         shown = (monthly.amount / month_end(day).day).quantize(_CENT, ROUND_HALF_UP)
         return Amount(shown, tuple(portions)) if portions else None
@@ -99,10 +101,12 @@ class Deducted:
 
 
 def cap(amount: Amount, used: dict[str, Decimal],
-        hjaelp_of: Callable[[date], MonthlyHjaelp | None], cap_text: str,
-        notes: list[str], capped: bool = True) -> Deducted:
+        hjaelp_of: Callable[[date], MonthlyHjaelp | None],
+        procedure: SanctionProcedure | None, notes: list[Words],
+        capped: bool = True) -> Deducted:
     """Each month's part capped at that month's hjælp less what *used* already holds for it
-    (updated); a month whose hjælp is unknown is not capped, and a note says so. Without
+    (updated), with *procedure*'s note on a capped month; a month whose hjælp is unknown is
+    not capped, and a note says so. Without
     *capped* (before 2020) the parts are only rounded."""
     total, rows = Decimal(), []
     for first, part in amount.portions:
@@ -113,13 +117,13 @@ def cap(amount: Amount, used: dict[str, Decimal],
         if not capped:
             deducted = part.quantize(_CENT, ROUND_HALF_UP)
         elif hjaelp is None:
-            notes.append(f"the hjælp of {key} is unknown: its part is not capped")
+            notes.append(Message("sanctions.note.cap_unknown", month=Month(first)))
             deducted = part.quantize(_CENT, ROUND_HALF_UP)
         else:
             room = max(hjaelp.amount - used[key], Decimal())
             deducted = min(part, room).quantize(_CENT, ROUND_HALF_UP)
-            if deducted < part:
-                notes.append(cap_text.format(monthly=f"{hjaelp.amount:.2f}", month=key))
+            if deducted < part and procedure is not None and procedure.cap_note:
+                notes.append(procedure.capped(monthly=Figure(hjaelp.amount), month=Month(first)))
         used[key] += deducted
         total += deducted
         rows.append((key, part, deducted))

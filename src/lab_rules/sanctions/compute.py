@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import RateCategory
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.failures import Failure
@@ -43,7 +44,7 @@ from lab_rules.sanctions.hjaelp import (
     MonthlyHjaelp,
     monthly_hjaelp,
 )
-from lab_rules.sanctions.result import Applied, Sanction
+from lab_rules.sanctions.result import Applied, Sanction, Words, confidence_words, unconfirmed
 from lab_rules.sanctions.select import (
     DAGPENGE,
     KONTANTHJAELP,
@@ -55,11 +56,15 @@ from lab_rules.sanctions.select import (
     sdp_forloeb_start,
 )
 from lab_rules.sanctions.shapes import SHAPE_FUNCTIONS
+from lab_rules.sanctions.shapes_days import values_of
 from lab_rules.sanctions.strict import strict_sanctions
 
 __all__ = ["Sanction", "compute_sanctions"]
 
 _STRICT = "strict_sanction"
+EXEMPT = "exempt"
+"""The outcome (and the register text) of a failure on a day an exemption covers, for the
+entries whose tally exempt time pauses: not counted, not sanctioned, and the text says why."""
 RATE, PAID = "rate", "paid"
 
 
@@ -74,12 +79,12 @@ def _category(timeline: Timeline, day: date, adult_from: int | None) -> RateCate
     return RateCategory.VOKSEN if adult else None
 
 
-def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[str]:
+def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[Words]:
     if wanted == RATE and hjaelp.basis == PAYMENTS:
-        return ["the person's rate of hjælp is unknown (no hjaelp_rates entry fits the date "
-                "and the person): the band and the monthly cap follow the month's payments"]
+        return [Message("sanctions.note.rate_unknown")]
     if hjaelp.basis == RATE_TABLE and hjaelp.confidence != Confidence.CONFIRMED.value:
-        return [f"rate of hjælp {hjaelp.source} is {hjaelp.confidence}"]
+        return [Message("sanctions.note.rate_confidence", source=hjaelp.source or "",
+                        confidence=confidence_words(hjaelp.confidence))]
     return []
 
 
@@ -114,12 +119,6 @@ def _procedures_by_family(conditions: SanctionConditions
     return {family: tuple(entries) for family, entries in found.items()}
 
 
-@kept
-def _unconfirmed(entry: SanctionRule) -> str:
-    """The note on a register entry that is not confirmed."""
-    return f"{entry.id} era {entry.era} is {entry.confidence.value}: {entry.summary}"
-
-
 def compute_sanctions(facts: Facts, law: Law, policies: Policies,
                       withdrawn: Mapping[str, str] | None = None) -> tuple[Sanction, ...]:
     """Every failure in *facts* (known on ``facts.as_of``) and its sanction under *law*'s
@@ -151,26 +150,35 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
     results = []
     situations = Situations.of(known)
     exempting = Exemptions.of(exemptions)
+    pausing = Exemptions.of(facts.contact_exemptions)
+    # the exemptions that hold in law (facts/exemptions.py) pause a tally, not those recorded
     priors = Priors()
     for failure in facts.failures:
         situation = situations.on(failure.day)
         family = rule_family(failure, situation)
         entry = entry_for(law.sanction_rules, family, failure)
-        reasons = why_not(conditions, failure, situation, guidance, exempting)
+        reasons: list[Words] = list(why_not(conditions, failure, situation, guidance,
+                                            exempting))
         if entry is None:
             gap = reason(conditions, "no_rule", family, situation.group_value, failure.day,
                          failure=failure.failure, family=family, day=failure.day)
-            reasons.append(gap or "no register entry: a gap")
+            reasons.append(gap or Message("sanctions.reason.no_entry"))
             applied = Applied("", "")
         else:
             ctx = Context(as_of, policies, priors,
                           family == DAGPENGE and part_time(known, failure.day),
                           sdp_forloeb_start(known, failure.day)
                           if family == SYGEDAGPENGE else None)
-            applied = SHAPE_FUNCTIONS[entry.shape](entry, failure, ctx)
+            cover = pausing.on(failure.day)
+            if cover is not None and entry.has_text(EXEMPT):
+                applied = Applied(entry.id, entry.basis(), outcome=EXEMPT, notes=(entry.text(
+                    EXEMPT, reason=cover.reason.value, start=cover.start, **values_of(failure)),))
+            else:
+                applied = SHAPE_FUNCTIONS[entry.shape](entry, failure, ctx)
             if withdrawn and (applied.rule in withdrawn or entry.id in withdrawn):
                 overlay = withdrawn.get(applied.rule) or withdrawn[entry.id]
-                reasons.append(f"{applied.rule} is withdrawn by the overlay {overlay}")
+                reasons.append(Message("sanctions.reason.withdrawn", rule=applied.rule,
+                                       overlay=overlay))
             if failure.failure == "joblog_month_empty" and failure.until is not None:
                 documented = reason(conditions, "documented", situation.family,
                                     situation.group_value, failure.day, until=failure.until)
@@ -179,7 +187,7 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
         weak = weak_guidance(conditions, failure, situation, insufficient, reasons)
         if weak:
             reasons.append(weak)
-        priors.add(failure)
+        priors.add(failure, counted=pausing.on(failure.day) is None)
         results.append(_sanction(failure, situation.benefit.value if situation.benefit
                                  else None, family, entry, applied, tuple(reasons), known, law,
                                  policies, applied_policies, hjaelp_of, used, reduced))
@@ -195,7 +203,7 @@ def compute_sanctions(facts: Facts, law: Law, policies: Policies,
 
 
 def _sanction(failure: Failure, benefit: str | None, family: str, entry: SanctionRule | None,
-              applied: Applied, reasons: tuple[str, ...], known: Timeline, law: Law,
+              applied: Applied, reasons: tuple[Words, ...], known: Timeline, law: Law,
               policies: Policies, applied_policies: tuple[tuple[str, str], ...],
               hjaelp_of: Callable[[date, str | None, str], MonthlyHjaelp | None],
               used: dict[str, Decimal],
@@ -211,12 +219,12 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
         hjaelp = (hjaelp_of(failure.day, benefit, table.hjaelp) if table is not None
                   else hjaelp_of(failure.day, benefit, PAID))
         if table is None:
-            notes.append("no rate table for the date: the amount is a gap, not a guess")
+            notes.append(Message("sanctions.note.no_rate_table"))
         elif hjaelp is None:
-            notes.append("the month's hjælp is unknown (no payment): the rate band cannot "
-                         "be chosen")
+            notes.append(Message("sanctions.note.no_payment"))
         elif table.confidence is not Confidence.CONFIRMED:
-            notes.append(f"rate table {table.id}: {table.note}")
+            notes.append(Message("sanctions.note.rate_table", table=table.id,
+                                 note=table.said_note))
         if table is not None and hjaelp is not None:
             rate = table.rate(hjaelp.amount)
             monthly, rate_basis = hjaelp.amount, hjaelp.basis
@@ -241,21 +249,18 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
                                   _category(known, failure.day, table.adult_from_age), notes)
                 if found is not None:
                     rate, amount = found.rate, found.total
-                    capped = cap(found, used, cap_of, procedure.cap_note if procedure else "",
-                                 notes, table.monthly_cap)
+                    capped = cap(found, used, cap_of, procedure, notes, table.monthly_cap)
                     deducted, by_month = capped.deducted, capped.by_month
                     if (not table.monthly_cap and deducted is not None
                             and deducted > hjaelp.amount):
-                        notes.append(f"rate table {table.id} has no monthly cap: the "
-                                     "deduction exceeds the month's hjælp and is taken from "
-                                     "later months within the deadline (INFERRED)")
+                        notes.append(Message("sanctions.note.no_cap", table=table.id))
             if per_month:
                 reduced.add(month)
     if family == KONTANTHJAELP:
         last_month, last_day = last_deduction(failure.day, procedure,
                                               policies.sanction_deadline)
     if entry is not None and entry.confidence is not Confidence.CONFIRMED:
-        notes.append(_unconfirmed(entry))
+        notes.append(unconfirmed(entry))
     return Sanction(
         failure.failure, failure.day, applied.rule, applied.legal_basis, sanctionable, reasons,
         len(applied.dates) if sanctionable else 0, rate, table.id if table else None,

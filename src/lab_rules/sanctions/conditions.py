@@ -18,6 +18,7 @@ from lab_rules.facts.failures import Failure
 from lab_rules.inputs.timeline import Exemption
 from lab_rules.law.params import kept
 from lab_rules.law.sanction_conditions import SanctionCondition, SanctionConditions
+from lab_rules.law.sanctions import Worded
 from lab_rules.sanctions.select import KONTANTHJAELP, SYGEDAGPENGE, Situation
 
 EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.BARSEL,
@@ -27,7 +28,7 @@ EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.
 
 
 def reason(conditions: SanctionConditions, test: str, family: str, group: str | None,
-           on: date, /, **values: object) -> str | None:
+           on: date, /, **values: object) -> Worded | None:
     """The reason text of *test*, when a condition applies to *family*, *group* on *on*: the
     first that :meth:`SanctionConditions.condition` finds, looked for among the conditions of
     the test, family and group alone (indexed once per condition set)."""
@@ -38,7 +39,7 @@ def reason(conditions: SanctionConditions, test: str, family: str, group: str | 
             c for c in conditions.conditions if c.applies(test, family, group, c.valid_from))
     for condition in candidates:
         if condition.covers(on):
-            return condition.text.format(**values)
+            return condition.reason(**values)
     return None
 
 
@@ -83,10 +84,10 @@ def exemption_on(exemptions: Sequence[Exemption] | Exemptions, day: date) -> Exe
 
 def why_not(conditions: SanctionConditions, failure: Failure, situation: Situation,
             guidance: Sequence[date], exemptions: Sequence[Exemption] | Exemptions
-            ) -> list[str]:
+            ) -> list[Worded]:
     """The reasons *failure* may not be sanctioned (empty: it may); *guidance* in day order."""
     family, group, day = situation.family, situation.group_value, failure.day
-    found: list[str | None] = []
+    found: list[Worded | None] = []
     if failure.excuse:
         found.append(reason(conditions, "excuse", family, group, day, excuse=failure.excuse))
     guided = bool(guidance) and guidance[0] <= day
@@ -113,7 +114,7 @@ def why_not(conditions: SanctionConditions, failure: Failure, situation: Situati
 
 
 def weak_guidance(conditions: SanctionConditions, failure: Failure, situation: Situation,
-                  insufficient: Sequence[date], reasons: Sequence[str]) -> str | None:
+                  insufficient: Sequence[date], reasons: Sequence[object]) -> Worded | None:
     """When the missing guidance is a reason and guidance was given that did not state the
     concrete consequence: the reason that says so (*insufficient* in day order)."""
     weak = bisect_right(insufficient, failure.day)

@@ -28,12 +28,14 @@ class Priors:
     _all_days: dict[str, list[date]] = attrs.field(factory=dict)
     _all: dict[str, list[Failure]] = attrs.field(factory=dict)
 
-    def add(self, failure: Failure) -> None:
-        """Record *failure* after it was judged (failures come in day order)."""
+    def add(self, failure: Failure, counted: bool = True) -> None:
+        """Record *failure* after it was judged (failures come in day order). A failure on a
+        day of exemption breaches no duty (LAB § 106; bek. om en aktiv beskæftigelsesindsats
+        § 17, stk. 3 until 2019): without *counted* it is no step, repeat or miss of a tally."""
         kind = failure.failure
         self._all_days.setdefault(kind, []).append(failure.day)
         self._all.setdefault(kind, []).append(failure)
-        if not failure.excuse:
+        if counted and not failure.excuse:
             self._days.setdefault(kind, []).append(failure.day)
             self._unexcused.setdefault(kind, []).append(failure)
 

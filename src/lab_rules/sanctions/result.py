@@ -8,6 +8,14 @@ from decimal import Decimal
 
 import attrs
 
+from lab_rules.core.messages import Message, Money, words
+from lab_rules.law.params import kept
+from lab_rules.law.sanctions import Month, SanctionRule, Worded
+
+Words = Worded | Message
+"""A note or a reason: a text in both languages, read in the output's language (``str()``
+is the English that JSON keeps)."""
+
 
 @attrs.frozen
 class Applied:
@@ -17,7 +25,7 @@ class Applied:
     legal_basis: str
     dates: tuple[date, ...] = ()
     resumes: date | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Words, ...] = ()
     effective: date | None = None
     hours: int | None = None
     lapses: date | None = None
@@ -34,7 +42,7 @@ class Sanction:
     rule: str
     legal_basis: str
     sanctionable: bool
-    reasons: tuple[str, ...]
+    reasons: tuple[Words, ...]
     days: int
     rate: Decimal | None
     rate_table: str | None
@@ -45,7 +53,7 @@ class Sanction:
     last_deduction_day: date | None
     consultation: str
     policies: tuple[tuple[str, str], ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Words, ...] = ()
     benefit: str | None = None
     dates: tuple[date, ...] = ()
     """The days the failure costs (deducted, or without dagpenge)."""
@@ -80,38 +88,75 @@ class Sanction:
     after the month's cap (LAS § 35, stk. 4)."""
 
     def explain(self, lang: str = "en") -> str:
-        head = f"{self.failure} {self.day} ({self.legal_basis})"
-        da = lang == "da"
+        """The failure and what follows from it, in one sentence of *lang* (an amount that
+        ends it, "4.800,00 kr.", ends the sentence too)."""
+        said = self.sentence().describe(lang)
+        return said[:-1] if said.endswith("..") else said
+
+    def sentence(self) -> Message:
+        """:meth:`explain` as a sentence of the catalogue (``sanctions.*``)."""
+        head = Message("sanctions.head", failure=Message(f"sanctions.failure.{self.failure}"),
+                       day=self.day, basis=self.legal_basis)
         if not self.sanctionable:
-            return (head + (": kan ikke sanktioneres: " if da else ": not sanctionable: ")
-                    + "; ".join(self.reasons) + ".")
-        amount = f", {self.deducted} kr." if self.deducted is not None else ""
+            return Message("sanctions.not_sanctionable", head=head,
+                           reasons=_Joined(self.reasons))
+        return Message("sanctions.line", head=head, what=self._consequence())
+
+    def _consequence(self) -> Message | _Joined:
+        days = Message("unit.days", n=self.days)
         if self.shape == "sdp_resumption":
-            if self.resumes is None:
-                return head + (": sygedagpenge genoptages ikke." if da
-                               else ": sygedagpenge do not resume.")
-            return head + (f": sygedagpenge genoptages {self.resumes}." if da
-                           else f": sygedagpenge resume on {self.resumes}.")
+            return (Message("sanctions.sdp_no_resume") if self.resumes is None
+                    else Message("sanctions.sdp_resume", day=self.resumes))
         if self.outcome == "stop":
-            return head + (": hjælpen ophører, og sagen lukkes." if da
-                           else ": the hjælp stops and the case is closed.")
+            return Message("sanctions.stop")
+        if self.outcome == "checked":
+            return Message("sanctions.no_consequence")
         if self.shape in ("karantaene_hours", "joblog_karantaene"):
-            if self.hours is None or self.effective is None:
-                return head + ": " + "; ".join(self.notes)
-            return head + (f": karantæne {self.hours} timer fra {self.effective}; bortfalder "
-                           f"{self.lapses} hvis den ikke er afviklet." if da
-                           else f": karantæne of {self.hours} hours from {self.effective}; "
-                           f"lapses on {self.lapses} if not served.")
+            if self.hours is None:
+                return _Joined(self.notes)
+            hours = Message("unit.hours", n=self.hours)
+            if self.effective is None or self.lapses is None:
+                return Message("sanctions.karantaene_open", hours=hours)
+            return Message("sanctions.karantaene", hours=hours, effective=self.effective,
+                           lapses=self.lapses)
         if self.benefit == "dagpenge":
-            again = (f"; igen fra {self.resumes}" if da else f"; again from {self.resumes}"
-                     ) if self.resumes else ""
-            return head + (f": ingen dagpenge for {self.days} dage{again}." if da
-                           else f": no dagpenge for {self.days} days{again}.")
-        if self.shape == "punctual":
-            return head + (f": nedsættelse{amount}; senest i {self.last_deduction_month}." if da
-                           else f": reduction{amount}; at the latest in "
-                           f"{self.last_deduction_month}.")
-        return head + (f": fradrag for {self.days} dage{amount}; senest i "
-                       f"{self.last_deduction_month}." if da
-                       else f": deduction for {self.days} days{amount}; at the latest in "
-                       f"{self.last_deduction_month}.")
+            return (Message("sanctions.no_dagpenge_again", days=days, day=self.resumes)
+                    if self.resumes else Message("sanctions.no_dagpenge", days=days))
+        what = (Message("sanctions.reduction") if self.shape == "punctual"
+                else Message("sanctions.strict_share", days=days)
+                if self.failure == "strict_sanction"
+                else Message("sanctions.deduction", days=days))
+        if self.deducted is not None:
+            what = Message("sanctions.amount", what=what, amount=Money(self.deducted))
+        if self.last_deduction_day is not None:
+            what = Message("sanctions.latest", what=what,
+                           month=Month(self.last_deduction_day.replace(day=1)))
+        return what
+
+
+def confidence_words(confidence: str | None) -> Message | str:
+    """A rule file's confidence (``inferred``, ``unconfirmed``) as words."""
+    return Message(f"sanctions.confidence.{confidence}") if confidence else ""
+
+
+@kept
+def unconfirmed(entry: SanctionRule) -> Message:
+    """The note on a register entry that is not confirmed."""
+    return Message("sanctions.note.rule_confidence", rule=entry.id, era=entry.era,
+                   confidence=confidence_words(entry.confidence.value),
+                   summary=entry.said_summary)
+
+
+class _Joined:
+    """Reasons or notes read one after another ("; ") in the reader's language."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[Words, ...]) -> None:
+        self.parts = parts
+
+    def describe(self, lang: str = "en") -> str:
+        return "; ".join(words(part, lang) for part in self.parts)
+
+
+__all__ = ["Applied", "Sanction", "Words", "confidence_words", "unconfirmed"]

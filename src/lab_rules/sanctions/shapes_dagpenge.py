@@ -13,7 +13,7 @@ from lab_rules.law.sanctions import SanctionRule
 from lab_rules.sanctions.context import Context
 from lab_rules.sanctions.counting import ONE_DAY, count
 from lab_rules.sanctions.result import Applied
-from lab_rules.sanctions.shapes_days import notes_of, values_of
+from lab_rules.sanctions.shapes_days import values_of
 
 _CALENDAR = DanishCalendar()
 _REFUSAL = "refusal"
@@ -25,7 +25,7 @@ def afmelding_after_reminder(entry: SanctionRule, failure: Failure, ctx: Context
     ``misses_without_reminder``-th miss within ``window`` is afmeldt the day after the
     deadline without a reminder. The days afmeldt are counted as the entry says."""
     values = values_of(failure)
-    notes = list(notes_of(entry.notes, values))
+    notes = list(entry.worded_notes(values))
     window_start = add(failure.day, -entry.duration("window"), Rounding.DOWN)
     prior = ctx.priors.unexcused(failure.failure, window_start)
     if len(prior) + 1 >= entry.integer("misses_without_reminder"):
@@ -41,7 +41,7 @@ def afmelding_after_reminder(entry: SanctionRule, failure: Failure, ctx: Context
     start = deadline + ONE_DAY
     end = failure.until or ctx.as_of + ONE_DAY
     notes.append(entry.text("afmeldt", start=start, **values))
-    if "per_day" in dict(entry.texts):
+    if entry.has_text("per_day"):
         notes.append(entry.text("per_day", **values))
     return Applied(entry.id, entry.basis(),
                    tuple(count(start, max(end, start), entry.days, ctx.policies)),
@@ -60,13 +60,13 @@ def karantaene_hours(entry: SanctionRule, failure: Failure, ctx: Context) -> App
     if previous:
         regain = entry.text(f"regain_{time}")
         return Applied(entry.id, entry.basis("repeat"), outcome="repeat", notes=(
-            *notes_of(entry.notes, values),
+            *entry.worded_notes(values),
             entry.text("repeat", previous=max(previous), regain=regain, **values)))
     effective = failure.day + timedelta(days=entry.duration("effective_after").days)
     hours = entry.integer(f"hours_{time}")
     lapses = add(effective, entry.duration("lapse_after"), Rounding.DOWN)
     return Applied(entry.id, entry.basis(), effective=effective, hours=hours, lapses=lapses,
-                   notes=(*notes_of(entry.notes, values), entry.text(
+                   notes=(*entry.worded_notes(values), entry.text(
                        "karantaene", hours=hours, effective=effective, lapses=lapses,
                        lapse_hours=entry.integer(f"lapse_hours_{time}"), **values)))
 
@@ -77,7 +77,7 @@ def joblog_karantaene(entry: SanctionRule, failure: Failure, ctx: Context) -> Ap
     ``hours_full_time`` (``hours_part_time``) hours from the a-kasse's decision."""
     values = values_of(failure)
     by = add(failure.day + ONE_DAY, entry.duration("talk_within"), Rounding.DOWN) - ONE_DAY
-    notes = (*notes_of(entry.notes, values), entry.text("talk", by=by, **values))
+    notes = (*entry.worded_notes(values), entry.text("talk", by=by, **values))
     if failure.until is not None:
         return Applied(entry.id, entry.basis("documented"), outcome="documented",
                        notes=(*notes, entry.text("documented", **values)))

@@ -27,14 +27,10 @@ def values_of(failure: Failure, **more: object) -> dict[str, object]:
             "excuse": failure.excuse, **more}
 
 
-def notes_of(templates: tuple[str, ...], values: dict[str, object]) -> tuple[str, ...]:
-    return tuple(t.format(**values) for t in templates)
-
-
 def _applied(entry: SanctionRule, failure: Failure, dates: list[date] | tuple[date, ...] = (),
              resumes: date | None = None, **more: object) -> Applied:
     return Applied(entry.id, entry.basis(), tuple(dates), resumes,
-                   notes_of(entry.notes, values_of(failure)), **more)  # type: ignore[arg-type]
+                   entry.worded_notes(values_of(failure)), **more)  # type: ignore[arg-type]
 
 
 def gap(entry: SanctionRule, failure: Failure, ctx: Context) -> Applied:
@@ -118,5 +114,5 @@ def ladder(entry: SanctionRule, failure: Failure, ctx: Context) -> Applied:
         lapses = month_end(add(failure.day.replace(day=1), entry.duration("lapse_after"),
                                Rounding.STRICT))
     return Applied(step.rule or entry.id, step.legal_basis, tuple(days), resumes,
-                   notes_of(entry.notes, values) + notes_of(step.notes, values),
+                   entry.worded_notes(values) + step.worded_notes(values),
                    effective=failure.day if step.effective else None, lapses=lapses)

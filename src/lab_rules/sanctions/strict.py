@@ -17,11 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from lab_rules.calendar import Rounding, add
 from lab_rules.inputs.timeline import ConditionsMet, Exemption, StrictSanction, Timeline
 from lab_rules.law.sanction_conditions import SanctionConditions
-from lab_rules.law.sanctions import SanctionRule
+from lab_rules.law.sanctions import Figure, SanctionRule
 from lab_rules.sanctions.conditions import exemption_on, reason
 from lab_rules.sanctions.counting import ONE_DAY, month_end
 from lab_rules.sanctions.hjaelp import MonthlyHjaelp
-from lab_rules.sanctions.result import Sanction
+from lab_rules.sanctions.result import Sanction, Words, unconfirmed
 from lab_rules.sanctions.select import KONTANTHJAELP, situation_on
 
 _CENT = Decimal((0, (1,), -2))
@@ -60,7 +60,7 @@ def strict_sanctions(timeline: Timeline, strict: StrictSanction, as_of: date,
         covered = [r for r in records if r.start <= last and r.end >= first]
         hjaelp = hjaelp_of(month)
         monthly = hjaelp.amount if hjaelp is not None else None
-        notes = list(entry.notes)
+        notes: list[Words] = list(entry.worded_notes({}))
         met = sum(r.days for r in covered) + in_month - ((last - first).days + 1)
         outcome = None
         amount = deducted = None
@@ -76,14 +76,13 @@ def strict_sanctions(timeline: Timeline, strict: StrictSanction, as_of: date,
         elif monthly is not None:
             amount = monthly - monthly * met / in_month
             paid = (monthly * met / in_month).quantize(_CENT, ROUND_HALF_UP)
-            notes.append(entry.text("share", met=met, in_month=in_month, paid=paid))
+            notes.append(entry.text("share", met=met, in_month=in_month, paid=Figure(paid)))
         if monthly is None and covered:
             notes.append(entry.text("unknown"))
         if amount is not None and not reasons:
             deducted = amount.quantize(_CENT, ROUND_HALF_UP)
         if entry.confidence.value != "confirmed":
-            notes.append(f"{entry.id} era {entry.era} is {entry.confidence.value}: "
-                         f"{entry.summary}")
+            notes.append(unconfirmed(entry))
         out.append(Sanction(
             "strict_sanction", first, entry.id, entry.basis(outcome), not reasons, reasons,
             days if not reasons else 0, None, None, None,
