@@ -24,7 +24,7 @@ from lab_rules.refund.rates_before_2016 import RatePeriod
 from lab_rules.refund.staircase import RefundLedger
 
 _WEEK_COLUMNS = ("week", "number", "benefit", "days", "share", "rate", "cost", "amount")
-_WEEK_WIDTHS = (13, 5, 24, 5, 16, 6, 14, 14)
+_WEEK_WIDTHS = (13, 5, 36, 5, 16, 6, 14, 14)
 _WEEK_FIGURES = frozenset({1, 3, 6, 7})
 _MONTH_WIDTHS = (8, 16, 22)
 _INDENT = "  "
