@@ -89,3 +89,11 @@ def test_a_staircase_note_without_its_danish_twin_is_refused(tmp_path: Path) -> 
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(RuleError, match="note_da"):
         load_staircase(path)
+
+
+def test_every_note_of_the_rates_and_losses_before_the_staircase_has_a_danish_twin() -> None:
+    schedule = bundled_loss_schedule()
+    noted = [r for r in (*schedule.rates, *schedule.losses) if r.note]
+    assert noted
+    assert all(r.said.describe("da") == r.note_da != r.note for r in noted)
+    assert all(r.said.describe("en") == r.note for r in noted)
