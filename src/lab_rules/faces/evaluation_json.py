@@ -101,7 +101,7 @@ def refund_to_json(ledger: RefundLedger, losses: tuple[RefundLoss, ...] = (),
     """The refund ledger: weeks (unrounded amounts), months and totals (rounded to øre)."""
     return {
         "scheme": ledger.scheme, "act": ledger.act, "source": ledger.source,
-        "notes": list(ledger.notes),
+        "notes": [str(note) for note in ledger.notes],
         "restarts": [_day(d) for d in ledger.restarts],
         "restart_weeks": [_day(d) for d in ledger.restart_weeks],
         "staircase_restart": ledger.staircase_restart, "month_split": ledger.month_split,

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.core.messages import Message, Said
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
@@ -29,8 +30,8 @@ from lab_rules.law.params import in_force
 TOP_KEYS = {"staircase", "count", "transition", "restart", "band", "covered", "not_on_staircase",
             "other_public_support", "month_split"}
 STAIRCASE_KEYS = {"id", "title_da", "title_en", "act", "legal_basis", "source", "valid_from",
-                  "confidence", "note"}
-ENTRY_KEYS = {"id", "legal_basis", "source", "confidence", "note"}
+                  "confidence", "note", "note_da"}
+ENTRY_KEYS = {"id", "legal_basis", "source", "confidence", "note", "note_da"}
 COUNT_KEYS = ENTRY_KEYS | {"count_from"}
 TRANSITION_KEYS = ENTRY_KEYS | {"early_benefits", "early_from", "others_from"}
 RESTART_KEYS = ENTRY_KEYS | {"weeks", "window", "law_text"}
@@ -67,6 +68,21 @@ class Entry:
     source: str
     confidence: Confidence
     note: str = ""
+    note_da: str = ""
+
+    @property
+    def said(self) -> Said:
+        """The note in both languages (``note_da`` beside ``note`` in the file)."""
+        return Said(self.note_da or self.note, self.note)
+
+
+Note = Said | Message
+"""A note of the ledger: the rule file's own words, or a catalogue sentence around them."""
+
+
+def confidence_words(confidence: Confidence) -> Message:
+    """The catalogue's word for a confidence mark (da "udledt", en "inferred")."""
+    return Message(f"refund.confidence.{confidence.value}")
 
 
 @attrs.frozen
@@ -147,16 +163,20 @@ class Staircase:
     confidence: Confidence = Confidence.CONFIRMED
     note: str = ""
     month_splits: tuple[MonthSplitText, ...] = ()
+    note_da: str = ""
 
     def month_split_on(self, day: date) -> MonthSplitText | None:
         found: MonthSplitText | None = in_force(self.month_splits, day)
         return found
 
     @property
-    def notes(self) -> tuple[str, ...]:
-        """The staircase's own note (a what-if says so) and those of its counting entries."""
-        own = (f"{self.note} [{self.id}, {self.confidence.value}]",) if self.note else ()
-        return own + tuple(e.note for e in (self.count, self.transition, self.restart)
+    def notes(self) -> tuple[Note, ...]:
+        """The staircase's own note (a what-if says so) and those of its counting entries,
+        in both languages."""
+        own: tuple[Note, ...] = (Message(
+            "refund.note.marked", note=Said(self.note_da or self.note, self.note),
+            entry=self.id, confidence=confidence_words(self.confidence)),) if self.note else ()
+        return own + tuple(e.said for e in (self.count, self.transition, self.restart)
                            if e.note)
 
     @property
@@ -194,11 +214,21 @@ def _rate(reader: _Reader, raw: object, path: str) -> Decimal | None:
 def _entry(reader: _Reader, table: Mapping[str, Any], path: str) -> Entry | None:
     fields = {k: reader.text(table, k, path) for k in ("id", "legal_basis", "source")}
     confidence = reader.enum_of(Confidence, table, "confidence", path, "confirmed")
-    note = reader.text(table, "note", path, required=False) or ""
+    note, note_da = _notes(reader, table, path)
     if confidence is None or None in fields.values():
         return None
     return Entry(str(fields["id"]), str(fields["legal_basis"]), str(fields["source"]),
-                 confidence, note)
+                 confidence, note, note_da)
+
+
+def _notes(reader: _Reader, table: Mapping[str, Any], path: str) -> tuple[str, str]:
+    """``note`` and its Danish twin ``note_da``: a note reaches the ledger's text in the
+    reader's language, so one without the other is a problem of the file."""
+    note = reader.text(table, "note", path, required=False) or ""
+    note_da = reader.text(table, "note_da", path, required=False) or ""
+    if bool(note) != bool(note_da):
+        reader.problem(path, '"note" and "note_da" go together (the note in English and Danish)')
+    return note, note_da
 
 
 def _required_day(reader: _Reader, table: Mapping[str, Any], key: str, path: str) -> date:
@@ -297,6 +327,7 @@ def load_staircase(path: str | Path) -> Staircase:
         law_text = reader.text(raw, "law_text", where)
         if entry is not None and law_text is not None:
             splits.append(MonthSplitText(entry, start, end, law_text))
+    head_note, head_note_da = _notes(reader, head, "staircase")
     if (reader.problems or None in texts.values() or None in entries.values()
             or weeks is None or window is None or confidence is None):
         raise RuleError(reader.problems, subject=str(path))
@@ -305,8 +336,7 @@ def load_staircase(path: str | Path) -> Staircase:
         str(texts["legal_basis"]), entries["count"], count_from,  # type: ignore[arg-type]
         entries["transition"], early, early_from, others_from,  # type: ignore[arg-type]
         entries["restart"], weeks, window, bands, tuple(covered),  # type: ignore[arg-type]
-        tuple(old), tuple(support), confidence,
-        reader.text(head, "note", "staircase", required=False) or "", tuple(splits))
+        tuple(old), tuple(support), confidence, head_note, tuple(splits), head_note_da)
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,15 +20,18 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import Benefit, CaseStep, TargetGroup
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 
 RATE_KEYS = {"id", "benefit", "valid_from", "valid_to", "passive", "active", "legal_basis",
+             "legal_basis_da", "note_da",
              "source", "note", "week_bands", "confidence", "active_min_hours",
              "max_absence_days", "visited_before"}
 WEEK_BAND_KEYS = {"first", "last", "passive", "active"}
-LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "source", "law_text", "confidence",
+LOSS_KEYS = {"id", "title_da", "title_en", "legal_basis", "legal_basis_da", "source", "law_text",
+             "confidence", "note_da",
              "valid_from", "valid_to", "note", "rules", "benefits", "requires_sample", "trigger",
              "steps", "duration", "counted", "spell", "within", "ends_after", "ends_within",
              "fleksjob_benefits", "fleksjob_groups"}
@@ -65,6 +68,20 @@ class BaseRate:
     visited_before: date | None = None
     """The row applies only to persons visited to fleksjob before this day (old scheme)."""
     id: str = ""
+    legal_basis_da: str = ""
+    """The legal basis in Danish where the file's own words in it are English (``legal_basis``
+    stays the English form JSON has always carried)."""
+    note_da: str = ""
+
+    @property
+    def basis(self) -> Said:
+        """The legal basis in the reader's language."""
+        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
+
+    @property
+    def said(self) -> Said:
+        """The note in both languages (``note_da`` beside ``note``)."""
+        return Said(self.note_da or self.note, self.note)
 
     def rate(self, active: bool, week: int | None) -> Decimal:
         if self.week_bands and week is not None:
@@ -110,6 +127,19 @@ class LossRule:
     duration: Duration | None = None
     counted: frozenset[Benefit] = frozenset()
     limits: SpellLimits | None = None
+    legal_basis_da: str = ""
+    """The legal basis in Danish where the file's own words in it are English."""
+    note_da: str = ""
+
+    @property
+    def basis(self) -> Said:
+        """The legal basis in the reader's language."""
+        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
+
+    @property
+    def said(self) -> Said:
+        """The note in both languages (``note_da`` beside ``note``)."""
+        return Said(self.note_da or self.note, self.note)
 
 
 @attrs.frozen
@@ -167,7 +197,9 @@ def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate |
     return BaseRate(benefit, start, end, passive, active, basis, str(raw.get("note", "")),
                     tuple(bands), confidence,
                     None if min_hours is None else Decimal(str(min_hours)), max_absence,
-                    visited_before, ident)
+                    visited_before, ident,
+                    reader.text(raw, "legal_basis_da", where, required=False) or "",
+                    _note_da(reader, raw, where))
 
 
 def _limits(reader: _Reader, raw: dict[str, object], where: str) -> SpellLimits | None:
@@ -209,7 +241,17 @@ def _loss(reader: _Reader, raw: dict[str, object], where: str) -> LossRule | Non
         str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
         confidence, start, end, frozenset(rule_ids),
         benefits, bool(sample), str(raw.get("note", "")), str(trigger), steps, duration,
-        counted, limits)
+        counted, limits, reader.text(raw, "legal_basis_da", where, required=False) or "",
+        _note_da(reader, raw, where))
+
+
+def _note_da(reader: _Reader, raw: dict[str, object], where: str) -> str:
+    """The Danish twin of ``note``: a note may reach a Danish text, so one without the other
+    is a problem of the file."""
+    note_da = reader.text(raw, "note_da", where, required=False) or ""
+    if bool(raw.get("note")) != bool(note_da):
+        reader.problem(where, '"note" and "note_da" go together (the note in English and Danish)')
+    return note_da
 
 
 def load_loss_schedule(path: str | Path) -> LossSchedule:

@@ -18,7 +18,7 @@ from typing import TypeVar
 import attrs
 
 from lab_rules.core.vocabulary import Benefit
-from lab_rules.law.refund import MonthSplitText, Staircase
+from lab_rules.law.refund import MonthSplitText, Note, Staircase
 from lab_rules.law.refund_losses import BaseRate, LossRule, LossSchedule
 from lab_rules.refund.months import WEEK_DAYS, week_of
 
@@ -64,7 +64,7 @@ class StaircaseIndex:
     it, from the first day counted on."""
     read: frozenset[Benefit]
     """The benefits the week count reads: covered or on a list of other support."""
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     split_texts: tuple[tuple[int, int, MonthSplitText], ...]
     """The month-split text in force (BEK 1772/2015 § 26, stk. 2) from a day ordinal until
     one before another, in order, for the days some text is."""

@@ -31,6 +31,7 @@ import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.contact.results import Obligation, Status
+from lab_rules.core.messages import Message, Said, text
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.inputs.timeline import AuditSampled, CaseStepDone, Timeline
@@ -74,7 +75,20 @@ class RefundLoss:
         """The id of the loss entry that produced the loss."""
         return self.loss_rule.id
 
+    def describe(self, lang: str = "en") -> str:
+        """The loss in a sentence of *lang* for people: dates and the legal basis the
+        reader's way (the JSON ``explanation`` keeps :meth:`explain`)."""
+        held = (Message("refund.losses.met", day=self.fulfilled_on) if self.fulfilled_on
+                else Message("refund.losses.unmet"))
+        return text("refund.losses.loss", lang,
+                    title=Said(self.loss_rule.title_da, self.loss_rule.title_en),
+                    basis=self.loss_rule.basis, due=self.due, held=held, start=self.start,
+                    end=self.end, days=Message("unit.days", n=self.days),
+                    loss_from=self.loss_from)
+
     def explain(self, lang: str = "en") -> str:
+        """The loss as the JSON ``explanation`` has always worded it (ISO dates in both
+        languages): a contract with vendors, so it does not change."""
         held = self.fulfilled_on.isoformat() if self.fulfilled_on else None
         if lang == "da":
             until = f"opfyldt {held}" if held else "endnu ikke opfyldt"

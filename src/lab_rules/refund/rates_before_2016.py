@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import attrs
 
+from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
@@ -80,6 +81,8 @@ class RatePeriod:
     confidence: Confidence
     entry: str = ""
     """The id of the rate row that produced the period."""
+    basis: Said | None = None
+    """The legal basis in both languages (``legal_basis`` is the English form of JSON)."""
 
 
 @attrs.define
@@ -97,7 +100,8 @@ class _Open:
         cost = interval.per_day * days if interval.per_day is not None else None
         return RatePeriod(interval.benefit, self.start, self.end, days, self.rate, self.active,
                           cost, cost * self.rate if cost is not None else None,
-                          self.row.legal_basis, self.row.confidence, self.row.id)
+                          self.row.legal_basis, self.row.confidence, self.row.id,
+                          self.row.basis)
 
 
 def compute_rate_periods(facts: Facts, schedule: LossSchedule

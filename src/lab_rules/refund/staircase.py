@@ -24,11 +24,12 @@ from decimal import Decimal
 
 import attrs
 
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit, Policies
-from lab_rules.law.refund import MonthSplitText, Staircase
+from lab_rules.law.refund import MonthSplitText, Note, Staircase, confidence_words
 from lab_rules.refund.law_index import staircase_index
 from lab_rules.refund.ledger_totals import Segment, first_crossing, month_totals, segments
 from lab_rules.refund.months import MonthTotal, monday_of, rounded
@@ -106,13 +107,16 @@ class RefundLedger:
     months: tuple[MonthTotal, ...]
     restarts: tuple[date, ...]
     week_kinds: tuple[tuple[str, int], ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
+    """In both languages; ``str()`` of a note is the English form of JSON."""
     restart_weeks: tuple[date, ...] = ()
     """The Monday of the self-support week that completed each restart."""
     staircase_restart: str = ""
     """The reading of law § 6, stk. 1 applied (policy ``staircase_restart``)."""
     month_split: str = ""
     """The reading of BEK 1772/2015 § 26, stk. 2 applied (policy ``month_split``)."""
+    valid_from: date | None = None
+    """The staircase's first day (4 January 2016): a text says so when no week is on it."""
 
     @property
     def weeks(self) -> tuple[RefundWeek, ...]:
@@ -149,27 +153,27 @@ def compute_refund(facts: Facts, staircase: Staircase, policies: Policies | None
     return RefundLedger(
         staircase.id, staircase.act, staircase.source, lazy, months, count.restarts,
         count.week_kinds, count.notes + notes, count.restart_weeks,
-        policies.staircase_restart.value, split.value)
+        policies.staircase_restart.value, split.value, staircase.valid_from)
 
 
 def _split_note(staircase: Staircase, split: MonthSplit, monday: date,
-                notes: dict[str, str]) -> None:
+                notes: dict[str, Note]) -> None:
     """Note, once per text, the text that splits the week of *monday* between two months."""
     text = staircase.month_split_on(monday)
     if text is not None and text.entry.id not in notes:
         notes[text.entry.id] = _split_text(text, split)
 
 
-def _split_text(text: MonthSplitText, split: MonthSplit) -> str:
-    return (f"{text.entry.legal_basis}: weeks touching two months are split with "
-            f"month_split={split.value} ({text.entry.confidence.value}) [{text.entry.id}]")
+def _split_text(text: MonthSplitText, split: MonthSplit) -> Note:
+    return Message("refund.note.month_split", basis=text.entry.legal_basis, split=split.value,
+                   confidence=confidence_words(text.entry.confidence), entry=text.entry.id)
 
 
 def _split_notes(staircase: Staircase, split: MonthSplit, found: list[Segment],
-                 intervals: tuple[Interval, ...]) -> tuple[str, ...]:
+                 intervals: tuple[Interval, ...]) -> tuple[Note, ...]:
     """The notes of the texts that split the ledger's weeks touching two months, once per
     text, in the order of the first week each splits."""
-    notes: dict[str, str] = {}
+    notes: dict[str, Note] = {}
     index = staircase_index(staircase)
     for start, end, text in index.split_texts:
         if text.entry.id not in notes:
@@ -194,7 +198,7 @@ class _Ledger:
                  split: MonthSplit) -> None:
         self.staircase, self.split = staircase, split
         self.cofinanced = staircase.cofinanced
-        self.notes: dict[str, str] = {}
+        self.notes: dict[str, Note] = {}
         self.totals: dict[bool, dict[tuple[int, int], Decimal]] = {
             True: defaultdict(Decimal), False: defaultdict(Decimal)}
         by_benefit: dict[Benefit, list[Interval]] = defaultdict(list)

@@ -24,10 +24,12 @@ from datetime import date
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.core.messages import Message, date_text
+from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import StaircaseRestart
-from lab_rules.law.refund import OldCases, OldCaseTest, Staircase
+from lab_rules.law.refund import Note, OldCases, OldCaseTest, Staircase
 from lab_rules.refund.case_facts import fleksjob_visitation, visitations
 from lab_rules.refund.law_index import staircase_index
 from lab_rules.refund.months import WEEK_DAYS, monday_at, week_of
@@ -50,13 +52,35 @@ class WeekCount:
     week_kinds: tuple[tuple[str, int], ...]
     intervals: tuple[Interval, ...]
     """The covered intervals on the staircase."""
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
 
     @property
     def numbers(self) -> dict[date, int]:
         """The number of every benefit week, by its Monday."""
         return {monday_at(week): number + week - first
                 for first, last, number in self.runs for week in range(first, last + 1)}
+
+
+@attrs.frozen
+class BenefitCode:
+    """A benefit in a note: its word in Danish, its code in English (the form the notes of
+    the JSON ledger have always had)."""
+
+    benefit: Benefit
+
+    def describe(self, lang: str = "en") -> str:
+        return (Message(f"refund.benefit.{self.benefit.value}").describe(lang) if lang == "da"
+                else self.benefit.value)
+
+
+@attrs.frozen
+class Dates:
+    """Days in a sentence, joined by commas and written the reader's way."""
+
+    days: tuple[date, ...]
+
+    def describe(self, lang: str = "en") -> str:
+        return ", ".join(date_text(d, lang) for d in self.days)
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> Ranges:
@@ -205,7 +229,7 @@ class _Walk:
 def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -> WeekCount:
     """Number the benefit weeks of *facts* on *staircase* under the restart *reading*."""
     index = staircase_index(staircase)
-    notes: list[str] = list(index.notes)
+    notes: list[Note] = list(index.notes)
     on_stairs: list[Interval] = []
     off_stairs: list[Interval] = []
     supports: list[tuple[Interval, tuple[tuple[date, date | None], ...]]] = []
@@ -225,8 +249,9 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
             old = _old_case(interval, facts, visits, staircase)
             if old is not None:
                 off_stairs.append(interval)
-                notes.append(f"{benefit.value} from {interval.start}: {old.entry.note} "
-                             f"[{old.entry.id}]")
+                notes.append(Message("refund.note.old_case", benefit=BenefitCode(benefit),
+                                     start=interval.start, note=old.entry.said,
+                                     entry=old.entry.id))
                 continue
         on_stairs.append(interval)
         start, end = interval.start.toordinal(), interval.end.toordinal()
@@ -255,10 +280,10 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
                 walk.run(lo, hi)
             after = hi + 1
     if walk.completed:
-        notes.append(f"{staircase.restart.legal_basis}: the count starts again after "
-                     f"{staircase.restart_weeks} weeks of self-support within "
-                     f"{staircase.restart_window.describe()} (completed "
-                     f"{', '.join(str(d) for d in walk.completed)}; staircase_restart="
-                     f"{reading.value}) [{staircase.restart.id}]")
+        notes.append(Message(
+            "refund.note.restart", basis=staircase.restart.legal_basis,
+            n=staircase.restart_weeks, window=staircase.restart_window,
+            completed=Dates(tuple(walk.completed)), reading=reading.value,
+            entry=staircase.restart.id))
     return WeekCount(tuple(walk.runs), tuple(walk.restarts), tuple(walk.completed),
                      tuple(kinds.items()), tuple(on_stairs), tuple(dict.fromkeys(notes)))
