@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import attrs
 
-from lab_rules.contact.results import TraceStep, Words
+from lab_rules.contact.results import Describable, TraceStep
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.facts.clocks import Course, CourseClock, Point
 from lab_rules.facts.offers import OfferRun
@@ -85,7 +85,7 @@ class RuleSpan:
     start: date
     end: date | None
     anchor: date
-    anchor_text: str | Words
+    anchor_text: str | Describable
     as_of: date
     policies: Policies
     candidates: tuple[Candidate, ...]
@@ -97,7 +97,7 @@ class RuleSpan:
     selector: VersionSelector = VersionSelector.OPENS
     offers: tuple[OfferRun, ...] = ()
     """The person's offers (repeat offers run from the end of the one that met the last)."""
-    limited: tuple[tuple[OfferRun, str | None], ...] = ()
+    limited: tuple[tuple[OfferRun, Describable | None], ...] = ()
     """``offer_limit``: the offers the rule limits in this span, each with what was assumed
     to apply it (an exception whose fact is unknown), or None."""
     floor: Point | None = None
