@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lab_rules.contact.results import TraceStep
+from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.offer_end import OfferEnd, OfferEnds
 from lab_rules.law.model import Extension
@@ -50,7 +52,8 @@ def render_offer_ends(result: OfferEnds, lang: str = "da") -> str:
     basis), then its rule, the extensions and what was assumed."""
     words = _WORDS[lang]
     evaluation = result.evaluation
-    lines = [f"{words['title']}: {evaluation.person_id}  as_of {evaluation.as_of}", ""]
+    lines = [text("contact.offer_end.header", lang, title=words["title"],
+                  person=evaluation.person_id, as_of=evaluation.as_of), ""]
     head = (words["offer"], words["start"], words["last"], words["status"], words["days"],
             words["ended"], words["basis"])
     widths = (32, 10, 10, 12, 5, 10, 0)
@@ -67,23 +70,28 @@ def _lines(item: OfferEnd, lang: str, widths: tuple[int, ...]) -> list[str]:
     words = _WORDS[lang]
     run, obligation = item.run, item.obligation
     name = run.kind.value + (f" ({run.started.ref})" if run.started.ref else "")
-    ended = run.end.isoformat() if run.end else ""
+    ended = date_text(run.end, lang)
     if obligation is None:
-        row = (name, run.start.isoformat(), "", words["none"], "", ended, "")
+        row = (name, date_text(run.start, lang), "", words["none"], "", ended, "")
         out = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()]
-        reasons = [note.text for note in item.notes] or [words["no_rule"]]
+        reasons = [note.describe(lang) for note in item.notes] or [words["no_rule"]]
         return out + [f"    {reason}" for reason in reasons]
     days = obligation.days_late if obligation.days_late is not None else obligation.days_overdue
-    row = (name, run.start.isoformat(), obligation.due.isoformat(),
+    row = (name, date_text(run.start, lang), date_text(obligation.due, lang),
            obligation.status.label(lang), "" if days is None else str(days), ended,
            obligation.rule.legal_basis.cite())
     rule = obligation.rule
     out = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(),
            f"    {rule.title_da if lang == 'da' else rule.title_en} ({rule.id})"]
-    out += [f"    {words['assumed']}: {s.text}" for s in obligation.trace if s.step == "assumed"]
-    out += [f"    {words['extension']}: {text}" for text in item.extensions_applied]
+    out += [f"    {words['assumed']}: {_said(s, lang)}" for s in obligation.trace
+            if s.step == "assumed"]
+    out += [f"    {words['extension']}: {_said(s, lang)}" for s in item.extensions]
     out += [f"    {words['may']} {_step(step, lang)}" for step in item.may_extend]
     return out
+
+
+def _said(step: TraceStep, lang: str) -> str:
+    return step.detail if isinstance(step.detail, str) else step.detail.describe(lang)
 
 
 def _extension_json(extension: Extension) -> dict[str, Any]:

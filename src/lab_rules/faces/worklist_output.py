@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from lab_rules._version import __version__
+from lab_rules.core.messages import date_text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.worklist import Due, WorkItem, Worklist
 from lab_rules.faces.text_table import table
@@ -86,7 +87,8 @@ def _title(item: WorkItem, lang: str) -> str:
 
 
 def _heading(worklist: Worklist, lang: str) -> str:
-    return (f"{_word('title', lang)} {worklist.as_of} - {worklist.until} "
+    return (f"{_word('title', lang)} {date_text(worklist.as_of, lang)} - "
+            f"{date_text(worklist.until, lang)} "
             f"({worklist.horizon.describe(lang)}): {len(worklist.items)} "
             f"{'opgaver' if lang == 'da' else 'items'}, {worklist.persons} "
             f"{'personer' if lang == 'da' else 'persons'}")
@@ -99,12 +101,13 @@ def render_worklist(worklist: Worklist, by: str = "caseworker", lang: str = "da"
               _word("what", lang), _word("basis", lang), _word("fulfils", lang))
     for name, items in worklist.groups(by).items():
         lines.append(f"{name} ({len(items)})")
-        rows = [(i.due.isoformat(), _state(i, lang), i.person_id, _title(i, lang),
+        rows = [(date_text(i.due, lang), _state(i, lang), i.person_id, _title(i, lang),
                  i.legal_basis, _pick(i.fulfilled_by, lang)) for i in items]
         lines.append(mask_cpr("\n".join(table([header, *rows]))))
         for item in items:
             if item.assumes:
-                lines.append(mask_cpr(f"  {item.due} {item.person_id} {item.rule_id}: "
+                lines.append(mask_cpr(f"  {date_text(item.due, lang)} {item.person_id} "
+                                      f"{item.rule_id}: "
                                       f"{'antager' if lang == 'da' else 'assumes'} "
                                       f"{_pick(item.assumes, lang)}"))
         lines.append("")
@@ -214,9 +217,10 @@ def _html_row(item: WorkItem, lang: str) -> str:
             f'data-due="{item.due}" data-rule="{escape(item.rule_id)}" '
             f'data-person="{escape(item.person_id)}" '
             f'data-projected="{str(item.projected).lower()}">'
-            f"<td class=date>{item.due}</td><td class={state}>{escape(_state(item, lang))}</td>"
+            f"<td class=date>{date_text(item.due, lang)}</td>"
+            f"<td class={state}>{escape(_state(item, lang))}</td>"
             f"<td>{escape(item.person_id)}</td><td>{escape(_title(item, lang))}{assumes}</td>"
-            f"<td>{escape(item.legal_basis)}</td><td class=date>{item.opens}</td>"
+            f"<td>{escape(item.legal_basis)}</td><td class=date>{date_text(item.opens, lang)}</td>"
             f"<td>{escape(_pick(item.fulfilled_by, lang))}</td></tr>")
 
 
