@@ -67,7 +67,12 @@ class TraceStep(NamedTuple):
 
     @property
     def text(self) -> str:
+        """The step in English (the JSON's trace and the tests' words)."""
         return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
+
+    def describe(self, lang: str = "en") -> str:
+        """The step in *lang*, dates as *lang* writes them (text and HTML outputs)."""
+        return self.detail if isinstance(self.detail, str) else self.detail.describe(lang)
 
 
 @attrs.frozen

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lab_rules.contact.results import TraceStep
 from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.offer_end import OfferEnd, OfferEnds
@@ -83,15 +82,11 @@ def _lines(item: OfferEnd, lang: str, widths: tuple[int, ...]) -> list[str]:
     rule = obligation.rule
     out = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(),
            f"    {rule.title_da if lang == 'da' else rule.title_en} ({rule.id})"]
-    out += [f"    {words['assumed']}: {_said(s, lang)}" for s in obligation.trace
+    out += [f"    {words['assumed']}: {s.describe(lang)}" for s in obligation.trace
             if s.step == "assumed"]
-    out += [f"    {words['extension']}: {_said(s, lang)}" for s in item.extensions]
+    out += [f"    {words['extension']}: {s.describe(lang)}" for s in item.extensions]
     out += [f"    {words['may']} {_step(step, lang)}" for step in item.may_extend]
     return out
-
-
-def _said(step: TraceStep, lang: str) -> str:
-    return step.detail if isinstance(step.detail, str) else step.detail.describe(lang)
 
 
 def _extension_json(extension: Extension) -> dict[str, Any]:
