@@ -40,6 +40,8 @@ class Labelled(Protocol):
     @property
     def label(self) -> str: ...
 
+    def describe(self, lang: str = ...) -> str: ...
+
 
 @attrs.frozen(slots=True)
 class Listed:
@@ -102,6 +104,10 @@ class Obligation:
     def fulfilled_by(self) -> str | None:
         """What fulfilled the obligation, in words (the event or the summons)."""
         return self.fulfilment.label if self.fulfilment is not None else None
+
+    def fulfilled_by_in(self, lang: str) -> str:
+        """What fulfilled the obligation, in *lang* ("" when nothing did)."""
+        return self.fulfilment.describe(lang) if self.fulfilment is not None else ""
 
     @property
     def explanation_da(self) -> str:

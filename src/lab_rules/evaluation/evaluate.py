@@ -341,8 +341,8 @@ class _Index:
         days, candidates = self._all(rule.fulfilled_by)
         chosen = candidates[bisect_left(days, start):bisect_right(days, end)]
         if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
-            extra = [Candidate(i.no_show, summons=(f"summons {i.summons_sent} for {i.no_show}, "
-                                                   "unexcused no-show"))
+            extra = [Candidate(i.no_show, summons=Message("contact.fulfilled.summons",
+                                                          sent=i.summons_sent, day=i.no_show))
                      for i in self.incidents
                      if start <= i.no_show <= end and self.incident_for(rule, i)]
             if extra:
