@@ -13,11 +13,18 @@ from lab_rules.law.coverage_gaps import GapReason
 
 SRC = Path(__file__).parent.parent / "src" / "lab_rules"
 _KEY = re.compile(r"""["']((?:contact|evaluation)\.[a-z_.]+[a-z_])["']""")
+_BUILT = re.compile(r"""f["']((?:contact|evaluation)\.[a-z_.]+\.)\{""")
 
 
 def _named_in_code() -> set[str]:
     return {key for path in SRC.rglob("*.py")
             for key in _KEY.findall(path.read_text(encoding="utf-8"))}
+
+
+def _prefixes_in_code() -> set[str]:
+    """The fixed beginnings of keys the code builds (``f"contact.status.{self.value}"``)."""
+    return {prefix for path in SRC.rglob("*.py")
+            for prefix in _BUILT.findall(path.read_text(encoding="utf-8"))}
 
 
 def _of_the_file() -> set[str]:
@@ -36,11 +43,10 @@ def test_every_status_and_gap_reason_has_words_in_both_languages() -> None:
 
 
 def test_no_entry_of_the_evaluation_s_catalogue_is_left_unused() -> None:
-    built = ({f"contact.status.{s.value}" for s in Status}
-             | {f"contact.gap.{g.value}" for g in GapReason}
-             | {f"evaluation.column.{c}" for c in ("due", "status", "days", "met_on",
-                                                    "requirement", "legal_basis")})
-    assert _of_the_file() - _named_in_code() - built == set()
+    named = _named_in_code()
+    prefixes = tuple(_prefixes_in_code())
+    unused = {key for key in _of_the_file() - named if not key.startswith(prefixes)}
+    assert unused == set()
 
 
 def test_the_header_names_the_person_and_the_day_in_the_reader_s_form() -> None:

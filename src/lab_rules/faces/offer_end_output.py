@@ -19,24 +19,20 @@ __all__ = ["OFFER_END_SCHEMA", "dumps_offer_ends", "render_offer_ends"]
 
 OFFER_END_SCHEMA = "lab-rules/offer-end/v1"
 
-_WORDS = {
-    "da": {"title": "Tilbud", "offer": "Tilbud", "start": "Start", "last": "Sidste dag",
-           "status": "Status", "days": "Dage", "ended": "Afsluttet", "basis": "Hjemmel",
-           "none": "ingen længste varighed", "no_rule": "ingen regel begrænser tilbuddets "
-           "længde for målgruppen på startdagen", "may": "kan forlænges", "to": "til",
-           "step": "med", "open": "uden grænse i loven (den aftalte slutdato)",
-           "extension": "forlængelse", "assumed": "antaget", "no_offers": "ingen tilbud"},
-    "en": {"title": "Offers", "offer": "Offer", "start": "Start", "last": "Last day",
-           "status": "Status", "days": "Days", "ended": "Ended", "basis": "Legal basis",
-           "none": "no longest length", "no_rule": "no rule limits the offer's length for "
-           "the target group on its first day", "may": "may be extended", "to": "to",
-           "step": "by", "open": "without a bound in law (the agreed end)",
-           "extension": "extension", "assumed": "assumed", "no_offers": "no offers"},
-}
+class _Words:
+    """The offer-end table's words in one language (``contact.offer_end.*``)."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return text(f"contact.offer_end.{key}", self.lang)
 
 
 def _step(extension: Extension, lang: str) -> str:
-    words = _WORDS[lang]
+    words = _Words(lang)
     if extension.to is not None:
         reach = f"{words['to']} {extension.to.describe(lang)}"
     elif extension.step is not None:
@@ -49,7 +45,7 @@ def _step(extension: Extension, lang: str) -> str:
 def render_offer_ends(result: OfferEnds, lang: str = "da") -> str:
     """One line per offer (start, last allowed day, status, days late or overdue, end, legal
     basis), then its rule, the extensions and what was assumed."""
-    words = _WORDS[lang]
+    words = _Words(lang)
     evaluation = result.evaluation
     lines = [text("contact.offer_end.header", lang, title=words["title"],
                   person=evaluation.person_id, as_of=evaluation.as_of), ""]
@@ -66,7 +62,7 @@ def render_offer_ends(result: OfferEnds, lang: str = "da") -> str:
 
 
 def _lines(item: OfferEnd, lang: str, widths: tuple[int, ...]) -> list[str]:
-    words = _WORDS[lang]
+    words = _Words(lang)
     run, obligation = item.run, item.obligation
     name = run.kind.value + (f" ({run.started.ref})" if run.started.ref else "")
     ended = date_text(run.end, lang)
