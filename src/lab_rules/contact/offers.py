@@ -19,7 +19,7 @@ from lab_rules.contact.adjustments import apply_exemptions, selector_day
 from lab_rules.contact.fulfilment import status_of
 from lab_rules.contact.results import Listed, Obligation, TraceStep
 from lab_rules.contact.rule_span import Candidate, Draft, RuleSpan
-from lab_rules.core.messages import Message
+from lab_rules.core.messages import Message, Said
 from lab_rules.facts.clocks import Point
 from lab_rules.facts.offers import OfferRun
 from lab_rules.inputs.events import OfferExtended
@@ -80,7 +80,7 @@ def _extend(rs: RuleSpan, run: OfferRun, draft: Draft) -> None:
         if extension.basis is None:
             rest.append(Message("contact.trace.extension_basis_read", basis=step.basis.value))
         if step.note:
-            rest.append(f"; {step.note}")
+            rest.append(Said(f"; {step.note_da or step.note}", f"; {step.note}"))
         draft.trace.append(TraceStep("extended", new, Message(
             "contact.trace.extension", day=day, basis=step.basis.value,
             legal_basis=step.legal_basis, due=draft.due, new=new,

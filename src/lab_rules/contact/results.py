@@ -172,7 +172,7 @@ def explain(obligation: Obligation, iso: bool = False) -> Message:
     due, done = day(obligation.due), day(obligation.fulfilled_on)
     status = obligation.status
     if status is Status.NOT_COVERED:
-        why = Said(f"{rule.law_text.rstrip('.')}", f"{(rule.note or '').rstrip('.')}")
+        why = Said(rule.law_text.rstrip('.'), (rule.note or '').rstrip('.'))
         return Message("contact.explain.not_covered", title=title, cite=cite,
                        group=obligation.group.value, start=day(obligation.opens), due=due,
                        why=why)
