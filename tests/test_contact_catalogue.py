@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from lab_rules.calendar import Reading, Roll, Rounding
 from lab_rules.contact.results import Status
 from lab_rules.core.messages import catalogue, text
 from lab_rules.law.coverage_gaps import GapReason
@@ -55,3 +56,10 @@ def test_the_header_names_the_person_and_the_day_in_the_reader_s_form() -> None:
         "Vurdering: p  pr. 05-12-2026  (x=y)")
     assert text("evaluation.header", "en", person="p", as_of=day, policies="x=y") == (
         "Evaluation: p  as of 2026-12-05  (x=y)")
+
+
+def test_every_reading_rounding_and_roll_has_words_in_both_languages() -> None:
+    for value in (*Reading, *Rounding, *Roll):
+        key = {Reading: "reading", Rounding: "rounding", Roll: "roll"}[type(value)]
+        assert text(f"contact.{key}.{value.value}", "en") == value.value
+        assert text(f"contact.{key}.{value.value}", "da")

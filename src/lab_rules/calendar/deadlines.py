@@ -58,9 +58,10 @@ class DateComputation:
     def describe(self, lang: str = "en") -> str:
         """One line: "2024-03-04 + 6 måneder (within, rounding up) = 2024-09-03" (dates as
         *lang* writes them)."""
-        notes = [self.reading.value]
+        notes = [text(f"contact.reading.{self.reading.value}", lang)]
         if self.reading in (Reading.AFTER, Reading.WITHIN):
-            notes.append(text("contact.deadline.rounding", lang, rounding=self.rounding.value))
+            notes.append(text("contact.deadline.rounding", lang,
+                              rounding=text(f"contact.rounding.{self.rounding.value}", lang)))
         if self.rounded:
             notes.append(text("contact.deadline.rounded", lang))
         line = text("contact.deadline.sum", lang, anchor=self.anchor,
@@ -68,7 +69,7 @@ class DateComputation:
                     result=self.unrolled)
         if self.result != self.unrolled:
             line = text("contact.deadline.rolled", lang, sum=line, result=self.result,
-                        roll=self.roll.value)
+                        roll=text(f"contact.roll.{self.roll.value}", lang))
         return line
 
 

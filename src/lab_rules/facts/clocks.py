@@ -108,7 +108,9 @@ class ClockReading(NamedTuple):
                 return text("contact.clock.days_not_reached", lang, anchor=self.anchor,
                             span=span, needed=self.needed)
             return text("contact.clock.days", lang, anchor=self.anchor, span=span,
-                        needed=self.needed, reading=self.reading.value, result=self.result)
+                        needed=self.needed, reading=text(f"contact.reading.{self.reading.value}",
+                                                         lang),
+                        result=self.result)
         if self.reached is None:
             return text("contact.clock.hours_not_reached", lang, anchor=self.anchor, span=span,
                         needed=self.needed)
