@@ -87,6 +87,18 @@ def _next_day(day: date, calendar: DanishCalendar, holidays: bool) -> date:
     return day
 
 
+@attrs.frozen(slots=True)
+class Hours:
+    """A number of hours in words: as the figure is written (``7.4``), with a decimal comma
+    in Danish (``7,4``)."""
+
+    value: Decimal | int
+
+    def describe(self, lang: str = "en") -> str:
+        figure = str(self.value)
+        return figure.replace(".", ",") if lang == "da" else figure
+
+
 class ClockReading(NamedTuple):
     """How a cumulative clock reached a point; rendered to words only when asked (a named
     tuple: one is made per point of a cumulative clock)."""
@@ -113,19 +125,20 @@ class ClockReading(NamedTuple):
                         result=self.result)
         if self.reached is None:
             return text("contact.clock.hours_not_reached", lang, anchor=self.anchor, span=span,
-                        needed=self.needed)
+                        needed=Hours(self.needed))
         figures = self.figures
-        per_day = (text("contact.clock.per_day", lang, hours=figures.weekday_hours)
+        per_day = (text("contact.clock.per_day", lang, hours=Hours(figures.weekday_hours))
                    if figures else "")
         entry = (text("contact.clock.entry", lang, basis=figures.legal_basis, entry=figures.id,
-                      confidence=figures.weekday_confidence.value) if figures else "")
+                      confidence=text(f"contact.confidence.{figures.weekday_confidence.value}",
+                                      lang)) if figures else "")
         rest = ""
         if self.result != self.reached:
             rest = text("contact.clock.next_day", lang, day=self.result)
         elif self.reading is Reading.WITHIN:
             rest = text("contact.clock.same_day", lang)
         return text("contact.clock.hours", lang, anchor=self.anchor, span=span,
-                    needed=self.needed, per_day=per_day, entry=entry, reached=self.reached,
+                    needed=Hours(self.needed), per_day=per_day, entry=entry, reached=self.reached,
                     rest=rest)
 
 
@@ -321,8 +334,9 @@ class CourseClock:
         done = self.completion_day(anchor, figures.transfer_hours, limit)
         if done is None:
             return Point(None, Message("contact.anchor.hours_not_reached",
-                                       hours=figures.transfer_hours))
+                                       hours=Hours(figures.transfer_hours)))
         first = done.replace(day=monthrange(done.year, done.month)[1]) + timedelta(days=1)
-        return Point(first, Message("contact.anchor.hours_reached", hours=figures.transfer_hours,
+        return Point(first, Message("contact.anchor.hours_reached",
+                                    hours=Hours(figures.transfer_hours),
                                     done=done, basis=figures.transfer_basis, first=first))
 
