@@ -142,6 +142,69 @@ def test_missing_fact_gives_a_note_not_a_guess() -> None:
     assert not evaluation.by_rule("dk.lab.2024.dagpenge.akasse_first_jobsamtale")
 
 
+def test_a_note_reads_in_the_language_of_the_output_and_stays_english_in_json() -> None:
+    document = {
+        "schema": "lab-rules/timeline/v1", "person": {"id": "no-birth-date"},
+        "events": [{"type": "registered", "date": "2024-02-05"},
+                   {"type": "benefit_started", "date": "2024-02-05", "benefit": "dagpenge"}],
+    }
+    evaluation = evaluate(parse_timeline(document), as_of=date(2024, 6, 1))
+    danish, english = render_text(evaluation, "da"), render_text(evaluation, "en")
+    assert ("bemærk: kan ikke afgøre, om dk.lab.2024.dagpenge.akasse_first_jobsamtale gælder "
+            "fra 05-02-2024") in danish
+    assert "cannot decide" not in danish
+    assert "no target group" not in danish
+    assert ("note: cannot decide whether dk.lab.2024.dagpenge.akasse_first_jobsamtale applies "
+            "from 2024-02-05") in english
+    notes = json.loads(dumps_evaluation(evaluation))["notes"]
+    assert any(n["text"].startswith("cannot decide whether dk.lab.2024.dagpenge."
+                                    "akasse_first_jobsamtale applies from 2024-02-05: the "
+                                    "timeline lacks") for n in notes)
+
+
+def test_the_danish_text_table_writes_dates_the_danish_way_and_english_iso() -> None:
+    evaluation = evaluate(load_timeline(NO_SHOW), as_of=date(2024, 10, 1))
+    danish, english = render_text(evaluation, "da"), render_text(evaluation, "en")
+    assert danish.startswith("Vurdering: ")
+    assert " pr. 01-10-2024 " in danish.splitlines()[0]
+    assert english.startswith("Evaluation: ")
+    assert " as of 2024-10-01 " in english.splitlines()[0]
+    first = evaluation.by_rule(FIRST)[0]
+    assert any(line.startswith(first.due.strftime("%d-%m-%Y")) for line in danish.splitlines())
+    assert any(line.startswith(first.due.isoformat()) for line in english.splitlines())
+
+
+def test_explanations_keep_iso_dates_in_json_and_write_the_language_s_dates_in_text() -> None:
+    evaluation = evaluate(load_timeline(NO_SHOW), as_of=date(2024, 10, 1))
+    first = evaluation.by_rule(FIRST)[0]
+    due = first.due
+    assert f"frist {due.isoformat()}" in first.explanation_da
+    assert f"due {due.isoformat()}" in first.explanation_en
+    assert f"frist {due.strftime('%d-%m-%Y')}" in first.explanation("da")
+    assert first.explanation("en") == first.explanation_en
+    document = json.loads(dumps_evaluation(evaluation))
+    item = next(o for o in document["obligations"] if o["rule_id"] == FIRST)
+    assert item["explanation"] == {"da": first.explanation_da, "en": first.explanation_en}
+
+
+def test_status_words_come_in_both_languages() -> None:
+    assert [s.label("da") for s in (Status.MET, Status.MET_LATE, Status.OVERDUE)] == [
+        "opfyldt", "for sent", "overskredet"]
+    assert [s.label("en") for s in (Status.MET, Status.MET_LATE, Status.OVERDUE)] == [
+        "met", "met late", "overdue"]
+
+
+def test_trace_steps_read_in_danish_and_stay_english_as_text() -> None:
+    evaluation = evaluate(load_timeline(NO_SHOW), as_of=date(2024, 10, 1))
+    steps = [s for o in evaluation.obligations for s in o.trace if not isinstance(s.detail, str)]
+    assert steps
+    for step in steps:
+        assert step.describe("en") == step.text
+    anchor = next(s for s in evaluation.by_rule(FIRST)[0].trace if s.step == "anchor")
+    assert anchor.text.startswith("første henvendelse 20")
+    assert anchor.describe("da") == f"første henvendelse {anchor.day:%d-%m-%Y}"
+
+
 def test_version_selector_course_start_keeps_old_law_for_old_courses() -> None:
     timeline = load_timeline(EXAMPLES / "dagpenge-2023-2025.json")
     opens = evaluate(timeline, as_of=AS_OF)

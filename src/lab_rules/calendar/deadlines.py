@@ -18,6 +18,7 @@ import attrs
 from lab_rules.calendar.arithmetic import add, add_months, end_of_week
 from lab_rules.calendar.danish import DanishCalendar, Roll
 from lab_rules.calendar.durations import Duration, Rounding
+from lab_rules.core.messages import text
 
 __all__ = [
     "DateComputation",
@@ -55,20 +56,21 @@ class DateComputation:
     result: date
 
     def describe(self, lang: str = "en") -> str:
-        """One line: "2024-03-04 + 6 måneder (within, round up) = 2024-09-03"."""
-        notes = [self.reading.value]
+        """One line: "2024-03-04 + 6 måneder (within, rounding up) = 2024-09-03" (dates as
+        *lang* writes them)."""
+        notes = [text(f"contact.reading.{self.reading.value}", lang)]
         if self.reading in (Reading.AFTER, Reading.WITHIN):
-            notes.append(f"rounding {self.rounding.value}")
+            notes.append(text("contact.deadline.rounding", lang,
+                              rounding=text(f"contact.rounding.{self.rounding.value}", lang)))
         if self.rounded:
-            notes.append("rundet" if lang == "da" else "rounded")
-        text = (
-            f"{self.anchor.isoformat()} + {self.duration.describe(lang)} "
-            f"({', '.join(notes)}) = {self.unrolled.isoformat()}"
-        )
+            notes.append(text("contact.deadline.rounded", lang))
+        line = text("contact.deadline.sum", lang, anchor=self.anchor,
+                    span=self.duration.describe(lang), how=", ".join(notes),
+                    result=self.unrolled)
         if self.result != self.unrolled:
-            word = "flyttet til" if lang == "da" else "rolled to"
-            text += f", {word} {self.result.isoformat()} ({self.roll.value})"
-        return text
+            line = text("contact.deadline.rolled", lang, sum=line, result=self.result,
+                        roll=text(f"contact.roll.{self.roll.value}", lang))
+        return line
 
 
 def deadline(

@@ -16,6 +16,7 @@ from lab_rules.contact.fulfilment import match
 from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, Incident, RuleSpan
 from lab_rules.contact.windows import extend_window
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import OfferKind
 from lab_rules.law.model import Effect, ExemptWindow, Rule, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
@@ -53,38 +54,36 @@ def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
         if rule.shape is Shape.ACTIVATION and rule.after_exemption and exemption.covers(draft.due):
             if end is None:
                 draft.waived_by = exemption.reason.value
-                draft.trace.append(TraceStep("exemption", exemption.start,
-                                             f"exempt ({exemption.reason.value}) at the deadline, "
-                                             "no end known yet"))
+                draft.trace.append(TraceStep("exemption", exemption.start, Message(
+                    "contact.trace.exempt_no_end", reason=exemption.reason.value)))
                 continue
             new_due = add(end, rule.after_exemption, Rounding.DOWN)
-            draft.trace.append(TraceStep("after_exemption", new_due, (
-                f"exempt ({exemption.reason.value}) at the deadline {draft.due}; offer due "
-                f"{rule.after_exemption.describe('en')} after the exemption ends {end} = "
-                f"{new_due}")))
+            draft.trace.append(TraceStep("after_exemption", new_due, Message(
+                "contact.trace.after_exemption", reason=exemption.reason.value, due=draft.due,
+                span=rule.after_exemption, end=end, new=new_due)))
             draft.due = new_due
             continue
         if effect is Effect.WAIVE and exemption.covers(draft.due):
             draft.waived_by = exemption.reason.value
-            draft.trace.append(TraceStep("waived", exemption.start, (
-                f"due {draft.due} falls in the exemption {exemption.start} to "
-                f"{end or 'open'} ({exemption.reason.value}): waived")))
+            draft.trace.append(TraceStep("waived", exemption.start, Message(
+                "contact.trace.waived", due=draft.due, start=exemption.start,
+                end=end or Message("contact.trace.open"), reason=exemption.reason.value)))
         elif effect is Effect.EXTEND:
             if rule.exempt_window is not None:
                 continue  # counted over the whole window by contact.windows
             if end is None:
                 if exemption.start <= draft.due:
                     draft.waived_by = exemption.reason.value
-                    draft.trace.append(TraceStep("waived", exemption.start, (
-                        f"open exemption from {exemption.start} ({exemption.reason.value}) "
-                        "extends the due date without end")))
+                    draft.trace.append(TraceStep("waived", exemption.start, Message(
+                        "contact.trace.exempt_open", start=exemption.start,
+                        reason=exemption.reason.value)))
                 continue
             overlap = (min(end, draft.due) - max(exemption.start, draft.opens)).days + 1
             if overlap > 0:
                 new_due = draft.due + timedelta(days=overlap)
-                draft.trace.append(TraceStep("extended", new_due, (
-                    f"{overlap} days of exemption ({exemption.reason.value}, {exemption.start} "
-                    f"to {end}) push the due date {draft.due} to {new_due}")))
+                draft.trace.append(TraceStep("extended", new_due, Message(
+                    "contact.trace.extended", overlap=overlap, reason=exemption.reason.value,
+                    start=exemption.start, end=end, due=draft.due, new=new_due)))
                 draft.due = new_due
 
 
@@ -98,9 +97,9 @@ def loentilskud_grace(rule: Rule, draft: Draft) -> None:
         limit = add(draft.due, rule.loentilskud_grace, Rounding.DOWN)
         if candidate.day > limit:
             return
-        draft.trace.append(TraceStep("loentilskud", limit, (
-            f"løntilskud given {candidate.offer.offered_on} within the deadline {draft.due} may "
-            f"start up to {rule.loentilskud_grace.describe('en')} later, by {limit}")))
+        draft.trace.append(TraceStep("loentilskud", limit, Message(
+            "contact.trace.loentilskud", given=candidate.offer.offered_on, due=draft.due,
+            grace=rule.loentilskud_grace, limit=limit)))
         draft.due = limit
 
 
@@ -109,10 +108,9 @@ def suspend(draft: Draft, incident: Incident) -> None:
     assert incident.contact is not None
     days = (incident.contact - incident.no_show).days
     new_due = draft.due + timedelta(days=days)
-    draft.trace.append(TraceStep("restart", new_due, (
-        f"no-show {incident.no_show} after the summons of {incident.summons_sent}; contact "
-        f"restored {incident.contact}: the course was suspended for {days} days, so the due "
-        f"date moves from {draft.due} to {new_due} (restart_from_contact)")))
+    draft.trace.append(TraceStep("restart", new_due, Message(
+        "contact.trace.restart", no_show=incident.no_show, summons=incident.summons_sent,
+        contact=incident.contact, days=days, due=draft.due, new=new_due)))
     draft.policy_notes.append(("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value))
     draft.due = new_due
     if draft.opens > incident.no_show:

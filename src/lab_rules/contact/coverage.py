@@ -12,6 +12,7 @@ from datetime import date
 
 from lab_rules.calendar import Reading, Roll, Rounding
 from lab_rules.contact.results import Note, Obligation, Status, TraceStep
+from lab_rules.core.messages import Message, Said, text
 from lab_rules.facts.clocks import GroupSpan
 from lab_rules.law.coverage import CoverageIndex, Uncovered
 from lab_rules.law.coverage_gaps import GapReason
@@ -38,18 +39,16 @@ def _rule(piece: Uncovered) -> Rule:
     valid: tuple[date, date | None]
     if gap is None:
         ident = f"not_covered.{piece.group.value}"
-        text_da = ("Ingen regel og ingen dækningspost for målgruppen i lovsamlingen; lab-rules "
-                   "kan ikke sige, om fristerne er overholdt")
-        text_en = ("No rule and no not-covered entry for the group in this law; lab-rules cannot "
-                   "say whether deadlines were kept")
+        text_da = text("contact.gap.undeclared_text", "da")
+        text_en = text("contact.gap.undeclared_text", "en")
         basis, confidence, valid = _UNDECLARED_BASIS, Confidence.UNCONFIRMED, (piece.start, None)
     else:
         ident, text_da, text_en = gap.id, gap.text_da, gap.text_en
         basis, confidence, valid = gap.legal_basis, gap.confidence, (gap.valid_from,
                                                                      gap.valid_to)
     return Rule(
-        id=ident, title_da=f"Ikke dækket ({reason.label('da')})",
-        title_en=f"Not covered ({reason.label('en')})", module_id="coverage", era="",
+        id=ident, title_da=text("contact.gap.title", "da", reason=reason),
+        title_en=text("contact.gap.title", "en", reason=reason), module_id="coverage", era="",
         legal_basis=basis, law_text=text_da, confidence=confidence, valid_from=valid[0],
         valid_to=valid[1], groups=frozenset({piece.group}), shape=Shape.NOT_COVERED,
         clock=Clock.CONTIGUOUS, anchor=Anchor.GROUP_ENTRY,
@@ -68,14 +67,16 @@ def not_covered(index: CoverageIndex, gs: GroupSpan, course_start: date, as_of: 
     rows, notes = [], []
     for piece in index.uncovered(gs.group, gs.start, end):
         rule = _rule(piece)
-        where = f"{piece.group.value} {piece.start} to {piece.end}"
         reason = piece.reason
-        why = rule.note or ""
-        text = (f"not covered: {where} ({reason.value}): {why} [{rule.legal_basis.cite()}]"
-                if reason is not GapReason.UNDECLARED else f"not covered: {where}: {why}")
-        notes.append(Note("not_covered", text, rule.id))
+        why = Said(rule.law_text, rule.note or "")
+        where = {"group": piece.group.value, "start": piece.start, "end": piece.end}
+        message = (Message("evaluation.note.not_covered", **where, reason=reason.value, why=why,
+                           basis=rule.legal_basis.cite())
+                   if reason is not GapReason.UNDECLARED else
+                   Message("evaluation.note.not_covered_undeclared", **where, why=why))
+        notes.append(Note("not_covered", message, rule.id))
         rows.append(Obligation(
             rule=rule, sequence=1, group=piece.group, course_start=course_start,
             opens=piece.start, due=piece.end, status=Status.NOT_COVERED,
-            trace=(TraceStep("not_covered", piece.start, text),)))
+            trace=(TraceStep("not_covered", piece.start, message),)))
     return rows, notes

@@ -25,6 +25,7 @@ from lab_rules.contact.results import Obligation, TraceStep
 from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.contact.shapes import generate, rolling
 from lab_rules.contact.windows import first_form, form_steps, pro_rate
+from lab_rules.core.messages import Message
 from lab_rules.law.model import ExemptWindow, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
@@ -72,9 +73,8 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
             applied.update(draft.policy_notes)
             applied_policies = tuple(sorted(applied.items()))
         if fulfilled is not None and fulfilled.summons is not None:
-            draft.trace.append(TraceStep("no_show_policy", fulfilled.day, "timely summons "
-                                         "followed by an unexcused no-show counts as fulfilled "
-                                         "(timely_summons_counts)"))
+            draft.trace.append(TraceStep("no_show_policy", fulfilled.day,
+                                         Message("contact.trace.timely_summons")))
         obligations.append(Obligation(
             rule, draft.sequence, rs.group, rs.course.start, draft.opens, draft.due, status,
             fulfilled.day if fulfilled is not None else None, fulfilled, late, overdue,

@@ -17,8 +17,9 @@ from datetime import date
 from lab_rules.calendar import Duration, Reading
 from lab_rules.contact.adjustments import apply_exemptions, selector_day
 from lab_rules.contact.fulfilment import status_of
-from lab_rules.contact.results import Obligation, TraceStep
+from lab_rules.contact.results import Listed, Obligation, TraceStep
 from lab_rules.contact.rule_span import Candidate, Draft, RuleSpan
+from lab_rules.core.messages import Message, Said
 from lab_rules.facts.clocks import Point
 from lab_rules.facts.offers import OfferRun
 from lab_rules.inputs.events import OfferExtended
@@ -61,46 +62,49 @@ def _extend(rs: RuleSpan, run: OfferRun, draft: Draft) -> None:
         bound = _bound(rs, run.start, draft.due, step)
         until = extension.until
         if bound is None and until is None:
-            draft.trace.append(TraceStep("extension_not_applied", day, (
-                f"extension decided {day} ({step.basis.value}, {step.legal_basis}) names no "
-                "new last day ('until'), and the law sets no bound for it: not applied")))
+            draft.trace.append(TraceStep("extension_not_applied", day, Message(
+                "contact.trace.extension_unbounded", day=day, basis=step.basis.value,
+                legal_basis=step.legal_basis)))
             continue
         new = (until if bound is None or bound.day is None
                else bound.day if until is None else min(until, bound.day))
         assert new is not None
         if new <= draft.due:
-            draft.trace.append(TraceStep("extension_not_applied", day, (
-                f"extension decided {day} gives {new}, not after the last day {draft.due}")))
+            draft.trace.append(TraceStep("extension_not_applied", day, Message(
+                "contact.trace.extension_not_later", day=day, new=new, due=draft.due)))
             continue
-        text = (f"extended on {day} ({step.basis.value}, {step.legal_basis}): the last "
-                f"allowed day moves from {draft.due} to {new}")
+        rest: list[object] = []
         if until is not None and bound is not None and bound.day is not None and until > new:
-            text += f" (the agreed end {until} is beyond what the law allows: {bound.text})"
+            rest.append(Message("contact.trace.extension_beyond", until=until,
+                                bound=bound.detail))
         if extension.basis is None:
-            text += f"; the basis was not recorded and is read as {step.basis.value}"
+            rest.append(Message("contact.trace.extension_basis_read", basis=step.basis.value))
         if step.note:
-            text += f"; {step.note}"
-        draft.trace.append(TraceStep("extended", new, text))
+            rest.append(Said(f"; {step.note_da or step.note}", f"; {step.note}"))
+        draft.trace.append(TraceStep("extended", new, Message(
+            "contact.trace.extension", day=day, basis=step.basis.value,
+            legal_basis=step.legal_basis, due=draft.due, new=new,
+            rest=Listed(tuple(rest), ""))))
         draft.due = new
         if not step.repeatable:
             stage += 1
 
 
 def _refusal(extension: OfferExtended, due: date, steps: tuple[Extension, ...], stage: int
-             ) -> str | None:
+             ) -> Message | None:
     """Why *extension* cannot move the last day *due*, or None if the next step may."""
     day = extension.date
     if not steps:
-        return f"extension decided {day}: the rule allows no extension of this offer"
+        return Message("contact.trace.extension_none", day=day)
     if day > due:
-        return (f"extension decided {day}, after the last allowed day {due}: an offer can "
-                "only be extended while it may still run")
+        return Message("contact.trace.extension_too_late", day=day, due=due)
     if stage >= len(steps):
-        return f"extension decided {day}: the rule allows no further extension"
+        return Message("contact.trace.extension_no_more", day=day)
     step = steps[stage]
     if extension.basis is not None and extension.basis is not step.basis:
-        return (f"extension decided {day} on {extension.basis.value}: the next extension needs "
-                f"{step.basis.value} ({step.legal_basis})")
+        return Message("contact.trace.extension_wrong_basis", day=day,
+                       basis=extension.basis.value, needed=step.basis.value,
+                       legal_basis=step.legal_basis)
     return None
 
 
@@ -127,7 +131,7 @@ def offer_limit_obligations(rs: RuleSpan) -> list[Obligation]:
         if run.ended is not None:
             draft.fulfilled = Candidate(run.ended.date, run.ended)
         status, late, overdue = status_of(rs, draft)
-        steps = [TraceStep("anchor", start, run.describe())]
+        steps = [TraceStep("anchor", start, run)]
         if assumed is not None:
             steps.append(TraceStep("assumed", start, assumed))
         obligations.append(Obligation(

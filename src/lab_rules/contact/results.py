@@ -10,6 +10,7 @@ from typing import NamedTuple, Protocol
 
 import attrs
 
+from lab_rules.core.messages import Message, Said, text, words
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.law.model import Confidence, Rule, Shape
 
@@ -28,18 +29,7 @@ class Status(enum.Enum):
 
     def label(self, lang: str = "da") -> str:
         """The status in words, Danish or English."""
-        return _STATUS_LABELS[self][0 if lang == "da" else 1]
-
-
-_STATUS_LABELS = {
-    Status.MET: ("opfyldt", "met"),
-    Status.MET_LATE: ("for sent", "met late"),
-    Status.OVERDUE: ("overskredet", "overdue"),
-    Status.OPEN: ("åben", "open"),
-    Status.WAIVED: ("frafaldet", "waived"),
-    Status.LAPSED: ("bortfaldet", "lapsed"),
-    Status.NOT_COVERED: ("ikke dækket", "not covered"),
-}
+        return text(f"contact.status.{self.value}", lang)
 
 
 class Describable(Protocol):
@@ -50,31 +40,19 @@ class Labelled(Protocol):
     @property
     def label(self) -> str: ...
 
+    def describe(self, lang: str = ...) -> str: ...
 
-class Words:
-    """A sentence kept as its template and values, formatted when read (``str`` or
-    ``describe``): most evaluations of a caseload never read the words of an anchor."""
 
-    __slots__ = ("_template", "_values")
+@attrs.frozen(slots=True)
+class Listed:
+    """Words and sentences read one after the other in one language, joined by
+    *separator*."""
 
-    def __init__(self, template: str, *values: object) -> None:
-        self._template = template
-        self._values = values
+    items: tuple[object, ...]
+    separator: str = ", "
 
     def describe(self, lang: str = "en") -> str:
-        return self._template.format(*self._values)
-
-    def __str__(self) -> str:
-        return self.describe()
-
-    def __eq__(self, other: object) -> bool:
-        return str(self) == str(other) if isinstance(other, (Words, str)) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __repr__(self) -> str:
-        return repr(str(self))
+        return self.separator.join(words(item, lang) for item in self.items)
 
 
 class TraceStep(NamedTuple):
@@ -91,7 +69,12 @@ class TraceStep(NamedTuple):
 
     @property
     def text(self) -> str:
+        """The step in English (the JSON's trace and the tests' words)."""
         return self.detail if isinstance(self.detail, str) else self.detail.describe("en")
+
+    def describe(self, lang: str = "en") -> str:
+        """The step in *lang*, dates as *lang* writes them (text and HTML outputs)."""
+        return self.detail if isinstance(self.detail, str) else self.detail.describe(lang)
 
 
 @attrs.frozen
@@ -122,22 +105,42 @@ class Obligation:
         """What fulfilled the obligation, in words (the event or the summons)."""
         return self.fulfilment.label if self.fulfilment is not None else None
 
+    def fulfilled_by_in(self, lang: str) -> str:
+        """What fulfilled the obligation, in *lang* ("" when nothing did)."""
+        return self.fulfilment.describe(lang) if self.fulfilment is not None else ""
+
     @property
     def explanation_da(self) -> str:
-        return explain(self)[0]
+        """The Danish sentence with ISO dates, as the JSON keeps it."""
+        return explain(self, iso=True).describe("da")
 
     @property
     def explanation_en(self) -> str:
-        return explain(self)[1]
+        """The English sentence with ISO dates, as the JSON keeps it."""
+        return explain(self, iso=True).describe("en")
+
+    def explanation(self, lang: str) -> str:
+        """The sentence in *lang*, dates as *lang* writes them (text and HTML outputs)."""
+        return explain(self).describe(lang)
 
 
 @attrs.frozen
 class Note:
-    """Something the evaluation could not decide and says so instead of guessing."""
+    """Something the evaluation could not decide and says so instead of guessing.
+
+    The sentence is kept as a :class:`Message` (or a plain text from outside the catalogue)
+    and read in the output's language; ``text`` is the English sentence the JSON keeps."""
 
     kind: str
-    text: str
+    message: Message | Said | str
     rule_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        return str(self.message)
+
+    def describe(self, lang: str = "en") -> str:
+        return words(self.message, lang)
 
 
 @attrs.frozen
@@ -152,66 +155,56 @@ class Period:
     assumed_group: bool = False
 
 
-def _days(n: int, lang: str) -> str:
-    if lang == "da":
-        return f"{n} dag" if n == 1 else f"{n} dage"
-    return f"{n} day" if n == 1 else f"{n} days"
+def explain(obligation: Obligation, iso: bool = False) -> Message:
+    """The one sentence of *obligation*, built from its own fields (``semantics.md`` §9).
 
-
-def explain(obligation: Obligation) -> tuple[str, str]:
-    """(Danish, English) sentence for *obligation*."""
+    With *iso* its dates are ISO in both languages (the JSON's ``explanation``, a contract
+    with vendors); otherwise they read the way the output's language writes them."""
     rule = obligation.rule
+
+    def day(value: date | None) -> date | str:
+        if value is None:
+            return ""
+        return value.isoformat() if iso else value
+
     cite = rule.legal_basis.cite()
-    seq = f" (nr. {obligation.sequence})" if rule.count > 1 or obligation.sequence > 1 else ""
-    due = obligation.due.isoformat()
-    done = obligation.fulfilled_on.isoformat() if obligation.fulfilled_on else ""
+    title = Said(rule.title_da, rule.title_en)
+    due, done = day(obligation.due), day(obligation.fulfilled_on)
     status = obligation.status
+    if status is Status.NOT_COVERED:
+        why = Said(rule.law_text.rstrip('.'), (rule.note or '').rstrip('.'))
+        return Message("contact.explain.not_covered", title=title, cite=cite,
+                       group=obligation.group.value, start=day(obligation.opens), due=due,
+                       why=why)
+    state: Message
     if status is Status.MET:
-        da = f"opfyldt {done}, inden fristen {due}"
-        en = f"met on {done}, by the due date {due}"
+        state = Message("contact.explain.met", done=done, due=due)
     elif status is Status.MET_LATE:
-        late = obligation.days_late or 0
-        da = f"frist {due}, opfyldt {done}: {_days(late, 'da')} for sent"
-        en = f"due {due}, met on {done}: {_days(late, 'en')} late"
+        state = Message("contact.explain.met_late", due=due, done=done,
+                        late=Message("unit.days", n=obligation.days_late or 0))
     elif status is Status.OVERDUE:
-        over = obligation.days_overdue or 0
-        da = f"frist {due} er overskredet med {_days(over, 'da')}"
-        en = f"due {due}, overdue by {_days(over, 'en')}"
+        state = Message("contact.explain.overdue", due=due,
+                        over=Message("unit.days", n=obligation.days_overdue or 0))
     elif status is Status.OPEN:
-        da = f"åben, frist {due}"
-        en = f"open, due {due}"
+        state = Message("contact.explain.open", due=due)
     elif status is Status.WAIVED:
-        da = f"frafaldet: fristen {due} lå i en fritagelse"
-        en = f"waived: the due date {due} fell in an exemption"
-    elif status is Status.NOT_COVERED:
-        start = obligation.opens.isoformat()
-        return (f"{rule.title_da} ({cite}): {obligation.group.value} {start} til {due}: "
-                f"{rule.law_text.rstrip('.')}.",
-                f"{rule.title_en} ({cite}): {obligation.group.value} {start} to {due}: "
-                f"{(rule.note or '').rstrip('.')}.")
+        state = Message("contact.explain.waived", due=due)
     else:
-        da = f"bortfaldet: personen forlod målgruppen før fristen {due}"
-        en = f"lapsed: the person left the target group before the due date {due}"
+        state = Message("contact.explain.lapsed", due=due)
+    extra: list[Message] = []
     policies = dict(obligation.policies)
-    extra_da, extra_en = "", ""
     if any(step.step == "restart" for step in obligation.trace):
-        extra_da = (" Forløbet var stillet i bero fra udeblivelsen til genoptaget kontakt "
-                    "(restart_from_contact).")
-        extra_en = (" The course was suspended from the no-show until contact was restored "
-                    "(restart_from_contact).")
+        extra.append(Message("contact.explain.restart"))
     elif any(step.step == "no_show_policy" for step in obligation.trace):
-        extra_da = (" Rettidig indkaldelse med udeblivelse tæller som opfyldt "
-                    "(timely_summons_counts).")
-        extra_en = " A timely summons followed by a no-show counts as met (timely_summons_counts)."
+        extra.append(Message("contact.explain.timely_summons"))
     elif (obligation.no_show_incident and policies.get("no_show") == "late_until_held"
           and status in (Status.MET_LATE, Status.OVERDUE)):
-        extra_da = " Kun en afholdt samtale opfylder kravet (late_until_held)."
-        extra_en = " Only a held conversation fulfils it (late_until_held)."
+        extra.append(Message("contact.explain.late_until_held"))
     if rule.shape is Shape.OFFER_LIMIT:
-        extra_da += f" Tilbuddet blev påbegyndt {obligation.opens}; fristen er sidste tilladte dag."
-        extra_en += f" The offer started {obligation.opens}; the due date is its last allowed day."
+        extra.append(Message("contact.explain.offer_limit", opens=day(obligation.opens)))
     if rule.confidence is Confidence.UNCONFIRMED:
-        extra_da += " Reglen er ikke bekræftet i lovteksten."
-        extra_en += " This rule is not confirmed in the law text."
-    return (f"{rule.title_da}{seq} ({cite}): {da}.{extra_da}",
-            f"{rule.title_en}{seq} ({cite}): {en}.{extra_en}")
+        extra.append(Message("contact.explain.unconfirmed"))
+    seq: Message | str = (Message("contact.explain.sequence", number=obligation.sequence)
+                          if rule.count > 1 or obligation.sequence > 1 else "")
+    return Message("contact.explain.sentence", title=title, seq=seq, cite=cite, state=state,
+                   extra=Listed(tuple(extra), ""))

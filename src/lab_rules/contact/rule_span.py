@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import attrs
 
-from lab_rules.contact.results import TraceStep, Words
+from lab_rules.contact.results import Describable, TraceStep
+from lab_rules.core.messages import Message, date_text, text
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.facts.clocks import Course, CourseClock, Point
 from lab_rules.facts.offers import OfferRun
@@ -40,7 +41,7 @@ class Candidate(NamedTuple):
 
     day: date
     event: Event | None = None
-    summons: str | None = None
+    summons: Message | None = None
 
     @property
     def by_summons(self) -> bool:
@@ -52,18 +53,26 @@ class Candidate(NamedTuple):
 
     @property
     def label(self) -> str:
-        """Words for the result, built only for candidates that fulfil something."""
+        """Words for the result in English (the JSON's ``fulfilled_by``), built only for
+        candidates that fulfil something."""
+        return self.describe("en")
+
+    def describe(self, lang: str = "en") -> str:
+        """What fulfilled the obligation, in *lang*."""
         event = self.event
         if isinstance(event, ConversationHeld):
-            return (f"{event.kind.value} ({event.form.value}, {event.held_by.value}) "
-                    f"{event.date}")
+            return text("contact.fulfilled.conversation", lang, kind=event.kind.value,
+                        form=event.form.value, held_by=event.held_by.value, day=event.date)
         if isinstance(event, OfferStarted):
-            return f"{event.offer.value} started {event.date}"
+            return text("contact.fulfilled.offer_started", lang, offer=event.offer.value,
+                        day=event.date)
         if isinstance(event, CaseStepDone):
-            return f"{event.step.value} {event.date}"
+            return text("contact.fulfilled.case_step", lang, step=event.step.value,
+                        day=event.date)
         if isinstance(event, OfferEnded):
-            return f"{event.offer.value} ended {event.date}"
-        return self.summons or str(self.day)
+            return text("contact.fulfilled.offer_ended", lang, offer=event.offer.value,
+                        day=event.date)
+        return self.summons.describe(lang) if self.summons else date_text(self.day, lang)
 
 
 @attrs.frozen
@@ -85,7 +94,7 @@ class RuleSpan:
     start: date
     end: date | None
     anchor: date
-    anchor_text: str | Words
+    anchor_text: str | Describable
     as_of: date
     policies: Policies
     candidates: tuple[Candidate, ...]
@@ -97,7 +106,7 @@ class RuleSpan:
     selector: VersionSelector = VersionSelector.OPENS
     offers: tuple[OfferRun, ...] = ()
     """The person's offers (repeat offers run from the end of the one that met the last)."""
-    limited: tuple[tuple[OfferRun, str | None], ...] = ()
+    limited: tuple[tuple[OfferRun, Describable | None], ...] = ()
     """``offer_limit``: the offers the rule limits in this span, each with what was assumed
     to apply it (an exception whose fact is unknown), or None."""
     floor: Point | None = None

@@ -16,6 +16,7 @@ from lab_rules.contact.adjustments import apply_exemptions, selector_day, suspen
 from lab_rules.contact.fulfilment import fulfilled_before, take
 from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
+from lab_rules.core.messages import Message
 from lab_rules.facts.clocks import Point
 from lab_rules.law.model import Anchor, Clock, IntervalFrom, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
@@ -39,7 +40,8 @@ def _point(rs: RuleSpan, anchor: date, duration: Duration, reading: Reading | No
 def _opens(rs: RuleSpan, anchor: date) -> tuple[date, list[TraceStep]]:
     rule = rs.rule
     if rs.opens_at is not None:
-        return rs.opens_at, [TraceStep("opens", rs.opens_at, f"window opens {rs.opens_at}")]
+        return rs.opens_at, [TraceStep("opens", rs.opens_at,
+                                       Message("contact.trace.window_opens", day=rs.opens_at))]
     if rule.opens_after is None:
         return anchor, []
     # "Tidligst ved N måneder": the first day with N months behind the person (D-07); on the
@@ -76,8 +78,8 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
             due = point.day
             if rule.grace is not None:
                 due = add(point.day, rule.grace, Rounding.DOWN)
-                trace.append(TraceStep("grace", due, f"{point.day} + {rule.grace.describe('en')}"
-                                       f" allowed late (no effect on the next point) = {due}"))
+                trace.append(TraceStep("grace", due, Message(
+                    "contact.trace.grace", day=point.day, grace=rule.grace, due=due)))
             drafts.append(Draft(k, opens, due, trace))
         return drafts
     assert rule.duration is not None

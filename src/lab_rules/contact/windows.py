@@ -19,8 +19,9 @@ from datetime import date, timedelta
 
 import attrs
 
-from lab_rules.contact.results import TraceStep
+from lab_rules.contact.results import Listed, TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
+from lab_rules.core.messages import Message
 from lab_rules.inputs.events import ConversationHeld
 from lab_rules.law.model import Effect, ExemptWindow
 
@@ -50,19 +51,19 @@ def extend_window(rs: RuleSpan, draft: Draft) -> None:
             cursor = start
         if end is None:
             draft.waived_by = reason
-            draft.trace.append(TraceStep("waived", start, (
-                f"open exemption from {start} ({reason}) extends the window without end")))
+            draft.trace.append(TraceStep("waived", start, Message(
+                "contact.trace.window_exempt_open", start=start, reason=reason)))
             return
         exempt += (end - cursor).days + 1
-        reasons.append(f"{reason} {start} to {end}")
+        reasons.append(Message("contact.trace.exempt_span", reason=reason, start=start,
+                               end=end))
         cursor = end + timedelta(days=1)
     if not exempt:
         return
     new_due = cursor + timedelta(days=need - 1)
-    draft.trace.append(TraceStep("extended", new_due, (
-        f"{exempt} days of exemption ({'; '.join(reasons)}) in the window leave it "
-        f"{(draft.due - draft.opens).days + 1} days without exemption by {new_due}, not "
-        f"{draft.due} (exempt_window = extend)")))
+    draft.trace.append(TraceStep("extended", new_due, Message(
+        "contact.trace.window_extended", exempt=exempt, reasons=Listed(tuple(reasons), "; "),
+        days=(draft.due - draft.opens).days + 1, due=new_due, old=draft.due)))
     draft.policy_notes.append(("exempt_window", ExemptWindow.EXTEND.value))
     draft.due = new_due
 
@@ -89,9 +90,9 @@ def pro_rate(rs: RuleSpan, drafts: Sequence[Draft]) -> None:
         days = (due - opens).days + 1
         active = days - len(exempt)
         required = -(-len(group) * active // days)
-        text = (f"{len(exempt)} of the window's {days} days are exempt "
-                f"({', '.join(sorted(set(reasons)))}): {len(group)} × {active}/{days} rounded "
-                f"up = {required} due by {due} (exempt_window = pro_rate)")
+        text = Message("contact.trace.pro_rated", exempt=len(exempt), days=days,
+                       reasons=", ".join(sorted(set(reasons))), count=len(group),
+                       active=active, required=required, due=due)
         for index, draft in enumerate(sorted(group, key=lambda d: d.sequence)):
             draft.policy_notes.append(("exempt_window", ExemptWindow.PRO_RATE.value))
             draft.trace.append(TraceStep("pro_rated", due, text))
@@ -129,6 +130,6 @@ def form_steps(rs: RuleSpan, drafts: Sequence[Draft], ignored: Sequence[Conversa
     for draft in drafts:
         for event in ignored:
             if draft.opens <= event.date <= draft.due:
-                draft.trace.append(TraceStep("form", event.date, (
-                    f"{event.kind.value} {event.date} held {event.form.value}: the first "
-                    f"conversation must be {required} ({basis}), so it fulfils nothing")))
+                draft.trace.append(TraceStep("form", event.date, Message(
+                    "contact.trace.form", kind=event.kind.value, day=event.date,
+                    form=event.form.value, required=required, basis=basis)))

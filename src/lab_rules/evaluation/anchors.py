@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from lab_rules.contact.results import Words
 from lab_rules.contact.rule_span import Candidate
+from lab_rules.core.messages import Message, Said
 from lab_rules.facts.clocks import Course, CourseClock
+from lab_rules.facts.points import Describable
 from lab_rules.inputs.timeline import OfferStarted, Person
 from lab_rules.law.model import Anchor, Conditions, Rule
 
@@ -48,40 +49,48 @@ def holds(conditions: Conditions, person: Person, course: Course, day: date,
 
 
 def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: CourseClock,
-            candidates: Sequence[Candidate], as_of: date) -> tuple[date | None, str | Words]:
+              candidates: Sequence[Candidate], as_of: date
+              ) -> tuple[date | None, Message | Describable]:
+    """The day *anchor* names for the course (None when the timeline lacks it) and how it
+    was found, in words read in the output's language."""
     if anchor is Anchor.COURSE_START:
-        return course.start, Words("course start {}", course.start)
+        return course.start, Message("contact.anchor.course_start", day=course.start)
     if anchor is Anchor.GROUP_ENTRY:
-        return start, Words("entry into the target group {}", start)
+        return start, Message("contact.anchor.group_entry", day=start)
     if anchor is Anchor.FIRST_CONTACT:
         if course.first_contact is not None:
-            return course.first_contact, Words("første henvendelse {}", course.first_contact)
+            return course.first_contact, Message("contact.anchor.first_contact",
+                                                 day=course.first_contact)
         if course.follows_other_course:
-            return course.start, (f"new period at the benefit change {course.start}: the "
-                                  "course follows another benefit's course")
-        return course.start, (f"no first_contact event before the benefit started; the benefit "
-                              f"start {course.start} is used")
+            return course.start, Message("contact.anchor.follows_other_course",
+                                         day=course.start)
+        return course.start, Message("contact.anchor.no_first_contact", day=course.start)
     if anchor is Anchor.REGISTERED:
         if course.registered is None:
-            return None, "no registered event for this course"
-        return course.registered, Words("tilmelding som jobsøgende {}", course.registered)
+            return None, Message("contact.anchor.no_registered")
+        return course.registered, Message("contact.anchor.registered", day=course.registered)
     if anchor is Anchor.FIRST_ABSENCE_DAY:
         if course.sickness is not None:
             day = course.sickness.first_absence_day
-            return day, Words("første fraværsdag {}", day)
-        return course.start, f"no sickness_reported event; sygedagpenge start {course.start} used"
+            return day, Message("contact.anchor.first_absence_day", day=day)
+        return course.start, Message("contact.anchor.no_sickness_reported", day=course.start)
     if anchor is Anchor.SICKNESS_KNOWN:
         known = course.sickness_known
-        return known, (f"the kommune learned of the sickness {known}" if known
-                       else "no sickness reported")
+        return known, (Message("contact.anchor.sickness_known", day=known) if known
+                       else Message("contact.anchor.no_sickness"))
     if anchor is Anchor.FOLLOWUP_REQUESTED:
         requested = course.followup_requested
-        return requested, (f"early follow-up requested {requested}" if requested
-                           else "no request")
+        return requested, (Message("contact.anchor.followup_requested", day=requested)
+                           if requested else Message("contact.anchor.no_request"))
     if anchor is Anchor.TRANSFER_TO_JOBCENTER:
         if course.transfer is not None:
-            return course.transfer, f"transferred to the jobcentre {course.transfer} (event)"
+            return course.transfer, Message("contact.anchor.transferred", day=course.transfer)
         point = clock.transfer_day(course.start, as_of)
-        return point.day, point.text
+        return point.day, _described(point.detail)
     first = next((c.day for c in candidates if c.day >= start and not c.by_summons), None)
-    return first, (f"first qualifying follow-up {first}" if first else "no follow-up held yet")
+    return first, (Message("contact.anchor.first_followup", day=first) if first
+                   else Message("contact.anchor.no_followup"))
+
+
+def _described(detail: str | Describable) -> Message | Describable:
+    return Said(detail, detail) if isinstance(detail, str) else detail

@@ -17,8 +17,9 @@ from typing import Any
 from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
 from lab_rules.contact.quotas import quota_rows
-from lab_rules.contact.results import Note, Obligation, Period, Words
+from lab_rules.contact.results import Note, Obligation, Period
 from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.anchors import anchor_of, holds
@@ -108,9 +109,11 @@ def evaluate(
             periods.append(Period(gs.group, course.benefit.value if course.benefit else None,
                                   gs.start, gs.end, course.start, gs.assumed))
             if gs.assumed:
-                benefit = course.benefit.value if course.benefit else "the period"
-                note = Note("assumed_group", f"no target group given for {benefit} from "
-                            f"{gs.start}; assumed {gs.group.value}")
+                benefit: str | Message = (course.benefit.value if course.benefit
+                                          else Message("evaluation.note.the_period"))
+                note = Note("assumed_group", Message(
+                    "evaluation.note.assumed_group", benefit=benefit, start=gs.start,
+                    group=gs.group.value))
                 notes[(note.text, None)] = note
             rows, gap_notes = not_covered(law.coverage, gs, course.start, as_of)
             obligations.extend(rows)
@@ -235,10 +238,9 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
                 continue
             verdict = holds(conditions, person, course, start)
             if verdict is None:
-                text = (f"cannot decide whether {rule.id} applies from {start}: the timeline "
-                        "lacks a fact it depends on (birth_date, education, custody or "
-                        "sickness category)")
-                notes[(text, rule.id)] = Note("undetermined", text, rule.id)
+                note = Note("undetermined", Message("evaluation.note.undetermined",
+                                                    rule=rule.id, start=start), rule.id)
+                notes[(note.text, rule.id)] = note
                 return None
             if verdict is not wanted:
                 return None
@@ -259,8 +261,10 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     if anchor is None:
         if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
                                Anchor.SICKNESS_KNOWN, Anchor.OFFER_ENDED):
-            text = f"{rule.id} from {start}: {anchor_text}; the rule could not be evaluated"
-            notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
+            note = Note("missing_anchor", Message("evaluation.note.missing_anchor",
+                                                  rule=rule.id, start=start, why=anchor_text),
+                        rule.id)
+            notes[(note.text, rule.id)] = note
         return None
     if rule.valid_to is not None and rule.valid_to < anchor:
         return None  # every obligation opens on or after the anchor: none can be in force
@@ -270,10 +274,13 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
         opens_at, opens_text = anchor_of(rule, rule.opens_anchor, course, start, clock,
                                        candidates, as_of)
         if opens_at is None:
-            text = f"{rule.id} from {start}: {opens_text}; the rule could not be evaluated"
-            notes[(text, rule.id)] = Note("missing_anchor", text, rule.id)
+            note = Note("missing_anchor", Message("evaluation.note.missing_anchor",
+                                                  rule=rule.id, start=start, why=opens_text),
+                        rule.id)
+            notes[(note.text, rule.id)] = note
             return None
-        anchor_text = Words("{}; the window opens at {}", anchor_text, opens_text)
+        anchor_text = Message("contact.anchor.window_opens", anchor=anchor_text,
+                              opens=opens_text)
     else:
         opens_at = None
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
@@ -334,8 +341,8 @@ class _Index:
         days, candidates = self._all(rule.fulfilled_by)
         chosen = candidates[bisect_left(days, start):bisect_right(days, end)]
         if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
-            extra = [Candidate(i.no_show, summons=(f"summons {i.summons_sent} for {i.no_show}, "
-                                                   "unexcused no-show"))
+            extra = [Candidate(i.no_show, summons=Message("contact.fulfilled.summons",
+                                                          sent=i.summons_sent, day=i.no_show))
                      for i in self.incidents
                      if start <= i.no_show <= end and self.incident_for(rule, i)]
             if extra:

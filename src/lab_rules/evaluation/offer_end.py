@@ -15,7 +15,7 @@ from datetime import date
 
 import attrs
 
-from lab_rules.contact.results import Note, Obligation
+from lab_rules.contact.results import Note, Obligation, TraceStep
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.facts.offers import OfferRun, offer_runs
@@ -33,11 +33,16 @@ class OfferEnd:
 
     run: OfferRun
     obligation: Obligation | None
-    extensions_applied: tuple[str, ...] = ()
+    extensions: tuple[TraceStep, ...] = ()
     """The trace of each recorded extension: applied or not, and why."""
     may_extend: tuple[Extension, ...] = ()
     """The extension steps the rule still allows."""
     notes: tuple[Note, ...] = ()
+
+    @property
+    def extensions_applied(self) -> tuple[str, ...]:
+        """The extensions' trace in English (the JSON's words)."""
+        return tuple(step.text for step in self.extensions)
 
     @property
     def last_day(self) -> date | None:
@@ -71,7 +76,7 @@ def _end_of(run: OfferRun, evaluation: Evaluation, taken: set[int]) -> OfferEnd:
             continue
         taken.add(index)
         return OfferEnd(run, obligation,
-                        tuple(s.text for s in obligation.trace
+                        tuple(s for s in obligation.trace
                               if s.step in ("extended", "extension_not_applied")),
                         _remaining(obligation))
     notes = tuple(n for n in evaluation.notes if described in n.text)

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from datetime import date
 
 from lab_rules.contact.offers import offer_limit_obligations
-from lab_rules.contact.results import Note, Obligation, Words
+from lab_rules.contact.results import Listed, Note, Obligation
 from lab_rules.contact.rule_span import Candidate, RuleSpan
+from lab_rules.core.messages import Message
 from lab_rules.evaluation.anchors import anchor_of, holds
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan, Point
 from lab_rules.facts.offers import OfferRun, offer_runs
+from lab_rules.facts.points import Describable
 from lab_rules.inputs.timeline import Exemption, Person, Timeline
 from lab_rules.law.model import Conditions, Rule, RulePack
 from lab_rules.law.policies import Policies, VersionSelector
@@ -31,9 +33,10 @@ __all__ = ["OfferContext"]
 _FACTS = ("birth_date", "education", "custody", "hard_to_place", "dimittend")
 
 
-def _missing(conditions: Sequence[Conditions | None], person: Person, run: OfferRun) -> str:
+def _missing(conditions: Sequence[Conditions | None], person: Person, run: OfferRun
+             ) -> Listed:
     """The unknown facts *conditions* depend on, by name."""
-    wanted: list[str] = []
+    wanted: list[str | Message] = []
     for found in conditions:
         if found is None or found.empty:
             continue
@@ -42,8 +45,8 @@ def _missing(conditions: Sequence[Conditions | None], person: Person, run: Offer
         wanted += [name for name in _FACTS[1:]
                    if getattr(found, name) is not None and getattr(person, name) is None]
         if found.employer_sector is not None and run.started.employer_sector is None:
-            wanted.append("the offer's employer_sector")
-    return ", ".join(dict.fromkeys(wanted)) or "a fact it depends on"
+            wanted.append(Message("evaluation.note.employer_sector"))
+    return Listed(tuple(dict.fromkeys(wanted)) or (Message("evaluation.note.missing_fact"),))
 
 
 class OfferContext:
@@ -82,17 +85,18 @@ class OfferContext:
         return verdict
 
     def _limited(self, rule: Rule, run: OfferRun, gs: GroupSpan, course: Course,
-                 notes: dict[tuple[str, str | None], Note]) -> tuple[bool, str | None]:
+                 notes: dict[tuple[str, str | None], Note]) -> tuple[bool, Listed | None]:
         """Whether *rule* limits *run*, and what was assumed to apply it."""
         verdict = self._applies(rule, run, course)
         person = self._timeline.person
         if verdict is None:
-            text = (f"cannot decide whether {rule.id} limits the offer {run.describe()}: the "
-                    f"timeline lacks {_missing((rule.when, rule.unless), person, run)}")
-            notes[(text, rule.id)] = Note("undetermined", text, rule.id)
+            note = Note("undetermined", Message(
+                "evaluation.note.offer_undetermined", rule=rule.id, offer=run,
+                missing=_missing((rule.when, rule.unless), person, run)), rule.id)
+            notes[(note.text, rule.id)] = note
         if not verdict:
             return False, None
-        assumed = []
+        assumed: list[str | Message] = []
         for exception in self._exceptions(rule):
             if (gs.group not in exception.groups or run.kind not in exception.offers
                     or not exception.valid_on(run.start)):
@@ -102,10 +106,9 @@ class OfferContext:
                 return False, None
             if found is None:
                 missing = _missing((exception.when, exception.unless), person, run)
-                assumed.append(f"the longer limit {exception.id} ({exception.legal_basis.cite()})"
-                               f" may apply instead, but the timeline lacks {missing}: this "
-                               "limit is applied")
-        return True, "; ".join(assumed) or None
+                assumed.append(Message("contact.offer.assumed", rule=exception.id,
+                                       cite=exception.legal_basis.cite(), missing=missing))
+        return True, Listed(tuple(assumed), "; ") if assumed else None
 
     def limit_obligations(self, rule: Rule, course: Course, start: date, end: date | None,
                           gs: GroupSpan, as_of: date, policy: Policies,
@@ -118,7 +121,7 @@ class OfferContext:
         if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
             return []
         horizon = as_of if end is None else min(as_of, end)
-        limited: list[tuple[OfferRun, str | None]] = []
+        limited: list[tuple[OfferRun, Describable | None]] = []
         for run in self.runs:
             if (run.kind not in rule.offers or not start <= run.start <= horizon
                     or (selector is VersionSelector.OPENS and not rule.valid_on(run.start))):
@@ -129,23 +132,24 @@ class OfferContext:
         if not limited:
             return []
         clock = CourseClock(course, rule.clock, rule.excluded_periods)
-        rs = RuleSpan(rule, course, gs.group, start, end, start, Words("offers from {}", start),
-                      as_of, policy, (), exemptions, (), clock,
+        rs = RuleSpan(rule, course, gs.group, start, end, start,
+                      Message("contact.anchor.offers_from", day=start), as_of, policy, (),
+                      exemptions, (), clock,
                       policy_items=(("no_show", policy.no_show.value),), selector=selector,
                       limited=tuple(limited))
         return offer_limit_obligations(rs)
 
     def first_end(self, candidates: Sequence[Candidate], start: date
-                  ) -> tuple[date | None, str | Words]:
+                  ) -> tuple[date | None, Message]:
         """The last day of the first offer of the span (among *candidates*, the rule's
         offers), the anchor of repeat offers; None while it runs."""
         first = next((c for c in candidates if c.day >= start and c.event is not None), None)
         if first is None:
-            return None, "no offer started yet"
+            return None, Message("contact.anchor.no_offer")
         run = next((r for r in self.runs if r.started is first.event), None)
         if run is None or run.end is None:
-            return None, Words("the first offer, started {}, has not ended", first.day)
-        return run.end, Words("end of the first offer, {} (ended {})", run.describe(), run.end)
+            return None, Message("contact.anchor.first_offer_running", day=first.day)
+        return run.end, Message("contact.anchor.first_offer_end", offer=run, day=run.end)
 
     def floor(self, rule: Rule, course: Course, start: date, clock: CourseClock,
               candidates: Sequence[Candidate], as_of: date) -> Point | None:
@@ -158,6 +162,6 @@ class OfferContext:
         point = clock.point(anchor, rule.floor.duration, rule.reading, rule.rounding, rule.roll)
         if point.day is None:
             return None
-        return Point(point.day, Words("not before {}: {} from {} (the rule's floor; {})",
-                                      point.day, rule.floor.duration.describe("en"), text,
-                                      point.text))
+        return Point(point.day, Message("contact.anchor.floor", day=point.day,
+                                        span=rule.floor.duration, anchor=text,
+                                        how=point.detail))

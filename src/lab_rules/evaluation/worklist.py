@@ -34,6 +34,7 @@ import attrs
 from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.messages import text
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.inputs.events import Assigned
 from lab_rules.inputs.timeline import Timeline
@@ -287,37 +288,22 @@ def _item(person_id: str, obligation: Obligation, state: Due, as_of: date,
 
 
 def _assumption(obligation: Obligation, as_of: date) -> tuple[str, str]:
-    """What a projected item assumes, in Danish and English."""
-    da = f"ingen hændelse efter {as_of} ændrer forløbet (ydelse, målgruppe, fritagelse)"
-    en = f"no event after {as_of} changes the course (benefit, target group, exemption)"
+    """What a projected item assumes, in Danish and English (the day ISO: the words go into
+    the worklist's JSON and CSV as they are)."""
+    key = "evaluation.worklist.assumes"
     if obligation.rule.shape is Shape.ROLLING and obligation.sequence > 1:
-        da += "; den forrige samtale holdes på sin frist, som næste interval regnes fra"
-        en += ("; the previous conversation is held on its due date, from which the next "
-               "interval is counted")
+        key = "evaluation.worklist.assumes_rolling"
     elif obligation.rule.shape is Shape.SCHEDULE:
-        da += "; kadencen fortsætter fra forløbets start"
-        en += "; the cadence continues from the course's anchor"
-    return da, en
-
-
-_WORDS = {
-    "any": ("enhver samtale", "any conversation"),
-    "form": ("form", "form"),
-    "held_by": ("holdt af", "held by"),
-    "offer": ("tilbud påbegyndt", "offer started"),
-    "any_offer": ("et aktivt tilbud påbegyndt", "an activation offer started"),
-    "offer_ended": ("tilbuddet afsluttet senest på dagen", "the offer ended by the day"),
-    "step": ("sagsskridt", "case step"),
-    "any_step": ("et sagsskridt", "a case step"),
-    "or": ("eller", "or"),
-}
+        key = "evaluation.worklist.assumes_schedule"
+    day = as_of.isoformat()
+    return text(key, "da", as_of=day), text(key, "en", as_of=day)
 
 
 def describe_fulfilment(spec: Fulfilment, lang: str = "en") -> str:
     """What fulfils an obligation, in words (Danish or English): the event and its filters
     (an empty filter means any)."""
     def word(key: str) -> str:
-        return _WORDS[key][0 if lang == "da" else 1]
+        return text(f"evaluation.fulfils.{key}", lang)
 
     if spec.event is FulfilledBy.CONVERSATION_HELD:
         parts = [f" {word('or')} ".join(sorted(k.value for k in spec.kinds)) or word("any")]

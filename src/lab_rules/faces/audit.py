@@ -213,7 +213,7 @@ def _case(timeline: Timeline, evaluation: Evaluation, name: str, clean: _Cleaner
                  tuple(losses.get((o.rule.id, o.sequence, o.due), ())))
         for o in evaluation.obligations if o.status is not Status.NOT_COVERED)
     uncovered = sum(o.status is Status.NOT_COVERED for o in evaluation.obligations)
-    notes = tuple(attrs.evolve(n, text=clean(n.text)) for n in evaluation.notes)
+    notes = tuple(attrs.evolve(n, message=clean(n.text)) for n in evaluation.notes)
     public = attrs.evolve(evaluation, person_id=name, notes=notes)
     return AuditCase(name, public, evidence, meetings.unclaimed(), uncovered)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.offer_end import OfferEnd, OfferEnds
 from lab_rules.law.model import Extension
@@ -18,24 +19,20 @@ __all__ = ["OFFER_END_SCHEMA", "dumps_offer_ends", "render_offer_ends"]
 
 OFFER_END_SCHEMA = "lab-rules/offer-end/v1"
 
-_WORDS = {
-    "da": {"title": "Tilbud", "offer": "Tilbud", "start": "Start", "last": "Sidste dag",
-           "status": "Status", "days": "Dage", "ended": "Afsluttet", "basis": "Hjemmel",
-           "none": "ingen længste varighed", "no_rule": "ingen regel begrænser tilbuddets "
-           "længde for målgruppen på startdagen", "may": "kan forlænges", "to": "til",
-           "step": "med", "open": "uden grænse i loven (den aftalte slutdato)",
-           "extension": "forlængelse", "assumed": "antaget", "no_offers": "ingen tilbud"},
-    "en": {"title": "Offers", "offer": "Offer", "start": "Start", "last": "Last day",
-           "status": "Status", "days": "Days", "ended": "Ended", "basis": "Legal basis",
-           "none": "no longest length", "no_rule": "no rule limits the offer's length for "
-           "the target group on its first day", "may": "may be extended", "to": "to",
-           "step": "by", "open": "without a bound in law (the agreed end)",
-           "extension": "extension", "assumed": "assumed", "no_offers": "no offers"},
-}
+class _Words:
+    """The offer-end table's words in one language (``contact.offer_end.*``)."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return text(f"contact.offer_end.{key}", self.lang)
 
 
 def _step(extension: Extension, lang: str) -> str:
-    words = _WORDS[lang]
+    words = _Words(lang)
     if extension.to is not None:
         reach = f"{words['to']} {extension.to.describe(lang)}"
     elif extension.step is not None:
@@ -48,9 +45,10 @@ def _step(extension: Extension, lang: str) -> str:
 def render_offer_ends(result: OfferEnds, lang: str = "da") -> str:
     """One line per offer (start, last allowed day, status, days late or overdue, end, legal
     basis), then its rule, the extensions and what was assumed."""
-    words = _WORDS[lang]
+    words = _Words(lang)
     evaluation = result.evaluation
-    lines = [f"{words['title']}: {evaluation.person_id}  as_of {evaluation.as_of}", ""]
+    lines = [text("contact.offer_end.header", lang, title=words["title"],
+                  person=evaluation.person_id, as_of=evaluation.as_of), ""]
     head = (words["offer"], words["start"], words["last"], words["status"], words["days"],
             words["ended"], words["basis"])
     widths = (32, 10, 10, 12, 5, 10, 0)
@@ -64,24 +62,25 @@ def render_offer_ends(result: OfferEnds, lang: str = "da") -> str:
 
 
 def _lines(item: OfferEnd, lang: str, widths: tuple[int, ...]) -> list[str]:
-    words = _WORDS[lang]
+    words = _Words(lang)
     run, obligation = item.run, item.obligation
     name = run.kind.value + (f" ({run.started.ref})" if run.started.ref else "")
-    ended = run.end.isoformat() if run.end else ""
+    ended = date_text(run.end, lang)
     if obligation is None:
-        row = (name, run.start.isoformat(), "", words["none"], "", ended, "")
+        row = (name, date_text(run.start, lang), "", words["none"], "", ended, "")
         out = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()]
-        reasons = [note.text for note in item.notes] or [words["no_rule"]]
+        reasons = [note.describe(lang) for note in item.notes] or [words["no_rule"]]
         return out + [f"    {reason}" for reason in reasons]
     days = obligation.days_late if obligation.days_late is not None else obligation.days_overdue
-    row = (name, run.start.isoformat(), obligation.due.isoformat(),
+    row = (name, date_text(run.start, lang), date_text(obligation.due, lang),
            obligation.status.label(lang), "" if days is None else str(days), ended,
            obligation.rule.legal_basis.cite())
     rule = obligation.rule
     out = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(),
            f"    {rule.title_da if lang == 'da' else rule.title_en} ({rule.id})"]
-    out += [f"    {words['assumed']}: {s.text}" for s in obligation.trace if s.step == "assumed"]
-    out += [f"    {words['extension']}: {text}" for text in item.extensions_applied]
+    out += [f"    {words['assumed']}: {s.describe(lang)}" for s in obligation.trace
+            if s.step == "assumed"]
+    out += [f"    {words['extension']}: {s.describe(lang)}" for s in item.extensions]
     out += [f"    {words['may']} {_step(step, lang)}" for step in item.may_extend]
     return out
 

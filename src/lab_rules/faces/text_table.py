@@ -6,13 +6,11 @@ import textwrap
 from collections.abc import Sequence
 
 from lab_rules.contact.results import Status
+from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
 
-_HEAD = {
-    "da": ("Frist", "Status", "Dage", "Opfyldt", "Krav", "Hjemmel"),
-    "en": ("Due", "Status", "Days", "Met on", "Requirement", "Legal basis"),
-}
+_COLUMNS = ("due", "status", "days", "met_on", "requirement", "legal_basis")
 
 
 WIDTHS = (10, 11, 5, 10, 58, 34)
@@ -54,28 +52,28 @@ def render_text(evaluation: Evaluation, lang: str = "da", wide: bool = False) ->
     """Columns: due, status, days late/overdue, met on, requirement, legal basis. The
     requirement and the legal basis wrap within their columns (never cut); *wide* gives each
     column the width of its widest cell instead, one line per obligation."""
-    title = "Vurdering" if lang == "da" else "Evaluation"
-    on = "pr." if lang == "da" else "as of"
     policy_text = ", ".join(f"{k}={v}" for k, v in evaluation.policies)
-    lines = [f"{title}: {evaluation.person_id}  {on} {evaluation.as_of}  ({policy_text})", ""]
-    rows: list[tuple[str, ...]] = [_HEAD[lang]]
+    lines = [text("evaluation.header", lang, person=evaluation.person_id,
+                  as_of=evaluation.as_of, policies=policy_text), ""]
+    rows: list[tuple[str, ...]] = [tuple(text(f"evaluation.column.{c}", lang)
+                                         for c in _COLUMNS)]
     for o in evaluation.obligations:
         days = o.days_late if o.days_late is not None else o.days_overdue
         title_text = o.rule.title_da if lang == "da" else o.rule.title_en
         if o.status is Status.NOT_COVERED:
-            title_text = f"{o.opens.isoformat()} - {o.due.isoformat()}: {title_text}"
+            title_text = text("evaluation.not_covered_title", lang, opens=o.opens, due=o.due,
+                              title=title_text)
         elif o.rule.count > 1 or o.sequence > 1:
             title_text = f"{title_text} [{o.sequence}]"
         if o.rule.confidence.value == "unconfirmed":
             title_text = "(?) " + title_text
-        rows.append((o.due.isoformat(), o.status.label(lang), "" if days is None else str(days),
-                     o.fulfilled_on.isoformat() if o.fulfilled_on else "", title_text,
-                     o.rule.legal_basis.cite()))
+        rows.append((date_text(o.due, lang), o.status.label(lang),
+                     "" if days is None else str(days), date_text(o.fulfilled_on, lang),
+                     title_text, o.rule.legal_basis.cite()))
     lines.extend(table(rows, None if wide else WIDTHS))
     if any(o.rule.confidence.value == "unconfirmed" for o in evaluation.obligations):
         lines.append("")
-        lines.append("(?) = ikke bekræftet i lovteksten" if lang == "da"
-                     else "(?) = not confirmed in the law text")
+        lines.append(text("evaluation.unconfirmed_legend", lang))
     for note in evaluation.notes:
-        lines.append(f"{'note' if lang == 'en' else 'bemærk'}: {note.text}")
+        lines.append(text("word.note", lang, note=note.describe(lang)))
     return mask_cpr("\n".join(lines) + "\n")

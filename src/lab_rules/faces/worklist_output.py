@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from lab_rules._version import __version__
+from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.worklist import Due, WorkItem, Worklist
 from lab_rules.faces.text_table import table
@@ -38,29 +39,8 @@ CSV_COLUMNS = ("caseworker", "team", "person_id", "due", "state", "projected", "
                "days_overdue", "rule_id", "title", "legal_basis", "group", "sequence",
                "fulfilled_by", "assumes", "confidence")
 
-_STATE = {
-    Due.OVERDUE: ("overskredet", "overdue"),
-    Due.OPEN: ("åben", "open"),
-    Due.OPENS: ("åbner", "opens"),
-    Due.NOT_COVERED: ("ikke dækket", "not covered"),
-}
-_WORDS = {
-    "title": ("Arbejdsliste", "Worklist"),
-    "due": ("Frist", "Due"),
-    "state": ("Status", "State"),
-    "person": ("Person", "Person"),
-    "what": ("Krav", "Obligation"),
-    "basis": ("Hjemmel", "Legal basis"),
-    "opens": ("Åbner", "Opens"),
-    "fulfils": ("Opfyldes af", "Fulfilled by"),
-    "projected": ("fremskrevet", "projected"),
-    "held": ("Ikke læst", "Held back"),
-    "none": ("Intet at gøre i perioden.", "Nothing to do in the period."),
-}
-
-
 def _word(key: str, lang: str) -> str:
-    return _WORDS[key][0 if lang == "da" else 1]
+    return text(f"evaluation.worklist.word.{key}", lang)
 
 
 def _pick(pair: tuple[str, str] | None, lang: str) -> str:
@@ -72,12 +52,12 @@ def _both(pair: tuple[str, str] | None) -> dict[str, str] | None:
 
 
 def _state(item: WorkItem, lang: str) -> str:
-    text = _STATE[item.due_state][0 if lang == "da" else 1]
+    state = text(f"evaluation.worklist.state.{item.due_state.value}", lang)
     if item.due_state is Due.OVERDUE and item.days_overdue:
-        text += f" {item.days_overdue} d"
+        state += f" {item.days_overdue} d"
     if item.projected:
-        text += f" ({_word('projected', lang)})"
-    return text
+        state += f" ({_word('projected', lang)})"
+    return state
 
 
 def _title(item: WorkItem, lang: str) -> str:
@@ -86,10 +66,10 @@ def _title(item: WorkItem, lang: str) -> str:
 
 
 def _heading(worklist: Worklist, lang: str) -> str:
-    return (f"{_word('title', lang)} {worklist.as_of} - {worklist.until} "
+    return (f"{_word('title', lang)} {date_text(worklist.as_of, lang)} - "
+            f"{date_text(worklist.until, lang)} "
             f"({worklist.horizon.describe(lang)}): {len(worklist.items)} "
-            f"{'opgaver' if lang == 'da' else 'items'}, {worklist.persons} "
-            f"{'personer' if lang == 'da' else 'persons'}")
+            f"{_word('items', lang)}, {worklist.persons} {_word('persons', lang)}")
 
 
 def render_worklist(worklist: Worklist, by: str = "caseworker", lang: str = "da") -> str:
@@ -99,13 +79,14 @@ def render_worklist(worklist: Worklist, by: str = "caseworker", lang: str = "da"
               _word("what", lang), _word("basis", lang), _word("fulfils", lang))
     for name, items in worklist.groups(by).items():
         lines.append(f"{name} ({len(items)})")
-        rows = [(i.due.isoformat(), _state(i, lang), i.person_id, _title(i, lang),
+        rows = [(date_text(i.due, lang), _state(i, lang), i.person_id, _title(i, lang),
                  i.legal_basis, _pick(i.fulfilled_by, lang)) for i in items]
         lines.append(mask_cpr("\n".join(table([header, *rows]))))
         for item in items:
             if item.assumes:
-                lines.append(mask_cpr(f"  {item.due} {item.person_id} {item.rule_id}: "
-                                      f"{'antager' if lang == 'da' else 'assumes'} "
+                lines.append(mask_cpr(f"  {date_text(item.due, lang)} {item.person_id} "
+                                      f"{item.rule_id}: "
+                                      f"{_word('assumes', lang)} "
                                       f"{_pick(item.assumes, lang)}"))
         lines.append("")
     if not worklist.items:
@@ -208,15 +189,16 @@ def html_pages(worklist: Worklist, by: str = "caseworker", lang: str = "da"
 
 def _html_row(item: WorkItem, lang: str) -> str:
     state = item.due_state.value
-    assumes = (f'<div class=small>{"antager" if lang == "da" else "assumes"}: '
+    assumes = (f"<div class=small>{_word('assumes', lang)}: "
                f"{escape(_pick(item.assumes, lang))}</div>" if item.assumes else "")
     return (f'<tr class="{state}{" projected" if item.projected else ""}" '
             f'data-due="{item.due}" data-rule="{escape(item.rule_id)}" '
             f'data-person="{escape(item.person_id)}" '
             f'data-projected="{str(item.projected).lower()}">'
-            f"<td class=date>{item.due}</td><td class={state}>{escape(_state(item, lang))}</td>"
+            f"<td class=date>{date_text(item.due, lang)}</td>"
+            f"<td class={state}>{escape(_state(item, lang))}</td>"
             f"<td>{escape(item.person_id)}</td><td>{escape(_title(item, lang))}{assumes}</td>"
-            f"<td>{escape(item.legal_basis)}</td><td class=date>{item.opens}</td>"
+            f"<td>{escape(item.legal_basis)}</td><td class=date>{date_text(item.opens, lang)}</td>"
             f"<td>{escape(_pick(item.fulfilled_by, lang))}</td></tr>")
 
 

@@ -26,6 +26,7 @@ from lab_rules.calendar import (
     add,
     weekdays_between,
 )
+from lab_rules.core.messages import Message, text
 from lab_rules.facts.courses import (
     DEFAULT_GROUP,
     GROUP_BENEFITS,
@@ -86,6 +87,18 @@ def _next_day(day: date, calendar: DanishCalendar, holidays: bool) -> date:
     return day
 
 
+@attrs.frozen(slots=True)
+class Hours:
+    """A number of hours in words: as the figure is written (``7.4``), with a decimal comma
+    in Danish (``7,4``)."""
+
+    value: Decimal | int
+
+    def describe(self, lang: str = "en") -> str:
+        figure = str(self.value)
+        return figure.replace(".", ",") if lang == "da" else figure
+
+
 class ClockReading(NamedTuple):
     """How a cumulative clock reached a point; rendered to words only when asked (a named
     tuple: one is made per point of a cumulative clock)."""
@@ -104,24 +117,29 @@ class ClockReading(NamedTuple):
         span = self.duration.describe(lang)
         if self.unit == "days":
             if self.result is None:
-                return (f"{self.anchor} + {span} of cumulative benefit days ({self.needed} days): "
-                        "not reached within the known course")
-            return (f"{self.anchor} + {span} of cumulative benefit days ({self.needed} days, "
-                    f"{self.reading.value}) = {self.result}")
+                return text("contact.clock.days_not_reached", lang, anchor=self.anchor,
+                            span=span, needed=self.needed)
+            return text("contact.clock.days", lang, anchor=self.anchor, span=span,
+                        needed=self.needed, reading=text(f"contact.reading.{self.reading.value}",
+                                                         lang),
+                        result=self.result)
         if self.reached is None:
-            return (f"{self.anchor} + {span} = {self.needed} dagpenge hours: not reached within "
-                    "the known course")
+            return text("contact.clock.hours_not_reached", lang, anchor=self.anchor, span=span,
+                        needed=Hours(self.needed))
         figures = self.figures
-        per_day = f" at {figures.weekday_hours} h per weekday" if figures else ""
-        entry = (f" ({figures.legal_basis}, entry {figures.id}; the hours per weekday are "
-                 f"{figures.weekday_confidence.value})" if figures else "")
-        text = f"{self.anchor} + {span} = {self.needed} dagpenge hours{per_day}{entry}, "
-        text += f"reached {self.reached}"
+        per_day = (text("contact.clock.per_day", lang, hours=Hours(figures.weekday_hours))
+                   if figures else "")
+        entry = (text("contact.clock.entry", lang, basis=figures.legal_basis, entry=figures.id,
+                      confidence=text(f"contact.confidence.{figures.weekday_confidence.value}",
+                                      lang)) if figures else "")
+        rest = ""
         if self.result != self.reached:
-            text += f"; deadline the next day with hours, {self.result}"
+            rest = text("contact.clock.next_day", lang, day=self.result)
         elif self.reading is Reading.WITHIN:
-            text += "; the deadline is the day the hours are reached"
-        return text
+            rest = text("contact.clock.same_day", lang)
+        return text("contact.clock.hours", lang, anchor=self.anchor, span=span,
+                    needed=Hours(self.needed), per_day=per_day, entry=entry, reached=self.reached,
+                    rest=rest)
 
 
 _CALENDAR = DanishCalendar()
@@ -312,13 +330,13 @@ class CourseClock:
         the handover hours' forbrug (the entry's ``transfer_hours`` and ``transfer_basis``)."""
         figures = self.figures(anchor)
         if figures.transfer_hours is None:
-            return Point(None, f"no handover from the a-kasse in force (entry {figures.id})")
+            return Point(None, Message("contact.anchor.no_handover", entry=figures.id))
         done = self.completion_day(anchor, figures.transfer_hours, limit)
         if done is None:
-            return Point(None, f"{figures.transfer_hours} dagpenge hours not reached within the "
-                         "known course")
+            return Point(None, Message("contact.anchor.hours_not_reached",
+                                       hours=Hours(figures.transfer_hours)))
         first = done.replace(day=monthrange(done.year, done.month)[1]) + timedelta(days=1)
-        return Point(first, f"{figures.transfer_hours} dagpenge hours reached {done} "
-                     f"({figures.transfer_basis}); the a-kasse keeps the course to the end of "
-                     f"that month, the jobcentre from {first}")
+        return Point(first, Message("contact.anchor.hours_reached",
+                                    hours=Hours(figures.transfer_hours),
+                                    done=done, basis=figures.transfer_basis, first=first))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from lab_rules.core.messages import text
 from lab_rules.core.vocabulary import OfferKind
 from lab_rules.inputs.timeline import OfferEnded, OfferExtended, OfferStarted, Timeline
 
@@ -38,9 +39,9 @@ class OfferRun(NamedTuple):
     def kind(self) -> OfferKind:
         return self.started.offer
 
-    def describe(self) -> str:
-        ref = f" (ref {self.started.ref})" if self.started.ref else ""
-        return f"{self.kind.value} started {self.start}{ref}"
+    def describe(self, lang: str = "en") -> str:
+        ref = text("contact.offer.ref", lang, ref=self.started.ref) if self.started.ref else ""
+        return text("contact.offer.run", lang, kind=self.kind.value, start=self.start, ref=ref)
 
 
 def _end_of(started: OfferStarted, ends: list[OfferEnded], used: set[int], by_ref: bool

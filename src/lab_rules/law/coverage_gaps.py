@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from lab_rules.core.messages import text
 from lab_rules.core.vocabulary import TargetGroup, Term
 from lab_rules.law.citation import parse_citation
 from lab_rules.law.loader import RuleError, open_toml
@@ -38,15 +39,7 @@ class GapReason(Term):
     """Neither a rule nor an entry: a hole in a law folder (never written in a file)."""
 
     def label(self, lang: str = "da") -> str:
-        return _LABELS[self][0 if lang == "da" else 1]
-
-
-_LABELS = {
-    GapReason.NO_DUTY: ("ingen pligt efter loven", "no duty in law"),
-    GapReason.OUT_OF_SCOPE: ("uden for lab-rules' område", "out of scope"),
-    GapReason.NOT_ENCODED: ("ikke indkodet", "not encoded"),
-    GapReason.UNDECLARED: ("hverken regel eller dækningspost", "neither a rule nor an entry"),
-}
+        return text(f"contact.gap.{self.value}", lang)
 
 
 @attrs.frozen

@@ -251,6 +251,9 @@ class Extension:
     step: Duration | None = None
     open: bool = False
     note: str | None = None
+    note_da: str | None = None
+    """The note in Danish (``note_da``), for outputs in Danish; None where the file has
+    none."""
 
     @property
     def repeatable(self) -> bool:

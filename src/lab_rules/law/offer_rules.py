@@ -34,7 +34,7 @@ from lab_rules.law.reader import _Reader
 __all__ = ["OFFER_RULE_KEYS", "OfferFields", "check_yields", "offer_fields"]
 
 OFFER_RULE_KEYS = {"offers", "extensions", "yields_to", "floor"}
-EXTENSION_KEYS = {"basis", "legal_basis", "to", "step", "open", "note"}
+EXTENSION_KEYS = {"basis", "legal_basis", "to", "step", "open", "note", "note_da"}
 FLOOR_KEYS = {"anchor", "duration"}
 
 
@@ -126,7 +126,8 @@ def _extensions(reader: _Reader, raw: object, path: str, duration: Duration | No
                            "again and again")
         if basis is not None and citation is not None:
             found.append(Extension(basis, citation, to, step, is_open,
-                                   reader.text(entry, "note", where, required=False)))
+                                   reader.text(entry, "note", where, required=False),
+                                   reader.text(entry, "note_da", where, required=False)))
     return tuple(found)
 
 
