@@ -16,6 +16,7 @@ import attrs
 
 from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
+from lab_rules.core.messages import Message
 from lab_rules.inputs.events import ConversationHeld
 
 __all__ = ["alternate_form", "alternate_form_steps"]
@@ -53,7 +54,6 @@ def alternate_form_steps(rs: RuleSpan, drafts: Sequence[Draft],
     for draft in drafts:
         for event in ignored:
             if draft.opens <= event.date <= draft.due:
-                draft.trace.append(TraceStep("form", event.date, (
-                    f"{event.kind.value} {event.date} held {event.form.value} right after "
-                    f"another {forms} conversation: only every other one may be {forms} "
-                    f"({basis}), so it fulfils nothing")))
+                draft.trace.append(TraceStep("form", event.date, Message(
+                    "contact.trace.alternate_form", kind=event.kind.value, day=event.date,
+                    form=event.form.value, forms=forms, basis=basis)))
