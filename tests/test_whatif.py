@@ -279,8 +279,8 @@ def test_a_danish_comparison_is_danish_and_names_failures_and_sanctions_apart() 
     assert english.startswith("Comparison as of 2017-02-01 (baseline: national)")
     assert "as of" not in danish and "rule added" not in danish
     assert "regel tilføjet" in danish
-    assert "sanktioner (forsømmelser, der kan sanktioneres)" in danish
-    assert "sanctions (failures that may be sanctioned)" in english
+    assert "forsømmelser med sanktion" in danish
+    assert "sanctionable failures" in english
     assert "mistet refusion (kr.)" in danish
 
 

@@ -13,8 +13,8 @@ _METRICS = ("persons", "obligations", "met", "met_late", "overdue", "days_late",
             "days_overdue", "refund_loss", "refund", "cofinancing", "sanctions",
             "sanctions_deducted", "not_covered", "persons_changed")
 """The summary's rows, each labelled by ``report.compare.metric.<name>``: ``sanctions`` counts
-the failures that may be sanctioned (the batch command counts every failure; issue 16 names
-them apart)."""
+the failures that may be sanctioned ("sanctionable failures"; the batch command counts every
+failure: issue 16 names them apart)."""
 
 
 def _figure(value: object, lang: str) -> str:
