@@ -217,7 +217,7 @@ def _obligation_rows(page: _Page, obligations: Iterable[Obligation]) -> str:
         late = item.days_late if item.status is Status.MET_LATE else item.days_overdue
         confidence = "" if rule.confidence is Confidence.CONFIRMED else (
             f'<div class="unconfirmed">{page.label("confidence", rule.confidence.value)}</div>')
-        trace = "".join(f"<li>{escape(step.step)} {page.day(step.day)}: "
+        trace = "".join(f"<li>{page.label('step', step.step)} {page.day(step.day)}: "
                         f"{page.words(step.detail)}</li>" for step in item.trace)
         title = rule.title_da if page.lang == "da" else rule.title_en
         explanation = item.explanation_da if page.lang == "da" else item.explanation_en
