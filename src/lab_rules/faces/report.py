@@ -21,6 +21,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
+import attrs
+
 from lab_rules._version import __version__
 from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
@@ -142,12 +144,12 @@ _CARD_STATUSES = (Status.MET, Status.MET_LATE, Status.OVERDUE, Status.OPEN, Stat
 (``not covered`` stretches are no deadlines and get a card of their own)."""
 
 
+@attrs.frozen(slots=True)
 class _Page:
     """The words of one page in its language: catalogue sentences, labels of codes, dates and
     money, escaped for HTML."""
 
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
+    lang: str
 
     def say(self, key: str, **fields: object) -> str:
         return escape(text(f"report.{key}", self.lang, **fields))
