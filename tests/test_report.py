@@ -19,6 +19,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from lab_rules import evaluate
+from lab_rules.core.messages import date_text
 from lab_rules.faces.cli import main
 from lab_rules.faces.evaluation_json import evaluation_to_json
 from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
@@ -28,6 +29,7 @@ pytest.importorskip("matplotlib")
 from chromium import rendered_dom
 from lab_rules.faces import plot
 from lab_rules.faces.report import render_report
+from language_outputs import visible_text
 
 ROEDOVRE = ROOT / "examples" / "roedovre" / "roedovre-2008.json"
 CASES = [(ROEDOVRE, date(2009, 1, 1)),
@@ -59,9 +61,11 @@ class _Rows(HTMLParser):
             self._in_due = False
 
 
-def _report(tmp_path: Path, source: Path, as_of: date) -> tuple[Path, dict[str, Any]]:
+def _report(tmp_path: Path, source: Path, as_of: date,
+            lang: str = "da") -> tuple[Path, dict[str, Any]]:
     page = tmp_path / "case.html"
-    assert main(["report", str(source), "--as-of", as_of.isoformat(), "-o", str(page)]) == 0
+    assert main(["report", str(source), "--as-of", as_of.isoformat(), "-o", str(page),
+                 "--lang", lang]) == 0
     evaluation = evaluate(load_timeline(source), as_of=as_of)
     return page, evaluation_to_json(evaluation)
 
@@ -76,22 +80,107 @@ def test_report_in_chromium_shows_the_due_dates_of_evaluate(tmp_path: Path, sour
             for o in document["obligations"]]
     assert [(r["data-rule-id"], r["data-sequence"], r["data-due"], r["data-status"])
             for r in parser.rows] == want
-    assert [r["shown_due"] for r in parser.rows] == [o["due"] for o in document["obligations"]]
+    assert [r["shown_due"] for r in parser.rows] == [
+        date_text(date.fromisoformat(o["due"]), "da") for o in document["obligations"]]
     assert parser.body["data-lang"] == "da"
 
 
-def test_report_switches_to_english_in_chromium(tmp_path: Path) -> None:
-    page, _ = _report(tmp_path, ROEDOVRE, date(2009, 1, 1))
+def test_an_english_report_in_chromium_shows_iso_due_dates(tmp_path: Path) -> None:
+    page, document = _report(tmp_path, ROEDOVRE, date(2009, 1, 1), lang="en")
     parser = _Rows()
-    parser.feed(rendered_dom(page, "?lang=en"))
+    parser.feed(rendered_dom(page))
     assert parser.body["data-lang"] == "en"
+    assert [r["shown_due"] for r in parser.rows] == [o["due"] for o in document["obligations"]]
+
+
+def _visible(page: str) -> str:
+    return re.sub(r"\s+", " ", visible_text(page))
+
+
+def test_a_report_is_in_one_language_without_a_toggle() -> None:
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    danish = render_report(evaluation, timeline, lang="da")
+    english = render_report(evaluation, timeline, lang="en")
+    for page in (danish, english):
+        assert "lang-toggle" not in page
+        assert "<span lang=" not in page
+    assert "Revisionsrapport" in _visible(danish)
+    assert "Audit report" not in _visible(danish)
+    assert "Audit report" in _visible(english)
+    assert "Revisionsrapport" not in _visible(english)
+
+
+def test_report_cards_add_up_to_the_obligations() -> None:
+    """Issue 16: 16 obligations and cards for 12; one card per status now."""
+    for source, as_of in CASES:
+        evaluation = evaluate(load_timeline(source), as_of=as_of)
+        page = render_report(evaluation, lang="en")
+        cards = dict(re.findall(r'data-tile="(\w+)" data-value="([\d.]+)"', page))
+        statuses = ("met", "met_late", "overdue", "open", "waived", "lapsed")
+        assert sum(int(cards[s]) for s in statuses) == int(cards["obligations"])
+        assert int(cards["obligations"]) == sum(
+            1 for o in evaluation.obligations if o.status.value != "not_covered")
+
+
+def test_report_writes_money_dates_and_rates_per_language() -> None:
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    danish = _visible(render_report(evaluation, timeline, lang="da"))
+    english = _visible(render_report(evaluation, timeline, lang="en"))
+    assert "Mistet refusion 2.547,85 kr." in danish
+    assert "Refund lost DKK 2,547.85" in english
+    assert "14-04-2008" in danish
+    assert "2008-04-14" in english
+    assert "35 %" in danish
+    assert "35%" in english
+    assert "0.35" not in danish
+    assert "0.35" not in english
+    assert "april 2008" in danish
+    assert "April 2008" in english
+
+
+def test_report_shows_labels_not_codes() -> None:
+    """Issue 16: groups, failures, statuses and policies by name, not
+    ``aktivitetsparat_kontanthjaelp`` or ``no_show``; the codes stay in data attributes and,
+    for policies, beside the label as what a what-if swaps by."""
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    page = render_report(evaluation, timeline, lang="da")
+    shown = _visible(page)
+    assert "aktivitetsparat kontanthjælpsmodtager" in shown
+    assert "aktivitetsparat_kontanthjaelp" not in shown
+    assert 'data-group="aktivitetsparat_kontanthjaelp"' in page
+    assert "udeblivelse fra jobsamtale" in shown
+    assert 'data-failure="no_show"' in page
+    assert "for sent indtil samtalen er holdt no_show=late_until_held" in shown
+
+
+def test_a_2008_refund_shows_2008_law_not_the_2015_staircase() -> None:
+    """Issue 16: the Rødovre 2008 case's refund began with lov 994/2015 and an empty staircase
+    table; it shows the rate periods' law (LAS lbk 1460/2007 § 100) instead."""
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    for lang in ("da", "en"):
+        page = render_report(evaluation, timeline, lang=lang)
+        assert "994" not in _visible(page)
+        assert 'class="months"' not in page
+        assert "LAS lbk 1460/2007 § 100, stk. 1" in _visible(page)
+
+
+def test_a_staircase_case_shows_the_staircase_law() -> None:
+    source = EXAMPLES / "jobparat-kontanthjaelp-noshow.json"
+    evaluation = evaluate(load_timeline(source), as_of=date(2024, 10, 1))
+    page = render_report(evaluation, lang="da")
+    assert 'class="months"' in page
+    assert "lov nr. 994 af 30.8.2015" in _visible(page)
 
 
 def test_report_money_equals_the_json(tmp_path: Path) -> None:
     """The Rødovre case's refund lost per month and in total, as in ``lab-rules evaluate``."""
     page, document = _report(tmp_path, ROEDOVRE, date(2009, 1, 1))
     html = page.read_text(encoding="utf-8")
-    months = re.findall(r'<tr data-month="([\d-]+)"><td>[\d-]+</td><td class="num" '
+    months = re.findall(r'<tr data-month="([\d-]+)"><td>[^<]+</td><td class="num" '
                         r'data-lost="([\d.]+)"', html)
     assert months == [(m["month"], m["lost_refund"]) for m in document["refund"]["loss_months"]]
     assert months == [("2008-04", "1983.33"), ("2008-05", "564.52")]
@@ -137,6 +226,27 @@ def test_timeline_chart_has_a_lane_per_rule_with_its_legal_basis() -> None:
     assert labels[0] == "Periods"
     assert labels[-1] == "Events"
     assert all("§" in label for label in labels[2:-1])
+
+
+def _tick_labels(figure: Any) -> list[str]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure).draw()
+    return [t.get_text() for t in figure.axes[-1].get_xticklabels()]
+
+
+def test_a_danish_chart_names_the_months_in_danish() -> None:
+    """Issue 16: the Danish chart's axis said "May"; no locale is changed to say "maj"."""
+    timeline = load_timeline(ROEDOVRE)
+    evaluation = evaluate(timeline, as_of=date(2009, 1, 1))
+    danish = _tick_labels(plot.timeline(evaluation, timeline, lang="da"))
+    english = _tick_labels(plot.timeline(evaluation, timeline, lang="en"))
+    assert "maj" in danish
+    assert "May" not in danish
+    assert "May" in english
+    (ax,) = plot.timeline(evaluation, timeline, lang="da").axes
+    assert ax.get_yticklabels()[0].get_text() == "Forløb"
+    assert "forpligtelser" in ax.get_title(loc="left")
 
 
 def test_caseload_chart_draws_every_variant_in_each_panel() -> None:

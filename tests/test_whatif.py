@@ -264,6 +264,39 @@ def test_cli_compare_prints_the_difference_and_writes_tables(tmp_path: Path,
     assert main(["compare", str(log), "--as-of", "2026-01-01", "--variant", "nowhere"]) == 2
 
 
+def test_a_danish_comparison_is_danish_and_names_failures_and_sanctions_apart() -> None:
+    """Issue 16: the Danish summary said "as of" and grouped figures the English way; compare
+    counts sanctions (failures that may be sanctioned), batch counts failures, and the labels
+    say which."""
+    from lab_rules.faces.comparison import render_comparison
+
+    timelines = [_kh_2016(["2016-02-05", "2016-03-01", "2016-04-01", "2016-04-25"])]
+    comparison = compare_caseload(timelines, "national", "koebenhavn-kvartal",
+                                  as_of=date(2017, 2, 1))
+    danish = render_comparison(comparison, "da")
+    english = render_comparison(comparison, "en")
+    assert danish.startswith("Sammenligning opgjort pr. 01-02-2017 (grundlag: national)")
+    assert english.startswith("Comparison as of 2017-02-01 (baseline: national)")
+    assert "as of" not in danish
+    assert "rule added" not in danish
+    assert "regel tilføjet" in danish
+    assert "forsømmelser med sanktion" in danish
+    assert "sanctionable failures" in english
+    assert "mistet refusion (kr.)" in danish
+
+
+def test_batch_counts_failures_not_sanctions(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(CASELOAD.read_text(encoding="utf-8").splitlines()[:60]) + "\n",
+                   encoding="utf-8")
+    assert main(["batch", str(log), "--as-of", "2026-01-01", "--out", str(tmp_path / "out"),
+                 "--workers", "1"]) == 0
+    said = capsys.readouterr().err
+    assert " failures (those that may be sanctioned are marked in sanctions.csv)" in said
+    assert " sanctions in " not in said
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.integers(min_value=0, max_value=10_000))
 def test_a_variant_equal_to_the_baseline_changes_nothing(seed: int) -> None:

@@ -1,73 +1,75 @@
-"""A what-if comparison as text (Danish or English) and as CSV tables."""
+"""A what-if comparison as text (Danish or English, from the message catalogue) and as CSV
+tables (the vendors' format: plain decimals, whatever the language)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
+from lab_rules.core.messages import catalogue, number_text, text
 from lab_rules.loops.whatif import Comparison
 
-_LABELS = {
-    "persons": ("personer", "persons"),
-    "obligations": ("forpligtelser", "obligations"),
-    "met": ("overholdt", "met on time"),
-    "met_late": ("for sent", "met late"),
-    "overdue": ("overskredet", "overdue"),
-    "days_late": ("dage for sent", "days late"),
-    "days_overdue": ("dage overskredet", "days overdue"),
-    "refund_loss": ("mistet refusion (kr.)", "refund lost (kr.)"),
-    "refund": ("refusion, trappen (kr.)", "refund, staircase (kr.)"),
-    "cofinancing": ("medfinansiering (kr.)", "co-financing (kr.)"),
-    "sanctions": ("sanktioner", "sanctions"),
-    "sanctions_deducted": ("sanktioner (kr.)", "sanctions (kr.)"),
-    "not_covered": ("ikke dækket af reglerne", "not covered by the rules"),
-    "persons_changed": ("personer berørt", "persons affected"),
-}
+_METRICS = ("persons", "obligations", "met", "met_late", "overdue", "days_late",
+            "days_overdue", "refund_loss", "refund", "cofinancing", "sanctions",
+            "sanctions_deducted", "not_covered", "persons_changed")
+"""The summary's rows, each labelled by ``report.compare.metric.<name>``: ``sanctions`` counts
+the failures that may be sanctioned ("sanctionable failures"; the batch command counts every
+failure: issue 16 names them apart)."""
+
+
+def _figure(value: object, lang: str) -> str:
+    if isinstance(value, Decimal):
+        return number_text(value, lang)
+    return number_text(int(str(value)), lang, places=0)
+
+
+def _coded(group: str, code: str, lang: str) -> str:
+    """A change's kind or value in words where the catalogue has them (``sanction
+    withdrawn``, ``applies``); rule ids, policy values and file names stay codes."""
+    key = f"report.compare.{group}." + code.replace(" ", "_")
+    return text(key, lang) if key in catalogue() else code
 
 
 def render_comparison(comparison: Comparison, lang: str = "en", max_changes: int = 12) -> str:
     """The summary as a text table (variants as columns, differences in brackets) and, per
-    variant, the policies and rules that differ from the baseline."""
-    da = lang == "da"
+    variant, the policies and rules that differ from the baseline; labels from the catalogue,
+    figures grouped the way *lang* writes them (da ``1.234,50``)."""
     rows = comparison.summary
     base = rows[0]
     head = ["", *(r["variant"] for r in rows)]
     body = []
-    for metric, (label_da, label_en) in _LABELS.items():
-        cells = [label_da if da else label_en]
+    for metric in _METRICS:
+        cells = [text(f"report.compare.metric.{metric}", lang)]
         for index, row in enumerate(rows):
             value = row[metric]
             delta = row.get(f"d_{metric}")
-            text = f"{value:,}" if not isinstance(value, Decimal) else f"{value:,.2f}"
+            shown = _figure(value, lang)
             if index and delta:
                 sign = "+" if delta > 0 else ""
-                text += f" ({sign}{delta:,.2f})" if isinstance(delta, Decimal) \
-                    else f" ({sign}{delta:,})"
-            cells.append(text)
+                shown += f" ({sign}{_figure(delta, lang)})"
+            cells.append(shown)
         body.append(cells)
     widths = [max(len(str(r[i])) for r in (head, *body)) for i in range(len(head))]
-    lines = [f"{'Sammenligning' if da else 'Comparison'} as of {comparison.as_of} "
-             f"({'grundlag' if da else 'baseline'}: {base['variant']})", ""]
+    lines = [text("report.compare.head", lang, as_of=comparison.as_of,
+                  baseline=base["variant"]), ""]
     for cells in (head, *body):
         lines.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
                                for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
     for chosen in comparison.variants[1:]:
         found = [c for c in comparison.changes if c["variant"] == chosen.name]
-        noun = ("forskel" if len(found) == 1 else "forskelle") if da else (
-            "difference" if len(found) == 1 else "differences")
-        lines += ["", f"{chosen.name} ({chosen.rules.name}): {len(found)} {noun}"]
+        lines += ["", text("report.compare.differences", lang, variant=chosen.name,
+                           rules=chosen.rules.name, n=len(found))]
         for change in found[:max_changes]:
-            lines.append(f"  {change['kind']:<18} {change['what']}: {change['baseline']} -> "
-                         f"{change['value']}" + (f"  [{change['source']}]"
-                                                 if change["source"] else ""))
+            lines.append(f"  {_coded('kind', change['kind'], lang):<18} {change['what']}: "
+                         f"{_coded('value', change['baseline'], lang)} -> "
+                         f"{_coded('value', change['value'], lang)}"
+                         + (f"  [{change['source']}]" if change["source"] else ""))
         if len(found) > max_changes:
-            lines.append(f"  ... {len(found) - max_changes} more in changes.csv")
+            lines.append("  " + text("report.compare.more", lang, n=len(found) - max_changes))
         if not found:
-            lines.append("  " + ("ingen regler eller politikker ændret" if da
-                                 else "no rule or policy differs"))
+            lines.append("  " + text("report.compare.no_differences", lang))
     if comparison.quarantined:
-        lines += ["", f"{len(comparison.quarantined)} "
-                  f"{'personer sat i karantæne' if da else 'persons quarantined'}"]
+        lines += ["", text("report.compare.quarantined", lang, n=len(comparison.quarantined))]
     return "\n".join(lines) + "\n"
 
 

@@ -7,17 +7,22 @@ sanctions), with ``as_of`` marked. :func:`caseload` draws a comparison month by 
 share of decided obligations not met on time, and the refund lost, baseline against variants.
 
 Figures are built without pyplot, so nothing global changes and no display is needed; save
-them with ``fig.savefig(...)``. Serialisers only: nothing here computes law.
+them with ``fig.savefig(...)``. Serialisers only: nothing here computes law. A figure is in
+one language: titles, legends and labels come from the message catalogue
+(``report.chart.*``, codes through ``labels.toml``) and the date axis names the months in that
+language without touching the locale (issue 16: a Danish chart said "May").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.messages import catalogue, number_text, percent_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.timeline import ConversationHeld, Exemption, NoShow, Timeline
@@ -48,6 +53,16 @@ def _figure_class() -> Any:
     return Figure
 
 
+def _say(key: str, lang: str, **fields: object) -> str:
+    return text(f"report.chart.{key}", lang, **fields)
+
+
+def _code_label(kind: str, code: str, lang: str) -> str:
+    """The label of *code* (``label.<kind>.<code>``), or the code where there is none."""
+    key = f"label.{kind}.{code}"
+    return text(key, lang) if key in catalogue() else code
+
+
 def _label(obligation: Obligation, lang: str) -> str:
     rule = obligation.rule
     title = rule.title_da if lang == "da" else rule.title_en
@@ -61,7 +76,6 @@ def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: st
     """One person's evaluation as a chart. With *source* (the timeline evaluated) the
     exemptions, held conversations and no-shows are drawn too."""
     figure_class = _figure_class()
-    da = lang == "da"
     rules: dict[str, list[Obligation]] = {}
     for obligation in evaluation.obligations:
         rules.setdefault(obligation.rule.id, []).append(obligation)
@@ -78,22 +92,23 @@ def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: st
 
     labels: list[str] = []
     y = 0
-    labels.append("Forløb" if da else "Periods")
+    labels.append(_say("periods", lang))
     for index, period in enumerate(evaluation.periods):
         colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
         end = clip(period.end or as_of)
         ax.barh(y, (end - period.start).days, left=period.start, height=0.5, color=colour,
                 alpha=0.8)
-        ax.text(period.start, y, f" {period.group.value}", va="center", ha="left",
+        ax.text(period.start, y, f" {_code_label('group', period.group.value, lang)}",
+                va="center", ha="left",
                 fontsize=8, color="white", clip_on=True)
     y += 1
-    labels.append("Fritagelser" if da else "Exemptions")
+    labels.append(_say("exemptions", lang))
     for exemption in (source.of_type(Exemption) if source is not None else ()):
         end = clip(exemption.end or right)
         ax.barh(y, max((end - exemption.start).days, 1), left=exemption.start, height=0.5,
                 color="#eeeeee", edgecolor="#616161", hatch="///")
-        ax.text(exemption.start, y - 0.3, exemption.reason.value, fontsize=7, va="bottom",
-                color="#424242", clip_on=True)
+        ax.text(exemption.start, y - 0.3, _code_label("exemption", exemption.reason.value, lang),
+                fontsize=7, va="bottom", color="#424242", clip_on=True)
     for obligations in rules.values():
         y += 1
         labels.append(_label(obligations[0], lang))
@@ -106,41 +121,58 @@ def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: st
                 row = y + (index - (len(same) - 1) / 2) * 0.6 / len(same)
                 _obligation(ax, obligation, row, height, clip, as_of)
     y += 1
-    labels.append("Hændelser" if da else "Events")
+    labels.append(_say("events", lang))
     if source is not None:
         held = [c.date for c in source.until(as_of).of_type(ConversationHeld)]
         ax.plot(held, [y] * len(held), linestyle="none", marker="|", markersize=14,
-                color="#212121", label="samtale holdt" if da else "conversation held")
+                color="#212121", label=_say("conversation_held", lang))
         missed = [n.date for n in source.until(as_of).of_type(NoShow)]
         ax.plot(missed, [y] * len(missed), linestyle="none", marker="X", markersize=9,
-                color="#c62828", label="udeblivelse" if da else "no-show")
+                color="#c62828", label=_say("no_show", lang))
     sanctioned = [s.day for s in evaluation.sanctions if s.sanctionable]
     ax.plot(sanctioned, [y + 0.3] * len(sanctioned), linestyle="none", marker="v",
-            markersize=8, color="#6a1b9a", label="sanktion" if da else "sanction")
+            markersize=8, color="#6a1b9a", label=_say("sanction", lang))
     ax.axvline(as_of, color="#000000", linestyle="--", linewidth=1)
-    ax.text(as_of, -0.7, f" {'opgjort' if da else 'as of'} {as_of}", fontsize=8, va="center")
+    ax.text(as_of, -0.7, " " + _say("as_of", lang, day=as_of), fontsize=8, va="center")
     for status, colour in STATUS_COLOURS.items():
-        ax.barh([0], [0], color=colour, alpha=0.6, label=status.label(lang))
+        ax.barh([0], [0], color=colour, alpha=0.6,
+                label=_code_label("status", status.value, lang))
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_ylim(len(labels) - 0.4, -1.1)
     ax.set_xlim(left, right)
     ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
     ax.set_axisbelow(True)
-    _date_axis(ax)
+    _date_axis(ax, lang)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=9, fontsize=8,
               frameon=False, handlelength=1.2, columnspacing=1.2)
-    title = (f"{mask_cpr(evaluation.person_id)}: {len(evaluation.obligations)} "
-             f"{'forpligtelser' if da else 'obligations'} ({evaluation.rule_pack})")
+    title = _say("title", lang, person=mask_cpr(evaluation.person_id),
+                 n=len(evaluation.obligations), pack=evaluation.rule_pack)
     ax.set_title(title, fontsize=10, loc="left")
     return figure
 
 
-def _date_axis(ax: Any) -> None:
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+def _date_axis(ax: Any, lang: str) -> None:
+    """Ticks where matplotlib puts them, written in *lang* by the catalogue's month names (no
+    locale): the year at January and on the first tick, the month's name on the first of a
+    month, the day and month on other days (da ``5. maj``, en ``May 5``)."""
+    from matplotlib.dates import AutoDateLocator, num2date
 
+    names = _say("months", lang).split()
     locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+
+    def tick(value: float, position: int | None) -> str:
+        day = num2date(value).date()  # type: ignore[no-untyped-call]
+        name = names[day.month - 1]
+        if day.day != 1:
+            shown = _say("day_of_month", lang, day=day.day, month=name)
+        else:
+            shown = str(day.year) if day.month == 1 else name
+        if position == 0 and str(day.year) not in shown:
+            shown += f"\n{day.year}"
+        return shown
+
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(tick)
 
 
 def _obligation(ax: Any, obligation: Obligation, y: float, height: float,
@@ -195,7 +227,6 @@ def caseload(results: Comparison | Mapping[str, Any], *, lang: str = "da",
     baseline (the first variant). ``by`` is ``quarter`` (default: monthly shares of a small
     caseload are noise) or ``month``; *since* (``YYYY-MM``) hides earlier months."""
     figure_class = _figure_class()
-    da = lang == "da"
     if by not in ("month", "quarter"):
         raise LabRulesError(f"by must be month or quarter, not {by!r}")
     totals: dict[tuple[str, str], list[float]] = {}
@@ -229,20 +260,20 @@ def caseload(results: Comparison | Mapping[str, Any], *, lang: str = "da",
         if index:
             diff_ax.plot(days, [a - b for a, b in zip(losses, base, strict=True)], **style)
     diff_ax.axhline(0, color="#616161", linewidth=0.8)
-    share_ax.set_ylabel("andel ikke rettidig" if da else "share not on time")
+    share_ax.set_ylabel(_say("share_not_on_time", lang))
     share_ax.set_ylim(0, 1)
-    share_ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}")
-    loss_ax.set_ylabel("mistet refusion (kr.)" if da else "refund lost (kr.)")
-    diff_ax.set_ylabel("forskel i refusion (kr.)" if da else "refund lost vs. baseline (kr.)")
+    share_ax.yaxis.set_major_formatter(
+        lambda v, _pos: percent_text(Decimal(str(round(v, 2))), lang))
+    loss_ax.set_ylabel(_say("refund_lost", lang))
+    diff_ax.set_ylabel(_say("refund_lost_vs_baseline", lang))
     for ax in (loss_ax, diff_ax):
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
+        ax.yaxis.set_major_formatter(
+            lambda v, _pos: number_text(Decimal(round(v)), lang, places=0))
     for ax in (share_ax, loss_ax, diff_ax):
         ax.grid(color="#e0e0e0", linewidth=0.6)
         ax.legend(fontsize=8, frameon=False, loc="upper right")
-    unit = ("kvartal" if by == "quarter" else "måned") if da else by
-    share_ax.set_title((f"Forpligtelser med frist i hvert {unit}" if da
-                        else f"Obligations due per {unit}"), fontsize=10, loc="left")
-    _date_axis(diff_ax)
+    share_ax.set_title(_say(f"due_per_{by}", lang), fontsize=10, loc="left")
+    _date_axis(diff_ax, lang)
     return figure
 
 

@@ -2,41 +2,56 @@
 
 What an auditor sampling cases needs (seed 003): the timeline chart, every obligation with
 its legal basis, dates, status and explanation, the refund ledger and losses, sanctions and
-notes, in Danish with an English toggle. The page fetches nothing: styles, the script and the
-chart (inline SVG, when matplotlib is installed) are in the file, and links to the law are
-plain links. Every figure comes from the ``evaluation/v2`` document
-(:func:`lab_rules.faces.evaluation_json.evaluation_to_json`), so the page says what the JSON says;
-each row carries its values in ``data-`` attributes for machine checks.
+notes. One page is in one language (``lang``; a second page gives the other, issue 16): every
+label comes from the message catalogue (``core/catalogue/report.toml``, codes through
+``labels.toml``), the evaluation's own texts are read in the page's language, and dates and
+money are written the way its reader writes them (da 05-12-2026 and 2.547,85 kr.). The page
+fetches nothing: styles, the script and the chart (inline SVG, when matplotlib is installed) are
+in the file, and links to the law are plain links. Each row carries its values in ``data-``
+attributes for machine checks, in the machine formats of the ``evaluation/v2`` document (ISO
+dates, plain decimals), whatever the page's language.
 """
 
 from __future__ import annotations
 
 import io
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
-from typing import Any
+
+import attrs
 
 from lab_rules._version import __version__
-from lab_rules.contact.results import Status
+from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.messages import (
+    Percent,
+    catalogue,
+    date_text,
+    money_text,
+    number_text,
+    text,
+    words,
+)
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
-from lab_rules.faces.evaluation_json import evaluation_to_json
 from lab_rules.inputs.timeline import Timeline
+from lab_rules.law.model import Confidence
+from lab_rules.refund.staircase import RefundLedger
+from lab_rules.sanctions.result import Sanction
 
-CSS = """
+PAGE_CSS = """
 :root { --ink: #212121; --muted: #616161; --line: #e0e0e0; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
        margin: 0 auto; max-width: 1200px; padding: 24px; }
-body[data-lang="da"] [lang="en"], body[data-lang="en"] [lang="da"] { display: none; }
 header { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px;
          border-bottom: 2px solid var(--ink); padding-bottom: 8px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); }
 .meta { color: var(--muted); margin: 0; }
-button#lang-toggle { font: inherit; padding: 4px 12px; border: 1px solid var(--ink);
-                     background: #fff; border-radius: 4px; cursor: pointer; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { text-align: left; vertical-align: top; padding: 4px 6px;
          border-bottom: 1px solid var(--line); }
@@ -48,6 +63,7 @@ td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .s-met { background: #2e7d32; } .s-met_late { background: #ef6c00; }
 .s-overdue { background: #c62828; } .s-open { background: #1565c0; }
 .s-waived { background: #757575; } .s-lapsed { background: #9e9e9e; }
+.s-not_covered { background: #f9a825; }
 .summary { display: flex; flex-wrap: wrap; gap: 10px; }
 .summary div { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px;
                min-width: 140px; }
@@ -66,11 +82,26 @@ table.obligations th:nth-child(5), table.obligations th:nth-child(7) { width: 9.
 table.obligations th:nth-child(6) { width: 9%; } table.obligations th:nth-child(8) { width: 5%; }
 table.obligations th:nth-child(9) { width: 24.5%; }
 @media print {
-  button#lang-toggle { display: none; }
   body { max-width: none; padding: 0; font-size: 11px; }
   table { font-size: 10px; } blockquote, .small, details summary { font-size: 9px; }
   h2 { break-after: avoid; }
 }
+"""
+
+PAGE_SCRIPT = """
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+});
+"""
+
+# The two-language page with a toggle, which the audit pack (faces/audit_html.py) still renders:
+# kept for it until it, too, renders one language (issue 16); the report does not use these.
+
+CSS = PAGE_CSS + """
+body[data-lang="da"] [lang="en"], body[data-lang="en"] [lang="da"] { display: none; }
+button#lang-toggle { font: inherit; padding: 4px 12px; border: 1px solid var(--ink);
+                     background: #fff; border-radius: 4px; cursor: pointer; }
+@media print { button#lang-toggle { display: none; } }
 """
 
 SCRIPT = """
@@ -94,271 +125,353 @@ SCRIPT = """
 
 
 def _both(da: str, en: str) -> str:
+    """A text in both languages, one shown by the toggle (the audit pack's pages)."""
     return f'<span lang="da">{escape(da)}</span><span lang="en">{escape(en)}</span>'
 
 
 def _money(value: str | None) -> tuple[str, str, str]:
-    """(data value, Danish text, English text) of a JSON money string, rounded to øre."""
+    """(data value, Danish figure, English figure) of a JSON money string, rounded to øre
+    (the audit pack's pages)."""
     if value is None:
         return "", "–", "–"
     amount = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    english = f"{amount:,.2f}"
-    danish = english.replace(",", "X").replace(".", ",").replace("X", ".")
-    return str(amount), danish, english
+    return str(amount), number_text(amount, "da"), number_text(amount, "en")
 
 
-def _money_cell(value: str | None, key: str = "amount") -> str:
-    data, da, en = _money(value)
-    return f'<td class="num" data-{key}="{escape(data)}">{_both(da + " kr.", en + " kr.")}</td>'
+_CARD_STATUSES = (Status.MET, Status.MET_LATE, Status.OVERDUE, Status.OPEN, Status.WAIVED,
+                  Status.LAPSED)
+"""The statuses an obligation ends in: one card each, so the cards add up to the obligations
+(``not covered`` stretches are no deadlines and get a card of their own)."""
 
 
-def _chart(evaluation: Evaluation, timeline: Timeline | None) -> str:
+@attrs.frozen(slots=True)
+class _Page:
+    """The words of one page in its language: catalogue sentences, labels of codes, dates and
+    money, escaped for HTML."""
+
+    lang: str
+
+    def say(self, key: str, **fields: object) -> str:
+        return escape(text(f"report.{key}", self.lang, **fields))
+
+    def label(self, kind: str, code: str | None) -> str:
+        """The label of *code* (``label.<kind>.<code>``), or the code where the catalogue has
+        none (a code added to the rule files before its label)."""
+        if code is None:
+            return "–"
+        key = f"label.{kind}.{code}"
+        return escape(text(key, self.lang) if key in catalogue() else code)
+
+    def words(self, value: object) -> str:
+        return escape(words(value, self.lang))
+
+    def day(self, value: date | None) -> str:
+        return "–" if value is None else escape(date_text(value, self.lang))
+
+    def span(self, start: date, end: date | None) -> str:
+        return f"{self.day(start)} – {self.day(end)}"
+
+    def money(self, amount: Decimal | None) -> str:
+        return "–" if amount is None else escape(money_text(amount, self.lang))
+
+    def rate(self, share: Decimal) -> str:
+        return self.words(Percent(share))
+
+    def month(self, month: str) -> str:
+        """``YYYY-MM`` as the month's name and year (da ``april 2008``, en ``April 2008``)."""
+        year, number = month.split("-")
+        names = text("report.month_names", self.lang).split()
+        return escape(f"{names[int(number) - 1]} {year}")
+
+
+def _plain(amount: Decimal | None) -> str:
+    """A money figure for a ``data-`` attribute: a plain decimal rounded to øre, as the
+    ``evaluation/v2`` document rounds its totals."""
+    if amount is None:
+        return ""
+    return str(amount.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _money_cell(page: _Page, amount: Decimal | None, key: str = "amount") -> str:
+    return f'<td class="num" data-{key}="{_plain(amount)}">{page.money(amount)}</td>'
+
+
+def _chart(page: _Page, evaluation: Evaluation, timeline: Timeline | None) -> str:
     try:
         from lab_rules.faces.plot import save
         from lab_rules.faces.plot import timeline as plot_timeline
 
-        svgs = []
-        for lang in ("da", "en"):
-            figure = plot_timeline(evaluation, timeline, lang=lang)
-            buffer = io.StringIO()
-            save(figure, buffer, format="svg")
-            text = buffer.getvalue()
-            svgs.append(f'<figure lang="{lang}">{text[text.index("<svg"):]}</figure>')
-        return "".join(svgs)
+        figure = plot_timeline(evaluation, timeline, lang=page.lang)
+        buffer = io.StringIO()
+        save(figure, buffer, format="svg")
+        picture = buffer.getvalue()
+        return f"<figure>{picture[picture.index('<svg'):]}</figure>"
     except LabRulesError:
-        return ('<p class="small">' + _both(
-            "Tidslinjediagrammet kræver matplotlib: pip install 'lab-rules[plot]'.",
-            "The timeline chart needs matplotlib: pip install 'lab-rules[plot]'.") + "</p>")
+        return f'<p class="small">{page.say("no_chart")}</p>'
 
 
-def _obligation_rows(document: dict[str, Any]) -> str:
+def _obligation_rows(page: _Page, obligations: Iterable[Obligation]) -> str:
     rows = []
-    for number, item in enumerate(document["obligations"], start=1):
-        basis = item["legal_basis"]
-        status = Status(item["status"])
-        status_da, status_en = status.label("da"), status.label("en")
-        late = item["days_late"] if item["status"] == "met_late" else item["days_overdue"]
-        confidence = "" if item["confidence"] == "confirmed" else (
-            f'<div class="unconfirmed">{escape(item["confidence"])}</div>')
-        trace = "".join(f"<li>{escape(step['step'])} {escape(step['date'] or '')}: "
-                        f"{escape(step['text'])}</li>" for step in item["trace"])
+    for number, item in enumerate(obligations, start=1):
+        rule = item.rule
+        basis = rule.legal_basis
+        status = item.status.value
+        late = item.days_late if item.status is Status.MET_LATE else item.days_overdue
+        confidence = "" if rule.confidence is Confidence.CONFIRMED else (
+            f'<div class="unconfirmed">{page.label("confidence", rule.confidence.value)}</div>')
+        trace = "".join(f"<li>{page.label('step', step.step)} {page.day(step.day)}: "
+                        f"{page.words(step.detail)}</li>" for step in item.trace)
+        title = rule.title_da if page.lang == "da" else rule.title_en
+        explanation = item.explanation_da if page.lang == "da" else item.explanation_en
+        fulfilled = item.fulfilled_on.isoformat() if item.fulfilled_on else ""
         rows.append(
-            f'<tr data-rule-id="{escape(item["rule_id"])}" data-sequence="{item["sequence"]}" '
-            f'data-opens="{item["opens"]}" data-due="{item["due"]}" '
-            f'data-status="{item["status"]}" data-fulfilled-on="{item["fulfilled_on"] or ""}">'
+            f'<tr data-rule-id="{escape(rule.id)}" data-sequence="{item.sequence}" '
+            f'data-opens="{item.opens.isoformat()}" data-due="{item.due.isoformat()}" '
+            f'data-status="{status}" data-fulfilled-on="{fulfilled}">'
             f'<td class="num">{number}</td>'
-            f'<td>{_both(item["title"]["da"], item["title"]["en"])}'
-            f'<div class="small">{escape(item["rule_id"])}</div>{confidence}</td>'
-            f'<td><a href="{escape(basis["source"])}">{escape(basis["citation"])}</a></td>'
-            f'<td class="date">{item["opens"]}</td><td class="date due">{item["due"]}</td>'
-            f'<td><span class="badge s-{item["status"]}">{_both(status_da, status_en)}</span></td>'
-            f'<td class="date">{item["fulfilled_on"] or "–"}</td>'
+            f'<td>{escape(title)}<div class="small">{escape(rule.id)}</div>{confidence}</td>'
+            f'<td><a href="{escape(basis.source)}">{escape(basis.cite())}</a></td>'
+            f'<td class="date">{page.day(item.opens)}</td>'
+            f'<td class="date due">{page.day(item.due)}</td>'
+            f'<td><span class="badge s-{status}">{page.label("status", status)}</span></td>'
+            f'<td class="date">{page.day(item.fulfilled_on)}</td>'
             f'<td class="num">{"" if late is None else late}</td>'
-            f'<td>{_both(item["explanation"]["da"], item["explanation"]["en"])}'
-            f'<details><summary>{_both("Lovtekst og beregning", "Law text and computation")}'
-            f'</summary><blockquote>{escape(item["law_text"] or "")}</blockquote>'
+            f'<td>{escape(explanation)}'
+            f'<details><summary>{page.say("law_and_computation")}</summary>'
+            f'<blockquote>{escape(rule.law_text or "")}</blockquote>'
             f'<ol class="small">{trace}</ol></details></td></tr>')
-    return "".join(rows)
+    return "\n".join(rows)
 
 
-def _refund_section(refund: dict[str, Any] | None) -> str:
-    if refund is None:
+def _refund_section(page: _Page, evaluation: Evaluation) -> str:
+    """The refund: what was lost for late steps, the rate periods before 2016 under their own
+    law, and the staircase (lov 994/2015) only where it counted a week: a case before 2016
+    shows the law of its rate periods, not an empty staircase."""
+    ledger = evaluation.refund
+    if ledger is None:
         return ""
-    parts = [f'<h2>{_both("Refusion", "Refund")}</h2>']
-    if refund["loss_months"]:
-        parts.append(f'<h3>{_both("Mistet refusion pr. måned", "Refund lost per month")}</h3>'
-                     f'<table class="loss-months"><tr><th>{_both("Måned", "Month")}</th>'
-                     f'<th class="num">{_both("Mistet", "Lost")}</th></tr>')
-        parts += [f'<tr data-month="{m["month"]}"><td>{m["month"]}</td>'
-                  f'{_money_cell(m["lost_refund"], "lost")}</tr>' for m in refund["loss_months"]]
-        total = refund["totals"]["lost_refund"]
-        parts.append(f'<tr><th>{_both("I alt", "Total")}</th>'
-                     f'{_money_cell(total, "lost-total")}</tr></table>')
-    if refund["losses"]:
-        parts.append(f'<table class="losses"><tr><th>{_both("Regel", "Rule")}</th>'
-                     f'<th>{_both("Periode", "Period")}</th><th class="num">'
-                     f'{_both("Dage", "Days")}</th><th class="num">{_both("Beløb", "Amount")}'
-                     f'</th><th>{_both("Forklaring", "Explanation")}</th></tr>')
-        for loss in refund["losses"]:
-            parts.append(f'<tr><td>{escape(loss["loss_rule"])}<div class="small">'
-                         f'{escape(loss["legal_basis"])}</div></td>'
-                         f'<td class="date">{loss["start"]} – {loss["end"]}</td>'
-                         f'<td class="num">{loss["days"]}</td>{_money_cell(loss["amount"])}'
-                         f'<td>{_both(loss["explanation"]["da"], loss["explanation"]["en"])}'
-                         f'</td></tr>')
+    parts = [f'<h2>{page.say("refund")}</h2>']
+    months = evaluation.refund_loss_months
+    if months:
+        total = sum((m.refund for m in months), Decimal("0.00"))
+        parts.append(f'<h3>{page.say("loss_months")}</h3><table class="loss-months"><tr>'
+                     f'<th>{page.say("col.month")}</th><th class="num">{page.say("col.lost")}'
+                     f'</th></tr>')
+        parts += [f'<tr data-month="{m.month}"><td>{page.month(m.month)}</td>'
+                  f'{_money_cell(page, m.refund, "lost")}</tr>' for m in months]
+        parts.append(f'<tr><th>{page.say("col.total")}</th>'
+                     f'{_money_cell(page, total, "lost-total")}</tr></table>')
+    if evaluation.refund_losses:
+        parts.append(f'<table class="losses"><tr><th>{page.say("col.rule")}</th>'
+                     f'<th>{page.say("col.period")}</th><th class="num">{page.say("col.days")}'
+                     f'</th><th class="num">{page.say("col.amount")}</th>'
+                     f'<th>{page.say("col.explanation")}</th></tr>')
+        for loss in evaluation.refund_losses:
+            rule = loss.loss_rule
+            parts.append(f'<tr><td>{escape(rule.id)}<div class="small">'
+                         f'{escape(rule.legal_basis)}</div></td>'
+                         f'<td class="date">{page.span(loss.start, loss.end)}</td>'
+                         f'<td class="num">{loss.days}</td>{_money_cell(page, loss.amount)}'
+                         f'<td>{page.words(loss.explain(page.lang))}</td></tr>\n')
         parts.append("</table>")
-    if refund["periods"]:
-        parts.append(f'<h3>{_both("Refusionsperioder (før 2016)", "Refund periods (before 2016)")}'
-                     f'</h3><table class="periods"><tr><th>{_both("Ydelse", "Benefit")}</th>'
-                     f'<th>{_both("Periode", "Period")}</th><th class="num">Sats</th>'
-                     f'<th class="num">{_both("Udgift", "Cost")}</th><th class="num">'
-                     f'{_both("Refusion", "Refund")}</th><th>{_both("Grundlag", "Basis")}</th>'
-                     f'</tr>')
-        parts += [f'<tr><td>{escape(p["benefit"])}</td><td class="date">{p["start"]} – '
-                  f'{p["end"]}</td><td class="num">{escape(p["rate"])}</td>'
-                  f'{_money_cell(p["cost"], "cost")}{_money_cell(p["refund"], "refund")}'
-                  f'<td class="small">{escape(p["legal_basis"])}</td></tr>'
-                  for p in refund["periods"]]
+    periods = evaluation.refund_periods
+    if periods:
+        laws = "; ".join(escape(b) for b in dict.fromkeys(p.legal_basis for p in periods))
+        parts.append(f'<h3>{page.say("rate_periods")}</h3>'
+                     f'<p class="small">{page.say("rate_periods_law")} {laws}</p>'
+                     f'<table class="periods"><tr><th>{page.say("col.benefit")}</th>'
+                     f'<th>{page.say("col.period")}</th><th class="num">{page.say("col.rate")}'
+                     f'</th><th class="num">{page.say("col.cost")}</th><th class="num">'
+                     f'{page.say("col.refund")}</th><th>{page.say("col.basis")}</th></tr>')
+        parts += [f'<tr data-rate="{format(p.rate, "f")}"><td>'
+                  f'{page.label("benefit", p.benefit.value)}'
+                  f'{" (" + page.say("active") + ")" if p.active else ""}</td>'
+                  f'<td class="date">{page.span(p.start, p.end)}</td>'
+                  f'<td class="num">{page.rate(p.rate)}</td>'
+                  f'{_money_cell(page, p.cost, "cost")}{_money_cell(page, p.refund, "refund")}'
+                  f'<td class="small">{escape(p.legal_basis)}</td></tr>\n' for p in periods]
         parts.append("</table>")
-    if refund["months"]:
-        parts.append(f'<h3>{_both("Refusionstrappen pr. måned", "Refund staircase by month")}'
-                     f'</h3><p class="small">{escape(refund["scheme"])}: '
-                     f'{escape(refund["act"])}</p><table class="months"><tr>'
-                     f'<th>{_both("Måned", "Month")}</th>'
-                     f'<th class="num">{_both("Refusion", "Refund")}</th><th class="num">'
-                     f'{_both("Medfinansiering", "Co-financing")}</th></tr>')
-        parts += [f'<tr data-month="{m["month"]}"><td>{m["month"]}</td>'
-                  f'{_money_cell(m["refund"], "refund")}'
-                  f'{_money_cell(m["cofinancing"], "cofinancing")}</tr>'
-                  for m in refund["months"]]
-        parts.append("</table>")
-        parts.append(_weeks(refund["weeks"]))
-    if not (refund["loss_months"] or refund["periods"] or refund["months"]):
-        parts.append(f'<p>{_both("Ingen refusionsposter.", "No refund entries.")}</p>')
+    counted = any(week.lines for week in ledger.weeks)
+    if counted:
+        parts.append(_staircase(page, ledger))
+    if not (months or periods or counted):
+        parts.append(f'<p>{page.say("no_refund")}</p>')
     return "".join(parts)
 
 
-def _weeks(weeks: list[dict[str, Any]]) -> str:
-    """The weekly refund ledger, folded: week, the week on the staircase, and each line."""
+def _staircase(page: _Page, ledger: RefundLedger) -> str:
+    """The staircase by month, then its weekly ledger folded: week, the week on the staircase,
+    and each line."""
+    parts = [f'<h3>{page.say("staircase")}</h3><p class="small"><a href="'
+             f'{escape(ledger.source)}">{escape(ledger.act)}</a></p><table class="months"><tr>'
+             f'<th>{page.say("col.month")}</th><th class="num">{page.say("col.refund")}</th>'
+             f'<th class="num">{page.say("col.cofinancing")}</th></tr>']
+    parts += [f'<tr data-month="{m.month}"><td>{page.month(m.month)}</td>'
+              f'{_money_cell(page, m.refund, "refund")}'
+              f'{_money_cell(page, m.cofinancing, "cofinancing")}</tr>' for m in ledger.months]
+    parts.append("</table>")
     rows = []
-    for week in weeks:
-        for line in week["lines"]:
+    for week in ledger.weeks:
+        for line in week.lines:
             rows.append(
-                f'<tr><td class="date">{week["monday"]}</td><td class="num">'
-                f'{week["week_number"]}</td><td class="num">{week["rate_week_number"]}</td>'
-                f'<td>{escape(line["benefit"])}</td><td class="num">{line["days"]}</td>'
-                f'<td class="num">{escape(line["rate"])}</td>'
-                f'{_money_cell(line["amount"], "week-amount")}'
-                f'<td class="small">{escape(line["legal_basis"])}</td></tr>')
-    if not rows:
-        return ""
-    return (f'<details><summary>{_both("Refusion uge for uge", "Refund week by week")} '
-            f'({len(weeks)})</summary><table class="weeks"><tr>'
-            f'<th>{_both("Mandag", "Monday")}</th><th class="num">{_both("Uge", "Week")}</th>'
-            f'<th class="num">{_both("Trin", "Step")}</th><th>{_both("Ydelse", "Benefit")}</th>'
-            f'<th class="num">{_both("Dage", "Days")}</th><th class="num">Sats</th>'
-            f'<th class="num">{_both("Refusion", "Refund")}</th>'
-            f'<th>{_both("Grundlag", "Basis")}</th></tr>{"".join(rows)}</table></details>')
+                f'<tr><td class="date">{page.day(week.monday)}</td><td class="num">'
+                f'{week.number}</td><td class="num">{week.rate_number}</td>'
+                f'<td>{page.label("benefit", line.benefit.value)}</td>'
+                f'<td class="num">{line.days}</td><td class="num" '
+                f'data-rate="{format(line.rate, "f")}">{page.rate(line.rate)}</td>'
+                f'{_money_cell(page, line.amount, "week-amount")}'
+                f'<td class="small">{escape(line.legal_basis)}</td></tr>\n')
+    parts.append(
+        f'<details><summary>{page.say("weeks", n=len(ledger.weeks))}</summary>'
+        f'<table class="weeks"><tr><th>{page.say("col.monday")}</th><th class="num">'
+        f'{page.say("col.week")}</th><th class="num">{page.say("col.step")}</th>'
+        f'<th>{page.say("col.benefit")}</th><th class="num">{page.say("col.days")}</th>'
+        f'<th class="num">{page.say("col.rate")}</th><th class="num">{page.say("col.refund")}'
+        f'</th><th>{page.say("col.basis")}</th></tr>{"".join(rows)}</table></details>')
+    return "".join(parts)
 
 
-def _sanction_section(sanctions: list[dict[str, Any]]) -> str:
-    head = f'<h2>{_both("Sanktioner", "Sanctions")}</h2>'
-    if not sanctions:
-        return head + f'<p>{_both("Ingen forsømmelser registreret.", "No failures recorded.")}</p>'
-    rows = [head, f'<table class="sanctions"><tr><th>{_both("Dato", "Date")}</th>'
-            f'<th>{_both("Forsømmelse", "Failure")}</th><th>{_both("Regel", "Rule")}</th>'
-            f'<th>{_both("Sanktion", "Sanction")}</th><th class="num">{_both("Dage", "Days")}'
-            f'</th><th class="num">{_both("Fradrag", "Deducted")}</th>'
-            f'<th>{_both("Forklaring", "Explanation")}</th></tr>']
-    for item in sanctions:
-        verdict = _both("ja", "yes") if item["sanctionable"] else _both("nej", "no")
-        reasons = "".join(f"<li>{escape(r)}</li>" for r in item["reasons"])
+def _sanction_section(page: _Page, sanctions: Iterable[Sanction]) -> str:
+    """Every failure, and whether it may be sanctioned: failures and sanctions are counted
+    apart (issue 16: one vocabulary across commands)."""
+    found = tuple(sanctions)
+    head = f'<h2>{page.say("sanctions")}</h2>'
+    if not found:
+        return head + f'<p>{page.say("no_failures")}</p>'
+    sanctionable = sum(1 for s in found if s.sanctionable)
+    rows = [head, f'<p>{page.say("failures_counted", n=len(found), sanctions=sanctionable)}</p>',
+            f'<table class="sanctions"><tr><th>{page.say("col.date")}</th>'
+            f'<th>{page.say("col.failure")}</th><th>{page.say("col.rule")}</th>'
+            f'<th>{page.say("col.sanctionable")}</th><th class="num">{page.say("col.days")}'
+            f'</th><th class="num">{page.say("col.deducted")}</th>'
+            f'<th>{page.say("col.explanation")}</th></tr>']
+    for item in found:
+        verdict = page.say("yes") if item.sanctionable else page.say("no")
+        reasons = "".join(f"<li>{page.words(r)}</li>" for r in item.reasons)
         rows.append(
-            f'<tr data-date="{item["date"]}" data-rule="{escape(item["rule"])}">'
-            f'<td class="date">{item["date"]}</td><td>{escape(item["failure"])}</td>'
-            f'<td>{escape(item["rule"])}<div class="small">{escape(item["legal_basis"])}</div>'
-            f'</td><td>{verdict}</td><td class="num">{item["days"]}</td>'
-            f'{_money_cell(item["deducted"], "deducted")}'
-            f'<td>{_both(item["explanation"]["da"], item["explanation"]["en"])}'
+            f'<tr data-date="{item.day.isoformat()}" data-rule="{escape(item.rule)}" '
+            f'data-failure="{escape(item.failure)}" '
+            f'data-sanctionable="{"true" if item.sanctionable else "false"}">'
+            f'<td class="date">{page.day(item.day)}</td>'
+            f'<td>{page.label("failure", item.failure)}</td>'
+            f'<td>{escape(item.rule)}<div class="small">{escape(item.legal_basis)}</div>'
+            f'</td><td>{verdict}</td><td class="num">{item.days}</td>'
+            f'{_money_cell(page, item.deducted, "deducted")}'
+            f'<td>{page.words(item.explain(page.lang))}'
             f'{"<ul class=small>" + reasons + "</ul>" if reasons else ""}</td></tr>')
     rows.append("</table>")
-    return "".join(rows)
+    return "\n".join(rows)
+
+
+def _policy_rows(page: _Page, policies: Iterable[tuple[str, str]]) -> str:
+    """Each policy by its label and its value's, with the code a what-if swaps by."""
+    return "".join(
+        f'<tr data-policy="{escape(name)}" data-value="{escape(value)}">'
+        f'<td>{page.label("policy", name)}</td>'
+        f'<td>{page.label("policy_value", f"{name}.{value}")}</td>'
+        f'<td class="small"><code>{escape(name)}={escape(value)}</code></td></tr>'
+        for name, value in sorted(policies))
+
+
+def _cards(page: _Page, evaluation: Evaluation) -> str:
+    """The summary cards: the obligations, one card per status they are in (adding up to the
+    obligations), days late and overdue, not covered stretches, the refund lost and the
+    sanctions, each with its figure in a ``data-value`` attribute."""
+    statuses = Counter(o.status for o in evaluation.obligations)
+    uncovered = statuses[Status.NOT_COVERED]
+    cards: list[tuple[str, str, str, str]] = [
+        ("obligations", page.say("card.obligations"),
+         str(len(evaluation.obligations) - uncovered), "")]
+    cards += [(status.value, page.label("status", status.value), str(statuses[status]), "")
+              for status in _CARD_STATUSES]
+    late = sum(o.days_late or 0 for o in evaluation.obligations)
+    cards += [("days_late", page.say("card.days_late"), str(late), ""),
+              ("days_overdue", page.say("card.days_overdue"),
+               str(evaluation.total_days_overdue), "")]
+    if uncovered:
+        cards.append(("not_covered", page.label("status", Status.NOT_COVERED.value),
+                      str(uncovered), ""))
+    if evaluation.refund is not None:
+        lost = sum((m.refund for m in evaluation.refund_loss_months), Decimal("0.00"))
+        cards.append(("lost", page.say("card.lost"), _plain(lost), page.money(lost)))
+    deducted = sum((s.deducted for s in evaluation.sanctions if s.deducted is not None),
+                   Decimal(0))
+    cards += [("failures", page.say("card.failures"), str(len(evaluation.sanctions)), ""),
+              ("sanctions", page.say("card.sanctions"),
+               str(sum(1 for s in evaluation.sanctions if s.sanctionable)), ""),
+              ("deducted", page.say("card.deducted"), _plain(deducted), page.money(deducted))]
+    return "".join(f'<div data-tile="{key}" data-value="{value}">{label}<b>{shown or value}'
+                   f'</b></div>' for key, label, value, shown in cards)
 
 
 def render_report(evaluation: Evaluation, timeline: Timeline | None = None, *,
                   lang: str = "da") -> str:
-    """The report as one HTML document (UTF-8 text). *timeline* adds exemptions,
-    conversations and no-shows to the chart; *lang* is the language it opens in."""
+    """The report as one HTML document (UTF-8 text) in *lang* (``da`` or ``en``). *timeline*
+    adds exemptions, conversations and no-shows to the chart."""
     if lang not in ("da", "en"):
         raise LabRulesError(f"lang must be da or en, not {lang!r}")
-    document = evaluation_to_json(evaluation)
-    person = mask_cpr(document["person_id"])
-    summary = document["summary"]
-    by_status = summary["by_status"]
-    lost = document["refund"]["totals"]["lost_refund"] if document["refund"] else None
-    deducted = sum((Decimal(s["deducted"]) for s in document["sanctions"]
-                    if s["deducted"] is not None), Decimal(0))
-    tiles = [
-        (_both("Forpligtelser", "Obligations"), str(summary["obligations"]), "obligations"),
-        (_both("Overholdt", "Met on time"), str(by_status["met"]), "met"),
-        (_both("For sent", "Met late"), str(by_status["met_late"]), "met_late"),
-        (_both("Overskredet", "Overdue"), str(by_status["overdue"]), "overdue"),
-        (_both("Dage for sent", "Days late"), str(summary["days_late"]), "days_late"),
-        (_both("Dage overskredet", "Days overdue"), str(summary["days_overdue"]),
-         "days_overdue"),
-    ]
-    if summary["not_covered"]:
-        tiles.append((_both("Ikke dækket af reglerne", "Not covered by the rules"),
-                      str(summary["not_covered"]), "not_covered"))
-    money_tiles = [(_both("Mistet refusion", "Refund lost"), lost, "lost"),
-                   (_both("Sanktionsfradrag", "Sanctions deducted"), str(deducted), "deducted")]
-    tile_html = "".join(f'<div data-tile="{key}">{label}<b>{escape(value)}</b></div>'
-                        for label, value, key in tiles)
-    for label, value, key in money_tiles:
-        data, da, en = _money(value)
-        tile_html += (f'<div data-tile="{key}" data-value="{data}">{label}'
-                      f'<b>{_both(da + " kr.", en + " kr.")}</b></div>')
-    policies = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>"
-                       for k, v in sorted(document["policies"].items()))
-    periods = "".join(f'<tr><td>{escape(p["group"])}</td><td>{escape(p["benefit"] or "")}</td>'
-                      f'<td class="date">{p["start"]}</td><td class="date">{p["end"] or "–"}'
-                      f'</td></tr>' for p in document["periods"])
-    notes = "".join(f"<li>{escape(n['text'])}</li>" for n in document["notes"])
-    hours = document["hours_rule"]
+    page = _Page(lang)
+    person = escape(mask_cpr(evaluation.person_id))
+    as_of = evaluation.as_of.isoformat()
+    periods = "".join(
+        f'<tr data-group="{p.group.value}"><td>{page.label("group", p.group.value)}'
+        f'{" (" + page.say("assumed_group") + ")" if p.assumed_group else ""}</td>'
+        f'<td>{page.label("benefit", p.benefit)}</td>'
+        f'<td class="date">{page.day(p.start)}</td><td class="date">{page.day(p.end)}</td></tr>'
+        for p in evaluation.periods)
+    notes = "".join(f"<li>{page.words(n.text)}</li>\n" for n in evaluation.notes)
+    hours = evaluation.hours_rule
     hours_html = "" if hours is None else (
-        f'<h2>{_both("225-timersreglen", "The 225-hour rule")}</h2>'
-        f'<p>{_both(hours["explanation"]["da"], hours["explanation"]["en"])}</p>')
-    unconfirmed = summary["unconfirmed_rules"]
+        f'<h2>{page.say("hours_rule")}</h2><p>{page.words(hours.explain(lang))}</p>')
+    unconfirmed = sorted({o.rule.id for o in evaluation.obligations
+                          if o.rule.confidence is Confidence.UNCONFIRMED})
     warning = "" if not unconfirmed else (
-        f'<p class="unconfirmed">'
-        f'{_both("Ubekræftede regler anvendt: ", "Unconfirmed rules used: ")}'
-        f'{escape(", ".join(unconfirmed))}</p>')
+        f'<p class="unconfirmed">{page.say("unconfirmed_used", rules=", ".join(unconfirmed))}'
+        f'</p>')
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="lab-rules {__version__}">
-<title>lab-rules: {escape(person)} {document["as_of"]}</title>
-<style>{CSS}</style>
+<title>lab-rules: {person} {as_of}</title>
+<style>{PAGE_CSS}</style>
 </head>
-<body data-lang="{lang}" data-person="{escape(person)}" data-as-of="{document["as_of"]}">
+<body data-lang="{lang}" data-person="{person}" data-as-of="{as_of}">
 <header>
 <div>
-<h1>{_both("Revisionsrapport", "Audit report")}: {escape(person)}</h1>
-<p class="meta">{_both("Opgjort pr.", "As of")} <b>{document["as_of"]}</b> ·
-{_both("Regelsæt", "Rule pack")} <b>{escape(document["rule_pack"])}</b> ·
+<h1>{page.say("title", person=mask_cpr(evaluation.person_id))}</h1>
+<p class="meta">{page.say("as_of")} <b>{page.day(evaluation.as_of)}</b> ·
+{page.say("rule_pack")} <b>{escape(evaluation.rule_pack)}</b> ·
 lab-rules {__version__}</p>
 </div>
-<button id="lang-toggle" type="button">English</button>
 </header>
 {warning}
-<h2>{_both("Overblik", "Summary")}</h2>
-<div class="summary">{tile_html}</div>
-<h2>{_both("Tidslinje", "Timeline")}</h2>
-{_chart(evaluation, timeline)}
-<h2>{_both("Forløb", "Periods")}</h2>
-<table class="periods"><tr><th>{_both("Målgruppe", "Target group")}</th>
-<th>{_both("Ydelse", "Benefit")}</th><th>{_both("Fra", "From")}</th>
-<th>{_both("Til", "To")}</th></tr>{periods}</table>
-<h2>{_both("Forpligtelser", "Obligations")}</h2>
+<h2>{page.say("summary")}</h2>
+<div class="summary">{_cards(page, evaluation)}</div>
+<h2>{page.say("timeline")}</h2>
+{_chart(page, evaluation, timeline)}
+<h2>{page.say("periods")}</h2>
+<table class="periods"><tr><th>{page.say("col.group")}</th>
+<th>{page.say("col.benefit")}</th><th>{page.say("col.from")}</th>
+<th>{page.say("col.to")}</th></tr>{periods}</table>
+<h2>{page.say("obligations")}</h2>
 <table class="obligations">
-<tr><th class="num">#</th><th>{_both("Krav", "Duty")}</th>
-<th>{_both("Lovgrundlag", "Legal basis")}</th><th>{_both("Åbner", "Opens")}</th>
-<th>{_both("Frist", "Due")}</th><th>Status</th><th>{_both("Opfyldt", "Met on")}</th>
-<th class="num">{_both("Dage", "Days")}</th><th>{_both("Forklaring", "Explanation")}</th></tr>
-{_obligation_rows(document)}
+<tr><th class="num">#</th><th>{page.say("col.duty")}</th>
+<th>{page.say("col.legal_basis")}</th><th>{page.say("col.opens")}</th>
+<th>{page.say("col.due")}</th><th>{page.say("col.status")}</th>
+<th>{page.say("col.met_on")}</th><th class="num">{page.say("col.days")}</th>
+<th>{page.say("col.explanation")}</th></tr>
+{_obligation_rows(page, evaluation.obligations)}
 </table>
-{_refund_section(document["refund"])}
-{_sanction_section(document["sanctions"])}
+{_refund_section(page, evaluation)}
+{_sanction_section(page, evaluation.sanctions)}
 {hours_html}
-<h2>{_both("Politikker anvendt", "Policies applied")}</h2>
-<table class="policies">{policies}</table>
-{"<h2>" + _both("Bemærkninger", "Notes") + "</h2><ul>" + notes + "</ul>" if notes else ""}
-<p class="small">{_both(
-    "Beregnet af lab-rules ud fra tidslinjen og regelfilerne; siden henter intet fra nettet.",
-    "Computed by lab-rules from the timeline and the rule files; the page fetches nothing.")}</p>
-<script>{SCRIPT}</script>
+<h2>{page.say("policies")}</h2>
+<table class="policies">{_policy_rows(page, evaluation.policies)}</table>
+{"<h2>" + page.say("notes") + "</h2><ul>" + notes + "</ul>" if notes else ""}
+<p class="small">{page.say("footer")}</p>
+<script>{PAGE_SCRIPT}</script>
 </body>
 </html>
 """

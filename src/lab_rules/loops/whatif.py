@@ -52,7 +52,9 @@ METRICS = ("obligations", "met", "met_late", "overdue", "days_late", "days_overd
 the refund lost for late steps (eras A/B, kr.), the era C refund and the municipal
 co-financing (the staircase ledger, and dagpenge co-financing 2010-2015, kr.), and sanctions
 (count and kr. deducted). ``obligations`` counts deadlines; ``not_covered`` the stretches of a
-course that no rule covers (never timely or late)."""
+course that no rule covers (never timely or late). ``sanctions`` counts the failures that may be
+sanctioned; batch's ``sanctions.csv`` lists every failure, sanctionable or not, and its summary
+counts them as failures (issue 16: one vocabulary across commands)."""
 MONEY = frozenset({"refund_loss", "refund", "cofinancing", "sanctions_deducted"})
 
 

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.messages import text
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -104,9 +105,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except (LabRulesError, OSError) as err:
         return usage_error(err, args.events)
-    say(sys.stderr, f"{summary.persons} persons, {summary.evaluated} evaluated, "
-                     f"{summary.quarantined} quarantined, {summary.obligations} obligations, "
-                     f"{summary.sanctions} sanctions in {summary.seconds:.1f} s -> {summary.out}")
+    say(sys.stderr, text("report.batch.done", "en", persons=summary.persons,
+                         evaluated=summary.evaluated, quarantined=summary.quarantined,
+                         obligations=summary.obligations, failures=summary.sanctions,
+                         seconds=f"{summary.seconds:.1f}", out=summary.out))
     if summary.quarantined and not args.allow_quarantine:
         return EXIT_INVALID
     return EXIT_OK
