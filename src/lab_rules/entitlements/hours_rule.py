@@ -295,12 +295,11 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
     outside = _Outside.of(ordered, exemptions, as_of)
     restarted = outside.restart(as_of)
     if restarted is not None:
-        day, span = restarted
-        days = [(max(first, day), last) for first, last in days if last >= day]
-        notes.append(f"the exemption from {span.start} to {span.end} lasted "
-                     f"{span.rule.restart_after.describe('en') if span.rule.restart_after else ''}"
-                     f" or more: the help and the work are counted afresh from {day} "
-                     f"({span.rule.restart_basis})")
+        days = [(max(first, restarted.day), last) for first, last in days
+                if last >= restarted.day]
+        notes.append(f"the exemption from {restarted.start} to {restarted.end} lasted at least "
+                     f"{restarted.after.describe('en')}: the help and the work are counted "
+                     f"afresh from {restarted.day} ({restarted.basis})")
     now = outside.on_month(current, as_of.replace(day=1))
     if now is not None:
         notes.append(f"not covered by the requirement from {now.start}"
@@ -309,10 +308,9 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
                      + ("not tested" if now.rule.partial_month is PartialMonth.NOT_TESTED
                         else "tested unless exempt on every day")
                      + f" (partial_month = {now.rule.partial_month.value})")
-    restart = ((restarted[0], str(restarted[1].rule.restart_basis))
-               if restarted is not None else None)
+    restart = (restarted.day, restarted.basis) if restarted is not None else None
     per_era = EraCounts(days, timeline.of_type(WorkHours), exemptions, as_of,
-                        restarted[0] if restarted is not None else None)
+                        restarted.day if restarted is not None else None)
     overgang, counted = per_era.reached(current) if days else (None, 0)
     last_window, extended = window(per_era.hours(current), as_of.replace(day=1), current)
     if extended:
@@ -386,23 +384,35 @@ class _Outside:
                 return span
         return None
 
-    def restart(self, as_of: date) -> tuple[date, ExemptSpan] | None:
-        """The day after the last ended exemption that lasted the era's ``restart_after``
-        (stk. 9, 2. pkt.), counted under the era in force on its last day."""
-        found: tuple[date, ExemptSpan] | None = None
+    def restart(self, as_of: date) -> _Restart | None:
+        """The restart after the last ended exemption that lasted its era's
+        ``restart_after`` (stk. 9, 2. pkt.), under the era in force on its last day;
+        adjoining exemptions count as one."""
+        found: _Restart | None = None
         merged = merge_periods([(s.start, s.end) for _, s in self.spans
                                 if s.end is not None and s.end < as_of])
         for start, end in merged:
             for era, span in self.spans:
-                after = span.rule.restart_after
-                if (after is None or span.end is None or not start <= span.end <= end
+                after, basis = span.rule.restart_after, span.rule.restart_basis
+                if (after is None or basis is None or span.end is None
+                        or not start <= span.end <= end
                         or not era.valid_from <= end <= (era.valid_to or date.max)):
                     continue
-                if add(start, after, Rounding.UP) <= end + timedelta(days=1):
-                    day = end + timedelta(days=1)
-                    if found is None or day > found[0]:
-                        found = (day, ExemptSpan(span.rule, start, end))
+                day = end + timedelta(days=1)
+                if add(start, after, Rounding.UP) <= day and (found is None or day > found.day):
+                    found = _Restart(day, start, end, after, basis)
         return found
+
+
+@attrs.frozen
+class _Restart:
+    """The counts start afresh on ``day`` after the exemption ``start``..``end``."""
+
+    day: date
+    start: date
+    end: date
+    after: Duration
+    basis: str
 
 
 def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
