@@ -110,8 +110,8 @@ class HoursRuleStatus:
     """:attr:`consequence` in words for either language."""
     notice_order: bool = True
     """Whether the era has a notice order (warning letter and consultation deadlines)."""
-    required: Decimal = Decimal(225)
-    """The era's hours, which name the rule ("225-timersreglen")."""
+    required: Decimal | None = None
+    """The era's hours, which name the rule ("225-timersreglen"); None: named generically."""
     uncovered: Message | None = None
     """Why an unmarried person is outside the era in force (married couples only, or not
     yet), or None."""
@@ -123,7 +123,8 @@ class HoursRuleStatus:
     def sentences(self) -> tuple[Message, ...]:
         """The explanation's sentences, put into words when read."""
         said: list[Message] = []
-        rule = Message("entitlements.hours.name", hours=_figure(self.required))
+        rule = (Message("entitlements.hours.name", hours=_figure(self.required))
+                if self.required is not None else Message("entitlements.hours.generic"))
         if self.bortfaldsdato is not None:
             said.append(Message("entitlements.hours.unmet", rule=rule,
                                 bortfald=self.bortfaldsdato, consequence=self._consequence(),
