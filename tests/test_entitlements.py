@@ -66,3 +66,39 @@ def test_holiday_and_sickness_figures_come_from_the_rule_files(tmp_path: Path) -
     facts = facts_of(parse_timeline(sick["timeline"]), date.fromisoformat(sick["as_of"]))
     (days,) = sickness_dagpenge(facts, law.sickness_rules)
     assert (days.last_dagpenge_day, days.entry) == (date(2024, 10, 24), "raadighed-21")
+
+
+@pytest.mark.parametrize(("lang", "want", "foreign"), [
+    ("da", ["optjent 01-01-2025, holdes senest 31-12-2025: 20 af 20 dage tilbage"],
+     ["holiday", "earned", "days left"]),
+    ("en", ["earned 2025-01-01, to be taken by 2025-12-31: 20 of 20 days left"],
+     ["ferie", "optjent", "tilbage"])])
+def test_entitlements_text_is_in_one_language(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              lang: str, want: list[str],
+                                              foreign: list[str]) -> None:
+    case = json.loads((CASE_FILES[0].parent / "TC-29.json").read_text(encoding="utf-8"))
+    timeline = tmp_path / "timeline.json"
+    timeline.write_text(json.dumps(case["timeline"]), encoding="utf-8")
+    assert main(["entitlements", str(timeline), "--as-of", "2025-01-15", "--format", "text",
+                 "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert all(w in out for w in want), out
+    assert not any(f in out for f in foreign), out
+    assert "None" not in out
+
+
+def test_sickness_text_cites_the_danish_wording_of_its_legal_basis(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = json.loads((CASE_FILES[0].parent / "TC-30.json").read_text(encoding="utf-8"))
+    timeline = tmp_path / "timeline.json"
+    timeline.write_text(json.dumps(case["timeline"]), encoding="utf-8")
+    texts = {}
+    for lang in ("da", "en"):
+        assert main(["entitlements", str(timeline), "--as-of", case["as_of"], "--format",
+                     "text", "--lang", lang]) == 0
+        texts[lang] = capsys.readouterr().out
+    assert "syg fra 04-10-2024: dagpenge til og med 17-10-2024" in texts["da"]
+    assert "(samme i bek. 46/2026 § 21)" in texts["da"]
+    assert "same in" not in texts["da"]
+    assert "sick from 2024-10-04" in texts["en"]
+    assert "(same in bek. 46/2026 § 21)" in texts["en"]

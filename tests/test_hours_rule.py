@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lab_rules import evaluate
+from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.entitlements.hours_rule import HoursRuleStatus, hours_rule_status
 from lab_rules.facts.facts import facts_of
-from lab_rules.inputs.timeline import Timeline
+from lab_rules.inputs.synth import synthetic_caseload
+from lab_rules.inputs.timeline import Exemption, Timeline
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import load_law
 from lab_rules.law.hours import bundled_hours_eras, bundled_reduction_levels
@@ -46,6 +50,9 @@ def test_hours_rule_case(path: Path) -> None:
     for key, want in case["expect"].items():
         if key == "note_contains":
             assert any(want in n for n in status.notes), status.notes
+        elif key in ("explain_da_contains", "explain_en_contains"):
+            explanation = status.explain(key.split("_")[1])
+            assert want in explanation, explanation
         elif key == "consequence_contains":
             assert status.consequence is not None
             assert want in status.consequence
@@ -147,3 +154,91 @@ def test_eras_are_dated_and_do_not_overlap() -> None:
     for before, after in itertools.pairwise(eras):
         assert before.valid_to is not None
         assert before.valid_to < after.valid_from
+
+
+def _case(name: str) -> tuple[Timeline, date]:
+    case = json.loads((CASE_FILES[0].parent / f"{name}.json").read_text(encoding="utf-8"))
+    return parse_timeline(case["timeline"]), date.fromisoformat(case["as_of"])
+
+
+def test_an_exempted_225_hour_case_is_not_reduced_and_says_why() -> None:
+    """Acceptance (issue 16): begraenset_arbejdsevne takes the person outside the requirement
+    (LAS § 13 f, stk. 9), so no month is tested and nothing is reduced."""
+    timeline, as_of = _case("exempt-limited-arbejdsevne-not-reduced")
+    status = _status(timeline, as_of)
+    assert status is not None
+    assert status.bortfaldsdato is None
+    assert status.first_unmet_month is None
+    assert status.exempt is not None
+    assert status.exempt.rule.legal_basis == "LAS § 13 f, stk. 9"
+    assert "ikke omfattet af kravet" in status.explain("da")
+    assert "not covered by the requirement" in status.explain("en")
+
+
+def test_without_the_exempt_entry_in_the_data_the_same_case_is_reduced(tmp_path: Path) -> None:
+    """The exemption's effect is data: with [[era.exempt]] naming another reason, the
+    recorded begraenset_arbejdsevne only extends the window and every month is tested."""
+    rules = _copy_rules(tmp_path)
+    eras = rules / "parameters" / "225-timersreglen-perioder.toml"
+    text = eras.read_text(encoding="utf-8")
+    assert 'reason = "begraenset_arbejdsevne"\neffect' in text
+    eras.write_text(text.replace('reason = "begraenset_arbejdsevne"\neffect',
+                                 'reason = "andet"\neffect'), encoding="utf-8")
+    timeline, as_of = _case("exempt-limited-arbejdsevne-not-reduced")
+    status = evaluate(timeline, as_of=as_of, law=load_law(rules), refund=False).hours_rule
+    assert status is not None
+    assert status.first_unmet_month == "2024-01"
+    assert status.exempt is None
+
+
+def test_a_month_partly_exempt_is_tested_under_partial_month_tested(tmp_path: Path) -> None:
+    """The named policy for a month the exemption covers only in part (the law is silent)."""
+    rules = _copy_rules(tmp_path)
+    eras = rules / "parameters" / "225-timersreglen-perioder.toml"
+    eras.write_text(eras.read_text(encoding="utf-8").replace(
+        'partial_month = "not_tested"', 'partial_month = "tested"'), encoding="utf-8")
+    timeline, _ = _case("exemption-ended-reduced")
+    exemption = next(e for e in timeline.events if isinstance(e, Exemption))
+    late = Timeline(timeline.person, tuple(
+        attrs.evolve(e, end=date(2024, 6, 15)) if e is exemption else e
+        for e in timeline.events))
+    as_of = date(2024, 9, 30)
+    national = evaluate(late, as_of=as_of, refund=False).hours_rule
+    tested = evaluate(late, as_of=as_of, law=load_law(rules), refund=False).hours_rule
+    assert national is not None
+    assert tested is not None
+    assert national.first_unmet_month == "2024-07"
+    assert tested.first_unmet_month == "2024-06"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
+def test_the_explanation_is_in_one_language_without_none(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    status = evaluate(parse_timeline(case["timeline"]),
+                      as_of=date.fromisoformat(case["as_of"]), refund=False).hours_rule
+    assert status is not None
+    da, en = status.explain("da"), status.explain("en")
+    assert "None" not in da
+    assert "None" not in en
+    for english in ("225-hour", "monthly reduction", "warning letter", " the ", "help again"):
+        assert english not in da, da
+    for danish in ("timersreglen", "nedsættelse", "varslingsbrev", "kravet"):
+        assert danish not in en, en
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", da), da
+
+
+def test_every_exemption_reason_has_words_in_both_languages() -> None:
+    for lang in ("da", "en"):
+        labels = [reason.label(lang) for reason in ExemptionReason]
+        assert all(labels), lang
+        assert len(set(labels)) == len(labels), labels
+
+
+def test_synthetic_timelines_draw_only_the_reasons_they_drew_before() -> None:
+    """New reasons must not change existing synthetic caseloads (same seed, same events)."""
+    drawn = {e.reason for t in synthetic_caseload(300, seed=7) for e in t.events
+             if isinstance(e, Exemption)}
+    assert drawn
+    assert drawn <= {ExemptionReason(v) for v in (
+        "mindre_intensiv_indsats", "barsel", "sygdom", "ferie", "standby", "rimelig_grund",
+        "kommunal_vurdering", "andet")}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from lab_rules.core.messages import text
+
 
 class Term(enum.Enum):
     """Base of lab-rules' enumerations. Members are singletons, so they hash by identity:
@@ -248,6 +250,23 @@ class ExemptionReason(Term):
     KOMMUNAL_VURDERING = "kommunal_vurdering"
     """The 2026 exemption of up to 25 % of a group by concrete assessment."""
     ANDET = "andet"
+    BEGRAENSET_ARBEJDSEVNE = "begraenset_arbejdsevne"
+    """The kommune's assessment that the capacity for work is so limited that ordinary
+    employment cannot be obtained: not covered by the hours rule (LAS § 13 f, stk. 9; 2007-2011
+    § 13, stk. 9), and its time extends the window (§ 13 f, stk. 12, nr. 5). Not the 2026
+    :attr:`KOMMUNAL_VURDERING`."""
+    PASNING = "pasning"
+    """Support for caring for a child with a disability, a disabled adult or a dying relative:
+    extends the hours rule's window (LAS § 13 f, stk. 12, nr. 3)."""
+    VAERNEPLIGT = "vaernepligt"
+    """Military service: extends the hours rule's window (LAS § 13 f, stk. 12, nr. 4)."""
+    UDDANNELSE_UDEN_RAADIGHED = "uddannelse_uden_raadighed"
+    """Education, or another public benefit, without a duty to use one's work opportunities:
+    extends the hours rule's window (LAS § 13 f, stk. 12, nr. 6)."""
+
+    def label(self, lang: str = "en") -> str:
+        """The reason in words (catalogue ``exemptions.<value>``)."""
+        return text(f"exemptions.{self.value}", lang)
 
 
 class OfferKind(Term):

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import attrs
 
 from lab_rules.calendar import Rounding, add, weekdays_between
+from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import Benefit, ExemptionReason
 from lab_rules.facts.facts import Facts
 from lab_rules.inputs.timeline import (
@@ -55,6 +56,8 @@ class HolidayEntitlement:
     notes: tuple[str, ...]
     entry: str = ""
     """The id of the holiday entry that produced it."""
+    cited: Said | None = None
+    """The legal basis in both languages."""
 
 
 @attrs.frozen
@@ -67,6 +70,8 @@ class SickDagpenge:
     notes: tuple[str, ...]
     entry: str = ""
     """The id of the sickness entry that produced it."""
+    cited: Said | None = None
+    """The legal basis in both languages."""
 
 
 def _holiday_days(rule: HolidayRule) -> int:
@@ -122,7 +127,8 @@ def _entitlement(rule: HolidayRule, earned: date, holidays: Sequence[Exemption],
     if used > allowed:
         notes.append(f"{used} holiday days taken: more than the {weeks} allowed")
     return HolidayEntitlement(earned, take_by, allowed, used, max(allowed - used, 0),
-                              tuple(too_long), rule.legal_basis, tuple(notes), rule.id)
+                              tuple(too_long), rule.legal_basis, tuple(notes), rule.id,
+                              rule.cited())
 
 
 def sickness_dagpenge(facts: Facts, rules: Sequence[SicknessRule]) -> tuple[SickDagpenge, ...]:
@@ -144,7 +150,8 @@ def sickness_dagpenge(facts: Facts, rules: Sequence[SicknessRule]) -> tuple[Sick
             notes.append(f"UNCONFIRMED: no entry in force on {first}; entry {rule.id} from "
                          f"{rule.valid_from} is used")
         last = add(first, rule.duration, Rounding.UP) - timedelta(days=1)
-        found.append(SickDagpenge(first, last, rule.legal_basis, tuple(notes), rule.id))
+        found.append(SickDagpenge(first, last, rule.legal_basis, tuple(notes), rule.id,
+                                  rule.cited()))
     return tuple(found)
 
 

@@ -13,8 +13,16 @@ within its window, all worked after the reduction. Where the era has a notice or
 warning letter is due ``warning_before`` the bortfaldsdato and the consultation
 ``consultation_before``; a late letter moves the effect to ``late_delay`` after it was sent.
 
+A person whom a recorded exemption takes outside the requirement (the era's
+``[[era.exempt]]``, LAS § 13 f, stk. 9: an arbejdsevne assessed as so limited that ordinary
+employment cannot be obtained) has no month tested while it lasts, so nothing is reduced;
+after an exemption of the era's ``restart_after`` the help and the work are counted afresh from
+its end (stk. 9, 2. pkt.). The reasons whose periods extend the window are the era's
+``[era.extending]``.
+
 Every status names the era entry and the level entry that produced it, and marks the
-conventions the catalogue calls derived as inferred.
+conventions the catalogue calls derived as inferred. Its explanation is put into words from the
+catalogue (``core/catalogue/entitlements.toml``) in the reader's language.
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ from decimal import Decimal
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.calendar import Duration, Rounding, add, merge_periods
+from lab_rules.core.messages import Message, Said, number_text
 from lab_rules.entitlements.hours_window import (
     HELP,
     EraCounts,
@@ -40,13 +49,28 @@ from lab_rules.entitlements.hours_window import (
 )
 from lab_rules.facts.facts import Facts
 from lab_rules.inputs.timeline import Exemption, HoursRuleWarning, WorkHours
-from lab_rules.law.hours import HoursEra, ReductionLevel
+from lab_rules.law.hours import HoursEra, HoursExempt, PartialMonth, ReductionLevel
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import in_force, in_force_index, in_force_on, kept
 
-__all__ = ["HELP", "HoursRuleStatus", "hours_rule_status"]
+__all__ = ["HELP", "ExemptSpan", "HoursRuleStatus", "hours_rule_status"]
 
 _CENTS = Decimal(1) / 100
+
+
+@attrs.frozen
+class ExemptSpan:
+    """A recorded exemption that takes the person outside the requirement, with the era's
+    entry for its reason."""
+
+    rule: HoursExempt
+    start: date
+    end: date | None
+
+    def period(self) -> Message:
+        if self.end is None:
+            return Message("entitlements.hours.period_open", start=self.start)
+        return Message("entitlements.hours.period", start=self.start, end=self.end)
 
 
 @attrs.frozen
@@ -78,27 +102,93 @@ class HoursRuleStatus:
     """The era entry's id (``225-timer``, ``450-timer``, ``300-timer``)."""
     confidence: str = Confidence.INFERRED.value
     """The weakest confidence of the era, the level and the conventions used."""
+    exempt: ExemptSpan | None = None
+    """The exemption that leaves ``as_of``'s month untested (LAS § 13 f, stk. 9), if any."""
+    restarted: tuple[date, str] | None = None
+    """The day the counts start afresh after a long exemption, and its legal basis."""
+    said_consequence: Message | None = None
+    """:attr:`consequence` in words for either language."""
+    notice_order: bool = True
+    """Whether the era has a notice order (warning letter and consultation deadlines)."""
+    required: Decimal | None = None
+    """The era's hours, which name the rule ("225-timersreglen"); None: named generically."""
+    uncovered: Message | None = None
+    """Why an unmarried person is outside the era in force (married couples only, or not
+    yet), or None."""
 
     def explain(self, lang: str = "en") -> str:
-        da = lang == "da"
-        if self.overgangsdato is None:
-            return (f"225-timersreglen: {self.help_days} dages hjælp; kravet om hjælp er ikke "
-                    "nået." if da else f"225-hour rule: {self.help_days} days of help; the "
-                    "help requirement is not reached.")
-        if self.bortfaldsdato is None:
-            return (f"225-timersreglen: overgangsdato {self.overgangsdato}; kravet er opfyldt "
-                    f"({self.hours_last_12_months} timer)." if da else
-                    f"225-hour rule: overgangsdato {self.overgangsdato}; the requirement is met "
-                    f"({self.hours_last_12_months} hours).")
-        regained = ((f"; fuld hjælp igen i {self.regained_in}" if da
-                     else f"; full help again in {self.regained_in}") if self.regained_in else "")
-        return (f"225-timersreglen: bortfaldsdato {self.bortfaldsdato} ({self.consequence}); "
-                f"varslingsbrev senest {self.warning_by}, partshøring senest "
-                f"{self.consultation_by}, tidligst fra {self.earliest_reduction}{regained}."
-                if da else
-                f"225-hour rule: bortfaldsdato {self.bortfaldsdato} ({self.consequence}); warning "
-                f"letter by {self.warning_by}, consultation by {self.consultation_by}, at the "
-                f"earliest from {self.earliest_reduction}{regained}.")
+        """The status in one paragraph of the catalogue's sentences in *lang*."""
+        return " ".join(m.describe(lang) for m in self.sentences())
+
+    def sentences(self) -> tuple[Message, ...]:
+        """The explanation's sentences, put into words when read."""
+        said: list[Message] = []
+        rule = (Message("entitlements.hours.name", hours=_figure(self.required))
+                if self.required is not None else Message("entitlements.hours.generic"))
+        if self.bortfaldsdato is not None:
+            said.append(Message("entitlements.hours.unmet", rule=rule,
+                                bortfald=self.bortfaldsdato, consequence=self._consequence(),
+                                notices=self._notices(), regained=self._regained()))
+        elif self.first_unmet_month is not None:
+            said.append(Message("entitlements.hours.abolished", rule=rule,
+                                month=_month_words(self.first_unmet_month)))
+        elif self.uncovered is not None:
+            said.append(self.uncovered)
+        elif self.exempt is not None:
+            pass
+        elif self.overgangsdato is None:
+            said.append(Message("entitlements.hours.not_reached", rule=rule,
+                                days=Message("unit.days", n=self.help_days)))
+        else:
+            said.append(Message("entitlements.hours.met", rule=rule,
+                                overgang=self.overgangsdato,
+                                hours=Message("unit.hours",
+                                              n=_figure(self.hours_last_12_months))))
+        if self.exempt is not None:
+            if said:
+                said.append(Message("entitlements.hours.exempt_after",
+                                    period=self.exempt.period(), what=self.exempt.rule.said,
+                                    basis=self.exempt.rule.legal_basis))
+            else:
+                said.append(Message("entitlements.hours.exempt", rule=rule,
+                                    period=self.exempt.period(), what=self.exempt.rule.said,
+                                    basis=self.exempt.rule.legal_basis))
+        if self.restarted is not None:
+            said.append(Message("entitlements.hours.restarted", day=self.restarted[0],
+                                basis=self.restarted[1]))
+        return tuple(said)
+
+    def _consequence(self) -> object:
+        if self.said_consequence is not None:
+            return self.said_consequence
+        return self.consequence or ""
+
+    def _notices(self) -> Message | str:
+        if not self.notice_order:
+            return Message("entitlements.hours.no_notices", earliest=self.earliest_reduction)
+        if self.earliest_reduction is None:
+            return Message("entitlements.hours.notices_no_letter", warning_by=self.warning_by,
+                           consultation_by=self.consultation_by)
+        return Message("entitlements.hours.notices", warning_by=self.warning_by,
+                       consultation_by=self.consultation_by, earliest=self.earliest_reduction)
+
+    def _regained(self) -> Message | str:
+        if self.regained_in is None:
+            return ""
+        return Message("entitlements.hours.regained", month=_month_words(self.regained_in))
+
+
+def _figure(value: Decimal) -> Said:
+    """A number of hours as each language writes it, without needless decimals."""
+    places = 0 if value == value.to_integral() else 2
+    return Said(number_text(value, "da", places), number_text(value, "en", places))
+
+
+def _month_words(month: str) -> Message:
+    """``YYYY-MM`` as a month and year in words ("marts 2018", "March 2018")."""
+    year, number = month.split("-")
+    return Message("entitlements.month", name=Message(f"entitlements.months.m{int(number)}"),
+                   year=year)
 
 
 @attrs.frozen
@@ -121,10 +211,11 @@ class _EraTexts:
         conventions = (
             f"inferred: the {era.window.total_months} calendar months are the month tested "
             "and the ones before it; hours are spread evenly over each work period's days",
-            f"inferred: the window ({era.window_basis}) is extended by sygdom and barsel "
-            "exemptions" + (f" and {fixed}" if fixed else "") + " but not yet by care "
-            "allowances, værnepligt, education or other benefits: check those by hand; months "
-            "added forward are not added",
+            f"inferred: the window ({era.window_basis}) is extended by the recorded "
+            "exemptions " + (", ".join(f"{r.value} ({g})" for r, g in era.extending) or "(none)")
+            + (f" ({era.extending_basis})" if era.extending else "")
+            + (f" and {fixed}" if fixed else "") + "; a ground not recorded as an exemption "
+            "must be checked by hand; months added forward are not added",
             f"inferred: {era.help_days} days of help stand for the law's years; years back "
             "from 29 February end on 28 February; months after the 31st land on the 1st of "
             "the month after (the later date, in the citizen's favour)",
@@ -186,7 +277,8 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
                       levels: Sequence[ReductionLevel]) -> HoursRuleStatus | None:
     """The hours rule in force for the person on ``facts.as_of`` under *eras* and *levels*
     (``law.hours_eras``, ``law.hours_levels``), or None when they never had help. Only months
-    with help are tested: a month without hjælp has nothing to reduce."""
+    with help are tested: a month without hjælp has nothing to reduce, nor has a month in
+    which an exemption takes the person outside the requirement."""
     if not eras:
         return None
     as_of, timeline = facts.as_of, facts.timeline
@@ -200,15 +292,36 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
     notes = list(texts.conventions)
     if married is None:
         notes.append(texts.unknown_marriage)
-    per_era = EraCounts(days, timeline.of_type(WorkHours), timeline.of_type(Exemption), as_of)
-    overgang, counted = per_era.reached(current)
+    exemptions = timeline.of_type(Exemption)
+    outside = _Outside.of(ordered, exemptions, as_of)
+    restarted = outside.restart(as_of)
+    if restarted is not None:
+        days = [(max(first, restarted.day), last) for first, last in days
+                if last >= restarted.day]
+        notes.append(f"the exemption from {restarted.start} to {restarted.end} lasted at least "
+                     f"{restarted.after.describe('en')}: the help and the work are counted "
+                     f"afresh from {restarted.day} ({restarted.basis})")
+    now = outside.on_month(current, as_of.replace(day=1))
+    if now is not None:
+        notes.append(f"not covered by the requirement from {now.start}"
+                     + (f" to {now.end}" if now.end else "") + f": {now.rule.said.en} "
+                     f"({now.rule.legal_basis}); months with an exempt day are "
+                     + ("not tested" if now.rule.partial_month is PartialMonth.NOT_TESTED
+                        else "tested unless exempt on every day")
+                     + f" (partial_month = {now.rule.partial_month.value})")
+    restart = (restarted.day, restarted.basis) if restarted is not None else None
+    per_era = EraCounts(days, timeline.of_type(WorkHours), exemptions, as_of,
+                        restarted.day if restarted is not None else None)
+    overgang, counted = per_era.reached(current) if days else (None, 0)
     last_window, extended = window(per_era.hours(current), as_of.replace(day=1), current)
     if extended:
-        notes.append(f"the window up to {as_of} is extended by {extended} days of sickness, "
-                     f"barsel or fixed periods ({current.window_basis})")
+        notes.append(f"the window up to {as_of} is extended by {extended} days of exemptions "
+                     f"({', '.join(r.value for r, _ in current.extending)}) or fixed periods "
+                     f"({current.window_basis}; {current.extending_basis})")
     quantized, weakest = last_window.quantize(_CENTS), _weakest(current.confidence,
                                                                  Confidence.INFERRED)
-    first_unmet, era = _first_unmet(days, ordered, married, per_era, as_of)
+    first_unmet, era = (_first_unmet(days, ordered, married, per_era, as_of, outside)
+                        if days else (None, None))
     if first_unmet is None or era is None:
         notes.append(texts.in_force)
         last = ordered[-1]
@@ -218,15 +331,97 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
                          f"({last.ends_basis})")
         return HoursRuleStatus(as_of, married, counted, overgang, quantized, None, None, None,
                                None, None, None, None, None, None, None, None,
-                               current.legal_basis, tuple(notes), current.id, weakest)
-    return _unmet(facts, era, first_unmet, levels, notes, (counted, overgang, quantized))
+                               current.legal_basis, tuple(notes), current.id, weakest,
+                               now, restart, required=current.hours,
+                               uncovered=_uncovered(current, married, as_of))
+    return attrs.evolve(_unmet(facts, era, first_unmet, levels, notes,
+                               (counted, overgang, quantized)), exempt=now, restarted=restart)
+
+
+def _uncovered(era: HoursEra, married: bool | None, as_of: date) -> Message | None:
+    """Why an unmarried person (or one of unknown status) is outside *era* on *as_of*."""
+    if married:
+        return None
+    rule = Message("entitlements.hours.name", hours=_figure(era.hours))
+    if era.unmarried_from is None:
+        return Message("entitlements.hours.married_only", rule=rule, basis=era.married_basis)
+    if as_of < era.unmarried_from:
+        return Message("entitlements.hours.unmarried_from", rule=rule, day=era.unmarried_from,
+                       basis=era.unmarried_basis or era.legal_basis)
+    return None
+
+
+@attrs.frozen
+class _Outside:
+    """The recorded exemptions that take the person outside the requirement, per era."""
+
+    spans: tuple[tuple[HoursEra, ExemptSpan], ...]
+
+    @classmethod
+    def of(cls, eras: tuple[HoursEra, ...], exemptions: Sequence[Exemption], as_of: date
+           ) -> _Outside:
+        if not exemptions or not any(era.exempt for era in eras):
+            return cls(())
+        found = []
+        for era in eras:
+            rules = {rule.reason: rule for rule in era.exempt}
+            for exemption in exemptions:
+                rule = rules.get(exemption.reason)
+                if rule is not None and exemption.start <= as_of:
+                    found.append((era, ExemptSpan(rule, exemption.start, exemption.end)))
+        return cls(tuple(found))
+
+    def on_month(self, era: HoursEra, month: date) -> ExemptSpan | None:
+        """The exemption under *era* that leaves *month* untested, if any."""
+        end = month_end(month)
+        for owner, span in self.spans:
+            if owner is not era:
+                continue
+            last = span.end or date.max
+            if span.rule.partial_month is PartialMonth.NOT_TESTED:
+                if span.start <= end and last >= month:
+                    return span
+            elif span.start <= month and last >= end:
+                return span
+        return None
+
+    def restart(self, as_of: date) -> _Restart | None:
+        """The restart after the last ended exemption that lasted its era's
+        ``restart_after`` (stk. 9, 2. pkt.), under the era in force on its last day;
+        adjoining exemptions count as one."""
+        found: _Restart | None = None
+        merged = merge_periods([(s.start, s.end) for _, s in self.spans
+                                if s.end is not None and s.end < as_of])
+        for start, end in merged:
+            for era, span in self.spans:
+                after, basis = span.rule.restart_after, span.rule.restart_basis
+                if (after is None or basis is None or span.end is None
+                        or not start <= span.end <= end
+                        or not era.valid_from <= end <= (era.valid_to or date.max)):
+                    continue
+                day = end + timedelta(days=1)
+                if add(start, after, Rounding.UP) <= day and (found is None or day > found.day):
+                    found = _Restart(day, start, end, after, basis)
+        return found
+
+
+@attrs.frozen
+class _Restart:
+    """The counts start afresh on ``day`` after the exemption ``start``..``end``."""
+
+    day: date
+    start: date
+    end: date
+    after: Duration
+    basis: str
 
 
 def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
-                 married: bool | None, per_era: EraCounts, as_of: date
-                 ) -> tuple[date | None, HoursEra | None]:
-    """The first month with help in which the era in force covers the person, its help
-    requirement is reached and its hours are not documented.
+                 married: bool | None, per_era: EraCounts, as_of: date,
+                 outside: _Outside | None = None) -> tuple[date | None, HoursEra | None]:
+    """The first month with help in which the era in force covers the person (no exemption
+    takes them outside it), its help requirement is reached and its hours are not
+    documented.
 
     The months are walked in order but not one by one where nothing can happen: *days* are
     merged runs in day order, so a month without help skips to the month the next run
@@ -266,6 +461,8 @@ def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
                         else last + 1)
             number = era_ends if day is None else min(_month_number(day), era_ends)
             continue
+        if outside is not None and outside.spans and outside.on_month(era, month) is not None:
+            continue
         hours = windows.get(era.id)
         if hours is None:
             hours = windows[era.id] = per_era.hours(era)
@@ -298,7 +495,8 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
                      f"the rule is abolished, no reduction ({basis})")
         return HoursRuleStatus(as_of, married, help_days, overgang, hours, unmet, None, None,
                                None, None, None, None, None, None, None, None, era.legal_basis,
-                               tuple(notes), era.id, _weakest(*marks))
+                               tuple(notes), era.id, _weakest(*marks),
+                               notice_order=era.notices is not None, required=era.hours)
     warning_by = consultation_by = sent = earliest = None
     notices = era.notices
     if notices is not None:
@@ -323,8 +521,10 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
     full = other = level_id = None
     if married:
         consequence = texts.spouse
+        said = Message("entitlements.hours.spouse", basis=era.married_basis)
     else:
         consequence = texts.reduction
+        said = Message("entitlements.hours.reduction", basis=era.unmarried_basis or "")
         level = (in_force_on(levels, bortfald) if isinstance(levels, tuple)
                  else in_force(levels, bortfald))
         if level is None:
@@ -341,7 +541,8 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
     return HoursRuleStatus(
         as_of, married, help_days, overgang, hours, unmet, bortfald, warning_by, consultation_by,
         sent, earliest, consequence, full, other, level_id, regained, era.legal_basis,
-        tuple(notes), era.id, _weakest(*marks))
+        tuple(notes), era.id, _weakest(*marks), said_consequence=said,
+        notice_order=notices is not None, required=era.hours)
 
 
 def _regained(facts: Facts, era: HoursEra, bortfald: date) -> str | None:

@@ -20,14 +20,12 @@ from decimal import Decimal
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add, merge_periods
-from lab_rules.core.vocabulary import Benefit, ExemptionReason
+from lab_rules.core.vocabulary import Benefit
 from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, Exemption, Timeline, WorkHours
 from lab_rules.law.hours import HoursEra
 
 HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
 """The help (hjælp efter § 11) whose days count and whose months are tested."""
-EXTENDING = frozenset({ExemptionReason.SYGDOM, ExemptionReason.BARSEL})
-"""The recorded exemptions that extend the window (the stk. 12 grounds the timeline has)."""
 _FEBRUARY, _LAST_SURE_DAY = 2, 28
 _ONE_DAY = timedelta(days=1)
 
@@ -97,7 +95,8 @@ def hours_of(work: Sequence[WorkHours], exemptions: Sequence[Exemption], era: Ho
             day = period.start + timedelta(days=n)
             if since is None or day >= since:
                 by_day[day] += period.hours / days
-    periods = [(e.start, e.end or as_of) for e in exemptions if e.reason in EXTENDING]
+    extending = {reason for reason, _ in era.extending}
+    periods = [(e.start, e.end or as_of) for e in exemptions if e.reason in extending]
     periods += [(x.start, x.end) for x in era.extensions]
     return Hours(dict(by_day), tuple(merge_periods(periods)))
 
@@ -183,6 +182,8 @@ class EraCounts:
     work: Sequence[WorkHours]
     exemptions: Sequence[Exemption]
     as_of: date
+    since: date | None = None
+    """The day the work is counted from (the restart after a long exemption), or None."""
     _reached: dict[int, tuple[date | None, int]] = attrs.field(factory=dict)
     _hours: dict[int, Hours] = attrs.field(factory=dict)
 
@@ -196,5 +197,5 @@ class EraCounts:
         found = self._hours.get(id(era))
         if found is None:
             found = self._hours[id(era)] = hours_of(self.work, self.exemptions, era,
-                                                    self.as_of)
+                                                    self.as_of, self.since)
         return found

@@ -11,6 +11,7 @@ from datetime import timedelta
 import attrs
 
 from lab_rules.calendar import Rounding, add
+from lab_rules.core.messages import Message, Said
 from lab_rules.inputs.timeline import Exemption
 from lab_rules.law.exemptions import ExemptionRule
 
@@ -28,12 +29,20 @@ def lawful_exemptions(exemptions: Iterable[Exemption], rules: Iterable[Exemption
         if rule is not None and starts is not None:
             latest = add(exemption.start, rule.documented_start_within, Rounding.DOWN)
             if starts > latest:
-                notes.append(f"exemption from {exemption.start} ignored: the documented start "
-                             f"{starts} is more than {rule.documented_start_within} later "
-                             f"({rule.legal_basis}; {rule.id})")
+                notes.append(str(ignored(exemption, rule)))
                 continue
             last = starts - timedelta(days=1)
             if exemption.end is None or exemption.end > last:
                 exemption = attrs.evolve(exemption, end=last)
         kept.append(exemption)
     return tuple(kept), tuple(notes)
+
+
+def ignored(exemption: Exemption, rule: ExemptionRule) -> Message:
+    """Why *exemption* does not hold under *rule*: its documented start is too late (the
+    period in words for Danish, as the rule file writes it for English)."""
+    within = rule.documented_start_within
+    return Message("exemptions.ignored", start=exemption.start,
+                   documented=exemption.documented_start, within=Said(within.describe("da"),
+                                                                       str(within)),
+                   basis=rule.legal_basis, rule=rule.id)

@@ -2,6 +2,9 @@
 kontanthjaelp-ferie.toml``, kind ``kh_holiday``) and dagpenge in the first days of sickness
 (``rules/parameters/dagpenge-sygdom.toml``, kind ``dagpenge_sickness``).
 
+A legal basis worded in English ("same in ...") has its Danish wording beside it
+(``legal_basis_da``), so that a Danish text cites it in Danish.
+
 The law writes weeks ("op til 4 ugers ferie", "En ferieperiode må højst vare 2 uger", "de
 første 14 dages sygdom"); the entries keep those durations as written, and how many holiday
 days a week holds is a separate, marked convention.
@@ -16,13 +19,15 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.core.messages import Said
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import COMMON_KEYS, entry_of
 
-HOLIDAY_KEYS = COMMON_KEYS | {"earned_after", "take_within", "total", "longest_period",
-                              "days_per_week", "days_per_week_confidence", "agreement_basis"}
-SICKNESS_KEYS = COMMON_KEYS | {"duration", "duties_basis"}
+HOLIDAY_KEYS = COMMON_KEYS | {"legal_basis_da", "earned_after", "take_within", "total",
+                              "longest_period", "days_per_week", "days_per_week_confidence",
+                              "agreement_basis"}
+SICKNESS_KEYS = COMMON_KEYS | {"duration", "duties_basis", "legal_basis_da"}
 
 
 @attrs.frozen
@@ -44,6 +49,12 @@ class HolidayRule:
     legal_basis: str
     confidence: Confidence
     source: str
+    legal_basis_da: str | None = None
+    """The legal basis in Danish where ``legal_basis`` has English words."""
+
+    def cited(self) -> Said:
+        """The legal basis as each language cites it."""
+        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
 
 
 @attrs.frozen
@@ -59,6 +70,12 @@ class SicknessRule:
     legal_basis: str
     confidence: Confidence
     source: str
+    legal_basis_da: str | None = None
+    """The legal basis in Danish where ``legal_basis`` has English words."""
+
+    def cited(self) -> Said:
+        """The legal basis as each language cites it."""
+        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
 
 
 def load_holiday_rules(path: str | Path) -> tuple[HolidayRule, ...]:
@@ -83,7 +100,8 @@ def load_holiday_rules(path: str | Path) -> tuple[HolidayRule, ...]:
         if common is not None and agreement is not None:
             found.append(HolidayRule(common.id, common.valid_from, common.valid_to, earned,
                                      within, total, longest, per_week, mark, agreement,
-                                     common.legal_basis, common.confidence, common.source))
+                                     common.legal_basis, common.confidence, common.source,
+                                     reader.text(raw, "legal_basis_da", where, required=False)))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(found)
@@ -105,7 +123,8 @@ def load_sickness_rules(path: str | Path) -> tuple[SicknessRule, ...]:
         if common is not None and duration is not None and duties is not None:
             found.append(SicknessRule(common.id, common.valid_from, common.valid_to, duration,
                                       duties, common.legal_basis, common.confidence,
-                                      common.source))
+                                      common.source,
+                                      reader.text(raw, "legal_basis_da", where, required=False)))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(found)

@@ -6,10 +6,17 @@ An era entry selects the variant of the hours mechanism that runs and gives its 
 many hours within how many calendar months, after how much help within how long, who is
 covered from when, which notice deadlines apply and which periods extend the window. The
 mechanism (:mod:`lab_rules.entitlements.hours_rule`) holds no figure of its own.
+
+The exemptions are data too: ``[era.extending]`` names the recorded exemption reasons whose
+periods extend the window back (LAS § 13 f, stk. 12, 2. pkt., nr. 1-6; 2007-2011 § 13, stk.
+11), and ``[[era.exempt]]`` the reasons that take a person outside the requirement altogether
+(§ 13 f, stk. 9; 2007-2011 § 13, stk. 9), with the restart of the counts after a long
+exemption and the law's words in both languages.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import itertools
 from collections.abc import Mapping
@@ -21,6 +28,8 @@ from typing import Any
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.core.messages import Said
+from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import COMMON_KEYS, Entry, Reader, decimal_of, entry_of
@@ -30,10 +39,29 @@ LEVEL_KEYS = {"id", "valid_from", "valid_to", "full", "other", "confidence", "le
 ERA_KEYS = COMMON_KEYS | {"hours", "window", "window_cap", "help_days", "help_within",
                           "restart_days", "unmarried_from", "married_basis", "unmarried_basis",
                           "window_basis", "restart_basis", "regain_basis", "ends_basis",
-                          "notices", "extension"}
+                          "notices", "extension", "extending", "extending_basis", "exempt"}
 NOTICE_KEYS = {"warning_before", "consultation_before", "late_delay", "warning_basis",
                "consultation_basis", "late_basis", "no_letters_basis", "confidence", "source"}
 EXTENSION_KEYS = {"id", "start", "end", "legal_basis", "confidence", "source"}
+EXEMPT_KEYS = {"reason", "effect", "partial_month", "restart_after", "restart_basis",
+               "legal_basis", "confidence", "source", "text", "text_da"}
+
+
+class ExemptEffect(enum.Enum):
+    """What an ``[[era.exempt]]`` reason does to the hours rule."""
+
+    NOT_COVERED = "not_covered"
+    """The person is not covered by the requirement while exempt: no month is tested."""
+
+
+class PartialMonth(enum.Enum):
+    """Policy for a calendar month the exemption covers only in part (the law is silent: it
+    exempts "perioder", the requirement is tested by calendar month)."""
+
+    NOT_TESTED = "not_tested"
+    """A month with at least one exempt day is not tested (in the citizen's favour)."""
+    TESTED = "tested"
+    """Only a month exempt on every day is left untested."""
 
 
 @attrs.frozen
@@ -79,6 +107,24 @@ class Extension:
 
 
 @attrs.frozen
+class HoursExempt:
+    """A reason that takes a person outside the requirement while it lasts (LAS § 13 f,
+    stk. 9). After an exemption of at least ``restart_after`` the help and the work are
+    counted afresh from its end (stk. 9, 2. pkt.); None: the counts never restart."""
+
+    reason: ExemptionReason
+    effect: ExemptEffect
+    partial_month: PartialMonth
+    restart_after: Duration | None
+    restart_basis: str | None
+    legal_basis: str
+    confidence: Confidence
+    source: str
+    said: Said
+    """What the exemption means, in the law's words in both languages."""
+
+
+@attrs.frozen
 class HoursEra:
     """One version of the hours rule. ``help_within`` None: the help is counted in all since
     the last restart; ``unmarried_from`` None: only married couples are covered."""
@@ -105,6 +151,11 @@ class HoursEra:
     confidence: Confidence
     source: str
     note: str
+    extending: tuple[tuple[ExemptionReason, str], ...] = ()
+    """The recorded exemption reasons that extend the window, each with the number of the
+    ground in ``extending_basis`` it stands for."""
+    extending_basis: str = ""
+    exempt: tuple[HoursExempt, ...] = ()
 
 
 def load_reduction_levels(path: str | Path) -> tuple[ReductionLevel, ...]:
@@ -164,6 +215,43 @@ def _extensions(reader: Any, raws: object, where: str) -> tuple[Extension, ...]:
     return tuple(found)
 
 
+def _extending(reader: Any, raw: Mapping[str, Any], where: str
+               ) -> tuple[tuple[ExemptionReason, str], ...]:
+    found: dict[ExemptionReason, str] = {}
+    for key, ground in reader.table(raw, "extending", where).items():
+        reason = reader.choice(ExemptionReason, key, f"{where}.extending.{key}")
+        if not isinstance(ground, str) or not ground:
+            reader.problem(f"{where}.extending.{key}", "must name the ground (\"nr. 1\")")
+        elif reason is not None:
+            found[reason] = ground
+    return tuple(found.items())
+
+
+def _exempt(reader: Any, raws: object, where: str) -> tuple[HoursExempt, ...]:
+    if not isinstance(raws, list):
+        reader.problem(where, f"must be a list of [[era.exempt]] tables, got {raws!r}")
+        return ()
+    found = []
+    for index, raw in enumerate(raws):
+        at = f"{where}[{index}]"
+        reader.check_keys(raw, EXEMPT_KEYS, at)
+        reason = reader.enum_of(ExemptionReason, raw, "reason", at)
+        effect = reader.enum_of(ExemptEffect, raw, "effect", at)
+        partial = reader.enum_of(PartialMonth, raw, "partial_month", at)
+        restart = reader.duration(raw, "restart_after", at)
+        restart_basis = reader.text(raw, "restart_basis", at, required=restart is not None)
+        texts = [reader.text(raw, key, at) for key in ("legal_basis", "source", "text",
+                                                        "text_da")]
+        confidence = reader.enum_of(Confidence, raw, "confidence", at)
+        basis, source, en, da = texts
+        if (reason is None or effect is None or partial is None or confidence is None
+                or basis is None or source is None or en is None or da is None):
+            continue
+        found.append(HoursExempt(reason, effect, partial, restart, restart_basis, basis,
+                                 confidence, source, Said(da, en)))
+    return tuple(found)
+
+
 def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> HoursEra | None:
     hours = decimal_of(reader, raw, "hours", where)
     window, cap = reader.duration(raw, "window", where), reader.duration(raw, "window_cap", where)
@@ -180,6 +268,9 @@ def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> Hour
                if "notices" in raw else None)
     extensions = _extensions(reader, raw.get("extension", []), f"{where}.extension")
     note = reader.text(raw, "note", where)
+    extending = _extending(reader, raw, where)
+    extending_basis = reader.text(raw, "extending_basis", where, required=bool(extending))
+    exempt = _exempt(reader, raw.get("exempt", []), f"{where}.exempt")
     if window is None or cap is None or help_days is None or restart is None:
         reader.problem(where, "window, window_cap (durations), help_days and restart_days "
                        "(whole days) are required")
@@ -191,7 +282,8 @@ def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> Hour
         restart, unmarried_from, str(texts["married_basis"]), unmarried_basis,
         str(texts["window_basis"]), str(texts["restart_basis"]), str(texts["regain_basis"]),
         reader.text(raw, "ends_basis", where, required=False), notices, extensions,
-        common.legal_basis, common.confidence, common.source, note)
+        common.legal_basis, common.confidence, common.source, note, extending,
+        extending_basis or "", exempt)
 
 
 def load_hours_eras(path: str | Path) -> tuple[HoursEra, ...]:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from lab_rules.core.errors import LabRulesError, TimelineError
+from lab_rules.core.messages import Message, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.entitlements.holiday_sickness import holiday_entitlements, sickness_dagpenge
 from lab_rules.evaluation.evaluate import evaluate
@@ -145,14 +146,16 @@ def _cmd_entitlements(args: argparse.Namespace) -> int:
         }
         say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return EXIT_OK
+    lang = args.lang
     for h in holidays:
-        say(sys.stdout, f"ferie ({h.legal_basis}): optjent {h.earned_on}, holdes senest "
-                         f"{h.take_by}: {h.remaining} af {h.days} dage tilbage")
+        say(sys.stdout, text("entitlements.holiday", lang, basis=h.cited or h.legal_basis,
+                             earned=h.earned_on, take_by=h.take_by, remaining=h.remaining,
+                             days=Message("unit.days", n=h.days)))
     for s in sick:
-        say(sys.stdout, f"syg fra {s.first_day}: dagpenge til og med {s.last_dagpenge_day} "
-                         f"({s.legal_basis})")
+        say(sys.stdout, text("entitlements.sickness", lang, first=s.first_day,
+                             last=s.last_dagpenge_day, basis=s.cited or s.legal_basis))
     if not holidays and not sick:
-        say(sys.stdout, "ingen rettigheder at vise")
+        say(sys.stdout, text("entitlements.nothing", lang))
     return EXIT_OK
 
 
@@ -245,5 +248,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     entitlements.add_argument("file", metavar="FILE")
     entitlements.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     entitlements.add_argument("--format", choices=("json", "text"), default="json")
+    entitlements.add_argument("--lang", choices=("da", "en"), default="da")
     add_law_options(entitlements, variant=True)
     entitlements.set_defaults(run=_cmd_entitlements)
