@@ -173,6 +173,6 @@ def test_lab_rules_compare_reports_the_staircase_overlays_delta(
     assert main(["compare", str(log), "--as-of", "2022-01-01", "--workers", "1",
                  "--variant", "refusionstrappe-6-uger"]) == 0
     out = capsys.readouterr().out
-    line = next(x for x in out.splitlines() if x.startswith("refund, staircase (kr.)"))
+    line = next(x for x in out.splitlines() if x.startswith("refund, staircase (DKK)"))
     assert re.search(r"\(\+[\d,]+\.\d\d\)", line), line
     assert "parameters replaced refund_staircase" in out

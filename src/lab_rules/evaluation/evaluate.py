@@ -101,7 +101,7 @@ def evaluate(
     offers = OfferContext(known, pack)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {
-        (text, None): Note("exemption_not_covered", text) for text in facts.notes}
+        (str(text), None): Note("exemption_not_covered", text) for text in facts.notes}
     exemptions = facts.contact_exemptions
     periods: list[Period] = []
     for course in courses:

@@ -17,11 +17,12 @@ from lab_rules.law.exemptions import ExemptionRule
 
 
 def lawful_exemptions(exemptions: Iterable[Exemption], rules: Iterable[ExemptionRule]
-                      ) -> tuple[tuple[Exemption, ...], tuple[str, ...]]:
+                      ) -> tuple[tuple[Exemption, ...], tuple[Message, ...]]:
     """The exemptions that hold (cut to end the day before a documented start), and a note
     for each one that does not, naming the rule that decided it."""
     rules = tuple(rules)
-    kept, notes = [], []
+    kept: list[Exemption] = []
+    notes: list[Message] = []
     for exemption in exemptions:
         starts = exemption.documented_start
         rule = next((r for r in rules if r.reason is exemption.reason
@@ -29,7 +30,7 @@ def lawful_exemptions(exemptions: Iterable[Exemption], rules: Iterable[Exemption
         if rule is not None and starts is not None:
             latest = add(exemption.start, rule.documented_start_within, Rounding.DOWN)
             if starts > latest:
-                notes.append(str(ignored(exemption, rule)))
+                notes.append(ignored(exemption, rule))
                 continue
             last = starts - timedelta(days=1)
             if exemption.end is None or exemption.end > last:

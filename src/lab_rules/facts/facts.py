@@ -12,6 +12,7 @@ from datetime import date
 
 import attrs
 
+from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.clocks import Course, build_courses
 from lab_rules.facts.exemptions import lawful_exemptions
@@ -39,8 +40,9 @@ class Facts:
     """The failures the sanction rules judge (:func:`~lab_rules.facts.failures.failures_of`)."""
     contact_exemptions: tuple[Exemption, ...] = ()
     """The exemptions that hold for the contact course (:mod:`lab_rules.facts.exemptions`)."""
-    notes: tuple[str, ...] = ()
-    """What the facts stage set aside, and why (an exemption whose start is too late)."""
+    notes: tuple[Message, ...] = ()
+    """What the facts stage set aside, and why (an exemption whose start is too late), as
+    sentences read in the output's language."""
     _paid_by: dict[frozenset[Benefit], list[Interval]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False)
     """The answers of :meth:`paid_of` so far: each money stage asks for the same sets."""
