@@ -52,16 +52,22 @@ def outputs(path: Path) -> Iterator[tuple[str, str, str]]:
             yield "refund", lang, render_refund(
                 evaluation.refund, lang, evaluation.refund_losses, evaluation.refund_loss_months,
                 evaluation.policies, evaluation.refund_periods)
-        yield "report", lang, visible_text(render_report(evaluation, timeline, lang=lang))
+        yield "report", lang, visible_text(render_report(evaluation, timeline, lang=lang), lang)
 
 
 _HIDDEN = re.compile(r"<(script|style|svg)\b.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def visible_text(page: str) -> str:
-    """The words a reader of an HTML page sees (no markup, scripts, styles or charts)."""
-    return html.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", page)))
+def visible_text(page: str, lang: str | None = None) -> str:
+    """The words a reader of an HTML page in *lang* sees (no markup, scripts, styles or
+    charts), without the passages marked as another language (``<blockquote lang="da">``: the
+    law's own words quoted in an English page)."""
+    shown = _HIDDEN.sub(" ", page)
+    if lang is not None:
+        quoted = re.compile(rf'<(\w+)[^>]*\slang="(?!{lang}")[a-z]+"[^>]*>.*?</\1>', re.S)
+        shown = quoted.sub(" ", shown)
+    return html.unescape(_TAG.sub(" ", shown))
 
 
 def _pieces(template: str) -> Iterator[str]:

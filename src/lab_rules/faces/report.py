@@ -238,7 +238,7 @@ def _obligation_rows(page: _Page, obligations: Iterable[Obligation]) -> str:
             f'<td class="num">{"" if late is None else late}</td>'
             f'<td>{escape(explanation)}'
             f'<details><summary>{page.say("law_and_computation")}</summary>'
-            f'<blockquote>{escape(rule.law_text or "")}</blockquote>'
+            f'<blockquote lang="da">{escape(rule.law_text or "")}</blockquote>'
             f'<ol class="small">{trace}</ol></details></td></tr>')
     return "\n".join(rows)
 
@@ -269,14 +269,14 @@ def _refund_section(page: _Page, evaluation: Evaluation) -> str:
         for loss in evaluation.refund_losses:
             rule = loss.loss_rule
             parts.append(f'<tr><td>{escape(rule.id)}<div class="small">'
-                         f'{escape(rule.legal_basis)}</div></td>'
+                         f'{page.words(rule.basis)}</div></td>'
                          f'<td class="date">{page.span(loss.start, loss.end)}</td>'
                          f'<td class="num">{loss.days}</td>{_money_cell(page, loss.amount)}'
-                         f'<td>{page.words(loss.explain(page.lang))}</td></tr>\n')
+                         f'<td>{page.words(loss.describe(page.lang))}</td></tr>\n')
         parts.append("</table>")
     periods = evaluation.refund_periods
     if periods:
-        laws = "; ".join(escape(b) for b in dict.fromkeys(p.legal_basis for p in periods))
+        laws = "; ".join(dict.fromkeys(page.words(p.basis or p.legal_basis) for p in periods))
         parts.append(f'<h3>{page.say("rate_periods")}</h3>'
                      f'<p class="small">{page.say("rate_periods_law")} {laws}</p>'
                      f'<table class="periods"><tr><th>{page.say("col.benefit")}</th>'
@@ -289,7 +289,8 @@ def _refund_section(page: _Page, evaluation: Evaluation) -> str:
                   f'<td class="date">{page.span(p.start, p.end)}</td>'
                   f'<td class="num">{page.rate(p.rate)}</td>'
                   f'{_money_cell(page, p.cost, "cost")}{_money_cell(page, p.refund, "refund")}'
-                  f'<td class="small">{escape(p.legal_basis)}</td></tr>\n' for p in periods]
+                  f'<td class="small">{page.words(p.basis or p.legal_basis)}</td></tr>\n'
+                  for p in periods]
         parts.append("</table>")
     counted = any(week.lines for week in ledger.weeks)
     if counted:
@@ -419,7 +420,7 @@ def render_report(evaluation: Evaluation, timeline: Timeline | None = None, *,
         f'<td>{page.label("benefit", p.benefit)}</td>'
         f'<td class="date">{page.day(p.start)}</td><td class="date">{page.day(p.end)}</td></tr>'
         for p in evaluation.periods)
-    notes = "".join(f"<li>{page.words(n.text)}</li>\n" for n in evaluation.notes)
+    notes = "".join(f"<li>{page.words(n.message)}</li>\n" for n in evaluation.notes)
     hours = evaluation.hours_rule
     hours_html = "" if hours is None else (
         f'<h2>{page.say("hours_rule")}</h2><p>{page.words(hours.explain(lang))}</p>')
