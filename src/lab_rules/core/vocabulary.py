@@ -260,6 +260,11 @@ class ExemptionReason(Term):
     extends the hours rule's window (LAS § 13 f, stk. 12, nr. 3)."""
     VAERNEPLIGT = "vaernepligt"
     """Military service: extends the hours rule's window (LAS § 13 f, stk. 12, nr. 4)."""
+    BEHANDLING = "behandling"
+    """Documented long-term treatment of at least 3 months that rules out offers (sick
+    kontanthjælp recipients, BEK 743/2009 § 29, stk. 3 to BEK 977/2018 § 35, stk. 3): it
+    changes the content of a jobsamtale, not when it is due, so the rule files give it no
+    effect on a deadline (``behandling = "none"``)."""
     UDDANNELSE_UDEN_RAADIGHED = "uddannelse_uden_raadighed"
     """Education, or another public benefit, without a duty to use one's work opportunities:
     extends the hours rule's window (LAS § 13 f, stk. 12, nr. 6)."""

@@ -107,7 +107,7 @@ def timeline(evaluation: Evaluation, source: Timeline | None = None, *, lang: st
         end = clip(exemption.end or right)
         ax.barh(y, max((end - exemption.start).days, 1), left=exemption.start, height=0.5,
                 color="#eeeeee", edgecolor="#616161", hatch="///")
-        ax.text(exemption.start, y - 0.3, _code_label("exemption", exemption.reason.value, lang),
+        ax.text(exemption.start, y - 0.3, exemption.reason.label(lang),
                 fontsize=7, va="bottom", color="#424242", clip_on=True)
     for obligations in rules.values():
         y += 1

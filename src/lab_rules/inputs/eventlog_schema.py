@@ -113,7 +113,9 @@ REVISIONS = (
     "Additive, same version (issue 16): the row type offer_extended (offer, basis, until, "
     "ref), the offer_started column employer_sector and the person columns hard_to_place "
     "and dimittend.",
-    "Additive, same version (issue 16): the conversation_held column form_exception.",
+    "Additive, same version (issue 16): the conversation_held column form_exception; the "
+    "exemption reasons begraenset_arbejdsevne, pasning, vaernepligt, uddannelse_uden_raadighed "
+    "and behandling.",
 )
 """What changed in the event-log schema, newest last (its ``$comment``)."""
 

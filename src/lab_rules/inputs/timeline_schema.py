@@ -57,6 +57,9 @@ REVISIONS = (
     "(ansat, delvist_genoptaget, raskmeldt_inden_4_uger, barsel_inden_4_uger, i_tilbud, "
     "sygdom_forhindrer or barsel_anmodning), why a conversation the law wants in person was "
     "held by phone or video.",
+    "Additive, same version (issue 16): the exemption reasons begraenset_arbejdsevne, pasning, "
+    "vaernepligt and uddannelse_uden_raadighed (the 225-hour rule) "
+    "and behandling (længerevarende behandling, no effect on a deadline).",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 
