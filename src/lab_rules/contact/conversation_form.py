@@ -10,16 +10,12 @@ time (lov nr. 563/2006 § 13) is not cited, so the rule that uses this is unconf
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import attrs
 
-from lab_rules.contact.results import TraceStep
-from lab_rules.contact.rule_span import Draft, RuleSpan
-from lab_rules.core.messages import Message
+from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.inputs.events import ConversationHeld
 
-__all__ = ["alternate_form", "alternate_form_steps"]
+__all__ = ["alternate_form"]
 
 
 def alternate_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
@@ -44,16 +40,3 @@ def alternate_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
         return rs, ignored
     return attrs.evolve(rs, candidates=tuple(kept)), ignored
 
-
-def alternate_form_steps(rs: RuleSpan, drafts: Sequence[Draft],
-                         ignored: Sequence[ConversationHeld]) -> None:
-    """Say in the trace of each draft whose window holds an ignored conversation why it did not
-    count."""
-    forms = "/".join(sorted(f.value for f in rs.rule.fulfilled_by.alternate_forms))
-    basis = rs.rule.form_basis
-    for draft in drafts:
-        for event in ignored:
-            if draft.opens <= event.date <= draft.due:
-                draft.trace.append(TraceStep("form", event.date, Message(
-                    "contact.trace.alternate_form", kind=event.kind.value, day=event.date,
-                    form=event.form.value, forms=forms, basis=basis)))

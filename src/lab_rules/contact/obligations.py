@@ -19,7 +19,7 @@ from lab_rules.contact.adjustments import (
     restart,
     select_versions,
 )
-from lab_rules.contact.conversation_form import alternate_form, alternate_form_steps
+from lab_rules.contact.conversation_form import alternate_form
 from lab_rules.contact.fulfilment import match, status_of
 from lab_rules.contact.results import Obligation, TraceStep
 from lab_rules.contact.rule_span import RuleSpan
@@ -57,9 +57,10 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
             for draft in drafts:
                 loentilskud_grace(rule, draft)
     if ignored:
-        form_steps(rs, drafts, ignored)
+        form_steps(rs, drafts, ignored, "contact.trace.form", rule.fulfilled_by.first_forms)
     if skipped:
-        alternate_form_steps(rs, drafts, skipped)
+        form_steps(rs, drafts, skipped, "contact.trace.alternate_form",
+                   rule.fulfilled_by.alternate_forms)
     anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
     base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
     incident = bool(rs.incidents)

@@ -22,6 +22,7 @@ import attrs
 from lab_rules.contact.results import Listed, TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
 from lab_rules.core.messages import Message
+from lab_rules.core.vocabulary import Form
 from lab_rules.inputs.events import ConversationHeld
 from lab_rules.law.model import Effect, ExemptWindow
 
@@ -122,14 +123,15 @@ def first_form(rs: RuleSpan) -> tuple[RuleSpan, list[ConversationHeld]]:
     return attrs.evolve(rs, candidates=tuple(kept)), ignored
 
 
-def form_steps(rs: RuleSpan, drafts: Sequence[Draft], ignored: Sequence[ConversationHeld]
-               ) -> None:
-    """Say in each draft's trace which conversations in its window did not count for form."""
-    required = "/".join(sorted(f.value for f in rs.rule.fulfilled_by.first_forms))
+def form_steps(rs: RuleSpan, drafts: Sequence[Draft], ignored: Sequence[ConversationHeld],
+               key: str, forms: frozenset[Form]) -> None:
+    """Say in each draft's trace which conversations in its window did not count for form,
+    in the catalogue's sentence *key* naming the *forms* the rule asks for."""
+    required = "/".join(sorted(f.value for f in forms))
     basis = rs.rule.form_basis
     for draft in drafts:
         for event in ignored:
             if draft.opens <= event.date <= draft.due:
                 draft.trace.append(TraceStep("form", event.date, Message(
-                    "contact.trace.form", kind=event.kind.value, day=event.date,
+                    key, kind=event.kind.value, day=event.date,
                     form=event.form.value, required=required, basis=basis)))

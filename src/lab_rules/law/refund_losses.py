@@ -49,8 +49,29 @@ class WeekBand:
     active: Decimal
 
 
+class _InBothLanguages:
+    """The legal basis and note of an entry in the reader's language: the Danish twins
+    (``legal_basis_da``, ``note_da``) where the file gives them, else the file's own words."""
+
+    __slots__ = ()
+    legal_basis: str
+    legal_basis_da: str
+    note: str
+    note_da: str
+
+    @property
+    def basis(self) -> Said:
+        """The legal basis in the reader's language."""
+        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
+
+    @property
+    def said(self) -> Said:
+        """The note in both languages (``note_da`` beside ``note``)."""
+        return Said(self.note_da or self.note, self.note)
+
+
 @attrs.frozen
-class BaseRate:
+class BaseRate(_InBothLanguages):
     """The refund rate of a benefit in a period: passive, or active while in an offer, and
     for sygedagpenge by the week of the sickness spell."""
 
@@ -72,16 +93,6 @@ class BaseRate:
     """The legal basis in Danish where the file's own words in it are English (``legal_basis``
     stays the English form JSON has always carried)."""
     note_da: str = ""
-
-    @property
-    def basis(self) -> Said:
-        """The legal basis in the reader's language."""
-        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
-
-    @property
-    def said(self) -> Said:
-        """The note in both languages (``note_da`` beside ``note``)."""
-        return Said(self.note_da or self.note, self.note)
 
     def rate(self, active: bool, week: int | None) -> Decimal:
         if self.week_bands and week is not None:
@@ -105,7 +116,7 @@ class SpellLimits:
 
 
 @attrs.frozen
-class LossRule:
+class LossRule(_InBothLanguages):
     """A refund loss of one trigger shape, for events within the validity."""
 
     id: str
@@ -130,16 +141,6 @@ class LossRule:
     legal_basis_da: str = ""
     """The legal basis in Danish where the file's own words in it are English."""
     note_da: str = ""
-
-    @property
-    def basis(self) -> Said:
-        """The legal basis in the reader's language."""
-        return Said(self.legal_basis_da or self.legal_basis, self.legal_basis)
-
-    @property
-    def said(self) -> Said:
-        """The note in both languages (``note_da`` beside ``note``)."""
-        return Said(self.note_da or self.note, self.note)
 
 
 @attrs.frozen
