@@ -265,6 +265,11 @@ class ExemptionReason(Term):
     kontanthjælp recipients, BEK 743/2009 § 29, stk. 3 to BEK 977/2018 § 35, stk. 3): it
     changes the content of a jobsamtale, not when it is due, so the rule files give it no
     effect on a deadline (``behandling = "none"``)."""
+    LIVSTRUENDE_UHELBREDELIG = "livstruende_uhelbredelig"
+    """Kontant- and starthjælp recipients sick with a life-threatening illness judged incurable:
+    undtaget fra det individuelle kontaktforløb from 1.8.2009 until BEK 199/2012 removed the
+    item on 5.3.2012 (BEK 743/2009 § 28, stk. 2, nr. 5); the dates are data
+    (``fritagelser.toml``, ``lapses``)."""
     UDDANNELSE_UDEN_RAADIGHED = "uddannelse_uden_raadighed"
     """Education, or another public benefit, without a duty to use one's work opportunities:
     extends the hours rule's window (LAS § 13 f, stk. 12, nr. 6)."""

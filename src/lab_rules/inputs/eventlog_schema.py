@@ -114,8 +114,8 @@ REVISIONS = (
     "ref), the offer_started column employer_sector and the person columns hard_to_place "
     "and dimittend.",
     "Additive, same version (issue 16): the conversation_held column form_exception; the "
-    "exemption reasons begraenset_arbejdsevne, pasning, vaernepligt, uddannelse_uden_raadighed "
-    "and behandling.",
+    "exemption reasons begraenset_arbejdsevne, pasning, vaernepligt, uddannelse_uden_raadighed, "
+    "behandling and livstruende_uhelbredelig.",
 )
 """What changed in the event-log schema, newest last (its ``$comment``)."""
 

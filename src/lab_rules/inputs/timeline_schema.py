@@ -59,7 +59,8 @@ REVISIONS = (
     "held by phone or video.",
     "Additive, same version (issue 16): the exemption reasons begraenset_arbejdsevne, pasning, "
     "vaernepligt and uddannelse_uden_raadighed (the 225-hour rule) "
-    "and behandling (længerevarende behandling, no effect on a deadline).",
+    "and behandling (længerevarende behandling, no effect on a deadline), and "
+    "livstruende_uhelbredelig (exempts 2009-2012 only).",
 )
 """What changed in the schema, newest last; the schema carries them as its ``$comment``."""
 
