@@ -14,8 +14,10 @@ from conftest import CASES, ROOT
 from lab_rules import evaluate
 from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.inputs.timeline_json import parse_timeline
+from lab_rules.law import bundled_law
 from lab_rules.law.exemptions import load_exemption_rules
 from lab_rules.law.loader import RuleError
+from lab_rules.loops.columnar_rules import why_not
 
 RULES = ROOT / "rules" / "parameters" / "fritagelser.toml"
 
@@ -53,3 +55,11 @@ def test_a_reason_that_lapses_needs_its_last_day(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(RuleError, match="the day it lapsed"):
         load_exemption_rules(path)
+
+
+def test_rules_that_waive_for_a_lapsing_reason_leave_the_columnar_fast_path() -> None:
+    law = bundled_law()
+    rule = next(r for r in law.rules.rules
+                if r.id == "dk.lab.2008.kontanthjaelp.first_jobsamtale"
+                and ExemptionReason.LIVSTRUENDE_UHELBREDELIG in r.exemptions)
+    assert "an exemption reason that lapses" in (why_not(rule, law) or "")

@@ -57,6 +57,8 @@ def why_not(rule: Rule, law: Law) -> str | None:
         (rule.loentilskud_grace is None and rule.after_exemption is None,
          "løntilskud grace or after-exemption period"),
         (not rule.fulfilled_by.form_exceptions, "exceptions to the form"),
+        (not any(r.lapses and r.reason in rule.exemptions for r in law.exemption_rules),
+         "an exemption reason that lapses"),
         (rule.fulfilled_by.event is FulfilledBy.CONVERSATION_HELD,
          f"fulfilled by {rule.fulfilled_by.event.value}"),
         (_conditions_modelled(rule.when) and _conditions_modelled(rule.unless),
