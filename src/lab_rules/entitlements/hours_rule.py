@@ -35,8 +35,10 @@ from decimal import Decimal
 
 import attrs
 
-from lab_rules.calendar import Duration, Rounding, add, merge_periods
-from lab_rules.core.messages import Message, Said, number_text
+from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.core.messages import Message
+from lab_rules.entitlements.hours_exempt import ExemptSpan, Outside
+from lab_rules.entitlements.hours_status import HoursRuleStatus, figure
 from lab_rules.entitlements.hours_window import (
     HELP,
     EraCounts,
@@ -49,146 +51,13 @@ from lab_rules.entitlements.hours_window import (
 )
 from lab_rules.facts.facts import Facts
 from lab_rules.inputs.timeline import Exemption, HoursRuleWarning, WorkHours
-from lab_rules.law.hours import HoursEra, HoursExempt, PartialMonth, ReductionLevel
+from lab_rules.law.hours import HoursEra, PartialMonth, ReductionLevel
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import in_force, in_force_index, in_force_on, kept
 
 __all__ = ["HELP", "ExemptSpan", "HoursRuleStatus", "hours_rule_status"]
 
 _CENTS = Decimal(1) / 100
-
-
-@attrs.frozen
-class ExemptSpan:
-    """A recorded exemption that takes the person outside the requirement, with the era's
-    entry for its reason."""
-
-    rule: HoursExempt
-    start: date
-    end: date | None
-
-    def period(self) -> Message:
-        if self.end is None:
-            return Message("entitlements.hours.period_open", start=self.start)
-        return Message("entitlements.hours.period", start=self.start, end=self.end)
-
-
-@attrs.frozen
-class HoursRuleStatus:
-    """Where a person stands under the hours rule on ``as_of``."""
-
-    as_of: date
-    married: bool | None
-    help_days: int
-    """Days of help counted up to ``as_of`` (since the last restart)."""
-    overgangsdato: date | None
-    hours_last_12_months: Decimal
-    """Hours within the era's window ending with ``as_of``'s month (12 months for 225)."""
-    first_unmet_month: str | None
-    bortfaldsdato: date | None
-    warning_by: date | None
-    consultation_by: date | None
-    warning_sent: date | None
-    earliest_reduction: date | None
-    consequence: str | None
-    reduction_full_rate: Decimal | None
-    reduction_other_rate: Decimal | None
-    level: str | None
-    """The reduction level entry's id."""
-    regained_in: str | None
-    legal_basis: str
-    notes: tuple[str, ...]
-    era: str | None = None
-    """The era entry's id (``225-timer``, ``450-timer``, ``300-timer``)."""
-    confidence: str = Confidence.INFERRED.value
-    """The weakest confidence of the era, the level and the conventions used."""
-    exempt: ExemptSpan | None = None
-    """The exemption that leaves ``as_of``'s month untested (LAS § 13 f, stk. 9), if any."""
-    restarted: tuple[date, str] | None = None
-    """The day the counts start afresh after a long exemption, and its legal basis."""
-    said_consequence: Message | None = None
-    """:attr:`consequence` in words for either language."""
-    notice_order: bool = True
-    """Whether the era has a notice order (warning letter and consultation deadlines)."""
-    required: Decimal | None = None
-    """The era's hours, which name the rule ("225-timersreglen"); None: named generically."""
-    uncovered: Message | None = None
-    """Why an unmarried person is outside the era in force (married couples only, or not
-    yet), or None."""
-
-    def explain(self, lang: str = "en") -> str:
-        """The status in one paragraph of the catalogue's sentences in *lang*."""
-        return " ".join(m.describe(lang) for m in self.sentences())
-
-    def sentences(self) -> tuple[Message, ...]:
-        """The explanation's sentences, put into words when read."""
-        said: list[Message] = []
-        rule = (Message("entitlements.hours.name", hours=_figure(self.required))
-                if self.required is not None else Message("entitlements.hours.generic"))
-        if self.bortfaldsdato is not None:
-            said.append(Message("entitlements.hours.unmet", rule=rule,
-                                bortfald=self.bortfaldsdato, consequence=self._consequence(),
-                                notices=self._notices(), regained=self._regained()))
-        elif self.first_unmet_month is not None:
-            said.append(Message("entitlements.hours.abolished", rule=rule,
-                                month=_month_words(self.first_unmet_month)))
-        elif self.uncovered is not None:
-            said.append(self.uncovered)
-        elif self.exempt is not None:
-            pass
-        elif self.overgangsdato is None:
-            said.append(Message("entitlements.hours.not_reached", rule=rule,
-                                days=Message("unit.days", n=self.help_days)))
-        else:
-            said.append(Message("entitlements.hours.met", rule=rule,
-                                overgang=self.overgangsdato,
-                                hours=Message("unit.hours",
-                                              n=_figure(self.hours_last_12_months))))
-        if self.exempt is not None:
-            if said:
-                said.append(Message("entitlements.hours.exempt_after",
-                                    period=self.exempt.period(), what=self.exempt.rule.said,
-                                    basis=self.exempt.rule.legal_basis))
-            else:
-                said.append(Message("entitlements.hours.exempt", rule=rule,
-                                    period=self.exempt.period(), what=self.exempt.rule.said,
-                                    basis=self.exempt.rule.legal_basis))
-        if self.restarted is not None:
-            said.append(Message("entitlements.hours.restarted", day=self.restarted[0],
-                                basis=self.restarted[1]))
-        return tuple(said)
-
-    def _consequence(self) -> object:
-        if self.said_consequence is not None:
-            return self.said_consequence
-        return self.consequence or ""
-
-    def _notices(self) -> Message | str:
-        if not self.notice_order:
-            return Message("entitlements.hours.no_notices", earliest=self.earliest_reduction)
-        if self.earliest_reduction is None:
-            return Message("entitlements.hours.notices_no_letter", warning_by=self.warning_by,
-                           consultation_by=self.consultation_by)
-        return Message("entitlements.hours.notices", warning_by=self.warning_by,
-                       consultation_by=self.consultation_by, earliest=self.earliest_reduction)
-
-    def _regained(self) -> Message | str:
-        if self.regained_in is None:
-            return ""
-        return Message("entitlements.hours.regained", month=_month_words(self.regained_in))
-
-
-def _figure(value: Decimal) -> Said:
-    """A number of hours as each language writes it, without needless decimals."""
-    places = 0 if value == value.to_integral() else 2
-    return Said(number_text(value, "da", places), number_text(value, "en", places))
-
-
-def _month_words(month: str) -> Message:
-    """``YYYY-MM`` as a month and year in words ("marts 2018", "March 2018")."""
-    year, number = month.split("-")
-    return Message("entitlements.month", name=Message(f"entitlements.months.m{int(number)}"),
-                   year=year)
 
 
 @attrs.frozen
@@ -293,7 +162,7 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
     if married is None:
         notes.append(texts.unknown_marriage)
     exemptions = timeline.of_type(Exemption)
-    outside = _Outside.of(ordered, exemptions, as_of)
+    outside = Outside.of(ordered, exemptions, as_of)
     restarted = outside.restart(as_of)
     if restarted is not None:
         days = [(max(first, restarted.day), last) for first, last in days
@@ -342,7 +211,7 @@ def _uncovered(era: HoursEra, married: bool | None, as_of: date) -> Message | No
     """Why an unmarried person (or one of unknown status) is outside *era* on *as_of*."""
     if married:
         return None
-    rule = Message("entitlements.hours.name", hours=_figure(era.hours))
+    rule = Message("entitlements.hours.name", hours=figure(era.hours))
     if era.unmarried_from is None:
         return Message("entitlements.hours.married_only", rule=rule, basis=era.married_basis)
     if as_of < era.unmarried_from:
@@ -351,74 +220,9 @@ def _uncovered(era: HoursEra, married: bool | None, as_of: date) -> Message | No
     return None
 
 
-@attrs.frozen
-class _Outside:
-    """The recorded exemptions that take the person outside the requirement, per era."""
-
-    spans: tuple[tuple[HoursEra, ExemptSpan], ...]
-
-    @classmethod
-    def of(cls, eras: tuple[HoursEra, ...], exemptions: Sequence[Exemption], as_of: date
-           ) -> _Outside:
-        if not exemptions or not any(era.exempt for era in eras):
-            return cls(())
-        found = []
-        for era in eras:
-            rules = {rule.reason: rule for rule in era.exempt}
-            for exemption in exemptions:
-                rule = rules.get(exemption.reason)
-                if rule is not None and exemption.start <= as_of:
-                    found.append((era, ExemptSpan(rule, exemption.start, exemption.end)))
-        return cls(tuple(found))
-
-    def on_month(self, era: HoursEra, month: date) -> ExemptSpan | None:
-        """The exemption under *era* that leaves *month* untested, if any."""
-        end = month_end(month)
-        for owner, span in self.spans:
-            if owner is not era:
-                continue
-            last = span.end or date.max
-            if span.rule.partial_month is PartialMonth.NOT_TESTED:
-                if span.start <= end and last >= month:
-                    return span
-            elif span.start <= month and last >= end:
-                return span
-        return None
-
-    def restart(self, as_of: date) -> _Restart | None:
-        """The restart after the last ended exemption that lasted its era's
-        ``restart_after`` (stk. 9, 2. pkt.), under the era in force on its last day;
-        adjoining exemptions count as one."""
-        found: _Restart | None = None
-        merged = merge_periods([(s.start, s.end) for _, s in self.spans
-                                if s.end is not None and s.end < as_of])
-        for start, end in merged:
-            for era, span in self.spans:
-                after, basis = span.rule.restart_after, span.rule.restart_basis
-                if (after is None or basis is None or span.end is None
-                        or not start <= span.end <= end
-                        or not era.valid_from <= end <= (era.valid_to or date.max)):
-                    continue
-                day = end + timedelta(days=1)
-                if add(start, after, Rounding.UP) <= day and (found is None or day > found.day):
-                    found = _Restart(day, start, end, after, basis)
-        return found
-
-
-@attrs.frozen
-class _Restart:
-    """The counts start afresh on ``day`` after the exemption ``start``..``end``."""
-
-    day: date
-    start: date
-    end: date
-    after: Duration
-    basis: str
-
-
 def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
                  married: bool | None, per_era: EraCounts, as_of: date,
-                 outside: _Outside | None = None) -> tuple[date | None, HoursEra | None]:
+                 outside: Outside | None = None) -> tuple[date | None, HoursEra | None]:
     """The first month with help in which the era in force covers the person (no exemption
     takes them outside it), its help requirement is reached and its hours are not
     documented.
