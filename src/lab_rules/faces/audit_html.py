@@ -6,7 +6,7 @@ case, each starting on a new printed page, with per obligation: the summonses an
 meetings they were for, the day it was met and by what, the status and days late under the
 policies named, the refund lost for the overrun, and the rule's legal basis with its law text
 quoted. Danish with an English toggle, as the case report (:mod:`lab_rules.faces.report`),
-whose styles, script and money formatting it reuses. Nothing is fetched: links to the law are
+whose page styles it reuses. Nothing is fetched: links to the law are
 plain links, printed with their address. The same pack gives the same bytes (no clock, no
 random ids).
 """
@@ -20,7 +20,7 @@ from lab_rules._version import __version__
 from lab_rules.contact.results import Status
 from lab_rules.core.errors import LabRulesError
 from lab_rules.faces.audit import AuditCase, AuditPack, Evidence, Meeting, scrub
-from lab_rules.faces.report import CSS, SCRIPT, _both, _money
+from lab_rules.faces.two_languages import CSS, SCRIPT, both, money_pair
 from lab_rules.law.model import Confidence
 from lab_rules.refund.losses import RefundLoss
 
@@ -65,17 +65,17 @@ def _text(value: str) -> str:
 
 
 def _tag(tag: str, da: str, en: str, attributes: str = "") -> str:
-    return f"<{tag}{attributes}>{_both(da, en)}</{tag}>"
+    return f"<{tag}{attributes}>{both(da, en)}</{tag}>"
 
 
 def _days(n: int, da: str, en: str) -> str:
-    return _both(f"{n} {'dag' if n == 1 else 'dage'} {da}".strip(),
+    return both(f"{n} {'dag' if n == 1 else 'dage'} {da}".strip(),
                  f"{n} {'day' if n == 1 else 'days'} {en}".strip())
 
 
 def _kroner(amount: Decimal | None) -> str:
-    data, da, en = _money(None if amount is None else format(amount, "f"))
-    return f'<span data-amount="{data}">{_both(da + " kr.", en + " kr.")}</span>'
+    data, da, en = money_pair(None if amount is None else format(amount, "f"))
+    return f'<span data-amount="{data}">{both(da + " kr.", en + " kr.")}</span>'
 
 
 def _meeting(meeting: Meeting) -> str:
@@ -86,33 +86,33 @@ def _meeting(meeting: Meeting) -> str:
     day = f'<span class="date">{meeting.day}</span>'
     if meeting.summoned:
         sent = ", ".join(f'<span class="date summons">{d}</span>' for d in meeting.summoned)
-        head = (_both("Indkaldt", "Summoned") + f" {sent} " + _both("til møde", "for a meeting on")
+        head = (both("Indkaldt", "Summoned") + f" {sent} " + both("til møde", "for a meeting on")
                 + f" {day}")
     else:
-        head = (_both("Møde", "Meeting") + f" {day} "
-                + _both("(ingen indkaldelse registreret)", "(no summons recorded)"))
+        head = (both("Møde", "Meeting") + f" {day} "
+                + both("(ingen indkaldelse registreret)", "(no summons recorded)"))
     extra = ""
     if meeting.after_due:
-        extra += " " + f'<span class="late">{_both("efter fristen", "after the due date")}</span>'
+        extra += " " + f'<span class="late">{both("efter fristen", "after the due date")}</span>'
     if meeting.fulfils:
-        extra += " " + _both("– opfylder kravet", "– fulfils the obligation")
+        extra += " " + both("– opfylder kravet", "– fulfils the obligation")
     return (f'<li class="meeting{" fulfils" if meeting.fulfils else ""}" '
             f'data-meeting="{meeting.day}" data-summoned="{dates}" '
-            f'data-outcome="{meeting.outcome}">{head}: {_both(da, en)}{extra}</li>')
+            f'data-outcome="{meeting.outcome}">{head}: {both(da, en)}{extra}</li>')
 
 
 def _meetings(meetings: tuple[Meeting, ...], conversation: bool) -> str:
     if meetings:
         return f'<ul class="meetings">{"".join(map(_meeting, meetings))}</ul>'
     if conversation:
-        return _both("Ingen møder registreret", "No meetings recorded")
-    return _both("Ikke en samtale", "Not a conversation")
+        return both("Ingen møder registreret", "No meetings recorded")
+    return both("Ikke en samtale", "Not a conversation")
 
 
 def _timeliness(item: Evidence) -> str:
     o = item.obligation
     badge = (f'<span class="badge s-{o.status.value}">'
-             f'{_both(o.status.label("da"), o.status.label("en"))}</span>')
+             f'{both(o.status.label("da"), o.status.label("en"))}</span>')
     late = ""
     if o.status is Status.MET_LATE and o.days_late:
         late = f' <span class="late">{_days(o.days_late, "for sent", "late")}</span>'
@@ -121,7 +121,7 @@ def _timeliness(item: Evidence) -> str:
     used = " · ".join(f"{escape(k)}={escape(v)}" for k, v in o.policies)
     return (f'{badge}{late}<div class="small"><span lang="da">{_text(o.explanation_da)}</span>'
             f'<span lang="en">{_text(o.explanation_en)}</span></div>'
-            f'<div class="policies-used">{_both("Politikker: ", "Policies: ")}{used}</div>')
+            f'<div class="policies-used">{both("Politikker: ", "Policies: ")}{used}</div>')
 
 
 def _lost(item: Evidence) -> str:
@@ -138,7 +138,7 @@ def _evidence_row(number: int, item: Evidence) -> str:
     o = item.obligation
     rule = o.rule
     unconfirmed = "" if rule.confidence is not Confidence.UNCONFIRMED else (
-        f'<div class="unconfirmed">{_both("ubekræftet regel", "unconfirmed rule")}</div>')
+        f'<div class="unconfirmed">{both("ubekræftet regel", "unconfirmed rule")}</div>')
     held = "–" if o.fulfilled_on is None else (
         f'<span class="date held">{o.fulfilled_on}</span>'
         f'<div class="small">{_text(o.fulfilled_by or "")}</div>')
@@ -147,7 +147,7 @@ def _evidence_row(number: int, item: Evidence) -> str:
             f'data-sequence="{o.sequence}" data-opens="{o.opens}" data-due="{o.due}" '
             f'data-status="{o.status.value}" data-fulfilled-on="{o.fulfilled_on or ""}">'
             f'<td class="num">{number}</td>'
-            f'<td>{_both(rule.title_da, rule.title_en)}<div class="small">{escape(rule.id)}'
+            f'<td>{both(rule.title_da, rule.title_en)}<div class="small">{escape(rule.id)}'
             f'</div><div class="small">{escape(rule.legal_basis.cite())}</div>{unconfirmed}</td>'
             f'<td class="date">{o.opens}<br>– <b class="due">{o.due}</b></td>'
             f'<td>{_meetings(item.meetings, conversation)}</td><td>{held}</td>'
@@ -173,14 +173,14 @@ def _refund(case: AuditCase) -> str:
     months = "".join(f'<tr data-month="{m.month}"><td>{m.month}</td>'
                      f'<td class="num">{_kroner(m.refund)}</td></tr>'
                      for m in evaluation.refund_loss_months)
-    return (f'{head}<table class="losses"><tr><th>{_both("Bortfaldsregel", "Loss rule")}</th>'
-            f'<th>{_both("Årsag", "Cause")}</th><th>{_both("Frist", "Due")}</th>'
-            f'<th>{_both("Periode uden refusion", "Period without refund")}</th>'
-            f'<th class="num">{_both("Dage", "Days")}</th><th class="num">'
-            f'{_both("Beløb", "Amount")}</th><th>{_both("Politik", "Policy")}</th></tr>{rows}'
-            f'</table><table class="loss-months"><tr><th>{_both("Måned", "Month")}</th>'
-            f'<th class="num">{_both("Mistet", "Lost")}</th></tr>{months}<tr><th>'
-            f'{_both("I alt", "Total")}</th><th class="num">{_kroner(_lost_total(case))}</th>'
+    return (f'{head}<table class="losses"><tr><th>{both("Bortfaldsregel", "Loss rule")}</th>'
+            f'<th>{both("Årsag", "Cause")}</th><th>{both("Frist", "Due")}</th>'
+            f'<th>{both("Periode uden refusion", "Period without refund")}</th>'
+            f'<th class="num">{both("Dage", "Days")}</th><th class="num">'
+            f'{both("Beløb", "Amount")}</th><th>{both("Politik", "Policy")}</th></tr>{rows}'
+            f'</table><table class="loss-months"><tr><th>{both("Måned", "Month")}</th>'
+            f'<th class="num">{both("Mistet", "Lost")}</th></tr>{months}<tr><th>'
+            f'{both("I alt", "Total")}</th><th class="num">{_kroner(_lost_total(case))}</th>'
             f'</tr></table>')
 
 
@@ -203,7 +203,7 @@ def _basis(case: AuditCase) -> str:
         rule = item.obligation.rule
         cite = rule.legal_basis.cite()
         entries.setdefault(rule.id, (
-            f'<dt>{_both(rule.title_da, rule.title_en)}: '
+            f'<dt>{both(rule.title_da, rule.title_en)}: '
             f'<a href="{escape(rule.legal_basis.source)}">'
             f'{escape(cite)}</a> <span class="small">({escape(rule.id)}, '
             f'{escape(rule.confidence.value)})</span></dt>'
@@ -211,13 +211,13 @@ def _basis(case: AuditCase) -> str:
     for loss in case.evaluation.refund_losses:
         lr = loss.loss_rule
         entries.setdefault(lr.id, (
-            f'<dt>{_both(lr.title_da, lr.title_en)}: <a href="{escape(lr.source)}">'
+            f'<dt>{both(lr.title_da, lr.title_en)}: <a href="{escape(lr.source)}">'
             f'{escape(lr.legal_basis)}</a> <span class="small">({escape(lr.id)}, '
             f'{escape(lr.confidence.value)})</span></dt>'
             f'<dd><blockquote>{escape(lr.law_text)}</blockquote></dd>'))
     if not entries:
         return ""
-    return (f'<h3>{_both("Lovgrundlag og lovtekst", "Legal basis and law text")}</h3>'
+    return (f'<h3>{both("Lovgrundlag og lovtekst", "Legal basis and law text")}</h3>'
             f'<dl class="basis">{"".join(entries.values())}</dl>')
 
 
@@ -227,16 +227,16 @@ def _case(number: int, case: AuditCase) -> str:
                       f'<td class="date">{p.start}</td><td class="date">{p.end or "–"}</td></tr>'
                       for p in evaluation.periods)
     rows = "".join(_evidence_row(i, item) for i, item in enumerate(case.evidence, start=1))
-    table = (f'<table class="evidence"><tr><th class="num">#</th><th>{_both("Krav", "Duty")}</th>'
-             f'<th>{_both("Åbner – frist", "Opens – due")}</th>'
-             f'<th>{_both("Indkaldelser og møder", "Summonses and meetings")}</th>'
-             f'<th>{_both("Opfyldt", "Met on")}</th><th>{_both("Rettidighed", "Timeliness")}</th>'
-             f'<th class="num">{_both("Mistet refusion", "Refund lost")}</th></tr>{rows}</table>'
-             if rows else f'<p>{_both("Ingen forpligtelser.", "No obligations.")}</p>')
+    table = (f'<table class="evidence"><tr><th class="num">#</th><th>{both("Krav", "Duty")}</th>'
+             f'<th>{both("Åbner – frist", "Opens – due")}</th>'
+             f'<th>{both("Indkaldelser og møder", "Summonses and meetings")}</th>'
+             f'<th>{both("Opfyldt", "Met on")}</th><th>{both("Rettidighed", "Timeliness")}</th>'
+             f'<th class="num">{both("Mistet refusion", "Refund lost")}</th></tr>{rows}</table>'
+             if rows else f'<p>{both("Ingen forpligtelser.", "No obligations.")}</p>')
     other = ""
     if case.other_summonses:
-        other = (f'<h3>{_both("Andre indkaldelser", "Other summonses")}</h3><p class="small">'
-                 + _both("Møder uden for enhver forpligtelses vindue.",
+        other = (f'<h3>{both("Andre indkaldelser", "Other summonses")}</h3><p class="small">'
+                 + both("Møder uden for enhver forpligtelses vindue.",
                          "Meetings outside every obligation's window.")
                  + f'</p>{_meetings(case.other_summonses, True)}')
     uncovered = "" if not case.not_covered else (
@@ -246,11 +246,11 @@ def _case(number: int, case: AuditCase) -> str:
              "(see lab-rules report).", ' class="small"'))
     notes = "".join(f"<li>{_text(n.text)}</li>" for n in evaluation.notes)
     return (f'<section class="case" id="case-{number}" data-pseudonym="{case.pseudonym}">'
-            f'<h2>{_both("Sag", "Case")} {number}: <span class="pseudonym">{case.pseudonym}'
-            f'</span></h2><table class="periods"><tr><th>{_both("Målgruppe", "Target group")}'
-            f'</th><th>{_both("Ydelse", "Benefit")}</th><th>{_both("Fra", "From")}</th>'
-            f'<th>{_both("Til", "To")}</th></tr>{periods}</table>'
-            f'<h3>{_both("Forpligtelser og dokumentation", "Obligations and evidence")}</h3>'
+            f'<h2>{both("Sag", "Case")} {number}: <span class="pseudonym">{case.pseudonym}'
+            f'</span></h2><table class="periods"><tr><th>{both("Målgruppe", "Target group")}'
+            f'</th><th>{both("Ydelse", "Benefit")}</th><th>{both("Fra", "From")}</th>'
+            f'<th>{both("Til", "To")}</th></tr>{periods}</table>'
+            f'<h3>{both("Forpligtelser og dokumentation", "Obligations and evidence")}</h3>'
             f'{table}{uncovered}{other}{_refund(case)}{_basis(case)}'
             f'{_tag("h3", "Bemærkninger", "Notes") + "<ul>" + notes + "</ul>" if notes else ""}'
             f'</section>')
@@ -275,16 +275,16 @@ def _summary(pack: AuditPack) -> str:
     for q in (q for q in pack.quarantined if q.selected):
         rows.append(f'<tr class="quarantined" data-pseudonym="{escape(q.name)}"><td></td>'
                     f'<td class="pseudonym">{escape(_short(q.name))}</td><td colspan="5">'
-                    f'{_both("i karantæne: kunne ikke evalueres", "quarantined: not evaluated")}'
+                    f'{both("i karantæne: kunne ikke evalueres", "quarantined: not evaluated")}'
                     f'</td></tr>')
     total = sum((_lost_total(case) for case in pack.cases), Decimal("0.00"))
     return (f'<table class="cases"><tr><th class="num">#</th><th>Pseudonym</th>'
-            f'<th>{_both("Målgruppe(r)", "Group(s)")}</th><th class="num">'
-            f'{_both("Forpligtelser", "Obligations")}</th><th class="num">'
-            f'{_both("For sent", "Late")}'
-            f'</th><th class="num">{_both("Overskredet", "Overdue")}</th><th class="num">'
-            f'{_both("Mistet refusion", "Refund lost")}</th></tr>{"".join(rows)}'
-            f'<tr><th colspan="6">{_both("I alt", "Total")}</th><th class="num">{_kroner(total)}'
+            f'<th>{both("Målgruppe(r)", "Group(s)")}</th><th class="num">'
+            f'{both("Forpligtelser", "Obligations")}</th><th class="num">'
+            f'{both("For sent", "Late")}'
+            f'</th><th class="num">{both("Overskredet", "Overdue")}</th><th class="num">'
+            f'{both("Mistet refusion", "Refund lost")}</th></tr>{"".join(rows)}'
+            f'<tr><th colspan="6">{both("I alt", "Total")}</th><th class="num">{_kroner(total)}'
             f'</th></tr></table>')
 
 
@@ -296,18 +296,18 @@ def _quarantine(pack: AuditPack) -> str:
                    f'<td class="num">{q.line}</td><td><ul class="small">'
                    f'{"".join(f"<li>{_text(r)}</li>" for r in q.reasons)}</ul></td></tr>'
                    for q in pack.quarantined)
-    return (f'<h2>{_both("I karantæne", "Quarantined")} ({len(pack.quarantined)})</h2><p>'
-            + _both("Disse personer kunne ikke evalueres og indgår ikke i udtrækket.",
+    return (f'<h2>{both("I karantæne", "Quarantined")} ({len(pack.quarantined)})</h2><p>'
+            + both("Disse personer kunne ikke evalueres og indgår ikke i udtrækket.",
                     "These persons could not be evaluated and are not in the sample.")
             + f'</p><table class="quarantine"><tr><th>Pseudonym</th><th class="num">'
-            f'{_both("Linje", "Line")}</th><th>{_both("Årsager", "Reasons")}</th></tr>{rows}'
+            f'{both("Linje", "Line")}</th><th>{both("Årsager", "Reasons")}</th></tr>{rows}'
             f'</table>')
 
 
 def _selection(pack: AuditPack) -> str:
     counts = (f"{pack.persons_in} / {pack.evaluated} / {len(pack.quarantined)}")
     if pack.selection == "sample":
-        chosen = _both(
+        chosen = both(
             f"Stikprøve: {len(pack.cases)} sager ud af {pack.evaluated} evaluerede personer, "
             f"udtrukket med seed {pack.seed} (random.Random(seed).sample over de sorterede "
             f"person-id'er){'' if len(pack.cases) == pack.sample else f'; bedt om {pack.sample}'}.",
@@ -315,13 +315,13 @@ def _selection(pack: AuditPack) -> str:
             f"seed {pack.seed} (random.Random(seed).sample over the sorted person ids)"
             f"{'' if len(pack.cases) == pack.sample else f'; {pack.sample} asked for'}.")
     else:
-        chosen = _both("Sagerne er de personer, der blev bedt om ved navn.",
+        chosen = both("Sagerne er de personer, der blev bedt om ved navn.",
                        "The cases are the persons asked for by name.")
-    counted = _both("personer i loggen / evalueret / i karantæne",
+    counted = both("personer i loggen / evalueret / i karantæne",
                     "persons in the log / evaluated / quarantined")
-    return (f"<p>{chosen}</p><p>{_both('Kilde', 'Source')} <b>{_text(pack.source)}</b> · "
+    return (f"<p>{chosen}</p><p>{both('Kilde', 'Source')} <b>{_text(pack.source)}</b> · "
             f"{counted}: <b>{counts}</b></p><p class=\"small\">"
-            + _both(f"Sagerne er navngivet med et nøglet pseudonym (HMAC-SHA256 af person-id'et); "
+            + both(f"Sagerne er navngivet med et nøglet pseudonym (HMAC-SHA256 af person-id'et); "
                     f"med nøglen kan jobcentret finde sagen, uden den kan ingen. Nøglekontrol: "
                     f"{pack.key_check}. Ingen CPR-numre i dokumentet.",
                     f"Cases are named by a keyed pseudonym (HMAC-SHA256 of the person id); "
@@ -343,30 +343,30 @@ def render_audit(pack: AuditPack, *, lang: str = "da") -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="lab-rules {__version__}">
-<title>lab-rules: {_both("Revisionspakke", "Audit pack")} {pack.as_of}</title>
+<title>lab-rules: {both("Revisionspakke", "Audit pack")} {pack.as_of}</title>
 <style>{CSS}{AUDIT_CSS}</style>
 </head>
 <body data-lang="{lang}" data-as-of="{pack.as_of}" data-selection="{pack.selection}">
 <header>
 <div>
-<h1>{_both("Revisionspakke", "Audit pack")}</h1>
-<p class="meta">{_both("Opgjort pr.", "As of")} <b>{pack.as_of}</b> ·
-{_both("Regelsæt", "Rule pack")} <b>{escape(pack.law_name)}</b>
+<h1>{both("Revisionspakke", "Audit pack")}</h1>
+<p class="meta">{both("Opgjort pr.", "As of")} <b>{pack.as_of}</b> ·
+{both("Regelsæt", "Rule pack")} <b>{escape(pack.law_name)}</b>
 (<span class="small">{escape(pack.law_hash)}</span>) · lab-rules {__version__}</p>
 </div>
 <button id="lang-toggle" type="button">English</button>
 </header>
 <section class="front">
-<h2>{_both("Udtræk", "Selection")}</h2>
+<h2>{both("Udtræk", "Selection")}</h2>
 {_selection(pack)}
-<h2>{_both("Sager", "Cases")}</h2>
+<h2>{both("Sager", "Cases")}</h2>
 {_summary(pack)}
 {_quarantine(pack)}
-<h2>{_both("Politikker anvendt", "Policies applied")}</h2>
+<h2>{both("Politikker anvendt", "Policies applied")}</h2>
 <table class="policies">{policies}</table>
 </section>
 {cases}
-<p class="small">{_both(
+<p class="small">{both(
     "Beregnet af lab-rules ud fra hændelsesloggen og regelfilerne; dokumentet henter intet "
     "fra nettet.",
     "Computed by lab-rules from the event log and the rule files; the document fetches "

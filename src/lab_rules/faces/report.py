@@ -17,29 +17,18 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from html import escape
-
-import attrs
 
 from lab_rules._version import __version__
 from lab_rules.contact.results import Obligation, Status
 from lab_rules.core.errors import LabRulesError
-from lab_rules.core.messages import (
-    Percent,
-    catalogue,
-    date_text,
-    money_text,
-    number_text,
-    text,
-    words,
-)
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.result import Evaluation
+from lab_rules.faces.report_page import Page, money_cell, plain
+from lab_rules.faces.report_refund import refund_section
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.law.model import Confidence
-from lab_rules.refund.staircase import RefundLedger
 from lab_rules.sanctions.result import Sanction
 
 PAGE_CSS = """
@@ -94,109 +83,13 @@ window.addEventListener("beforeprint", function () {
 });
 """
 
-# The two-language page with a toggle, which the audit pack (faces/audit_html.py) still renders:
-# kept for it until it, too, renders one language (issue 16); the report does not use these.
-
-CSS = PAGE_CSS + """
-body[data-lang="da"] [lang="en"], body[data-lang="en"] [lang="da"] { display: none; }
-button#lang-toggle { font: inherit; padding: 4px 12px; border: 1px solid var(--ink);
-                     background: #fff; border-radius: 4px; cursor: pointer; }
-@media print { button#lang-toggle { display: none; } }
-"""
-
-SCRIPT = """
-(function () {
-  var body = document.body;
-  function set(lang) {
-    body.setAttribute("data-lang", lang);
-    document.documentElement.setAttribute("lang", lang);
-    document.getElementById("lang-toggle").textContent = lang === "da" ? "English" : "Dansk";
-  }
-  var wanted = window.location.search.match(/[?&]lang=(da|en)/);
-  set(wanted ? wanted[1] : body.getAttribute("data-lang"));
-  document.getElementById("lang-toggle").addEventListener("click", function () {
-    set(body.getAttribute("data-lang") === "da" ? "en" : "da");
-  });
-  window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
-  });
-})();
-"""
-
-
-def _both(da: str, en: str) -> str:
-    """A text in both languages, one shown by the toggle (the audit pack's pages)."""
-    return f'<span lang="da">{escape(da)}</span><span lang="en">{escape(en)}</span>'
-
-
-def _money(value: str | None) -> tuple[str, str, str]:
-    """(data value, Danish figure, English figure) of a JSON money string, rounded to øre
-    (the audit pack's pages)."""
-    if value is None:
-        return "", "–", "–"
-    amount = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return str(amount), number_text(amount, "da"), number_text(amount, "en")
-
-
 _CARD_STATUSES = (Status.MET, Status.MET_LATE, Status.OVERDUE, Status.OPEN, Status.WAIVED,
                   Status.LAPSED)
 """The statuses an obligation ends in: one card each, so the cards add up to the obligations
 (``not covered`` stretches are no deadlines and get a card of their own)."""
 
 
-@attrs.frozen(slots=True)
-class _Page:
-    """The words of one page in its language: catalogue sentences, labels of codes, dates and
-    money, escaped for HTML."""
-
-    lang: str
-
-    def say(self, key: str, **fields: object) -> str:
-        return escape(text(f"report.{key}", self.lang, **fields))
-
-    def label(self, kind: str, code: str | None) -> str:
-        """The label of *code* (``label.<kind>.<code>``), or the code where the catalogue has
-        none (a code added to the rule files before its label)."""
-        if code is None:
-            return "–"
-        key = f"label.{kind}.{code}"
-        return escape(text(key, self.lang) if key in catalogue() else code)
-
-    def words(self, value: object) -> str:
-        return escape(words(value, self.lang))
-
-    def day(self, value: date | None) -> str:
-        return "–" if value is None else escape(date_text(value, self.lang))
-
-    def span(self, start: date, end: date | None) -> str:
-        return f"{self.day(start)} – {self.day(end)}"
-
-    def money(self, amount: Decimal | None) -> str:
-        return "–" if amount is None else escape(money_text(amount, self.lang))
-
-    def rate(self, share: Decimal) -> str:
-        return self.words(Percent(share))
-
-    def month(self, month: str) -> str:
-        """``YYYY-MM`` as the month's name and year (da ``april 2008``, en ``April 2008``)."""
-        year, number = month.split("-")
-        names = text("report.month_names", self.lang).split()
-        return escape(f"{names[int(number) - 1]} {year}")
-
-
-def _plain(amount: Decimal | None) -> str:
-    """A money figure for a ``data-`` attribute: a plain decimal rounded to øre, as the
-    ``evaluation/v2`` document rounds its totals."""
-    if amount is None:
-        return ""
-    return str(amount.quantize(Decimal("0.01"), ROUND_HALF_UP))
-
-
-def _money_cell(page: _Page, amount: Decimal | None, key: str = "amount") -> str:
-    return f'<td class="num" data-{key}="{_plain(amount)}">{page.money(amount)}</td>'
-
-
-def _chart(page: _Page, evaluation: Evaluation, timeline: Timeline | None) -> str:
+def _chart(page: Page, evaluation: Evaluation, timeline: Timeline | None) -> str:
     try:
         from lab_rules.faces.plot import save
         from lab_rules.faces.plot import timeline as plot_timeline
@@ -210,7 +103,7 @@ def _chart(page: _Page, evaluation: Evaluation, timeline: Timeline | None) -> st
         return f'<p class="small">{page.say("no_chart")}</p>'
 
 
-def _obligation_rows(page: _Page, obligations: Iterable[Obligation]) -> str:
+def _obligation_rows(page: Page, obligations: Iterable[Obligation]) -> str:
     rows = []
     for number, item in enumerate(obligations, start=1):
         rule = item.rule
@@ -243,96 +136,7 @@ def _obligation_rows(page: _Page, obligations: Iterable[Obligation]) -> str:
     return "\n".join(rows)
 
 
-def _refund_section(page: _Page, evaluation: Evaluation) -> str:
-    """The refund: what was lost for late steps, the rate periods before 2016 under their own
-    law, and the staircase (lov 994/2015) only where it counted a week: a case before 2016
-    shows the law of its rate periods, not an empty staircase."""
-    ledger = evaluation.refund
-    if ledger is None:
-        return ""
-    parts = [f'<h2>{page.say("refund")}</h2>']
-    months = evaluation.refund_loss_months
-    if months:
-        total = sum((m.refund for m in months), Decimal("0.00"))
-        parts.append(f'<h3>{page.say("loss_months")}</h3><table class="loss-months"><tr>'
-                     f'<th>{page.say("col.month")}</th><th class="num">{page.say("col.lost")}'
-                     f'</th></tr>')
-        parts += [f'<tr data-month="{m.month}"><td>{page.month(m.month)}</td>'
-                  f'{_money_cell(page, m.refund, "lost")}</tr>' for m in months]
-        parts.append(f'<tr><th>{page.say("col.total")}</th>'
-                     f'{_money_cell(page, total, "lost-total")}</tr></table>')
-    if evaluation.refund_losses:
-        parts.append(f'<table class="losses"><tr><th>{page.say("col.rule")}</th>'
-                     f'<th>{page.say("col.period")}</th><th class="num">{page.say("col.days")}'
-                     f'</th><th class="num">{page.say("col.amount")}</th>'
-                     f'<th>{page.say("col.explanation")}</th></tr>')
-        for loss in evaluation.refund_losses:
-            rule = loss.loss_rule
-            parts.append(f'<tr><td>{escape(rule.id)}<div class="small">'
-                         f'{page.words(rule.basis)}</div></td>'
-                         f'<td class="date">{page.span(loss.start, loss.end)}</td>'
-                         f'<td class="num">{loss.days}</td>{_money_cell(page, loss.amount)}'
-                         f'<td>{page.words(loss.describe(page.lang))}</td></tr>\n')
-        parts.append("</table>")
-    periods = evaluation.refund_periods
-    if periods:
-        laws = "; ".join(dict.fromkeys(page.words(p.basis or p.legal_basis) for p in periods))
-        parts.append(f'<h3>{page.say("rate_periods")}</h3>'
-                     f'<p class="small">{page.say("rate_periods_law")} {laws}</p>'
-                     f'<table class="periods"><tr><th>{page.say("col.benefit")}</th>'
-                     f'<th>{page.say("col.period")}</th><th class="num">{page.say("col.rate")}'
-                     f'</th><th class="num">{page.say("col.cost")}</th><th class="num">'
-                     f'{page.say("col.refund")}</th><th>{page.say("col.basis")}</th></tr>')
-        parts += [f'<tr data-rate="{format(p.rate, "f")}"><td>'
-                  f'{page.label("benefit", p.benefit.value)}'
-                  f'{" (" + page.say("active") + ")" if p.active else ""}</td>'
-                  f'<td class="date">{page.span(p.start, p.end)}</td>'
-                  f'<td class="num">{page.rate(p.rate)}</td>'
-                  f'{_money_cell(page, p.cost, "cost")}{_money_cell(page, p.refund, "refund")}'
-                  f'<td class="small">{page.words(p.basis or p.legal_basis)}</td></tr>\n'
-                  for p in periods]
-        parts.append("</table>")
-    counted = any(week.lines for week in ledger.weeks)
-    if counted:
-        parts.append(_staircase(page, ledger))
-    if not (months or periods or counted):
-        parts.append(f'<p>{page.say("no_refund")}</p>')
-    return "".join(parts)
-
-
-def _staircase(page: _Page, ledger: RefundLedger) -> str:
-    """The staircase by month, then its weekly ledger folded: week, the week on the staircase,
-    and each line."""
-    parts = [f'<h3>{page.say("staircase")}</h3><p class="small"><a href="'
-             f'{escape(ledger.source)}">{escape(ledger.act)}</a></p><table class="months"><tr>'
-             f'<th>{page.say("col.month")}</th><th class="num">{page.say("col.refund")}</th>'
-             f'<th class="num">{page.say("col.cofinancing")}</th></tr>']
-    parts += [f'<tr data-month="{m.month}"><td>{page.month(m.month)}</td>'
-              f'{_money_cell(page, m.refund, "refund")}'
-              f'{_money_cell(page, m.cofinancing, "cofinancing")}</tr>' for m in ledger.months]
-    parts.append("</table>")
-    rows = []
-    for week in ledger.weeks:
-        for line in week.lines:
-            rows.append(
-                f'<tr><td class="date">{page.day(week.monday)}</td><td class="num">'
-                f'{week.number}</td><td class="num">{week.rate_number}</td>'
-                f'<td>{page.label("benefit", line.benefit.value)}</td>'
-                f'<td class="num">{line.days}</td><td class="num" '
-                f'data-rate="{format(line.rate, "f")}">{page.rate(line.rate)}</td>'
-                f'{_money_cell(page, line.amount, "week-amount")}'
-                f'<td class="small">{escape(line.legal_basis)}</td></tr>\n')
-    parts.append(
-        f'<details><summary>{page.say("weeks", n=len(ledger.weeks))}</summary>'
-        f'<table class="weeks"><tr><th>{page.say("col.monday")}</th><th class="num">'
-        f'{page.say("col.week")}</th><th class="num">{page.say("col.step")}</th>'
-        f'<th>{page.say("col.benefit")}</th><th class="num">{page.say("col.days")}</th>'
-        f'<th class="num">{page.say("col.rate")}</th><th class="num">{page.say("col.refund")}'
-        f'</th><th>{page.say("col.basis")}</th></tr>{"".join(rows)}</table></details>')
-    return "".join(parts)
-
-
-def _sanction_section(page: _Page, sanctions: Iterable[Sanction]) -> str:
+def _sanction_section(page: Page, sanctions: Iterable[Sanction]) -> str:
     """Every failure, and whether it may be sanctioned: failures and sanctions are counted
     apart (issue 16: one vocabulary across commands)."""
     found = tuple(sanctions)
@@ -357,14 +161,14 @@ def _sanction_section(page: _Page, sanctions: Iterable[Sanction]) -> str:
             f'<td>{page.label("failure", item.failure)}</td>'
             f'<td>{escape(item.rule)}<div class="small">{escape(item.legal_basis)}</div>'
             f'</td><td>{verdict}</td><td class="num">{item.days}</td>'
-            f'{_money_cell(page, item.deducted, "deducted")}'
+            f'{money_cell(page, item.deducted, "deducted")}'
             f'<td>{page.words(item.explain(page.lang))}'
             f'{"<ul class=small>" + reasons + "</ul>" if reasons else ""}</td></tr>')
     rows.append("</table>")
     return "\n".join(rows)
 
 
-def _policy_rows(page: _Page, policies: Iterable[tuple[str, str]]) -> str:
+def _policy_rows(page: Page, policies: Iterable[tuple[str, str]]) -> str:
     """Each policy by its label and its value's, with the code a what-if swaps by."""
     return "".join(
         f'<tr data-policy="{escape(name)}" data-value="{escape(value)}">'
@@ -374,7 +178,7 @@ def _policy_rows(page: _Page, policies: Iterable[tuple[str, str]]) -> str:
         for name, value in sorted(policies))
 
 
-def _cards(page: _Page, evaluation: Evaluation) -> str:
+def _cards(page: Page, evaluation: Evaluation) -> str:
     """The summary cards: the obligations, one card per status they are in (adding up to the
     obligations), days late and overdue, not covered stretches, the refund lost and the
     sanctions, each with its figure in a ``data-value`` attribute."""
@@ -394,13 +198,13 @@ def _cards(page: _Page, evaluation: Evaluation) -> str:
                       str(uncovered), ""))
     if evaluation.refund is not None:
         lost = sum((m.refund for m in evaluation.refund_loss_months), Decimal("0.00"))
-        cards.append(("lost", page.say("card.lost"), _plain(lost), page.money(lost)))
+        cards.append(("lost", page.say("card.lost"), plain(lost), page.money(lost)))
     deducted = sum((s.deducted for s in evaluation.sanctions if s.deducted is not None),
                    Decimal(0))
     cards += [("failures", page.say("card.failures"), str(len(evaluation.sanctions)), ""),
               ("sanctions", page.say("card.sanctions"),
                str(sum(1 for s in evaluation.sanctions if s.sanctionable)), ""),
-              ("deducted", page.say("card.deducted"), _plain(deducted), page.money(deducted))]
+              ("deducted", page.say("card.deducted"), plain(deducted), page.money(deducted))]
     return "".join(f'<div data-tile="{key}" data-value="{value}">{label}<b>{shown or value}'
                    f'</b></div>' for key, label, value, shown in cards)
 
@@ -411,7 +215,7 @@ def render_report(evaluation: Evaluation, timeline: Timeline | None = None, *,
     adds exemptions, conversations and no-shows to the chart."""
     if lang not in ("da", "en"):
         raise LabRulesError(f"lang must be da or en, not {lang!r}")
-    page = _Page(lang)
+    page = Page(lang)
     person = escape(mask_cpr(evaluation.person_id))
     as_of = evaluation.as_of.isoformat()
     periods = "".join(
@@ -465,7 +269,7 @@ lab-rules {__version__}</p>
 <th>{page.say("col.explanation")}</th></tr>
 {_obligation_rows(page, evaluation.obligations)}
 </table>
-{_refund_section(page, evaluation)}
+{refund_section(page, evaluation)}
 {_sanction_section(page, evaluation.sanctions)}
 {hours_html}
 <h2>{page.say("policies")}</h2>
