@@ -20,7 +20,7 @@ from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import covers
-from lab_rules.law.sanctions import Worded, pair
+from lab_rules.law.rule_texts import Worded, pair
 
 TESTS = ("excuse", "no_guidance", "weak_guidance", "contact_not_attempted", "no_assessment",
          "exempted", "not_on_benefit", "on_sygedagpenge", "no_orientation", "documented",

@@ -20,7 +20,7 @@ from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import in_force
-from lab_rules.law.sanctions import Worded, pair
+from lab_rules.law.rule_texts import Worded, pair
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
               "note", "note_da", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",

@@ -23,9 +23,10 @@ from lab_rules.calendar import Duration, Rounding, add
 from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import RateCategory
 from lab_rules.law.policies import SanctionDeadline
+from lab_rules.law.rule_texts import Figure, Month
 from lab_rules.law.sanction_conditions import SanctionProcedure
 from lab_rules.law.sanction_rates import RateTable
-from lab_rules.law.sanctions import Figure, Month, SanctionRule
+from lab_rules.law.sanctions import SanctionRule
 from lab_rules.sanctions.counting import month_end
 from lab_rules.sanctions.hjaelp import MonthlyHjaelp
 from lab_rules.sanctions.result import Words

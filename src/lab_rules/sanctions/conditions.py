@@ -17,8 +17,8 @@ from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.facts.failures import Failure
 from lab_rules.inputs.timeline import Exemption
 from lab_rules.law.params import kept
+from lab_rules.law.rule_texts import Worded
 from lab_rules.law.sanction_conditions import SanctionCondition, SanctionConditions
-from lab_rules.law.sanctions import Worded
 from lab_rules.sanctions.select import KONTANTHJAELP, SYGEDAGPENGE, Situation
 
 EXEMPTING = frozenset({ExemptionReason.MINDRE_INTENSIV_INDSATS, ExemptionReason.BARSEL,

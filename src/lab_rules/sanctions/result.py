@@ -10,7 +10,8 @@ import attrs
 
 from lab_rules.core.messages import Message, Money, words
 from lab_rules.law.params import kept
-from lab_rules.law.sanctions import Month, SanctionRule, Worded
+from lab_rules.law.rule_texts import Month, Worded
+from lab_rules.law.sanctions import SanctionRule
 
 Words = Worded | Message
 """A note or a reason: a text in both languages, read in the output's language (``str()``

@@ -16,8 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lab_rules.calendar import Rounding, add
 from lab_rules.inputs.timeline import ConditionsMet, Exemption, StrictSanction, Timeline
+from lab_rules.law.rule_texts import Figure
 from lab_rules.law.sanction_conditions import SanctionConditions
-from lab_rules.law.sanctions import Figure, SanctionRule
+from lab_rules.law.sanctions import SanctionRule
 from lab_rules.sanctions.conditions import exemption_on, reason
 from lab_rules.sanctions.counting import ONE_DAY, month_end
 from lab_rules.sanctions.hjaelp import MonthlyHjaelp

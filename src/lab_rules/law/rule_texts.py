@@ -1,0 +1,95 @@
+"""Texts of the rule files in Danish and English with the values they name (``note_da``
+beside ``note``), put into words in the reader's language when read (:class:`Worded`); the
+reader of a Danish twin (:func:`pair`), which must name the same ``{fields}`` as its English;
+and the values such texts name in their own forms (:class:`Figure`, :class:`Month`)."""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from lab_rules.core.messages import number_text, text, words
+
+__all__ = ["Figure", "Month", "Worded", "named", "pair"]
+
+
+def named(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+class Worded:
+    """A text of the rule files in Danish and English (``note_da`` beside ``note``) with the
+    values it names, put into words in the reader's language when read: one output, one
+    language. ``str()`` is the English text (JSON notes and reasons keep English)."""
+
+    __slots__ = ("da", "en", "values")
+
+    def __init__(self, da: str, en: str, /, **values: object) -> None:
+        self.da, self.en, self.values = da, en, values
+
+    def describe(self, lang: str = "en") -> str:
+        template = self.da if lang == "da" else self.en
+        return template.format_map({name: _value_words(self.values.get(name), lang)
+                                    for name in named(template)})
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+    def __repr__(self) -> str:
+        return f"Worded({self.en!r}, {self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Worded):
+            return (self.da, self.en, self.values) == (other.da, other.en, other.values)
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _value_words(value: object, lang: str) -> str:
+    """A value in a rule file's text: a value the case does not give is said to be unknown
+    (never ``None``)."""
+    return text("sanctions.unknown", lang) if value is None else words(value, lang)
+
+
+@attrs.frozen(slots=True)
+class Figure:
+    """An amount of kroner inside a rule file's text that writes the unit itself ("{monthly}
+    kr."): da ``4.800,00``, en ``4800.00`` (the English notes are kept in JSON as they were)."""
+
+    amount: Decimal
+
+    def describe(self, lang: str = "en") -> str:
+        return number_text(self.amount, "da") if lang == "da" else f"{self.amount:.2f}"
+
+
+@attrs.frozen(slots=True)
+class Month:
+    """A calendar month (its first day): da ``09-2025``, en ``2025-09`` (as dates are)."""
+
+    first: date
+
+    def describe(self, lang: str = "en") -> str:
+        if lang == "da":
+            return f"{self.first.month:02d}-{self.first.year:04d}"
+        return f"{self.first.year:04d}-{self.first.month:02d}"
+
+
+def pair(reader: Any, en: str, da: object, where: str) -> str:
+    """The Danish twin *da* of the English text *en* read at *where*: the English when the
+    file gives none; a twin that names other ``{fields}`` is a problem."""
+    if da is None:
+        return en
+    if not isinstance(da, str) or not da.strip():
+        reader.problem(where, "must be a non-empty string")
+        return en
+    if named(da) != named(en):
+        reader.problem(where, f"names {sorted(named(da))}, the English {sorted(named(en))}")
+    return da
