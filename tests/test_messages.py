@@ -12,6 +12,7 @@ from lab_rules.core.messages import (
     CatalogueError,
     Message,
     Money,
+    MonthOf,
     Percent,
     Said,
     _entries,
@@ -96,3 +97,9 @@ def test_a_missing_value_is_an_error_not_the_word_none() -> None:
 def test_an_unknown_key_is_an_error() -> None:
     with pytest.raises(CatalogueError, match="no catalogue entry"):
         text("no.such.key", "da")
+
+
+def test_a_month_reads_by_its_name_in_each_language() -> None:
+    assert MonthOf(2018, 3).describe("da") == "marts 2018"
+    assert MonthOf(2018, 3).describe("en") == "March 2018"
+    assert Message("word.note", note=MonthOf(2024, 12)).describe("da") == "bemærk: december 2024"

@@ -141,6 +141,18 @@ class Percent:
     share: Decimal
 
 
+@attrs.frozen(slots=True)
+class MonthOf:
+    """A calendar month in words, by the catalogue's month names (``word.months``): da
+    ``marts 2018``, en ``March 2018``."""
+
+    year: int
+    month: int
+
+    def describe(self, lang: str = "en") -> str:
+        return f"{text('word.months', lang).split()[self.month - 1]} {self.year}"
+
+
 class Message:
     """A sentence of the catalogue kept as its key and values, put into words when read.
 

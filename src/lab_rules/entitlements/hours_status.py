@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import attrs
 
-from lab_rules.core.messages import Message, Said, number_text
+from lab_rules.core.messages import Message, MonthOf, Said, number_text
 from lab_rules.entitlements.hours_exempt import ExemptSpan
 from lab_rules.law.model import Confidence
 
@@ -128,8 +128,7 @@ def figure(value: Decimal) -> Said:
     return Said(number_text(value, "da", places), number_text(value, "en", places))
 
 
-def _month_words(month: str) -> Message:
+def _month_words(month: str) -> MonthOf:
     """``YYYY-MM`` as a month and year in words ("marts 2018", "March 2018")."""
     year, number = month.split("-")
-    return Message("entitlements.month", name=Message(f"entitlements.months.m{int(number)}"),
-                   year=year)
+    return MonthOf(int(year), int(number))

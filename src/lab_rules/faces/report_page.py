@@ -10,7 +10,15 @@ from html import escape
 
 import attrs
 
-from lab_rules.core.messages import Percent, catalogue, date_text, money_text, text, words
+from lab_rules.core.messages import (
+    MonthOf,
+    Percent,
+    catalogue,
+    date_text,
+    money_text,
+    text,
+    words,
+)
 
 __all__ = ["Page", "money_cell", "plain"]
 
@@ -51,8 +59,7 @@ class Page:
     def month(self, month: str) -> str:
         """``YYYY-MM`` as the month's name and year (da ``april 2008``, en ``April 2008``)."""
         year, number = month.split("-")
-        names = text("report.month_names", self.lang).split()
-        return escape(f"{names[int(number) - 1]} {year}")
+        return self.words(MonthOf(int(year), int(number)))
 
 
 def plain(amount: Decimal | None) -> str:
