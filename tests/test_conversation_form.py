@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CASES
+from conftest import CASES, load_changed
 from lab_rules import evaluate
 from lab_rules.core.vocabulary import Form, FormException
 from lab_rules.inputs.eventlog import read_persons
 from lab_rules.inputs.events import ConversationHeld
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law import bundled_law, bundled_pack
-from lab_rules.law.loader import RuleError, load_pack
 from lab_rules.loops.columnar_rules import why_not
 
 MODULE = Path(__file__).parents[1] / "rules" / "dk" / "sygedagpenge" / "2008.toml"
@@ -27,13 +26,7 @@ RULE = "dk.sygedagpenge.2008.category_2_every_four_weeks"
 
 
 def _problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str]]:
-    text = MODULE.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "changed.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(RuleError) as caught:
-        load_pack(path)
-    return [(p.path, p.message) for p in caught.value.problems]
+    return [(p.path, p.message) for p in load_changed(MODULE, tmp_path, old, new).problems]
 
 
 def test_the_2008_category_2_follow_up_may_be_by_phone_every_other_time() -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 import attrs
 import pytest
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, load_changed
 from lab_rules import evaluate
 from lab_rules.core.vocabulary import ExemptionReason
 from lab_rules.facts.exemptions import lawful_exemptions
 from lab_rules.inputs.events import Exemption
 from lab_rules.inputs.timeline_json import parse_timeline
-from lab_rules.law import RuleError, RulePack, bundled_law, bundled_pack, load_pack
+from lab_rules.law import RuleError, RulePack, bundled_law, bundled_pack
 from lab_rules.law.exemptions import ExemptionRule, load_exemption_rules
 from lab_rules.law.model import ExemptWindow, Rule
 
@@ -72,13 +72,7 @@ def test_without_first_forms_a_phone_conversation_counts_toward_the_four() -> No
 
 
 def _load_changed(tmp_path: Path, old: str, new: str) -> RuleError:
-    text = MODULE.read_text(encoding="utf-8")
-    assert old in text
-    path = tmp_path / "changed.toml"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(RuleError) as caught:
-        load_pack(path)
-    return caught.value
+    return load_changed(MODULE, tmp_path, old, new)
 
 
 def test_exempt_window_on_a_rule_without_a_window_is_located(tmp_path: Path) -> None:

@@ -153,7 +153,34 @@ class MonthOf:
         return f"{text('word.months', lang).split()[self.month - 1]} {self.year}"
 
 
-class Message:
+class Sentence:
+    """A sentence kept as its parts and put into words when read (:meth:`describe`).
+    ``str()`` is the English sentence (logs and JSON notes keep one language); two sentences
+    are equal when their parts are, and a sentence equals the English text it reads as."""
+
+    __slots__ = ()
+
+    def describe(self, lang: str = "en") -> str:
+        raise NotImplementedError
+
+    def parts(self) -> tuple[object, ...]:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.describe("en")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return self.parts() == other.parts()
+        if isinstance(other, str):
+            return str(self) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class Message(Sentence):
     """A sentence of the catalogue kept as its key and values, put into words when read.
 
     Values may be dates, :class:`Money`, :class:`Percent`, enums with a ``label(lang)``,
@@ -170,21 +197,11 @@ class Message:
     def describe(self, lang: str = "en") -> str:
         return text(self.key, lang, **self.fields)
 
-    def __str__(self) -> str:
-        return self.describe("en")
+    def parts(self) -> tuple[object, ...]:
+        return self.key, self.fields
 
     def __repr__(self) -> str:
         return f"Message({self.key!r}, {self.fields!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Message):
-            return self.key == other.key and self.fields == other.fields
-        if isinstance(other, str):
-            return str(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
 
 
 def words(value: object, lang: str) -> str:
@@ -197,7 +214,7 @@ def words(value: object, lang: str) -> str:
         return money_text(value.amount, lang)
     if isinstance(value, Percent):
         return percent_text(value.share, lang)
-    if isinstance(value, (Message, Said)):
+    if isinstance(value, (Sentence, Said)):
         return value.describe(lang)
     if isinstance(value, enum.Enum):
         label = getattr(value, "label", None)

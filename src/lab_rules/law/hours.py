@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -195,14 +195,22 @@ def _notices(reader: Any, raw: Mapping[str, Any], where: str) -> Notices | None:
     return Notices(warning, consultation, late, w, c, lt, none, confidence, source)
 
 
-def _extensions(reader: Any, raws: object, where: str) -> tuple[Extension, ...]:
+def _tables(reader: Any, raws: object, where: str, name: str, keys: set[str]
+            ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each table of the list ``[[era.<name>]]`` at *where*, with its location, its keys
+    checked; a value that is not a list is a problem."""
     if not isinstance(raws, list):
-        reader.problem(where, f"must be a list of [[era.extension]] tables, got {raws!r}")
-        return ()
-    found = []
+        reader.problem(where, f"must be a list of [[era.{name}]] tables, got {raws!r}")
+        return
     for index, raw in enumerate(raws):
         at = f"{where}[{index}]"
-        reader.check_keys(raw, EXTENSION_KEYS, at)
+        reader.check_keys(raw, keys, at)
+        yield at, raw
+
+
+def _extensions(reader: Any, raws: object, where: str) -> tuple[Extension, ...]:
+    found = []
+    for at, raw in _tables(reader, raws, where, "extension", EXTENSION_KEYS):
         texts = [reader.text(raw, key, at) for key in ("id", "legal_basis", "source")]
         start, end = reader.day(raw, "start", at), reader.day(raw, "end", at)
         confidence = reader.enum_of(Confidence, raw, "confidence", at)
@@ -228,13 +236,8 @@ def _extending(reader: Any, raw: Mapping[str, Any], where: str
 
 
 def _exempt(reader: Any, raws: object, where: str) -> tuple[HoursExempt, ...]:
-    if not isinstance(raws, list):
-        reader.problem(where, f"must be a list of [[era.exempt]] tables, got {raws!r}")
-        return ()
     found = []
-    for index, raw in enumerate(raws):
-        at = f"{where}[{index}]"
-        reader.check_keys(raw, EXEMPT_KEYS, at)
+    for at, raw in _tables(reader, raws, where, "exempt", EXEMPT_KEYS):
         reason = reader.enum_of(ExemptionReason, raw, "reason", at)
         effect = reader.enum_of(ExemptEffect, raw, "effect", at)
         partial = reader.enum_of(PartialMonth, raw, "partial_month", at)

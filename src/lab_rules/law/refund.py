@@ -26,6 +26,7 @@ from lab_rules.core.vocabulary import Benefit
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import in_force
+from lab_rules.law.rule_texts import note_pair
 
 TOP_KEYS = {"staircase", "count", "transition", "restart", "band", "covered", "not_on_staircase",
             "other_public_support", "month_split"}
@@ -214,21 +215,11 @@ def _rate(reader: _Reader, raw: object, path: str) -> Decimal | None:
 def _entry(reader: _Reader, table: Mapping[str, Any], path: str) -> Entry | None:
     fields = {k: reader.text(table, k, path) for k in ("id", "legal_basis", "source")}
     confidence = reader.enum_of(Confidence, table, "confidence", path, "confirmed")
-    note, note_da = _notes(reader, table, path)
+    note, note_da = note_pair(reader, table, path)
     if confidence is None or None in fields.values():
         return None
     return Entry(str(fields["id"]), str(fields["legal_basis"]), str(fields["source"]),
                  confidence, note, note_da)
-
-
-def _notes(reader: _Reader, table: Mapping[str, Any], path: str) -> tuple[str, str]:
-    """``note`` and its Danish twin ``note_da``: a note reaches the ledger's text in the
-    reader's language, so one without the other is a problem of the file."""
-    note = reader.text(table, "note", path, required=False) or ""
-    note_da = reader.text(table, "note_da", path, required=False) or ""
-    if bool(note) != bool(note_da):
-        reader.problem(path, '"note" and "note_da" go together (the note in English and Danish)')
-    return note, note_da
 
 
 def _required_day(reader: _Reader, table: Mapping[str, Any], key: str, path: str) -> date:
@@ -327,7 +318,7 @@ def load_staircase(path: str | Path) -> Staircase:
         law_text = reader.text(raw, "law_text", where)
         if entry is not None and law_text is not None:
             splits.append(MonthSplitText(entry, start, end, law_text))
-    head_note, head_note_da = _notes(reader, head, "staircase")
+    head_note, head_note_da = note_pair(reader, head, "staircase")
     if (reader.problems or None in texts.values() or None in entries.values()
             or weeks is None or window is None or confidence is None):
         raise RuleError(reader.problems, subject=str(path))

@@ -24,6 +24,7 @@ from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import Benefit, CaseStep, TargetGroup
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.rule_texts import note_pair
 
 RATE_KEYS = {"id", "benefit", "valid_from", "valid_to", "passive", "active", "legal_basis",
              "legal_basis_da", "note_da",
@@ -195,12 +196,12 @@ def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate |
     visited_before = reader.day(raw, "visited_before", where)
     if not (ident and benefit and start and end and basis and confidence):
         return None
-    return BaseRate(benefit, start, end, passive, active, basis, str(raw.get("note", "")),
+    note, note_da = note_pair(reader, raw, where)
+    return BaseRate(benefit, start, end, passive, active, basis, note,
                     tuple(bands), confidence,
                     None if min_hours is None else Decimal(str(min_hours)), max_absence,
                     visited_before, ident,
-                    reader.text(raw, "legal_basis_da", where, required=False) or "",
-                    _note_da(reader, raw, where))
+                    reader.text(raw, "legal_basis_da", where, required=False) or "", note_da)
 
 
 def _limits(reader: _Reader, raw: dict[str, object], where: str) -> SpellLimits | None:
@@ -237,22 +238,13 @@ def _loss(reader: _Reader, raw: dict[str, object], where: str) -> LossRule | Non
     counted = reader.enum_set(Benefit, raw, "counted", where)
     if not (all(fields.values()) and confidence and start and end):
         return None
+    note, note_da = note_pair(reader, raw, where)
     return LossRule(
         str(fields["id"]), str(fields["title_da"]), str(fields["title_en"]),
         str(fields["legal_basis"]), str(fields["source"]), str(fields["law_text"]),
         confidence, start, end, frozenset(rule_ids),
-        benefits, bool(sample), str(raw.get("note", "")), str(trigger), steps, duration,
-        counted, limits, reader.text(raw, "legal_basis_da", where, required=False) or "",
-        _note_da(reader, raw, where))
-
-
-def _note_da(reader: _Reader, raw: dict[str, object], where: str) -> str:
-    """The Danish twin of ``note``: a note may reach a Danish text, so one without the other
-    is a problem of the file."""
-    note_da = reader.text(raw, "note_da", where, required=False) or ""
-    if bool(raw.get("note")) != bool(note_da):
-        reader.problem(where, '"note" and "note_da" go together (the note in English and Danish)')
-    return note_da
+        benefits, bool(sample), note, str(trigger), steps, duration,
+        counted, limits, reader.text(raw, "legal_basis_da", where, required=False) or "", note_da)
 
 
 def load_loss_schedule(path: str | Path) -> LossSchedule:

@@ -6,22 +6,23 @@ and the values such texts name in their own forms (:class:`Figure`, :class:`Mont
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from lab_rules.core.messages import number_text, text, words
+from lab_rules.core.messages import Sentence, number_text, text, words
 
-__all__ = ["Figure", "Month", "Worded", "named", "pair"]
+__all__ = ["Figure", "Month", "Worded", "named", "note_pair", "pair"]
 
 
 def named(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-class Worded:
+class Worded(Sentence):
     """A text of the rule files in Danish and English (``note_da`` beside ``note``) with the
     values it names, put into words in the reader's language when read: one output, one
     language. ``str()`` is the English text (JSON notes and reasons keep English)."""
@@ -36,21 +37,11 @@ class Worded:
         return template.format_map({name: _value_words(self.values.get(name), lang)
                                     for name in named(template)})
 
-    def __str__(self) -> str:
-        return self.describe("en")
+    def parts(self) -> tuple[object, ...]:
+        return self.da, self.en, self.values
 
     def __repr__(self) -> str:
         return f"Worded({self.en!r}, {self.values!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Worded):
-            return (self.da, self.en, self.values) == (other.da, other.en, other.values)
-        if isinstance(other, str):
-            return str(self) == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(str(self))
 
 
 def _value_words(value: object, lang: str) -> str:
@@ -93,3 +84,13 @@ def pair(reader: Any, en: str, da: object, where: str) -> str:
     if named(da) != named(en):
         reader.problem(where, f"names {sorted(named(da))}, the English {sorted(named(en))}")
     return da
+
+
+def note_pair(reader: Any, table: Mapping[str, Any], where: str) -> tuple[str, str]:
+    """``note`` and its Danish twin ``note_da``: a note reaches a text in the reader's language,
+    so one without the other is a problem of the file."""
+    note = reader.text(table, "note", where, required=False) or ""
+    note_da = reader.text(table, "note_da", where, required=False) or ""
+    if bool(note) != bool(note_da):
+        reader.problem(where, '"note" and "note_da" go together (the note in English and Danish)')
+    return note, note_da
