@@ -32,6 +32,9 @@ __all__ = [
     "within",
 ]
 
+_SHORTEST_MONTH = 28
+"""Every month has this many days: a day up to it exists in any month (no lookup needed)."""
+
 
 def add_months(
     start: date, months: int, rounding: Rounding, duration: Duration
@@ -39,19 +42,20 @@ def add_months(
     """Add whole months to *start*; return the date and whether rounding happened."""
     if months == 0:
         return start, False
-    index = start.year * 12 + (start.month - 1) + months
-    year, month0 = divmod(index, 12)
-    month = month0 + 1
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
     if not 1 <= year <= 9999:
         raise OverflowError(f"{start} + {duration} leaves the supported date range")
-    last = monthrange(year, month)[1]
-    if start.day <= last:
-        return date(year, month, start.day), False
+    day = start.day
+    if day <= _SHORTEST_MONTH:
+        return date(year, month0 + 1, day), False
+    last = monthrange(year, month0 + 1)[1]
+    if day <= last:
+        return date(year, month0 + 1, day), False
     if rounding is Rounding.DOWN:
-        return date(year, month, last), True
+        return date(year, month0 + 1, last), True
     if rounding is Rounding.UP:
-        return date(year, month, last) + timedelta(days=1), True
-    raise AmbiguousDateError(start, duration, f"{year:04d}-{month:02d}-{start.day:02d}")
+        return date(year, month0 + 1, last) + timedelta(days=1), True
+    raise AmbiguousDateError(start, duration, f"{year:04d}-{month0 + 1:02d}-{day:02d}")
 
 
 @attrs.frozen

@@ -188,11 +188,29 @@ class Message(Sentence):
     language the sentence is read in. ``str()`` gives the English sentence (for logs and
     JSON notes, which keep one language)."""
 
-    __slots__ = ("fields", "key")
+    __slots__ = ("_hash", "fields", "key")
 
     def __init__(self, key: str, /, **fields: object) -> None:
         self.key = key
         self.fields = fields
+        self._hash: int | None = None
+
+    def __hash__(self) -> int:
+        """The English sentence's hash, worked out once: the law's notes are the same objects
+        for every person, and deduplicating them would otherwise put them into words each
+        time."""
+        found = self._hash
+        if found is None:
+            found = self._hash = hash(str(self))
+        return found
+
+    def __getstate__(self) -> tuple[str, dict[str, object]]:
+        """Key and values only: a string's hash differs between processes."""
+        return self.key, self.fields
+
+    def __setstate__(self, state: tuple[str, dict[str, object]]) -> None:
+        self.key, self.fields = state
+        self._hash = None
 
     def describe(self, lang: str = "en") -> str:
         return text(self.key, lang, **self.fields)

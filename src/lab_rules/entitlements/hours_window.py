@@ -30,10 +30,15 @@ _FEBRUARY, _LAST_SURE_DAY = 2, 28
 _ONE_DAY = timedelta(days=1)
 
 
+@functools.cache
+def _back(years: int) -> Duration:
+    return Duration(years=-years)
+
+
 @functools.lru_cache(maxsize=4096)
 def _years_back(day: date, years: int) -> date:
     """*day* moved back whole years, 29 February to 28 February (``Rounding.DOWN``)."""
-    return add(day, Duration(years=-years), Rounding.DOWN)
+    return add(day, _back(years), Rounding.DOWN)
 
 
 def counted(spans: Sequence[tuple[date, date]], day: date, years: int | None) -> int:

@@ -97,7 +97,7 @@ def evaluate(
     known = facts.timeline
     courses = facts.courses
     incidents = _incidents(known)
-    index = _Index(known, incidents, policy)
+    index = _Index(known, incidents, policy, pack.fulfilment_of)
     offers = OfferContext(known, pack)
     obligations: list[Obligation] = []
     notes: dict[tuple[str, str | None], Note] = {
@@ -297,8 +297,9 @@ class _Index:
     """Per-evaluation lookups: the events that can fulfil each kind of rule, by date."""
 
     def __init__(self, timeline: Timeline, incidents: tuple[Incident, ...],
-                 policy: Policies) -> None:
+                 policy: Policies, shared: Mapping[int, Fulfilment]) -> None:
         self.timeline = timeline
+        self._shared = shared
         self.incidents = incidents
         self.policy_items = (("no_show", policy.no_show.value),)
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
@@ -329,6 +330,7 @@ class _Index:
         return bool(self._no_show_kinds.get(incident.no_show, set()) & rule.fulfilled_by.kinds)
 
     def _all(self, spec: Fulfilment) -> tuple[list[date], tuple[Candidate, ...]]:
+        spec = self._shared.get(id(spec), spec)
         found = self._by_spec.get(id(spec))  # the law's specs outlive the evaluation
         if found is None:
             chosen = _fulfilling(spec, self._of_event(spec.event))
