@@ -103,3 +103,21 @@ def test_a_month_reads_by_its_name_in_each_language() -> None:
     assert MonthOf(2018, 3).describe("da") == "marts 2018"
     assert MonthOf(2018, 3).describe("en") == "March 2018"
     assert Message("word.note", note=MonthOf(2024, 12)).describe("da") == "bemærk: december 2024"
+
+
+def test_a_message_sent_to_another_process_forgets_its_kept_hash() -> None:
+    """A string's hash differs between processes, so the hash a message keeps is not pickled."""
+    import pickle
+
+    message = Message("contact.anchor.offers_from", day=date(2024, 3, 1))
+    hash(message)
+    copy = pickle.loads(pickle.dumps(message))
+    assert copy.__getstate__() == message.__getstate__()
+    assert copy._hash is None
+    assert copy == message
+    assert {message: 1}[copy] == 1
+
+
+def test_a_message_hashes_as_its_english_sentence() -> None:
+    message = Message("contact.anchor.offers_from", day=date(2024, 3, 1))
+    assert hash(message) == hash(str(message)) == hash(message)
