@@ -24,7 +24,15 @@ from operator import itemgetter
 from typing import Any
 
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
-from lab_rules.inputs.row_types import PERSON_FIELDS, PERSON_ROW, Row, convert_row, person_id_of
+from lab_rules.inputs.row_types import (
+    PERSON_FIELDS,
+    PERSON_ROW,
+    Converter,
+    Row,
+    convert_row,
+    field_converter,
+    person_id_of,
+)
 from lab_rules.inputs.timeline import EVENT_TYPES
 from lab_rules.inputs.timeline_fields import FIELDS
 
@@ -81,19 +89,22 @@ def _distinct(column: Any) -> tuple[list[object], list[int]]:
 
 
 class Known:
-    """The values already converted in this read, per row type and field (at most
-    :data:`_KEPT` each), so a date or an amount met again is looked up, not converted
-    again."""
+    """The values already converted in this read, per converter (at most :data:`_KEPT`
+    each; None for the fields a row type does not have), so a date or an amount met again,
+    in any field of any row type with the same converter, is looked up, not converted
+    again: :func:`convert_row` gives a cell the same value for every such field."""
 
     def __init__(self) -> None:
-        self.values: dict[tuple[str, str], dict[tuple[type[object], object], object]] = {}
+        self.values: dict[Converter | None,
+                          dict[tuple[type[object], object], object]] = {}
 
     def converted(self, kind: str, name: str, values: list[object]) -> list[object]:
         """Each distinct value of field *name* of a *kind* row as :func:`convert_row` turns
         it: the value, missing, or bad (a problem, or a field *kind* does not have); then
         missing, for nulls."""
-        field = name in _KNOWN[kind]
-        seen = self.values.setdefault((kind, name), {})
+        convert = field_converter(kind, name)
+        field = convert is not None
+        seen = self.values.setdefault(convert, {})
         if len(seen) > _KEPT:
             seen.clear()
         out: list[object] = []

@@ -29,8 +29,8 @@ from lab_rules.inputs.timeline_checks import echo
 from lab_rules.inputs.timeline_fields import DECIMAL_RE, FIELDS, optional_inner
 
 __all__ = ["DATE_PATTERN", "FALSE_TEXTS", "PERSON_FIELDS", "PERSON_ROW", "TRUE_TEXTS",
-           "WHOLE_PATTERN", "ReadProgress", "Row", "convert_row", "has_surrogate",
-           "is_missing", "person_id_of"]
+           "WHOLE_PATTERN", "Converter", "ReadProgress", "Row", "convert_row",
+           "field_converter", "has_surrogate", "is_missing", "person_id_of"]
 
 PERSON_ROW = "person"
 """The ``type`` of the row that carries a person's facts rather than an event."""
@@ -181,6 +181,13 @@ _CONVERTERS: Mapping[str, Mapping[str, Converter]] = {
        for name, cls in EVENT_TYPES.items()},
     PERSON_ROW: {field: _converter(tp) for field, tp, _ in FIELDS[Person] if field != "id"},
 }
+
+
+def field_converter(kind: str, name: str) -> Converter | None:
+    """The converter of field *name* of a *kind* row, None for a field *kind* does not have:
+    :func:`convert_row` gives a cell the same value for every field with the same converter,
+    so a reader may convert a value once for all of them."""
+    return _CONVERTERS.get(kind, _NONE).get(name)
 
 
 def convert_row(row: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:

@@ -97,7 +97,9 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
                   statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
                   late, overdue, len(evaluation.sanctions), deducted, uncovered)
     months = refund_rows(evaluation)
-    totals = [sum((m[i] for m in months.values()), Decimal(0)) for i in range(4)]
+    totals = [Decimal(0)] * 4
+    for figures in months.values():
+        totals = [total + figure for total, figure in zip(totals, figures, strict=True)]
     summary += row(*totals) if refund else row(None, None, None, None)
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows,
@@ -110,20 +112,25 @@ def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
     the municipal co-financing (staircase and dagpenge 2010-2015), and the refund lost for late
     steps, each already rounded to øre by month."""
     months: dict[str, list[Decimal]] = {}
+    zero = Decimal("0.00")
 
-    def add(month: str, index: int, amount: Decimal) -> None:
-        months.setdefault(month, [Decimal("0.00")] * 4)[index] += amount
+    def figures(month: str) -> list[Decimal]:
+        found = months.get(month)
+        if found is None:
+            found = months[month] = [zero] * 4
+        return found
 
     if evaluation.refund is not None:
         for total in evaluation.refund.months:
-            add(total.month, 0, total.refund)
-            add(total.month, 2, total.cofinancing)
+            month = figures(total.month)
+            month[0] += total.refund
+            month[2] += total.cofinancing
     for total in evaluation.refund_period_months:
-        add(total.month, 1, total.refund)
+        figures(total.month)[1] += total.refund
     for total in evaluation.cofinancing_months:
-        add(total.month, 2, total.cofinancing)
+        figures(total.month)[2] += total.cofinancing
     for total in evaluation.refund_loss_months:
-        add(total.month, 3, total.refund)
+        figures(total.month)[3] += total.refund
     return months
 
 
