@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from itertools import groupby, pairwise
-from operator import itemgetter
+from itertools import groupby
 from typing import TypeVar
 
 import attrs
@@ -210,12 +209,14 @@ def _content_key(event: Event) -> tuple[str, ...]:
 def _canonical(events: Iterable[Event]) -> tuple[Event, ...]:
     """Events by date, then their place in the day, then their content: the content is only
     compared (it is costly) between events that tie on the first two."""
-    keyed = sorted(((_day_key(event), event) for event in events), key=itemgetter(0))
-    if all(a[0] != b[0] for a, b in pairwise(keyed)):  # no ties: no content to compare
-        return tuple(event for _, event in keyed)
+    events = list(events)
+    keys = [(event.on, _DAY_RANK[event.TYPE]) for event in events]
+    order = sorted(range(len(events)), key=keys.__getitem__)
+    if len(set(keys)) == len(keys):  # no ties: no content to compare
+        return tuple(map(events.__getitem__, order))
     result: list[Event] = []
-    for _, group in groupby(keyed, key=itemgetter(0)):
-        tied = [event for _, event in group]
+    for _, group in groupby(order, key=keys.__getitem__):
+        tied = [events[index] for index in group]
         result.extend(sorted(tied, key=_content_key) if len(tied) > 1 else tied)
     return tuple(result)
 

@@ -41,6 +41,7 @@ __all__ = [
     "check_event",
     "check_person",
     "echo",
+    "event_checks",
     "pointer_part",
     "printable",
 ]
@@ -190,15 +191,24 @@ _EVENT_CHECKS: dict[type[Any], tuple[Callable[[Any, str, Collector], None], ...]
 """Checks within one event that its field types alone cannot express, by event class."""
 
 
+def event_checks(cls: type[Event]) -> tuple[Callable[[Any, str, Collector], None], ...]:
+    """The checks :func:`check_event` runs on an event of class *cls*, each called with the
+    event, its path and the collector (for a parser that looks them up once per class)."""
+    return _EVENT_CHECKS.get(cls, ())
+
+
 def check_event(event: Event, path: str, out: Collector) -> None:
     for check in _EVENT_CHECKS.get(type(event), ()):
         check(event, path, out)
 
 
+_RUNS = (BenefitStarted, BenefitEnded)
+
+
 def check_benefit_sequence(indexed: list[tuple[int, Event]], out: Collector) -> None:
     """A benefit cannot end unless it runs, nor start while it already runs."""
     running: dict[Benefit, int] = {}
-    runs = [pair for pair in indexed if isinstance(pair[1], BenefitStarted | BenefitEnded)]
+    runs = [pair for pair in indexed if isinstance(pair[1], _RUNS)]
     for index, event in sorted(runs, key=lambda pair: (pair[1].on, pair[0])):
         if isinstance(event, BenefitStarted):
             if event.benefit in running:

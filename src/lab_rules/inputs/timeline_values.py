@@ -103,14 +103,18 @@ def _to_str(raw: object) -> object:
     return Bad(f"{echo(raw)} must be a non-empty string")
 
 
+_LEAST_AMOUNT = Decimal(-MAX_AMOUNT)
+_MOST_AMOUNT = Decimal(MAX_AMOUNT)
+
+
 def _to_decimal(raw: object) -> object:
     if type(raw) is str and len(raw) <= MAX_DIGITS:
         text = raw.strip()
         if DECIMAL_RE.match(text):  # digits only: always finite
             read = Decimal(text)
-            if read.copy_abs() > MAX_AMOUNT:
-                return Bad(f"{echo(raw)} is beyond the supported bound of {MAX_AMOUNT}")
-            return read
+            if _LEAST_AMOUNT <= read <= _MOST_AMOUNT:
+                return read
+            return Bad(f"{echo(raw)} is beyond the supported bound of {MAX_AMOUNT}")
         return Bad(f"{echo(raw)} must be a decimal number such as 1234.50")
     value: Decimal | None = None
     if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
