@@ -371,23 +371,21 @@ class RulePack:
     by_id: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
     """Every version of each rule id, by its validity."""
     fulfilment_of: Mapping[int, Fulfilment] = attrs.field(init=False, eq=False, repr=False)
-    """Each rule's ``fulfilled_by``, by its id, to the first equal one: rules met by the same
-    events (211 rules have 32 different ones) share their candidates in an evaluation."""
+    """Each rule's ``fulfilled_by`` (by id) to the first equal one, whose candidates it shares."""
 
     def __attrs_post_init__(self) -> None:
         index: dict[TargetGroup, list[Rule]] = {}
         versions: dict[str, list[Rule]] = {}
         first: dict[Fulfilment, Fulfilment] = {}
-        shared: dict[int, Fulfilment] = {}
         for rule in sorted(self.rules, key=lambda r: (r.id, r.valid_from)):
             versions.setdefault(rule.id, []).append(rule)
             for group in rule.groups:
                 index.setdefault(group, []).append(rule)
-            spec = rule.fulfilled_by
-            shared[id(spec)] = first.setdefault(spec, spec)
+            first.setdefault(rule.fulfilled_by, rule.fulfilled_by)
         object.__setattr__(self, "by_group", {g: tuple(rs) for g, rs in index.items()})
         object.__setattr__(self, "by_id", {i: tuple(rs) for i, rs in versions.items()})
-        object.__setattr__(self, "fulfilment_of", shared)
+        object.__setattr__(self, "fulfilment_of",
+                           {id(r.fulfilled_by): first[r.fulfilled_by] for r in self.rules})
 
     @property
     def rules(self) -> tuple[Rule, ...]:
