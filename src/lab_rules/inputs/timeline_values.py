@@ -105,6 +105,7 @@ def _to_str(raw: object) -> object:
 
 _LEAST_AMOUNT = Decimal(-MAX_AMOUNT)
 _MOST_AMOUNT = Decimal(MAX_AMOUNT)
+"""The supported bound of an amount, as Decimal: both readings of a number compare with it."""
 
 
 def _to_decimal(raw: object) -> object:
@@ -123,9 +124,9 @@ def _to_decimal(raw: object) -> object:
         value = Decimal(raw.strip())
     if value is None or not value.is_finite():
         return Bad(f"{echo(raw)} must be a decimal number such as 1234.50")
-    if value.copy_abs() > MAX_AMOUNT:
-        return Bad(f"{echo(raw)} is beyond the supported bound of {MAX_AMOUNT}")
-    return value
+    if _LEAST_AMOUNT <= value <= _MOST_AMOUNT:
+        return value
+    return Bad(f"{echo(raw)} is beyond the supported bound of {MAX_AMOUNT}")
 
 
 def _to_enum(kind: type[enum.Enum]) -> Callable[[object], object]:
