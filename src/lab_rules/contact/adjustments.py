@@ -111,7 +111,7 @@ def suspend(draft: Draft, incident: Incident) -> None:
     draft.trace.append(TraceStep("restart", new_due, Message(
         "contact.trace.restart", no_show=incident.no_show, summons=incident.summons_sent,
         contact=incident.contact, days=days, due=draft.due, new=new_due)))
-    draft.policy_notes.append(("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value))
+    draft.policy_notes += (("no_show", NoShowPolicy.RESTART_FROM_CONTACT.value),)
     draft.due = new_due
     if draft.opens > incident.no_show:
         draft.opens += timedelta(days=days)

@@ -11,8 +11,6 @@ freezes the result into :class:`Obligation` objects.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from lab_rules.contact.adjustments import (
     apply_exemptions,
     loentilskud_grace,
@@ -83,8 +81,22 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
     return obligations
 
 
-@lru_cache(maxsize=256)
+_BASE_POLICIES: dict[tuple[int, int, int],
+                     tuple[object, object, tuple[tuple[str, str], ...]]] = {}
+"""A cache of :func:`_base_policies`, keyed on the identities of its arguments (hashing the
+tuples, or an enum member, costs more than the sort it saves); each entry holds its
+arguments, so no key's object can be freed and its identity reused while it is cached."""
+
+
 def _base_policies(fixed: tuple[tuple[str, str], ...], items: tuple[tuple[str, str], ...],
                    selector: VersionSelector) -> tuple[tuple[str, str], ...]:
     """The policies every obligation of a rule span records (the same for most spans)."""
-    return tuple(sorted((*fixed, *items, ("version_selector", selector.value))))
+    key = (id(fixed), id(items), id(selector))
+    found = _BASE_POLICIES.get(key)
+    if found is not None and found[0] is fixed and found[1] is items:
+        return found[2]
+    if len(_BASE_POLICIES) >= 1024:
+        _BASE_POLICIES.clear()
+    policies = tuple(sorted((*fixed, *items, ("version_selector", selector.value))))
+    _BASE_POLICIES[key] = (fixed, items, policies)
+    return policies

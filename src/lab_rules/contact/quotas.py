@@ -34,6 +34,8 @@ def quota_rows(facts: Facts, periods: Sequence[Period], quotas: Sequence[Quota]
     held: list[ConversationHeld] | None = None
     transfers: list[tuple[TargetGroup, date]] | None = None
     for quota in quotas:
+        if quota.valid_from > as_of:
+            continue  # a window starts on or after valid_from and must have ended by as_of
         if quota.anchor is Anchor.TRANSFER_TO_JOBCENTER:
             if transfers is None:
                 transfers = _transfers(facts)

@@ -128,5 +128,5 @@ class Draft:
     due: date
     trace: list[TraceStep]
     waived_by: str | None = None
-    policy_notes: list[tuple[str, str]] = attrs.field(factory=list)
+    policy_notes: tuple[tuple[str, str], ...] = ()
     fulfilled: Candidate | None = None

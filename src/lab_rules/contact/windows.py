@@ -65,7 +65,7 @@ def extend_window(rs: RuleSpan, draft: Draft) -> None:
     draft.trace.append(TraceStep("extended", new_due, Message(
         "contact.trace.window_extended", exempt=exempt, reasons=Listed(tuple(reasons), "; "),
         days=(draft.due - draft.opens).days + 1, due=new_due, old=draft.due)))
-    draft.policy_notes.append(("exempt_window", ExemptWindow.EXTEND.value))
+    draft.policy_notes += (("exempt_window", ExemptWindow.EXTEND.value),)
     draft.due = new_due
 
 
@@ -95,7 +95,7 @@ def pro_rate(rs: RuleSpan, drafts: Sequence[Draft]) -> None:
                        reasons=", ".join(sorted(set(reasons))), count=len(group),
                        active=active, required=required, due=due)
         for index, draft in enumerate(sorted(group, key=lambda d: d.sequence)):
-            draft.policy_notes.append(("exempt_window", ExemptWindow.PRO_RATE.value))
+            draft.policy_notes += (("exempt_window", ExemptWindow.PRO_RATE.value),)
             draft.trace.append(TraceStep("pro_rated", due, text))
             if index >= required:
                 draft.waived_by = reasons[0]

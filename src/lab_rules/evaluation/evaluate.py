@@ -119,6 +119,8 @@ def evaluate(
             obligations.extend(rows)
             notes.update(((n.text, n.rule_id), n) for n in gap_notes)
         for rule in _rules_for(pack, course, as_of, policy):
+            if rule.shape is Shape.OFFER_LIMIT and not offers.runs:
+                continue  # a length rule limits offers: without one it has no obligation
             for start, end, group in _spans(course, rule):
                 if rule.shape is Shape.OFFER_LIMIT:
                     obligations.extend(offers.limit_obligations(
@@ -290,7 +292,8 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
                     candidates, exemptions, relevant, clock, opens_at, index.policy_items,
                     selector, offers.runs if from_end else (),
-                    floor=offers.floor(rule, course, start, clock, candidates, as_of))
+                    floor=(None if rule.floor is None else
+                           offers.floor(rule, course, start, clock, candidates, as_of)))
 
 
 class _Index:
@@ -301,7 +304,7 @@ class _Index:
         self.timeline = timeline
         self._shared = shared
         self.incidents = incidents
-        self.policy_items = (("no_show", policy.no_show.value),)
+        self.policy_items = _no_show_items(policy.no_show)
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
         for no_show in timeline.of_type(NoShow):
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
@@ -350,6 +353,16 @@ class _Index:
             if extra:
                 chosen = tuple(sorted((*chosen, *extra), key=lambda c: (c.day, c.by_summons)))
         return chosen
+
+
+_NO_SHOW_ITEMS: dict[int, tuple[tuple[str, str], ...]] = {
+    id(member): (("no_show", member.value),) for member in NoShowPolicy}
+
+
+def _no_show_items(no_show: NoShowPolicy) -> tuple[tuple[str, str], ...]:
+    """The no-show policy as a rule span records it: one tuple per policy (enum members live
+    as long as the process), so that caches keyed on its identity hit."""
+    return _NO_SHOW_ITEMS[id(no_show)]
 
 
 _EVENT_TYPES: dict[FulfilledBy, type[DatedEvent]] = {

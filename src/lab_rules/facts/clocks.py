@@ -144,6 +144,14 @@ class ClockReading(NamedTuple):
 
 _CALENDAR = DanishCalendar()
 
+_CALENDAR_POINTS: dict[tuple[object, ...], Point] = {}
+"""Calendar points on the national calendar, shared by every course and evaluation: a
+calendar point is a pure function of its arguments (the anchor, the duration's parts, the
+reading, rounding and roll), and a caseload asks for the same few hundred anchors and
+durations again and again. Only a cache (emptied when it grows past
+:data:`_CALENDAR_POINTS_MAX`): no result depends on it."""
+_CALENDAR_POINTS_MAX = 1 << 16
+
 
 class _Counted:
     """The counted spans from one anchor, with running totals for a binary search: ``days[i]``
@@ -245,6 +253,16 @@ class CourseClock:
         """
         # Keyed on the duration's parts, not its equality: 1 year and 12 months are equal
         # durations but read differently in a trace.
+        if self.kind is Clock.CONTIGUOUS and self.calendar is _CALENDAR:
+            shared = (anchor, duration.years, duration.months, duration.days,
+                      duration.in_weeks, id(reading), id(rounding), id(roll))
+            found = _CALENDAR_POINTS.get(shared)
+            if found is None:
+                if len(_CALENDAR_POINTS) >= _CALENDAR_POINTS_MAX:
+                    _CALENDAR_POINTS.clear()
+                found = _CALENDAR_POINTS[shared] = calendar_point(
+                    anchor, duration, reading, rounding, roll, _CALENDAR)
+            return found
         key = (anchor, duration.years, duration.months, duration.days, duration.in_weeks,
                id(reading), id(rounding), id(roll), horizon)
         found = self._points.get(key)
