@@ -275,6 +275,14 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
         into = totals[cofinanced]
         start, end = interval.start.toordinal(), interval.end.toordinal()
         at = bisect_left(highs, start)
+        if at < count:
+            low, high, band, monday = found[at]
+            if not monday and low <= start and end <= high:
+                amount = paid * rates[band][cofinanced]
+                if amount or by_days:
+                    for month, weight in weigh(start, end):
+                        into[month] = into.get(month, _NONE) + amount * weight
+                continue
         while at < count:
             low, high, band, monday = found[at]
             if low > end:
@@ -310,8 +318,8 @@ def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
     if refunded and cofinanced:
         return _both_rounded(refunded, cofinanced)
     found = []
-    for month in sorted(refunded or cofinanced):
-        whole, rest = divmod((refunded or cofinanced)[month], _ORE_UNIT)
+    for month, amount in sorted((refunded or cofinanced).items()):
+        whole, rest = divmod(amount, _ORE_UNIT)
         if _BELOW_HALF < rest < _ABOVE_HALF:
             return None
         if rest > _HALF:

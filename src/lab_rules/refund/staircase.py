@@ -28,6 +28,7 @@ from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
+from lab_rules.law.params import kept
 from lab_rules.law.policies import MonthSplit, Policies
 from lab_rules.law.refund import MonthSplitText, Note, Staircase, confidence_words
 from lab_rules.refund.law_index import staircase_index
@@ -165,8 +166,18 @@ def _split_note(staircase: Staircase, split: MonthSplit, monday: date,
 
 
 def _split_text(text: MonthSplitText, split: MonthSplit) -> Note:
-    return Message("refund.note.month_split", basis=text.entry.legal_basis, split=split.value,
-                   confidence=confidence_words(text.entry.confidence), entry=text.entry.id)
+    return _split_words(text)[split]
+
+
+@kept
+def _split_words(text: MonthSplitText) -> dict[MonthSplit, Note]:
+    """The note of *text* under each reading of ``month_split``: the same sentence for every
+    person, so worded once per text of a law (and its hash, when notes are deduplicated,
+    worked out once)."""
+    return {split: Message("refund.note.month_split", basis=text.entry.legal_basis,
+                           split=split.value, confidence=confidence_words(text.entry.confidence),
+                           entry=text.entry.id)
+            for split in MonthSplit}
 
 
 def _split_notes(staircase: Staircase, split: MonthSplit, found: list[Segment],

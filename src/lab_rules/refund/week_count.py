@@ -286,4 +286,6 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
             completed=Dates(tuple(walk.completed)), reading=reading.value,
             entry=staircase.restart.id))
     return WeekCount(tuple(walk.runs), tuple(walk.restarts), tuple(walk.completed),
-                     tuple(kinds.items()), tuple(on_stairs), tuple(dict.fromkeys(notes)))
+                     tuple(kinds.items()), tuple(on_stairs),
+                     tuple(dict.fromkeys(notes)) if len(notes) > len(index.notes)
+                     else index.notes)
