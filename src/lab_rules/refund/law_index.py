@@ -64,6 +64,9 @@ class StaircaseIndex:
     it, from the first day counted on."""
     read: frozenset[Benefit]
     """The benefits the week count reads: covered or on a list of other support."""
+    plain: frozenset[Benefit]
+    """The covered benefits on no list of other support and in no old-case entry: their
+    intervals are on the staircase as they are."""
     notes: tuple[Note, ...]
     """The staircase's notes, each once."""
     split_texts: tuple[tuple[int, int, MonthSplitText], ...]
@@ -103,6 +106,8 @@ def _staircase_index(staircase: Staircase) -> StaircaseIndex:
         frozenset(b for old in staircase.old_cases for b in old.benefits),
         {b: tuple(days) for b, days in support.items()},
         staircase.refunded | staircase.cofinanced | frozenset(support),
+        (staircase.refunded | staircase.cofinanced) - frozenset(support) - frozenset(
+            b for old in staircase.old_cases for b in old.benefits),
         tuple(dict.fromkeys(staircase.notes)),
         _split_texts(staircase))
 
