@@ -9,6 +9,7 @@ them out one by one. These properties pin both against the general readings.
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,10 +19,12 @@ from hypothesis import strategies as st
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts, facts_of
 from lab_rules.facts.paid import Interval
+from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.inputs.timeline import Person, Timeline
+from lab_rules.law.policies import StaircaseRestart
 from lab_rules.law.refund import bundled_staircase
 from lab_rules.refund.law_index import staircase_index
-from lab_rules.refund.week_count import _plain_weeks, _sorted_out
+from lab_rules.refund.week_count import _plain_weeks, _sorted_out, count_weeks
 
 _STAIRCASE = bundled_staircase()
 _PLAIN = sorted(staircase_index(_STAIRCASE).plain, key=lambda b: b.value)
@@ -63,9 +66,8 @@ def test_plain_benefits_are_all_on_the_staircase_as_sorting_them_out_finds(
     counted_from = _STAIRCASE.count_from.toordinal()
     on_stairs, off_stairs, supports, notes, weeks = _sorted_out(
         paid, _facts(paid), _STAIRCASE, counted_from)
-    assert (on_stairs, off_stairs, supports, weeks) == (
-        paid, [], [], _plain_weeks(paid, counted_from))
-    assert tuple(notes) == staircase_index(_STAIRCASE).notes
+    assert (on_stairs, off_stairs, supports, notes, weeks) == (
+        paid, [], [], [], _plain_weeks(paid, counted_from))
 
 
 def test_the_plain_benefits_leave_out_the_old_cases_and_other_support() -> None:
@@ -74,3 +76,19 @@ def test_the_plain_benefits_leave_out_the_old_cases_and_other_support() -> None:
     assert index.plain <= index.covered
     assert index.plain.isdisjoint(index.old_benefits)
     assert index.plain.isdisjoint(index.support)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_week_count_notes_are_each_note_once_in_order(seed: int) -> None:
+    """count_weeks compares only the old cases' notes: the staircase's notes and the restart
+    note cannot equal another note, so the notes are what deduplicating all of them gives."""
+    timeline, as_of = synthetic_timeline(random.Random(seed), seed, years=4)
+    facts = facts_of(timeline, as_of)
+    for reading in StaircaseRestart:
+        notes = count_weeks(facts, _STAIRCASE, reading).notes
+        index_notes = staircase_index(_STAIRCASE).notes
+        assert notes[:len(index_notes)] == index_notes
+        added = notes[len(index_notes):]
+        assert not any(a == n for a in added for n in index_notes)
+        assert notes == tuple(dict.fromkeys(notes))

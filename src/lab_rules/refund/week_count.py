@@ -244,12 +244,12 @@ def _sorted_out(paid: Iterable[Interval], facts: Facts, staircase: Staircase,
                 counted_from: int) -> tuple[list[Interval], list[Interval], Supports,
                                             list[Note], list[tuple[int, int]]]:
     """The intervals on the staircase, those an old case keeps off it, those on a list of
-    other support; the notes (the staircase's and the old cases'); and the weeks of the
+    other support; the old cases' notes; and the weeks of the
     intervals on the staircase. A person on :attr:`StaircaseIndex.plain` benefits alone has
     all of *paid* on the staircase and nothing else, which :func:`count_weeks` takes without
     sorting."""
     index = staircase_index(staircase)
-    notes: list[Note] = list(index.notes)
+    notes: list[Note] = []
     on_stairs: list[Interval] = []
     off_stairs: list[Interval] = []
     supports: Supports = []
@@ -281,10 +281,11 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
     counted_from = staircase.count_from.toordinal()
     paid = facts.paid_of(index.read)
     off_stairs: list[Interval]
+    notes: list[Note]
     supports: Supports
     if {interval.benefit for interval in paid} <= index.plain:
         on_stairs, off_stairs, supports, notes, weeks = (
-            paid, [], [], list(index.notes), _plain_weeks(paid, counted_from))
+            paid, [], [], [], _plain_weeks(paid, counted_from))
     else:
         on_stairs, off_stairs, supports, notes, weeks = _sorted_out(paid, facts, staircase,
                                                                     counted_from)
@@ -309,13 +310,18 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
             if lo <= hi:
                 walk.run(lo, hi)
             after = hi + 1
-    if walk.completed:
-        notes.append(Message(
-            "refund.note.restart", basis=staircase.restart.legal_basis,
-            n=staircase.restart_weeks, window=staircase.restart_window,
-            completed=Dates(tuple(walk.completed)), reading=reading.value,
-            entry=staircase.restart.id))
+    restart: tuple[Note, ...] = (Message(
+        "refund.note.restart", basis=staircase.restart.legal_basis,
+        n=staircase.restart_weeks, window=staircase.restart_window,
+        completed=Dates(tuple(walk.completed)), reading=reading.value,
+        entry=staircase.restart.id),) if walk.completed else ()
     return WeekCount(tuple(walk.runs), tuple(walk.restarts), tuple(walk.completed),
                      tuple(kinds.items()), tuple(on_stairs),
-                     tuple(dict.fromkeys(notes)) if len(notes) > len(index.notes)
-                     else index.notes)
+                     index.notes + _once(notes) + restart)
+
+
+def _once(notes: list[Note]) -> tuple[Note, ...]:
+    """The old cases' notes, each once. They cannot equal the staircase's notes (the rule
+    file's words, or a sentence of another key) nor the one restart note, so only they are
+    compared: hashing a sentence puts it into words."""
+    return tuple(dict.fromkeys(notes)) if len(notes) > 1 else tuple(notes)
