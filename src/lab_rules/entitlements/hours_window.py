@@ -97,10 +97,13 @@ def hours_of(work: Sequence[WorkHours], exemptions: Sequence[Exemption], era: Ho
     by_day: dict[date, Decimal] = defaultdict(Decimal)
     for period in work:
         days = (period.end - period.start).days + 1
+        if days < 1:
+            continue
+        share = period.hours / days
         for n in range(days):
             day = period.start + timedelta(days=n)
             if since is None or day >= since:
-                by_day[day] += period.hours / days
+                by_day[day] += share
     extending, fixed = _extending(era)
     periods = [(e.start, e.end or as_of) for e in exemptions if e.reason in extending]
     if not periods:
