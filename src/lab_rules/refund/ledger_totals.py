@@ -313,16 +313,17 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
 def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
              ) -> tuple[MonthTotal, ...] | None:
     """The refunded and co-financed totals by month index (in 1/_UNIT days) rounded half up
-    to øre; None where one lies within a billionth of an øre of half an øre."""
+    to øre; None where one lies within a billionth of an øre of half an øre (a rest above
+    that band is above half an øre, so one comparison settles most months)."""
     refunded, cofinanced = totals
     if refunded and cofinanced:
         return _both_rounded(refunded, cofinanced)
     found = []
     for month, amount in sorted((refunded or cofinanced).items()):
         whole, rest = divmod(amount, _ORE_UNIT)
-        if _BELOW_HALF < rest < _ABOVE_HALF:
-            return None
-        if rest > _HALF:
+        if rest > _BELOW_HALF:
+            if rest < _ABOVE_HALF:
+                return None
             whole += 1
         found.append(MonthTotal(_month_name(month), _ZERO, whole.scaleb(_PLACES)) if cofinanced
                      else MonthTotal(_month_name(month), whole.scaleb(_PLACES), _ZERO))
@@ -336,9 +337,9 @@ def _both_rounded(refunded: dict[int, Decimal], cofinanced: dict[int, Decimal]
     for share, by_month in enumerate((refunded, cofinanced)):
         for month, amount in by_month.items():
             whole, rest = divmod(amount, _ORE_UNIT)
-            if _BELOW_HALF < rest < _ABOVE_HALF:
-                return None
-            if rest > _HALF:
+            if rest > _BELOW_HALF:
+                if rest < _ABOVE_HALF:
+                    return None
                 whole += 1
             cents.setdefault(month, [_ZERO, _ZERO])[share] = whole.scaleb(_PLACES)
     return tuple(MonthTotal(_month_name(month), refund, cofin)
