@@ -183,11 +183,15 @@ def _split_words(text: MonthSplitText) -> dict[MonthSplit, Note]:
 def _split_notes(staircase: Staircase, split: MonthSplit, found: list[Segment],
                  intervals: tuple[Interval, ...]) -> tuple[Note, ...]:
     """The notes of the texts that split the ledger's weeks touching two months, once per
-    text, in the order of the first week each splits."""
+    text, in the order of the first week each splits. A text in force only before the
+    ledger's first day (the segments are in order) splits none of its weeks."""
     notes: dict[str, Note] = {}
+    if not found:
+        return ()
     index = staircase_index(staircase)
+    first_day = found[0][0]
     for start, end, text in index.split_texts:
-        if text.entry.id not in notes:
+        if first_day < end and text.entry.id not in notes:
             monday = first_crossing(found, intervals, index, start)
             if monday is not None and monday < end:
                 notes[text.entry.id] = _split_text(text, split)
