@@ -31,6 +31,9 @@ from lab_rules.refund.staircase import _Ledger, _split_notes
 from lab_rules.refund.week_count import WeekCount, _merged
 
 _FIRST = date.fromisoformat("2015-11-02")
+_ACROSS_TEXTS = date.fromisoformat("2019-06-03")
+"""Ledgers from here on cross from one month-split text to the next (1 January 2020), or
+start after the first one ends."""
 _BENEFITS = (Benefit.KONTANTHJAELP, Benefit.SYGEDAGPENGE, Benefit.DAGPENGE)
 
 
@@ -45,8 +48,9 @@ def _odd_shares(staircase: Staircase) -> Staircase:
 @st.composite
 def _ledgers(draw: st.DrawFn) -> tuple[list[Interval], WeekCount]:
     intervals = []
+    first = draw(st.sampled_from((_FIRST, _ACROSS_TEXTS)))
     for _ in range(draw(st.integers(1, 8))):
-        start = _FIRST + timedelta(days=draw(st.integers(0, 500)))
+        start = first + timedelta(days=draw(st.integers(0, 500)))
         length = draw(st.integers(1, 62))
         paid_days = draw(st.integers(1, 62))
         known = draw(st.integers(0, 9)) > 0

@@ -128,6 +128,12 @@ _WEAKEST_FIRST = (Confidence.UNCONFIRMED, Confidence.INFERRED, Confidence.CONFIR
 
 
 def _weakest(*marks: Confidence) -> str:
+    return _weakest_of(frozenset(marks))
+
+
+@functools.lru_cache(maxsize=64)
+def _weakest_of(marks: frozenset[Confidence]) -> str:
+    """The weakest of *marks* (a handful of sets of three marks: kept)."""
     return next(m.value for m in _WEAKEST_FIRST if m in marks)
 
 
@@ -203,21 +209,19 @@ def hours_rule_status(facts: Facts, eras: Sequence[HoursEra],
                                current.legal_basis, tuple(notes), current.id, weakest,
                                now, restart, required=current.hours,
                                uncovered=_uncovered(current, married, as_of))
-    return attrs.evolve(_unmet(facts, era, first_unmet, levels, notes,
-                               (counted, overgang, quantized)), exempt=now, restarted=restart)
+    return _unmet(facts, era, first_unmet, levels, notes, (counted, overgang, quantized),
+                  now, restart)
 
 
 def _uncovered(era: HoursEra, married: bool | None, as_of: date) -> Message | None:
     """Why an unmarried person (or one of unknown status) is outside *era* on *as_of*."""
-    if married:
+    if married or (era.unmarried_from is not None and as_of >= era.unmarried_from):
         return None
     rule = Message("entitlements.hours.name", hours=figure(era.hours))
     if era.unmarried_from is None:
         return Message("entitlements.hours.married_only", rule=rule, basis=era.married_basis)
-    if as_of < era.unmarried_from:
-        return Message("entitlements.hours.unmarried_from", rule=rule, day=era.unmarried_from,
-                       basis=era.unmarried_basis or era.legal_basis)
-    return None
+    return Message("entitlements.hours.unmarried_from", rule=rule, day=era.unmarried_from,
+                   basis=era.unmarried_basis or era.legal_basis)
 
 
 def _first_unmet(days: Sequence[tuple[date, date]], eras: tuple[HoursEra, ...],
@@ -282,9 +286,11 @@ def _month_number(day: date, up: bool = False) -> int:
 
 
 def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[ReductionLevel],
-           notes: list[str], counts: tuple[int, date | None, Decimal]) -> HoursRuleStatus:
+           notes: list[str], counts: tuple[int, date | None, Decimal],
+           exempt: ExemptSpan | None, restarted: tuple[date, str] | None) -> HoursRuleStatus:
     """The status once a month fails the requirement: dates, consequence, level, regain.
-    *counts* are the status's help days, overgangsdato and hours in the last window."""
+    *counts* are the status's help days, overgangsdato and hours in the last window;
+    *exempt* and *restarted* are the status's as :func:`hours_rule_status` found them."""
     as_of, timeline = facts.as_of, facts.timeline
     married = timeline.person.married
     help_days, overgang, hours = counts
@@ -299,7 +305,7 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
                      f"the rule is abolished, no reduction ({basis})")
         return HoursRuleStatus(as_of, married, help_days, overgang, hours, unmet, None, None,
                                None, None, None, None, None, None, None, None, era.legal_basis,
-                               tuple(notes), era.id, _weakest(*marks),
+                               tuple(notes), era.id, _weakest(*marks), exempt, restarted,
                                notice_order=era.notices is not None, required=era.hours)
     warning_by = consultation_by = sent = earliest = None
     notices = era.notices
@@ -345,7 +351,7 @@ def _unmet(facts: Facts, era: HoursEra, first_unmet: date, levels: Sequence[Redu
     return HoursRuleStatus(
         as_of, married, help_days, overgang, hours, unmet, bortfald, warning_by, consultation_by,
         sent, earliest, consequence, full, other, level_id, regained, era.legal_basis,
-        tuple(notes), era.id, _weakest(*marks), said_consequence=said,
+        tuple(notes), era.id, _weakest(*marks), exempt, restarted, said_consequence=said,
         notice_order=notices is not None, required=era.hours)
 
 

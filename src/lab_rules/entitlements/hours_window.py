@@ -20,9 +20,10 @@ from decimal import Decimal
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add, merge_periods
-from lab_rules.core.vocabulary import Benefit
+from lab_rules.core.vocabulary import Benefit, ExemptionReason
 from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, Exemption, Timeline, WorkHours
 from lab_rules.law.hours import HoursEra
+from lab_rules.law.params import kept
 
 HELP = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP, Benefit.OVERGANGSYDELSE})
 """The help (hjælp efter § 11) whose days count and whose months are tested."""
@@ -96,14 +97,28 @@ def hours_of(work: Sequence[WorkHours], exemptions: Sequence[Exemption], era: Ho
     by_day: dict[date, Decimal] = defaultdict(Decimal)
     for period in work:
         days = (period.end - period.start).days + 1
+        if days < 1:
+            continue
+        share = period.hours / days
         for n in range(days):
             day = period.start + timedelta(days=n)
             if since is None or day >= since:
-                by_day[day] += period.hours / days
-    extending = {reason for reason, _ in era.extending}
+                by_day[day] += share
+    extending, fixed = _extending(era)
     periods = [(e.start, e.end or as_of) for e in exemptions if e.reason in extending]
+    if not periods:
+        return Hours(dict(by_day), fixed)
     periods += [(x.start, x.end) for x in era.extensions]
     return Hours(dict(by_day), tuple(merge_periods(periods)))
+
+
+@kept
+def _extending(era: HoursEra
+               ) -> tuple[frozenset[ExemptionReason], tuple[tuple[date, date], ...]]:
+    """The exemption reasons that extend *era*'s window, and its fixed extension periods
+    merged: what every person without an extending exemption has (worked out once per era)."""
+    return (frozenset(reason for reason, _ in era.extending),
+            tuple(merge_periods((x.start, x.end) for x in era.extensions)))
 
 
 def _covered(periods: Sequence[tuple[date, date]], start: date, end: date) -> int:

@@ -46,6 +46,10 @@ class Facts:
     _paid_by: dict[frozenset[Benefit], list[Interval]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False)
     """The answers of :meth:`paid_of` so far: each money stage asks for the same sets."""
+    _paid_whole: tuple[frozenset[Benefit], list[Interval]] | None = attrs.field(
+        init=False, default=None, eq=False, repr=False)
+    """The benefits of ``paid`` and all of it as a list, found at the first :meth:`paid_of`:
+    a person is mostly on one benefit, which every money stage's set names or leaves out."""
 
     def paid_of(self, benefits: frozenset[Benefit]) -> list[Interval]:
         """The paid intervals of *benefits* (never silently empty: facts derived without
@@ -55,7 +59,18 @@ class Facts:
             if self.paid is None:
                 raise ValueError("these facts were derived without paid intervals "
                                  "(paid=False)")
-            found = self._paid_by[benefits] = [i for i in self.paid if i.benefit in benefits]
+            whole = self._paid_whole
+            if whole is None:
+                whole = (frozenset(i.benefit for i in self.paid), list(self.paid))
+                object.__setattr__(self, "_paid_whole", whole)
+            present, every = whole
+            if present <= benefits:
+                found = every
+            elif present.isdisjoint(benefits):
+                found = []
+            else:
+                found = [i for i in self.paid if i.benefit in benefits]
+            self._paid_by[benefits] = found
         return found
 
 

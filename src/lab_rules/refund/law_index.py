@@ -64,7 +64,11 @@ class StaircaseIndex:
     it, from the first day counted on."""
     read: frozenset[Benefit]
     """The benefits the week count reads: covered or on a list of other support."""
+    plain: frozenset[Benefit]
+    """The covered benefits on no list of other support and in no old-case entry: their
+    intervals are on the staircase as they are."""
     notes: tuple[Note, ...]
+    """The staircase's notes, each once."""
     split_texts: tuple[tuple[int, int, MonthSplitText], ...]
     """The month-split text in force (BEK 1772/2015 § 26, stk. 2) from a day ordinal until
     one before another, in order, for the days some text is."""
@@ -101,7 +105,10 @@ def _staircase_index(staircase: Staircase) -> StaircaseIndex:
         tuple((b.refund, b.cofinancing) for b in staircase.bands),
         frozenset(b for old in staircase.old_cases for b in old.benefits),
         {b: tuple(days) for b, days in support.items()},
-        staircase.refunded | staircase.cofinanced | frozenset(support), staircase.notes,
+        staircase.refunded | staircase.cofinanced | frozenset(support),
+        (staircase.refunded | staircase.cofinanced) - frozenset(support) - frozenset(
+            b for old in staircase.old_cases for b in old.benefits),
+        tuple(dict.fromkeys(staircase.notes)),
         _split_texts(staircase))
 
 

@@ -275,6 +275,14 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
         into = totals[cofinanced]
         start, end = interval.start.toordinal(), interval.end.toordinal()
         at = bisect_left(highs, start)
+        if at < count:
+            low, high, band, monday = found[at]
+            if not monday and low <= start and end <= high:
+                amount = paid * rates[band][cofinanced]
+                if amount or by_days:
+                    for month, weight in weigh(start, end):
+                        into[month] = into.get(month, _NONE) + amount * weight
+                continue
         while at < count:
             low, high, band, monday = found[at]
             if low > end:
@@ -305,16 +313,17 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
 def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
              ) -> tuple[MonthTotal, ...] | None:
     """The refunded and co-financed totals by month index (in 1/_UNIT days) rounded half up
-    to øre; None where one lies within a billionth of an øre of half an øre."""
+    to øre; None where one lies within a billionth of an øre of half an øre (a rest above
+    that band is above half an øre, so one comparison settles most months)."""
     refunded, cofinanced = totals
     if refunded and cofinanced:
         return _both_rounded(refunded, cofinanced)
     found = []
-    for month in sorted(refunded or cofinanced):
-        whole, rest = divmod((refunded or cofinanced)[month], _ORE_UNIT)
-        if _BELOW_HALF < rest < _ABOVE_HALF:
-            return None
-        if rest > _HALF:
+    for month, amount in sorted((refunded or cofinanced).items()):
+        whole, rest = divmod(amount, _ORE_UNIT)
+        if rest > _BELOW_HALF:
+            if rest < _ABOVE_HALF:
+                return None
             whole += 1
         found.append(MonthTotal(_month_name(month), _ZERO, whole.scaleb(_PLACES)) if cofinanced
                      else MonthTotal(_month_name(month), whole.scaleb(_PLACES), _ZERO))
@@ -328,9 +337,9 @@ def _both_rounded(refunded: dict[int, Decimal], cofinanced: dict[int, Decimal]
     for share, by_month in enumerate((refunded, cofinanced)):
         for month, amount in by_month.items():
             whole, rest = divmod(amount, _ORE_UNIT)
-            if _BELOW_HALF < rest < _ABOVE_HALF:
-                return None
-            if rest > _HALF:
+            if rest > _BELOW_HALF:
+                if rest < _ABOVE_HALF:
+                    return None
                 whole += 1
             cents.setdefault(month, [_ZERO, _ZERO])[share] = whole.scaleb(_PLACES)
     return tuple(MonthTotal(_month_name(month), refund, cofin)

@@ -117,8 +117,11 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     paid = facts.paid_of(index.rate_benefits)
     if not paid:
         return (), ()
+    early = [i for i in paid if i.start <= index.last_rated]
+    if not early:
+        return (), ()
     visits = visitations(timeline)
-    rated = [i for i in paid if i.start <= index.last_rated and _rated(i, index, visits)]
+    rated = [i for i in early if _rated(i, index, visits)]
     if not rated:
         return (), ()
     offers = offer_spans(timeline)

@@ -28,6 +28,7 @@ from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.facts.facts import Facts
 from lab_rules.facts.paid import Interval
+from lab_rules.law.params import kept
 from lab_rules.law.policies import MonthSplit, Policies
 from lab_rules.law.refund import MonthSplitText, Note, Staircase, confidence_words
 from lab_rules.refund.law_index import staircase_index
@@ -165,18 +166,32 @@ def _split_note(staircase: Staircase, split: MonthSplit, monday: date,
 
 
 def _split_text(text: MonthSplitText, split: MonthSplit) -> Note:
-    return Message("refund.note.month_split", basis=text.entry.legal_basis, split=split.value,
-                   confidence=confidence_words(text.entry.confidence), entry=text.entry.id)
+    return _split_words(text)[split]
+
+
+@kept
+def _split_words(text: MonthSplitText) -> dict[MonthSplit, Note]:
+    """The note of *text* under each reading of ``month_split``: the same sentence for every
+    person, so worded once per text of a law (and its hash, when notes are deduplicated,
+    worked out once)."""
+    return {split: Message("refund.note.month_split", basis=text.entry.legal_basis,
+                           split=split.value, confidence=confidence_words(text.entry.confidence),
+                           entry=text.entry.id)
+            for split in MonthSplit}
 
 
 def _split_notes(staircase: Staircase, split: MonthSplit, found: list[Segment],
                  intervals: tuple[Interval, ...]) -> tuple[Note, ...]:
     """The notes of the texts that split the ledger's weeks touching two months, once per
-    text, in the order of the first week each splits."""
+    text, in the order of the first week each splits. A text in force only before the
+    ledger's first day (the segments are in order) splits none of its weeks."""
     notes: dict[str, Note] = {}
+    if not found:
+        return ()
     index = staircase_index(staircase)
+    first_day = found[0][0]
     for start, end, text in index.split_texts:
-        if text.entry.id not in notes:
+        if first_day < end and text.entry.id not in notes:
             monday = first_crossing(found, intervals, index, start)
             if monday is not None and monday < end:
                 notes[text.entry.id] = _split_text(text, split)

@@ -226,18 +226,36 @@ class _Walk:
         self.count += last - first + 1
 
 
-def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -> WeekCount:
-    """Number the benefit weeks of *facts* on *staircase* under the restart *reading*."""
+Supports = list[tuple[Interval, tuple[tuple[date, date | None], ...]]]
+"""Intervals of a benefit on a list of other support, with the days the list names it."""
+
+
+def _plain_weeks(paid: Iterable[Interval], counted_from: int) -> list[tuple[int, int]]:
+    """The first and last week index of each interval's days from the day ordinal
+    *counted_from* on (every interval on the staircase as it is)."""
+    return [(((start if start > counted_from else counted_from) - 1) // WEEK_DAYS,
+             (end - 1) // WEEK_DAYS)
+            for interval in paid
+            if (end := interval.end.toordinal()) >= counted_from
+            and (start := interval.start.toordinal()) <= end]
+
+
+def _sorted_out(paid: Iterable[Interval], facts: Facts, staircase: Staircase,
+                counted_from: int) -> tuple[list[Interval], list[Interval], Supports,
+                                            list[Note], list[tuple[int, int]]]:
+    """The intervals on the staircase, those an old case keeps off it, those on a list of
+    other support; the old cases' notes; and the weeks of the
+    intervals on the staircase. A person on :attr:`StaircaseIndex.plain` benefits alone has
+    all of *paid* on the staircase and nothing else, which :func:`count_weeks` takes without
+    sorting."""
     index = staircase_index(staircase)
-    notes: list[Note] = list(index.notes)
+    notes: list[Note] = []
     on_stairs: list[Interval] = []
     off_stairs: list[Interval] = []
-    supports: list[tuple[Interval, tuple[tuple[date, date | None], ...]]] = []
+    supports: Supports = []
     visits: tuple[date, ...] | None = None
-    counted_from = staircase.count_from.toordinal()
-    weeks: list[tuple[int, int]] = []
     support, covered, old_benefits = index.support, index.covered, index.old_benefits
-    for interval in facts.paid_of(index.read):
+    for interval in paid:
         benefit = interval.benefit
         if benefit in support:
             supports.append((interval, support[benefit]))
@@ -254,10 +272,23 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
                                      entry=old.entry.id))
                 continue
         on_stairs.append(interval)
-        start, end = interval.start.toordinal(), interval.end.toordinal()
-        if end >= counted_from and start <= end:
-            weeks.append((((start if start > counted_from else counted_from) - 1) // WEEK_DAYS,
-                          (end - 1) // WEEK_DAYS))
+    return on_stairs, off_stairs, supports, notes, _plain_weeks(on_stairs, counted_from)
+
+
+def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -> WeekCount:
+    """Number the benefit weeks of *facts* on *staircase* under the restart *reading*."""
+    index = staircase_index(staircase)
+    counted_from = staircase.count_from.toordinal()
+    paid = facts.paid_of(index.read)
+    off_stairs: list[Interval]
+    notes: list[Note]
+    supports: Supports
+    if {interval.benefit for interval in paid} <= index.plain:
+        on_stairs, off_stairs, supports, notes, weeks = (
+            paid, [], [], [], _plain_weeks(paid, counted_from))
+    else:
+        on_stairs, off_stairs, supports, notes, weeks = _sorted_out(paid, facts, staircase,
+                                                                    counted_from)
     counted = _merged(weeks)
     walk = _Walk(staircase, reading)
     kinds = {"benefit": 0, "other_support": 0, "self_support": 0}
@@ -279,11 +310,18 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
             if lo <= hi:
                 walk.run(lo, hi)
             after = hi + 1
-    if walk.completed:
-        notes.append(Message(
-            "refund.note.restart", basis=staircase.restart.legal_basis,
-            n=staircase.restart_weeks, window=staircase.restart_window,
-            completed=Dates(tuple(walk.completed)), reading=reading.value,
-            entry=staircase.restart.id))
+    restart: tuple[Note, ...] = (Message(
+        "refund.note.restart", basis=staircase.restart.legal_basis,
+        n=staircase.restart_weeks, window=staircase.restart_window,
+        completed=Dates(tuple(walk.completed)), reading=reading.value,
+        entry=staircase.restart.id),) if walk.completed else ()
     return WeekCount(tuple(walk.runs), tuple(walk.restarts), tuple(walk.completed),
-                     tuple(kinds.items()), tuple(on_stairs), tuple(dict.fromkeys(notes)))
+                     tuple(kinds.items()), tuple(on_stairs),
+                     index.notes + _once(notes) + restart)
+
+
+def _once(notes: list[Note]) -> tuple[Note, ...]:
+    """The old cases' notes, each once. They cannot equal the staircase's notes (the rule
+    file's words, or a sentence of another key) nor the one restart note, so only they are
+    compared: hashing a sentence puts it into words."""
+    return tuple(dict.fromkeys(notes)) if len(notes) > 1 else tuple(notes)
