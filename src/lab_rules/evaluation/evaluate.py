@@ -48,7 +48,7 @@ from lab_rules.law.model import (
     RulePack,
     Shape,
 )
-from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector
+from lab_rules.law.policies import NoShowPolicy, Policies, VersionSelector, no_show_items
 from lab_rules.refund.cofinancing import CofinancingWeek, compute_cofinancing
 from lab_rules.refund.losses import RefundLoss, compute_losses
 from lab_rules.refund.months import MonthTotal
@@ -304,7 +304,7 @@ class _Index:
         self.timeline = timeline
         self._shared = shared
         self.incidents = incidents
-        self.policy_items = _no_show_items(policy.no_show)
+        self.policy_items = no_show_items(policy.no_show)
         self._no_show_kinds: dict[date, set[ConversationKind]] = {}
         for no_show in timeline.of_type(NoShow):
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
@@ -353,16 +353,6 @@ class _Index:
             if extra:
                 chosen = tuple(sorted((*chosen, *extra), key=lambda c: (c.day, c.by_summons)))
         return chosen
-
-
-_NO_SHOW_ITEMS: dict[int, tuple[tuple[str, str], ...]] = {
-    id(member): (("no_show", member.value),) for member in NoShowPolicy}
-
-
-def _no_show_items(no_show: NoShowPolicy) -> tuple[tuple[str, str], ...]:
-    """The no-show policy as a rule span records it: one tuple per policy (enum members live
-    as long as the process), so that caches keyed on its identity hit."""
-    return _NO_SHOW_ITEMS[id(no_show)]
 
 
 _EVENT_TYPES: dict[FulfilledBy, type[DatedEvent]] = {

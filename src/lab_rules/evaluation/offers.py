@@ -26,7 +26,7 @@ from lab_rules.facts.offers import OfferRun, offer_runs
 from lab_rules.facts.points import Describable
 from lab_rules.inputs.timeline import Exemption, Person, Timeline
 from lab_rules.law.model import Conditions, Rule, RulePack
-from lab_rules.law.policies import Policies, VersionSelector
+from lab_rules.law.policies import Policies, VersionSelector, no_show_items
 
 __all__ = ["OfferContext"]
 
@@ -135,7 +135,7 @@ class OfferContext:
         rs = RuleSpan(rule, course, gs.group, start, end, start,
                       Message("contact.anchor.offers_from", day=start), as_of, policy, (),
                       exemptions, (), clock,
-                      policy_items=(("no_show", policy.no_show.value),), selector=selector,
+                      policy_items=no_show_items(policy.no_show), selector=selector,
                       limited=tuple(limited))
         return offer_limit_obligations(rs)
 

@@ -26,6 +26,15 @@ class NoShowPolicy(enum.Enum):
     day contact is restored (Rødovre's proposal: "genoptages fra henvendelsesdagen")."""
 
 
+_NO_SHOW_ITEMS = {id(member): (("no_show", member.value),) for member in NoShowPolicy}
+
+
+def no_show_items(no_show: NoShowPolicy) -> tuple[tuple[str, str], ...]:
+    """The no-show policy as an obligation records it: one tuple per policy (enum members live
+    as long as the process), so that caches keyed on its identity hit."""
+    return _NO_SHOW_ITEMS[id(no_show)]
+
+
 class VersionSelector(enum.Enum):
     """Which date picks the rule version that governs an obligation (``semantics.md`` §8)."""
 
