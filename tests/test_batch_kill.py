@@ -160,3 +160,10 @@ def test_killed_batches_leave_the_previous_result_or_a_whole_new_one(tmp_path: P
 def test_killed_batches_reading_in_one_pass_leave_no_worker(tmp_path: Path) -> None:
     """A CSV log: this process reads, a pool of workers evaluates."""
     _kill_rounds(tmp_path, ".csv", ((signal.SIGKILL, None), (signal.SIGTERM, None)), 3, 700)
+
+
+def test_killed_batches_reading_parquet_in_pieces_leave_no_worker(tmp_path: Path) -> None:
+    """A Parquet log: workers read and write pieces of it, cut in row numbers."""
+    pytest.importorskip("pyarrow")
+    _kill_rounds(tmp_path, ".parquet", ((signal.SIGKILL, None), (signal.SIGTERM, None),
+                                        (signal.SIGINT, None)), 3, 700)

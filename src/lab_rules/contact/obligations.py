@@ -25,6 +25,7 @@ from lab_rules.contact.shapes import generate, rolling
 from lab_rules.contact.windows import first_form, form_steps, pro_rate
 from lab_rules.core.messages import Message
 from lab_rules.law.model import ExemptWindow, Shape
+from lab_rules.law.params import kept_together
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = ["build_obligations"]
@@ -81,22 +82,12 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
     return obligations
 
 
-_BASE_POLICIES: dict[tuple[int, int, int],
-                     tuple[object, object, tuple[tuple[str, str], ...]]] = {}
-"""A cache of :func:`_base_policies`, keyed on the identities of its arguments (hashing the
-tuples, or an enum member, costs more than the sort it saves); each entry holds its
-arguments, so no key's object can be freed and its identity reused while it is cached."""
-
-
-def _base_policies(fixed: tuple[tuple[str, str], ...], items: tuple[tuple[str, str], ...],
-                   selector: VersionSelector) -> tuple[tuple[str, str], ...]:
+def _policies_of(fixed: tuple[tuple[str, str], ...], items: tuple[tuple[str, str], ...],
+                 selector: VersionSelector) -> tuple[tuple[str, str], ...]:
     """The policies every obligation of a rule span records (the same for most spans)."""
-    key = (id(fixed), id(items), id(selector))
-    found = _BASE_POLICIES.get(key)
-    if found is not None and found[0] is fixed and found[1] is items:
-        return found[2]
-    if len(_BASE_POLICIES) >= 1024:
-        _BASE_POLICIES.clear()
-    policies = tuple(sorted((*fixed, *items, ("version_selector", selector.value))))
-    _BASE_POLICIES[key] = (fixed, items, policies)
-    return policies
+    return tuple(sorted((*fixed, *items, ("version_selector", selector.value))))
+
+
+_base_policies = kept_together(_policies_of)
+""":func:`_policies_of`, kept per identity of its arguments: hashing the tuples, or an enum
+member, costs more than the sort it saves."""

@@ -51,7 +51,7 @@ __all__ = ["PERSON_FIELDS", "PersonRows", "ReadProgress", "person_starts", "read
 def _rows(path: Path, kind: str, progress: ReadProgress | None, start: int,
           end: int | None) -> Iterator[Row]:
     if kind == "parquet":
-        yield from parquet_rows(path, progress)
+        yield from parquet_rows(path, progress, start, end)
     elif kind == "csv":
         yield from csv_rows(path, progress)
     else:
@@ -103,8 +103,9 @@ def read_persons(path: str | Path, progress: ReadProgress | None = None, *, star
     """The persons of an event log, each as a ``timeline/v1`` document or held back with its
     located problems, in the order their rows end (a person whose rows lie in several places
     when its last run ends); *progress*, when given,
-    follows how far the reader has come and counts rows. *start* and *end* (JSON Lines only,
-    offsets from :func:`person_starts`) read one piece of the log. *group* sorts the rows by
+    follows how far the reader has come and counts rows. *start* and *end* (from
+    :func:`person_starts`: byte offsets of JSON Lines, row numbers of Parquet) read one piece
+    of the log. *group* sorts the rows by
     person first, in bounded memory (:mod:`lab_rules.inputs.eventlog_sort`), so an unsorted
     log is read whole; persons then come in id order."""
     source = Path(path)

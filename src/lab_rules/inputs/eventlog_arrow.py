@@ -29,7 +29,12 @@ from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
 from lab_rules.inputs.eventlog_arrow_text import CsvLayout, first_pass, text_persons
 from lab_rules.inputs.eventlog_csv import csv_header
 from lab_rules.inputs.eventlog_lines import check_content, format_of, physical_lines
-from lab_rules.inputs.eventlog_parquet import ignored_column, parquet_module
+from lab_rules.inputs.eventlog_parquet import (
+    ignored_column,
+    parquet_module,
+    ranged_batches,
+    row_group_sizes,
+)
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows, suspects
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
@@ -94,9 +99,9 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
         raise LabRulesError(f"{source}: cannot read: {err.strerror or err}") from None
     counts = progress if progress is not None else ReadProgress()
     if kind == "parquet":
-        plan = _parquet_plan(source)
+        plan = _parquet_plan(source, start, end)
         if plan is None:
-            yield from read_persons(source, progress)
+            yield from read_persons(source, progress, start=start, end=end)
             return
         reader = PersonReader(suspects(iter(plan[1])), "row", counts)
         yield from _parquet_persons(plan[0], reader, progress)
@@ -145,40 +150,47 @@ def _readable(batch: Any) -> bool:
     return True
 
 
-def _parquet_plan(source: Path) -> tuple[tuple[Any, list[str]], list[str | None]] | None:
-    """The open file and its columns, and the persons of its runs of rows; None when some row
-    group or cell cannot be read (the Python reader reads the file then)."""
+_Rows = tuple[Any, list[str], list[int], int, int | None]
+"""An open Parquet file, its columns, its row groups' sizes, and the rows to read."""
+
+
+def _parquet_plan(source: Path, start: int, end: int | None
+                  ) -> tuple[_Rows, list[str | None]] | None:
+    """The open file and what to read of it (rows *start* to *end*), and the persons of its
+    runs of rows; None when some row group or cell cannot be read (the Python reader reads
+    the file or piece then)."""
     pq = parquet_module()
     try:
         file = pq.ParquetFile(source)
         names = [n for n in file.schema_arrow.names if not ignored_column(n)]
+        sizes = row_group_sizes(file)
     except Exception as err:  # whatever pyarrow raises on a damaged footer
         raise LabRulesError(f"{source}: cannot be read as Parquet: {err}") from None
     if "person_id" not in names:
         raise LabRulesError(f"{source}: no person_id column")
     people: list[str | None] = []
     try:
-        for batch in file.iter_batches(batch_size=_BATCH, columns=names, use_threads=False):
+        for batch in ranged_batches(file, names, sizes, start, end, _BATCH):
             if not _readable(batch):
                 return None
             people += [person for person, _ in groupby(
                 person_ids(batch.column(names.index("person_id"))))]
     except Exception:  # a damaged row group, whatever pyarrow raises
         return None
-    return (file, names), people
+    return (file, names, sizes, start, end), people
 
 
-def _parquet_persons(plan: tuple[Any, list[str]], reader: PersonReader,
+def _parquet_persons(plan: _Rows, reader: PersonReader,
                      progress: ReadProgress | None) -> Iterator[PersonRows]:
     import pyarrow as pa
 
-    file, names = plan
+    file, names, sizes, start, end = plan
     if progress is not None:
-        progress.total = file.metadata.num_rows
-    line = 1
+        progress.total = sum(sizes)
+    line = start + 1
     pending = None
     known = Known()
-    batches = file.iter_batches(batch_size=_BATCH, columns=names, use_threads=False)
+    batches = ranged_batches(file, names, sizes, start, end, _BATCH)
     batch = next(batches, None)
     while batch is not None:
         following = next(batches, None)

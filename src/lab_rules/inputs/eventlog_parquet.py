@@ -7,6 +7,11 @@ formats. A file whose footer cannot be read (empty, truncated, not Parquet) stop
 with one error; a row group or a cell that cannot be read is a problem of the persons whose
 rows it holds, found from the ``person_id`` column when that can still be read, else of the
 persons on either side of the unreadable block.
+
+A file can be read in pieces of rows, cut where a new person starts
+(:func:`parquet_person_starts`), for the batch's workers; a piece that meets a row group it
+cannot read raises :class:`PieceUnreadableError`, and the batch reads the file in one pass instead,
+which reports the damage as above.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
-__all__ = ["ignored_column", "parquet_module", "parquet_rows"]
+__all__ = ["PieceUnreadableError", "ignored_column", "parquet_module", "parquet_person_starts",
+           "parquet_row_count", "parquet_rows", "ranged_batches", "row_group_sizes"]
 
 _BATCH = 8192
 
@@ -38,35 +44,144 @@ def ignored_column(name: str) -> bool:
     return not name.strip() or name.startswith("__index_level_")
 
 
-def parquet_rows(path: Path, progress: ReadProgress | None = None) -> Iterator[Row]:
-    """The rows of a Parquet event log; *progress* counts rows against the footer's count."""
+class PieceUnreadableError(Exception):
+    """A piece of a Parquet log holds rows that cannot be read: read the log in one pass."""
+
+
+def row_group_sizes(source: Any) -> list[int]:
+    """The number of rows of each row group of an open ``ParquetFile``."""
+    metadata = source.metadata
+    return [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+
+
+def ranged_batches(source: Any, names: list[str], sizes: list[int], start: int,
+                   end: int | None, batch_size: int, groups: list[int] | None = None
+                   ) -> Iterator[Any]:
+    """The record batches of rows *start* to *end* (from 0, end excluded; None: to the last
+    row) of an open ``ParquetFile`` with row groups of *sizes*, cut from the row groups that
+    hold them (or from *groups*, a run of those)."""
+    offsets = [0]
+    for size in sizes:
+        offsets.append(offsets[-1] + size)
+    limit = offsets[-1] if end is None else min(end, offsets[-1])
+    if groups is None:
+        groups = [g for g in range(len(sizes)) if offsets[g] < limit and offsets[g + 1] > start]
+    if not groups:
+        return
+    at = offsets[groups[0]]
+    for batch in source.iter_batches(batch_size=batch_size, row_groups=groups, columns=names,
+                                     use_threads=False):
+        count = batch.num_rows
+        low, high = max(start - at, 0), min(limit - at, count)
+        at += count
+        if low < high:
+            yield batch if low == 0 and high == count else batch.slice(low, high - low)
+        if at >= limit:
+            return
+
+
+def _opened(path: Path) -> tuple[Any, list[str], list[int]]:
     pq = parquet_module()
     try:
         source = pq.ParquetFile(path)
         names = [n for n in source.schema_arrow.names if not ignored_column(n)]
-        groups = source.metadata.num_row_groups
-        sizes = [source.metadata.row_group(g).num_rows for g in range(groups)]
+        sizes = row_group_sizes(source)
     except Exception as err:  # whatever pyarrow raises on a damaged footer
         raise LabRulesError(f"{path}: cannot be read as Parquet: {err}") from None
     if "person_id" not in names:
         raise LabRulesError(f"{path}: no person_id column")
+    return source, names, sizes
+
+
+def parquet_row_count(path: Path) -> int:
+    """The rows of a Parquet log, from its footer."""
+    return sum(_opened(path)[2])
+
+
+def parquet_rows(path: Path, progress: ReadProgress | None = None, start: int = 0,
+                 end: int | None = None) -> Iterator[Row]:
+    """The rows of a Parquet event log (or of rows *start* to *end*, from 0, end excluded: a
+    piece from :func:`parquet_person_starts`); *progress* counts rows against the footer's
+    count."""
+    source, names, sizes = _opened(path)
     if progress is not None:
         progress.total = sum(sizes)
+    piece = start > 0 or end is not None
     first = 1
     for group, size in enumerate(sizes):
-        done = 0
+        low, high = max(start, first - 1), first - 1 + size
+        if end is not None:
+            high = min(high, end)
+        if low >= high:
+            first += size
+            continue
+        done = low - first + 1
         try:
-            for batch in source.iter_batches(batch_size=_BATCH, row_groups=[group],
-                                             columns=names, use_threads=False):
+            for batch in ranged_batches(source, names, sizes, low, high, _BATCH, [group]):
                 yield from _batch_rows(batch, names, first + done)
                 done += batch.num_rows
                 if progress is not None:
                     progress.read += batch.num_rows
         except Exception as err:  # a damaged row group, whatever pyarrow raises
+            if piece:
+                raise PieceUnreadableError(f"row group {group + 1}: {err}") from None
             yield from _unreadable(source, group, first + done, done, size, err)
             if progress is not None:
                 progress.read += size - done
         first += size
+
+
+def parquet_person_starts(path: Path, parts: int) -> list[int]:
+    """Row numbers (from 0) that cut a Parquet log into at most *parts* pieces, each beginning
+    at a row where a new person starts (as :func:`lab_rules.inputs.eventlog_pieces.
+    person_starts` cuts JSON Lines); the first is 0. Only the ``person_id`` column is read,
+    near each cut. Cutting stops at a row group that cannot be read."""
+    source, _, sizes = _opened(path)
+    total = sum(sizes)
+    cuts = [0]
+    try:
+        for part in range(1, parts):
+            candidate = max(total * part // parts, cuts[-1] + 1)
+            if candidate >= total:
+                break
+            cut = _next_person(source, sizes, candidate)
+            if cut is None:
+                break
+            cuts.append(cut)
+    except Exception:  # a damaged row group: no further cuts
+        pass
+    return cuts
+
+
+def _ids(source: Any, sizes: list[int], low: int, high: int) -> list[str | None]:
+    return [person_id_of(value) for batch in ranged_batches(
+        source, ["person_id"], sizes, low, high, _BATCH) for value in
+        batch.column(0).to_pylist()]
+
+
+def _next_person(source: Any, sizes: list[int], candidate: int) -> int | None:
+    """The first row from *candidate* on whose person differs from the last person before
+    it (rows without one belong to neither); None if there is none."""
+    last = None
+    back = candidate
+    window = _BATCH
+    while last is None and back > 0:
+        low = max(0, back - window)
+        last = next((p for p in reversed(_ids(source, sizes, low, back)) if p is not None),
+                    None)
+        back, window = low, window * 2
+    total = sum(sizes)
+    at = candidate
+    window = _BATCH
+    while at < total:
+        ids = _ids(source, sizes, at, at + window)
+        if not ids:
+            return None
+        for offset, person in enumerate(ids):
+            if person is not None and person != last:
+                return at + offset
+        at, window = at + len(ids), window * 2
+    return None
 
 
 def _batch_rows(batch: Any, names: list[str], first: int) -> Iterator[Row]:

@@ -1,4 +1,5 @@
-"""Cutting a JSON Lines event log into pieces that can be read apart, for the batch's workers.
+"""Cutting a JSON Lines or Parquet event log into pieces that can be read apart, for the
+batch's workers.
 
 Each cut lies where :func:`lab_rules.inputs.eventlog.read_persons` starts a new person, so the
 pieces read apart (``read_persons(path, start=..., end=...)``) give what one pass gives for a
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lab_rules.inputs.eventlog_lines import FORMATS, MAX_ROW_BYTES, json_row
+from lab_rules.inputs.eventlog_parquet import parquet_person_starts
 
 __all__ = ["person_starts"]
 
@@ -47,9 +49,14 @@ def _person_before(handle: BinaryIO, offset: int) -> str | None:
 def person_starts(path: str | Path, parts: int) -> list[int]:
     """Byte offsets that cut a JSON Lines log into at most *parts* pieces, each beginning at a
     row where a new person starts; the first is 0. Each cut is found by reading a few rows
-    around it; the log is not read through. Other formats are one piece (``[0]``)."""
+    around it; the log is not read through. A Parquet log is cut the same way, in row numbers
+    (:func:`lab_rules.inputs.eventlog_parquet.parquet_person_starts`); a CSV log is one piece
+    (``[0]``): a quoted cell may hold a line break, so a line start is not a row start."""
     source = Path(path)
-    if FORMATS.get(source.suffix.lower()) != "jsonl":
+    kind = FORMATS.get(source.suffix.lower())
+    if kind == "parquet":
+        return parquet_person_starts(source, parts)
+    if kind != "jsonl":
         return [0]
     size = source.stat().st_size
     cuts = [0]

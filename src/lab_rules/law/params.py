@@ -152,6 +152,27 @@ def kept(build: Callable[[Owner], T]) -> Callable[[Owner], T]:
     return of
 
 
+def kept_together(build: Callable[..., T], limit: int = 4 * _MAX_KEPT
+                  ) -> Callable[..., T]:
+    """:func:`kept` for a *build* of several owners: its answer kept per combination of the
+    owners' identities, so that no tuple of them needs hashing by value. Each answer is kept
+    with its owners, and two live objects never share an identity, so a key found is the
+    same owners."""
+    held: dict[tuple[int, ...], tuple[tuple[object, ...], T]] = {}
+
+    @functools.wraps(build)
+    def of(*owners: object) -> T:
+        key = tuple(map(id, owners))
+        found = held.get(key)
+        if found is None:
+            if len(held) >= limit:
+                held.clear()
+            found = held[key] = (owners, build(*owners))
+        return found[1]
+
+    return of
+
+
 @kept
 def in_force_index(entries: Sequence[Any]) -> InForce:
     """The :class:`InForce` index of an immutable sequence of entries (a law's tuple), built

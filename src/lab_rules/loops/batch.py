@@ -166,10 +166,13 @@ def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str],
     mode = "one pass"
     try:
         done = None
-        if workers > 1 and path.suffix not in (".csv", ".parquet"):
-            done = run_in_pieces(path, staging, as_of, chosen, evaluator, workers, progress,
-                                 reading, refund, reader)
-            mode = "pieces" if done is not None else "one pass (persons split across pieces)"
+        if workers > 1 and path.suffix.lower() != ".csv":
+            pieces = run_in_pieces(path, staging, as_of, chosen, evaluator, workers, progress,
+                                   reading, refund, reader)
+            if isinstance(pieces, str):
+                mode = f"one pass ({pieces})"
+            else:
+                done, mode = pieces, "pieces"
         if done is None:
             reading.read = 0
             done = _run_in_one_pass(path, staging, as_of, chosen, evaluator, workers,

@@ -1,5 +1,6 @@
-"""A batch run in pieces: each worker reads and evaluates whole pieces of a JSON Lines log (cut
-at person starts) into its own files, and the run's process joins them in log order."""
+"""A batch run in pieces: each worker reads and evaluates whole pieces of a JSON Lines or
+Parquet log (cut at person starts) into its own files, and the run's process joins them in log
+order."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import attrs
 
 from lab_rules.inputs.eventlog import ReadProgress, person_starts
 from lab_rules.inputs.eventlog_arrow import persons_reader
+from lab_rules.inputs.eventlog_lines import format_of
+from lab_rules.inputs.eventlog_parquet import PieceUnreadableError, parquet_row_count
 from lab_rules.loops import batch_person
 from lab_rules.loops.accounting import Block
 from lab_rules.loops.batch_person import Evaluator, add_progress, start_worker
@@ -65,9 +68,10 @@ PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
 
 
 def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool, str]
-              ) -> PieceResult:
-    """Evaluate one piece of a JSON Lines log into its own files (no headers); return the
-    counts, the exported tally, the persons evaluated and quarantined, and the row counts."""
+              ) -> PieceResult | None:
+    """Evaluate one piece of a log into its own files (no headers); return the counts, the
+    exported tally, the persons evaluated and quarantined, and the row counts; None when the
+    piece holds Parquet rows that cannot be read (the log is read in one pass then)."""
     path, start, end, as_of, policies, folder, refund, reader = task
     evaluator = batch_person.WORKER
     assert evaluator is not None
@@ -81,6 +85,8 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
             if batch_person.SHARED is not None and done % 32 == 0:
                 add_progress(32, reading.read - reported)
                 reported = reading.read
+    except PieceUnreadableError:
+        return None
     finally:
         tables.close()
     if batch_person.SHARED is not None:
@@ -92,15 +98,17 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
 def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
                   evaluator: Evaluator, workers: int, progress: _Progress,
                   reading: ReadProgress, refund: bool = True,
-                  reader: str = "python") -> RunTables | None:
+                  reader: str = "python") -> RunTables | str:
     """Each worker reads and evaluates whole pieces of the log (cut at person starts) and
-    writes its own files; this process only joins them in log order. None when a person's
-    rows appear in two pieces (an unsorted log): the caller then reads it in one pass, which
-    reports them as it always does."""
+    writes its own files; this process only joins them in log order. Why not, when a
+    person's rows appear in two pieces (an unsorted log) or a piece holds rows that cannot be
+    read apart: the caller then reads the log in one pass, which reports them as it always
+    does."""
     cuts = person_starts(source, workers * 4)
     if len(cuts) < 2:
-        return None
-    reading.total = source.stat().st_size
+        return "the log is one piece"
+    reading.total = (source.stat().st_size if format_of(source) != "parquet"
+                     else parquet_row_count(source))
     scratch = Path(tempfile.mkdtemp(prefix=".pieces-", dir=target))
     persons, read = multiprocessing.Value("q", 0), multiprocessing.Value("q", 0)
     try:
@@ -122,15 +130,20 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
             stop_workers(executor)
             raise
         executor.shutdown()
+        finished: list[PieceResult] = []
+        for result in results:
+            if result is None:
+                return "rows that cannot be read apart"
+            finished.append(result)
         seen: set[str] = set()
-        for _, _, evaluated, quarantined, _ in results:
+        for _, _, evaluated, quarantined, _ in finished:
             ids = {block[0] for block in evaluated}.union(quarantined)
             if not seen.isdisjoint(ids):
-                return None
+                return "persons split across pieces"
             seen.update(ids)
         tables = open_tables(target, header=True, typed=evaluator.typed)
         try:
-            for index, (counts, exported, evaluated, quarantined, _) in enumerate(results):
+            for index, (counts, exported, evaluated, quarantined, _) in enumerate(finished):
                 tables.append(scratch / str(index))
                 for name, value in counts.items():
                     tables.counts[name] += value
@@ -140,8 +153,8 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
         finally:
             tables.close()
         done = RunTables(tables.counts, tables.tally, tables.evaluated, tables.quarantined, {})
-        for result in results:
-            done.add_rows(result[4])
+        for piece in finished:
+            done.add_rows(piece[4])
         return done
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
