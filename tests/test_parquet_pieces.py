@@ -119,8 +119,9 @@ def test_a_piece_with_an_unreadable_row_group_says_so(tmp_path: Path, reader: Re
     end = next((cut for cut in cuts if cut > 300), None)
     with pytest.raises(PieceUnreadableError):
         list(reader(log, start=start, end=end))
-    first = list(reader(log, start=0, end=cuts[1]))
-    assert all(p.document is not None for p in first)
+    assert cuts[-1] >= 400
+    last = list(reader(log, start=cuts[-1]))
+    assert all(p.document is not None for p in last)
 
 
 def _same_tables(one: Path, two: Path) -> None:
