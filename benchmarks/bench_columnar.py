@@ -185,7 +185,7 @@ def caseload(persons: int, seed: int, folder: Path) -> Path:
     path = folder / f"caseload-{persons}-seed{seed}.jsonl"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        part = path.with_suffix(".part")
+        part = path.with_name(f".{path.stem}.part.jsonl")
         write_event_log(part, persons, seed)
         part.replace(path)
     return path
