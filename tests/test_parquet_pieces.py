@@ -170,3 +170,30 @@ def test_a_damaged_parquet_log_is_read_in_one_pass(tmp_path: Path) -> None:
     assert one.quarantined == two.quarantined > 0
     assert _reading(tmp_path / "two") == "one pass (rows that cannot be read apart)"
     _same_tables(tmp_path / "one", tmp_path / "two")
+
+
+@pytest.mark.parametrize("content", ["json", "empty", "truncated", "no_person_id"])
+def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
+        tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Cutting the log into pieces reads it first; its errors are those of one pass."""
+    from lab_rules.faces.cli import main
+
+    log = tmp_path / "caseload.parquet"
+    if content == "json":
+        log.write_text('{"person_id": "a", "type": "first_contact", "date": "2024-01-02"}\n',
+                       encoding="utf-8")
+    elif content == "empty":
+        log.write_bytes(b"")
+    elif content == "truncated":
+        write_event_log(log, 5, 1)
+        log.write_bytes(log.read_bytes()[: log.stat().st_size // 2])
+    else:
+        pq.write_table(pa.table({"type": ["first_contact"], "date": ["2024-01-02"]}), log)
+    said = []
+    for workers in ("1", "2"):
+        code = main(["batch", str(log), "--as-of", "2026-01-01", "--workers", workers,
+                     "--out", str(tmp_path / f"out-{workers}")])
+        said.append((code, capsys.readouterr().err))
+    assert said[0] == said[1]
+    assert said[0][0] == 2
+    assert str(log) in said[0][1]

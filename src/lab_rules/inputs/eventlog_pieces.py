@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from lab_rules.inputs.eventlog_lines import FORMATS, MAX_ROW_BYTES, json_row
+from lab_rules.inputs.eventlog_lines import FORMATS, MAX_ROW_BYTES, check_content, json_row
 from lab_rules.inputs.eventlog_parquet import parquet_person_starts
 
 __all__ = ["person_starts"]
@@ -55,6 +55,7 @@ def person_starts(path: str | Path, parts: int) -> list[int]:
     source = Path(path)
     kind = FORMATS.get(source.suffix.lower())
     if kind == "parquet":
+        check_content(source, kind)
         return parquet_person_starts(source, parts)
     if kind != "jsonl":
         return [0]
