@@ -172,7 +172,7 @@ def test_a_damaged_parquet_log_is_read_in_one_pass(tmp_path: Path) -> None:
     _same_tables(tmp_path / "one", tmp_path / "two")
 
 
-@pytest.mark.parametrize("content", ["json", "empty", "truncated", "no_person_id"])
+@pytest.mark.parametrize("content", ["json", "empty", "truncated", "no_person_id", "folder"])
 def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
         tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Cutting the log into pieces reads it first; its errors are those of one pass."""
@@ -184,6 +184,8 @@ def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
                        encoding="utf-8")
     elif content == "empty":
         log.write_bytes(b"")
+    elif content == "folder":
+        log.mkdir()
     elif content == "truncated":
         write_event_log(log, 5, 1)
         log.write_bytes(log.read_bytes()[: log.stat().st_size // 2])

@@ -30,7 +30,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog_csv import csv_rows
 from lab_rules.inputs.eventlog_lines import (
     check_content,
@@ -110,10 +109,7 @@ def read_persons(path: str | Path, progress: ReadProgress | None = None, *, star
     log is read whole; persons then come in id order."""
     source = Path(path)
     kind = format_of(source)
-    try:
-        check_content(source, kind)
-    except OSError as err:
-        raise LabRulesError(f"{source}: cannot read: {err.strerror or err}") from None
+    check_content(source, kind)
     found = {} if group else suspects(_people(source, kind, start, end))
     if progress is not None and kind != "parquet":
         progress.total = source.stat().st_size

@@ -93,10 +93,7 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
     if group or not arrow_available():
         yield from read_persons(source, progress, start=start, end=end, group=group)
         return
-    try:
-        check_content(source, kind)
-    except OSError as err:
-        raise LabRulesError(f"{source}: cannot read: {err.strerror or err}") from None
+    check_content(source, kind)
     counts = progress if progress is not None else ReadProgress()
     if kind == "parquet":
         plan = _parquet_plan(source, start, end)

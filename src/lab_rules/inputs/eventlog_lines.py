@@ -99,9 +99,13 @@ _SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}
 
 def check_content(path: Path, expected: str) -> None:
     """Raise one clear error when the file's content is another format than its suffix says
-    (a ``.csv`` holding JSON Lines, a ``.parquet`` holding text), instead of a problem per row."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF)
+    (a ``.csv`` holding JSON Lines, a ``.parquet`` holding text), instead of a problem per row,
+    or when the file cannot be read at all."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF)
+    except OSError as err:
+        raise LabRulesError(f"{path}: cannot read: {err.strerror or err}") from None
     seen = _looks_like(head)
     if seen not in _NAMES and seen != "unknown":
         raise LabRulesError(f"{path}: holds {seen}; an event log is uncompressed UTF-8 JSON "

@@ -54,11 +54,11 @@ def person_starts(path: str | Path, parts: int) -> list[int]:
     (``[0]``): a quoted cell may hold a line break, so a line start is not a row start."""
     source = Path(path)
     kind = FORMATS.get(source.suffix.lower())
-    if kind == "parquet":
-        check_content(source, kind)
-        return parquet_person_starts(source, parts)
-    if kind != "jsonl":
+    if kind not in ("jsonl", "parquet"):
         return [0]
+    check_content(source, kind)
+    if kind == "parquet":
+        return parquet_person_starts(source, parts)
     size = source.stat().st_size
     cuts = [0]
     with source.open("rb") as handle:
