@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 
@@ -13,6 +15,7 @@ from conftest import EXAMPLES
 from lab_rules import Policies, Status, dumps_evaluation, evaluate, render_text
 from lab_rules.faces.cli import main
 from lab_rules.faces.evaluation_json import evaluation_schema_path
+from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
 from lab_rules.law.model import Shape
 from lab_rules.law.policies import PolicyError
@@ -260,3 +263,21 @@ def test_exemption_for_a_job_more_than_six_weeks_away_is_ignored_and_said_so() -
     (note,) = [n for n in evaluation.notes if n.kind == "exemption_not_covered"]
     assert "2024-06-10" in note.text
     assert "LAB § 106" in note.text
+
+
+def test_the_hours_rule_can_be_left_out_without_changing_anything_else() -> None:
+    """``hours_rule=False`` (the batch, what-if) leaves the 225-hour status out and nothing
+    else; ``hours_rule=True`` includes it without the sanctions."""
+    rng = random.Random(3)
+    statuses = 0
+    for number in range(60):
+        timeline, as_of = synthetic_timeline(rng, number, years=3)
+        whole = evaluate(timeline, as_of=as_of)
+        without = evaluate(timeline, as_of=as_of, hours_rule=False)
+        assert without.hours_rule is None
+        assert attrs.evolve(whole, hours_rule=None) == without
+        alone = evaluate(timeline, as_of=as_of, sanctions=False, hours_rule=True)
+        assert alone.sanctions == ()
+        assert alone.hours_rule == whole.hours_rule
+        statuses += whole.hours_rule is not None
+    assert statuses > 0

@@ -27,11 +27,14 @@ from lab_rules.inputs.events import (
     Exemption,
     OfferEnded,
     OfferStarted,
+    SummonsSent,
 )
+from lab_rules.inputs.sanction_events import ContactRestored, NoShow
+from lab_rules.inputs.timeline import Timeline
 from lab_rules.law.model import Rule
 from lab_rules.law.policies import Policies, VersionSelector
 
-__all__ = ["Candidate", "Draft", "Incident", "RuleSpan"]
+__all__ = ["Candidate", "Draft", "Incident", "RuleSpan", "incidents_of"]
 
 
 class Candidate(NamedTuple):
@@ -82,6 +85,23 @@ class Incident:
     no_show: date
     summons_sent: date
     contact: date | None
+
+
+def incidents_of(timeline: Timeline) -> tuple[Incident, ...]:
+    """Unexcused no-shows that follow a summons for that meeting, with restored contact."""
+    summonses = timeline.of_type(SummonsSent)
+    contacts = [c.date for c in timeline.of_type(ContactRestored)]
+    found = []
+    for no_show in timeline.of_type(NoShow):
+        if no_show.excuse is not None:
+            continue
+        summons = [s for s in summonses
+                   if s.meeting_date == no_show.date and s.date <= no_show.date]
+        if not summons:
+            continue
+        contact = next((d for d in contacts if d >= no_show.date), None)
+        found.append(Incident(no_show.date, max(s.date for s in summons), contact))
+    return tuple(found)
 
 
 @attrs.define

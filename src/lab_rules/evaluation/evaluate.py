@@ -18,7 +18,7 @@ from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
 from lab_rules.contact.quotas import quota_rows
 from lab_rules.contact.results import Note, Obligation, Period
-from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan
+from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan, incidents_of
 from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
@@ -29,13 +29,11 @@ from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
 from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import (
     CaseStepDone,
-    ContactRestored,
     ConversationHeld,
     DatedEvent,
     Exemption,
     NoShow,
     OfferStarted,
-    SummonsSent,
     Timeline,
 )
 from lab_rules.law.bundle import Law, bundled_law
@@ -72,13 +70,16 @@ def evaluate(
     refund: bool = True,
     sanctions: bool = True,
     rules: RulePack | None = None,
+    hours_rule: bool | None = None,
 ) -> Evaluation:
     """Evaluate all of *law* (default: the bundled national law) over *timeline* as known on
     *as_of*.
 
     With ``refund`` (default) the refund ledgers, losses and co-financing are included; with
-    ``sanctions`` the sanctions and the 225-hour rule. Policies set by the law's overlays
-    apply unless *policies* names them too; a :class:`Policies` object is taken as it is.
+    ``sanctions`` the sanctions and the 225-hour rule, which ``hours_rule`` may include or
+    leave out on its own (the batch, which has no column for it, leaves it out). Policies set
+    by the law's overlays apply unless *policies* names them too; a :class:`Policies` object
+    is taken as it is.
     ``rules=`` (a contact-course pack alone) is deprecated: pass ``law=`` (for a pack,
     ``bundled_law().with_rules(pack)``)."""
     if rules is not None:
@@ -96,7 +97,7 @@ def evaluate(
     facts = facts_of(timeline, as_of, law, paid=refund)
     known = facts.timeline
     courses = facts.courses
-    incidents = _incidents(known)
+    incidents = incidents_of(known)
     index = _Index(known, incidents, policy, pack.fulfilment_of)
     offers = OfferContext(known, pack)
     obligations: list[Obligation] = []
@@ -148,7 +149,7 @@ def evaluate(
                                          dict(pack.withdrawn_sanctions))
                        if sanctions else ())
     hours = (hours_rule_status(facts, law.hours_eras, law.hours_levels)
-             if sanctions else None)
+             if (sanctions if hours_rule is None else hours_rule) else None)
     return Evaluation(
         person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
         policies=policy_items, periods=tuple(periods),
@@ -381,20 +382,3 @@ def _fulfilling(spec: Fulfilment, candidates: tuple[Candidate, ...]) -> list[Can
     steps = spec.steps
     done: tuple[Any, ...] = candidates
     return [c for c in done if not steps or c.event.step in steps]
-
-
-def _incidents(timeline: Timeline) -> tuple[Incident, ...]:
-    """Unexcused no-shows that follow a summons for that meeting, with restored contact."""
-    summonses = timeline.of_type(SummonsSent)
-    contacts = [c.date for c in timeline.of_type(ContactRestored)]
-    found = []
-    for no_show in timeline.of_type(NoShow):
-        if no_show.excuse is not None:
-            continue
-        summons = [s for s in summonses
-                   if s.meeting_date == no_show.date and s.date <= no_show.date]
-        if not summons:
-            continue
-        contact = next((d for d in contacts if d >= no_show.date), None)
-        found.append(Incident(no_show.date, max(s.date for s in summons), contact))
-    return tuple(found)

@@ -37,13 +37,15 @@ class Evaluation:
     cofinancing_months: tuple[MonthTotal, ...] = ()
     sanctions: tuple[Sanction, ...] = ()
     hours_rule: HoursRuleStatus | None = None
+    """The 225-hour rule's status; None when it was not evaluated (``hours_rule=False``, or
+    ``sanctions=False`` alone)."""
     quota_rows: tuple[tuple[str, str, bool], ...] = ()
+    """(quota id, cohort month, reached) for each caseload quota the person counts in."""
     law_hash: str = ""
     """The content hash of the law that produced this result (:mod:`lab_rules.law.fingerprint`,
     with its overlays'), so a stored result names exactly the law behind it."""
     overlays: tuple[str, ...] = ()
     """The overlays applied on top of the national law, by name."""
-    """(quota id, cohort month, reached) for each caseload quota the person counts in."""
 
     def by_rule(self, rule_id: str) -> tuple[Obligation, ...]:
         return tuple(o for o in self.obligations if o.rule.id == rule_id)

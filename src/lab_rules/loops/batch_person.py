@@ -69,7 +69,7 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     try:
         timeline = parse_timeline(rows.document, source=f"person {person_id}")
         evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
-                              refund=refund)
+                              refund=refund, hours_rule=False)
     except TimelineError as err:
         return held(str(p) for p in err.problems)
     except (LabRulesError, ValueError, ArithmeticError) as err:

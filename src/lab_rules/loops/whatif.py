@@ -162,7 +162,8 @@ def _compare_person(item: Timeline | PersonRows, chosen: Sequence[Variant],
     person_id = mask_cpr(timeline.person.id)
     try:
         evaluations = [evaluate(timeline, as_of=as_of, law=v.law,
-                                policies=dict(v.policies) or None) for v in chosen]
+                                policies=dict(v.policies) or None, hours_rule=False)
+                       for v in chosen]
     except (LabRulesError, ValueError, ArithmeticError) as err:
         return _PersonResult(quarantine={"person_id": person_id, "line": line,
                                          "reasons": [f"evaluation failed: {mask_cpr(str(err))}"]})
