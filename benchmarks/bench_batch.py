@@ -4,16 +4,18 @@
     python benchmarks/bench_batch.py [--persons 100000] [--seed 1] [--workers N]
         [--format jsonl|csv|parquet] [--reader auto|python|arrow]
         [--fast-path auto|off|both] [--table-writer auto|python|arrow] [--repeat 1]
+        [--years 2[,5,10]]
 
 Rows: reading the event log alone (the floor) with the Python reader and, when pyarrow is
-installed, the Arrow reader (CPU time), the batch on 1 worker and on all cores with --reader,
-with the columnar fast path (``auto``) and/or without it (``off``): persons per second of wall
-time and of CPU time (this process, its threads and its workers; the best of --repeat runs),
-speed-up, peak memory of the process and its workers, and, when polars is installed (``pip
-install polars``), a peer: a hand-vectorised polars computation of one simple metric (for
-kontanthjælp, the days from first contact to the first jobsamtale) against lab-rules computing
-the same metric from its timelines, with the ratio. A script, not a timed test: the numbers
-depend on the machine (on a shared one, compare CPU time).
+installed, the Arrow reader (CPU time); the batch on 1 worker and on all cores with --reader,
+with the columnar fast path (``auto``) and/or without it (``off``), for each timeline length of
+--years: persons per second of wall time and of CPU time (this process, its threads and its
+workers; the best of --repeat runs) beside the issue 14 targets, the speed-up, and 1,000,000
+persons extrapolated from the run; peak memory of the process and its workers; and, when
+polars is installed (``pip install polars``), a peer: a hand-vectorised polars computation of
+one simple metric (for kontanthjælp, the days from first contact to the first jobsamtale)
+against lab-rules computing the same metric from its timelines, with the ratio. A script, not
+a timed test: the numbers depend on the machine (on a shared one, compare CPU time).
 """
 
 from __future__ import annotations
@@ -26,19 +28,26 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from lab_rules.core.vocabulary import Benefit, ConversationKind
 from lab_rules.inputs.eventlog import read_persons
 from lab_rules.inputs.eventlog_arrow import arrow_available, persons_reader, reader_name
-from lab_rules.inputs.synth import write_event_log
+from lab_rules.inputs.synth import FIRST_START, write_event_log
 from lab_rules.inputs.timeline import BenefitStarted, ConversationHeld, FirstContact
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.loops.batch import evaluate_caseload
 
 AS_OF = date(2026, 1, 1)
+BATCH_PER_CORE = 2500.0
+"""Batch end to end with the refund, Arrow extra: persons per second per core (issue 14)."""
+SPEED_UP = 1.8
+"""2 workers against 1, wall time, on an idle machine (issue 14)."""
+MILLION = 1_000_000
+MILLION_MINUTES = 4
+"""1,000,000 persons in under this many minutes on 2 cores (issue 14)."""
 
 
 def _peak_mib() -> float:
@@ -66,6 +75,55 @@ def _batch(log: Path, out: Path, workers: int, reader: str, fast: str, writer: s
         walls.append(time.perf_counter() - wall)
         cpus.append(_cpu_seconds() - cpu)
     return min(walls), min(cpus), summary
+
+
+def _write(log: Path, persons: int, seed: int, years: int) -> None:
+    """A synthetic caseload of *years*-year timelines that all end by :data:`AS_OF`: starting
+    from 2016 (the staircase) as the default caseload does, or, where that leaves no room (10
+    years), over the nine years before; those timelines run under the 2007-2015 refund law."""
+    last = AS_OF - timedelta(days=365 * years + 1)
+    first = FIRST_START if last > FIRST_START else last - timedelta(days=9 * 365)
+    write_event_log(log, persons, seed, first, last, years=years)
+
+
+def _batch_table(log: Path, tmp: Path, args: argparse.Namespace, reader: str,
+                 years: int) -> list[tuple[str, str, str]]:
+    """The batch rows of one caseload: 1 worker and --workers, with and/or without the fast
+    path, each beside its target; the speed-up; and 1,000,000 persons extrapolated."""
+    table: list[tuple[str, str, str]] = []
+    rates: dict[tuple[str, int], float] = {}
+    for fast in ("off", "auto") if args.fast_path == "both" else (args.fast_path,):
+        for workers in sorted({1, args.workers}):
+            out = tmp / f"out-{years}-{fast}-{workers}"
+            wall, cpu, summary = _batch(log, out, workers, reader, fast, args.table_writer,
+                                        args.repeat)
+            run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+            used = "fast path" if run["fast_path"]["used"] else "engine only"
+            rates[fast, workers] = summary.persons / wall
+            per_core = summary.persons / cpu
+            target = (f"; target >= {BATCH_PER_CORE:,.0f}/s per core: "
+                      f"{'met' if per_core >= BATCH_PER_CORE else 'NOT met'}"
+                      if workers == 1 else "")
+            table.append((f"batch, {years}-year timelines, {workers} worker"
+                          f"{'s' if workers > 1 else ''}, {reader}, {used}, "
+                          f"{run['table_writer']} writer, {run['reading']}",
+                          f"{summary.persons / wall:,.0f} persons/s",
+                          f"wall; {per_core:,.0f} persons/s of CPU time{target}; "
+                          f"{summary.obligations:,} obligations, {summary.quarantined} "
+                          "quarantined"))
+        if args.workers > 1:
+            speed_up = rates[fast, args.workers] / rates[fast, 1]
+            table.append((f"speed-up, {years}-year timelines, fast path {fast}",
+                          f"{speed_up:.2f}x",
+                          f"{args.workers} workers against 1; target >= {SPEED_UP:.1f}x: "
+                          f"{'met' if speed_up >= SPEED_UP else 'NOT met'}"))
+        best = max(rates[fast, w] for w in {1, args.workers})
+        table.append((f"1,000,000 persons, {years}-year timelines, fast path {fast}",
+                      f"{MILLION / best / 60:,.1f} min",
+                      f"extrapolated from {args.persons:,} persons at {best:,.0f}/s wall on "
+                      f"{args.workers} worker{'s' if args.workers > 1 else ''}; target "
+                      f"< {MILLION_MINUTES} min on 2 cores"))
+    return table
 
 
 def _lab_rules_metric(log: Path) -> tuple[int, int]:
@@ -119,11 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fast-path", choices=("auto", "off", "both"), default="both")
     parser.add_argument("--table-writer", choices=("auto", "python", "arrow"), default="auto")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--years", default="2",
+                        help="timeline lengths in years, e.g. 2,5,10 (a caseload each)")
     args = parser.parse_args(argv)
     reader = reader_name(args.reader)
     with tempfile.TemporaryDirectory() as tmp:
+        lengths = sorted({int(y) for y in args.years.split(",")})
         log = Path(tmp) / f"caseload.{args.format}"
-        write_event_log(log, args.persons, args.seed)
+        _write(log, args.persons, args.seed, lengths[0])
         table: list[tuple[str, str, str]] = []
 
         warm = Path(tmp) / f"warm.{args.format}"
@@ -136,30 +197,16 @@ def main(argv: list[str] | None = None) -> int:
             table.append((f"read the event log, {name} reader (floor)",
                           f"{floor:,.0f} persons/s", f"{args.format}, CPU time"))
 
-        rates: dict[tuple[str, int], float] = {}
-        for fast in ("off", "auto") if args.fast_path == "both" else (args.fast_path,):
-            for workers in sorted({1, args.workers}):
-                out = Path(tmp) / f"out-{fast}-{workers}"
-                wall, cpu, summary = _batch(log, out, workers, reader, fast,
-                                            args.table_writer, args.repeat)
-                run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-                used = "fast path" if run["fast_path"]["used"] else "engine only"
-                rates[fast, workers] = summary.persons / wall
-                table.append((f"batch, {workers} worker{'s' if workers > 1 else ''}, {reader}, "
-                              f"{used}, {run['table_writer']} writer",
-                              f"{summary.persons / wall:,.0f} persons/s",
-                              f"wall; {summary.persons / cpu:,.0f} persons/s of CPU time; "
-                              f"{summary.obligations:,} obligations, {summary.quarantined} "
-                              "quarantined"))
-            if args.workers > 1:
-                table.append((f"speed-up, fast path {fast}",
-                              f"{rates[fast, args.workers] / rates[fast, 1]:.2f}x",
-                              f"{args.workers} workers against 1"))
+        for years in lengths:
+            if years != lengths[0]:
+                log = Path(tmp) / f"caseload-{years}y.{args.format}"
+                _write(log, args.persons, args.seed, years)
+            table += _batch_table(log, Path(tmp), args, reader, years)
         table.append(("peak memory", f"{_peak_mib():,.0f} MiB", "process and workers (max RSS)"))
 
-        if args.format != "jsonl":
+        if args.format != "jsonl" or lengths[-1] != lengths[0]:
             log = Path(tmp) / "caseload.jsonl"
-            write_event_log(log, args.persons, args.seed)
+            _write(log, args.persons, args.seed, lengths[0])
         started = time.perf_counter()
         ours = _lab_rules_metric(log)
         ours_s = time.perf_counter() - started

@@ -159,19 +159,19 @@ def _assignments(index: int, start: date, end: date) -> list[Assigned]:
 
 
 def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,
-                       last: date = LAST_START) -> Iterator[Timeline]:
-    """*persons* synthetic timelines starting between *first* and *last*; the same seed and
-    window give the same caseload."""
+                       last: date = LAST_START, *, years: int = 2) -> Iterator[Timeline]:
+    """*persons* synthetic timelines of *years* years starting between *first* and *last*;
+    the same seed, window and length give the same caseload."""
     rng = random.Random(seed)
     for index in range(persons):
-        yield synthetic_timeline(rng, index, first, last)[0]
+        yield synthetic_timeline(rng, index, first, last, years)[0]
 
 
 def event_rows(persons: int, seed: int, first: date = FIRST_START,
-               last: date = LAST_START) -> Iterator[dict[str, object]]:
+               last: date = LAST_START, *, years: int = 2) -> Iterator[dict[str, object]]:
     """The rows of a synthetic caseload's event log: per person a ``person`` row, then its
     events, each with its ``person_id``."""
-    for timeline in synthetic_caseload(persons, seed, first, last):
+    for timeline in synthetic_caseload(persons, seed, first, last, years=years):
         document = timeline_to_json(timeline)
         person = dict(document["person"])  # type: ignore[call-overload]
         person_id = person.pop("id")
@@ -181,8 +181,8 @@ def event_rows(persons: int, seed: int, first: date = FIRST_START,
 
 
 def write_event_log(path: str | Path, persons: int, seed: int, first: date = FIRST_START,
-                    last: date = LAST_START) -> int:
-    """Write a synthetic caseload as an event log (see :mod:`lab_rules.inputs.eventlog`) in
-    the format the suffix of *path* names: ``.jsonl``, ``.csv`` or ``.parquet`` (the
-    ``parquet`` extra). Returns the number of rows."""
-    return write_rows(path, event_rows(persons, seed, first, last))
+                    last: date = LAST_START, *, years: int = 2) -> int:
+    """Write a synthetic caseload (timelines of *years* years) as an event log (see
+    :mod:`lab_rules.inputs.eventlog`) in the format the suffix of *path* names: ``.jsonl``,
+    ``.csv`` or ``.parquet`` (the ``parquet`` extra). Returns the number of rows."""
+    return write_rows(path, event_rows(persons, seed, first, last, years=years))
