@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import repeat
 
 import attrs
 
@@ -133,8 +134,9 @@ class _Context:
 
 def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decimal | None:
     """The refund of the loss days: daily benefit × the day's rate, added day by day (the
-    sums round as the day-by-day sums always did). The rate is looked up once per stretch of
-    days on which nothing it depends on changes."""
+    sums round as the day-by-day sums always did: ``sum`` adds one day at a time, in the
+    Decimal context, without a Python loop). The rate is looked up once per stretch of days
+    on which nothing it depends on changes."""
     amount = Decimal(0)
     parts: dict[str, Decimal] = defaultdict(Decimal)
     for interval in ctx.paid:
@@ -156,11 +158,8 @@ def _lost_amount(ctx: _Context, loss: LossRule, start: date, end: date) -> Decim
                 return None
             lost = interval.per_day * found[0]
             for month, days in _month_days(low, high):
-                part = parts[month]
-                for _ in range(days):
-                    amount += lost
-                    part += lost
-                parts[month] = part
+                amount = sum(repeat(lost, days), amount)
+                parts[month] = sum(repeat(lost, days), parts[month])
     for month, value in parts.items():
         ctx.by_month[month] += value
     return amount
