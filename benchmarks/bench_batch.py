@@ -11,7 +11,8 @@ installed, the Arrow reader (CPU time); the batch on 1 worker and on all cores w
 with the columnar fast path (``auto``) and/or without it (``off``), for each timeline length of
 --years: persons per second of wall time and of CPU time (this process, its threads and its
 workers; the best of --repeat runs) beside the issue 14 targets, the speed-up, and 1,000,000
-persons extrapolated from the run; peak memory of the process and its workers; and, when
+persons extrapolated from the run; peak memory of the process and its workers (and with
+--memory, of a batch of each caseload size in a fresh process); and, when
 polars is installed (``pip install polars``), a peer: a hand-vectorised polars computation of
 one simple metric (for kontanthjælp, the days from first contact to the first jobsamtale)
 against lab-rules computing the same metric from its timelines, with the ratio. A script, not
@@ -25,6 +26,7 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +128,30 @@ def _batch_table(log: Path, tmp: Path, args: argparse.Namespace, reader: str,
     return table
 
 
+def _memory_table(sizes: list[int], tmp: Path, args: argparse.Namespace
+                  ) -> list[tuple[str, str, str]]:
+    """The peak memory (max RSS of the process and its workers) of a batch of each caseload
+    size, each in a fresh process, and the largest against the smallest."""
+    peaks: dict[int, float] = {}
+    for persons in sizes:
+        log = tmp / f"memory-{persons}.{args.format}"
+        _write(log, persons, args.seed, 2)
+        done = subprocess.run([sys.executable, __file__, "--child", str(log), "--workers",
+                               str(args.workers), "--reader", args.reader,
+                               "--table-writer", args.table_writer],
+                              check=True, capture_output=True, text=True)
+        peaks[persons] = float(done.stdout.split()[-1])
+        log.unlink()
+    table = [(f"peak memory, batch of {n:,} persons", f"{mib:,.0f} MiB",
+              f"{args.workers} worker{'s' if args.workers > 1 else ''}, fresh process "
+              "(max RSS of it and its workers)") for n, mib in peaks.items()]
+    if len(sizes) > 1:
+        ratio = peaks[sizes[-1]] / peaks[sizes[0]]
+        table.append((f"peak memory, {sizes[-1]:,} against {sizes[0]:,} persons",
+                      f"{ratio:.2f}x", "the batch reads one person at a time"))
+    return table
+
+
 def _lab_rules_metric(log: Path) -> tuple[int, int]:
     """Persons on kontanthjælp with a jobsamtale after first contact, and the summed days."""
     persons = total = 0
@@ -179,7 +205,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--years", default="2",
                         help="timeline lengths in years, e.g. 2,5,10 (a caseload each)")
+    parser.add_argument("--memory", default="",
+                        help="caseload sizes, e.g. 10000,100000: the peak memory of a batch of "
+                             "each, in a fresh process")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        _batch(Path(args.child), Path(args.child).with_suffix(".out"), args.workers,
+               reader_name(args.reader), "off", args.table_writer, 1)
+        print(_peak_mib())
+        return 0
     reader = reader_name(args.reader)
     with tempfile.TemporaryDirectory() as tmp:
         lengths = sorted({int(y) for y in args.years.split(",")})
@@ -221,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
             same = "same result" if peer == ours else f"DIFFERENT: {peer}"
             table.append(("metric in polars", f"{peer_s:.2f} s",
                           f"{same}; polars is {ours_s / peer_s:.1f}x faster"))
+        sizes = sorted({int(n) for n in args.memory.split(",") if n})
+        if sizes:
+            table += _memory_table(sizes, Path(tmp), args)
     width = max(len(r[0]) for r in table)
     print(f"persons            {args.persons:,} (seed {args.seed})")
     for label, figure, detail in table:
