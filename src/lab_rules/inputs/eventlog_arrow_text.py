@@ -222,8 +222,10 @@ def _parse(block: bytes, layout: CsvLayout | None) -> Any:
 
 
 def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | None,
-                 reader: PersonReader, progress: ReadProgress | None) -> Iterator[PersonRows]:
-    """The persons of a JSON Lines or CSV log (a clean one: :func:`first_pass`)."""
+                 reader: PersonReader, progress: ReadProgress | None, events: bool = False
+                 ) -> Iterator[PersonRows]:
+    """The persons of a JSON Lines or CSV log (a clean one: :func:`first_pass`); with
+    *events*, with their events read (:class:`~lab_rules.inputs.eventlog_arrow_rows.Known`)."""
     with path.open("rb") as handle:
         line = 1
         if layout is not None:
@@ -234,7 +236,7 @@ def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | No
             begin = start
             line += _newlines_before(handle, start)
         pending = b""
-        known = Known()
+        known = Known(events)
         blocks = _blocks(handle, begin, end)
         block = next(blocks, None)
         while block is not None:

@@ -103,9 +103,11 @@ class RunSummary:
     out: Path
 
 
-def read_persons(source: Path, reading: ReadProgress, reader: str) -> Iterator[PersonRows]:
-    """The persons of *source* as the reader named *reader* reads them."""
-    return persons_reader(reader)(source, reading)
+def read_persons(source: Path, reading: ReadProgress, reader: str,
+                 events: bool = False) -> Iterator[PersonRows]:
+    """The persons of *source* as the reader named *reader* reads them; with *events*, with
+    the events it has read (for evaluating them in this process)."""
+    return persons_reader(reader, events)(source, reading)
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
@@ -125,7 +127,7 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
                                     initargs=(evaluator, os.getpid()))
                 if workers > 1 else None)
     try:
-        for chunk in _chunks(read_persons(source, reading, reader), CHUNK):
+        for chunk in _chunks(read_persons(source, reading, reader, executor is None), CHUNK):
             tasks = [(rows, as_of, policies, refund) for rows in chunk]
             if executor is not None:
                 with shielded():

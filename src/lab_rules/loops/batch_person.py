@@ -67,7 +67,8 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     if rows.document is None:
         return held(rows.problems)
     try:
-        timeline = parse_timeline(rows.document, source=f"person {person_id}")
+        timeline = parse_timeline(rows.document, source=f"person {person_id}",
+                                  events=rows.events)
         evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
                               refund=refund)
     except TimelineError as err:
