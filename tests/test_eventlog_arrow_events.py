@@ -8,6 +8,7 @@ either way."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from lab_rules.inputs.eventlog_arrow import persons_reader, read_persons_arrow
 from lab_rules.inputs.eventlog_write import write_rows
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.inputs.timeline_json import _read_events, parse_timeline
+from lab_rules.loops.batch import evaluate_caseload
 
 ROWS: list[dict[str, Any]] = [
     {"person_id": "a", "type": "person", "birth_date": "1990-01-01"},
@@ -102,3 +104,30 @@ def test_events_are_read_only_when_asked(tmp_path: Path) -> None:
     assert all(rows.events is None for rows in read_persons_arrow(log))
     assert all(rows.events is not None for rows in persons_reader("arrow", True)(log))
     assert all(rows.events is None for rows in persons_reader("python", True)(log))
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_batch_tables_are_the_same_with_the_readers_events(tmp_path: Path, suffix: str) -> None:
+    log = tmp_path / f"mixed{suffix}"
+    write_event_log(tmp_path / f"synthetic{suffix}", 30, 4)
+    rows = [*_read_rows(tmp_path / f"synthetic{suffix}"), *ROWS]
+    write_rows(log, rows)
+    outputs = {}
+    for reader in ("python", "arrow"):
+        out = tmp_path / reader
+        evaluate_caseload(log, out, as_of=date(2026, 1, 1), workers=1, reader=reader)
+        outputs[reader] = {name: (out / name).read_bytes() for name in (
+            "obligations.csv", "sanctions.csv", "persons.csv", "refund.csv",
+            "quarantine.jsonl", "compliance.csv", "quotas.csv")}
+    assert outputs["arrow"] == outputs["python"]
+    assert b'"e"' in outputs["arrow"]["quarantine.jsonl"]
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a synthetic log, as written."""
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    import pyarrow.parquet as pq
+
+    return [{k: v for k, v in row.items() if v is not None}
+            for row in pq.read_table(path).to_pylist()]
