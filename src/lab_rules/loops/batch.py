@@ -73,6 +73,7 @@ from lab_rules.loops.caseload_tally import (
     QUOTA_COLUMNS,
     ComplianceTally,
 )
+from lab_rules.loops.collector import frozen_heap
 from lab_rules.loops.interrupts import interruptible, shielded
 from lab_rules.loops.worker_guard import stop_workers
 
@@ -265,7 +266,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)
         evaluator = Evaluator(law, pseudonymise_key, fast.path, typed)
-        done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
+        with frozen_heap():
+            done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
         if table_format == "parquet":
