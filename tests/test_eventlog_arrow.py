@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from lab_rules.inputs.eventlog_arrow import read_persons_arrow, reader_name
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.loops import batch
 from lab_rules.loops.batch import evaluate_caseload
+from test_eventlog_arrow_events import _check
 
 READER_MODULES = (test_eventlog, test_eventlog_errors, test_eventlog_fuzz,
                   test_eventlog_properties)
@@ -49,6 +51,10 @@ def both_readers(path: Any, progress: ReadProgress | None = None,
     arrow, arrow_progress = _read(read_persons_arrow, path, kwargs)
     assert arrow == python, f"the readers differ on {path}"
     assert arrow_progress == python_progress
+    with_events, _ = _read(partial(read_persons_arrow, events=True), path, kwargs)
+    assert with_events == python
+    if isinstance(with_events, list):
+        _check(with_events)
     if isinstance(python, str):
         raise LabRulesError(python.removeprefix("error: "))
     if progress is not None:

@@ -18,6 +18,7 @@ pyarrow can be imported).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from importlib.util import find_spec
 from itertools import groupby
 from pathlib import Path
@@ -69,9 +70,14 @@ def reader_name(name: str) -> str:
     return name
 
 
-def persons_reader(name: str) -> Reader:
-    """The reading function of a resolved reader name (:func:`reader_name`)."""
-    return read_persons_arrow if reader_name(name) == "arrow" else read_persons
+def persons_reader(name: str, events: bool = False) -> Reader:
+    """The reading function of a resolved reader name (:func:`reader_name`); with *events*,
+    the Arrow reader also reads the events of the persons it reads clean
+    (:attr:`~lab_rules.inputs.eventlog_state.PersonRows.events`), for a caller that parses
+    every timeline."""
+    if reader_name(name) != "arrow":
+        return read_persons
+    return partial(read_persons_arrow, events=True) if events else read_persons_arrow
 
 
 def _csv_layout(source: Path) -> CsvLayout | None:
@@ -85,9 +91,10 @@ def _csv_layout(source: Path) -> CsvLayout | None:
 
 def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *,
                        start: int = 0, end: int | None = None,
-                       group: bool = False) -> Iterator[PersonRows]:
+                       group: bool = False, events: bool = False) -> Iterator[PersonRows]:
     """The persons of an event log, as :func:`lab_rules.inputs.eventlog.read_persons` gives
-    them, read through Arrow where that reads the same (see the module)."""
+    them, read through Arrow where that reads the same (see the module); with *events*, the
+    events of the persons read clean are read too (:attr:`PersonRows.events`)."""
     source = Path(path)
     kind = format_of(source)
     if group or not arrow_available():
@@ -101,7 +108,7 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
             yield from read_persons(source, progress, start=start, end=end)
             return
         reader = PersonReader(suspects(iter(plan[1])), "row", counts)
-        yield from _parquet_persons(plan[0], reader, progress)
+        yield from _parquet_persons(plan[0], reader, progress, events)
         yield from reader.close()
         return
     layout = _csv_layout(source) if kind == "csv" else None
@@ -115,7 +122,7 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
     if progress is not None:
         progress.total = source.stat().st_size
     reader = PersonReader(suspects(iter(people)), "line", counts)
-    yield from text_persons(source, start, end, layout, reader, progress)
+    yield from text_persons(source, start, end, layout, reader, progress, events)
     yield from reader.close()
 
 
@@ -177,8 +184,8 @@ def _parquet_plan(source: Path, start: int, end: int | None
     return (file, names, sizes, start, end), people
 
 
-def _parquet_persons(plan: _Rows, reader: PersonReader,
-                     progress: ReadProgress | None) -> Iterator[PersonRows]:
+def _parquet_persons(plan: _Rows, reader: PersonReader, progress: ReadProgress | None,
+                     events: bool) -> Iterator[PersonRows]:
     import pyarrow as pa
 
     file, names, sizes, start, end = plan
@@ -186,7 +193,7 @@ def _parquet_persons(plan: _Rows, reader: PersonReader,
         progress.total = sum(sizes)
     line = start + 1
     pending = None
-    known = Known()
+    known = Known(events)
     batches = ranged_batches(file, names, sizes, start, end, _BATCH)
     batch = next(batches, None)
     while batch is not None:

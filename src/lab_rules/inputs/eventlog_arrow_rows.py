@@ -11,19 +11,28 @@ fields, and every cell converts; a run of a person's rows is handed over whole
 it holds at most one person row. Every other row (a cell no spelling fits, an unknown type or
 field, a second person row, a row without a person) is rebuilt exactly as the Python reader
 reads it and fed row by row, so its located problems are the Python reader's.
+
+Asked for them (``Known(events=True)``), it also reads each clean run's events as
+:func:`~lab_rules.inputs.timeline_json.parse_timeline` reads them, each distinct cell once with
+the same converters (:func:`~lab_rules.inputs.timeline_json.event_reading`), and hands them
+over with the run (:attr:`~lab_rules.inputs.eventlog_state.PersonRows.events`), so the parser
+only checks them; a run with an event it would not read that way is handed over without.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import itemgetter
 from typing import Any
 
+import attrs
+
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
+from lab_rules.inputs.events import Event
 from lab_rules.inputs.row_types import (
     PERSON_FIELDS,
     PERSON_ROW,
@@ -35,6 +44,8 @@ from lab_rules.inputs.row_types import (
 )
 from lab_rules.inputs.timeline import EVENT_TYPES
 from lab_rules.inputs.timeline_fields import FIELDS
+from lab_rules.inputs.timeline_json import EventReading, event_reading
+from lab_rules.inputs.timeline_values import Bad
 
 __all__ = ["Known", "feed_chunk", "person_ids"]
 
@@ -50,6 +61,28 @@ _KNOWN: dict[str, frozenset[str]] = {
 }
 """The fields of every row type; a cell of any other column makes its row slow."""
 _PERSON_ORDER = {name: index for index, name in enumerate(PERSON_FIELDS)}
+
+
+_FACTORY: type[object] = type(attrs.Factory(list))
+
+
+def _field_order(kind: str) -> tuple[tuple[str, object], ...]:
+    """The init fields of event type *kind*'s class in order, each with the value it takes
+    when its cell is missing: its default, or bad (a required field, or one without a plain
+    default, which the parser would not build without)."""
+    reading = event_reading(kind)
+    assert reading is not None
+    cls, _, required = reading
+    order: list[tuple[str, object]] = []
+    for field in attrs.fields(cls):
+        plain = field.default is not attrs.NOTHING and not isinstance(field.default, _FACTORY)
+        if field.init:
+            order.append((field.name, field.default if plain and field.name not in required
+                          else _BAD))
+    return tuple(order)
+
+
+_FIELD_ORDER = {kind: _field_order(kind) for kind in EVENT_TYPES}
 
 
 def person_ids(column: Any) -> list[str | None]:
@@ -88,15 +121,35 @@ def _distinct(column: Any) -> tuple[list[object], list[int]]:
     return values, encoded.indices.fill_null(len(values)).to_pylist()
 
 
+_Seen = dict[tuple[type[object], object], object]
+
+
+def _seen(cache: dict[Any, _Seen], convert: object) -> _Seen:
+    """The values *convert* has converted so far (at most :data:`_KEPT`)."""
+    seen = cache.setdefault(convert, {})
+    if len(seen) > _KEPT:
+        seen.clear()
+    return seen
+
+
+def _key(value: object) -> tuple[type[object], object]:
+    """A value as a cache key: plain values as themselves, others by spelling (``1.0`` and
+    ``1.00`` are equal decimals, written apart)."""
+    return (type(value), value if type(value) in _PLAIN else repr(value))
+
+
 class Known:
     """The values already converted in this read, per converter (at most :data:`_KEPT`
     each; None for the fields a row type does not have), so a date or an amount met again,
     in any field of any row type with the same converter, is looked up, not converted
-    again: :func:`convert_row` gives a cell the same value for every such field."""
+    again: :func:`convert_row` gives a cell the same value for every such field. With
+    *events*, the reader also reads each clean run's events (see the module), each field's
+    values through the same kind of cache, per timeline converter."""
 
-    def __init__(self) -> None:
-        self.values: dict[Converter | None,
-                          dict[tuple[type[object], object], object]] = {}
+    def __init__(self, events: bool = False) -> None:
+        self.events = events
+        self.values: dict[Converter | None, _Seen] = {}
+        self.read_values: dict[Converter, _Seen] = {}
 
     def converted(self, kind: str, name: str, values: list[object]) -> list[object]:
         """Each distinct value of field *name* of a *kind* row as :func:`convert_row` turns
@@ -104,12 +157,10 @@ class Known:
         missing, for nulls."""
         convert = field_converter(kind, name)
         field = convert is not None
-        seen = self.values.setdefault(convert, {})
-        if len(seen) > _KEPT:
-            seen.clear()
+        seen = _seen(self.values, convert)
         out: list[object] = []
         for value in values:
-            key = (type(value), value if type(value) in _PLAIN else repr(value))
+            key = _key(value)
             found = seen.get(key, _UNSEEN)
             if found is _UNSEEN:
                 converted, problems = convert_row({"type": kind, name: value})
@@ -124,28 +175,31 @@ class Known:
         out.append(_MISSING)
         return out
 
+    def read(self, convert: Converter, converted: list[object]) -> list[object]:
+        """Each of *converted* (:meth:`converted`'s values) as the timeline converter
+        *convert* reads it: the value, or bad where it refuses it; missing stays missing."""
+        seen = _seen(self.read_values, convert)
+        out: list[object] = []
+        for value in converted:
+            if value is not _MISSING and value is not _BAD:
+                key = _key(value)
+                found = seen.get(key, _UNSEEN)
+                if found is _UNSEEN:
+                    found = convert(value)
+                    seen[key] = found = _BAD if type(found) is Bad else found
+                value = found
+            out.append(value)
+        return out
 
-def _typed_rows(table: Any, kind: str, known: Known) -> list[dict[str, object] | None]:
-    """The rows of *table* (all of type *kind*) converted; None for a row that is not
-    fast."""
-    size = table.num_rows
-    keys: list[str] = ["type"]
-    columns: list[tuple[object, ...]] = [(kind,) * size]
-    gaps: list[tuple[str, tuple[object, ...]]] = []
-    slow: set[int] = set()
-    for name in table.column_names:
-        column = table.column(name)
-        if name in ("type", "person_id") or column.null_count == size:
-            continue
-        distinct, index = _distinct(column)
-        converted = known.converted(kind, name, distinct)
-        cells = itemgetter(*index)(converted) if size > 1 else (converted[index[0]],)
-        if any(value is _BAD for value in converted):
-            slow.update(number for number, value in enumerate(cells) if value is _BAD)
-        if column.null_count or any(value is _MISSING for value in converted[:-1]):
-            gaps.append((name, cells))
-        keys.append(name)
-        columns.append(cells)
+
+_Cells = tuple[object, ...]
+_Gaps = list[tuple[str, _Cells]]
+
+
+def _dicts(keys: list[str], columns: list[_Cells], gaps: _Gaps, slow: set[int]
+           ) -> list[dict[str, object] | None]:
+    """The rows of *columns* as dicts of *keys*, without their missing cells (in the columns
+    of *gaps*); None for the rows in *slow*."""
     rows: list[dict[str, object] | None] = list(map(dict, map(partial(zip, keys),
                                                               zip(*columns, strict=True))))
     for name, cells in gaps:
@@ -157,21 +211,96 @@ def _typed_rows(table: Any, kind: str, known: Known) -> list[dict[str, object] |
     return rows
 
 
-def _rows(table: Any, known: Known) -> list[dict[str, object] | None]:
-    """Every row of *table* converted as :func:`convert_row` does; None for a row that is not
-    fast. The rows are put in order of type once, so each type's rows are one slice."""
+def _pick(values: list[object], index: list[int]) -> _Cells:
+    """Each row's value: ``values[i]`` for each ``i`` of *index*."""
+    return itemgetter(*index)(values) if len(index) > 1 else (values[index[0]],)
+
+
+def _bad_cells(values: list[object], cells: _Cells) -> Iterator[int]:
+    """The numbers of the rows whose cell is bad, where a distinct value is."""
+    if any(value is _BAD for value in values):
+        yield from (number for number, value in enumerate(cells) if value is _BAD)
+
+
+def _typed_rows(table: Any, kind: str, known: Known
+                ) -> tuple[list[dict[str, object] | None], list[Event | None] | None]:
+    """The rows of *table* (all of type *kind*) converted, None for a row that is not fast;
+    and when *known* reads events, the rows' events as the timeline parser reads them, None
+    for a row it would not read so (or that is not fast)."""
+    size = table.num_rows
+    reading = event_reading(kind) if known.events else None
+    keys: list[str] = ["type"]
+    columns: list[_Cells] = [(kind,) * size]
+    gaps: _Gaps = []
+    slow: set[int] = set()
+    present: dict[str, tuple[list[int], list[object]]] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if name in ("type", "person_id") or column.null_count == size:
+            continue
+        distinct, index = _distinct(column)
+        converted = known.converted(kind, name, distinct)
+        cells = _pick(converted, index)
+        slow.update(_bad_cells(converted, cells))
+        gapped = column.null_count or any(value is _MISSING for value in converted[:-1])
+        if gapped:
+            gaps.append((name, cells))
+        keys.append(name)
+        columns.append(cells)
+        present[name] = (index, converted)
+    rows = _dicts(keys, columns, gaps, slow)
+    if reading is None:
+        return rows, None
+    return rows, _events(kind, reading, present, slow, size, known)
+
+
+def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int], list[object]]],
+            slow: set[int], size: int, known: Known) -> list[Event | None]:
+    """The rows' events (all of type *kind*) as the timeline parser reads them, built from
+    the columns of their fields in the class's order, a missing optional field as its default
+    (as the parser builds them, leaving it out); None for a row that is not fast, lacks a
+    required field or has a value the parser refuses. *present* are the converted columns
+    (each row's index into the column's converted distinct values)."""
+    cls, converters, _ = reading
+    columns: list[Iterable[object]] = []
+    unread = set(slow)
+    for name, default in _FIELD_ORDER[kind]:
+        found = present.get(name)
+        if found is None:
+            if default is _BAD:
+                return [None] * size
+            columns.append(repeat(default, size))
+            continue
+        index, converted = found
+        values = [default if value is _MISSING else value
+                  for value in known.read(converters[name], converted)]
+        cells = _pick(values, index)
+        unread.update(_bad_cells(values, cells))
+        columns.append(cells)
+    events: list[Event | None] = list(map(cls, *columns))
+    for number in unread:
+        events[number] = None
+    return events
+
+
+def _rows(table: Any, known: Known
+          ) -> tuple[list[dict[str, object] | None], list[Event | None]]:
+    """Every row of *table* converted as :func:`convert_row` does, None for a row that is not
+    fast; and every row's event read (when *known* reads them), else None. The rows are put
+    in order of type once, so each type's rows are one slice."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = table.num_rows
     out: list[dict[str, object] | None] = [None] * size
+    events: list[Event | None] = [None] * size
     if "type" not in table.column_names or not pa.types.is_string(
             table.schema.field("type").type):
-        return out
+        return out, events
     table = table.select([name for name in table.column_names
                           if table.column(name).null_count < size])
     if "type" not in table.column_names:
-        return out
+        return out, events
     encoded = pc.dictionary_encode(table.column("type").combine_chunks())
     codes = encoded.indices.fill_null(-1)
     order = pc.sort_indices(codes)
@@ -182,9 +311,11 @@ def _rows(table: Any, known: Known) -> list[dict[str, object] | None]:
         if type(kind) is not str or kind not in _KNOWN:
             continue
         first, last = bisect_left(sorted_codes, code), bisect_right(sorted_codes, code)
-        converted = _typed_rows(ordered.slice(first, last - first), kind, known)
+        converted, read = _typed_rows(ordered.slice(first, last - first), kind, known)
         deque(map(out.__setitem__, positions[first:last], converted), maxlen=0)
-    return out
+        if read is not None:
+            deque(map(events.__setitem__, positions[first:last], read), maxlen=0)
+    return out, events
 
 
 def _facts(row: dict[str, object]) -> dict[str, object]:
@@ -198,10 +329,12 @@ def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str
     """Rows ``0..upto-1`` of *table* (the rows from *first_line*, *persons* their person ids)
     into *reader*: whole runs of fast rows at once, every other row as *slow_row* builds
     it."""
-    values = _rows(table.slice(0, upto), known)
+    values, read = _rows(table.slice(0, upto), known)
     for person, run in groupby(range(upto), key=persons.__getitem__):
         numbers = list(run)
         events: list[dict[str, object]] = []
+        prepared: list[Event] = []
+        whole = known.events
         facts: dict[str, object] | None = None
         fast = person is not None and person != reader.current_id
         for number in numbers if fast else ():
@@ -213,9 +346,13 @@ def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str
                 facts = _facts(row)
             else:
                 events.append(row)
+                event = read[number]
+                whole = whole and event is not None
+                if whole and event is not None:
+                    prepared.append(event)
         if fast and person is not None:
             yield from reader.run(person, first_line + numbers[0], len(numbers), events,
-                                  facts or {})
+                                  facts or {}, prepared if whole else None)
         else:
             for number in numbers:
                 yield from reader.row(slow_row(number))

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.inputs.events import Event
 from lab_rules.inputs.row_types import PERSON_FIELDS, PERSON_ROW, ReadProgress, Row, convert_row
 from lab_rules.inputs.timeline import SCHEMA_ID
 
@@ -31,7 +32,12 @@ class PersonRows:
     ``rows`` is how many rows of the log are this person's (its own and unreadable rows among
     them); ``unattributed`` marks a record of rows that belong to no person (rows before the
     first person's that could not be read), whose ``person_id`` is ``line-N``; ``split`` a
-    person held back as a whole because its rows lie in more than one place."""
+    person held back as a whole because its rows lie in more than one place.
+
+    ``events`` are the document's events already read, one per event of the document and in
+    its order, when the reader was asked for them and could read every one (the Arrow reader
+    reads each distinct cell once): :func:`~lab_rules.inputs.timeline_json.parse_timeline`
+    then skips reading them again. They are what it would read, so they are not compared."""
 
     person_id: str
     first_line: int
@@ -40,6 +46,7 @@ class PersonRows:
     rows: int = 0
     unattributed: bool = False
     split: bool = False
+    events: tuple[Event, ...] | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def suspects(people: Iterator[str | None]) -> dict[str, int]:
@@ -76,9 +83,12 @@ class _Person:
     facts: dict[str, object] = attrs.Factory(dict)
     problems: list[str] = attrs.Factory(list)
     rows: int = 0
+    read: list[Event] | None = None
+    """The events already read, while every row came in a run with them."""
 
     def add(self, row: Row) -> None:
         self.rows += row.size
+        self.read = None
         where = f"{self.unit} {row.line}"
         if row.cells is None:
             self.problems.append(f"{where}: {row.problem} (a row among this person's rows, so "
@@ -104,7 +114,9 @@ class _Person:
                               self.rows)
         document = {"schema": SCHEMA_ID, "person": {"id": self.person_id, **self.facts},
                     "events": self.events}
-        return PersonRows(self.person_id, self.first_line, document, (), self.rows)
+        read = None if self.read is None else tuple(self.read)
+        return PersonRows(self.person_id, self.first_line, document, (), self.rows,
+                          events=read)
 
 
 def _split_problem(person_id: str, starts: list[int], unit: str) -> str:
@@ -198,11 +210,12 @@ class PersonReader:
                           "of this person")
 
     def run(self, person: str, line: int, rows: int, events: list[dict[str, object]],
-            facts: dict[str, object]) -> Iterator[PersonRows]:
+            facts: dict[str, object], read: list[Event] | None = None
+            ) -> Iterator[PersonRows]:
         """A run of *rows* readable rows of *person* (a person other than the one being read)
         from *line*, already converted without a problem: its *events* and the *facts* of at
-        most one person row with only person fields. The same as feeding the rows one by
-        one."""
+        most one person row with only person fields; *read*, the events already read from
+        them (:attr:`PersonRows.events`), if any. The same as feeding the rows one by one."""
         self.counts.rows_read += rows
         yield from self._begin(person, line)
         self.taint = None
@@ -210,6 +223,7 @@ class PersonReader:
         assert current is not None
         if current.whole:
             current.rows += rows
+            current.read = read if not current.events else None
             current.events += events
             current.facts.update(facts)
         else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import enum
 import json
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -54,7 +54,9 @@ from lab_rules.inputs.timeline_values import (
 )
 
 __all__ = [
+    "EventReading",
     "dumps_timeline",
+    "event_reading",
     "load_timeline",
     "loads_timeline",
     "parse_timeline",
@@ -195,8 +197,22 @@ _READ_EVENT = {kind: (_quick_reader(cls, _TYPE_KEY), event_checks(cls))
                for kind, cls in EVENT_TYPES.items()}
 """Per event type: its quick reader and its checks."""
 
+EventReading = tuple[type[Event], dict[str, Callable[[object], object]], frozenset[str]]
+"""An event type's class, the converter of each of its fields, and its required fields."""
+_READINGS: dict[str, EventReading] = {
+    kind: (cls, {name: convert for name, convert, _, _ in _CONVERT[cls]},
+           frozenset(_REQUIRED[cls])) for kind, cls in EVENT_TYPES.items()}
 
-def _parse_quickly(document: object) -> Timeline | None:
+
+def event_reading(kind: str) -> EventReading | None:
+    """How :func:`parse_timeline` reads an event of type *kind* (None for no event type): a
+    reader that converts a value with the field's converter and builds the class from the
+    values of an event with its required fields, and no value a converter refuses, builds
+    the event :func:`parse_timeline` builds."""
+    return _READINGS.get(kind)
+
+
+def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Timeline | None:
     """The timeline of a document without a problem, or None.
 
     Most documents have no problem, and this reads them in about half the time of
@@ -204,7 +220,9 @@ def _parse_quickly(document: object) -> Timeline | None:
     sign of one, or of anything unusual (a subclass of dict, list or str where JSON has the
     class itself), and the careful reading then does the whole work. What it returns is what
     the careful reading returns: the same readers' checks, the same converters, the same
-    checks of events and their order, only without paths.
+    checks of events and their order, only without paths. *read* are the document's events
+    already read (:attr:`~lab_rules.inputs.eventlog_state.PersonRows.events`), checked here
+    as if read here.
     """
     if type(document) is not dict or document.keys() != _TOP_KEYS:
         return None
@@ -217,6 +235,19 @@ def _parse_quickly(document: object) -> Timeline | None:
         return None
     out = Collector(None)
     check_person(person, out)
+    events = (list(read) if read is not None and len(read) == len(raw_events)
+              else _read_events(raw_events))
+    if events is None:
+        return None
+    for event in events:
+        for check in _READ_EVENT[event.TYPE][1]:
+            check(event, "", out)
+    check_benefit_sequence(list(enumerate(events)), out)
+    return None if out.problems else Timeline.of(person, events)
+
+
+def _read_events(raw_events: list[object]) -> list[Event] | None:
+    """The events of a document read quickly (:func:`_parse_quickly`), or None."""
     events: list[Event] = []
     for raw in raw_events:
         if type(raw) is not dict:
@@ -225,23 +256,22 @@ def _parse_quickly(document: object) -> Timeline | None:
         reader = _READ_EVENT.get(kind) if type(kind) is str else None
         if reader is None:
             return None
-        read, checks = reader
-        event = read(raw)
+        event = reader[0](raw)
         if event is None:
             return None
-        for check in checks:
-            check(event, "", out)
         events.append(event)
-    check_benefit_sequence(list(enumerate(events)), out)
-    return None if out.problems else Timeline.of(person, events)
+    return events
 
 
-def parse_timeline(document: object, *, source: str | None = None) -> Timeline:
+def parse_timeline(document: object, *, source: str | None = None,
+                   events: Sequence[Event] | None = None) -> Timeline:
     """Turn a decoded ``timeline/v1`` JSON document into a :class:`Timeline`.
 
-    Raises :class:`TimelineError` listing every problem, each with its JSON Pointer.
+    Raises :class:`TimelineError` listing every problem, each with its JSON Pointer. *events*
+    are the document's events as a reader has already read them (one per event, in order:
+    :attr:`~lab_rules.inputs.eventlog_state.PersonRows.events`), not read again.
     """
-    timeline = _parse_quickly(document)
+    timeline = _parse_quickly(document, events)
     return _parse_carefully(document, source) if timeline is None else timeline
 
 

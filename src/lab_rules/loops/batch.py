@@ -73,6 +73,7 @@ from lab_rules.loops.caseload_tally import (
     QUOTA_COLUMNS,
     ComplianceTally,
 )
+from lab_rules.loops.collector import frozen_heap
 from lab_rules.loops.interrupts import interruptible, shielded
 from lab_rules.loops.worker_guard import stop_workers
 
@@ -103,9 +104,11 @@ class RunSummary:
     out: Path
 
 
-def read_persons(source: Path, reading: ReadProgress, reader: str) -> Iterator[PersonRows]:
-    """The persons of *source* as the reader named *reader* reads them."""
-    return persons_reader(reader)(source, reading)
+def read_persons(source: Path, reading: ReadProgress, reader: str,
+                 events: bool = False) -> Iterator[PersonRows]:
+    """The persons of *source* as the reader named *reader* reads them; with *events*, with
+    the events it has read (for evaluating them in this process)."""
+    return persons_reader(reader, events)(source, reading)
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
@@ -125,7 +128,7 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
                                     initargs=(evaluator, os.getpid()))
                 if workers > 1 else None)
     try:
-        for chunk in _chunks(read_persons(source, reading, reader), CHUNK):
+        for chunk in _chunks(read_persons(source, reading, reader, executor is None), CHUNK):
             tasks = [(rows, as_of, policies, refund) for rows in chunk]
             if executor is not None:
                 with shielded():
@@ -263,7 +266,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)
         evaluator = Evaluator(law, pseudonymise_key, fast.path, typed)
-        done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
+        with frozen_heap():
+            done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
         if table_format == "parquet":

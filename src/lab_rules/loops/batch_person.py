@@ -67,7 +67,8 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     if rows.document is None:
         return held(rows.problems)
     try:
-        timeline = parse_timeline(rows.document, source=f"person {person_id}")
+        timeline = parse_timeline(rows.document, source=f"person {person_id}",
+                                  events=rows.events)
         evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
                               refund=refund, hours_rule=False)
     except TimelineError as err:
@@ -97,9 +98,8 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
                   statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
                   late, overdue, len(evaluation.sanctions), deducted, uncovered)
     months = refund_rows(evaluation)
-    totals = [Decimal(0)] * 4
-    for figures in months.values():
-        totals = [total + figure for total, figure in zip(totals, figures, strict=True)]
+    totals = ([sum(column, Decimal(0)) for column in zip(*months.values(), strict=True)]
+              or [Decimal(0)] * 4)
     summary += row(*totals) if refund else row(None, None, None, None)
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows,

@@ -79,7 +79,7 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
     reading = ReadProgress()
     done = reported = 0
     try:
-        for rows in persons_reader(reader)(path, reading, start=start, end=end):
+        for rows in persons_reader(reader, True)(path, reading, start=start, end=end):
             done += 1
             tables.write(evaluator.outcome(rows, as_of, policies, refund))
             if batch_person.SHARED is not None and done % 32 == 0:
