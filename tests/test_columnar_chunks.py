@@ -148,3 +148,34 @@ def test_an_empty_log_gives_one_empty_chunk(tmp_path: Path) -> None:
 def test_a_chunk_of_no_persons_is_refused(logs: dict[str, Path]) -> None:
     with pytest.raises(ValueError, match="chunk_persons"):
         next(person_chunks(logs["sorted"], 0))
+
+
+def test_a_signal_while_the_chunks_folder_is_removed_waits_for_the_removal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing the chunks (an interrupted batch) removes their scratch folder whole; a signal
+    that comes meanwhile is raised after, where the caller closes them, not inside the
+    generator's clean-up (where Python would only print it)."""
+    import os
+    import shutil
+    import signal
+
+    from lab_rules.loops.interrupts import interruptible
+
+    log = tmp_path / "caseload.jsonl"
+    write_rows(log, event_rows(40, 3))
+    removed: list[str] = []
+    remove = shutil.rmtree
+
+    def interrupted_removal(path: str, ignore_errors: bool = False) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        remove(path, ignore_errors=ignore_errors)
+        removed.append(path)
+
+    monkeypatch.setattr(shutil, "rmtree", interrupted_removal)
+    with interruptible():
+        chunks = person_chunks(log, 5)
+        next(chunks)
+        with pytest.raises(KeyboardInterrupt):
+            chunks.close()
+    assert len(removed) == 1
+    assert not Path(removed[0]).exists()

@@ -21,6 +21,7 @@ through the engine and ``run.json`` says why.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import closing
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
@@ -137,20 +138,21 @@ def _fast_path(source: Path, law: Law, as_of: date, policies: Mapping[str, str])
     texts: dict[str, str] = {}
     persons: dict[str, tuple[int, tuple[FastRow, ...]]] = {}
     pairs = rows = 0
-    for chunk_rows, chunk_pairs in iter_columnar(source, law, as_of, policies):
-        handled = chunk_pairs.group_by("person_id").agg(
-            pl.col("rule_id").unique().sort().str.join("\n").alias("rule_ids"))
-        for person, joined in zip(handled.get_column("person_id").to_list(),
-                                  handled.get_column("rule_ids").to_list(), strict=True):
-            persons[person] = (keys.setdefault(joined, len(keys)), ())
-        found: dict[str, list[FastRow]] = {}
-        for person, *values in chunk_rows.iter_rows():
-            values[0], values[2], values[6], values[9] = (
-                texts.setdefault(v, v) for v in (values[0], values[2], values[6], values[9]))
-            found.setdefault(person, []).append(tuple(values))
-        for person, own in found.items():
-            persons[person] = (persons[person][0], tuple(own))
-        pairs += chunk_pairs.height
-        rows += chunk_rows.height
+    with closing(iter_columnar(source, law, as_of, policies)) as chunks:
+        for chunk_rows, chunk_pairs in chunks:
+            handled = chunk_pairs.group_by("person_id").agg(
+                pl.col("rule_id").unique().sort().str.join("\n").alias("rule_ids"))
+            for person, joined in zip(handled.get_column("person_id").to_list(),
+                                      handled.get_column("rule_ids").to_list(), strict=True):
+                persons[person] = (keys.setdefault(joined, len(keys)), ())
+            found: dict[str, list[FastRow]] = {}
+            for person, *values in chunk_rows.iter_rows():
+                values[0], values[2], values[6], values[9] = (
+                    texts.setdefault(v, v) for v in (values[0], values[2], values[6], values[9]))
+                found.setdefault(person, []).append(tuple(values))
+            for person, own in found.items():
+                persons[person] = (persons[person][0], tuple(own))
+            pairs += chunk_pairs.height
+            rows += chunk_rows.height
     sets = tuple(frozenset(joined.split("\n")) for joined in keys)
     return FastPath(sets, persons, len({r.id for r in fast_rules(law, policies)}), pairs, rows)

@@ -54,10 +54,10 @@ class Outcome:
     refund: tuple[tuple[Any, ...], ...] = ()
     quarantine: dict[str, Any] | None = None
     key: str = ""
-    rows: int = 0
-    """How many rows of the log are this person's (to account for every row)."""
     """The person id as read (never written; the tables hold ``person_id``, masked or
     pseudonymised), to account for every person."""
+    rows: int = 0
+    """How many rows of the log are this person's (to account for every row)."""
 
     @property
     def read_id(self) -> str:

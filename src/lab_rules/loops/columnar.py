@@ -23,7 +23,8 @@ a run reads only the fields and conversations its rules need (:class:`FastRun`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -318,7 +319,7 @@ def columnar_frames(events: pl.DataFrame | pl.LazyFrame, law: Law, as_of: date,
 def iter_columnar(source: Source, law: Law, as_of: date,
                   policies: Policies | Mapping[str, str] | Iterable[str] | None = None, *,
                   only: Iterable[str] | None = None, chunk_persons: int = CHUNK_PERSONS
-                  ) -> Iterator[tuple[pl.DataFrame, pl.DataFrame]]:
+                  ) -> Generator[tuple[pl.DataFrame, pl.DataFrame], None, None]:
     """:func:`columnar_frames` chunk by chunk (:func:`~lab_rules.loops.columnar_chunks.
     person_chunks`): every person's rows and pairs in one chunk of at most *chunk_persons*
     persons, each chunk's rows sorted as :func:`columnar_frames` sorts them. The chunks follow
@@ -327,9 +328,10 @@ def iter_columnar(source: Source, law: Law, as_of: date,
     *chunk_persons*, not by the caseload."""
     run = FastRun.of(law, as_of, policies, only)
     empty = True
-    for events in person_chunks(source, chunk_persons, run.keep(), run.fields()):
-        empty = False
-        yield run.frames(events)
+    with closing(person_chunks(source, chunk_persons, run.keep(), run.fields())) as chunks:
+        for events in chunks:
+            empty = False
+            yield run.frames(events)
     if empty:
         yield run.frames(normalised(pl.DataFrame(schema=EVENT_SCHEMA)).collect(engine=ENGINE))
 

@@ -19,13 +19,16 @@ within the same memory.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 import polars as pl
+
+from lab_rules.loops.interrupts import shielded
 
 __all__ = ["BLOCK_BYTES", "CHUNK_PERSONS", "DATED", "ENGINE", "EVENT_SCHEMA", "READ",
            "normalised", "person_chunks", "scan_events"]
@@ -172,7 +175,8 @@ class _Segments:
 
 def person_chunks(source: pl.DataFrame | pl.LazyFrame | str | Path,
                   chunk_persons: int = CHUNK_PERSONS, keep: pl.Expr | None = None,
-                  fields: Iterable[str] = tuple(EVENT_SCHEMA)) -> Iterator[pl.DataFrame]:
+                  fields: Iterable[str] = tuple(EVENT_SCHEMA)
+                  ) -> Generator[pl.DataFrame, None, None]:
     """*source* (an event log's path, or its rows) as frames of the rows the fast path reads
     (:func:`normalised`, and of those *keep* if given), each with every row of its persons,
     at most *chunk_persons* of them: the log's last segment, the others in order, then the
@@ -181,7 +185,8 @@ def person_chunks(source: pl.DataFrame | pl.LazyFrame | str | Path,
     if chunk_persons < 1:
         raise ValueError(f"chunk_persons must be positive, not {chunk_persons}")
     read = tuple(name for name in EVENT_SCHEMA if name in {*fields, "person_id", "type"})
-    with tempfile.TemporaryDirectory(prefix="lab-rules-columnar-") as folder:
+    folder = tempfile.mkdtemp(prefix="lab-rules-columnar-")
+    try:
         segments = _Segments(Path(folder), read)
         pending: list[pl.DataFrame] = []
         persons = 0
@@ -220,6 +225,9 @@ def person_chunks(source: pl.DataFrame | pl.LazyFrame | str | Path,
             yield pl.concat([*(_of(segments.rows(s), wanted, "semi")
                                for s in range(segments.count - 1)),
                              _of(last, wanted, "semi")])
+    finally:
+        with shielded():  # a signal now would leave the folder half removed
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _of(rows: pl.DataFrame, persons: pl.DataFrame, how: Literal["semi", "anti"]
