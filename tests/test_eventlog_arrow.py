@@ -7,6 +7,7 @@ longer picks by default when pyarrow is installed."""
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Iterator
 from functools import partial
 from itertools import pairwise
@@ -80,6 +81,17 @@ def _is_fixture(value: object) -> bool:
             or hasattr(value, "_pytestfixturefunction"))
 
 
+def _copy(test: Any) -> Any:
+    """A copy of the test function *test*, to mark without marking the original (which its
+    own module also collects)."""
+    copy = types.FunctionType(test.__code__, test.__globals__, test.__name__, test.__defaults__,
+                              test.__closure__)
+    copy.__dict__.update(test.__dict__)
+    copy.__kwdefaults__ = test.__kwdefaults__
+    copy.__annotations__ = dict(test.__annotations__)
+    return copy
+
+
 def _again(module: Any, mark: pytest.MarkDecorator | None = None) -> dict[str, Any]:
     """The tests of *module* under new names, and its fixtures, to collect here."""
     found = {}
@@ -87,7 +99,7 @@ def _again(module: Any, mark: pytest.MarkDecorator | None = None) -> dict[str, A
         value = getattr(module, name)
         if name.startswith("test_") and callable(value):
             found[f"{name}__{module.__name__.removeprefix('test_')}"] = (
-                mark(value) if mark is not None else value)
+                mark(_copy(value)) if mark is not None else value)
         elif _is_fixture(value) and not name.startswith("_"):
             found[name] = value
     return found

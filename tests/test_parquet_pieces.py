@@ -172,7 +172,8 @@ def test_a_damaged_parquet_log_is_read_in_one_pass(tmp_path: Path) -> None:
     _same_tables(tmp_path / "one", tmp_path / "two")
 
 
-@pytest.mark.parametrize("content", ["json", "empty", "truncated", "no_person_id", "folder"])
+@pytest.mark.parametrize("content", ["json", "empty", "truncated", "no_person_id", "folder",
+                                     "column_twice"])
 def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
         tmp_path: Path, content: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Cutting the log into pieces reads it first; its errors are those of one pass."""
@@ -186,6 +187,10 @@ def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
         log.write_bytes(b"")
     elif content == "folder":
         log.mkdir()
+    elif content == "column_twice":
+        pq.write_table(pa.Table.from_arrays(
+            [pa.array(["a"]), pa.array(["first_contact"]), pa.array(["2024-01-02"]),
+             pa.array(["2024-01-03"])], names=["person_id", "type", "date", "date"]), log)
     elif content == "truncated":
         write_event_log(log, 5, 1)
         log.write_bytes(log.read_bytes()[: log.stat().st_size // 2])
@@ -199,3 +204,33 @@ def test_a_bad_parquet_file_gets_the_same_error_with_two_workers(
     assert said[0] == said[1]
     assert said[0][0] == 2
     assert str(log) in said[0][1]
+
+
+@pytest.mark.parametrize("reader", [read_persons, read_persons_arrow])
+def test_a_parquet_column_named_twice_is_one_error_in_both_readers(tmp_path: Path,
+                                                                    reader: Reader) -> None:
+    """As a CSV header may not name a column twice: one of the two values would be lost."""
+    from lab_rules.core.errors import LabRulesError
+
+    log = tmp_path / "twice.parquet"
+    pq.write_table(pa.Table.from_arrays(
+        [pa.array(["a"]), pa.array(["first_contact"]), pa.array(["2024-01-02"]),
+         pa.array(["2024-01-03"])], names=["person_id", "type", "date", "date"]), log)
+    with pytest.raises(LabRulesError, match="named twice: date"):
+        list(reader(log))
+
+
+def test_a_person_id_that_is_not_text_near_a_cut_changes_no_table(tmp_path: Path) -> None:
+    """A cell that cannot be read where a cut is sought only leaves that cut out."""
+    log = tmp_path / "caseload.parquet"
+    write_event_log(log, 60, 9)
+    table = pq.read_table(log)
+    ids = [v.encode() for v in table.column("person_id").to_pylist()]
+    ids[len(ids) // 2] = ids[len(ids) // 2][:-1] + b"\xff"
+    column = pa.array(ids, pa.binary()).view(pa.string())
+    table = table.set_column(table.schema.get_field_index("person_id"), "person_id", column)
+    pq.write_table(table, log, row_group_size=50)
+    one = evaluate_caseload(log, tmp_path / "one", as_of=AS_OF, workers=1)
+    two = evaluate_caseload(log, tmp_path / "two", as_of=AS_OF, workers=2)
+    assert one.quarantined == two.quarantined > 0
+    _same_tables(tmp_path / "one", tmp_path / "two")

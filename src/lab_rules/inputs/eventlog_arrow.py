@@ -30,12 +30,7 @@ from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
 from lab_rules.inputs.eventlog_arrow_text import CsvLayout, first_pass, text_persons
 from lab_rules.inputs.eventlog_csv import csv_header
 from lab_rules.inputs.eventlog_lines import check_content, format_of, physical_lines
-from lab_rules.inputs.eventlog_parquet import (
-    ignored_column,
-    parquet_module,
-    ranged_batches,
-    row_group_sizes,
-)
+from lab_rules.inputs.eventlog_parquet import opened, ranged_batches
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows, suspects
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
@@ -163,15 +158,7 @@ def _parquet_plan(source: Path, start: int, end: int | None
     """The open file and what to read of it (rows *start* to *end*), and the persons of its
     runs of rows; None when some row group or cell cannot be read (the Python reader reads
     the file or piece then)."""
-    pq = parquet_module()
-    try:
-        file = pq.ParquetFile(source)
-        names = [n for n in file.schema_arrow.names if not ignored_column(n)]
-        sizes = row_group_sizes(file)
-    except Exception as err:  # whatever pyarrow raises on a damaged footer
-        raise LabRulesError(f"{source}: cannot be read as Parquet: {err}") from None
-    if "person_id" not in names:
-        raise LabRulesError(f"{source}: no person_id column")
+    file, names, sizes = opened(source)
     people: list[str | None] = []
     try:
         for batch in ranged_batches(file, names, sizes, start, end, _BATCH):

@@ -23,8 +23,9 @@ from typing import Any
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
-__all__ = ["PieceUnreadableError", "ignored_column", "parquet_module", "parquet_person_starts",
-           "parquet_row_count", "parquet_rows", "ranged_batches", "row_group_sizes"]
+__all__ = ["PieceUnreadableError", "ignored_column", "opened", "parquet_module",
+           "parquet_person_starts", "parquet_row_count", "parquet_rows", "ranged_batches",
+           "row_group_sizes"]
 
 _BATCH = 8192
 
@@ -80,7 +81,11 @@ def ranged_batches(source: Any, names: list[str], sizes: list[int], start: int,
             return
 
 
-def _opened(path: Path) -> tuple[Any, list[str], list[int]]:
+def opened(path: Path) -> tuple[Any, list[str], list[int]]:
+    """The open ``ParquetFile`` of an event log, the columns read (pandas' index columns left
+    out) and the row groups' sizes; one error for a file that cannot be opened, has no
+    ``person_id`` column or names a column twice (as a CSV header may not: a row's value
+    would be lost)."""
     pq = parquet_module()
     try:
         source = pq.ParquetFile(path)
@@ -88,6 +93,9 @@ def _opened(path: Path) -> tuple[Any, list[str], list[int]]:
         sizes = row_group_sizes(source)
     except Exception as err:  # whatever pyarrow raises on a damaged footer
         raise LabRulesError(f"{path}: cannot be read as Parquet: {err}") from None
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise LabRulesError(f"{path}: column(s) named twice: {', '.join(twice)}")
     if "person_id" not in names:
         raise LabRulesError(f"{path}: no person_id column")
     return source, names, sizes
@@ -95,7 +103,7 @@ def _opened(path: Path) -> tuple[Any, list[str], list[int]]:
 
 def parquet_row_count(path: Path) -> int:
     """The rows of a Parquet log, from its footer."""
-    return sum(_opened(path)[2])
+    return sum(opened(path)[2])
 
 
 def parquet_rows(path: Path, progress: ReadProgress | None = None, start: int = 0,
@@ -103,7 +111,7 @@ def parquet_rows(path: Path, progress: ReadProgress | None = None, start: int = 
     """The rows of a Parquet event log (or of rows *start* to *end*, from 0, end excluded: a
     piece from :func:`parquet_person_starts`); *progress* counts rows against the footer's
     count."""
-    source, names, sizes = _opened(path)
+    source, names, sizes = opened(path)
     if progress is not None:
         progress.total = sum(sizes)
     piece = start > 0 or end is not None
@@ -135,21 +143,23 @@ def parquet_person_starts(path: Path, parts: int) -> list[int]:
     """Row numbers (from 0) that cut a Parquet log into at most *parts* pieces, each beginning
     at a row where a new person starts (as :func:`lab_rules.inputs.eventlog_pieces.
     person_starts` cuts JSON Lines); the first is 0. Only the ``person_id`` column is read,
-    near each cut. Cutting stops at a row group that cannot be read."""
-    source, _, sizes = _opened(path)
+    near each cut; a cut whose rows around it cannot be read is left out (the piece that
+    holds them says so when it is read)."""
+    source, _, sizes = opened(path)
     total = sum(sizes)
     cuts = [0]
-    try:
-        for part in range(1, parts):
-            candidate = max(total * part // parts, cuts[-1] + 1)
-            if candidate >= total:
-                break
+    for part in range(1, parts):
+        candidate = max(total * part // parts, cuts[-1] + 1)
+        if candidate >= total:
+            break
+        try:
             cut = _next_person(source, sizes, candidate)
-            if cut is None:
-                break
+        except Exception:  # a cell or row group near the cut that cannot be read
+            continue
+        if cut is None:
+            break
+        if cut > cuts[-1]:
             cuts.append(cut)
-    except Exception:  # a damaged row group: no further cuts
-        pass
     return cuts
 
 

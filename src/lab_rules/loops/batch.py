@@ -234,8 +234,8 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     ``parquet`` extra), whole or not at all.
 
     ``workers`` defaults to the machine's cores; 1 runs in this process. With more, a JSON
-    Lines log is cut into pieces at person starts that the workers read themselves; CSV and
-    Parquet logs are read here and evaluated by the workers. The tables are the same.
+    Lines or Parquet log is cut into pieces at person starts that the workers read
+    themselves; a CSV log is read here and evaluated by the workers. The tables are the same.
     With *pseudonymise_key* (at least 16 bytes, never written), every person id written is
     its keyed hash. With *refund* (default) ``refund.csv`` holds each person's refund,
     co-financing and refund lost per month; without it, only its header, and run.json says

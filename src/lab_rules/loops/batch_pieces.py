@@ -106,7 +106,7 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
     does."""
     cuts = person_starts(source, workers * 4)
     if len(cuts) < 2:
-        return "the log is one piece"
+        return "no cut where a new person starts"
     reading.total = (source.stat().st_size if format_of(source) != "parquet"
                      else parquet_row_count(source))
     scratch = Path(tempfile.mkdtemp(prefix=".pieces-", dir=target))
