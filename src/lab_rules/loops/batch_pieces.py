@@ -122,9 +122,12 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
                 futures = [executor.submit(run_piece, task) for task in tasks]
             pending = set(futures)
             while pending:
-                _, pending = wait(pending, timeout=REFRESH_SECONDS)
+                ended, pending = wait(pending, timeout=REFRESH_SECONDS)
                 reading.read = read.value
                 progress.update(persons.value)
+                if any(future.result() is None for future in ended):
+                    stop_workers(executor)  # the log is read in one pass: no piece is used
+                    return "rows that cannot be read apart"
             results = [future.result() for future in futures]
         except BaseException:
             stop_workers(executor)
