@@ -177,7 +177,7 @@ def _run(path: Path, staging: Path, as_of: date, chosen: dict[str, str],
             else:
                 done, mode = pieces, "pieces"
         if done is None:
-            reading.read = 0
+            progress.restart()
             done = _run_in_one_pass(path, staging, as_of, chosen, evaluator, workers,
                                     progress, reading, refund, reader)
     finally:

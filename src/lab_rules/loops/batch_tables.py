@@ -90,6 +90,11 @@ class _Progress:
         self.live = stream.isatty()
         self.started = time.perf_counter()
 
+    def restart(self) -> None:
+        """Count again from now (a run that falls back to reading the log in one pass)."""
+        self.started = time.perf_counter()
+        self.reading.read = 0
+
     def update(self, done: int) -> None:
         if self.live:
             elapsed = time.perf_counter() - self.started
