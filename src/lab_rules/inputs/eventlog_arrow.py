@@ -150,7 +150,7 @@ def _readable(batch: Any) -> bool:
 
 
 _Rows = tuple[Any, list[str], list[int], int, int | None]
-"""An open Parquet file, its columns, its row groups' sizes, and the rows to read."""
+"""An open Parquet file, its columns, its row groups' offsets, and the rows to read."""
 
 
 def _parquet_plan(source: Path, start: int, end: int | None
@@ -158,30 +158,30 @@ def _parquet_plan(source: Path, start: int, end: int | None
     """The open file and what to read of it (rows *start* to *end*), and the persons of its
     runs of rows; None when some row group or cell cannot be read (the Python reader reads
     the file or piece then)."""
-    file, names, sizes = opened(source)
+    file, names, offsets = opened(source)
     people: list[str | None] = []
     try:
-        for batch in ranged_batches(file, names, sizes, start, end, _BATCH):
+        for batch in ranged_batches(file, names, offsets, start, end, _BATCH):
             if not _readable(batch):
                 return None
             people += [person for person, _ in groupby(
                 person_ids(batch.column(names.index("person_id"))))]
     except Exception:  # a damaged row group, whatever pyarrow raises
         return None
-    return (file, names, sizes, start, end), people
+    return (file, names, offsets, start, end), people
 
 
 def _parquet_persons(plan: _Rows, reader: PersonReader, progress: ReadProgress | None,
                      events: bool) -> Iterator[PersonRows]:
     import pyarrow as pa
 
-    file, names, sizes, start, end = plan
+    file, names, offsets, start, end = plan
     if progress is not None:
-        progress.total = sum(sizes)
+        progress.total = offsets[-1]
     line = start + 1
     pending = None
     known = Known(events)
-    batches = ranged_batches(file, names, sizes, start, end, _BATCH)
+    batches = ranged_batches(file, names, offsets, start, end, _BATCH)
     batch = next(batches, None)
     while batch is not None:
         following = next(batches, None)

@@ -16,7 +16,9 @@ which reports the damage as above.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,7 @@ from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 
 __all__ = ["PieceUnreadableError", "ignored_column", "opened", "parquet_module",
-           "parquet_person_starts", "parquet_row_count", "parquet_rows", "ranged_batches",
-           "row_group_sizes"]
+           "parquet_person_starts", "parquet_row_count", "parquet_rows", "ranged_batches"]
 
 _BATCH = 8192
 
@@ -49,24 +50,16 @@ class PieceUnreadableError(Exception):
     """A piece of a Parquet log holds rows that cannot be read: read the log in one pass."""
 
 
-def row_group_sizes(source: Any) -> list[int]:
-    """The number of rows of each row group of an open ``ParquetFile``."""
-    metadata = source.metadata
-    return [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
-
-
-def ranged_batches(source: Any, names: list[str], sizes: list[int], start: int,
-                   end: int | None, batch_size: int, groups: list[int] | None = None
-                   ) -> Iterator[Any]:
+def ranged_batches(source: Any, names: list[str], offsets: list[int], start: int,
+                   end: int | None, batch_size: int) -> Iterator[Any]:
     """The record batches of rows *start* to *end* (from 0, end excluded; None: to the last
-    row) of an open ``ParquetFile`` with row groups of *sizes*, cut from the row groups that
-    hold them (or from *groups*, a run of those)."""
-    offsets = [0]
-    for size in sizes:
-        offsets.append(offsets[-1] + size)
+    row) of an open ``ParquetFile`` whose row group *g* holds rows ``offsets[g]`` to
+    ``offsets[g + 1]`` (:func:`opened`), cut from the row groups that hold them, which are
+    found by binary search."""
     limit = offsets[-1] if end is None else min(end, offsets[-1])
-    if groups is None:
-        groups = [g for g in range(len(sizes)) if offsets[g] < limit and offsets[g + 1] > start]
+    groups = [g for g in range(max(bisect_right(offsets, start) - 1, 0),
+                               bisect_left(offsets, limit))
+              if offsets[g + 1] > max(start, offsets[g])]
     if not groups:
         return
     at = offsets[groups[0]]
@@ -83,14 +76,17 @@ def ranged_batches(source: Any, names: list[str], sizes: list[int], start: int,
 
 def opened(path: Path) -> tuple[Any, list[str], list[int]]:
     """The open ``ParquetFile`` of an event log, the columns read (pandas' index columns left
-    out) and the row groups' sizes; one error for a file that cannot be opened, has no
-    ``person_id`` column or names a column twice (as a CSV header may not: a row's value
-    would be lost)."""
+    out) and the row groups' offsets (the first row of each, then the row count); one error
+    for a file that cannot be opened, has no ``person_id`` column or names a column twice (as
+    a CSV header may not: a row's value would be lost)."""
     pq = parquet_module()
     try:
         source = pq.ParquetFile(path)
         names = [n for n in source.schema_arrow.names if not ignored_column(n)]
-        sizes = row_group_sizes(source)
+        metadata = source.metadata
+        offsets = [0]
+        for group in range(metadata.num_row_groups):
+            offsets.append(offsets[-1] + metadata.row_group(group).num_rows)
     except Exception as err:  # whatever pyarrow raises on a damaged footer
         raise LabRulesError(f"{path}: cannot be read as Parquet: {err}") from None
     twice = sorted({n for n in names if names.count(n) > 1})
@@ -98,12 +94,12 @@ def opened(path: Path) -> tuple[Any, list[str], list[int]]:
         raise LabRulesError(f"{path}: column(s) named twice: {', '.join(twice)}")
     if "person_id" not in names:
         raise LabRulesError(f"{path}: no person_id column")
-    return source, names, sizes
+    return source, names, offsets
 
 
 def parquet_row_count(path: Path) -> int:
     """The rows of a Parquet log, from its footer."""
-    return sum(opened(path)[2])
+    return opened(path)[2][-1]
 
 
 def parquet_rows(path: Path, progress: ReadProgress | None = None, start: int = 0,
@@ -111,32 +107,27 @@ def parquet_rows(path: Path, progress: ReadProgress | None = None, start: int = 
     """The rows of a Parquet event log (or of rows *start* to *end*, from 0, end excluded: a
     piece from :func:`parquet_person_starts`); *progress* counts rows against the footer's
     count."""
-    source, names, sizes = opened(path)
+    source, names, offsets = opened(path)
     if progress is not None:
-        progress.total = sum(sizes)
+        progress.total = offsets[-1]
     piece = start > 0 or end is not None
-    first = 1
-    for group, size in enumerate(sizes):
-        low, high = max(start, first - 1), first - 1 + size
-        if end is not None:
-            high = min(high, end)
+    for group, (begin, finish) in enumerate(pairwise(offsets)):
+        low, high = max(start, begin), finish if end is None else min(finish, end)
         if low >= high:
-            first += size
             continue
-        done = low - first + 1
+        done = low - begin
         try:
-            for batch in ranged_batches(source, names, sizes, low, high, _BATCH, [group]):
-                yield from _batch_rows(batch, names, first + done)
+            for batch in ranged_batches(source, names, offsets, low, high, _BATCH):
+                yield from _batch_rows(batch, names, begin + 1 + done)
                 done += batch.num_rows
                 if progress is not None:
                     progress.read += batch.num_rows
         except Exception as err:  # a damaged row group, whatever pyarrow raises
             if piece:
                 raise PieceUnreadableError(f"row group {group + 1}: {err}") from None
-            yield from _unreadable(source, group, first + done, done, size, err)
+            yield from _unreadable(source, group, begin + 1 + done, done, finish - begin, err)
             if progress is not None:
-                progress.read += size - done
-        first += size
+                progress.read += finish - begin - done
 
 
 def parquet_person_starts(path: Path, parts: int) -> list[int]:
@@ -145,15 +136,15 @@ def parquet_person_starts(path: Path, parts: int) -> list[int]:
     person_starts` cuts JSON Lines); the first is 0. Only the ``person_id`` column is read,
     near each cut; a cut whose rows around it cannot be read is left out (the piece that
     holds them says so when it is read)."""
-    source, _, sizes = opened(path)
-    total = sum(sizes)
+    source, _, offsets = opened(path)
+    total = offsets[-1]
     cuts = [0]
     for part in range(1, parts):
         candidate = max(total * part // parts, cuts[-1] + 1)
         if candidate >= total:
             break
         try:
-            cut = _next_person(source, sizes, candidate)
+            cut = _next_person(source, offsets, candidate)
         except Exception:  # a cell or row group near the cut that cannot be read
             continue
         if cut is None:
@@ -163,13 +154,13 @@ def parquet_person_starts(path: Path, parts: int) -> list[int]:
     return cuts
 
 
-def _ids(source: Any, sizes: list[int], low: int, high: int) -> list[str | None]:
+def _ids(source: Any, offsets: list[int], low: int, high: int) -> list[str | None]:
     return [person_id_of(value) for batch in ranged_batches(
-        source, ["person_id"], sizes, low, high, _BATCH) for value in
+        source, ["person_id"], offsets, low, high, _BATCH) for value in
         batch.column(0).to_pylist()]
 
 
-def _next_person(source: Any, sizes: list[int], candidate: int) -> int | None:
+def _next_person(source: Any, offsets: list[int], candidate: int) -> int | None:
     """The first row from *candidate* on whose person differs from the last person before
     it (rows without one belong to neither); None if there is none."""
     last = None
@@ -177,14 +168,14 @@ def _next_person(source: Any, sizes: list[int], candidate: int) -> int | None:
     window = _BATCH
     while last is None and back > 0:
         low = max(0, back - window)
-        last = next((p for p in reversed(_ids(source, sizes, low, back)) if p is not None),
+        last = next((p for p in reversed(_ids(source, offsets, low, back)) if p is not None),
                     None)
         back, window = low, window * 2
-    total = sum(sizes)
+    total = offsets[-1]
     at = candidate
     window = _BATCH
     while at < total:
-        ids = _ids(source, sizes, at, at + window)
+        ids = _ids(source, offsets, at, at + window)
         if not ids:
             return None
         for offset, person in enumerate(ids):
