@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -121,23 +121,22 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
             with shielded():
                 futures = [executor.submit(run_piece, task) for task in tasks]
             pending = set(futures)
+            got: dict[Future[PieceResult | None], PieceResult] = {}
             while pending:
                 ended, pending = wait(pending, timeout=REFRESH_SECONDS)
                 reading.read = read.value
                 progress.update(persons.value)
-                if any(future.result() is None for future in ended):
-                    stop_workers(executor)  # the log is read in one pass: no piece is used
-                    return "rows that cannot be read apart"
-            results = [future.result() for future in futures]
+                for future in ended:
+                    result = future.result()
+                    if result is None:
+                        stop_workers(executor)  # the log is read in one pass: no piece is used
+                        return "rows that cannot be read apart"
+                    got[future] = result
         except BaseException:
             stop_workers(executor)
             raise
         executor.shutdown()
-        finished: list[PieceResult] = []
-        for result in results:
-            if result is None:
-                return "rows that cannot be read apart"
-            finished.append(result)
+        finished = [got[future] for future in futures]
         seen: set[str] = set()
         for _, _, evaluated, quarantined, _ in finished:
             ids = {block[0] for block in evaluated}.union(quarantined)
