@@ -2,7 +2,8 @@
 
 Exit codes, the same in every command: 0 success, 1 invalid input (with located messages),
 2 usage error, an unreadable input or an unwritable output, 3 an internal error (a bug, said
-in one line, never a traceback). Every line printed is CPR-masked.
+in one line, never a traceback); 130 for Ctrl-C, which :mod:`lab_rules.faces.command` (the
+program's entry point) catches at any moment. Every line printed is CPR-masked.
 """
 
 from __future__ import annotations

@@ -1,0 +1,40 @@
+"""The ``lab-rules`` program: the command line (:mod:`lab_rules.faces.cli`) behind one guard
+against Ctrl-C.
+
+The guard is set before the command line and the law are imported, so an interrupt while the
+program is still starting ends the same way as one in the middle of any command: one line,
+``lab-rules: interrupted (SIGINT)``, and exit code 130 (128 + SIGINT, as a shell reports it),
+never a traceback. The commands that write a caseload's tables (``batch``, ``compare``,
+``audit``) say more themselves: which output was left as it was. Every file a command writes
+is written aside and moved into place, so an interrupt leaves no part of one.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+INTERRUPTED = "lab-rules: interrupted (SIGINT)\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``lab-rules`` command with *argv* (default: the program's arguments); its exit
+    code, 130 when interrupted by SIGINT."""
+    try:
+        from lab_rules.faces.cli import main as run
+
+        return run(argv)
+    except KeyboardInterrupt:
+        try:
+            sys.stderr.write(INTERRUPTED)
+            sys.stderr.flush()
+        except (KeyboardInterrupt, OSError, ValueError):
+            pass
+        return 128 + int(signal.SIGINT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
