@@ -9,9 +9,12 @@ caught like one at any later moment (:mod:`lab_rules.faces.command`).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
 
 from lab_rules._version import __version__
+
+TYPE_CHECKING = False
+"""True only for type checkers (mypy reads any ``TYPE_CHECKING`` so): ``typing`` itself takes
+a hundredth of a second to import, while an interrupt would still print a traceback."""
 
 if TYPE_CHECKING:
     from lab_rules.calendar import (

@@ -1,23 +1,29 @@
 """The ``lab-rules`` program: the command line (:mod:`lab_rules.faces.cli`) behind one guard
 against Ctrl-C.
 
-The guard is set before the command line and the law are imported, so an interrupt while the
-program is still starting ends the same way as one in the middle of any command: one line,
-``lab-rules: interrupted (SIGINT)``, and exit code 130 (128 + SIGINT, as a shell reports it),
-never a traceback. The commands that write a caseload's tables (``batch``, ``compare``,
+The guard is set before the command line and the law are imported (and this module imports
+nothing else, for the same reason), so an interrupt while the program is still starting ends
+the same way as one in the middle of any command: one line, ``lab-rules: interrupted
+(SIGINT)``, and exit code 130 (128 + SIGINT, as a shell reports it), never a traceback. Only
+in Python's own start, the first hundredth of a second or so, before this module runs, does
+Python answer Ctrl-C itself. The commands that write a caseload's tables (``batch``, ``compare``,
 ``audit``) say more themselves: which output was left as it was. Every file a command writes
 is written aside and moved into place, so an interrupt leaves no part of one.
 """
 
 from __future__ import annotations
 
-import signal
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
 INTERRUPTED = "lab-rules: interrupted (SIGINT)\n"
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT (2), as a shell reports a program that SIGINT stopped."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.flush()
         except (KeyboardInterrupt, OSError, ValueError):
             pass
-        return 128 + int(signal.SIGINT)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
