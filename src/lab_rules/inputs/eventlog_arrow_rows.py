@@ -24,10 +24,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
-from itertools import groupby, repeat
-from operator import itemgetter
-from typing import Any
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter, setitem
+from typing import Any, NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -60,6 +59,7 @@ _KNOWN: dict[str, frozenset[str]] = {
     PERSON_ROW: frozenset(PERSON_FIELDS),
 }
 """The fields of every row type; a cell of any other column makes its row slow."""
+_T = TypeVar("_T")
 _PERSON_ORDER = {name: index for index, name in enumerate(PERSON_FIELDS)}
 
 
@@ -193,19 +193,22 @@ class Known:
 
 
 _Cells = tuple[object, ...]
-_Gaps = list[tuple[str, _Cells]]
 
 
-def _dicts(keys: list[str], columns: list[_Cells], gaps: _Gaps, slow: set[int]
+def _dicts(keys: list[str], columns: list[_Cells], gapped: set[str], slow: set[int]
            ) -> list[dict[str, object] | None]:
-    """The rows of *columns* as dicts of *keys*, without their missing cells (in the columns
-    of *gaps*); None for the rows in *slow*."""
-    rows: list[dict[str, object] | None] = list(map(dict, map(partial(zip, keys),
-                                                              zip(*columns, strict=True))))
-    for name, cells in gaps:
-        for row, value in zip(rows, cells, strict=True):
-            if value is _MISSING and row is not None:
-                del row[name]
+    """The rows of *columns* as dicts of *keys* (the first column's cell first), without
+    their missing cells (only the columns named in *gapped* have any); None for the rows in
+    *slow*. Built a column at a time: a cell is set by ``map``, with no Python step per row."""
+    built = [{keys[0]: value} for value in columns[0]]
+    for name, cells in zip(keys[1:], columns[1:], strict=True):
+        if name in gapped:
+            for row, value in zip(built, cells, strict=True):
+                if value is not _MISSING:
+                    row[name] = value
+        else:
+            deque(map(setitem, built, repeat(name), cells), maxlen=0)
+    rows = cast(list[dict[str, object] | None], built)
     for number in slow:
         rows[number] = None
     return rows
@@ -231,7 +234,7 @@ def _typed_rows(table: Any, kind: str, known: Known
     reading = event_reading(kind) if known.events else None
     keys: list[str] = ["type"]
     columns: list[_Cells] = [(kind,) * size]
-    gaps: _Gaps = []
+    gapped: set[str] = set()
     slow: set[int] = set()
     present: dict[str, tuple[list[int], list[object]]] = {}
     for name in table.column_names:
@@ -242,13 +245,12 @@ def _typed_rows(table: Any, kind: str, known: Known
         converted = known.converted(kind, name, distinct)
         cells = _pick(converted, index)
         slow.update(_bad_cells(converted, cells))
-        gapped = column.null_count or any(value is _MISSING for value in converted[:-1])
-        if gapped:
-            gaps.append((name, cells))
+        if column.null_count or any(value is _MISSING for value in converted[:-1]):
+            gapped.add(name)
         keys.append(name)
         columns.append(cells)
         present[name] = (index, converted)
-    rows = _dicts(keys, columns, gaps, slow)
+    rows = _dicts(keys, columns, gapped, slow)
     if reading is None:
         return rows, None
     return rows, _events(kind, reading, present, slow, size, known)
@@ -283,10 +285,26 @@ def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int]
     return events
 
 
+class _Marks(NamedTuple):
+    """Where a chunk's rows stand out, each a sorted list of row numbers: the rows that are
+    not fast, the person rows, and the rows without an event read (person rows among them),
+    so a run of rows is judged by counting in a range, not by looking at each row."""
+
+    slow: list[int]
+    persons: list[int]
+    unread: list[int]
+
+
+def _nones(values: list[Any]) -> list[int]:
+    """The numbers of the items of *values* that are None, in order."""
+    return list(compress(range(len(values)), map(is_, values, repeat(None))))
+
+
 def _rows(table: Any, known: Known
-          ) -> tuple[list[dict[str, object] | None], list[Event | None]]:
+          ) -> tuple[list[dict[str, object] | None], list[Event | None], _Marks]:
     """Every row of *table* converted as :func:`convert_row` does, None for a row that is not
-    fast; and every row's event read (when *known* reads them), else None. The rows are put
+    fast; every row's event read (when *known* reads them), else None; and where the rows
+    that are not fast, the person rows and the rows without an event are. The rows are put
     in order of type once, so each type's rows are one slice."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -294,19 +312,21 @@ def _rows(table: Any, known: Known
     size = table.num_rows
     out: list[dict[str, object] | None] = [None] * size
     events: list[Event | None] = [None] * size
+    everything = list(range(size))
     if "type" not in table.column_names or not pa.types.is_string(
             table.schema.field("type").type):
-        return out, events
+        return out, events, _Marks(everything, [], everything)
     table = table.select([name for name in table.column_names
                           if table.column(name).null_count < size])
     if "type" not in table.column_names:
-        return out, events
+        return out, events, _Marks(everything, [], everything)
     encoded = pc.dictionary_encode(table.column("type").combine_chunks())
     codes = encoded.indices.fill_null(-1)
     order = pc.sort_indices(codes)
     ordered = table.take(order)
     positions = order.to_pylist()
     sorted_codes = codes.take(order).to_pylist()
+    person_rows: list[int] = []
     for code, kind in enumerate(encoded.dictionary.to_pylist()):
         if type(kind) is not str or kind not in _KNOWN:
             continue
@@ -315,7 +335,9 @@ def _rows(table: Any, known: Known
         deque(map(out.__setitem__, positions[first:last], converted), maxlen=0)
         if read is not None:
             deque(map(events.__setitem__, positions[first:last], read), maxlen=0)
-    return out, events
+        if kind == PERSON_ROW:
+            person_rows = sorted(positions[first:last])
+    return out, events, _Marks(_nones(out), person_rows, _nones(events))
 
 
 def _facts(row: dict[str, object]) -> dict[str, object]:
@@ -323,36 +345,37 @@ def _facts(row: dict[str, object]) -> dict[str, object]:
                        key=lambda item: _PERSON_ORDER[item[0]]))
 
 
+def _among(numbers: list[int], start: int, end: int) -> int:
+    """How many of the sorted *numbers* lie in ``start..end-1``."""
+    return bisect_left(numbers, end) - bisect_left(numbers, start)
+
+
+def _without(items: list[_T], number: int | None, start: int, end: int) -> list[_T]:
+    """``items[start:end]`` without item *number* (None: with every item)."""
+    if number is None:
+        return items[start:end]
+    return items[start:number] + items[number + 1:end]
+
+
 def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str | None],
                first_line: int, upto: int, slow_row: Callable[[int], Row]
                ) -> Iterator[PersonRows]:
     """Rows ``0..upto-1`` of *table* (the rows from *first_line*, *persons* their person ids)
-    into *reader*: whole runs of fast rows at once, every other row as *slow_row* builds
-    it."""
-    values, read = _rows(table.slice(0, upto), known)
-    for person, run in groupby(range(upto), key=persons.__getitem__):
-        numbers = list(run)
-        events: list[dict[str, object]] = []
-        prepared: list[Event] = []
-        whole = known.events
-        facts: dict[str, object] | None = None
-        fast = person is not None and person != reader.current_id
-        for number in numbers if fast else ():
-            row = values[number]
-            if row is None or (row["type"] == PERSON_ROW and facts is not None):
-                fast = False
-                break
-            if row["type"] == PERSON_ROW:
-                facts = _facts(row)
-            else:
-                events.append(row)
-                event = read[number]
-                whole = whole and event is not None
-                if whole and event is not None:
-                    prepared.append(event)
-        if fast and person is not None:
-            yield from reader.run(person, first_line + numbers[0], len(numbers), events,
-                                  facts or {}, prepared if whole else None)
-        else:
-            for number in numbers:
+    into *reader*: whole runs of fast rows at once (a run with at most one person row), every
+    other row as *slow_row* builds it."""
+    values, read, marks = _rows(table.slice(0, upto), known)
+    end = 0
+    for person, run in groupby(persons[:upto]):
+        start, end = end, end + sum(1 for _ in run)
+        owners = _among(marks.persons, start, end)
+        if (person is None or person == reader.current_id or owners > 1
+                or _among(marks.slow, start, end)):
+            for number in range(start, end):
                 yield from reader.row(slow_row(number))
+            continue
+        own = marks.persons[bisect_left(marks.persons, start)] if owners else None
+        rows = cast(list[dict[str, object]], _without(values, own, start, end))
+        facts = {} if own is None else _facts(cast(dict[str, object], values[own]))
+        whole = known.events and _among(marks.unread, start, end) == owners
+        prepared = cast(list[Event], _without(read, own, start, end)) if whole else None
+        yield from reader.run(person, first_line + start, end - start, rows, facts, prepared)
