@@ -110,14 +110,14 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
     if kind == "csv" and layout is None:
         return
     start, end = (start, end) if layout is None else (0, None)
-    people = first_pass(source, start, end, layout)
-    if people is None:
+    found = first_pass(source, start, end, layout)
+    if found is None:
         yield from read_persons(source, progress, start=start, end=end)
         return
     if progress is not None:
         progress.total = source.stat().st_size
-    reader = PersonReader(suspects(iter(people)), "line", counts)
-    yield from text_persons(source, start, end, layout, reader, progress, events)
+    reader = PersonReader(suspects(iter(found.people)), "line", counts)
+    yield from text_persons(source, start, end, layout, reader, progress, events, found.plain)
     yield from reader.close()
 
 

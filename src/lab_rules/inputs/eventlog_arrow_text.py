@@ -19,11 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import groupby
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
 from lab_rules.inputs.eventlog_csv import csv_row
@@ -33,11 +33,14 @@ from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
 from lab_rules.inputs.timeline import EVENT_TYPES, Person
 from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
 
-__all__ = ["CsvLayout", "first_pass", "text_persons"]
+__all__ = ["CsvLayout", "FirstPass", "first_pass", "text_persons"]
 
 BLOCK = 1 << 23
 """Bytes read and parsed at a time (8 MiB; more than the longest line)."""
 _ARROW_BLOCK = 1 << 20
+"""The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
+_STRETCH = 1 << 12
+"""The shortest stretch :func:`_shorter` looks for a line end in (below it, it measures)."""
 """The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
 _WS = rb"[ \t\x0b\x0c]*"
 _PERSON_FIRST = re.compile(rb"(?m)^" + _WS + rb"\{" + _WS + rb'"person_id"' + _WS + rb":"
@@ -113,18 +116,31 @@ def _lines(block: bytes) -> list[bytes]:
     return lines
 
 
-def _clean(block: bytes, lines: list[bytes], layout: CsvLayout | None) -> bool:
+def _count(block: bytes) -> int:
+    """How many lines :func:`_lines` cuts *block* into, without cutting it."""
+    return block.count(b"\n") + (1 if block and not block.endswith(b"\n") else 0)
+
+
+def _shorter(block: bytes, limit: int) -> bool:
+    """Whether every line of *block* is shorter than *limit* bytes. A line that long would
+    hold a whole stretch of ``limit // 2`` bytes starting at a multiple of it, so only a
+    stretch without a line end needs the lines measured."""
+    half = limit // 2
+    if half < _STRETCH or any(block.find(b"\n", at, at + half) < 0
+                              for at in range(0, len(block), half)):
+        return max(map(len, _lines(block)), default=0) < limit
+    return True
+
+
+def _clean(block: bytes, layout: CsvLayout | None) -> bool:
     """Whether the Python reader would read every line of *block* as a plain line (blank
     lines aside, which the second pass reads line by line)."""
     if BOM in block or b"\r" in block:
         return False
-    longest = max(map(len, lines), default=0)
-    if longest >= MAX_ROW_BYTES - 1:
-        return False
     if layout is None:
-        return True
-    if (longest >= csv.field_size_limit() or b'"' in block or b"\x00" in block
-            or len(layout.names) < 2):
+        return _shorter(block, MAX_ROW_BYTES - 1)
+    if (b'"' in block or b"\x00" in block or len(layout.names) < 2
+            or not _shorter(block, min(MAX_ROW_BYTES - 1, csv.field_size_limit()))):
         return False
     try:
         block.decode("utf-8")
@@ -133,57 +149,79 @@ def _clean(block: bytes, lines: list[bytes], layout: CsvLayout | None) -> bool:
     return True
 
 
-def _plain(block: bytes, lines: list[bytes]) -> bool:
-    """Whether every line of a JSON Lines block starts a row (no blank line)."""
-    return block.startswith(b"{") and block.count(b"\n{") + 1 == len(lines)
+def _plain(block: bytes, count: int) -> bool:
+    """Whether every line of a JSON Lines block of *count* lines starts a row (no blank
+    line)."""
+    return block.startswith(b"{") and block.count(b"\n{") + 1 == count
 
 
 def _json_people(block: bytes, lines: list[bytes]) -> list[str | None]:
     """The persons of the block's rows, one per run of rows (enough for :func:`suspects`)."""
-    if (b"\\" not in block and block.count(b'"person_id"') == len(lines)
-            and _plain(block, lines)):
+    return _json_runs(block, len(lines))[0]
+
+
+def _json_runs(block: bytes, count: int) -> tuple[list[str | None], bool]:
+    """:func:`_json_people` of a block of *count* lines; and True when every line is known
+    to start a row (:func:`_plain`), which a match of :data:`_CANONICAL_FIRST` on every line
+    shows by itself."""
+    if b"\\" not in block and block.count(b'"person_id"') == count:
         found = _CANONICAL_FIRST.findall(b"\n" + block)
-        if len(found) != len(lines):
+        plain = len(found) == count or _plain(block, count)
+        if plain and len(found) != count:
             found = _PERSON_FIRST.findall(block)
-        if len(found) == len(lines):
+        if plain and len(found) == count:
             people: list[str | None] = []
             for raw, _ in groupby(found):
                 try:
                     people.append(person_id_of(raw.decode("utf-8")))
                 except UnicodeDecodeError:
                     people.append(None)
-            return people
-    return [person for person, _ in groupby(json_person(raw)[1] for raw in lines)]
+            return people, True
+    lines = _lines(block)
+    return [person for person, _ in groupby(json_person(raw)[1] for raw in lines)], False
 
 
-def _csv_people(block: bytes, lines: list[bytes], layout: CsvLayout) -> list[str | None]:
+def _csv_people(block: bytes, count: int, layout: CsvLayout) -> list[str | None]:
     """The persons of the block's rows, one per run of rows."""
     separator, position = layout.separator.encode(), layout.position
     pattern = re.compile(rb"(?m)^" + (rb"[^\n" + re.escape(separator) + rb"]*"
                                       + re.escape(separator)) * position
                          + rb"([^\n" + re.escape(separator) + rb"]*)")
     found = pattern.findall(block, 0, len(block) - block.endswith(b"\n"))
-    if len(found) != len(lines):
+    if len(found) != count:
         found = [cells[position] if position < len(cells := raw.split(separator)) else b""
-                 for raw in lines]
+                 for raw in _lines(block)]
     return [person_id_of(raw.decode("utf-8")) for raw, _ in groupby(found)]
 
 
+class FirstPass(NamedTuple):
+    """What the first pass found: the persons of the rows in log order (a run of one
+    person's rows may be given once), and whether every line of a JSON Lines log is known to
+    start a row (so the second pass need not look for blank lines)."""
+
+    people: list[str | None]
+    plain: bool
+
+
 def first_pass(path: Path, start: int, end: int | None, layout: CsvLayout | None
-               ) -> list[str | None] | None:
+               ) -> FirstPass | None:
     """The persons of the rows in log order, as the Python reader's first pass reads them
-    (a run of one person's rows may be given once); None when the file is for the Python
-    reader (see the module)."""
+    (:class:`FirstPass`); None when the file is for the Python reader (see the module)."""
     people: list[str | None] = []
+    plain = layout is None
     with path.open("rb") as handle:
         begin = layout.header_bytes if layout is not None else start
         for _, block in _blocks(handle, begin, end):
-            lines = _lines(block)
-            if not _clean(block, lines, layout):
+            if not _clean(block, layout):
                 return None
-            people += (_csv_people(block, lines, layout) if layout is not None
-                       else _json_people(block, lines))
-    return people
+            count = _count(block)
+            if layout is not None:
+                people += _csv_people(block, count, layout)
+            else:
+                found, seen = _json_runs(block, count)
+                people += found
+                plain = plain and seen
+    return FirstPass(people, plain)
 
 
 def _parse(block: bytes, layout: CsvLayout | None) -> Any:
@@ -222,10 +260,12 @@ def _parse(block: bytes, layout: CsvLayout | None) -> Any:
 
 
 def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | None,
-                 reader: PersonReader, progress: ReadProgress | None, events: bool = False
-                 ) -> Iterator[PersonRows]:
+                 reader: PersonReader, progress: ReadProgress | None, events: bool = False,
+                 plain: bool = False) -> Iterator[PersonRows]:
     """The persons of a JSON Lines or CSV log (a clean one: :func:`first_pass`); with
-    *events*, with their events read (:class:`~lab_rules.inputs.eventlog_arrow_rows.Known`)."""
+    *events*, with their events read (:class:`~lab_rules.inputs.eventlog_arrow_rows.Known`);
+    with *plain*, the first pass found every line starting a row (:attr:`FirstPass.plain`).
+    A block is cut into lines only where a line is read the Python way."""
     with path.open("rb") as handle:
         line = 1
         if layout is not None:
@@ -242,15 +282,16 @@ def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | No
         while block is not None:
             following = next(blocks, None)
             buffer = pending + block[1]
-            lines = _lines(buffer)
+            count = _count(buffer)
             table = _parse(buffer, layout)
-            if table is not None and (table.num_rows != len(lines)
+            if table is not None and (table.num_rows != count
                                       or "person_id" not in table.column_names
-                                      or (layout is None and not _plain(buffer, lines))):
+                                      or (layout is None and not plain
+                                          and not _plain(buffer, count))):
                 table = None
-            done = len(lines)
+            done = count
             if table is None:
-                for number, raw in enumerate(lines):
+                for number, raw in enumerate(_lines(buffer)):
                     if raw.strip():
                         yield from reader.row(_slow(layout, line + number, raw))
             else:
@@ -260,18 +301,38 @@ def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | No
                     done = len(people)
                     while done > 0 and people[done - 1] == last:
                         done -= 1
-
-                def slow(number: int, first: int = line, lines: list[bytes] = lines) -> Row:
-                    return _slow(layout, first + number, lines[number])
-
-                yield from feed_chunk(reader, known, table, people, line, done, slow)
-            taken = sum(map(len, lines[:done])) + done
+                yield from feed_chunk(reader, known, table, people, line, done,
+                                      _slow_rows(layout, line, buffer))
+            taken = _line_start(buffer, count, done)
             if progress is not None:
-                progress.read += min(taken, len(buffer))
+                progress.read += taken
             pending, line = buffer[taken:], line + done
             block = following
             if block is None and pending:
                 block = (0, b"")
+
+
+def _slow_rows(layout: CsvLayout | None, first: int, buffer: bytes) -> Callable[[int], Row]:
+    """Row *number* of *buffer* (whose first line is line *first*) as the Python reader
+    reads it; the buffer is cut into lines when a row is first asked for."""
+    cut: list[list[bytes]] = []
+
+    def slow(number: int) -> Row:
+        if not cut:
+            cut.append(_lines(buffer))
+        return _slow(layout, first + number, cut[0][number])
+    return slow
+
+
+def _line_start(buffer: bytes, count: int, number: int) -> int:
+    """Where line *number* of *buffer*'s *count* lines starts (the end of the buffer after
+    the last), found back from the end: the lines left over are one person's."""
+    if number >= count:
+        return len(buffer)
+    at = len(buffer) - 1 if buffer.endswith(b"\n") else len(buffer)
+    for _ in range(count - number):
+        at = buffer.rfind(b"\n", 0, at)
+    return at + 1
 
 
 def _newlines_before(handle: BinaryIO, offset: int) -> int:
