@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -21,6 +22,7 @@ from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
+from lab_rules.law.model import LegalBasis
 from lab_rules.loops.batch_fast import FastPath, FastRow, fast_counts
 from lab_rules.loops.batch_tables import Outcome, _cells
 from lab_rules.loops.columnar_merge import merged_cells
@@ -75,14 +77,16 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
         return held(str(p) for p in err.problems)
     except (LabRulesError, ValueError, ArithmeticError) as err:
         return held([f"evaluation failed: {err}"])
-    obligations = tuple(
-        row(person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
-            o.status.value, o.days_late, o.days_overdue, o.rule.legal_basis.cite())
+    obligations: tuple[tuple[Any, ...], ...] = tuple(
+        (person_id, o.rule.id, o.sequence, o.group.value, o.opens, o.due, o.fulfilled_on,
+         o.status.value, o.days_late, o.days_overdue, _cited(o.rule.legal_basis))
         for o in evaluation.obligations)
+    statuses = [values[_STATUS] for values in obligations]
+    if not typed:
+        obligations = tuple(map(_text_row, obligations))
     sanctions = tuple(
         row(person_id, s.failure, s.day, s.rule, s.rule_era, s.benefit, s.sanctionable,
             s.days, s.rate, s.deducted, s.legal_basis) for s in evaluation.sanctions)
-    statuses = [o.status.value for o in evaluation.obligations]
     late = sum(o.days_late or 0 for o in evaluation.obligations)
     overdue = sum(o.days_overdue or 0 for o in evaluation.obligations)
     if fast:
@@ -101,10 +105,34 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
     totals = ([sum(column, Decimal(0)) for column in zip(*months.values(), strict=True)]
               or [Decimal(0)] * 4)
     summary += row(*totals) if refund else row(None, None, None, None)
+    refunds: tuple[tuple[Any, ...], ...] = tuple(
+        (person_id, month, *figures) for month, figures in sorted(months.items()))
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows,
-                   refund=tuple(row(person_id, month, *figures)
-                                for month, figures in sorted(months.items())))
+                   refund=refunds if typed else tuple(map(_text_row, refunds)))
+
+
+_STATUS = 7
+"""Where an ``obligations.csv`` row holds the status."""
+_CITED: dict[int, tuple[LegalBasis, str]] = {}
+_CITED_KEPT = 4096
+
+
+def _cited(basis: LegalBasis) -> str:
+    """``basis.cite()``, worked out once per legal basis met (the few of the law's rules
+    give every obligation's): an immutable basis is known by its identity, and kept with its
+    text so the identity stays its own."""
+    found = _CITED.get(id(basis))
+    if found is None or found[0] is not basis:
+        if len(_CITED) >= _CITED_KEPT:
+            _CITED.clear()
+        found = _CITED[id(basis)] = (basis, basis.cite())
+    return found[1]
+
+
+def _text_row(values: tuple[Any, ...]) -> tuple[str, ...]:
+    """A row of values as the text of its cells (:func:`_cells`)."""
+    return _cells(*values)
 
 
 def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
@@ -113,25 +141,27 @@ def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
     steps, each already rounded to øre by month."""
     months: dict[str, list[Decimal]] = {}
     zero = Decimal("0.00")
-
-    def figures(month: str) -> list[Decimal]:
-        found = months.get(month)
-        if found is None:
-            found = months[month] = [zero] * 4
-        return found
-
+    found = months.get
     if evaluation.refund is not None:
         for total in evaluation.refund.months:
-            month = figures(total.month)
+            month = found(total.month)
+            if month is None:
+                month = months[total.month] = [zero] * 4
             month[0] += total.refund
             month[2] += total.cofinancing
-    for total in evaluation.refund_period_months:
-        figures(total.month)[1] += total.refund
-    for total in evaluation.cofinancing_months:
-        figures(total.month)[2] += total.cofinancing
-    for total in evaluation.refund_loss_months:
-        figures(total.month)[3] += total.refund
+    for index, totals, amount in ((1, evaluation.refund_period_months, _REFUND),
+                                  (2, evaluation.cofinancing_months, _COFINANCING),
+                                  (3, evaluation.refund_loss_months, _REFUND)):
+        for total in totals:
+            month = found(total.month)
+            if month is None:
+                month = months[total.month] = [zero] * 4
+            month[index] += amount(total)
     return months
+
+
+_REFUND = attrgetter("refund")
+_COFINANCING = attrgetter("cofinancing")
 
 
 def _engine_laws(evaluator: Evaluator) -> EngineLaws:
