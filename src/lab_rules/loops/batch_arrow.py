@@ -57,10 +57,11 @@ def _quoted_characters() -> str:
 _NEEDS_QUOTES = "[" + "".join(f"\\x{ord(c):02x}" for c in _quoted_characters()) + "]"
 
 
-def _text(column: Sequence[object]) -> Any:
-    """Text cells, quoted where the standard writer quotes them (each distinct text is
-    looked at once: a column repeats a few texts, or a person's id over its rows)."""
-    values = pa.array(column if _TEXT.issuperset(map(type, column))
+def _text(column: Sequence[object], types: set[type]) -> Any:
+    """Text cells (of the *types* found in *column*), quoted where the standard writer quotes
+    them (each distinct text is looked at once: a column repeats a few texts, or a person's
+    id over its rows)."""
+    values = pa.array(column if _TEXT.issuperset(types)
                       else [cell(v) for v in column], pa.string()).dictionary_encode()
     texts = values.dictionary
     needs = pc.match_substring_regex(texts, _NEEDS_QUOTES)
@@ -81,9 +82,11 @@ def _formatted(column: Sequence[object], kind: str | None) -> Any:
             except _CONVERSION_ERRORS:
                 pass
     elif kind == MONEY and _MONEY.issuperset(types):
+        if _NONE not in types:
+            return pa.array([str(v) for v in column], pa.string())
         return pa.array([None if v is None else str(v) for v in column],
                         pa.string()).fill_null("")
-    return _text(column)
+    return _text(column, types)
 
 
 def csv_bytes(rows: Sequence[Sequence[object]], kinds: Sequence[str | None]) -> bytes:
