@@ -41,7 +41,6 @@ _ARROW_BLOCK = 1 << 20
 """The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
 _STRETCH = 1 << 12
 """The shortest stretch :func:`_shorter` looks for a line end in (below it, it measures)."""
-"""The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
 _WS = rb"[ \t\x0b\x0c]*"
 _PERSON_FIRST = re.compile(rb"(?m)^" + _WS + rb"\{" + _WS + rb'"person_id"' + _WS + rb":"
                            + _WS + rb'"([^"\\\n]*)"' + _WS + rb"[,}]")

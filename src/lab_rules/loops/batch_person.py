@@ -23,6 +23,7 @@ from lab_rules.inputs.eventlog import PersonRows
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
 from lab_rules.law.model import LegalBasis
+from lab_rules.law.params import kept
 from lab_rules.loops.batch_fast import FastPath, FastRow, fast_counts
 from lab_rules.loops.batch_tables import Outcome, _cells
 from lab_rules.loops.columnar_merge import merged_cells
@@ -114,20 +115,9 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
 
 _STATUS = 7
 """Where an ``obligations.csv`` row holds the status."""
-_CITED: dict[int, tuple[LegalBasis, str]] = {}
-_CITED_KEPT = 4096
-
-
-def _cited(basis: LegalBasis) -> str:
-    """``basis.cite()``, worked out once per legal basis met (the few of the law's rules
-    give every obligation's): an immutable basis is known by its identity, and kept with its
-    text so the identity stays its own."""
-    found = _CITED.get(id(basis))
-    if found is None or found[0] is not basis:
-        if len(_CITED) >= _CITED_KEPT:
-            _CITED.clear()
-        found = _CITED[id(basis)] = (basis, basis.cite())
-    return found[1]
+_cited = kept(LegalBasis.cite)
+"""``basis.cite()``, worked out once per legal basis met (the few of the law's rules give
+every obligation's)."""
 
 
 def _text_row(values: tuple[Any, ...]) -> tuple[str, ...]:
