@@ -7,11 +7,17 @@ swapping the result into place, starting or stopping worker processes, where Pyt
 fork hooks that swallow an exception) the signal is only noted, and raised when the shielded
 block ends: so a signal never leaves a half-removed folder, a held lock or a lost interrupt
 behind.
+
+:func:`terminable` is the program's own guard, set by :mod:`lab_rules.faces.command` around every
+command: SIGTERM and SIGHUP raise :class:`Interrupted` as SIGINT raises ``KeyboardInterrupt``, so
+a command stopped by a service manager or a closed terminal removes the file it was writing aside
+and says one line, instead of dying with the temporary file left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -31,6 +37,9 @@ class _State:
 
     depth = 0
     pending: int | None = None
+    owner: int | None = None
+    """The process that set :func:`terminable`: a worker forked from it dies of the signal
+    as it would have without the guard, instead of raising in the middle of its pool's loop."""
 
 
 def _stop(signum: int) -> BaseException:
@@ -38,6 +47,10 @@ def _stop(signum: int) -> BaseException:
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:
+    if _State.owner is not None and os.getpid() != _State.owner:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     if _State.depth:
         _State.pending = _State.pending or signum
         return
@@ -63,6 +76,24 @@ def interruptible() -> Iterator[None]:
         pending, _State.pending = _State.pending, None
         if pending is not None:
             raise _stop(pending)
+
+
+@contextlib.contextmanager
+def terminable() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`Interrupted` inside the block, in this process's main
+    thread (a process it forks dies of them as before); elsewhere the block runs unchanged."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    owner, _State.owner = _State.owner, os.getpid()
+    before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
+        _State.owner = owner
 
 
 @contextlib.contextmanager
