@@ -311,15 +311,6 @@ class _Index:
             self._no_show_kinds.setdefault(no_show.date, set()).add(no_show.kind)
         self._by_spec: dict[int, tuple[list[date], tuple[Candidate, ...]]] = {}
         self._clocks: dict[tuple[int, int, tuple[tuple[date, date], ...]], CourseClock] = {}
-        self._by_event: dict[FulfilledBy, tuple[Candidate, ...]] = {}
-
-    def _of_event(self, kind: FulfilledBy) -> tuple[Candidate, ...]:
-        """Every event of the type *kind* names as a candidate (made once per evaluation)."""
-        found = self._by_event.get(kind)
-        if found is None:
-            events: tuple[DatedEvent, ...] = self.timeline.of_type(_EVENT_TYPES[kind])
-            found = self._by_event[kind] = tuple(Candidate(e.date, e) for e in events)
-        return found
 
     def clock(self, course: Course, rule: Rule) -> CourseClock:
         key = (id(course), id(rule.clock), rule.excluded_periods)
@@ -337,8 +328,9 @@ class _Index:
         spec = self._shared.get(id(spec), spec)
         found = self._by_spec.get(id(spec))  # the law's specs outlive the evaluation
         if found is None:
-            chosen = _fulfilling(spec, self._of_event(spec.event))
-            found = ([candidate.day for candidate in chosen], tuple(chosen))
+            chosen = _fulfilling(spec, self.timeline.of_type(_EVENT_TYPES[spec.event]))
+            found = ([event.date for event in chosen],
+                     tuple([Candidate(event.date, event) for event in chosen]))
             self._by_spec[id(spec)] = found
         return found
 
@@ -363,22 +355,20 @@ _EVENT_TYPES: dict[FulfilledBy, type[DatedEvent]] = {
 }
 
 
-def _fulfilling(spec: Fulfilment, candidates: tuple[Candidate, ...]) -> list[Candidate]:
-    """The candidates of *spec*'s event type (exactly that class) whose event meets it."""
+def _fulfilling(spec: Fulfilment, events: tuple[Any, ...]) -> list[Any]:
+    """The events of *spec*'s event type (exactly that class) that meet it, in timeline
+    order."""
     if spec.event is FulfilledBy.CONVERSATION_HELD:
         kinds, held_by, forms = spec.kinds, spec.held_by, spec.forms
-        held: tuple[Any, ...] = candidates
         if spec.form_exceptions:
-            return [c for c in held if c.event.kind in kinds
-                    and (not held_by or c.event.held_by in held_by)
-                    and spec.form_counts(c.event.form, c.event.form_exception)]
-        return [c for c in held if c.event.kind in kinds
-                and (not held_by or c.event.held_by in held_by)
-                and (not forms or c.event.form in forms)]
+            return [e for e in events if e.kind in kinds
+                    and (not held_by or e.held_by in held_by)
+                    and spec.form_counts(e.form, e.form_exception)]
+        return [e for e in events if e.kind in kinds
+                and (not held_by or e.held_by in held_by)
+                and (not forms or e.form in forms)]
     if spec.event is FulfilledBy.OFFER_STARTED:
         allowed = spec.offers or _ACTIVATION_OFFERS
-        offers: tuple[Any, ...] = candidates
-        return [c for c in offers if c.event.offer in allowed]
+        return [e for e in events if e.offer in allowed]
     steps = spec.steps
-    done: tuple[Any, ...] = candidates
-    return [c for c in done if not steps or c.event.step in steps]
+    return [e for e in events if not steps or e.step in steps]
