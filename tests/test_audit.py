@@ -243,7 +243,7 @@ def test_pdf_is_printed_with_chromium(tmp_path: Path, key_file: Path) -> None:
     _sample(tmp_path, key_file, SEED, "pack.html", "--pdf", str(pdf))
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) >= 21
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_pdf_without_a_browser_writes_the_html_and_says_so(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -21,6 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from lab_rules.core.aside import write_aside
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog_lines import format_of
 from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
@@ -115,16 +115,16 @@ def _write_parquet(target: Path, rows: Iterable[dict[str, object]]) -> int:
 def write_rows(path: str | Path, rows: Iterable[dict[str, object]]) -> int:
     """Write *rows* to *path* in the format its suffix names (``.jsonl``, ``.csv``,
     ``.parquet``); returns the number of rows. Nothing is left at *path* if writing fails."""
-    target = Path(path)
-    kind = format_of(target)
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
+    kind = format_of(Path(path))
+    count = 0
+
+    def write(partial: Path) -> None:
+        nonlocal count
         if kind == "parquet":
             count = _write_parquet(partial, rows)
         else:
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 count = (_write_csv if kind == "csv" else _write_jsonl)(handle, rows)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+
+    write_aside(path, write)
     return count

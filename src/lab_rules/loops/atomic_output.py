@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lab_rules.core.aside import process_alive
 from lab_rules.core.errors import LabRulesError
 from lab_rules.loops.interrupts import shielded
 
@@ -55,20 +56,6 @@ def _process_start(pid: int) -> str | None:
     except OSError:
         return None
     return stat.rsplit(")", 1)[1].split()[19]
-
-
-def process_alive(pid: int) -> bool:
-    """True if a process *pid* exists (ours or another user's); always True on Windows, where
-    ``os.kill(pid, 0)`` would not ask but act, so a lock there is never taken for stale."""
-    if os.name == "nt":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _stale(lock: dict[str, object]) -> bool:

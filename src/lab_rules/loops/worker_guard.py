@@ -20,7 +20,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from lab_rules.loops.atomic_output import process_alive
+from lab_rules.core.aside import process_alive
 from lab_rules.loops.interrupts import shielded
 
 WATCH_SECONDS = 1

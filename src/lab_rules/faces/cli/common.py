@@ -15,13 +15,13 @@ Exit codes, the same for the same mistake in every command:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from lab_rules.core.aside import write_aside
 from lab_rules.core.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.inputs.timeline import Timeline
@@ -81,20 +81,13 @@ def output_file(*suffixes: str) -> Callable[[str], str]:
 
 
 def write_whole(path: str, write: Callable[[Path], object]) -> None:
-    """Let *write* fill a temporary file beside *path*, then rename it into place: *path*
-    holds the old file or the whole new one, never a part. OSError (naming *path*) propagates
-    after the temporary file is removed."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    """Let *write* fill a file aside of *path*, then rename it into place
+    (:func:`lab_rules.core.aside.write_aside`): *path* holds the old file or the whole new
+    one, never a part. OSError (naming *path*) propagates after the file aside is removed."""
     try:
-        write(temporary)
-        os.replace(temporary, target)
+        write_aside(path, write)
     except OSError as err:
-        temporary.unlink(missing_ok=True)
         raise OSError(err.errno, err.strerror, path) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def cannot_write(err: OSError, path: str) -> int:
