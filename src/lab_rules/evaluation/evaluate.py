@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -25,6 +25,7 @@ from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.anchors import anchor_of, holds
 from lab_rules.evaluation.offers import OfferContext
 from lab_rules.evaluation.result import Evaluation
+from lab_rules.evaluation.versions import rules_for
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
 from lab_rules.facts.facts import facts_of
 from lab_rules.inputs.timeline import (
@@ -119,7 +120,7 @@ def evaluate(
             rows, gap_notes = not_covered(law.coverage, gs, course.start, as_of)
             obligations.extend(rows)
             notes.update(((n.text, n.rule_id), n) for n in gap_notes)
-        for rule in _rules_for(pack, course, as_of, policy):
+        for rule in rules_for(pack, course, as_of, policy):
             if rule.shape is Shape.OFFER_LIMIT and not offers.runs:
                 continue  # a length rule limits offers: without one it has no obligation
             for start, end, group in _spans(course, rule):
@@ -175,40 +176,9 @@ def _policy_items(policy: Policies) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(policy.as_dict().items()))
 
 
-def _rules_for(pack: RulePack, course: Course, as_of: date, policy: Policies
-               ) -> Sequence[Rule]:
-    """The rules that can give this course an obligation at all.
-
-    Every obligation opens on or after its anchor, and no anchor lies before the course's
-    earliest anchor date; under the ``opens`` selector it also opens by ``as_of`` and by the
-    end of the course.
-    """
-    earliest = min(d for d in (course.start, course.first_contact, course.registered,
-                               course.sickness.first_absence_day if course.sickness else None)
-                   if d is not None)
-    by_opens = min(as_of, course.end) if course.end is not None else as_of
-    if len(course.groups) == 1:
-        candidates: Iterable[Rule] = pack.by_group.get(course.groups[0].group, ())
-    else:
-        seen: dict[int, Rule] = {}
-        for gs in course.groups:
-            for rule in pack.by_group.get(gs.group, ()):
-                seen.setdefault(id(rule), rule)
-        candidates = sorted(seen.values(), key=lambda r: (r.id, r.valid_from))
-    chosen = policy.version_selector
-    if chosen is not None:
-        last = by_opens if chosen is VersionSelector.OPENS else as_of
-        return [r for r in candidates
-                if r.valid_from <= last and (r.valid_to is None or r.valid_to >= earliest)]
-    opens = VersionSelector.OPENS
-    return [r for r in candidates
-            if r.valid_from <= (by_opens if r.selector is opens else as_of)
-            and (r.valid_to is None or r.valid_to >= earliest)]
-
-
 def _spans(course: Course, rule: Rule) -> list[tuple[date, date | None, GroupSpan]]:
     """Stretches of the course in the rule's groups, adjacent parts merged."""
-    if len(course.groups) == 1:  # the rule was chosen by this group (_rules_for)
+    if len(course.groups) == 1:  # the rule was chosen by this group (rules_for)
         gs = course.groups[0]
         return [(gs.start, gs.end, gs)]
     spans: list[tuple[date, date | None, GroupSpan]] = []
