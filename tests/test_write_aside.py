@@ -76,3 +76,27 @@ def test_a_synthetic_event_log_killed_while_written_leaves_nothing_at_its_path(
     assert left == [f".caseload.jsonl.partial-{child.pid}"]
     write_event_log(out, 5, 1)
     assert [p.name for p in tmp_path.iterdir()] == ["caseload.jsonl"]
+
+
+def test_a_device_is_written_not_replaced_and_a_link_is_written_through(
+        tmp_path: Path) -> None:
+    write_aside("/dev/null", lambda path: path.write_text("gone"))
+    assert Path("/dev/null").is_char_device()
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_aside(link, lambda path: path.write_text("new"))
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+
+
+def test_a_signal_started_ignored_stays_ignored() -> None:
+    from lab_rules.loops.interrupts import interruptible, terminable
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with terminable(), interruptible():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)

@@ -48,8 +48,15 @@ def _clear_stale(target: Path) -> None:
 
 def write_aside(path: str | Path, write: Callable[[Path], object]) -> None:
     """Let *write* fill a file aside of *path*, then rename it into place. Whatever *write*
-    raises (an ``OSError``, an interrupt) propagates after the file aside is removed."""
+    raises (an ``OSError``, an interrupt) propagates after the file aside is removed. A
+    symbolic link is written through (its target replaced); a device or a pipe is written
+    directly."""
     target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    if target.exists() and not target.is_file():
+        write(target)  # a device or a pipe (/dev/null, a FIFO) is written, never replaced
+        return
     _clear_stale(target)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:

@@ -64,7 +64,8 @@ def interruptible() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    names = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    names = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)
+             and signal.getsignal(getattr(signal, s)) is not signal.SIG_IGN]
     _State.depth, _State.pending = 0, None
     before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
     try:
@@ -81,11 +82,13 @@ def interruptible() -> Iterator[None]:
 @contextlib.contextmanager
 def terminable() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Interrupted` inside the block, in this process's main
-    thread (a process it forks dies of them as before); elsewhere the block runs unchanged."""
+    thread (a process it forks dies of them as before); elsewhere the block runs unchanged. A
+    signal the process was started ignoring (``nohup``) stays ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)
+             and signal.getsignal(getattr(signal, s)) is not signal.SIG_IGN]
     owner, _State.owner = _State.owner, os.getpid()
     before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
     try:
