@@ -33,14 +33,14 @@ class Status(enum.Enum):
 
 
 class Describable(Protocol):
-    def describe(self, lang: str = ...) -> str: ...
+    def describe(self, lang: str = "en") -> str: ...
 
 
 class Labelled(Protocol):
     @property
     def label(self) -> str: ...
 
-    def describe(self, lang: str = ...) -> str: ...
+    def describe(self, lang: str = "en") -> str: ...
 
 
 @attrs.frozen(slots=True)

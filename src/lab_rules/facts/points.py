@@ -25,7 +25,7 @@ __all__ = ["CalendarSteps", "Describable", "Point", "calendar_point"]
 
 
 class Describable(Protocol):
-    def describe(self, lang: str = ...) -> str: ...
+    def describe(self, lang: str = "en") -> str: ...
 
 
 class Point(NamedTuple):
