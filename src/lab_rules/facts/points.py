@@ -67,7 +67,10 @@ class CalendarSteps:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, CalendarSteps):
             return self._args == other._args
-        return self.computation == other if isinstance(other, DateComputation) else NotImplemented
+        # typed as an object: compiled by mypyc, two values typed DateComputation (an attrs
+        # class) would be compared for identity instead of with attrs' __eq__
+        computation: object = self.computation
+        return computation == other if isinstance(other, DateComputation) else NotImplemented
 
     def __hash__(self) -> int:
         return hash(self._args)
