@@ -3,6 +3,8 @@
 
     python3 tasks.py demo   # install, check the rule pack, evaluate the bundled examples
     python3 tasks.py test   # install with the dev tools, then ruff, mypy --strict and pytest
+    python3 tasks.py compiled  # the opt-in mypyc build in .venv-mypyc: its tests, and its
+                               # outputs byte for byte against the pure install's
 
 Needs only Python 3.11+ (with venv and pip). The environment lives in ``.venv`` beside this
 file and is created on first use; every run reinstalls the project so it tests what a user
@@ -12,10 +14,13 @@ would install.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -24,9 +29,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
-def run(*args: str | Path) -> None:
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
-    result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False, env=env)
     if result.returncode != 0:
         sys.exit(result.returncode)
 
@@ -106,7 +111,80 @@ def test() -> None:
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
 
-TASKS = {"demo": demo, "test": test}
+EXTRAS = "[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter,serve]"  # as test's
+MYPYC_VENV = ROOT / ".venv-mypyc"
+MYPYC_BIN = MYPYC_VENV / ("Scripts" if os.name == "nt" else "bin")
+# a module that pyproject.toml's mypyc hook compiles: the compiled install must have it as an
+# extension module, or the task would test the pure code twice
+COMPILED_PROBE = "lab_rules.evaluation.evaluate"
+
+
+def compiled_wheel(dist: Path) -> Path:
+    """The wheel with pyproject.toml's mypyc hook on, built from a copy of the tree: mypyc
+    leaves its extension modules beside the sources, and those in src/ would shadow the
+    pure code for anything that imports it from there."""
+    copy = dist.parent / "tree"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "out", "dist", "build", "__pycache__", "*.so", "*.pyd", ".*_cache",
+        ".hypothesis"))
+    env = {**os.environ, "HATCH_BUILD_HOOK_ENABLE_MYPYC": "true"}
+    started = time.perf_counter()
+    run(MYPYC_BIN / "python", "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+        "--no-deps", "--wheel-dir", dist, copy, env=env)
+    (wheel,) = dist.glob("lab_rules-*.whl")
+    print(f"compiled wheel {wheel.name}: {wheel.stat().st_size / 1e6:.1f} MB, built in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    return wheel
+
+
+def outputs(bin_dir: Path, out: Path) -> dict[str, str]:
+    """sha256 of every file the install in *bin_dir* writes for the bundled caseload (batch)
+    and the bundled timelines (evaluate, json and text), by path under *out*."""
+    caseload = ROOT / "examples" / "caseload" / "caseload.jsonl"
+    run(bin_dir / "lab-rules", "batch", caseload, "--as-of", "2026-01-01", "--out",
+        out / "batch")
+    for example in sorted((ROOT / "examples" / "timelines").glob("*.json")):
+        for form in ("json", "text"):
+            target = out / "evaluate" / f"{example.stem}.{form}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("wb") as sink:
+                subprocess.run([str(bin_dir / "lab-rules"), "evaluate", str(example),
+                                "--as-of", "2025-06-30", "--format", form, "--lang", "en"],
+                               cwd=ROOT, stdout=sink, check=True)
+    return {str(path.relative_to(out)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def compiled() -> None:
+    """The opt-in mypyc build (see pyproject.toml's mypyc hook) in ``.venv-mypyc``: the
+    whole test suite on it, then its outputs against the pure install's (``.venv``, as
+    ``test`` makes it), file by file, byte for byte."""
+    install(EXTRAS)
+    if not (MYPYC_BIN / "python").exists():
+        print(f"creating virtual environment in {MYPYC_VENV}", flush=True)
+        venv.create(MYPYC_VENV, with_pip=True)
+    with tempfile.TemporaryDirectory(prefix="lab-rules-mypyc-") as temp:
+        wheel = compiled_wheel(Path(temp) / "dist")
+        run(MYPYC_BIN / "python", "-m", "pip", "install", "--quiet",
+            "--disable-pip-version-check", f"{wheel}{EXTRAS}")
+        run(MYPYC_BIN / "python", "-m", "pip", "install", "--quiet",
+            "--disable-pip-version-check", "--no-deps", "--force-reinstall", wheel)
+    run(MYPYC_BIN / "python", "-c", f"import {COMPILED_PROBE} as m, sys; "
+        "sys.exit(0 if m.__file__.endswith(('.so', '.pyd')) else 'not compiled: ' + m.__file__)")
+    browser()
+    run(MYPYC_BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    with tempfile.TemporaryDirectory(prefix="lab-rules-outputs-") as temp:
+        pure = outputs(BIN, Path(temp) / "pure")
+        built = outputs(MYPYC_BIN, Path(temp) / "compiled")
+    differ = sorted(name for name in pure.keys() | built.keys()
+                    if pure.get(name) != built.get(name))
+    if differ or not pure:
+        sys.exit(f"the compiled build's outputs differ from the pure build's: {differ}")
+    print(f"compiled and pure installs wrote the same {len(pure)} files, byte for byte",
+          flush=True)
+
+
+TASKS = {"demo": demo, "test": test, "compiled": compiled}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in TASKS:
