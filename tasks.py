@@ -30,6 +30,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
+EXTRAS = "[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter,serve]"
+"""The extras the tests need (``test`` and ``compiled`` install the same)."""
+
+
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
     result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False, env=env)
@@ -104,7 +108,7 @@ def browser() -> None:
 
 
 def test() -> None:
-    install("[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter,serve]")
+    install(EXTRAS)
     browser()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "tasks.py")
     run(BIN / "mypy", "--strict", "src")
@@ -112,7 +116,6 @@ def test() -> None:
     run(BIN / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
 
 
-EXTRAS = "[dev,dask,parquet,whatif,plot,notebook,bench,frames,jupyter,serve]"  # as test's
 MYPYC_VENV = ROOT / ".venv-mypyc"
 MYPYC_BIN = MYPYC_VENV / ("Scripts" if os.name == "nt" else "bin")
 # a module that pyproject.toml's mypyc hook compiles: the compiled install must have it as an

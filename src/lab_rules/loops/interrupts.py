@@ -57,6 +57,13 @@ def _handle(signum: int, frame: FrameType | None) -> None:
     raise _stop(signum)
 
 
+def _heeded(*names: str) -> list[str]:
+    """Those of the signals *names* this platform has and the process does not ignore (a
+    signal it was started ignoring, under ``nohup``, stays ignored)."""
+    return [name for name in names if hasattr(signal, name)
+            and signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN]
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Interrupted`, SIGINT ``KeyboardInterrupt``, inside the
@@ -64,8 +71,7 @@ def interruptible() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    names = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)
-             and signal.getsignal(getattr(signal, s)) is not signal.SIG_IGN]
+    names = _heeded("SIGINT", "SIGTERM", "SIGHUP")
     _State.depth, _State.pending = 0, None
     before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
     try:
@@ -87,8 +93,7 @@ def terminable() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    names = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)
-             and signal.getsignal(getattr(signal, s)) is not signal.SIG_IGN]
+    names = _heeded("SIGTERM", "SIGHUP")
     owner, _State.owner = _State.owner, os.getpid()
     before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
     try:
