@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from lab_rules.core.privacy import looks_like_cpr, mask_cpr
+from lab_rules.core.privacy import looks_like_cpr, mask_cpr, pseudonym
 
 
 @pytest.mark.parametrize(
@@ -25,3 +27,47 @@ def test_cpr_numbers_are_masked(text: str, masked: str) -> None:
                                   "991390-1234"])
 def test_other_numbers_are_left_alone(text: str) -> None:
     assert mask_cpr(text) == text
+
+
+_ZEROS = ["0", "\uff10", "\u0660", "\u06f0", "\u0966", "\U0001d7ce", "\U0001d7ec"]
+_SEPARATORS = ["", "-", " ", "  ", "   ", "\u00a0", "\u2009", "\u200b", "/", ".", "_", ":",
+               "\u2013", "\t", "\n", "\\t", "\\n", "\\u00a0", " - ", "\u200b-\u200b"]
+_NEIGHBOURS = st.text(st.characters(blacklist_categories=("Nd", "Cs")), max_size=6)
+
+
+@st.composite
+def _written_cpr(draw: st.DrawFn) -> tuple[str, str]:
+    """A CPR number written with one script's digits and random separators; its date."""
+    day = draw(st.integers(1, 31))
+    month = draw(st.integers(1, 12))
+    year = draw(st.integers(0, 99))
+    serial = draw(st.integers(0, 9999))
+    zero = ord(draw(st.sampled_from(_ZEROS)))
+    digits = "".join(chr(zero + int(c)) for c in f"{day:02}{month:02}{year:02}{serial:04}")
+    inner = draw(st.sampled_from(["", " ", ".", "-", "/", "\u00a0"]))
+    outer = draw(st.sampled_from(_SEPARATORS))
+    text = f"{digits[:2]}{inner}{digits[2:4]}{inner}{digits[4:6]}{outer}{digits[6:]}"
+    return text, f"{day:02}{month:02}{year:02}"
+
+
+@given(_NEIGHBOURS, _written_cpr(), _NEIGHBOURS)
+def test_a_cpr_number_between_any_non_digits_is_masked(
+        before: str, written: tuple[str, str], after: str) -> None:
+    text, birth = written
+    masked = mask_cpr(before + text + after)
+    assert f"{birth}-****" in masked
+    assert not looks_like_cpr(masked)
+    assert mask_cpr(masked) == masked
+
+
+def test_a_pseudonym_holding_ten_cpr_shaped_digits_is_not_masked() -> None:
+    digest = pseudonym("p14", b"a key of sixteen bytes or more")
+    assert "f2709900760b" in digest
+    assert mask_cpr(digest) == digest
+    assert mask_cpr(f"id {digest}, CPR 0101901234") == f"id {digest}, CPR 010190-****"
+
+
+@given(st.text(max_size=20))
+def test_pseudonyms_pass_masking_unchanged(person_id: str) -> None:
+    digest = pseudonym(person_id, b"sixteen byte key")
+    assert mask_cpr(digest) == digest

@@ -1,13 +1,17 @@
 """Masking of Danish CPR numbers in every text that leaves the library, and keyed pseudonyms.
 
 A CPR number (personnummer) is ten digits, DDMMYY-SSSS. People and systems write it in many
-ways: with or without the hyphen, with a space, a no-break or thin space, an en or em dash, a
-slash, with dots or dashes inside the date (``01.01.90-1234``), in full-width digits. Messages,
+ways: with or without the hyphen, with spaces, a no-break, thin or zero-width space, an en or em
+dash, a slash, an underscore, a dot or a colon, with dots or dashes inside the date
+(``01.01.90-1234``), in the digits of any script (full-width, Arabic-Indic, mathematical). A
+separator may also be written as an escape (``\\t``, ``\\n``, ``\\u00a0``, ``\\x00``) when the
+text has been through ``json.dumps`` or ``repr`` before it is masked. Messages,
 logs, tables and exceptions must never show one unmasked, so everything that formats user data
 passes through :func:`mask_cpr`. The birth-date part stays visible (it helps locate a record)
 and the four serial digits are replaced: ``010190-****``. Only a day 0-3x and a month 0-1x
 count as a CPR date, and no digit may touch the number on either side, so ISO dates, amounts
-and longer ids are left alone.
+and longer ids are left alone; so are ten digits inside a hex digest (a pseudonym, a content
+hash), which masking would break.
 
 :func:`pseudonym` replaces a person id by a keyed hash (HMAC-SHA256) for sharing caseload
 results with analysts: the same id and key always give the same pseudonym, and without the
@@ -21,25 +25,48 @@ import re
 import unicodedata
 from hashlib import sha256
 
-_DIGIT = r"\d"
-_DAY_TENS = "[0-3\uff10-\uff13]"
-_MONTH_TENS = "[01\uff10\uff11]"
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_DATE_SEP = f"[./ {_DASHES}]"
-_SERIAL_SEP = (f"(?:[\\s{_INVISIBLE}]{{0,2}}[/{_DASHES}][\\s{_INVISIBLE}]{{0,2}}"
-               f"|[\\s{_INVISIBLE}]{{1,2}})?")
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+_ESCAPE = r"\\(?:[ntrfbv]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})"
+_GAP = f"(?:[\\s{_INVISIBLE}]|{_ESCAPE})"
+_MARK = f"[./_:{_DASHES}\u2024\u2027\uff0e\uff0f\uff3f\uff1a]"
+_SEP = f"{_GAP}{{0,8}}(?:{_MARK}{_GAP}{{0,8}})?"
 _CPR = re.compile(
-    f"(?<!{_DIGIT})(?P<day>{_DAY_TENS}{_DIGIT})(?P<sep>{_DATE_SEP}?)"
-    f"(?P<month>{_MONTH_TENS}{_DIGIT})(?P=sep)(?P<year>{_DIGIT}{_DIGIT})"
-    f"{_SERIAL_SEP}(?P<serial>{_DIGIT}{{4}})(?!{_DIGIT})")
+    f"(?<!\\d)(?P<day>\\d\\d)(?P<sep>{_SEP})(?P<month>\\d\\d)(?P=sep)(?P<year>\\d\\d)"
+    f"{_SEP}(?P<serial>\\d{{4}})(?!\\d)")
 
 
 def _ascii(digits: str) -> str:
-    return "".join(str(unicodedata.digit(c)) for c in digits)
+    return "".join(str(unicodedata.decimal(c)) for c in digits)
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+_DIGEST_LENGTHS = (32, 40, 64)
+
+
+def _inside_digest(match: re.Match[str]) -> bool:
+    """True if the ten digits are part of a hex digest (MD5, SHA-1, SHA-256: a pseudonym, a
+    law's content hash), which one in 170 SHA-256 digests would otherwise lose to masking."""
+    text, start, end = match.string, match.start(), match.end()
+    if not (match[0].isascii() and match[0].isdigit()):
+        return False
+    while start and text[start - 1] in _HEX:
+        start -= 1
+    while end < len(text) and text[end] in _HEX:
+        end += 1
+    run = text[start:end]
+    return len(run) in _DIGEST_LENGTHS and not run.isdigit()
+
+
+def _is_cpr_date(match: re.Match[str]) -> bool:
+    """Only a day 0-3x and a month 0-1x make a CPR date (in any script's digits)."""
+    return (unicodedata.decimal(match["day"][0]) <= 3
+            and unicodedata.decimal(match["month"][0]) <= 1 and not _inside_digest(match))
 
 
 def _masked(match: re.Match[str]) -> str:
+    if not _is_cpr_date(match):
+        return match[0]
     return f"{_ascii(match['day'])}{_ascii(match['month'])}{_ascii(match['year'])}-****"
 
 
@@ -50,7 +77,7 @@ def mask_cpr(text: str) -> str:
 
 def looks_like_cpr(text: str) -> bool:
     """True if *text* contains something shaped like a CPR number."""
-    return _CPR.search(text) is not None
+    return any(_is_cpr_date(match) for match in _CPR.finditer(text))
 
 
 MIN_KEY_BYTES = 16
