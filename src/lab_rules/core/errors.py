@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import attrs
 
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import one_line
 
 
 class LabRulesError(Exception):
@@ -25,7 +26,9 @@ class Problem:
     """One located problem in an input document.
 
     ``path`` is a JSON Pointer (``/events/3/date``) or a dotted key path for rule files;
-    ``source`` the file or record it came from; ``line`` the line number where known.
+    ``source`` the file or record it came from; ``line`` the line number where known. Its text
+    is one line: a line break or an ANSI escape in a file name or a value is written as an
+    escape.
     """
 
     path: str
@@ -38,7 +41,7 @@ class Problem:
         if self.line is not None:
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         located = f"{self.path}: {self.message}" if self.path else self.message
-        return mask_cpr(f"{where}: {located}" if where else located)
+        return one_line(mask_cpr(f"{where}: {located}" if where else located))
 
 
 class InputError(LabRulesError):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from lab_rules.core.messages import catalogue, number_text, text
+from lab_rules.core.privacy import mask_cpr
 from lab_rules.loops.whatif import Comparison
 
 _METRICS = ("persons", "obligations", "met", "met_late", "overdue", "days_late",
@@ -83,6 +84,7 @@ def write_comparison(comparison: Comparison, out: str | Path) -> list[Path]:
     ``quarantine.jsonl`` to *out*, whole or not at all (a sibling folder swapped into place,
     :func:`lab_rules.loops.atomic_output.whole_or_absent`); return the paths."""
     import csv
+    import io
     import json
 
     from lab_rules.loops.atomic_output import whole_or_absent
@@ -92,15 +94,16 @@ def write_comparison(comparison: Comparison, out: str | Path) -> list[Path]:
         for name in ("persons", "summary", "months", "changes"):
             rows = getattr(comparison, name)
             path = folder / f"{name}.csv"
-            with path.open("w", encoding="utf-8", newline="") as handle:
-                if rows:
-                    writer = csv.DictWriter(handle, list(rows[0]))
-                    writer.writeheader()
-                    writer.writerows({k: "" if v is None else v for k, v in row.items()}
-                                     for row in rows)
+            table = io.StringIO(newline="")
+            if rows:
+                writer = csv.DictWriter(table, list(rows[0]))
+                writer.writeheader()
+                writer.writerows({k: "" if v is None else v for k, v in row.items()}
+                                 for row in rows)
+            path.write_bytes(mask_cpr(table.getvalue()).encode("utf-8"))
             names.append(path.name)
         path = folder / "quarantine.jsonl"
-        path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n"
-                                for q in comparison.quarantined), encoding="utf-8")
+        path.write_text(mask_cpr("".join(json.dumps(q, ensure_ascii=False) + "\n"
+                                         for q in comparison.quarantined)), encoding="utf-8")
         names.append(path.name)
     return [Path(out) / name for name in names]

@@ -290,10 +290,15 @@ _METADATA: dict[str, dict[str, str | None]] = {
 def save(figure: Figure, target: Any, *, format: str, dpi: float | None = None) -> None:
     """Write *figure* as PNG, SVG or PDF to *target* (a path or a binary/text stream), the same
     bytes for the same figure: no creation date, no version stamp, no random ids (the SVG ids
-    are salted with a fixed text, under a local ``rc_context`` so no global state changes)."""
+    are salted with a fixed text, under a local ``rc_context`` so no global state changes).
+    Every text of the figure is CPR-masked first: a rule title or a rules folder's name drawn
+    in it is as much output as the person id."""
     if format not in _METADATA:
         raise LabRulesError(f"a picture is one of {', '.join(SUFFIXES)}, not {format!r}")
     from matplotlib import rc_context
+    from matplotlib.text import Text
 
+    for label in figure.findobj(Text):
+        label.set_text(mask_cpr(label.get_text()))
     with rc_context({"svg.hashsalt": _CREATOR, "svg.fonttype": "none"}):
         figure.savefig(target, format=format, dpi=dpi, metadata=_METADATA[format])

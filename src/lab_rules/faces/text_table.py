@@ -32,7 +32,9 @@ def table(rows: Sequence[tuple[str, ...]], widths: tuple[int, ...] | None = None
           ) -> list[str]:
     """Rows (the first is the header) under fixed *widths*, each cell wrapping onto
     continuation lines; with None (``--wide``) every column is as wide as its widest cell,
-    one line per row."""
+    one line per row. Cells are CPR-masked before they wrap: a number broken over two lines
+    could not be found afterwards."""
+    rows = [tuple(mask_cpr(v) for v in row) for row in rows]
     if widths is None:
         widths = tuple(max(len(r[c]) for r in rows) for c in range(len(rows[0])))
         cells = [[[v] for v in row] for row in rows]

@@ -293,6 +293,6 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                "persons_per_second": round(summary.persons / seconds, 1) if seconds else None,
                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                "complete": True}
-        (staging / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+        (staging / "run.json").write_text(
+            mask_cpr(json.dumps(run, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
     return summary

@@ -11,14 +11,31 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lab_rules._version import __version__
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import inert
 from lab_rules.faces.cli import audit, case, caseload, checks, offers, serve, worklist
 from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say
+from lab_rules.inputs.timeline_checks import printable
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its own messages (a bad option value echoed in an error, usage, help)
+    CPR-masked and their control characters escaped like every other line printed. Its
+    subcommands' parsers are of this class too (``add_subparsers`` takes the parent's)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(printable(inert(mask_cpr(message))))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="lab-rules",
         description="Danish employment-law deadlines (LAB, LAS, sygedagpenge) evaluated over "
         "citizens' timelines.",

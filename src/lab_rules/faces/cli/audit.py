@@ -30,9 +30,11 @@ from lab_rules.faces.cli.common import (
     invalid,
     law_of,
     output_file,
+    output_is_input,
     positive_int,
     say,
     usage_error,
+    write_text,
     write_whole,
 )
 from lab_rules.inputs.eventlog_arrow import READERS
@@ -109,6 +111,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if (args.sample is None) != (args.seed is None):
         say(sys.stderr, "lab-rules: error: --sample N and --seed S go together")
         return EXIT_USAGE
+    inputs = [args.events, args.persons, args.rules, args.pseudonym_key]
+    if output_is_input(args.out, inputs) or output_is_input(args.pdf, inputs):
+        return EXIT_USAGE
     try:
         law, swaps = law_of(args)
         chosen = [*swaps, *args.policy]
@@ -144,7 +149,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return usage_error(err, args.events)
     text = render_audit(pack, lang=args.lang)
     try:
-        write_whole(args.out, lambda path: path.write_text(text, encoding="utf-8"))
+        write_text(args.out, text)
     except KeyboardInterrupt as err:
         return interrupted(err, args.out)
     except OSError as err:

@@ -24,8 +24,10 @@ from lab_rules.faces.cli.common import (
     invalid,
     law_of,
     output_file,
+    output_is_input,
     say,
     usage_error,
+    write_text,
     write_whole,
 )
 from lab_rules.faces.evaluation_json import (
@@ -79,6 +81,8 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
+    if output_is_input(args.output, [args.file, args.rules]):
+        return EXIT_USAGE
     case = _evaluate_case(args)
     if isinstance(case, int):
         return case
@@ -100,6 +104,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    if output_is_input(args.output, [args.file, args.rules]):
+        return EXIT_USAGE
     case = _evaluate_case(args)
     if isinstance(case, int):
         return case
@@ -107,7 +113,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     text = render_report(case[1], case[0], lang=args.lang)
     try:
-        write_whole(args.output, lambda path: path.write_text(text, encoding="utf-8"))
+        write_text(args.output, text)
     except OSError as err:
         return cannot_write(err, args.output)
     say(sys.stderr, f"{args.output}: report of {len(case[1].obligations)} obligations")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lab_rules.core.errors import LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import one_line
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -42,12 +43,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             unreadable = True
             results.append({"file": path, "valid": False,
                             "problems": [{"path": "", "message": f"cannot read: {err.strerror}"}]})
-            say(sys.stderr, f"{path}: cannot read: {err.strerror}")
+            say(sys.stderr, f"{one_line(path)}: cannot read: {err.strerror}")
         else:
             results.append({"file": path, "valid": True, "person": timeline.person.id,
                             "events": len(timeline)})
             if args.format == "text":
-                say(sys.stdout, f"{path}: ok (person {timeline.person.id}, "
+                say(sys.stdout, f"{one_line(path)}: ok (person {one_line(timeline.person.id)}, "
                                  f"{len(timeline)} events)")
     invalid = sum(1 for r in results if not r["valid"])
     if args.format == "json":

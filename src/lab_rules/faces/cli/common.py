@@ -15,8 +15,9 @@ Exit codes, the same for the same mistake in every command:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +25,7 @@ from typing import TextIO
 from lab_rules.core.aside import write_aside
 from lab_rules.core.errors import InputError, LabRulesError, Problem, TimelineError
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import inert, one_line
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_checks import printable
 from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
@@ -41,8 +43,9 @@ _LONGEST_SAID = 300
 
 def say(stream: TextIO, text: str) -> None:
     """Write one CPR-masked line; text no encoding can take (a file name's stray bytes) is
-    written as escapes rather than failing."""
-    stream.write(printable(mask_cpr(text)) + "\n")
+    written as escapes rather than failing, and so are control characters other than line breaks
+    and tabs (an ANSI escape in a person id cannot reach the terminal)."""
+    stream.write(printable(inert(mask_cpr(text))) + "\n")
 
 
 def as_of_date(text: str) -> date:
@@ -90,9 +93,34 @@ def write_whole(path: str, write: Callable[[Path], object]) -> None:
         raise OSError(err.errno, err.strerror, path) from None
 
 
+def write_text(path: str, text: str) -> None:
+    """*text* into the file *path*, whole (:func:`write_whole`) and CPR-masked: the last
+    screen before a file leaves the program, whatever went into the text (a rule title, a
+    rules folder's name)."""
+    write_whole(path, lambda aside: aside.write_text(mask_cpr(text), encoding="utf-8"))
+
+
+def output_is_input(output: str | None, inputs: Iterable[str | None]) -> bool:
+    """True if the file *output* is one of *inputs* (the same file, by any name): writing
+    it would destroy the command's input. The command says so and gives the usage code."""
+    if not output:
+        return False
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            if os.path.samefile(output, source):
+                say(sys.stderr, f"{one_line(output)}: cannot write: it is an input of this "
+                                "command; choose another output")
+                return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
 def cannot_write(err: OSError, path: str) -> int:
     """Say that the output *path* cannot be written, and give the usage exit code."""
-    say(sys.stderr, f"{err.filename or path}: cannot write: {err.strerror or err}")
+    say(sys.stderr, f"{one_line(str(err.filename or path))}: cannot write: {err.strerror or err}")
     return EXIT_USAGE
 
 
@@ -108,7 +136,7 @@ def usage_error(err: LabRulesError | OSError, path: str) -> int:
     OSError is blamed on the file it names (the output folder, a rules file), else *path*."""
     if isinstance(err, OSError):
         name = err.filename if isinstance(err.filename, str) and err.filename else path
-        say(sys.stderr, f"{name}: cannot read: {err.strerror or err}")
+        say(sys.stderr, f"{one_line(name)}: cannot read: {err.strerror or err}")
     else:
         say(sys.stderr, f"lab-rules: error: {err}")
     return EXIT_USAGE

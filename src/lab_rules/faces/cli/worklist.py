@@ -9,6 +9,8 @@ from pathlib import Path
 
 from lab_rules.calendar import Duration
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import inert
 from lab_rules.evaluation.worklist import DEFAULT_HORIZON, horizon_problem
 from lab_rules.faces.cli.caseload import PSEUDONYM_KEY_VARIABLE, pseudonym_key
 from lab_rules.faces.cli.common import (
@@ -20,9 +22,10 @@ from lab_rules.faces.cli.common import (
     cannot_write,
     invalid,
     law_of,
+    output_is_input,
     say,
     usage_error,
-    write_whole,
+    write_text,
 )
 from lab_rules.faces.worklist_output import (
     WORKLIST_SCHEMA,
@@ -86,6 +89,8 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "html" and not args.out:
         say(sys.stderr, "--format html writes a folder: name it with --out")
         return EXIT_USAGE
+    if output_is_input(args.out, [*args.events, args.rules, args.pseudonym_key_file]):
+        return EXIT_USAGE
     try:
         law, swaps = law_of(args)
         chosen = [*swaps, *args.policy]
@@ -116,9 +121,9 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
                     else json.dumps(worklist_json(result, args.by), ensure_ascii=False,
                                     indent=2) + "\n")
             if args.out:
-                write_whole(args.out, lambda p: p.write_text(text, encoding="utf-8"))
+                write_text(args.out, text)
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(inert(mask_cpr(text)))
     except OutputError as err:
         say(sys.stderr, str(err))
         return EXIT_USAGE
@@ -142,5 +147,5 @@ def _write_pages(out: str, pages: dict[str, str], document: str) -> None:
         known.update(p.name for p in Path(out).iterdir() if p.suffix == ".html")
     with whole_or_absent(out, frozenset(known)) as staging:
         for name, text in pages.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        (staging / "worklist.json").write_text(document, encoding="utf-8")
+            (staging / name).write_text(mask_cpr(text), encoding="utf-8")
+        (staging / "worklist.json").write_text(mask_cpr(document), encoding="utf-8")

@@ -1,0 +1,157 @@
+"""A CPR number that reaches lab-rules by any road (an option value, a rules folder's name, a
+rule title, a value split by a tab) leaves it masked: in argparse's own messages, a report, a
+picture, a batch's run.json, a comparison's tables, a wrapped text table and a validation
+message. And a person id or a file name cannot forge or colour a line of output."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from lab_rules.faces.cli import main
+from lab_rules.faces.text_table import table
+from lab_rules.law.loader import bundled_rules_dir
+
+CPR = "0705894321"
+EXAMPLE = Path(__file__).parent.parent / "examples" / "timelines" / "jobparat-kontanthjaelp-noshow.json"
+CASELOAD = Path(__file__).parent.parent / "examples" / "caseload" / "caseload.jsonl"
+_NOT_A_DIGIT = re.compile(r"\\(?:[ntrfbv]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})|\D")
+
+
+def leaks(text: str) -> bool:
+    """True if the serial digits of CPR follow its date, whatever stands between them."""
+    digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return CPR in _NOT_A_DIGIT.sub("", digits)
+
+
+def _rules_with_cpr_titles(folder: Path) -> Path:
+    """A copy of the bundled law in a folder named by the CPR number, every title holding it."""
+    target = folder / CPR
+    shutil.copytree(bundled_rules_dir(), target)
+    for path in target.rglob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'^(title_(?:da|en) = ".*)"$', rf'\1 {CPR[:6]}\\t{CPR[6:]}"',
+                               text, flags=re.MULTILINE), encoding="utf-8")
+    return target
+
+
+def test_the_leak_check_sees_a_split_number() -> None:
+    assert leaks("070589\\t4321") and leaks("070589 - 4321") and not leaks("070589-****")
+
+
+@pytest.mark.parametrize("argv", [
+    ["evaluate", str(EXAMPLE), "--as-of", CPR],
+    ["evaluate", str(EXAMPLE), "--as-of", "2024-10-01", "--format", CPR],
+    [CPR],
+    ["evaluate", str(EXAMPLE), "--as-of", "2024-10-01", "070589-4321"],
+    ["report", str(EXAMPLE), "--as-of", "2024-10-01", "-o", f"{CPR}.txt"],
+])
+def test_argparse_errors_mask_the_values_they_echo(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err
+    assert "070589-****" in said and not leaks(said)
+
+
+def test_a_report_masks_rule_titles_and_the_rules_folder_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = _rules_with_cpr_titles(tmp_path)
+    out = tmp_path / "report.html"
+    code = main(["report", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
+                 "--lang", "en", "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert "070589-****" in text and not leaks(text)
+    for fmt in ("text", "json"):
+        assert main(["evaluate", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
+                     "--lang", "en", "--format", fmt]) == 0
+        said = capsys.readouterr().out
+        assert "070589-****" in said and not leaks(said)
+
+
+def test_a_picture_masks_the_titles_drawn_in_it(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rules = _rules_with_cpr_titles(tmp_path)
+    out = tmp_path / "plot.svg"
+    assert main(["plot", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
+                 "--lang", "en", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "070589-****" in text and not leaks(text)
+
+
+def test_batch_and_compare_mask_the_rules_and_variant_names(tmp_path: Path) -> None:
+    rules = _rules_with_cpr_titles(tmp_path)
+    assert main(["batch", str(CASELOAD), "--as-of", "2026-01-01", "--rules", str(rules),
+                 "--out", str(tmp_path / "b"), "--workers", "1"]) in (0, 1)
+    run = (tmp_path / "b" / "run.json").read_text(encoding="utf-8")
+    assert json.loads(run)["rule_pack"].endswith("070589-****") and not leaks(run)
+    variant = tmp_path / f"{CPR}.toml"
+    shutil.copy(bundled_rules_dir() / "overlays" / "roedovre-genstart.toml", variant)
+    assert main(["compare", str(CASELOAD), "--as-of", "2026-01-01", "--variant", str(variant),
+                 "--out", str(tmp_path / "c"), "--workers", "1"]) in (0, 1)
+    tables = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "c").iterdir())
+    assert "070589-****" in tables and not leaks(tables)
+
+
+def test_a_wrapped_text_table_masks_a_number_before_breaking_it() -> None:
+    lines = table([("id",), (f"person-{CPR}",)], (10,))
+    assert not leaks("".join(lines)) and "070589-****" in "".join(lines)
+
+
+def test_a_number_split_by_a_tab_is_masked_in_validation_messages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({
+        "schema": "lab-rules/timeline/v2", "person": {"id": "p1", f"{CPR[:6]}\t{CPR[6:]}": 1},
+        "events": [{"type": "first_contact", "date": f"{CPR[:6]}\t{CPR[6:]}"},
+                   {"type": "first_contact", "date": f"{CPR[:6]}\n{CPR[6:]}"}]}),
+        encoding="utf-8")
+    for fmt in ("text", "json"):
+        assert main(["validate", "--format", fmt, str(case)]) == 1
+        said = capsys.readouterr().out
+        assert "070589-****" in said and not leaks(said)
+
+
+def test_an_id_or_file_name_cannot_forge_or_colour_a_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{"schema":"lab-rules/timeline/v2","person":{"id":"a\\nfake.json: ok '
+                    '(person z, 0 events)\\u001b[31m"},"events":[]}', encoding="utf-8")
+    bad = tmp_path / "y\nother.json: ok\x1b[2J.json"
+    bad.write_text("{bad", encoding="utf-8")
+    main(["validate", str(case), str(bad)])
+    said = capsys.readouterr().out
+    assert "\x1b" not in said
+    lines = said.splitlines()
+    assert len(lines) == 3, said
+    assert lines[0] == f"{case}: ok (person a\\nfake.json: ok (person z, 0 events)\\x1b[31m, 0 events)"
+    assert lines[1].startswith(f"{tmp_path}/y\\nother.json: ok\\x1b[2J.json:1: invalid JSON")
+
+
+@pytest.mark.parametrize("command", [
+    ["worklist", "{input}", "--as-of", "2024-05-01", "--out", "{input}"],
+    ["audit", "{input}", "--as-of", "2024-05-01", "--out", "{input}.html", "--sample", "1",
+     "--seed", "1"],
+])
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(
+        tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.json"
+    shutil.copy(EXAMPLE, source)
+    if command[0] == "audit":
+        source = tmp_path / "in.json.html"
+        source.write_text("not an event log", encoding="utf-8")
+        command = [c.replace("{input}.html", str(source)).replace("{input}", str(source))
+                   for c in command]
+    else:
+        command = [c.replace("{input}", str(source)) for c in command]
+    before = source.read_bytes()
+    assert main(command) == 2
+    assert "it is an input of this command" in capsys.readouterr().err
+    assert source.read_bytes() == before
