@@ -20,6 +20,7 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration, Rounding, add
+from lab_rules.core.errors import LabRulesError
 from lab_rules.core.vocabulary import (
     Benefit,
     ConversationKind,
@@ -50,6 +51,7 @@ from lab_rules.inputs.timeline import (
     Timeline,
     WrittenGuidance,
 )
+from lab_rules.inputs.timeline_fields import LAST_DAY
 from lab_rules.inputs.timeline_json import timeline_to_json
 
 KINDS = (
@@ -158,10 +160,24 @@ def _assignments(index: int, start: date, end: date) -> list[Assigned]:
     return found
 
 
+def synthetic_reach(years: int) -> timedelta:
+    """How far past its start the last event of a synthetic case of *years* years can fall:
+    up to ``8 * years - 1`` conversations 59 days apart, one of them moved up to 22 days by a
+    no-show (:func:`synthetic_timeline`); every other event falls within ``365 * years``."""
+    return timedelta(days=max((8 * years - 1) * 59 + 22, 365 * years))
+
+
 def synthetic_caseload(persons: int, seed: int, first: date = FIRST_START,
                        last: date = LAST_START, *, years: int = 2) -> Iterator[Timeline]:
     """*persons* synthetic timelines of *years* years starting between *first* and *last*;
-    the same seed, window and length give the same caseload."""
+    the same seed, window and length give the same caseload. A window whose cases would run
+    past the last supported day of a timeline is refused (LabRulesError) before any is drawn."""
+    latest = LAST_DAY - synthetic_reach(years)
+    if last > latest:
+        raise LabRulesError(f"a synthetic case of {years} years runs up to "
+                            f"{synthetic_reach(years).days} days past its start, so the latest "
+                            f"start is {latest} (the last supported day is {LAST_DAY}), "
+                            f"not {last}")
     rng = random.Random(seed)
     for index in range(persons):
         yield synthetic_timeline(rng, index, first, last, years)[0]
