@@ -18,7 +18,6 @@ from lab_rules.loops.interrupts import Interrupted, terminable
 _WHILE_WRITING = """
 import os, signal, sys
 import lab_rules.faces.cli.common as common
-from lab_rules.faces.cli import case, worklist
 
 signum = getattr(signal, sys.argv[1])
 whole = common.write_whole
@@ -31,7 +30,7 @@ def stopped_halfway(path, write):
         write(temporary)
     return whole(path, halfway)
 
-case.write_whole = worklist.write_whole = stopped_halfway
+common.write_whole = stopped_halfway
 from lab_rules.faces.command import main
 sys.exit(main(sys.argv[2:]))
 """
