@@ -71,7 +71,8 @@ limit, so that the client can read the answer."""
 
 
 def _json_bytes(document: object) -> bytes:
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+    """A response body: JSON, CPR-masked as a whole (a rules folder's name, a rule title)."""
+    return mask_cpr(json.dumps(document, ensure_ascii=False)).encode("utf-8")
 
 
 def _problem_response(error: ProblemError) -> Response:
