@@ -165,3 +165,48 @@ def test_an_unknown_reader_is_refused() -> None:
     with pytest.raises(LabRulesError, match="reader 'fast'"):
         reader_name("fast")
     assert reader_name("auto") == "arrow"
+
+
+TABLES = ("obligations.csv", "sanctions.csv", "persons.csv", "refund.csv", "quarantine.jsonl",
+          "compliance.csv", "quotas.csv")
+
+
+def _batch_both(log: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, Any]]:
+    """The batch's tables for *log* read by each reader, checked byte for byte alike (the
+    quarantine entries too), and the accounting of run.json, checked alike and balanced."""
+    found: dict[str, dict[str, bytes]] = {}
+    accounting: dict[str, Any] = {}
+    for reader in ("python", "arrow"):
+        out = tmp_path / f"out-{reader}"
+        evaluate_caseload(log, out, as_of=AS_OF, workers=1, reader=reader)
+        found[reader] = {name: (out / name).read_bytes() for name in TABLES}
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        accounting[reader] = run["accounting"]
+    assert found["arrow"] == found["python"]
+    assert accounting["arrow"] == accounting["python"]
+    assert accounting["python"]["persons"]["balanced"]
+    assert accounting["python"]["rows"]["balanced"]
+    return found["python"], accounting["python"]
+
+
+def _persons_of(tables: dict[str, bytes]) -> list[str]:
+    return [line.split(",")[0] for line in tables["persons.csv"].decode().splitlines()[1:]]
+
+
+def _quarantined(tables: dict[str, bytes]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in tables["quarantine.jsonl"].decode().splitlines()]
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_a_csv_cell_with_a_line_break_reads_alike_in_the_batch(tmp_path: Path,
+                                                               newline: bytes) -> None:
+    log = tmp_path / "events.csv"
+    log.write_bytes(newline.join([
+        b"person_id,type,date,benefit,group,ref",
+        b'p1,first_contact,2024-01-02,,,"line one' + newline + b'line two"',
+        b"p1,benefit_started,2024-01-02,kontanthjaelp,jobparat_kontanthjaelp,",
+        b"p2,first_contact,2024-01-02,,,"]) + newline)
+    tables, accounting = _batch_both(log, tmp_path)
+    assert _quarantined(tables) == []
+    assert _persons_of(tables) == ["p1", "p2"]
+    assert accounting["rows"]["in"] == 3

@@ -3,6 +3,8 @@ is a located problem of the person the row belongs to, and the persons around it
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,57 @@ def test_a_csv_cell_over_the_field_size_limit(tmp_path: Path) -> None:
 def test_an_unterminated_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     persons = _csv_between(tmp_path, b'b,first_contact,"2024-01-02,\n')
     _only_b_held_back(persons, "a quote is left open")
+
+
+CSV_REF_HEAD = b"person_id,type,date,benefit,group,ref"
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("cell", [b'"line one{nl}line two"', b'"one{nl}{nl}two, after a blank"',
+                                  b'"say ""hi""{nl}and ""bye"""'])
+def test_a_quoted_csv_cell_may_hold_a_line_break(tmp_path: Path, newline: bytes,
+                                                 cell: bytes) -> None:
+    """A quoted cell runs over line ends (LF or CRLF, as the file has them), blank lines and
+    doubled quotes included; its row is one row, and the rows after it are read as before."""
+    cell = cell.replace(b"{nl}", newline)
+    log = tmp_path / "events.csv"
+    log.write_bytes(newline.join([
+        CSV_REF_HEAD, b"p1,first_contact,2024-01-02,,," + cell,
+        b"p1,benefit_started,2024-01-02,kontanthjaelp,jobparat_kontanthjaelp,",
+        b"p2,first_contact,2024-01-02,,,"]) + newline)
+    persons = _read(log)
+    assert set(persons) == {"p1", "p2"}
+    p1 = persons["p1"]
+    assert p1.document is not None, p1.problems
+    want = next(csv.reader(io.StringIO(cell.decode(), newline="")))[0]
+    assert newline.decode() in want
+    assert p1.document["events"][0]["ref"] == want
+    assert p1.rows == 2
+    assert persons["p2"].document is not None
+    assert persons["p2"].first_line == 4 + cell.count(b"\n")
+
+
+def test_a_quote_that_a_later_line_does_not_close_into_a_row_swallows_nothing(
+        tmp_path: Path) -> None:
+    """The quote opened on line 3 meets a quote on line 4 that does not end a cell: line 3
+    is a problem of its own and line 4 a row again."""
+    persons = _csv_between(tmp_path, b'b,first_contact,"2024-01-02,\n'
+                                     b'b,no_show,"2024-01-03",\n')
+    _only_b_held_back(persons, "a quote is left open")
+    assert persons["b"].rows == 2
+    assert persons["c"].rows == 2
+
+
+def test_a_quote_left_open_is_not_read_past_the_field_size_limit(tmp_path: Path) -> None:
+    """A cell cannot be longer than the csv module's field size limit, so a quote left open
+    does not gather more lines than that: the rows after it are rows of their own, even when
+    a quote further down would close it."""
+    filler = b"b,no_show,2024-01-03,\n" * (csv.field_size_limit() // 20)
+    persons = _csv_between(tmp_path, b'b,first_contact,"2024-01-02,\n' + filler
+                           + b'b,no_show,2024-01-04,"\n')
+    _only_b_held_back(persons, "a quote is left open")
+    assert persons["b"].rows == 2 + csv.field_size_limit() // 20
+    assert persons["c"].rows == 2
 
 
 @pytest.mark.parametrize("row", [b"b,first_contact,2024-01-02,,extra\n", b"b,first_contact\n"])

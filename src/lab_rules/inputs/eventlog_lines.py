@@ -122,11 +122,14 @@ def check_content(path: Path, expected: str) -> None:
                             f"name it {path.stem}{_SUFFIX[seen]}")
 
 
-def physical_lines(handle: BinaryIO, line: int, end: int | None = None
-                   ) -> Iterator[tuple[int, int, bytes | None]]:
+def physical_lines(handle: BinaryIO, line: int, end: int | None = None, *,
+                   keep_cr: bool = False) -> Iterator[tuple[int, int, bytes | None]]:
     """(line number, bytes taken, the line without its newline) from the handle's position,
     the first numbered *line*, up to the line starting at or after *end*; None for a line over
-    :data:`MAX_ROW_BYTES`, which is skipped without being held in memory. Read in blocks."""
+    :data:`MAX_ROW_BYTES`, which is skipped without being held in memory. Read in blocks.
+    The carriage return of a CRLF line end is removed too, unless *keep_cr* (for a reader
+    that puts a line break inside a value as the file has it)."""
+    cr = b"" if keep_cr else b"\r"
     offset = handle.tell()
     carry = b""
     skipping = 0
@@ -147,7 +150,7 @@ def physical_lines(handle: BinaryIO, line: int, end: int | None = None
             else:
                 if offset == 0:
                     raw = raw.removeprefix(BOM)
-                yield line, taken, raw.removesuffix(b"\r")
+                yield line, taken, raw.removesuffix(cr)
             offset += taken
             line += 1
         if len(carry) > MAX_ROW_BYTES:
@@ -158,7 +161,7 @@ def physical_lines(handle: BinaryIO, line: int, end: int | None = None
             yield line, len(carry) + skipping, None
         else:
             yield line, len(carry), (carry.removeprefix(BOM) if offset == 0 else carry
-                                     ).removesuffix(b"\r")
+                                     ).removesuffix(cr)
 
 
 def _json_problem(err: Exception) -> str:
