@@ -7,6 +7,7 @@ longer picks by default when pyarrow is installed."""
 from __future__ import annotations
 
 import json
+import re
 import types
 from collections.abc import Iterator
 from functools import partial
@@ -210,3 +211,30 @@ def test_a_csv_cell_with_a_line_break_reads_alike_in_the_batch(tmp_path: Path,
     assert _quarantined(tables) == []
     assert _persons_of(tables) == ["p1", "p2"]
     assert accounting["rows"]["in"] == 3
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ('"amount": NaN', "/amount: NaN is not a JSON number"),
+    ('"amount": -Infinity', "/amount: -Infinity is not a JSON number"),
+    ('"amount": "12000", "amount": "1"', '/amount: the key "amount" is given twice'),
+])
+def test_a_json_lines_row_refused_as_json_quarantines_its_person_alike(
+        tmp_path: Path, edit: str, says: str) -> None:
+    """A bare NaN or infinity, or a key given twice, in one payment row: the person is
+    quarantined with the row's line and pointer by either reader, the others are evaluated,
+    and the counts add up (before, the amount was read as absent, or the last one taken)."""
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 30, 5)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if '"type": "payment"' in line)
+    person = json.loads(lines[at])["person_id"]
+    lines[at] = re.sub(r'"amount": "[0-9.]+"', edit, lines[at])
+    assert edit in lines[at]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables, accounting = _batch_both(log, tmp_path)
+    (entry,) = _quarantined(tables)
+    assert entry["person_id"] == person
+    assert any(reason.startswith(f"line {at + 1}: {says}") for reason in entry["reasons"])
+    assert len(_persons_of(tables)) == 29
+    assert accounting["persons"] == {"in": 30, "evaluated": 29, "quarantined": 1,
+                                     "held_back_split": 0, "balanced": True}

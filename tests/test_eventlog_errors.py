@@ -153,10 +153,48 @@ def _jsonl_between(tmp_path: Path, middle: bytes) -> dict[str, PersonRows]:
      "longer than"),
     (b'{"person_id": "b", "type": "payment", "amount": 1e999999999}\n', "amount"),
     (b'{"person_id": "b", "type": \n', "not JSON"),
+    (b'{"person_id": "b", "type": "no_show", "date": "2024-01-03", "date": "2024-02-01"}\n',
+     '/date: the key "date" is given twice in one object'),
+    (b'{"person_id": "b", "type": "no_show", "date": "2024-01-03", "date": "2024-01-03"}\n',
+     '/date: the key "date" is given twice'),
+    (b'{"person_id": "b", "type": "no_show", "ref": "a:b", "date": "2024-01-03", '
+     b'"ref": "c"}\n', '/ref: the key "ref" is given twice'),
+    (b'{"person_id": "b", "type": "no_show", "date": "2024-01-03", "x": {"k": 1, "k": 2}}\n',
+     '/x/k: the key "k" is given twice'),
+    (b'{"person_id": "b", "type": "payment", "benefit": "kontanthjaelp", "start": '
+     b'"2024-01-01", "end": "2024-01-31", "amount": NaN}\n', "/amount: NaN is not a JSON number"),
+    (b'{"person_id": "b", "type": "sickness_reported", "date": "2024-01-03", "category": '
+     b'Infinity}\n', "/category: Infinity is not a JSON number"),
+    (b'{"person_id": "b", "type": "sickness_reported", "date": "2024-01-03", "category": '
+     b'-Infinity}\n', "/category: -Infinity is not a JSON number"),
+    (b'{"person_id": "b", "type": "payment", "amount": NaN, }\n', "not JSON"),
 ])
 def test_json_lines_rows_that_cannot_be_read(tmp_path: Path, middle: bytes, says: str) -> None:
     persons = _jsonl_between(tmp_path, middle)
     _only_b_held_back(persons, says)
+
+
+@pytest.mark.parametrize("row", [
+    b'{"person_id": "b", "type": "payment", "benefit": "kontanthjaelp", "start": "2024-01-01", '
+    b'"end": "2024-01-31", "amount": NaN}\n',
+    b'{"person_id": "b", "type": "first_contact", "date": "2024-01-02", "date": "2024-01-09"}\n'])
+def test_a_row_refused_as_json_holds_back_its_own_person(tmp_path: Path, row: bytes) -> None:
+    """A row with a NaN or a repeated key, the first of its person's rows, is a problem of
+    that person (its person_id is read), not of the person before it."""
+    log = tmp_path / "events.jsonl"
+    lines = [json.dumps(r).encode() + b"\n" for r in _person("a") + _person("b") + _person("c")]
+    lines[5] = row
+    log.write_bytes(b"".join(lines))
+    persons = _read(log)
+    _only_b_held_back(persons, "line 6: ")
+    assert persons["b"].rows == 5
+
+
+def test_a_repeated_person_id_key_leaves_the_row_with_no_person(tmp_path: Path) -> None:
+    persons = _jsonl_between(tmp_path, b'{"person_id": "b", "type": "no_show", "date": '
+                                       b'"2024-01-03", "person_id": "c"}\n')
+    _only_b_held_back(persons, '/person_id: the key "person_id" is given twice')
+    assert persons["c"].rows == 5
 
 
 def test_rows_before_any_person_are_unattributed_records(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ file holds the format its name says.
 A log is read one physical line at a time as bytes, each line bounded in length
 (:data:`MAX_ROW_BYTES`) and decoded on its own, so a line that is not UTF-8, is not JSON, holds
 a 4,300-digit number or deep nesting, or is endlessly long becomes a problem of that line (and
-of the person it belongs to), never the end of the run. A UTF-8 byte order mark at the start
+of the person it belongs to), never the end of the run. So does a line that Python's ``json``
+would read but JSON does not allow: a key given twice, a bare ``NaN`` or ``Infinity``
+(:mod:`lab_rules.inputs.json_strict`), located by JSON Pointer. A UTF-8 byte order mark at the start
 of a file is skipped.
 """
 
@@ -19,6 +21,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.inputs.json_strict import (
+    NotStrictJsonError,
+    refuse_constant,
+    strictness_problems,
+)
 from lab_rules.inputs.row_types import Row, has_surrogate, person_id_of
 
 __all__ = ["BOM", "FORMATS", "MAX_ROW_BYTES", "check_content", "format_of", "json_person",
@@ -34,7 +41,10 @@ FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "pa
 
 _SNIFF = 1 << 16
 _BLOCK = 1 << 20
-_DECODER = json.JSONDecoder(parse_float=Decimal)
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=refuse_constant)
+_LENIENT = json.JSONDecoder(parse_float=Decimal, parse_constant=lambda name: None)
+"""For a row refused as JSON (:mod:`lab_rules.inputs.json_strict`): its person_id."""
+_REFUSED = object()
 
 
 
@@ -172,6 +182,19 @@ def _json_problem(err: Exception) -> str:
     return f"not JSON that can be read: {err}"
 
 
+def _strictly(text: str) -> tuple[object, str | None]:
+    """A row that may be refused as JSON: its value as read leniently (the last of a
+    repeated key, a bare constant as null, a repeated ``person_id`` left out, as it names no
+    one person), and the problems that refuse it, located by JSON Pointer, if any."""
+    value = _LENIENT.decode(text)
+    refused = strictness_problems(text)
+    if not refused:
+        return value, None
+    if isinstance(value, dict) and any(pointer == "/person_id" for pointer, _ in refused):
+        del value["person_id"]
+    return value, "; ".join(f"{pointer}: {message}" for pointer, message in refused)
+
+
 def json_row(line: int, raw: bytes | None) -> Row | None:
     """One JSON Lines row (None for a blank line)."""
     if raw is None:
@@ -180,7 +203,15 @@ def json_row(line: int, raw: bytes | None) -> Row | None:
         return None
     text, problem = decoded(raw)
     try:
-        value = _DECODER.decode(text)
+        try:
+            value = _DECODER.decode(text)
+        except NotStrictJsonError:
+            value = _REFUSED
+        if value is _REFUSED or (type(value) is dict and raw.count(b":") != len(value)):
+            # Every member of every object has a colon outside strings: with no more colons
+            # than the row has keys, no key is given twice; else one is looked for.
+            value, refused = _strictly(text)
+            problem = problem or refused
     except (ValueError, RecursionError) as err:
         return Row(line, None, None, problem or _json_problem(err))
     if not isinstance(value, dict):

@@ -7,9 +7,10 @@ Parquet carries dates as Arrow dates or timestamps, JSON numbers like ``1234.50`
 :func:`convert_row` turns each cell of a row into the value ``timeline/v1`` JSON holds for its
 field (an integer, a boolean, a decimal, a ``YYYY-MM-DD`` date, text), so one parser
 (:func:`lab_rules.inputs.timeline_json.parse_timeline`) checks every format alike. An empty
-cell, ``null`` and a NaN are a missing value. A cell that no spelling fits is a problem of the
-row, named by field; fields of unknown event types and unknown fields are passed on unchanged
-for the timeline parser to report.
+cell, ``null`` and a NaN (how pandas writes a gap in CSV and Parquet; a bare ``NaN`` in JSON
+Lines is no JSON and refused before this) are a missing value. A cell that no spelling fits
+is a problem of the row, named by field; fields of unknown event types and unknown fields are
+passed on unchanged for the timeline parser to report.
 """
 
 from __future__ import annotations
