@@ -282,3 +282,26 @@ def test_the_text_table_never_cuts_a_legal_basis(capsys: pytest.CaptureFixture[s
             longest = max(longest, len(cite))
             assert cite in wide
     assert longest > WIDTHS[-1], "some example has a basis longer than its column"
+
+
+@pytest.mark.parametrize("command", ["validate", "evaluate"])
+def test_a_timeline_file_giving_a_key_twice_is_refused_with_exit_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    """An event that gives "date" twice (Python's json keeps the last): a located problem,
+    exit 1, not a timeline evaluated on one of the dates."""
+    case = tmp_path / "case.json"
+    case.write_text(
+        '{"schema": "lab-rules/timeline/v2",\n'
+        ' "person": {"id": "p-1", "birth_date": "1987-11-02"},\n'
+        ' "events": [\n'
+        '  {"type": "first_contact", "date": "2024-03-04"},\n'
+        '  {"type": "benefit_started", "date": "2024-03-04", "benefit": "kontanthjaelp", '
+        '"group": "jobparat_kontanthjaelp"},\n'
+        '  {"type": "conversation_held", "date": "2024-03-08", "kind": "jobsamtale", '
+        '"date": "2024-03-21"}\n'
+        " ]}\n", encoding="utf-8")
+    as_of = ["--as-of", "2024-06-01"] if command == "evaluate" else []
+    assert main([command, str(case), *as_of]) == 1
+    said = capsys.readouterr()
+    assert f'{case}: /events/2/date: the key "date" is given twice' in said.out + said.err
+    assert "Traceback" not in said.out + said.err

@@ -133,6 +133,21 @@ def test_json_that_cannot_be_read_is_located_by_line(server: Server) -> None:
     assert document["problems"][0]["detail"].startswith("invalid JSON")
 
 
+@pytest.mark.parametrize(("body", "pointer"), [
+    (_timeline([{"type": "first_contact", "date": "2024-01-02"}]).replace(
+        b'"date": "2024-01-02"', b'"date": "2024-01-02", "date": "2024-01-09"'),
+     "/events/0/date"),
+    (b'{"timelines": [' + _timeline([{"type": "payment", "benefit": "kontanthjaelp",
+                                      "start": "2024-01-01", "end": "2024-01-31",
+                                      "amount": "1"}]).replace(b'"1"', b"NaN") + b"]}",
+     "/timelines/0/events/0/amount")])
+def test_json_that_python_reads_but_json_does_not_allow_is_located(server: Server, body: bytes,
+                                                                  pointer: str) -> None:
+    path = "/v1/worklist?as_of=2025-06-30" if body.startswith(b'{"timelines"') else "/v1/validate"
+    document = _problem(server.call("POST", path, body, JSON), 422, "invalid-timeline")
+    assert [p["pointer"] for p in document["problems"]] == [pointer]
+
+
 def test_a_cpr_number_in_a_bad_request_is_masked_in_the_problem_and_the_logs(
         server: Server) -> None:
     """The CPR number is in the person id, an unknown key, a bad date and the query; the

@@ -172,6 +172,45 @@ def test_json_syntax_error_has_a_line_number() -> None:
     assert str(caught.value.problems[0]).startswith("x.json:3: invalid JSON")
 
 
+_GOOD_TEXT = json.dumps(GOOD)
+_FIRST_EVENT = '{"type": "first_contact", "date": "2024-03-04"}'
+_A_PAYMENT = '"amount": "11354.84"'
+_PERSON = '"person": {"id": "P-1", "birth_date": "1987-11-02"}'
+
+
+@pytest.mark.parametrize(("edit", "where", "says"), [
+    ((_FIRST_EVENT, _FIRST_EVENT[:-1] + ', "date": "2024-03-21"}'), "/events/0/date",
+     'the key "date" is given twice in one object'),
+    ((_FIRST_EVENT, _FIRST_EVENT[:-1] + ', "date": "2024-03-04"}'), "/events/0/date",
+     'the key "date" is given twice'),
+    ((_PERSON, _PERSON + ', "person": {"id": "P-2"}'), "/person",
+     'the key "person" is given twice'),
+    ((_PERSON, _PERSON[:-1] + ', "id": "P-2"}'), "/person/id", 'the key "id" is given twice'),
+    ((_A_PAYMENT, '"amount": NaN'), "/events/4/amount", "NaN is not a JSON number"),
+    ((_A_PAYMENT, '"amount": Infinity'), "/events/4/amount", "Infinity is not a JSON number"),
+    ((_A_PAYMENT, '"amount": -Infinity'), "/events/4/amount", "-Infinity is not a JSON number"),
+])
+def test_what_python_reads_but_json_does_not_allow_is_located(
+        edit: tuple[str, str], where: str, says: str) -> None:
+    """A key given twice (Python keeps the last) and a bare NaN or infinity (Python reads a
+    float) are refused with the JSON Pointer of the member or value."""
+    text = _GOOD_TEXT.replace(*edit)
+    assert text != _GOOD_TEXT
+    with pytest.raises(TimelineError) as caught:
+        loads_timeline(text, source="case.json")
+    assert str(caught.value.problems[0]).startswith(
+        f"case.json: {where}: {says}")
+
+
+def test_every_repeated_key_of_a_file_is_listed() -> None:
+    text = (_GOOD_TEXT.replace(_FIRST_EVENT, _FIRST_EVENT[:-1] + ', "date": "2024-03-21"}')
+            .replace(_A_PAYMENT, _A_PAYMENT + ', "amount": NaN, "amount": "1"'))
+    with pytest.raises(TimelineError) as caught:
+        loads_timeline(text.encode(), source="case.json")
+    assert [p.path for p in caught.value.problems] == [
+        "/events/0/date", "/events/4/amount", "/events/4/amount", "/events/4/amount"]
+
+
 def test_cpr_numbers_are_masked_in_every_message() -> None:
     document = copy.deepcopy(GOOD)
     document["person"]["cpr"] = "3213901234"  # month 13: invalid, echoed in the message

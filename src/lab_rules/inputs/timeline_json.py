@@ -27,6 +27,12 @@ from typing import Any
 
 from lab_rules.core.errors import Problem, TimelineError
 from lab_rules.inputs.events import Event
+from lab_rules.inputs.json_strict import (
+    NotStrictJsonError,
+    refuse_constant,
+    strictness_problems,
+    unique_object,
+)
 from lab_rules.inputs.timeline import (
     EVENT_TYPES,
     READABLE_SCHEMAS,
@@ -325,9 +331,17 @@ def _parse_carefully(document: object, source: str | None) -> Timeline:
 
 
 def loads_timeline(text: str | bytes, *, source: str | None = None) -> Timeline:
-    """Parse ``timeline/v1`` JSON text. JSON syntax errors are located by line and column."""
+    """Parse ``timeline/v1`` JSON text. JSON syntax errors are located by line and column;
+    a key given twice in an object, or a bare ``NaN`` or ``Infinity``, which Python's
+    ``json`` reads but JSON does not allow (:mod:`lab_rules.inputs.json_strict`), by JSON
+    Pointer."""
     try:
-        document = json.loads(text, parse_float=read_float, parse_int=read_int)
+        document = json.loads(text, parse_float=read_float, parse_int=read_int,
+                              object_pairs_hook=unique_object, parse_constant=refuse_constant)
+    except NotStrictJsonError:
+        problems = [Problem(pointer, message, source)
+                    for pointer, message in strictness_problems(text)]
+        raise TimelineError(problems, subject=source or "timeline") from None
     except json.JSONDecodeError as err:
         problem = Problem("", f"invalid JSON: {err.msg} (column {err.colno})", source, err.lineno)
         raise TimelineError([problem], subject=source or "timeline") from None

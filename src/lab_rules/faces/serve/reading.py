@@ -20,6 +20,7 @@ from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.faces.serve.documents import COVERAGE_YEARS
 from lab_rules.faces.serve.limits import Limits
 from lab_rules.faces.serve.problems import ProblemError, located
+from lab_rules.inputs.json_strict import refuse_constant, unique_object
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
 from lab_rules.inputs.timeline_json import loads_timeline, parse_timeline
@@ -170,9 +171,11 @@ def check_json(content_type: str | None, *, lines: bool = False) -> str:
 
 def decoded(body: bytes) -> object:
     """The body's JSON value as the timeline reader decodes it (decimals exact), or a marker
-    that it is not JSON (the reader then says where)."""
+    that it is not JSON, or not JSON as RFC 8259 has it (a key given twice, a bare NaN: the
+    reader then says where)."""
     try:
-        return json.loads(body, parse_float=read_float, parse_int=read_int)
+        return json.loads(body, parse_float=read_float, parse_int=read_int,
+                          object_pairs_hook=unique_object, parse_constant=refuse_constant)
     except (ValueError, RecursionError):
         return UNREADABLE
 
