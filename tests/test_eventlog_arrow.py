@@ -238,3 +238,19 @@ def test_a_json_lines_row_refused_as_json_quarantines_its_person_alike(
     assert len(_persons_of(tables)) == 29
     assert accounting["persons"] == {"in": 30, "evaluated": 29, "quarantined": 1,
                                      "held_back_split": 0, "balanced": True}
+
+
+def test_a_second_person_row_quarantines_its_person_alike_in_the_batch(tmp_path: Path) -> None:
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 12, 4)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    assert first["type"] == "person"
+    again = json.dumps({"person_id": first["person_id"], "type": "person", "married": True})
+    log.write_text("\n".join([lines[0], lines[1], again, *lines[2:]]) + "\n", encoding="utf-8")
+    tables, accounting = _batch_both(log, tmp_path)
+    (entry,) = _quarantined(tables)
+    assert entry["person_id"] == first["person_id"]
+    assert entry["reasons"][0].startswith("line 3: a second person row of this person (the "
+                                          "first is line 1)")
+    assert accounting["persons"]["evaluated"] == 11

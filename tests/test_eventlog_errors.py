@@ -197,6 +197,46 @@ def test_a_repeated_person_id_key_leaves_the_row_with_no_person(tmp_path: Path) 
     assert persons["c"].rows == 5
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+@pytest.mark.parametrize("second", [
+    {"type": "person", "birth_date": "1985-03-01", "education": True},
+    {"type": "person", "custody": True}])
+def test_a_second_person_row_holds_back_its_person(tmp_path: Path, suffix: str,
+                                                   second: dict[str, Any]) -> None:
+    """A person's facts come in one row: a second one, the same again or with facts the
+    first left out, is a located problem, not merged into the first."""
+    rows = _person("a") + _person("b") + _person("c")
+    rows.insert(7, {"person_id": "b", **second})
+    log = tmp_path / f"events{suffix}"
+    if suffix == ".csv":
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        with log.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, keys)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    persons = _read(log)
+    line = 8 if suffix == ".jsonl" else 9
+    _only_b_held_back(persons, f"line {line}: a second person row of this person (the first "
+                               f"is line {line - 2})")
+    assert persons["b"].rows == 6
+
+
+def test_a_second_person_row_after_a_row_without_a_person_is_found(tmp_path: Path) -> None:
+    """b's rows, a row with no person_id (counted among b's), then b's person row again: the
+    second person row is a problem too, wherever b's first rows were read as a whole run."""
+    rows = [json.dumps(r) for r in _person("a") + _person("b")]
+    rows += ['{"type": "no_show", "date": "2024-01-03"}',
+             *(json.dumps(r) for r in _person("b")[:2] + _person("c"))]
+    log = tmp_path / "events.jsonl"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    persons = _read(log)
+    _only_b_held_back(persons, "line 12: a second person row of this person (the first is "
+                               "line 6)")
+    assert any("line 11: a row needs a person_id" in p for p in persons["b"].problems)
+
+
 def test_rows_before_any_person_are_unattributed_records(tmp_path: Path) -> None:
     log = tmp_path / "events.jsonl"
     log.write_bytes(b"not json\n\n[1]\n" + b"".join(json.dumps(r).encode() + b"\n"

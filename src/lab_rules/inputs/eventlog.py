@@ -6,7 +6,8 @@ event object (``type``, its fields) with a ``person_id`` key; CSV (``.csv``), th
 columns (:mod:`lab_rules.inputs.eventlog_csv`); Parquet (``.parquet``, the ``parquet`` extra,
 :mod:`lab_rules.inputs.eventlog_parquet`). An optional row of ``"type": "person"`` carries the
 person's facts (``birth_date``, ``education``, ``custody``, ``married``,
-``good_job_prospects``, ``cpr``). Every cell goes through one converter per field
+``good_job_prospects``, ``cpr``); a person has at most one (a second is a problem of the
+person, not merged into the first). Every cell goes through one converter per field
 (:mod:`lab_rules.inputs.row_types`), so ``"2"``, ``2.0`` and ``2`` are one integer in every
 format; the row schema is ``lab_rules/schemas/event-log-v1.schema.json``.
 

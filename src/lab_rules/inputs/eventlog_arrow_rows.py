@@ -378,4 +378,5 @@ def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str
         facts = {} if own is None else _facts(cast(dict[str, object], values[own]))
         whole = known.events and _among(marks.unread, start, end) == owners
         prepared = cast(list[Event], _without(read, own, start, end)) if whole else None
-        yield from reader.run(person, first_line + start, end - start, rows, facts, prepared)
+        yield from reader.run(person, first_line + start, end - start, rows, facts,
+                              None if own is None else first_line + own, prepared)

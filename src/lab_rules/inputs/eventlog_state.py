@@ -85,6 +85,8 @@ class _Person:
     rows: int = 0
     read: list[Event] | None = None
     """The events already read, while every row came in a run with them."""
+    person_line: int | None = None
+    """Where the person's row of facts is, once read: a person has one."""
 
     def add(self, row: Row) -> None:
         self.rows += row.size
@@ -102,11 +104,13 @@ class _Person:
         unknown = sorted(set(values) - set(PERSON_FIELDS) - {"type"})
         if unknown:
             self.problems.append(f"{where}: unknown person field(s) {', '.join(unknown)}")
-        for key in PERSON_FIELDS:
-            if key in values:
-                if key in self.facts and self.facts[key] != values[key]:
-                    self.problems.append(f"{where}: {key} differs from an earlier person row")
-                self.facts[key] = values[key]
+        if self.person_line is not None:
+            self.problems.append(f"{where}: a second person row of this person (the first is "
+                                 f"{self.unit} {self.person_line}); give a person's facts in "
+                                 "one row")
+            return
+        self.person_line = row.line
+        self.facts = {key: values[key] for key in PERSON_FIELDS if key in values}
 
     def finish(self) -> PersonRows:
         if self.problems:
@@ -210,12 +214,13 @@ class PersonReader:
                           "of this person")
 
     def run(self, person: str, line: int, rows: int, events: list[dict[str, object]],
-            facts: dict[str, object], read: list[Event] | None = None
+            facts: dict[str, object], person_line: int | None, read: list[Event] | None = None
             ) -> Iterator[PersonRows]:
         """A run of *rows* readable rows of *person* (a person other than the one being read)
         from *line*, already converted without a problem: its *events* and the *facts* of at
-        most one person row with only person fields; *read*, the events already read from
-        them (:attr:`PersonRows.events`), if any. The same as feeding the rows one by one."""
+        most one person row with only person fields, on *person_line* (None: no person row);
+        *read*, the events already read from them (:attr:`PersonRows.events`), if any. The
+        same as feeding the rows one by one."""
         self.counts.rows_read += rows
         yield from self._begin(person, line)
         self.taint = None
@@ -226,6 +231,7 @@ class PersonReader:
             current.read = read if not current.events else None
             current.events += events
             current.facts.update(facts)
+            current.person_line = person_line
         else:
             self.held[person].rows += rows
 
