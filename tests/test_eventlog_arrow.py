@@ -254,3 +254,32 @@ def test_a_second_person_row_quarantines_its_person_alike_in_the_batch(tmp_path:
     assert entry["reasons"][0].startswith("line 3: a second person row of this person (the "
                                           "first is line 1)")
     assert accounting["persons"]["evaluated"] == 11
+
+
+def test_a_person_id_with_a_lone_surrogate_is_quarantined_alone_in_the_batch(
+        tmp_path: Path) -> None:
+    """b's id holds a lone surrogate escape: b is quarantined under its id with the escape
+    written out, a is evaluated, and two persons came in (before, b's rows were taken for
+    rows of a without an id, and a was quarantined)."""
+    rows = [{"person_id": pid, "type": "person", "birth_date": "1990-01-01"}
+            for pid in ("a", "b\ud800")]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(
+        json.dumps(r) + "\n" for person in rows for r in (
+            person, {"person_id": person["person_id"], "type": "first_contact",
+                     "date": "2024-01-02"})), encoding="utf-8")
+    assert "\\ud800" in log.read_text(encoding="utf-8")
+    tables, accounting = _batch_both(log, tmp_path)
+    (entry,) = _quarantined(tables)
+    assert entry["person_id"] == "b\\ud800"
+    assert entry["reasons"] == [
+        "line 3: the person_id holds a lone surrogate escape (such as \\ud800), which is not "
+        "text (a row among this person's rows, so the person is held back rather than "
+        "evaluated without it)",
+        "line 4: the person_id holds a lone surrogate escape (such as \\ud800), which is not "
+        "text (a row among this person's rows, so the person is held back rather than "
+        "evaluated without it)"]
+    assert _persons_of(tables) == ["a"]
+    assert accounting["persons"] == {"in": 2, "evaluated": 1, "quarantined": 1,
+                                     "held_back_split": 0, "balanced": True}
+    assert accounting["rows"] == {"in": 4, "used": 2, "quarantined": 2, "balanced": True}

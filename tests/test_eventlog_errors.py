@@ -63,6 +63,7 @@ def test_an_unterminated_quote_does_not_swallow_the_rows_after_it(tmp_path: Path
 
 
 CSV_REF_HEAD = b"person_id,type,date,benefit,group,ref"
+CSV_KEYS = ("person_id", "type", "date", "birth_date", "education", "benefit", "group", "kind")
 
 
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
@@ -235,6 +236,36 @@ def test_a_second_person_row_after_a_row_without_a_person_is_found(tmp_path: Pat
     _only_b_held_back(persons, "line 12: a second person row of this person (the first is "
                                "line 6)")
     assert any("line 11: a row needs a person_id" in p for p in persons["b"].problems)
+
+
+@pytest.mark.parametrize(("suffix", "spelled", "shown", "says"), [
+    (".jsonl", b"b\\ud800", "b\\ud800", "the person_id holds a lone surrogate escape"),
+    (".jsonl", b"b\\udc00x", "b\\udc00x", "the person_id holds a lone surrogate escape"),
+    (".jsonl", b"b\xff", "b\\udcff", "not UTF-8 text"),
+    (".csv", b"b\xff", "b\\udcff", "not UTF-8 text")])
+def test_a_person_id_that_is_not_text_is_a_person_of_its_own(
+        tmp_path: Path, suffix: str, spelled: bytes, shown: str, says: str) -> None:
+    """A person_id with a lone surrogate escape or bytes that are not UTF-8 cannot be
+    written, but it still tells its rows from the rows around it: they are held back as one
+    person, named with the bad part escaped, and the persons before and after are read."""
+    rows = _person("a") + _person("b", 1) + _person("c")
+    lines = [json.dumps(r).encode() if suffix == ".jsonl" else
+             ",".join(str(r.get(k, "")) for k in CSV_KEYS).encode() for r in rows]
+    lines = [line.replace(b'"b"', b'"' + spelled + b'"') if suffix == ".jsonl"
+             else (spelled + line[1:] if line.startswith(b"b,") else line) for line in lines]
+    log = tmp_path / f"events{suffix}"
+    log.write_bytes(b"\n".join(([b",".join(k.encode() for k in CSV_KEYS)]
+                                if suffix == ".csv" else []) + lines) + b"\n")
+    persons = _read(log)
+    assert set(persons) == {"a", shown, "c"}
+    assert persons["a"].document is not None
+    assert persons["c"].document is not None
+    held = persons[shown]
+    assert held.document is None
+    assert held.rows == 4
+    first = 6 if suffix == ".jsonl" else 7
+    assert held.first_line == first
+    assert held.problems[0].startswith(f"line {first}: {says}")
 
 
 def test_rows_before_any_person_are_unattributed_records(tmp_path: Path) -> None:

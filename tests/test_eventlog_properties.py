@@ -19,8 +19,10 @@ from test_eventlog import _person
 
 JSON_JUNK = [b"", b"   ", b"{not json", b'{"type": "no_show", "date": "2024-01-03"}', b"\xff\xfe",
              b"[1, 2]", b'{"person_id": ""}', b"[" * 5000, b'{"person_id": null, "type": "x"}']
-CSV_JUNK = [b"", b',"open quote', b"\xff,\xfe", b",first_contact,2024-01-02,", b",b,c,d,e,f",
+CSV_JUNK = [b"", b',"open quote', b",\xff\xfe", b",first_contact,2024-01-02,", b",b,c,d,e,f",
             b",,,,,,,,,,,,", b" "]
+"""Lines that belong to no person (a line whose person_id is not UTF-8 names a person of its
+own: test_eventlog_errors)."""
 COLUMNS = ("person_id", "type", "date", "birth_date", "education", "benefit", "group", "kind")
 
 

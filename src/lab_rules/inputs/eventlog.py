@@ -18,7 +18,10 @@ person whose rows lie in more than one place; such a person is held back as a wh
 are counted but not read into a document, and it is yielded once, when its last run of rows
 ends, with every place named. A row that cannot be read, or lacks a ``person_id``, is reported with
 its line and holds back the person whose rows it sits among (before any person: a record of its
-own, :attr:`PersonRows.unattributed`). Only a file that cannot be opened at all raises.
+own, :attr:`PersonRows.unattributed`); a row whose ``person_id`` is not text (a lone surrogate
+escape, bytes that are not UTF-8) holds back the person it names, named with the bad part
+escaped (:func:`~lab_rules.inputs.timeline_checks.printable`). Only a file that cannot be
+opened at all raises.
 
 This is the pure-Python reader, the default without pyarrow; the Arrow reader
 (:mod:`lab_rules.inputs.eventlog_arrow`) gives the same persons and problems, faster. Which

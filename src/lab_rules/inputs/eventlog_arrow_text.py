@@ -169,13 +169,10 @@ def _json_runs(block: bytes, count: int) -> tuple[list[str | None], bool]:
         if plain and len(found) != count:
             found = _PERSON_FIRST.findall(block)
         if plain and len(found) == count:
-            people: list[str | None] = []
-            for raw, _ in groupby(found):
-                try:
-                    people.append(person_id_of(raw.decode("utf-8")))
-                except UnicodeDecodeError:
-                    people.append(None)
-            return people, True
+            try:
+                return [person_id_of(raw.decode("utf-8")) for raw, _ in groupby(found)], True
+            except UnicodeDecodeError:  # such a line's person is read as the row parser does
+                pass
     lines = _lines(block)
     return [person for person, _ in groupby(json_person(raw)[1] for raw in lines)], False
 

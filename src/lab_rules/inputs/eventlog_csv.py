@@ -23,6 +23,7 @@ from pathlib import Path
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog_lines import MAX_ROW_BYTES, decoded, physical_lines
 from lab_rules.inputs.row_types import ReadProgress, Row, has_surrogate, person_id_of
+from lab_rules.inputs.timeline_checks import printable
 
 __all__ = ["csv_header", "csv_row", "csv_rows"]
 
@@ -187,7 +188,7 @@ def csv_row(line: int, raw: bytes | None, separator: str, names: list[str],
     problem = problem or trouble
     person = person_id_of(cells[position]) if cells and position < len(cells) else None
     if person is not None and problem is not None and has_surrogate(person):
-        person = None
+        person = printable(person)
     if cells is not None and problem is None and len(cells) != len(names):
         problem = f"{len(cells)} cells, but the header has {len(names)} columns"
     if problem is None and person is None:

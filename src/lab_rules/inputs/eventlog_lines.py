@@ -27,6 +27,7 @@ from lab_rules.inputs.json_strict import (
     strictness_problems,
 )
 from lab_rules.inputs.row_types import Row, has_surrogate, person_id_of
+from lab_rules.inputs.timeline_checks import printable
 
 __all__ = ["BOM", "FORMATS", "MAX_ROW_BYTES", "check_content", "format_of", "json_person",
            "json_row", "physical_lines"]
@@ -182,6 +183,9 @@ def _json_problem(err: Exception) -> str:
     return f"not JSON that can be read: {err}"
 
 
+_NOT_TEXT = "holds a lone surrogate escape (such as \\ud800), which is not text"
+
+
 def _strictly(text: str) -> tuple[object, str | None]:
     """A row that may be refused as JSON: its value as read leniently (the last of a
     repeated key, a bare constant as null, a repeated ``person_id`` left out, as it names no
@@ -219,10 +223,11 @@ def json_row(line: int, raw: bytes | None) -> Row | None:
     person = person_id_of(value.pop("person_id", None))
     if problem is not None or "\\u" in text:
         if person is not None and has_surrogate(person):
-            person = None
+            person = printable(person)
+            problem = problem or f"the person_id {_NOT_TEXT}"
         if problem is None and any(has_surrogate(k) or (isinstance(v, str) and has_surrogate(v))
                                    for k, v in value.items()):
-            problem = "holds a lone surrogate escape (such as \\ud800), which is not text"
+            problem = _NOT_TEXT
     if problem is None and person is None:
         problem = "a row needs a person_id"
     if problem is not None:
@@ -249,6 +254,6 @@ def json_person(raw: bytes | None) -> tuple[bool, str | None]:
             try:
                 return True, person_id_of(found.group(1).decode("utf-8"))
             except UnicodeDecodeError:
-                return True, None
+                pass
     row = json_row(0, raw)
     return True, None if row is None else row.person
