@@ -394,3 +394,31 @@ def test_split_persons_read_in_pieces_like_one_pass(tmp_path: Path, seed: int) -
         ids = [p.person_id for piece in pieces for p in piece]
         if len(ids) == len(set(ids)):
             assert [p for piece in pieces for p in piece] == whole, parts
+
+
+@pytest.mark.parametrize("first", [b'"x": NaN', b'"date": "2024-01-02"', b'"ref": "\xff"'])
+def test_pieces_start_where_one_pass_starts_a_person_whose_first_row_is_refused(
+        tmp_path: Path, first: bytes) -> None:
+    """Every person's first row is refused (a NaN, a key given twice, bytes that are not
+    UTF-8) but still names its person, which begins there in one pass; so the log is cut
+    there for the workers, not one row later (which put the person in two pieces, and the
+    batch read the log again in one pass)."""
+    from lab_rules.inputs.eventlog import person_starts
+
+    lines = []
+    for person in "abcdefgh":
+        lines.append(b'{"person_id": "%s", "type": "first_contact", "date": "2024-01-02", '
+                     b"%s}" % (person.encode(), first))
+        lines += [json.dumps({"person_id": person, "type": "registered",
+                              "date": f"2024-01-{day:02d}"}).encode() for day in range(3, 9)]
+    log = tmp_path / "refused.jsonl"
+    log.write_bytes(b"\n".join(lines) + b"\n")
+    whole = list(read_persons(log))
+    assert [(p.person_id, p.rows, p.document) for p in whole] == [
+        (person, 7, None) for person in "abcdefgh"]
+    for parts in (2, 3, 5, 8):
+        cuts = person_starts(log, parts)
+        assert len(cuts) == parts
+        pieces = [p for start, end in zip(cuts, [*cuts[1:], None], strict=True)
+                  for p in read_persons(log, start=start, end=end)]
+        assert pieces == whole, parts

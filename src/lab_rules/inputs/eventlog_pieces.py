@@ -4,7 +4,9 @@ batch's workers.
 Each cut lies where :func:`lab_rules.inputs.eventlog.read_persons` starts a new person, so the
 pieces read apart (``read_persons(path, start=..., end=...)``) give what one pass gives for a
 log whose persons are contiguous. Rows are recognised with the reader's own row parser, so a
-line the reader cannot read is skipped here as it is attributed there.
+row starts a person here where it starts one there: a row that names its person does, even
+one refused with a problem (a bare NaN, bytes that are not UTF-8), and a line that names no
+person is skipped here as it is attributed there, to the person it sits among.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ detects and reads in one pass instead."""
 
 def _person_of(raw: bytes) -> str | None:
     row = json_row(0, raw if len(raw) <= MAX_ROW_BYTES else None)
-    return row.person if row is not None and row.cells is not None else None
+    return None if row is None else row.person
 
 
 def _person_before(handle: BinaryIO, offset: int) -> str | None:
