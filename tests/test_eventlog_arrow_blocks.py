@@ -128,3 +128,21 @@ def test_the_first_pass_says_plain_only_for_a_log_without_blank_lines(
     found = first_pass(log, 0, None, None)
     assert found is not None
     assert not found.plain
+
+
+@pytest.mark.parametrize("row", [
+    b'{"person_id": "a", "type": "no_show", "date": "2024-01-03", "date": "2024-02-01"}',
+    b'{"person_id": "a", "type": "no_show", "kind": "x", "kind": "y"}',
+    b'{"person_id": "a", "person_id": "b", "type": "no_show"}',
+    b'{"person_id": "a", "type": "payment", "amount": NaN}',
+    b'{"person_id": "a", "type": "payment", "amount": -Infinity}',
+    b'{"person_id": "a\\ud800", "type": "no_show"}'])
+def test_pyarrow_gives_no_table_for_a_block_json_does_not_allow(row: bytes) -> None:
+    """The Arrow reader counts on pyarrow refusing (or typing as a float, which it does not
+    take) a key given twice, a bare NaN or infinity and a lone surrogate escape: such a
+    block is read row by row the Python way, which locates each."""
+    from lab_rules.inputs.eventlog_arrow_text import _parse
+
+    fine = b'{"person_id": "a", "type": "no_show", "date": "2024-01-03"}\n'
+    assert _parse(fine, None) is not None
+    assert _parse(fine + row + b"\n" + fine, None) is None

@@ -8,10 +8,11 @@ nearly :data:`~lab_rules.inputs.eventlog_lines.MAX_ROW_BYTES` or more, and for C
 NUL, text that is not UTF-8, a line as long as the ``csv`` module's field size limit or a
 single column, is read by the Python reader instead (:func:`first_pass`
 gives None), because each of those is read line by line with its own located problem. In the
-second pass a block pyarrow cannot parse, or parses into other types than text, whole numbers
-and booleans (JSON numbers with a fraction would lose their spelling), or into another number
-of rows than it has lines, is fed line by line through the Python reader's row parsers; so is
-every row that is not fast (:mod:`lab_rules.inputs.eventlog_arrow_rows`).
+second pass a block pyarrow cannot parse (which includes a key given twice and a lone surrogate
+escape), or parses into other types than text, whole numbers and booleans (JSON numbers with a
+fraction would lose their spelling; a bare NaN is a float), or into another number of rows
+than it has lines, is fed line by line through the Python reader's row parsers, which locate
+each problem; so is every row that is not fast (:mod:`lab_rules.inputs.eventlog_arrow_rows`).
 """
 
 from __future__ import annotations
