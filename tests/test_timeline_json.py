@@ -398,3 +398,11 @@ def test_the_schema_states_the_supported_ranges(event: dict[str, Any], valid: bo
     else:
         parser_valid = True
     assert (schema_valid, parser_valid) == (valid, valid)
+
+
+@pytest.mark.parametrize("number", ["1e99999999999999999999", "-1.5e-99999999999999999999"])
+def test_a_number_whose_exponent_decimal_cannot_hold_is_located(number: str) -> None:
+    text = _GOOD_TEXT.replace(_A_PAYMENT, f'"amount": {number}')
+    with pytest.raises(TimelineError) as caught:
+        loads_timeline(text, source="case.json")
+    assert str(caught.value.problems[0]).startswith("case.json: /events/4/amount: ")

@@ -16,7 +16,6 @@ import csv
 import json
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +27,7 @@ from lab_rules.inputs.json_strict import (
 )
 from lab_rules.inputs.row_types import Row, has_surrogate, person_id_of
 from lab_rules.inputs.timeline_checks import printable
+from lab_rules.inputs.timeline_values import read_float
 
 __all__ = ["BOM", "FORMATS", "MAX_ROW_BYTES", "check_content", "format_of", "json_person",
            "json_row", "physical_lines"]
@@ -42,8 +42,8 @@ FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "pa
 
 _SNIFF = 1 << 16
 _BLOCK = 1 << 20
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=refuse_constant)
-_LENIENT = json.JSONDecoder(parse_float=Decimal, parse_constant=lambda name: None)
+_DECODER = json.JSONDecoder(parse_float=read_float, parse_constant=refuse_constant)
+_LENIENT = json.JSONDecoder(parse_float=read_float, parse_constant=lambda name: None)
 """For a row refused as JSON (:mod:`lab_rules.inputs.json_strict`): its person_id."""
 _REFUSED = object()
 

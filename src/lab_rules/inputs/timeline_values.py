@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -57,7 +57,14 @@ def read_int(text: str) -> object:
 
 
 def read_float(text: str) -> object:
-    return Decimal(text) if len(text) <= MAX_DIGITS else Huge(len(text))
+    """A JSON number with a fraction or exponent as a Decimal; one too long, or whose exponent
+    is past what Decimal holds (``1e99999999999999999999``), as :class:`Huge`."""
+    if len(text) > MAX_DIGITS:
+        return Huge(len(text))
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return Huge(len(text))
 
 
 def _to_date(first: date, last: date, open_end: bool) -> Callable[[object], object]:
