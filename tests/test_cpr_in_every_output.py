@@ -155,3 +155,48 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(
     assert main(command) == 2
     assert "it is an input of this command" in capsys.readouterr().err
     assert source.read_bytes() == before
+
+
+def test_worklist_pages_are_named_by_masked_names_and_their_links_hold(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [json.loads(line) for line in CASELOAD.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        if row.get("type") == "assigned":
+            row["caseworker"] = f"sb {CPR[:6]}\u200e{CPR[6:]}"
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "pages"
+    main(["worklist", str(log), "--as-of", "2026-01-01", "--horizon", "P5Y", "--format", "html",
+          "--out", str(out)])
+    names = sorted(p.name for p in out.iterdir())
+    assert "sb-070589.html" in names and not leaks(" ".join(names))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for link in re.findall(r'href="([^"]+)"', index):
+        assert (out / link).exists(), link
+    assert not leaks(index)
+
+
+def test_a_person_id_cannot_put_a_control_character_on_the_terminal(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.json"
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document["person"]["id"] = f"x\x1b[2Jy\u202ez {CPR[:6]}\x1b[0m{CPR[6:]}"
+    case.write_text(json.dumps(document), encoding="utf-8")
+    for command in (["evaluate", "--format", "text"], ["evaluate", "--format", "json"],
+                    ["refund"], ["offer-end"]):
+        assert main([command[0], str(case), "--as-of", "2024-10-01", *command[1:]]) == 0
+        said = capsys.readouterr().out
+        assert "\x1b" not in said and "\u202e" not in said, command
+        assert not leaks(said), command
+
+
+def test_a_file_name_that_is_not_utf8_is_masked_after_it_is_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = tmp_path / "070589\udcff4321.json"
+    try:
+        shutil.copy(EXAMPLE, name)
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system takes no such name")
+    assert main(["validate", str(name)]) == 0
+    said = capsys.readouterr().out
+    assert "070589-****" in said and not leaks(said)

@@ -25,15 +25,23 @@ import re
 import unicodedata
 from hashlib import sha256
 
-_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
-_ESCAPE = r"\\(?:[ntrfbv]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})"
-_GAP = f"(?:[\\s{_INVISIBLE}]|{_ESCAPE})"
-_MARK = f"[./_:{_DASHES}\u2024\u2027\uff0e\uff0f\uff3f\uff1a]"
-_SEP = f"{_GAP}{{0,8}}(?:{_MARK}{_GAP}{{0,8}})?"
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe63\uff0d"
+_INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+              "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufe00-\ufe0f\uffa0\ufeff"
+              "\x00-\x08\x0e-\x1f\x7f-\x9f")
+_ESCAPE = r"\\{1,2}(?:[ntrfbv]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|U[0-9a-fA-F]{8})"
+_MARKUP = r"&(?:amp;)?(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});|%[0-9a-fA-F]{2}"
+_ANSI = r"\x1b\[[0-9;?]*[ -/]*[@-~]"
+_GAP = f"(?:[\\s{_INVISIBLE}]|{_ESCAPE}|{_MARKUP}|{_ANSI})"
+_DATE_MARK = f"./_{_DASHES}\u00b7\u2024\u2027\u2044\u2215\u30fb\uff0e\uff0f\uff3f"
+_SERIAL_MARK = f"{_DATE_MARK}:;|+#~'\\\\\uff1a"
+_DATE_SEP = f"{_GAP}{{0,8}}(?:[{_DATE_MARK}]{_GAP}{{0,8}}){{0,2}}"
+_SERIAL_SEP = f"{_GAP}{{0,8}}(?:[{_SERIAL_MARK}]{_GAP}{{0,8}}){{0,2}}"
 _CPR = re.compile(
-    f"(?<!\\d)(?P<day>\\d\\d)(?P<sep>{_SEP})(?P<month>\\d\\d)(?P=sep)(?P<year>\\d\\d)"
-    f"{_SEP}(?P<serial>\\d{{4}})(?!\\d)")
+    f"(?<!\\d)(?P<day>\\d\\d)(?P<sep>{_DATE_SEP})(?P<month>\\d\\d)(?P=sep)"
+    f"(?:(?P<century>1[89]|20)(?=\\d\\d{_GAP}{{0,2}}[/{_DASHES}]{_GAP}{{0,2}}\\d))?"
+    f"(?P<year>\\d\\d){_SERIAL_SEP}"
+    f"(?P<serial>\\d{{4}}|(?<!\\d)\\d\\d[ \u00a0{_DASHES}]\\d\\d)(?!\\d)")
 
 
 def _ascii(digits: str) -> str:

@@ -156,7 +156,9 @@ th { background: #f5f5f5; } td.date { white-space: nowrap; }
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_-]+", "-", name).strip("-") or "group"
+    """A file name for the group *name*: CPR-masked first (a caseworker or team named by a
+    number is a name like any other), then reduced to letters, digits, ``_`` and ``-``."""
+    return re.sub(r"[^0-9A-Za-z_-]+", "-", mask_cpr(name)).strip("-") or "group"
 
 
 def html_pages(worklist: Worklist, by: str = "caseworker", lang: str = "da"

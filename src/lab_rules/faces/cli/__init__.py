@@ -14,11 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lab_rules._version import __version__
-from lab_rules.core.privacy import mask_cpr
-from lab_rules.core.terminal import inert
 from lab_rules.faces.cli import audit, case, caseload, checks, offers, serve, worklist
-from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say
-from lab_rules.inputs.timeline_checks import printable
+from lab_rules.faces.cli.common import EXIT_OK, EXIT_USAGE, guarded, say, screened
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -31,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
-            (file or sys.stderr).write(printable(inert(mask_cpr(message))))
+            (file or sys.stderr).write(screened(message))
 
 
 def build_parser() -> argparse.ArgumentParser:

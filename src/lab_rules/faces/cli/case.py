@@ -26,6 +26,7 @@ from lab_rules.faces.cli.common import (
     output_file,
     output_is_input,
     say,
+    screened,
     usage_error,
     write_text,
     write_whole,
@@ -170,9 +171,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if isinstance(evaluation, int):
         return evaluation
     if args.format == "json":
-        sys.stdout.write(dumps_evaluation(evaluation) + "\n")
+        sys.stdout.write(screened(dumps_evaluation(evaluation)) + "\n")
     else:
-        sys.stdout.write(render_text(evaluation, args.lang, wide=args.wide))
+        sys.stdout.write(screened(render_text(evaluation, args.lang, wide=args.wide)))
     return EXIT_OK
 
 
@@ -189,9 +190,9 @@ def _cmd_refund(args: argparse.Namespace) -> int:
         document["policies"] = dict(evaluation.policies)
         say(sys.stdout, json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        sys.stdout.write(render_refund(evaluation.refund, args.lang, evaluation.refund_losses,
-                                       evaluation.refund_loss_months, evaluation.policies,
-                                       evaluation.refund_periods))
+        sys.stdout.write(screened(render_refund(
+            evaluation.refund, args.lang, evaluation.refund_losses, evaluation.refund_loss_months,
+            evaluation.policies, evaluation.refund_periods)))
     return EXIT_OK
 
 

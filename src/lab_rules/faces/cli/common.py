@@ -41,11 +41,16 @@ EXIT_BUG = 3
 _LONGEST_SAID = 300
 
 
+def screened(text: str) -> str:
+    """*text* as it may reach a terminal or a pipe: text no encoding can take (a file name's
+    stray bytes) and control characters other than line breaks and tabs (an ANSI escape in a
+    person id) written as escapes, then CPR-masked, so a number split by either is found."""
+    return mask_cpr(inert(printable(text)))
+
+
 def say(stream: TextIO, text: str) -> None:
-    """Write one CPR-masked line; text no encoding can take (a file name's stray bytes) is
-    written as escapes rather than failing, and so are control characters other than line breaks
-    and tabs (an ANSI escape in a person id cannot reach the terminal)."""
-    stream.write(printable(inert(mask_cpr(text))) + "\n")
+    """Write one line, :func:`screened`."""
+    stream.write(screened(text) + "\n")
 
 
 def as_of_date(text: str) -> date:

@@ -14,6 +14,7 @@ from lab_rules.faces.cli.common import (
     as_of_date,
     case_of,
     say,
+    screened,
 )
 from lab_rules.faces.offer_end_output import dumps_offer_ends, render_offer_ends
 
@@ -45,6 +46,6 @@ def _cmd_offer_end(args: argparse.Namespace) -> int:
     except LabRulesError as err:
         say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
         return EXIT_INVALID
-    sys.stdout.write(dumps_offer_ends(result) if args.format == "json"
-                     else render_offer_ends(result, args.lang))
+    sys.stdout.write(screened(dumps_offer_ends(result) if args.format == "json"
+                              else render_offer_ends(result, args.lang)))
     return EXIT_OK

@@ -10,7 +10,6 @@ from pathlib import Path
 from lab_rules.calendar import Duration
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import mask_cpr
-from lab_rules.core.terminal import inert
 from lab_rules.evaluation.worklist import DEFAULT_HORIZON, horizon_problem
 from lab_rules.faces.cli.caseload import PSEUDONYM_KEY_VARIABLE, pseudonym_key
 from lab_rules.faces.cli.common import (
@@ -24,6 +23,7 @@ from lab_rules.faces.cli.common import (
     law_of,
     output_is_input,
     say,
+    screened,
     usage_error,
     write_text,
 )
@@ -123,7 +123,7 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
             if args.out:
                 write_text(args.out, text)
             else:
-                sys.stdout.write(inert(mask_cpr(text)))
+                sys.stdout.write(screened(text))
     except OutputError as err:
         say(sys.stderr, str(err))
         return EXIT_USAGE
