@@ -138,7 +138,7 @@ def _mistakes(tmp: Path) -> list[tuple[str, list[str], int, str]]:
             (f"{command}: invalid rules", [command, *case, "--rules", str(bad_rules), *extra],
              1, "x.toml"),
             (f"{command}: rules not UTF-8", [command, *case, "--rules", str(binary), *extra],
-             1, f"{binary}: not UTF-8 text"),
+             1, f"{binary}:1: not UTF-8 text"),
             (f"{command}: unknown variant", [command, *case, "--variant", "nowhere", *extra], 2,
              "no overlay 'nowhere'"),
             (f"{command}: unknown policy", [command, *case, "--policy", "x=y", *extra], 2,

@@ -66,6 +66,21 @@ def test_a_file_without_a_kind_is_a_located_problem(law_copy: Path) -> None:
     assert "must name what the file holds" in text
 
 
+@pytest.mark.parametrize("kind", ["[]", "{ a = 1 }", "7", '"quota"'])
+def test_a_kind_that_is_not_a_known_name_is_a_located_problem(law_copy: Path, kind: str
+                                                              ) -> None:
+    quotas = law_copy / "parameters" / "kvoter-2026.toml"
+    text = quotas.read_text(encoding="utf-8")
+    line = text[:text.index('kind = "quotas"')].count("\n") + 1
+    quotas.write_text(text.replace('kind = "quotas"', f"kind = {kind}"), encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load_law(law_copy)
+    (problem,) = [p for p in err.value.problems if p.source == str(quotas)]
+    assert problem.path == "kind"
+    assert problem.line == line
+    assert "must name what the file holds" in problem.message
+
+
 def test_a_rule_module_lives_where_its_id_says(law_copy: Path) -> None:
     module = law_copy / "dk" / "lab" / "2024" / "dagpenge.toml"
     module.rename(module.with_name("dagpenge-forenklet.toml"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ import pytest
 from conftest import CASES, ROOT
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.faces.cli import main
-from lab_rules.law import Confidence, RuleError, bundled_pack, bundled_rules_dir, load_pack
+from lab_rules.law import (
+    Confidence,
+    RuleError,
+    bundled_pack,
+    bundled_rules_dir,
+    load_law,
+    load_pack,
+)
 from lab_rules.law.loader import _line_index
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -89,6 +97,48 @@ def test_toml_syntax_error_is_located(tmp_path: Path) -> None:
     problem = caught.value.problems[0]
     assert problem.line == 3
     assert "invalid TOML" in problem.message
+
+
+def _dagpenge_2008_with(tmp_path: Path, tail: str) -> Path:
+    """A copy of the bundled law with *tail* appended to its 2008 dagpenge module."""
+    folder = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), folder)
+    module = folder / "dk" / "lab" / "2008" / "dagpenge.toml"
+    module.write_text(module.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("tail", [
+    "x = " + "[" * 5000 + "]" * 5000 + "\n",
+    "x = " + "{ a = " * 5000 + "1" + " }" * 5000 + "\n",
+    "x = " + "[" * 40 + "]" * 40 + "\n",
+    "[" + ".".join(["deep"] * 5000) + "]\nx = 1\n",
+], ids=["arrays 5000 deep", "inline tables 5000 deep", "arrays 40 deep", "a table 5000 deep"])
+def test_values_nested_too_deep_are_a_located_problem_not_a_crash(
+        tmp_path: Path, tail: str, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _dagpenge_2008_with(tmp_path, tail)
+    with pytest.raises(RuleError) as caught:
+        load_law(folder)
+    (problem,) = caught.value.problems
+    assert problem.source == str(folder / "dk" / "lab" / "2008" / "dagpenge.toml")
+    assert "nested" in problem.message
+    assert problem.line is not None
+    assert problem.line > 100
+    assert main(["check-rules", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert f"dagpenge.toml:{problem.line}:" in out
+    assert "nested" in out
+    assert "internal error" not in err
+
+
+def test_a_number_too_long_to_read_is_a_located_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _dagpenge_2008_with(tmp_path, "x = " + "9" * 5000 + "\n")
+    assert main(["check-rules", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert "dagpenge.toml:" in out
+    assert "invalid TOML" in out
+    assert "internal error" not in err
 
 
 def test_rule_text_is_data_never_code(tmp_path: Path) -> None:

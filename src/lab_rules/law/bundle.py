@@ -11,7 +11,6 @@ it. ``evaluate(timeline, as_of=..., law=...)`` takes it; computations never load
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,11 +36,13 @@ from lab_rules.law.hours import HoursEra, ReductionLevel, load_hours_eras, load_
 from lab_rules.law.loader import RuleError, bundled_rules_dir, load_pack
 from lab_rules.law.model import RulePack
 from lab_rules.law.quotas import Quota, load_quotas
+from lab_rules.law.reader import _line_index
 from lab_rules.law.refund import Staircase, load_staircase
 from lab_rules.law.refund_losses import LossSchedule, load_loss_schedule
 from lab_rules.law.sanction_conditions import SanctionConditions, load_sanction_conditions
 from lab_rules.law.sanction_rates import RateTable, load_sanction_rates
 from lab_rules.law.sanctions import SanctionRule, load_sanction_register
+from lab_rules.law.toml_files import read_toml
 
 CONTACT_COURSE = "contact_course"
 OVERLAY = "overlay"
@@ -125,21 +126,23 @@ class Law:
 def kind_of(path: Path) -> tuple[str | None, list[Problem]]:
     """The ``kind`` a rule or parameter file declares, or the located problem."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
+        document, text = read_toml(path)
+    except OSError as err:
         return None, [Problem("", f"cannot be read: {err}", str(path))]
+    except RuleError as err:
+        return None, list(err.problems)
     kind = document.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         known = ", ".join(sorted(KINDS))
         return None, [Problem("kind", f'must name what the file holds, one of {known}; got '
-                              f'{kind!r}', str(path), 1)]
+                              f'{kind!r}', str(path), _line_index(text).get("kind", 1))]
     return str(kind), []
 
 
 def _placed(file: Path, root: Path) -> list[Problem]:
     """A rule module lives where its id says: ``dk.lab.2024.dagpenge`` in
     ``dk/lab/2024/dagpenge.toml``, so a rule id (module id + name) tells its file."""
-    module = tomllib.loads(file.read_text(encoding="utf-8")).get("module", {})
+    module = read_toml(file)[0].get("module", {})
     ident = module.get("id") if isinstance(module, dict) else None
     if not isinstance(ident, str):
         return []

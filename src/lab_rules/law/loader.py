@@ -9,7 +9,6 @@ the key path (``rule[3].fulfilled_by.kinds``) and, where it can be found, the li
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from importlib import resources
@@ -49,6 +48,7 @@ from lab_rules.law.offer_rules import OFFER_RULE_KEYS, check_yields, offer_field
 from lab_rules.law.policies import VersionSelector
 from lab_rules.law.reader import RuleError, _line_index, _Reader, open_toml
 from lab_rules.law.rule_checks import check_forms, exempt_window_basis
+from lab_rules.law.toml_files import read_toml
 
 __all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pack",
            "open_toml", "parse_citation"]
@@ -260,13 +260,12 @@ def _excluded_periods(reader: _Reader, raw: object, path: str) -> tuple[tuple[da
     return tuple(periods)
 
 
-def _parse_module(text: str, source: str) -> tuple[RuleModule | None, list[Problem]]:
+def _parse_module(path: Path) -> tuple[RuleModule | None, list[Problem]]:
+    source = str(path)
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"line (\d+)", str(err))
-        line = int(match.group(1)) if match else None
-        return None, [Problem("", f"invalid TOML: {err}", source, line)]
+        document, text = read_toml(path)
+    except RuleError as err:
+        return None, list(err.problems)
     reader = _Reader(source, _line_index(text))
     reader.check_keys(document, {"kind", "module", "rule"}, "")
     if document.get("kind", "contact_course") != "contact_course":
@@ -310,7 +309,7 @@ def module_from(document: Mapping[str, Any], reader: _Reader
 
 def load_module(path: str | Path) -> RuleModule:
     """Load one rule file; raise :class:`RuleError` with every problem."""
-    module, problems = _parse_module(Path(path).read_text(encoding="utf-8"), str(path))
+    module, problems = _parse_module(Path(path))
     if module is None:
         raise RuleError(problems, subject=str(path))
     return module
@@ -350,7 +349,7 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
     modules: list[RuleModule] = []
     problems: list[Problem] = []
     for file in files:
-        module, found = _parse_module(file.read_text(encoding="utf-8"), str(file))
+        module, found = _parse_module(file)
         problems.extend(found)
         if module is not None:
             modules.append(module)

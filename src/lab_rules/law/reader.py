@@ -10,19 +10,16 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-import tomllib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lab_rules.calendar import Duration
-from lab_rules.core.errors import DurationFormatError, InputError, Problem
+from lab_rules.core.errors import DurationFormatError, Problem
+from lab_rules.law.toml_files import RuleError, read_toml
 
-
-class RuleError(InputError):
-    """One or more rule files are invalid; ``problems`` locates each."""
-
+__all__ = ["RuleError", "open_toml"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
 _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
@@ -177,15 +174,10 @@ def _label(enum_cls: type[enum.Enum]) -> str:
 
 
 def open_toml(path: str | Path) -> tuple[dict[str, Any], _Reader]:
-    """Read a TOML data file and a problem collector that knows its lines; a syntax error
-    raises :class:`RuleError` with the line the parser names."""
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        match = re.search(r"line (\d+)", str(err))
-        line = int(match.group(1)) if match else None
-        raise RuleError([Problem("", f"invalid TOML: {err}", str(path), line)]) from None
+    """Read a TOML data file and a problem collector that knows its lines; a file that is not
+    a TOML document (:func:`~lab_rules.law.toml_files.read_toml`) raises :class:`RuleError`
+    with the line, where it can be told."""
+    document, text = read_toml(path)
     document.pop("kind", None)
     return document, _Reader(str(path), _line_index(text))
 
