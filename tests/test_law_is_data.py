@@ -38,6 +38,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("faces/serve/limits.py", "10.0"): "the HTTP service's default time budget per request",
     ("law/rule_checks.py", "name the provision that sets the form"):
         "an example in an error message",
+    ("law/bounds.py", "date(1900, 1, 1)"):
+        "the earliest date a rule file may give: a bound of the reader, not a date of law",
+    ("law/bounds.py", "date(2199, 12, 31)"):
+        "the latest date a rule file may give: a bound of the reader, not a date of law",
 }
 """(module, a part of what is flagged) -> why it is not law."""
 QUANTA = {"0.01", "0.00", "0.001"}

@@ -127,7 +127,7 @@ def kind_of(path: Path) -> tuple[str | None, list[Problem]]:
     """The ``kind`` a rule or parameter file declares, or the located problem."""
     try:
         document, text = read_toml(path)
-    except OSError as err:
+    except (OSError, ValueError) as err:  # ValueError: a name with a NUL character
         return None, [Problem("", f"cannot be read: {err}", str(path))]
     except RuleError as err:
         return None, list(err.problems)

@@ -61,8 +61,11 @@ def _legal_basis(reader: _Reader, raw: Mapping[str, Any], module: Mapping[str, A
     act = reader.text(basis_raw, "act", bpath, default=module.get("act"))
     paragraph = reader.text(basis_raw, "paragraph", bpath)
     source = reader.text(basis_raw, "source", bpath, default=module.get("source"))
-    optional = {k: reader.text(basis_raw, k, bpath, required=False) if not isinstance(
-        basis_raw.get(k), int) else str(basis_raw[k]) for k in ("stk", "nr", "pkt")}
+    optional = {k: str(basis_raw[k]) if isinstance(basis_raw.get(k), int) else reader.text(
+        basis_raw, k, bpath, required=False) for k in ("stk", "nr", "pkt")}
+    for key in ("stk", "nr", "pkt"):  # a number of the law: 1 or more (true is no number)
+        if isinstance(basis_raw.get(key), int):
+            reader.integer(basis_raw, key, bpath, None, minimum=1)
     if act and paragraph and source:
         return LegalBasis(act, paragraph, source, **optional)
     return None

@@ -20,21 +20,21 @@ from lab_rules.core.errors import Problem
 from lab_rules.core.vocabulary import (
     CaseStep,
     ConversationKind,
-    EmployerSector,
-    ExemptionReason,
     Form,
     FormException,
     Holder,
     OfferKind,
     TargetGroup,
 )
+from lab_rules.law.bounds import (
+    MAX_COUNT,
+    MAX_START_INDEX,
+)
 from lab_rules.law.citation import _legal_basis, parse_citation
 from lab_rules.law.model import (
     Anchor,
     Clock,
-    Conditions,
     Confidence,
-    Effect,
     ExemptWindow,
     FulfilledBy,
     Fulfilment,
@@ -43,6 +43,14 @@ from lab_rules.law.model import (
     RuleModule,
     RulePack,
     Shape,
+)
+from lab_rules.law.module_parts import (
+    STEPS,
+    conditions,
+    excluded_periods,
+    exemptions,
+    module_defaults,
+    module_values,
 )
 from lab_rules.law.offer_rules import OFFER_RULE_KEYS, check_yields, offer_fields
 from lab_rules.law.policies import VersionSelector
@@ -57,8 +65,6 @@ __all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pac
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_-]+)+$")
 MODULE_KEYS = {"id", "title_da", "title_en", "era", "act", "source", "valid_from", "valid_to",
                "groups", "defaults", "roll_basis"}
-DEFAULT_KEYS = {"clock", "reading", "rounding", "roll", "confidence", "exemptions", "anchor",
-                "selector"}
 RULE_KEYS = {
     "id", "title_da", "title_en", "legal_basis", "law_text", "confidence", "note",
     "valid_from", "valid_to", "groups", "shape", "clock", "anchor", "duration", "reading",
@@ -70,42 +76,6 @@ RULE_KEYS = {
 }
 FULFIL_KEYS = {"event", "kinds", "held_by", "forms", "first_forms", "alternate_forms",
                "form_exceptions", "excepted_forms", "offers", "steps"}
-CONDITION_KEYS = {"age_min", "age_max", "education", "custody", "categories", "employed",
-                  "good_job_prospects", "hard_to_place", "dimittend", "employer_sector"}
-
-def _conditions(reader: _Reader, table: Mapping[str, Any], path: str) -> Conditions:
-    reader.check_keys(table, CONDITION_KEYS, path)
-    categories = table.get("categories", [])
-    if not isinstance(categories, list) or not all(
-            isinstance(c, int) and not isinstance(c, bool) and 1 <= c <= 3 for c in categories):
-        reader.problem(f"{path}.categories",
-                       f"must be a list of categories 1-3, got {categories!r}")
-        categories = []
-    return Conditions(
-        age_min=reader.integer(table, "age_min", path, None),
-        age_max=reader.integer(table, "age_max", path, None),
-        education=reader.boolean(table, "education", path),
-        custody=reader.boolean(table, "custody", path),
-        categories=frozenset(categories),
-        employed=reader.boolean(table, "employed", path),
-        good_job_prospects=reader.boolean(table, "good_job_prospects", path),
-        hard_to_place=reader.boolean(table, "hard_to_place", path),
-        dimittend=reader.boolean(table, "dimittend", path),
-        employer_sector=reader.enum_of(EmployerSector, table, "employer_sector", path),
-    )
-
-
-def _exemptions(reader: _Reader, table: Mapping[str, Any], path: str
-                ) -> dict[ExemptionReason, Effect]:
-    effects: dict[ExemptionReason, Effect] = {}
-    for key, value in table.items():
-        reason = reader.choice(ExemptionReason, key, f"{path}.{key}")
-        effect = reader.choice(Effect, value, f"{path}.{key}")
-        if reason is not None and effect is not None:
-            effects[reason] = effect
-    return effects
-
-
 _NEEDS_DURATION = {Shape.FIRST_WITHIN, Shape.COUNT_IN_WINDOW, Shape.MILESTONE, Shape.ACTIVATION,
                    Shape.CASE_STEP, Shape.OFFER_LIMIT}
 _NEEDS_INTERVAL = {Shape.SCHEDULE, Shape.ROLLING}
@@ -132,7 +102,7 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
 
     valid_from = reader.day(raw, "valid_from", path, default=module.get("valid_from"))
     valid_to = reader.day(raw, "valid_to", path, default=module.get("valid_to"))
-    if valid_from is None:
+    if "valid_from" not in raw and "valid_from" not in module:
         reader.problem(path, 'missing "valid_from" (on the rule or in [module])')
     if valid_from and valid_to and valid_to < valid_from:
         reader.problem(f"{path}.valid_to", f"{valid_to} is before valid_from {valid_from}")
@@ -159,7 +129,7 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         reader.problem(path, 'missing "roll_basis" (on the rule or in [module]): say why a due '
                        "date on a closed day is moved (roll, with its source) or is the calendar "
                        "date itself")
-    durations = {k: reader.duration(raw, k, path) for k in (
+    durations = {k: reader.duration(raw, k, path, positive=k in STEPS) for k in (
         "duration", "opens_after", "repeat", "interval", "grace", "loentilskud_grace",
         "after_exemption")}
     if shape in _NEEDS_DURATION and durations["duration"] is None and "duration" not in raw:
@@ -199,19 +169,19 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         reader.problem(f"{fpath}.kinds", "name the conversation kinds that fulfil the rule")
 
     form_basis = check_forms(reader, raw, fulfilment, shape, path)
-    exemptions = _exemptions(reader, {**defaults.get("exemptions", {}),
-                                      **reader.table(raw, "exemptions", path)},
-                             f"{path}.exemptions")
+    effects = exemptions(reader, {**defaults.get("exemptions", {}),
+                                  **reader.table(raw, "exemptions", path)}, f"{path}.exemptions")
     exempt_window = reader.enum_of(ExemptWindow, raw, "exempt_window", path)
-    window_basis = exempt_window_basis(reader, raw, path, shape, exemptions)
-    when = _conditions(reader, reader.table(raw, "when", path), f"{path}.when")
-    unless = (_conditions(reader, reader.table(raw, "unless", path), f"{path}.unless")
+    window_basis = exempt_window_basis(reader, raw, path, shape, effects)
+    when = conditions(reader, reader.table(raw, "when", path), f"{path}.when")
+    unless = (conditions(reader, reader.table(raw, "unless", path), f"{path}.unless")
               if "unless" in raw else None)
-    excluded = _excluded_periods(reader, raw.get("excluded_periods", []),
+    excluded = excluded_periods(reader, raw.get("excluded_periods", []),
                                  f"{path}.excluded_periods")
-    count = reader.integer(raw, "count", path, 1, minimum=1) or 1
-    start_index = reader.integer(raw, "start_index", path, 1, minimum=1) or 1
-    max_items = reader.integer(raw, "max_items", path, None, minimum=1)
+    count = reader.integer(raw, "count", path, 1, minimum=1, maximum=MAX_COUNT) or 1
+    start_index = reader.integer(raw, "start_index", path, 1, minimum=1,
+                                 maximum=MAX_START_INDEX) or 1
+    max_items = reader.integer(raw, "max_items", path, None, minimum=1, maximum=MAX_COUNT)
     interval_from = reader.enum_of(IntervalFrom, raw, "interval_from", path, "previous_due")
     selector = reader.enum_of(VersionSelector, raw, "selector", path,
                               defaults.get("selector", "opens"))
@@ -234,7 +204,7 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         fulfilled_by=fulfilment, reading=reading, rounding=rounding, roll=roll,
         roll_basis=roll_basis,
         opens_anchor=opens_anchor, count=count, interval_from=interval_from,
-        start_index=start_index, max_items=max_items, exemptions=exemptions,
+        start_index=start_index, max_items=max_items, exemptions=effects,
         exempt_window=exempt_window, exempt_window_basis=window_basis, form_basis=form_basis,
         when=when,
         unless=unless, excluded_periods=excluded, selector=selector, note=note,
@@ -243,21 +213,6 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
         extensions=offer_keys.extensions, yields_to=offer_keys.yields_to, floor=offer_keys.floor,
         **durations,
     )
-
-
-def _excluded_periods(reader: _Reader, raw: object, path: str) -> tuple[tuple[date, date], ...]:
-    periods: list[tuple[date, date]] = []
-    if not isinstance(raw, list):
-        reader.problem(path, "must be a list of [start, end] date pairs")
-        return ()
-    for i, pair in enumerate(raw):
-        if (not isinstance(pair, list) or len(pair) != 2
-                or not all(isinstance(d, date) for d in pair) or pair[1] < pair[0]):
-            reader.problem(f"{path}[{i}]", f"must be [start, end] dates with start ≤ end, "
-                           f"got {pair!r}")
-            continue
-        periods.append((pair[0], pair[1]))
-    return tuple(periods)
 
 
 def _parse_module(path: Path) -> tuple[RuleModule | None, list[Problem]]:
@@ -288,17 +243,14 @@ def module_from(document: Mapping[str, Any], reader: _Reader
     title_da = reader.text(module, "title_da", "module") or "?"
     title_en = reader.text(module, "title_en", "module") or "?"
     era = reader.text(module, "era", "module") or "?"
-    reader.day(module, "valid_from", "module")
-    reader.day(module, "valid_to", "module")
-    defaults = reader.table(module, "defaults", "module")
-    reader.check_keys(defaults, DEFAULT_KEYS, "module.defaults")
-    raw_rules = document.get("rule", [])
-    if not isinstance(raw_rules, list) or not raw_rules:
+    module = module_values(reader, module)
+    defaults = module_defaults(reader, reader.table(module, "defaults", "module"))
+    raw_rules = reader.tables(document, "rule", "")
+    if not raw_rules and isinstance(document.get("rule", []), list):
         reader.problem("rule", "a module needs at least one [[rule]]")
-        raw_rules = []
     rules = []
-    for index, raw in enumerate(raw_rules):
-        rule = _rule(reader, raw, f"rule[{index}]", module, defaults, module_id, era)
+    for path, raw in raw_rules:
+        rule = _rule(reader, raw, path, module, defaults, module_id, era)
         if rule is not None:
             rules.append(rule)
     check_yields(reader, raw_rules)

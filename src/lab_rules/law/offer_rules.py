@@ -113,7 +113,8 @@ def _extensions(reader: _Reader, raw: object, path: str, duration: Duration | No
         if citation is not None and parse_citation(citation, "") is None:
             reader.problem(f"{where}.legal_basis", f"{citation!r} is not a citation in the "
                            "form of a rule's legal_basis (act, paragraph, stk., nr., pkt.)")
-        to, step = reader.duration(entry, "to", where), reader.duration(entry, "step", where)
+        to = reader.duration(entry, "to", where, positive=True)
+        step = reader.duration(entry, "step", where, positive=True)
         is_open = reader.boolean(entry, "open", where) is True
         if sum(("to" in entry, "step" in entry, is_open)) != 1:
             reader.problem(where, 'give exactly one of "to" (a total length), "step" (more each '
@@ -164,14 +165,16 @@ def _floor(reader: _Reader, raw: Mapping[str, Any], path: str, anchor: Anchor | 
     return Floor(start, length)
 
 
-def check_yields(reader: _Reader, raw_rules: Sequence[object]) -> None:
-    """Every ``yields_to`` names another ``offer_limit`` rule of the same module."""
-    limits = {raw.get("id") for raw in raw_rules
-              if isinstance(raw, dict) and raw.get("shape") == Shape.OFFER_LIMIT.value}
-    for index, raw in enumerate(raw_rules):
-        if not isinstance(raw, dict) or not isinstance(raw.get("yields_to"), list):
+def check_yields(reader: _Reader, raw_rules: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+    """Every ``yields_to`` names another ``offer_limit`` rule of the same module (each rule
+    with its key path; a ``yields_to`` that is not a list of ids is a problem of its own)."""
+    limits = {raw["id"] for _, raw in raw_rules
+              if isinstance(raw.get("id"), str) and raw.get("shape") == Shape.OFFER_LIMIT.value}
+    for path, raw in raw_rules:
+        names = raw.get("yields_to")
+        if not isinstance(names, list):
             continue
-        for name in raw["yields_to"]:
-            if name == raw.get("id") or name not in limits:
-                reader.problem(f"rule[{index}].yields_to", f"{name!r} names no other "
+        for name in names:
+            if isinstance(name, str) and (name == raw.get("id") or name not in limits):
+                reader.problem(f"{path}.yields_to", f"{name!r} names no other "
                                '"offer_limit" rule of this module')

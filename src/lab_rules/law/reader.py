@@ -11,15 +11,23 @@ import difflib
 import enum
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lab_rules.calendar import Duration
 from lab_rules.core.errors import DurationFormatError, Problem
+from lab_rules.law.bounds import (
+    FIRST_RULE_DAY,
+    LAST_RULE_DAY,
+    MAX_DURATION_DAYS,
+    MAX_WHOLE,
+    OPEN_END,
+    duration_days,
+)
 from lab_rules.law.toml_files import RuleError, read_toml
 
-__all__ = ["RuleError", "open_toml"]
+__all__ = ["RuleError", "described", "open_toml"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
 _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_]+)\s*=")
@@ -75,12 +83,14 @@ class _Reader:
         self.problems.append(Problem(path, message, self.source, self.line_of(path)))
 
     def check_keys(self, table: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        if not isinstance(table, Mapping):  # the caller has said what it must be
+            return
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f'; did you mean "{close[0]}"?' if close else (
                     "; allowed keys: " + ", ".join(sorted(allowed)))
-                self.problem(f"{path}.{key}", f"unknown key{hint}")
+                self.problem(_at(path, key), f"unknown key{hint}")
 
     def text(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = True,
              default: str | None = None) -> str | None:
@@ -90,44 +100,86 @@ class _Reader:
                 self.problem(path, f'missing required key "{key}"')
             return None
         if not isinstance(value, str) or not value.strip():
-            self.problem(f"{path}.{key}", f"must be a non-empty string, got {value!r}")
+            self.problem(_at(path, key), f"must be a non-empty string, got {described(value)}")
             return None
         return value.strip()
 
     def integer(self, table: Mapping[str, Any], key: str, path: str, default: int | None,
-                minimum: int = 0) -> int | None:
+                minimum: int = 0, maximum: int = MAX_WHOLE) -> int | None:
+        """A whole number from *minimum* to *maximum* (never true or false, which Python
+        counts as 1 and 0)."""
         value = table.get(key, default)
         if value is None:
             return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            self.problem(f"{path}.{key}", f"must be a whole number ≥ {minimum}, got {value!r}")
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.problem(_at(path, key), f"must be a whole number from {minimum} to {maximum}, "
+                         f"got {described(value)}")
+            return default
+        if not minimum <= value <= maximum:
+            self.problem(_at(path, key), f"must be a whole number from {minimum} to {maximum}, "
+                         f"got {value}")
             return default
         return value
 
     def boolean(self, table: Mapping[str, Any], key: str, path: str) -> bool | None:
         value = table.get(key)
         if value is not None and not isinstance(value, bool):
-            self.problem(f"{path}.{key}", f"must be true or false, got {value!r}")
+            self.problem(_at(path, key), f"must be true or false, got {described(value)}")
             return None
         return value
 
     def day(self, table: Mapping[str, Any], key: str, path: str, *,
             default: date | None = None) -> date | None:
-        value = table.get(key, default)
-        if value is None or (isinstance(value, date) and not hasattr(value, "hour")):
-            return value
-        self.problem(f"{path}.{key}", f"must be a TOML date like 2024-01-01, got {value!r}")
-        return default
+        """A TOML date (``2024-01-01``, no quotes) from :data:`FIRST_RULE_DAY` to
+        :data:`LAST_RULE_DAY`, or ``9999-12-31`` (no end) as a ``valid_to``. Without the key,
+        *default* when it is such a date (a default read elsewhere, a module's validity, is
+        checked where it is written)."""
+        if key not in table:
+            return default if _in_range(default, key) else None
+        value = table[key]
+        if not isinstance(value, date) or isinstance(value, datetime):
+            self.problem(_at(path, key), f"must be a TOML date like 2024-01-01 (without "
+                         f"quotes), got {described(value)}")
+            return None
+        if not _in_range(value, key):
+            self.problem(_at(path, key), f"must be a date from {FIRST_RULE_DAY} to "
+                         f"{LAST_RULE_DAY}{' (or 9999-12-31: no end)' if key == 'valid_to' else ''}"
+                         f", got {value}")
+            return None
+        return value
 
-    def duration(self, table: Mapping[str, Any], key: str, path: str) -> Duration | None:
+    def duration(self, table: Mapping[str, Any], key: str, path: str, *,
+                 positive: bool = False) -> Duration | None:
+        """An ISO-8601 duration of non-negative parts, at most 100 years (a month counted as
+        31 days, :data:`MAX_DURATION_DAYS`); longer than zero where *positive* (an interval
+        that steps)."""
         value = table.get(key)
         if value is None:
             return None
-        try:
-            return Duration.parse(value)
-        except DurationFormatError as err:
-            self.problem(f"{path}.{key}", str(err))
+        if not isinstance(value, str):
+            self.problem(_at(path, key), f"must be an ISO-8601 duration as a string, like "
+                         f'"P1M", got {described(value)}')
             return None
+        try:
+            found = Duration.parse(value)
+        except DurationFormatError as err:
+            self.problem(_at(path, key), str(err))
+            return None
+        except ValueError:  # a part of more digits than int() converts
+            self.problem(_at(path, key), "is longer than 100 years (P100Y)")
+            return None
+        if min(found.years, found.months, found.days) < 0:
+            self.problem(_at(path, key), f"{value!r} counts back: a duration of a rule file "
+                         "is not negative")
+        elif duration_days(found.total_months, found.days) > MAX_DURATION_DAYS:
+            self.problem(_at(path, key), f"{value!r} is longer than 100 years (P100Y, a "
+                         "month counted as 31 days)")
+        elif positive and found.unit == "zero":
+            self.problem(_at(path, key), f"{value!r} is no time at all: an interval must be "
+                         "longer than zero")
+        else:
+            return found
+        return None
 
     def choice(self, enum_cls: type[E], value: object, path: str) -> E | None:
         for member in enum_cls:
@@ -146,7 +198,7 @@ class _Reader:
             return None
         if isinstance(value, enum_cls):
             return value
-        return self.choice(enum_cls, value, f"{path}.{key}")
+        return self.choice(enum_cls, value, _at(path, key))
 
     def enum_set(self, enum_cls: type[E], table: Mapping[str, Any], key: str,
                  path: str, default: object = None) -> frozenset[E]:
@@ -154,17 +206,70 @@ class _Reader:
         if values is None:
             return frozenset()
         if not isinstance(values, list):
-            self.problem(f"{path}.{key}", f"must be a list, got {values!r}")
+            self.problem(_at(path, key), f"must be a list, got {described(values)}")
             return frozenset()
-        found = (self.choice(enum_cls, v, f"{path}.{key}[{i}]") for i, v in enumerate(values))
+        found = (self.choice(enum_cls, v, f"{_at(path, key)}[{i}]") for i, v in enumerate(values))
         return frozenset(m for m in found if m is not None)
 
     def table(self, parent: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
         value = parent.get(key, {})
         if not isinstance(value, dict):
-            self.problem(f"{path}.{key}", f"must be a table, got {value!r}")
+            self.problem(_at(path, key), f"must be a table, got "
+                         f"{described(value)}")
             return {}
         return value
+
+    def tables(self, parent: Mapping[str, Any], key: str, path: str
+               ) -> list[tuple[str, Mapping[str, Any]]]:
+        """Each table of the array of tables ``[[key]]`` with its key path; a value that is
+        not an array, or an item that is not a table, is a problem."""
+        where = _at(path, key)
+        value = parent.get(key, [])
+        if not isinstance(value, list):
+            self.problem(where, f"must be an array of tables ([[{key}]]), got "
+                         f"{described(value)}")
+            return []
+        found: list[tuple[str, Mapping[str, Any]]] = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                found.append((f"{where}[{index}]", item))
+            else:
+                self.problem(f"{where}[{index}]", f"must be a table, got {described(item)}")
+        return found
+
+    def strings(self, table: Mapping[str, Any], key: str, path: str
+                ) -> tuple[str, ...]:
+        """A list of non-empty strings (ids, names); absent, none."""
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                                  for v in value):
+            self.problem(_at(path, key), f"must be a list of non-empty strings, got "
+                         f"{described(value)}")
+            return ()
+        return tuple(value)
+
+
+def _at(path: str, key: str) -> str:
+    """The key path of *key* in the table at *path* (the document's top: the key alone)."""
+    return f"{path}.{key}" if path else key
+
+
+def described(value: object) -> str:
+    """*value* as a message names it: its TOML type, then itself (shortened)."""
+    kind = next((name for types, name in _TYPES if isinstance(value, types)), "a value")
+    shown = repr(value)
+    return f"{kind} {shown if len(shown) <= 60 else shown[:57] + '...'}"
+
+
+_TYPES: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (bool, "true or false:"), (int, "a whole number:"), (float, "a float:"),
+    (str, "a string:"), (datetime, "a date-time:"), (date, "a date:"), (time, "a time:"),
+    (list, "an array:"), (dict, "a table:"))
+
+
+def _in_range(value: object, key: str) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime) and (
+        FIRST_RULE_DAY <= value <= LAST_RULE_DAY or (key == "valid_to" and value == OPEN_END))
 
 
 def _label(enum_cls: type[enum.Enum]) -> str:

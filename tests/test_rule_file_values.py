@@ -1,0 +1,135 @@
+"""Every value a rule file gives is checked for its TOML type and its bound when the law is read:
+a string where a date is, a table where an array is, a float or a bool where a figure or a
+count is, a duration of a thousand years, a negative or zero step, a share above the whole, a
+text that is no template. Each is a problem that names its file, key path and line, and
+``check-rules`` exits 1 with it: never an internal error (exit 3) at load time, and never an
+overflow later, in an evaluation of a law that passed."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+from lab_rules.faces.cli import main
+from lab_rules.law.bundle import load_law
+from lab_rules.law.overlay import load_overlay
+from lab_rules.law.reader import RuleError
+from rule_files import RULES, law_with, swapped
+
+MODULE_2008 = "dk/lab/2008/dagpenge.toml"
+
+SWAPS = [
+    ("a string where a date is", MODULE_2008, ("module", "valid_to"), "2009-07-31",
+     "module.valid_to", "must be a TOML date like 2024-01-01 (without quotes), got a string"),
+    ("a duration of a trillion years", MODULE_2008, ("rule", 0, "duration"), "P999999999999Y",
+     "rule[0].duration", "is longer than 100 years"),
+    ("a duration that counts back", MODULE_2008, ("rule", 0, "duration"), "-P1M",
+     "rule[0].duration", "counts back"),
+    ("an interval of no time", MODULE_2008, ("rule", 2, "interval"), "P0D",
+     "rule[2].interval", "an interval must be longer than zero"),
+    ("a schedule starting a hundred thousand intervals out", MODULE_2008,
+     ("rule", 2, "start_index"), 100_000, "rule[2].start_index", "from 1 to 50"),
+    ("a million conversations", MODULE_2008, ("rule", 0, "count"), 10**6, "rule[0].count",
+     "from 1 to 400"),
+    ("a date-time in an excluded period", "dk/lab/2020/dagpenge.toml",
+     ("rule", 1, "excluded_periods", 0, 0), datetime(2020, 3, 1, 12, 0),
+     "rule[1].excluded_periods[0]", "must be [start, end] dates"),
+    ("a text where the default exemptions are", "dk/lab/2024/dagpenge.toml",
+     ("module", "defaults", "exemptions"), "waive", "module.defaults.exemptions",
+     "must be a table, got a string"),
+]
+
+
+@pytest.mark.parametrize(("relative", "path", "new", "where", "message"),
+                         [case[1:] for case in SWAPS], ids=[case[0] for case in SWAPS])
+def test_a_value_of_the_wrong_type_or_beyond_its_bound_is_a_located_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], relative: str,
+        path: tuple[str | int, ...], new: object, where: str, message: str) -> None:
+    folder = law_with(tmp_path, relative, swapped(relative, path, new))
+    with pytest.raises(RuleError) as caught:
+        load_law(folder)
+    found = [p for p in caught.value.problems if p.path == where and message in p.message]
+    assert found, caught.value.problems
+    (problem,) = found
+    assert problem.source == str(folder / relative)
+    assert problem.line is not None
+    assert main(["check-rules", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{folder / relative}:{problem.line}: {where}: " in out
+    assert not err
+
+
+OVERLAY = "overlays/koebenhavn-kvartal.toml"
+OVERLAY_SWAPS = [
+    ("an overlay in force from the year 1", ("overlay", "valid_from"), date(1, 1, 1),
+     "overlay.valid_from", "must be a date from 1900-01-01 to 2199-12-31"),
+    ("an overlay rule stepping no time", ("rule", 0, "interval"), "P0D", "rule[0].interval",
+     "an interval must be longer than zero"),
+    ("an overlay rule of a thousand years", ("rule", 0, "interval"), "P1000Y",
+     "rule[0].interval", "is longer than 100 years"),
+]
+
+
+@pytest.mark.parametrize(("path", "new", "where", "message"),
+                         [case[1:] for case in OVERLAY_SWAPS],
+                         ids=[case[0] for case in OVERLAY_SWAPS])
+def test_an_overlay_value_beyond_its_bound_is_a_located_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], path: tuple[str | int, ...],
+        new: object, where: str, message: str) -> None:
+    folder = law_with(tmp_path, OVERLAY, swapped(OVERLAY, path, new))
+    with pytest.raises(RuleError) as caught:
+        load_overlay(folder / OVERLAY)
+    (problem,) = [p for p in caught.value.problems if p.path == where]
+    assert message in problem.message
+    assert problem.source == str(folder / OVERLAY)
+    assert main(["check-rules", str(folder)]) == 1
+    assert f"{folder / OVERLAY}:{problem.line}: {where}: " in capsys.readouterr().out
+    assert main(["evaluate", str(EXAMPLES / "jobparat-kontanthjaelp-noshow.json"),
+                 "--as-of", "2024-10-01", "--variant", str(folder / OVERLAY)]) == 1
+    assert f"{where}: {problem.message}" in capsys.readouterr().err
+
+
+def test_a_date_written_as_a_string_is_located_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The review's case: ``valid_to = "2009-07-31"`` in the 2008 dagpenge module."""
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    module = folder / MODULE_2008
+    text = module.read_text(encoding="utf-8")
+    line = text[:text.index("valid_to = 2009-07-31")].count("\n") + 1
+    module.write_text(text.replace("valid_to = 2009-07-31", 'valid_to = "2009-07-31"', 1),
+                      encoding="utf-8")
+    assert main(["check-rules", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert out == (f"{module}:{line}: module.valid_to: must be a TOML date like 2024-01-01 "
+                   "(without quotes), got a string: '2009-07-31'\n1 problem\n")
+    assert not err
+
+
+def test_a_law_with_a_duration_beyond_the_dates_is_refused_before_it_is_evaluated(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The review's case: ``duration = "P999999999999Y"`` passed check-rules, and evaluate
+    then ended in an OverflowError (exit 3)."""
+    folder = tmp_path / "rules"
+    shutil.copytree(RULES, folder)
+    module = folder / MODULE_2008
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace('duration = "P1M"', 'duration = "P999999999999Y"', 1),
+                      encoding="utf-8")
+    timeline = tmp_path / "dp2008.json"
+    timeline.write_text(
+        '{"schema": "lab-rules/timeline/v2", "person": {"id": "p", "birth_date": "1970-01-01"},'
+        ' "events": [{"type": "registered", "date": "2008-03-04"}, {"type": "benefit_started",'
+        ' "date": "2008-03-04", "benefit": "dagpenge", "group": "dagpenge"}]}',
+        encoding="utf-8")
+    assert main(["check-rules", str(folder)]) == 1
+    assert "is longer than 100 years" in capsys.readouterr().out
+    assert main(["evaluate", str(timeline), "--as-of", "2009-06-01", "--rules",
+                 str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert f"{module}:" in err
+    assert "internal error" not in err
