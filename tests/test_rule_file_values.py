@@ -7,6 +7,7 @@ overflow later, in an evaluation of a law that passed."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +42,31 @@ SWAPS = [
     ("a text where the default exemptions are", "dk/lab/2024/dagpenge.toml",
      ("module", "defaults", "exemptions"), "waive", "module.defaults.exemptions",
      "must be a table, got a string"),
+    ("a float not-a-number where a refund share is", "parameters/refusionstrappe.toml",
+     ("band", 0, "refund"), math.nan, "band[0].refund", "must be a decimal share as a string"),
+    ("a number where the refund bands are", "parameters/refusionstrappe.toml", ("band",), 5,
+     "band", "must be an array of tables ([[band]]), got a whole number"),
+    ("a text where a sanction rule is", "parameters/sanktionsregler.toml", ("rule", 0), "x",
+     "rule[0]", "must be a table, got a string"),
+    ("a word where a sanction rate is", "parameters/sanktionssatser.toml",
+     ("table", 1, "bands", 0, "rate"), "x", "table[1].bands[0].rate",
+     "must be kroner as a string"),
+    ("kroner with an exponent", "parameters/hjaelpsatser.toml", ("rate", 0, "monthly"),
+     "1E+999999", "rate[0].monthly", "must be kroner as a string from 0 to 10000000"),
+    ("a quota share above the whole", "parameters/kvoter-2026.toml", ("quota", 0, "share"),
+     "7.5", "quota[0].share", "from 0 to 1"),
+    ("no hours in a weekday on dagpenge", "parameters/dagpengetimer.toml",
+     ("entry", 0, "weekday_hours"), "0", "entry[0].weekday_hours", "above 0 to 24"),
+    ("a float of hours a week", "parameters/refusionsbortfald.toml",
+     ("rate", 0, "active_min_hours"), 2.5, "rate[0].active_min_hours",
+     "must be a whole number from 0 to 168, got a float"),
+    ("eight holiday days a week", "parameters/kontanthjaelp-ferie.toml",
+     ("entry", 0, "days_per_week"), 8, "entry[0].days_per_week", "from 1 to 7, got 8"),
+    ("a lone brace in a Danish note", "parameters/sanktionsregler.toml",
+     ("rule", 0, "notes_da", 0), "{", "rule[0].notes_da[0]", "is not a text template"),
+    ("an attribute of a value in a text", "parameters/sanktionsbetingelser.toml",
+     ("condition", 0, "text"), "{excuse.__class__}", "condition[0].text",
+     "is not a text template"),
 ]
 
 

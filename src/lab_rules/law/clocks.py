@@ -21,9 +21,11 @@ from pathlib import Path
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.law.bounds import DAY_HOURS, MAX_WHOLE, MONTH_HOURS, WEEK_HOURS
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import COMMON_KEYS, decimal_of, entry_of
+from lab_rules.law.reader import described
 
 KEYS = COMMON_KEYS | {"week_hours", "month_hours", "weekday_hours", "weekday_basis",
                       "weekday_confidence", "transfer_hours", "transfer_basis",
@@ -69,13 +71,14 @@ def load_clock_hours(path: str | Path) -> tuple[ClockHours, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"entry"}, "")
     found = []
-    for index, raw in enumerate(document.get("entry", [])):
-        where = f"entry[{index}]"
+    for where, raw in reader.tables(document, "entry", ""):
         reader.check_keys(raw, set(KEYS), where)
         common = entry_of(reader, raw, where)
-        figures = [decimal_of(reader, raw, key, where)
-                   for key in ("week_hours", "month_hours", "weekday_hours")]
-        transfer = decimal_of(reader, raw, "transfer_hours", where, required=False)
+        figures = [decimal_of(reader, raw, key, where, maximum=most, positive=True, unit="hours")
+                   for key, most in (("week_hours", WEEK_HOURS), ("month_hours", MONTH_HOURS),
+                                     ("weekday_hours", DAY_HOURS))]
+        transfer = decimal_of(reader, raw, "transfer_hours", where, required=False,
+                              maximum=Decimal(MAX_WHOLE), positive=True, unit="hours")
         transfer_basis = reader.text(raw, "transfer_basis", where, required=transfer is not None)
         weekday_basis = reader.text(raw, "weekday_basis", where)
         holidays_basis = reader.text(raw, "public_holidays_basis", where)
@@ -86,7 +89,7 @@ def load_clock_hours(path: str | Path) -> tuple[ClockHours, ...]:
         holidays = raw.get("public_holidays_count")
         if not isinstance(holidays, bool):
             reader.problem(f"{where}.public_holidays_count", f"must be true or false, got "
-                           f"{holidays!r}")
+                           f"{described(holidays)}")
         marks = {}
         for key in ("weekday_confidence", "public_holidays_confidence"):
             marks[key] = _confidence(raw.get(key))

@@ -16,8 +16,10 @@ from pathlib import Path
 import attrs
 
 from lab_rules.core.vocabulary import Benefit, OfferKind, TargetGroup
+from lab_rules.law.bounds import DAY_HOURS, MAX_WEEKS, SHARE
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import decimal_of
 
 PERIOD_KEYS = {"id", "valid_from", "valid_to", "passive", "active_low", "active_high", "late",
                "karens_weeks", "karens_from_year_start", "legal_basis", "source"}
@@ -60,26 +62,24 @@ def load_cofinancing(path: str | Path) -> CofinancingRules:
     document, reader = open_toml(path)
     reader.check_keys(document, TOP_KEYS, "")
     periods = []
-    for index, raw in enumerate(document.get("period", [])):
-        where = f"period[{index}]"
+    for where, raw in reader.tables(document, "period", ""):
         reader.check_keys(raw, PERIOD_KEYS, where)
         ident = reader.text(raw, "id", where)
         start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
-        shares = {}
-        for key in ("passive", "active_low", "active_high", "late"):
-            value = raw.get(key)
-            if not isinstance(value, str):
-                reader.problem(f"{where}.{key}", f'must be a share as a string, got {value!r}')
-                value = "0"
-            shares[key] = Decimal(value)
-        karens = reader.integer(raw, "karens_weeks", where, 0)
+        for key in ("valid_from", "valid_to"):
+            if key not in raw:
+                reader.problem(where, f'missing required key "{key}"')
+        shares = {key: decimal_of(reader, raw, key, where, maximum=SHARE, unit="a share")
+                  for key in ("passive", "active_low", "active_high", "late")}
+        karens = reader.integer(raw, "karens_weeks", where, 0, maximum=MAX_WEEKS)
         from_year = reader.boolean(raw, "karens_from_year_start", where)
         basis = reader.text(raw, "legal_basis", where)
         reader.text(raw, "source", where)
-        if ident and start and end and basis is not None and karens is not None:
-            periods.append(CofinancingPeriod(start, end, shares["passive"], shares["active_low"],
-                                             shares["active_high"], shares["late"], karens,
-                                             bool(from_year), basis, ident))
+        if (ident and start and end and basis is not None and karens is not None
+                and None not in shares.values()):
+            passive, active_low, active_high, late = (s or Decimal(0) for s in shares.values())
+            periods.append(CofinancingPeriod(start, end, passive, active_low, active_high, late,
+                                             karens, bool(from_year), basis, ident))
     low = reader.enum_set(OfferKind, document, "low_offers", "")
     hours = reader.table(document, "assumed_hours", "")
     reader.check_keys(hours, HOURS_KEYS, "assumed_hours")
@@ -87,18 +87,18 @@ def load_cofinancing(path: str | Path) -> CofinancingRules:
     for key in ("legal_basis", "source"):
         reader.text(hours, key, "assumed_hours")
     reader.enum_of(Confidence, hours, "confidence", "assumed_hours")
-    weekday = hours.get("weekday_hours")
-    if not isinstance(weekday, str):
-        reader.problem("assumed_hours.weekday_hours", f'must be hours as a string, like "7.4", '
-                       f"got {weekday!r}")
-        weekday = "0"
+    weekday = decimal_of(reader, hours, "weekday_hours", "assumed_hours", maximum=DAY_HOURS,
+                         positive=True, unit="hours")
     benefit = reader.enum_of(Benefit, document, "benefit", "")
     group = reader.enum_of(TargetGroup, document, "group", "")
-    if benefit is None or group is None:
-        reader.problem("", 'name the co-financed "benefit" and its target "group"')
-    if reader.problems or benefit is None or group is None or hours_id is None:
+    for key in ("benefit", "group"):
+        if key not in document:
+            reader.problem(key, f'missing required key "{key}": name the co-financed "benefit" '
+                           'and its target "group"')
+    if (reader.problems or benefit is None or group is None or hours_id is None
+            or weekday is None):
         raise RuleError(reader.problems, subject=str(path))
-    return CofinancingRules(tuple(periods), low, benefit, group, Decimal(weekday), hours_id)
+    return CofinancingRules(tuple(periods), low, benefit, group, weekday, hours_id)
 
 
 @functools.lru_cache(maxsize=1)

@@ -69,12 +69,7 @@ def load_coverage_gaps(path: str | Path) -> tuple[CoverageGap, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"gap"}, "")
     gaps = []
-    raw_gaps = document.get("gap", [])
-    if not isinstance(raw_gaps, list):
-        reader.problem("gap", "must be an array of tables ([[gap]])")
-        raw_gaps = []
-    for index, raw in enumerate(raw_gaps):
-        where = f"gap[{index}]"
+    for where, raw in reader.tables(document, "gap", ""):
         reader.check_keys(raw, GAP_KEYS, where)
         ident = reader.text(raw, "id", where)
         groups = reader.enum_set(TargetGroup, raw, "groups", where)

@@ -83,13 +83,12 @@ def load_holiday_rules(path: str | Path) -> tuple[HolidayRule, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"entry"}, "")
     found = []
-    for index, raw in enumerate(document.get("entry", [])):
-        where = f"entry[{index}]"
+    for where, raw in reader.tables(document, "entry", ""):
         reader.check_keys(raw, set(HOLIDAY_KEYS), where)
         common = entry_of(reader, raw, where)
-        spans = [reader.duration(raw, key, where)
+        spans = [reader.duration(raw, key, where, positive=key != "earned_after")
                  for key in ("earned_after", "take_within", "total", "longest_period")]
-        per_week = reader.integer(raw, "days_per_week", where, None, minimum=1)
+        per_week = reader.integer(raw, "days_per_week", where, None, minimum=1, maximum=7)
         mark = reader.enum_of(Confidence, raw, "days_per_week_confidence", where)
         agreement = reader.text(raw, "agreement_basis", where)
         if None in spans or per_week is None or mark is None:
@@ -112,8 +111,7 @@ def load_sickness_rules(path: str | Path) -> tuple[SicknessRule, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"entry"}, "")
     found = []
-    for index, raw in enumerate(document.get("entry", [])):
-        where = f"entry[{index}]"
+    for where, raw in reader.tables(document, "entry", ""):
         reader.check_keys(raw, set(SICKNESS_KEYS), where)
         common = entry_of(reader, raw, where)
         duration = reader.duration(raw, "duration", where)

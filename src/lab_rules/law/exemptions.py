@@ -47,8 +47,7 @@ def load_exemption_rules(path: str | Path) -> tuple[ExemptionRule, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"rule"}, "")
     rules = []
-    for index, raw in enumerate(document.get("rule", [])):
-        where = f"rule[{index}]"
+    for where, raw in reader.tables(document, "rule", ""):
         reader.check_keys(raw, RULE_KEYS, where)
         ident = reader.text(raw, "id", where)
         reason = reader.enum_of(ExemptionReason, raw, "reason", where)
@@ -66,7 +65,9 @@ def load_exemption_rules(path: str | Path) -> tuple[ExemptionRule, ...]:
         if (ident and reason and (within or lapses) and start and basis and source
                 and confidence):
             rules.append(ExemptionRule(ident, reason, within, start, end, basis, source,
-                                       confidence, str(raw.get("note", "")), lapses))
+                                       confidence,
+                                       reader.text(raw, "note", where, required=False) or "",
+                                       lapses))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(rules)

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
+from lab_rules.law.bounds import MAX_AGE
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import covers
+from lab_rules.law.params import covers, decimal_of
 
 RATE_KEYS = {"id", "valid_from", "valid_to", "monthly", "benefit", "age_from", "age_below",
              "custody",
@@ -88,29 +89,21 @@ def load_hjaelp_rates(path: str | Path) -> tuple[HjaelpRate, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"rate"}, "")
     rates = []
-    for index, raw in enumerate(document.get("rate", [])):
-        where = f"rate[{index}]"
+    for where, raw in reader.tables(document, "rate", ""):
         reader.check_keys(raw, RATE_KEYS, where)
         ident, start = reader.text(raw, "id", where), reader.day(raw, "valid_from", where)
         basis, source = reader.text(raw, "legal_basis", where), reader.text(raw, "source", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
-        monthly = None
-        try:
-            monthly = Decimal(str(raw.get("monthly")))
-        except InvalidOperation:
-            reader.problem(f"{where}.monthly", "must be kroner as a string, e.g. \"12064\"")
-        if not isinstance(raw.get("monthly"), str):
-            reader.problem(f"{where}.monthly", "must be kroner as a string, e.g. \"12064\"")
-            monthly = None
+        monthly = decimal_of(reader, raw, "monthly", where, unit="kroner")
         flags = {key: reader.boolean(raw, key, where)
                  for key in ("custody", "married", "living_with_parents")}
         if ident and start and basis and source and confidence and monthly is not None:
             rates.append(HjaelpRate(
                 ident, start, reader.day(raw, "valid_to", where), monthly, basis, confidence,
-                source, str(raw.get("note", "")),
+                source, reader.text(raw, "note", where, required=False) or "",
                 reader.text(raw, "benefit", where, required=False),
-                reader.integer(raw, "age_from", where, None),
-                reader.integer(raw, "age_below", where, None), **flags))
+                reader.integer(raw, "age_from", where, None, maximum=MAX_AGE),
+                reader.integer(raw, "age_below", where, None, maximum=MAX_AGE), **flags))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(rates)

@@ -30,6 +30,7 @@ import attrs
 from lab_rules.calendar import Duration
 from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import ExemptionReason
+from lab_rules.law.bounds import MAX_DAYS, MAX_WHOLE
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import COMMON_KEYS, Entry, Reader, decimal_of, entry_of
@@ -163,12 +164,11 @@ def load_reduction_levels(path: str | Path) -> tuple[ReductionLevel, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"level"}, "")
     levels = []
-    for index, raw in enumerate(document.get("level", [])):
-        where = f"level[{index}]"
+    for where, raw in reader.tables(document, "level", ""):
         reader.check_keys(raw, LEVEL_KEYS, where)
         common = entry_of(reader, raw, where)
-        full = decimal_of(reader, raw, "full", where)
-        other = decimal_of(reader, raw, "other", where)
+        full = decimal_of(reader, raw, "full", where, unit="kroner")
+        other = decimal_of(reader, raw, "other", where, unit="kroner")
         if common is not None and full is not None and other is not None:
             levels.append(ReductionLevel(common.id, common.valid_from, common.valid_to, full,
                                          other, common.confidence, common.legal_basis))
@@ -195,22 +195,18 @@ def _notices(reader: Any, raw: Mapping[str, Any], where: str) -> Notices | None:
     return Notices(warning, consultation, late, w, c, lt, none, confidence, source)
 
 
-def _tables(reader: Any, raws: object, where: str, name: str, keys: set[str]
+def _tables(reader: Any, era: Mapping[str, Any], where: str, name: str, keys: set[str]
             ) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Each table of the list ``[[era.<name>]]`` at *where*, with its location, its keys
-    checked; a value that is not a list is a problem."""
-    if not isinstance(raws, list):
-        reader.problem(where, f"must be a list of [[era.{name}]] tables, got {raws!r}")
-        return
-    for index, raw in enumerate(raws):
-        at = f"{where}[{index}]"
+    """Each table of the array ``[[era.<name>]]`` of the era at *where*, with its location,
+    its keys checked."""
+    for at, raw in reader.tables(era, name, where):
         reader.check_keys(raw, keys, at)
         yield at, raw
 
 
-def _extensions(reader: Any, raws: object, where: str) -> tuple[Extension, ...]:
+def _extensions(reader: Any, era: Mapping[str, Any], where: str) -> tuple[Extension, ...]:
     found = []
-    for at, raw in _tables(reader, raws, where, "extension", EXTENSION_KEYS):
+    for at, raw in _tables(reader, era, where, "extension", EXTENSION_KEYS):
         texts = [reader.text(raw, key, at) for key in ("id", "legal_basis", "source")]
         start, end = reader.day(raw, "start", at), reader.day(raw, "end", at)
         confidence = reader.enum_of(Confidence, raw, "confidence", at)
@@ -235,9 +231,9 @@ def _extending(reader: Any, raw: Mapping[str, Any], where: str
     return tuple(found.items())
 
 
-def _exempt(reader: Any, raws: object, where: str) -> tuple[HoursExempt, ...]:
+def _exempt(reader: Any, era: Mapping[str, Any], where: str) -> tuple[HoursExempt, ...]:
     found = []
-    for at, raw in _tables(reader, raws, where, "exempt", EXEMPT_KEYS):
+    for at, raw in _tables(reader, era, where, "exempt", EXEMPT_KEYS):
         reason = reader.enum_of(ExemptionReason, raw, "reason", at)
         effect = reader.enum_of(ExemptEffect, raw, "effect", at)
         partial = reader.enum_of(PartialMonth, raw, "partial_month", at)
@@ -256,11 +252,12 @@ def _exempt(reader: Any, raws: object, where: str) -> tuple[HoursExempt, ...]:
 
 
 def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> HoursEra | None:
-    hours = decimal_of(reader, raw, "hours", where)
-    window, cap = reader.duration(raw, "window", where), reader.duration(raw, "window_cap", where)
-    within = reader.duration(raw, "help_within", where)
-    help_days = reader.integer(raw, "help_days", where, None, minimum=1)
-    restart = reader.integer(raw, "restart_days", where, None, minimum=1)
+    hours = decimal_of(reader, raw, "hours", where, maximum=Decimal(MAX_WHOLE), unit="hours")
+    window = reader.duration(raw, "window", where, positive=True)
+    cap = reader.duration(raw, "window_cap", where, positive=True)
+    within = reader.duration(raw, "help_within", where, positive=True)
+    help_days = reader.integer(raw, "help_days", where, None, minimum=1, maximum=MAX_DAYS)
+    restart = reader.integer(raw, "restart_days", where, None, minimum=1, maximum=MAX_DAYS)
     texts = {key: reader.text(raw, key, where) for key in ("married_basis", "window_basis",
                                                            "restart_basis", "regain_basis")}
     unmarried_basis = reader.text(raw, "unmarried_basis", where, required=False)
@@ -269,11 +266,11 @@ def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> Hour
         reader.problem(where, "unmarried_from and unmarried_basis go together")
     notices = (_notices(reader, reader.table(raw, "notices", where), f"{where}.notices")
                if "notices" in raw else None)
-    extensions = _extensions(reader, raw.get("extension", []), f"{where}.extension")
+    extensions = _extensions(reader, raw, where)
     note = reader.text(raw, "note", where)
     extending = _extending(reader, raw, where)
     extending_basis = reader.text(raw, "extending_basis", where, required=bool(extending))
-    exempt = _exempt(reader, raw.get("exempt", []), f"{where}.exempt")
+    exempt = _exempt(reader, raw, where)
     if window is None or cap is None or help_days is None or restart is None:
         reader.problem(where, "window, window_cap (durations), help_days and restart_days "
                        "(whole days) are required")
@@ -295,8 +292,7 @@ def load_hours_eras(path: str | Path) -> tuple[HoursEra, ...]:
     typed: Reader = reader
     reader.check_keys(document, {"era"}, "")
     eras = []
-    for index, raw in enumerate(document.get("era", [])):
-        where = f"era[{index}]"
+    for where, raw in reader.tables(document, "era", ""):
         reader.check_keys(raw, set(ERA_KEYS), where)
         common = entry_of(typed, raw, where)
         era = _era(reader, raw, where, common) if common is not None else None

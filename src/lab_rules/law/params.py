@@ -5,15 +5,18 @@ written as the law writes it, a confidence and a source; and figures written as 
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from lab_rules.law.bounds import MAX_AMOUNT, MAX_PLACES
 from lab_rules.law.model import Confidence
+from lab_rules.law.reader import described
 
 COMMON_KEYS = frozenset({"id", "valid_from", "valid_to", "legal_basis", "confidence", "source",
                          "note"})
@@ -64,24 +67,39 @@ def entry_of(reader: Reader, raw: Mapping[str, Any], where: str) -> Entry | None
     return Entry(ident, start, end, basis, confidence, source)
 
 
+_FIGURE = re.compile(rf"^\d{{1,12}}(\.\d{{1,{MAX_PLACES}}})?$")
+"""A figure as the rule files write it: digits, a point and decimals (no sign, exponent or
+spaces: ``"160.33"``, ``"0.40"``, ``"12064"``)."""
+
+
+def figure_of(reader: Reader, value: object, where: str, *, maximum: Decimal = MAX_AMOUNT,
+              positive: bool = False, unit: str = "") -> Decimal | None:
+    """A figure written as a decimal string (``"160.33"``), never a float: from 0 (above it
+    where *positive*: a figure something is divided by) to *maximum*; else None, with the
+    problem at *where*."""
+    if isinstance(value, str) and _FIGURE.match(value):
+        figure = Decimal(value)
+        if figure <= maximum and (figure > 0 or not positive):
+            return figure
+    low = "above 0" if positive else "from 0"
+    like = "0.40" if maximum <= 1 else "160.33"
+    reader.problem(where, f"must be {unit or 'a decimal number'} as a string {low} to "
+                   f'{maximum}, like "{like}"; got {described(value)}')
+    return None
+
+
 def decimal_of(reader: Reader, raw: Mapping[str, Any], key: str, where: str, *,
-               required: bool = True) -> Decimal | None:
-    """A figure written as a decimal string (``"160.33"``), never a float."""
+               required: bool = True, maximum: Decimal = MAX_AMOUNT, positive: bool = False,
+               unit: str = "") -> Decimal | None:
+    """The figure *key* of *raw* (:func:`figure_of`); a missing one is a problem where
+    *required*."""
     value = raw.get(key)
     if value is None:
         if required:
             reader.problem(where, f'missing required key "{key}"')
         return None
-    if isinstance(value, str):
-        try:
-            figure = Decimal(value)
-        except InvalidOperation:
-            figure = None
-        if figure is not None and figure.is_finite() and figure >= 0:
-            return figure
-    reader.problem(f"{where}.{key}", f'must be a decimal number as a string, like "160.33"; got '
-                   f"{value!r}")
-    return None
+    return figure_of(reader, value, f"{where}.{key}", maximum=maximum, positive=positive,
+                     unit=unit)
 
 
 def covers(entry: Any, day: date) -> bool:

@@ -11,8 +11,10 @@ import attrs
 
 from lab_rules.calendar import Duration
 from lab_rules.core.vocabulary import Holder, TargetGroup
+from lab_rules.law.bounds import MAX_COUNT, SHARE
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Anchor, Confidence
+from lab_rules.law.params import decimal_of
 
 QUOTA_KEYS = {"id", "groups", "holders", "conversations", "window", "share", "valid_from",
               "confidence", "legal_basis", "source", "anchor", "pool"}
@@ -43,15 +45,14 @@ def load_quotas(path: str | Path) -> tuple[Quota, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"quota"}, "")
     quotas = []
-    for index, raw in enumerate(document.get("quota", [])):
-        where = f"quota[{index}]"
+    for where, raw in reader.tables(document, "quota", ""):
         reader.check_keys(raw, QUOTA_KEYS, where)
         ident, basis = reader.text(raw, "id", where), reader.text(raw, "legal_basis", where)
         reader.text(raw, "source", where)
         groups = reader.enum_set(TargetGroup, raw, "groups", where)
         holders = reader.enum_set(Holder, raw, "holders", where)
-        count = reader.integer(raw, "conversations", where, None)
-        window = reader.duration(raw, "window", where)
+        count = reader.integer(raw, "conversations", where, None, minimum=1, maximum=MAX_COUNT)
+        window = reader.duration(raw, "window", where, positive=True)
         start = reader.day(raw, "valid_from", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
         pool = reader.text(raw, "pool", where, required=False)
@@ -61,12 +62,10 @@ def load_quotas(path: str | Path) -> tuple[Quota, ...]:
             if anchor not in QUOTA_ANCHORS:
                 reader.problem(f"{where}.anchor", "a quota counts from course_start or "
                                f"transfer_to_jobcenter, not {anchor.value}")
-        share = raw.get("share")
-        if not isinstance(share, str):
-            reader.problem(f"{where}.share", f"must be a decimal share as a string, got {share!r}")
-            share = None
-        if ident and basis and groups and count and window and start and confidence and share:
-            quotas.append(Quota(ident, groups, holders, count, window, Decimal(share), start,
+        share = decimal_of(reader, raw, "share", where, maximum=SHARE, unit="a decimal share")
+        if (ident and basis and groups and count and window and start and confidence
+                and share is not None):
+            quotas.append(Quota(ident, groups, holders, count, window, share, start,
                                 confidence, basis, anchor, pool))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))

@@ -14,7 +14,7 @@ import enum
 import functools
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,10 @@ import attrs
 from lab_rules.calendar import Duration
 from lab_rules.core.messages import Message, Said
 from lab_rules.core.vocabulary import Benefit
+from lab_rules.law.bounds import MAX_WEEKS, SHARE
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import in_force
+from lab_rules.law.params import figure_of, in_force
 from lab_rules.law.rule_texts import note_pair
 
 TOP_KEYS = {"staircase", "count", "transition", "restart", "band", "covered", "not_on_staircase",
@@ -202,14 +203,7 @@ class Staircase:
 
 
 def _rate(reader: _Reader, raw: object, path: str) -> Decimal | None:
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        value = None
-    if value is None or not Decimal(0) <= value <= Decimal(1) or not isinstance(raw, str):
-        reader.problem(path, f'must be a decimal share as a string, like "0.40", got {raw!r}')
-        return None
-    return value
+    return figure_of(reader, raw, path, maximum=SHARE, unit="a decimal share")
 
 
 def _entry(reader: _Reader, table: Mapping[str, Any], path: str) -> Entry | None:
@@ -232,11 +226,12 @@ def _required_day(reader: _Reader, table: Mapping[str, Any], key: str, path: str
 
 def _bands(reader: _Reader, document: Mapping[str, Any]) -> tuple[Band, ...]:
     bands = []
-    for index, raw in enumerate(document.get("band", [])):
-        path = f"band[{index}]"
+    for path, raw in reader.tables(document, "band", ""):
         reader.check_keys(raw, BAND_KEYS, path)
-        first = reader.integer(raw, "first_week", path, None, minimum=1)
-        last = reader.integer(raw, "last_week", path, None, minimum=1)
+        first = reader.integer(raw, "first_week", path, None, minimum=1, maximum=MAX_WEEKS)
+        last = reader.integer(raw, "last_week", path, None, minimum=1, maximum=MAX_WEEKS)
+        if first is not None and last is not None and last < first:
+            reader.problem(f"{path}.last_week", f"week {last} is before first_week {first}")
         refund = _rate(reader, raw.get("refund"), f"{path}.refund")
         cofinancing = _rate(reader, raw.get("cofinancing"), f"{path}.cofinancing")
         texts = {k: reader.text(raw, k, path) for k in ("id", "refund_basis", "cofinancing_basis")}
@@ -259,8 +254,7 @@ def _bands(reader: _Reader, document: Mapping[str, Any]) -> tuple[Band, ...]:
 def _listed(reader: _Reader, document: Mapping[str, Any], key: str, keys: set[str]
             ) -> list[tuple[str, Mapping[str, Any], Entry | None]]:
     found = []
-    for index, raw in enumerate(document.get(key, [])):
-        path = f"{key}[{index}]"
+    for path, raw in reader.tables(document, key, ""):
         reader.check_keys(raw, keys, path)
         found.append((path, raw, _entry(reader, raw, path)))
     return found
@@ -286,8 +280,9 @@ def load_staircase(path: str | Path) -> Staircase:
     early = reader.enum_set(Benefit, tables["transition"], "early_benefits", "transition")
     early_from = _required_day(reader, tables["transition"], "early_from", "transition")
     others_from = _required_day(reader, tables["transition"], "others_from", "transition")
-    weeks = reader.integer(tables["restart"], "weeks", "restart", None, minimum=1)
-    window = reader.duration(tables["restart"], "window", "restart")
+    weeks = reader.integer(tables["restart"], "weeks", "restart", None, minimum=1,
+                           maximum=MAX_WEEKS)
+    window = reader.duration(tables["restart"], "window", "restart", positive=True)
     if weeks is None or window is None:
         reader.problem("restart", 'needs "weeks" and "window"')
     bands = _bands(reader, document)

@@ -13,6 +13,7 @@ after ``spell`` on benefit within ``within``, until ``ends_after`` in fleksjob w
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,8 +23,10 @@ import attrs
 from lab_rules.calendar import Duration
 from lab_rules.core.messages import Said
 from lab_rules.core.vocabulary import Benefit, CaseStep, TargetGroup
+from lab_rules.law.bounds import MAX_DAYS, MAX_WEEKS, SHARE, WEEK_HOURS
 from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
+from lab_rules.law.params import figure_of
 from lab_rules.law.rule_texts import note_pair
 
 RATE_KEYS = {"id", "benefit", "valid_from", "valid_to", "passive", "active", "legal_basis",
@@ -160,13 +163,10 @@ class LossSchedule:
 
 
 def _decimal(reader: _Reader, raw: object, path: str) -> Decimal:
-    if not isinstance(raw, str):
-        reader.problem(path, f'must be a decimal share as a string, like "0.35", got {raw!r}')
-        return Decimal(0)
-    return Decimal(raw)
+    return figure_of(reader, raw, path, maximum=SHARE, unit="a decimal share") or Decimal(0)
 
 
-def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate | None:
+def _rate_row(reader: _Reader, raw: Mapping[str, object], where: str) -> BaseRate | None:
     reader.check_keys(raw, RATE_KEYS, where)
     ident = reader.text(raw, "id", where)
     benefit = reader.enum_of(Benefit, raw, "benefit", where)
@@ -177,22 +177,19 @@ def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate |
     active = _decimal(reader, raw.get("active"), f"{where}.active")
     confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
     bands = []
-    raw_bands = raw.get("week_bands", [])
-    for b_index, band in enumerate(raw_bands if isinstance(raw_bands, list) else []):
-        b_where = f"{where}.week_bands[{b_index}]"
+    for b_where, band in reader.tables(raw, "week_bands", where):
         reader.check_keys(band, WEEK_BAND_KEYS, b_where)
-        first = reader.integer(band, "first", b_where, None, minimum=1)
-        last = reader.integer(band, "last", b_where, None, minimum=1)
+        first = reader.integer(band, "first", b_where, None, minimum=1, maximum=MAX_WEEKS)
+        last = reader.integer(band, "last", b_where, None, minimum=1, maximum=MAX_WEEKS)
         if first is None:
             reader.problem(b_where, 'missing "first" week')
             continue
-        bands.append(WeekBand(first, last, _decimal(reader, band.get("passive"), b_where),
-                              _decimal(reader, band.get("active"), b_where)))
-    min_hours = raw.get("active_min_hours")
-    if min_hours is not None and not isinstance(min_hours, int | float):
-        reader.problem(f"{where}.active_min_hours", f"must be a number, got {min_hours!r}")
-        min_hours = None
-    max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0)
+        bands.append(WeekBand(first, last,
+                              _decimal(reader, band.get("passive"), f"{b_where}.passive"),
+                              _decimal(reader, band.get("active"), f"{b_where}.active")))
+    min_hours = reader.integer(raw, "active_min_hours", where, None, maximum=int(WEEK_HOURS))
+    max_absence = reader.integer(raw, "max_absence_days", where, None, minimum=0,
+                                 maximum=MAX_DAYS)
     visited_before = reader.day(raw, "visited_before", where)
     if not (ident and benefit and start and end and basis and confidence):
         return None
@@ -204,8 +201,8 @@ def _rate_row(reader: _Reader, raw: dict[str, object], where: str) -> BaseRate |
                     reader.text(raw, "legal_basis_da", where, required=False) or "", note_da)
 
 
-def _limits(reader: _Reader, raw: dict[str, object], where: str) -> SpellLimits | None:
-    periods = [reader.duration(raw, k, where) for k in _SPELL_KEYS]
+def _limits(reader: _Reader, raw: Mapping[str, object], where: str) -> SpellLimits | None:
+    periods = [reader.duration(raw, k, where, positive=True) for k in _SPELL_KEYS]
     if any(p is None for p in periods):
         reader.problem(where, "a long_spell loss needs " + ", ".join(f'"{k}"' for k in _SPELL_KEYS))
         return None
@@ -215,7 +212,7 @@ def _limits(reader: _Reader, raw: dict[str, object], where: str) -> SpellLimits 
                        reader.enum_set(TargetGroup, raw, "fleksjob_groups", where))
 
 
-def _loss(reader: _Reader, raw: dict[str, object], where: str) -> LossRule | None:
+def _loss(reader: _Reader, raw: Mapping[str, object], where: str) -> LossRule | None:
     reader.check_keys(raw, LOSS_KEYS, where)
     fields = {k: reader.text(raw, k, where) for k in (
         "id", "title_da", "title_en", "legal_basis", "source", "law_text")}
@@ -224,8 +221,7 @@ def _loss(reader: _Reader, raw: dict[str, object], where: str) -> LossRule | Non
     trigger = raw.get("trigger", "late_obligation")
     if trigger not in TRIGGERS:
         reader.problem(f"{where}.trigger", f"{trigger!r} is not one of: {', '.join(TRIGGERS)}")
-    raw_ids = raw.get("rules", [])
-    rule_ids = [str(r) for r in raw_ids] if isinstance(raw_ids, list) else []
+    rule_ids = reader.strings(raw, "rules", where)
     if trigger == "late_obligation" and not rule_ids:
         reader.problem(f"{where}.rules", "name the rule ids whose late obligations lose refund")
     benefits = reader.enum_set(Benefit, raw, "benefits", where)
@@ -251,8 +247,8 @@ def load_loss_schedule(path: str | Path) -> LossSchedule:
     """Read rates and loss rules; raise :class:`RuleError` with every located problem."""
     document, reader = open_toml(path)
     reader.check_keys(document, {"rate", "loss"}, "")
-    rates = [_rate_row(reader, raw, f"rate[{i}]") for i, raw in enumerate(document.get("rate", []))]
-    losses = [_loss(reader, raw, f"loss[{i}]") for i, raw in enumerate(document.get("loss", []))]
+    rates = [_rate_row(reader, raw, where) for where, raw in reader.tables(document, "rate", "")]
+    losses = [_loss(reader, raw, where) for where, raw in reader.tables(document, "loss", "")]
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return LossSchedule(tuple(r for r in rates if r is not None),

@@ -15,11 +15,44 @@ import attrs
 
 from lab_rules.core.messages import Sentence, number_text, text, words
 
-__all__ = ["Figure", "Month", "Worded", "named", "note_pair", "pair"]
+__all__ = ["Figure", "Month", "Worded", "fields", "named", "note_pair", "pair", "template"]
+
+
+def fields(template: str) -> frozenset[str] | None:
+    """The values a text template names (``{name}``), or None when it is not a template a rule
+    file may write: a lone brace, or a field that is more than a plain name (``{0}``,
+    ``{x.attr}``, ``{x[0]}``, ``{x!r}``, ``{x:>9}``: a rule file's text reaches no attribute,
+    item or conversion of the values it is filled with)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    names = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            return None
+        names.add(name)
+    return frozenset(names)
 
 
 def named(template: str) -> frozenset[str]:
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+    """The values a text template names (none, when it is not one: the loader refuses it)."""
+    return fields(template) or frozenset()
+
+
+_NOT_A_TEMPLATE = ("is not a text template: name a value as {name} (letters, digits and _) "
+                   "and write a brace itself as {{ or }}")
+
+
+def template(reader: Any, text: str | None, where: str) -> str | None:
+    """*text* read at *where*, when it is a text template (:func:`fields`); else None, with
+    the problem."""
+    if text is not None and fields(text) is None:
+        reader.problem(where, _NOT_A_TEMPLATE)
+        return None
+    return text
 
 
 class Worded(Sentence):
@@ -80,6 +113,9 @@ def pair(reader: Any, en: str, da: object, where: str) -> str:
         return en
     if not isinstance(da, str) or not da.strip():
         reader.problem(where, "must be a non-empty string")
+        return en
+    if fields(da) is None:
+        reader.problem(where, _NOT_A_TEMPLATE)
         return en
     if named(da) != named(en):
         reader.problem(where, f"names {sorted(named(da))}, the English {sorted(named(en))}")

@@ -20,7 +20,7 @@ from lab_rules.calendar import Duration
 from lab_rules.law.loader import RuleError, open_toml
 from lab_rules.law.model import Confidence
 from lab_rules.law.params import covers
-from lab_rules.law.rule_texts import Worded, pair
+from lab_rules.law.rule_texts import Worded, pair, template
 
 TESTS = ("excuse", "no_guidance", "weak_guidance", "contact_not_attempted", "no_assessment",
          "exempted", "not_on_benefit", "on_sygedagpenge", "no_orientation", "documented",
@@ -109,41 +109,38 @@ class SanctionConditions:
         return next((p for p in self.procedures if p.family == family and p.covers(day)), None)
 
 
-def _strings(raw: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in raw) if isinstance(raw, list) else ()
-
-
 def load_sanction_conditions(path: str | Path) -> SanctionConditions:
     """Read the conditions and procedures; raise :class:`RuleError` with every problem."""
     document, reader = open_toml(path)
     reader.check_keys(document, {"condition", "procedure"}, "")
     conditions: list[SanctionCondition] = []
-    for index, raw in enumerate(document.get("condition", [])):
-        where = f"condition[{index}]"
+    for where, raw in reader.tables(document, "condition", ""):
         reader.check_keys(raw, CONDITION_KEYS, where)
         ident, test = reader.text(raw, "id", where), reader.text(raw, "test", where)
         if test is not None and test not in TESTS:
             reader.problem(f"{where}.test", f"{test!r} is not one of {', '.join(TESTS)}")
         start, basis = reader.day(raw, "valid_from", where), reader.text(raw, "legal_basis", where)
-        text, source = reader.text(raw, "text", where), reader.text(raw, "source", where)
+        text = template(reader, reader.text(raw, "text", where), f"{where}.text")
+        source = reader.text(raw, "source", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
         if ident and test and start and basis and text and source and confidence:
             conditions.append(SanctionCondition(
-                ident, test, _strings(raw.get("families")), start,
+                ident, test, reader.strings(raw, "families", where), start,
                 reader.day(raw, "valid_to", where), basis, text, confidence, source,
-                _strings(raw.get("groups")),
+                reader.strings(raw, "groups", where),
                 pair(reader, text, raw.get("text_da"), f"{where}.text_da")))
     procedures: list[SanctionProcedure] = []
-    for index, raw in enumerate(document.get("procedure", [])):
-        where = f"procedure[{index}]"
+    for where, raw in reader.tables(document, "procedure", ""):
         reader.check_keys(raw, PROCEDURE_KEYS, where)
         ident, family = reader.text(raw, "id", where), reader.text(raw, "family", where)
         start, basis = reader.day(raw, "valid_from", where), reader.text(raw, "legal_basis", where)
-        text, source = (reader.text(raw, "consultation", where),
-                        reader.text(raw, "source", where))
+        text = template(reader, reader.text(raw, "consultation", where),
+                        f"{where}.consultation")
+        source = reader.text(raw, "source", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where)
         if ident and family and start and basis and text and source and confidence:
-            cap_note = str(raw.get("cap_note", ""))
+            cap_note = template(reader, reader.text(raw, "cap_note", where, required=False),
+                                f"{where}.cap_note") or ""
             procedures.append(SanctionProcedure(
                 ident, family, start, reader.day(raw, "valid_to", where), basis, text,
                 confidence, source, reader.duration(raw, "deduction_within", where), cap_note,

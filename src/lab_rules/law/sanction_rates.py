@@ -10,17 +10,19 @@ rate category.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import attrs
 
 from lab_rules.core.vocabulary import RateCategory
-from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
+from lab_rules.law.bounds import MAX_AGE
+from lab_rules.law.loader import RuleError, _Reader, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import in_force
-from lab_rules.law.rule_texts import Worded, pair
+from lab_rules.law.params import decimal_of, in_force
+from lab_rules.law.rule_texts import Worded, pair, template
 
 TABLE_KEYS = {"id", "valid_from", "valid_to", "formula", "confidence", "legal_basis", "source",
               "note", "note_da", "bands", "reductions", "working_days", "hjaelp", "monthly_cap",
@@ -91,31 +93,20 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"kind", "table"}, "")
     tables = []
-    for index, raw in enumerate(document.get("table", [])):
-        where = f"table[{index}]"
+    for where, raw in reader.tables(document, "table", ""):
         reader.check_keys(raw, TABLE_KEYS, where)
-        bands = []
-        for b_index, band in enumerate(raw.get("bands", [])):
-            b_where = f"{where}.bands[{b_index}]"
-            reader.check_keys(band, BAND_KEYS, b_where)
-            limit = band.get("below", band.get("up_to"))
-            bands.append(RateBand(None if limit is None else Decimal(str(limit)),
-                                  "up_to" in band, Decimal(str(band.get("rate", "0")))))
+        bands = _bands(reader, raw, where)
         reductions = []
-        for r_index, entry in enumerate(raw.get("reductions", [])):
-            r_where = f"{where}.reductions[{r_index}]"
+        for r_where, entry in reader.tables(raw, "reductions", where):
             reader.check_keys(entry, {"category", "amount"}, r_where)
             category = reader.enum_of(RateCategory, entry, "category", r_where)
-            amount = entry.get("amount")
-            if not isinstance(amount, str) or not amount.isdigit():
-                reader.problem(f"{r_where}.amount", f"must be whole kroner as a string, got "
-                               f"{amount!r}")
-            elif category is not None:
-                reductions.append((category, Decimal(amount)))
+            amount = decimal_of(reader, entry, "amount", r_where, unit="kroner")
+            if category is not None and amount is not None:
+                reductions.append((category, amount))
         formula = raw.get("formula")
         if formula is not None and formula not in FORMULAS:
             reader.problem(f"{where}.formula", f"{formula!r} is not a known formula")
-        working_days = reader.integer(raw, "working_days", where, None, 1)
+        working_days = reader.integer(raw, "working_days", where, None, 1, maximum=366)
         if formula is not None and working_days is None:
             reader.problem(where, 'a formula table needs "working_days"')
         hjaelp = str(raw.get("hjaelp", "paid"))
@@ -128,17 +119,42 @@ def load_sanction_rates(path: str) -> tuple[RateTable, ...]:
         start = reader.day(raw, "valid_from", where)
         basis = reader.text(raw, "legal_basis", where)
         confidence = reader.enum_of(Confidence, raw, "confidence", where, "confirmed")
-        note = str(raw.get("note", ""))
+        note = template(reader, reader.text(raw, "note", where, required=False),
+                        f"{where}.note") or ""
         if identifier and start and basis and confidence:
             tables.append(RateTable(identifier, start, reader.day(raw, "valid_to", where),
                                     confidence, basis, note, tuple(bands),
                                     formula, tuple(reductions), working_days, hjaelp,
                                     monthly_cap,
-                                    reader.integer(raw, "adult_from_age", where, None),
+                                    reader.integer(raw, "adult_from_age", where, None,
+                                                   maximum=MAX_AGE),
                                     pair(reader, note, raw.get("note_da"), f"{where}.note_da")))
     if reader.problems:
         raise RuleError(reader.problems, subject=str(path))
     return tuple(tables)
+
+
+def _bands(reader: _Reader, raw: Mapping[str, Any], where: str) -> list[RateBand]:
+    """A table's bands by monthly hjælp: each below (or up to) a limit that rises from band to
+    band, the last without one, so that every amount has its band."""
+    bands: list[RateBand] = []
+    for b_where, band in reader.tables(raw, "bands", where):
+        reader.check_keys(band, BAND_KEYS, b_where)
+        if "below" in band and "up_to" in band:
+            reader.problem(b_where, 'give "below" or "up_to", not both')
+        key = "up_to" if "up_to" in band else "below"
+        limit = decimal_of(reader, band, key, b_where, required=False, unit="kroner")
+        rate = decimal_of(reader, band, "rate", b_where, unit="kroner")
+        if bands and (bands[-1].limit is None or (limit is not None
+                                                   and limit <= bands[-1].limit)):
+            reader.problem(f"{b_where}.{key}", "the limits must rise from band to band, and "
+                           "only the last band is without one")
+        if rate is not None and (limit is not None or key not in band):
+            bands.append(RateBand(limit, key == "up_to", rate))
+    if bands and bands[-1].limit is not None:
+        reader.problem(f"{where}.bands", "the last band must have no limit (every monthly hjælp "
+                       "has a band)")
+    return bands
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,17 +15,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from lab_rules.calendar import Duration
+from lab_rules.law.bounds import MAX_COUNT
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import covers
-from lab_rules.law.rule_texts import Worded, pair
+from lab_rules.law.params import covers, figure_of
+from lab_rules.law.reader import described
+from lab_rules.law.rule_texts import Worded, pair, template
 
 FAMILIES = ("kontanthjaelp", "dagpenge", "sygedagpenge")
 FAILURES = ("no_show", "offer_absence", "booking_missed", "refusal", "registration_missing",
@@ -165,20 +167,17 @@ class SanctionRule:
         return bool(self.kinds) + (self.cancelled is not None)
 
 
-def _parameter(reader: Any, value: object, where: str) -> Parameter | None:
-    if isinstance(value, bool):
-        reader.problem(where, "a parameter is a number, a duration or a decimal string")
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.lstrip("-").startswith("P"):
-        return reader.duration({"v": value}, "v", where)  # type: ignore[no-any-return]
+def _parameter(reader: Any, name: str, value: object, where: str) -> Parameter | None:
+    """A shape's parameter: a whole number from 0 to :data:`MAX_WHOLE` (hours, a multiple, a
+    count), an ISO duration, or a figure as a decimal string."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return reader.integer({name: value}, name, where, None)  # type: ignore[no-any-return]
+    if isinstance(value, str) and value.lstrip("-+").startswith("P"):
+        return reader.duration({name: value}, name, where)  # type: ignore[no-any-return]
     if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            pass
-    reader.problem(where, f"{value!r} is not a number, an ISO duration or a decimal string")
+        return figure_of(reader, value, f"{where}.{name}")
+    reader.problem(f"{where}.{name}", f"must be a whole number, an ISO duration or a decimal "
+                   f"string, got {described(value)}")
     return None
 
 
@@ -192,7 +191,7 @@ def _pairs(reader: Any, raw: object, where: str) -> tuple[tuple[str, str], ...]:
     for key, value in raw.items():
         if not isinstance(value, str) or not value.strip():
             reader.problem(f"{where}.{key}", "must be a non-empty string")
-        else:
+        elif template(reader, value, f"{where}.{key}") is not None:
             out.append((str(key), value))
     return tuple(out)
 
@@ -202,12 +201,19 @@ def _strings(reader: Any, raw: object, where: str, allowed: Sequence[str] = ()
     if raw is None:
         return ()
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        reader.problem(where, "must be a list of strings")
+        reader.problem(where, f"must be a list of strings, got {described(raw)}")
         return ()
     for value in raw:
         if allowed and value not in allowed:
             reader.problem(where, f"{value!r} is not one of {', '.join(allowed)}")
     return tuple(raw)
+
+
+def _notes(reader: Any, raw: object, where: str) -> tuple[str, ...]:
+    """Notes: a list of text templates."""
+    notes = _strings(reader, raw, where)
+    return tuple(note for i, note in enumerate(notes)
+                 if template(reader, note, f"{where}[{i}]") is not None)
 
 
 def _twins(reader: Any, notes: tuple[str, ...], raw: object, where: str) -> tuple[str, ...]:
@@ -233,19 +239,19 @@ def _text_twins(reader: Any, texts: tuple[tuple[str, str], ...], raw: object,
                  for name, da in twins.items() if name in english)
 
 
-def _steps(reader: Any, raw: object, where: str) -> tuple[LadderStep, ...]:
+def _steps(reader: Any, raw: Mapping[str, Any], where: str) -> tuple[LadderStep, ...]:
     steps = []
-    for index, step in enumerate(raw if isinstance(raw, list) else []):
-        at = f"{where}.steps[{index}]"
+    for at, step in reader.tables(raw, "steps", where):
         reader.check_keys(step, STEP_KEYS, at)
-        prior = reader.integer(step, "prior", at, None)
+        prior = reader.integer(step, "prior", at, None, maximum=MAX_COUNT)
         basis = reader.text(step, "legal_basis", at)
+        flags = [reader.boolean(step, key, at) is True
+                 for key in ("until_contact", "effective", "lapse")]
         if prior is not None and basis is not None:
-            notes = _strings(reader, step.get("notes"), f"{at}.notes")
+            notes = _notes(reader, step.get("notes"), f"{at}.notes")
             steps.append(LadderStep(
                 prior, basis, reader.text(step, "rule", at, required=False),
-                bool(step.get("until_contact", False)), reader.duration(step, "duration", at),
-                bool(step.get("effective", False)), bool(step.get("lapse", False)),
+                flags[0], reader.duration(step, "duration", at), flags[1], flags[2],
                 notes, _twins(reader, notes, step.get("notes_da"), f"{at}.notes_da")))
     return tuple(sorted(steps, key=lambda s: s.prior))
 
@@ -255,7 +261,7 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
     ident, era = reader.text(raw, "id", where), reader.text(raw, "era", where)
     start, end = reader.day(raw, "valid_from", where), reader.day(raw, "valid_to", where)
     basis, source = reader.text(raw, "legal_basis", where), reader.text(raw, "source", where)
-    summary = reader.text(raw, "summary", where)
+    summary = template(reader, reader.text(raw, "summary", where), f"{where}.summary")
     confidence = reader.enum_of(Confidence, raw, "confidence", where)
     if start and end and end < start:
         reader.problem(f"{where}.valid_to", f"{end} is before valid_from {start}")
@@ -271,19 +277,19 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
     parameters = []
     raw_parameters = raw.get("parameters", {})
     for name, value in (raw_parameters.items() if isinstance(raw_parameters, Mapping) else ()):
-        parsed = _parameter(reader, value, f"{where}.parameters.{name}")
+        parsed = _parameter(reader, str(name), value, f"{where}.parameters")
         if parsed is not None:
             parameters.append((str(name), parsed))
     missing = SHAPES.get(shape, frozenset()) - {n for n, _ in parameters}
     if missing:
         reader.problem(f"{where}.parameters", f"shape {shape} needs {', '.join(sorted(missing))}")
-    steps = _steps(reader, raw.get("steps"), where)
+    steps = _steps(reader, raw, where)
     if shape == "ladder" and not steps:
         reader.problem(where, "a ladder needs [[rule.steps]]")
     cancelled = reader.boolean(raw, "cancelled", where)
     if not (ident and era and start and basis and source and summary and confidence):
         return None
-    notes = _strings(reader, raw.get("notes"), f"{where}.notes")
+    notes = _notes(reader, raw.get("notes"), f"{where}.notes")
     texts = _pairs(reader, raw.get("texts"), f"{where}.texts")
     return SanctionRule(
         ident, era, start, end, basis, confidence, source, summary,
@@ -302,8 +308,7 @@ def load_sanction_register(path: str | Path) -> tuple[SanctionRule, ...]:
     document, reader = open_toml(path)
     reader.check_keys(document, {"kind", "rule"}, "")
     entries: list[SanctionRule] = []
-    for index, raw in enumerate(document.get("rule", [])):
-        where = f"rule[{index}]"
+    for where, raw in reader.tables(document, "rule", ""):
         entry = _entry(reader, raw, where)
         if entry is None:
             continue
