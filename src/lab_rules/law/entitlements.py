@@ -86,7 +86,7 @@ def load_holiday_rules(path: str | Path) -> tuple[HolidayRule, ...]:
     for where, raw in reader.tables(document, "entry", ""):
         reader.check_keys(raw, set(HOLIDAY_KEYS), where)
         common = entry_of(reader, raw, where)
-        spans = [reader.duration(raw, key, where, positive=key != "earned_after")
+        spans = [reader.duration(raw, key, where, positive=True)
                  for key in ("earned_after", "take_within", "total", "longest_period")]
         per_week = reader.integer(raw, "days_per_week", where, None, minimum=1, maximum=7)
         mark = reader.enum_of(Confidence, raw, "days_per_week_confidence", where)

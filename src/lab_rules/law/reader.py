@@ -175,8 +175,8 @@ class _Reader:
             self.problem(_at(path, key), f"{value!r} is longer than 100 years (P100Y, a "
                          "month counted as 31 days)")
         elif positive and found.unit == "zero":
-            self.problem(_at(path, key), f"{value!r} is no time at all: an interval must be "
-                         "longer than zero")
+            self.problem(_at(path, key), f"{value!r} is no time at all: {key} must be longer "
+                         "than zero")
         else:
             return found
         return None
