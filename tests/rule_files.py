@@ -85,13 +85,21 @@ def nodes(value: object, path: tuple[Step, ...] = ()) -> Iterator[tuple[Step, ..
         yield from nodes(item, (*path, key))
 
 
+DROP = object()
+"""A value for :func:`swapped` that takes the key out."""
+
+
 def swapped(relative: str | Path, path: tuple[Step, ...], new: object) -> str:
-    """The text of the bundled file *relative* with the value at *path* swapped for *new*."""
+    """The text of the bundled file *relative* with the value at *path* swapped for *new*
+    (:data:`DROP`: the key taken out)."""
     document = tomllib.loads((RULES / relative).read_text(encoding="utf-8"))
     target: Any = document
     for step in path[:-1]:
         target = target[step]
-    target[path[-1]] = new
+    if new is DROP:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = new
     return toml_text(document)
 
 

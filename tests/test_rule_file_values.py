@@ -19,7 +19,7 @@ from lab_rules.faces.cli import main
 from lab_rules.law.bundle import load_law
 from lab_rules.law.overlay import load_overlay
 from lab_rules.law.reader import RuleError
-from rule_files import RULES, law_with, swapped
+from rule_files import DROP, RULES, law_with, swapped
 
 MODULE_2008 = "dk/lab/2008/dagpenge.toml"
 
@@ -65,6 +65,21 @@ SWAPS = [
      "must be a whole number from 0 to 168, got a float"),
     ("eight holiday days a week", "parameters/kontanthjaelp-ferie.toml",
      ("entry", 0, "days_per_week"), 8, "entry[0].days_per_week", "from 1 to 7, got 8"),
+    ("a number where a sanction window is", "parameters/sanktionsregler.toml",
+     ("rule", 34, "parameters", "window"), 12, "rule[34].parameters.window",
+     "must be an ISO-8601 duration as a string"),
+    ("a decimal string where karantæne hours are", "parameters/sanktionsregler.toml",
+     ("rule", 34, "parameters", "hours_full_time"), "111",
+     "rule[34].parameters.hours_full_time", "must be a whole number"),
+    ("a parameter no shape reads", "parameters/sanktionsregler.toml",
+     ("rule", 34, "parameters", "windw"), "P1M", "rule[34].parameters.windw",
+     "no shape reads this parameter"),
+    ("a karantæne without the hours that lapse it", "parameters/sanktionsregler.toml",
+     ("rule", 34, "parameters", "lapse_hours_part_time"), DROP, "rule[34].parameters",
+     "needs lapse_hours_part_time"),
+    ("a karantæne without its text for a repeat", "parameters/sanktionsregler.toml",
+     ("rule", 34, "texts", "repeat"), DROP, "rule[34].texts",
+     "writes the texts repeat, which are not given"),
     ("a lone brace in a Danish note", "parameters/sanktionsregler.toml",
      ("rule", 0, "notes_da", 0), "{", "rule[0].notes_da[0]", "is not a text template"),
     ("an attribute of a value in a text", "parameters/sanktionsbetingelser.toml",

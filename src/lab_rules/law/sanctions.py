@@ -25,9 +25,16 @@ from lab_rules.calendar import Duration
 from lab_rules.law.bounds import MAX_COUNT
 from lab_rules.law.loader import RuleError, bundled_rules_dir, open_toml
 from lab_rules.law.model import Confidence
-from lab_rules.law.params import covers, figure_of
+from lab_rules.law.params import covers
 from lab_rules.law.reader import described
 from lab_rules.law.rule_texts import Worded, pair, template
+from lab_rules.law.sanction_needs import (
+    AMOUNT_PARAMETERS,
+    DURATIONS,
+    WHOLE_NUMBERS,
+    missing_texts,
+    parameter_kind,
+)
 
 FAMILIES = ("kontanthjaelp", "dagpenge", "sygedagpenge")
 FAILURES = ("no_show", "offer_absence", "booking_missed", "refusal", "registration_missing",
@@ -45,7 +52,8 @@ SHAPES: dict[str, frozenset[str]] = {
     "ladder": frozenset({"window"}),
     "payment_stop": frozenset(),
     "karantaene_hours": frozenset({"hours_full_time", "hours_part_time", "lapse_after",
-                                   "window"}),
+                                   "window", "effective_after", "lapse_hours_full_time",
+                                   "lapse_hours_part_time"}),
     "joblog_karantaene": frozenset({"hours_full_time", "hours_part_time", "talk_within"}),
     "strict_month_share": frozenset({"default_length"}),
     "sdp_resumption": frozenset({"within"}),
@@ -168,17 +176,17 @@ class SanctionRule:
 
 
 def _parameter(reader: Any, name: str, value: object, where: str) -> Parameter | None:
-    """A shape's parameter: a whole number from 0 to :data:`MAX_WHOLE` (hours, a multiple, a
-    count), an ISO duration, or a figure as a decimal string."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return reader.integer({name: value}, name, where, None)  # type: ignore[no-any-return]
-    if isinstance(value, str) and value.lstrip("-+").startswith("P"):
+    """A shape's parameter, of the kind the shapes read it as
+    (:func:`~lab_rules.law.sanction_needs.parameter_kind`): an ISO duration, or a whole number
+    from 0 to :data:`~lab_rules.law.bounds.MAX_WHOLE` (hours, a multiple, a count)."""
+    kind = parameter_kind(name)
+    if kind is None:
+        reader.problem(f"{where}.{name}", "no shape reads this parameter; known: "
+                       + ", ".join(sorted(DURATIONS | WHOLE_NUMBERS)))
+        return None
+    if kind is Duration:
         return reader.duration({name: value}, name, where)  # type: ignore[no-any-return]
-    if isinstance(value, str):
-        return figure_of(reader, value, f"{where}.{name}")
-    reader.problem(f"{where}.{name}", f"must be a whole number, an ISO duration or a decimal "
-                   f"string, got {described(value)}")
-    return None
+    return reader.integer({name: value}, name, where, None)  # type: ignore[no-any-return]
 
 
 def _pairs(reader: Any, raw: object, where: str) -> tuple[tuple[str, str], ...]:
@@ -275,14 +283,21 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
         if value not in allowed:
             reader.problem(f"{where}.{key}", f"{value!r} is not one of {', '.join(allowed)}")
     parameters = []
-    raw_parameters = raw.get("parameters", {})
-    for name, value in (raw_parameters.items() if isinstance(raw_parameters, Mapping) else ()):
+    given = reader.table(raw, "parameters", where)
+    for name, value in given.items():
         parsed = _parameter(reader, str(name), value, f"{where}.parameters")
         if parsed is not None:
             parameters.append((str(name), parsed))
-    missing = SHAPES.get(shape, frozenset()) - {n for n, _ in parameters}
+    missing = (SHAPES.get(shape, frozenset()) | AMOUNT_PARAMETERS.get(amount, frozenset())) - set(
+        given)
     if missing:
-        reader.problem(f"{where}.parameters", f"shape {shape} needs {', '.join(sorted(missing))}")
+        reader.problem(f"{where}.parameters", f"shape {shape} (amount {amount}) needs "
+                       f"{', '.join(sorted(missing))}")
+    texts = _pairs(reader, raw.get("texts"), f"{where}.texts")
+    lacking = missing_texts(shape, amount, given, {name for name, _ in texts})
+    if lacking and isinstance(raw.get("texts", {}), Mapping):
+        reader.problem(f"{where}.texts", f"shape {shape} (amount {amount}) writes the texts "
+                       f"{', '.join(lacking)}, which are not given")
     steps = _steps(reader, raw, where)
     if shape == "ladder" and not steps:
         reader.problem(where, "a ladder needs [[rule.steps]]")
@@ -290,7 +305,6 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
     if not (ident and era and start and basis and source and summary and confidence):
         return None
     notes = _notes(reader, raw.get("notes"), f"{where}.notes")
-    texts = _pairs(reader, raw.get("texts"), f"{where}.texts")
     return SanctionRule(
         ident, era, start, end, basis, confidence, source, summary,
         reader.text(raw, "entry", where, required=False) or f"{ident}/{era}", family,
