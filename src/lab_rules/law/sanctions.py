@@ -255,11 +255,15 @@ def _steps(reader: Any, raw: Mapping[str, Any], where: str) -> tuple[LadderStep,
         basis = reader.text(step, "legal_basis", at)
         flags = [reader.boolean(step, key, at) is True
                  for key in ("until_contact", "effective", "lapse")]
+        length = reader.duration(step, "duration", at)
+        if length is not None and length.total_months:
+            reader.problem(f"{at}.duration", f"{length} has months: a step lasts whole days "
+                           "(write days or weeks, like P2W)")
         if prior is not None and basis is not None:
             notes = _notes(reader, step.get("notes"), f"{at}.notes")
             steps.append(LadderStep(
                 prior, basis, reader.text(step, "rule", at, required=False),
-                flags[0], reader.duration(step, "duration", at), flags[1], flags[2],
+                flags[0], length, flags[1], flags[2],
                 notes, _twins(reader, notes, step.get("notes_da"), f"{at}.notes_da")))
     return tuple(sorted(steps, key=lambda s: s.prior))
 
@@ -301,6 +305,10 @@ def _entry(reader: Any, raw: Mapping[str, Any], where: str) -> SanctionRule | No
     steps = _steps(reader, raw, where)
     if shape == "ladder" and not steps:
         reader.problem(where, "a ladder needs [[rule.steps]]")
+    elif shape == "ladder" and steps[0].prior != 0:
+        reader.problem(f"{where}.steps", "a ladder needs a step for a first failure (prior = 0)")
+    if any(step.lapse for step in steps) and "lapse_after" not in given:
+        reader.problem(f"{where}.parameters", "a step that lapses needs lapse_after")
     cancelled = reader.boolean(raw, "cancelled", where)
     if not (ident and era and start and basis and source and summary and confidence):
         return None
