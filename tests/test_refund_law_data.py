@@ -22,6 +22,7 @@ from lab_rules.law.loader import bundled_rules_dir
 from lab_rules.law.policies import MonthSplit, Policies, StaircaseRestart
 from lab_rules.law.refund import bundled_staircase, load_staircase
 from lab_rules.refund.staircase import compute_refund
+from rule_files import DROP, law_with, swapped
 
 RULES = bundled_rules_dir()
 STAIRCASE = RULES / "parameters" / "refusionstrappe.toml"
@@ -54,6 +55,23 @@ def test_changing_a_band_in_a_copy_of_the_rules_changes_the_refund(tmp_path: Pat
     week_5 = date(2018, 2, 5)
     assert national.week(week_5).lines[0].rate == Decimal("0.40")  # type: ignore[union-attr]
     assert changed.week(week_5).lines[0].rate == Decimal("0.80")  # type: ignore[union-attr]
+
+
+def test_a_staircase_without_month_split_texts_gives_a_ledger_without_them(
+        tmp_path: Path) -> None:
+    """``[[month_split]]`` is optional; a staircase without it used to end the evaluation in
+    a ValueError."""
+    case = _case("T-01")
+    timeline = parse_timeline(case["timeline"])
+    as_of = date.fromisoformat(str(case["as_of"]))
+    relative = STAIRCASE.relative_to(RULES)
+    law = load_law(law_with(tmp_path, relative, swapped(relative, ("month_split",), DROP)))
+    assert law.staircase.month_splits == ()
+    refund = evaluate(timeline, as_of=as_of, law=law).refund
+    national = evaluate(timeline, as_of=as_of).refund
+    assert refund is not None
+    assert national is not None
+    assert refund.total_refund == national.total_refund
 
 
 def _six_week_copy(tmp_path: Path) -> Path:

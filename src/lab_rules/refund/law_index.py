@@ -117,6 +117,8 @@ def _split_texts(staircase: Staircase) -> tuple[tuple[int, int, MonthSplitText],
     changes = sorted({d for t in staircase.month_splits for d in (
         t.valid_from.toordinal(), t.valid_to.toordinal() + 1 if t.valid_to else 0)
         if 0 < d <= last})
+    if not changes:  # a staircase without [[month_split]]: no text to name
+        return ()
     ends = [*changes[1:], last + 1]
     return tuple((start, end, text) for start, end in zip(changes, ends, strict=True)
                  if (text := staircase.month_split_on(date.fromordinal(start))) is not None)
