@@ -16,6 +16,7 @@ import pytest
 
 from conftest import EXAMPLES
 from lab_rules.faces.cli import main
+from lab_rules.inputs.synth import write_event_log
 from lab_rules.law.bundle import load_law
 from lab_rules.law.overlay import load_overlay
 from lab_rules.law.reader import RuleError
@@ -144,6 +145,19 @@ def test_an_overlay_value_beyond_its_bound_is_a_located_problem(
     assert main(["evaluate", str(EXAMPLES / "jobparat-kontanthjaelp-noshow.json"),
                  "--as-of", "2024-10-01", "--variant", str(folder / OVERLAY)]) == 1
     assert f"{where}: {problem.message}" in capsys.readouterr().err
+
+
+def test_compare_names_the_problem_of_a_variant_overlay_and_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = law_with(tmp_path, OVERLAY, swapped(OVERLAY, ("rule", 0, "interval"), "P0D"))
+    log = tmp_path / "log.jsonl"
+    write_event_log(log, 2, 5, date(2014, 1, 6), date(2014, 12, 31))
+    assert main(["compare", str(log), "--as-of", "2016-01-01", "--workers", "1",
+                 "--variant", str(folder / OVERLAY), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / OVERLAY}:" in err
+    assert "rule[0].interval: 'P0D' is no time at all" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_date_written_as_a_string_is_located_at_its_line(
