@@ -1,5 +1,5 @@
 """A CPR number that reaches lab-rules by any road (an option value, a rules folder's name, a
-rule title, a value split by a tab) leaves it masked: in argparse's own messages, a report, a
+value split by a tab) leaves it masked, and a rule file holding one is refused: in argparse's own messages, a report, a
 picture, a batch's run.json, a comparison's tables, a wrapped text table and a validation
 message. And a person id or a file name cannot forge or colour a line of output."""
 
@@ -29,15 +29,26 @@ def leaks(text: str) -> bool:
     return CPR in _NOT_A_DIGIT.sub("", digits)
 
 
-def _rules_with_cpr_titles(folder: Path) -> Path:
-    """A copy of the bundled law in a folder named by the CPR number, every title holding it."""
+def _rules_named_by_cpr(folder: Path) -> Path:
+    """A copy of the bundled law in a folder named by the CPR number."""
     target = folder / CPR
     shutil.copytree(bundled_rules_dir(), target)
-    for path in target.rglob("*.toml"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r'^(title_(?:da|en) = ".*)"$', rf'\1 {CPR[:6]}\\t{CPR[6:]}"',
-                               text, flags=re.MULTILINE), encoding="utf-8")
     return target
+
+
+def test_a_rule_file_holding_a_cpr_number_is_refused_and_not_echoed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = _rules_named_by_cpr(tmp_path)
+    for path in rules.rglob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'^(title_en = ".*)"$', rf'\1 {CPR[:6]}\\t{CPR[6:]}"',
+                               text, count=1, flags=re.MULTILINE), encoding="utf-8")
+    assert main(["check-rules", str(rules)]) == 1
+    said = capsys.readouterr().out
+    assert "holds what looks like a CPR number" in said and not leaks(said)
+    assert main(["report", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
+                 "-o", str(tmp_path / "r.html")]) in (1, 2)
+    assert not (tmp_path / "r.html").exists() and not leaks(capsys.readouterr().err)
 
 
 def test_the_leak_check_sees_a_split_number() -> None:
@@ -60,25 +71,24 @@ def test_argparse_errors_mask_the_values_they_echo(
     assert "070589-****" in said and not leaks(said)
 
 
-def test_a_report_masks_rule_titles_and_the_rules_folder_name(
+def test_a_report_masks_the_rules_folder_name(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rules = _rules_with_cpr_titles(tmp_path)
+    rules = _rules_named_by_cpr(tmp_path)
     out = tmp_path / "report.html"
     code = main(["report", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
                  "--lang", "en", "-o", str(out)])
     assert code == 0, capsys.readouterr().err
     text = out.read_text(encoding="utf-8")
     assert "070589-****" in text and not leaks(text)
-    for fmt in ("text", "json"):
-        assert main(["evaluate", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
-                     "--lang", "en", "--format", fmt]) == 0
-        said = capsys.readouterr().out
-        assert "070589-****" in said and not leaks(said)
+    assert main(["evaluate", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
+                 "--format", "json"]) == 0
+    said = capsys.readouterr().out
+    assert "070589-****" in said and not leaks(said)
 
 
-def test_a_picture_masks_the_titles_drawn_in_it(tmp_path: Path) -> None:
+def test_a_picture_masks_the_rules_folder_name_drawn_in_it(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    rules = _rules_with_cpr_titles(tmp_path)
+    rules = _rules_named_by_cpr(tmp_path)
     out = tmp_path / "plot.svg"
     assert main(["plot", str(EXAMPLE), "--as-of", "2024-10-01", "--rules", str(rules),
                  "--lang", "en", "-o", str(out)]) == 0
@@ -87,7 +97,7 @@ def test_a_picture_masks_the_titles_drawn_in_it(tmp_path: Path) -> None:
 
 
 def test_batch_and_compare_mask_the_rules_and_variant_names(tmp_path: Path) -> None:
-    rules = _rules_with_cpr_titles(tmp_path)
+    rules = _rules_named_by_cpr(tmp_path)
     assert main(["batch", str(CASELOAD), "--as-of", "2026-01-01", "--rules", str(rules),
                  "--out", str(tmp_path / "b"), "--workers", "1"]) in (0, 1)
     run = (tmp_path / "b" / "run.json").read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from lab_rules.core.errors import InputError, Problem
+from lab_rules.core.privacy import looks_like_cpr
 
 __all__ = ["MAX_NESTING", "RuleError", "parse_toml", "read_toml"]
 
@@ -63,6 +64,12 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     if deep is not None:
         _refuse(source, f"{deep}: values nested more than {MAX_NESTING} levels deep",
                 _deep_line(text))
+    personal = _cpr_shaped(document)
+    if personal is not None:
+        _refuse(source, f"{personal}: holds what looks like a CPR number; a rule file is law "
+                        "and holds no personal data (its texts reach every output)",
+                next((n for n, line in enumerate(text.splitlines(), start=1)
+                      if looks_like_cpr(line.partition("#")[0])), None))
     return document
 
 
@@ -84,6 +91,24 @@ def _too_deep(document: dict[str, Any]) -> str | None:
         elif isinstance(value, list):
             pending.extend((item, f"{path}[{index}]", depth + 1)
                            for index, item in enumerate(value))
+    return None
+
+
+def _cpr_shaped(document: dict[str, Any]) -> str | None:
+    """The key path of the first key or text that looks like a CPR number, if any."""
+    pending: list[tuple[object, str]] = [(document, "")]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str) and looks_like_cpr(value):
+            return path or "(the document)"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if looks_like_cpr(str(key)):
+                    return where
+                pending.append((item, where))
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
     return None
 
 
