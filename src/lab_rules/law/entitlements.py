@@ -96,6 +96,10 @@ def load_holiday_rules(path: str | Path) -> tuple[HolidayRule, ...]:
                            "days_per_week and days_per_week_confidence are required")
             continue
         earned, within, total, longest = (s for s in spans if s is not None)
+        if longest.total_months:
+            reader.problem(f"{where}.longest_period", f"{longest} has months: the longest "
+                           "holiday period is counted in days (write days or weeks, like P2W)")
+            continue
         if common is not None and agreement is not None:
             found.append(HolidayRule(common.id, common.valid_from, common.valid_to, earned,
                                      within, total, longest, per_week, mark, agreement,

@@ -256,6 +256,9 @@ def _era(reader: Any, raw: Mapping[str, Any], where: str, common: Entry) -> Hour
     window = reader.duration(raw, "window", where, positive=True)
     cap = reader.duration(raw, "window_cap", where, positive=True)
     within = reader.duration(raw, "help_within", where, positive=True)
+    if within is not None and (within.days or within.total_months % 12):
+        reader.problem(f"{where}.help_within", f"{within} is not whole years: the help "
+                       "requirement is counted in years (write P3Y)")
     help_days = reader.integer(raw, "help_days", where, None, minimum=1, maximum=MAX_DAYS)
     restart = reader.integer(raw, "restart_days", where, None, minimum=1, maximum=MAX_DAYS)
     texts = {key: reader.text(raw, key, where) for key in ("married_basis", "window_basis",

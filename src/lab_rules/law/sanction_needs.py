@@ -14,12 +14,14 @@ from collections.abc import Collection, Mapping
 
 from lab_rules.calendar import Duration
 
-__all__ = ["AMOUNT_PARAMETERS", "AMOUNT_TEXTS", "DURATIONS", "PER_MONTH_TEXTS",
+__all__ = ["AMOUNT_PARAMETERS", "AMOUNT_TEXTS", "DAY_DURATIONS", "DURATIONS", "PER_MONTH_TEXTS",
            "SHAPE_TEXTS", "WHOLE_NUMBERS", "missing_texts", "parameter_kind"]
 
 DURATIONS = frozenset({"window", "lapse_after", "effective_after", "talk_within", "within",
                        "reminder", "default_length"})
 """Parameters read as durations (ISO strings, ``"P12M"``)."""
+DAY_DURATIONS = frozenset({"effective_after", "reminder"})
+"""Durations a shape counts in days only (``P7D``, ``P2W``): months in them would count as none."""
 WHOLE_NUMBERS = frozenset({"hours_full_time", "hours_part_time", "lapse_hours_full_time",
                            "lapse_hours_part_time", "misses_without_reminder", "multiple",
                            "per_month"})

@@ -30,6 +30,7 @@ from lab_rules.law.reader import described
 from lab_rules.law.rule_texts import Worded, pair, template
 from lab_rules.law.sanction_needs import (
     AMOUNT_PARAMETERS,
+    DAY_DURATIONS,
     DURATIONS,
     WHOLE_NUMBERS,
     missing_texts,
@@ -185,7 +186,12 @@ def _parameter(reader: Any, name: str, value: object, where: str) -> Parameter |
                        + ", ".join(sorted(DURATIONS | WHOLE_NUMBERS)))
         return None
     if kind is Duration:
-        return reader.duration({name: value}, name, where)  # type: ignore[no-any-return]
+        length = reader.duration({name: value}, name, where)
+        if name in DAY_DURATIONS and length is not None and length.total_months:
+            reader.problem(f"{where}.{name}", f"{length} has months: {name} is counted in days "
+                           "(write days or weeks, like P7D or P2W)")
+            return None
+        return length  # type: ignore[no-any-return]
     return reader.integer({name: value}, name, where, None)  # type: ignore[no-any-return]
 
 
