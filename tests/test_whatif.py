@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,9 +75,30 @@ def test_overlay_file_problems_are_located(tmp_path: Path) -> None:
         load_overlay(bad)
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "bad.toml:5: overlay.kind: 'wish' is not a known" in text
-    assert "bad.toml:10: overlay.withdraws_sanctions[0]: 'R-NOPE' is not a rule" in text
     assert "policy no_show has no value 'never'" in text
     assert 'overlay: missing required key "legal_basis"' in text
+
+
+def test_a_withdrawn_sanction_must_be_in_the_register_of_the_law_it_is_applied_to(
+        tmp_path: Path) -> None:
+    path = tmp_path / "withdraw.toml"
+    path.write_text('[overlay]\nid = "x"\ntitle_da = "x"\ntitle_en = "x"\nkind = "proposal"\n'
+                    'authority = "a"\nsource = "s"\nconfidence = "confirmed"\n'
+                    'valid_from = 2020-01-01\nlegal_basis = "LAB § 1"\n'
+                    'withdraws_sanctions = ["R-NOPE"]\n', encoding="utf-8")
+    overlay = load_overlay(path)
+    with pytest.raises(RuleError) as caught:
+        apply_overlays(bundled_law(), [overlay])
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}: overlay.withdraws_sanctions[0]: 'R-NOPE' is not a rule of the sanction "
+        f"register of {bundled_law().name!r}"]
+    known = bundled_law().sanction_rules[0].id
+    elsewhere = attrs.evolve(bundled_law(), sanction_rules=tuple(
+        entry for entry in bundled_law().sanction_rules if entry.id != known))
+    withdrawing = attrs.evolve(overlay, withdraws_sanctions=(known,))
+    assert apply_overlays(bundled_law(), [withdrawing]).sanction_rules
+    with pytest.raises(RuleError, match=f"'{known}' is not a rule of the sanction register"):
+        apply_overlays(elsewhere, [withdrawing])
 
 
 def test_replacing_an_unknown_rule_is_an_error(tmp_path: Path) -> None:

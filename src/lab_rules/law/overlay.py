@@ -50,7 +50,6 @@ from lab_rules.law.loader import (
 )
 from lab_rules.law.model import Confidence, RuleModule, RulePack
 from lab_rules.law.policies import Policies, PolicyError
-from lab_rules.law.sanctions import bundled_sanction_register
 
 T = TypeVar("T")
 OVERLAY_KEYS = {"id", "title_da", "title_en", "kind", "authority", "source", "confidence",
@@ -115,11 +114,6 @@ def load_overlay(path: str | Path) -> Overlay:
         reader.problem("overlay", 'missing required key "valid_from"')
     replaces = _texts(reader, head, "replaces")
     withdrawn = _texts(reader, head, "withdraws_sanctions")
-    known_sanctions = {entry.id for entry in bundled_sanction_register()}
-    for index, rule_id in enumerate(withdrawn):
-        if rule_id not in known_sanctions:
-            reader.problem(f"overlay.withdraws_sanctions[{index}]",
-                           f"{rule_id!r} is not a rule of sanktionsregler.toml")
     policies = _policies(reader, head)
     parameters = _parameters(reader, head, Path(path).parent)
     module = None
@@ -239,6 +233,7 @@ def apply_overlays(base: Law | RulePack, overlays: Iterable[Overlay]) -> Law | R
     overlays = tuple(overlays)
     if isinstance(base, RulePack):
         return _apply_to_pack(base, overlays)
+    _check_withdrawn(base, overlays)
     law = base.with_rules(_apply_to_pack(base.rules, overlays))
     changes: dict[str, Any] = {}
     for overlay in overlays:
@@ -249,6 +244,20 @@ def apply_overlays(base: Law | RulePack, overlays: Iterable[Overlay]) -> Law | R
                 current, value, overlay.valid_from)
     content_hash = with_overlays(law.content_hash, (o.source_file for o in overlays))
     return attrs.evolve(law, content_hash=content_hash, **changes)
+
+
+def _check_withdrawn(law: Law, overlays: tuple[Overlay, ...]) -> None:
+    """Every sanction an overlay withdraws is a rule of the sanction register of *law* (the
+    law it is applied to, which ``--rules`` may have replaced, not the bundled one)."""
+    known = {entry.id for entry in law.sanction_rules}
+    problems = [Problem(f"overlay.withdraws_sanctions[{index}]",
+                        f"{rule_id!r} is not a rule of the sanction register of {law.name!r}",
+                        overlay.source_file)
+                for overlay in overlays
+                for index, rule_id in enumerate(overlay.withdraws_sanctions)
+                if rule_id not in known]
+    if problems:
+        raise RuleError(problems, subject="+".join(o.source_file for o in overlays))
 
 
 def _dated(national: tuple[Any, ...], replacement: tuple[Any, ...], day: date
