@@ -1,5 +1,6 @@
 """The Dask path (issue 6, point 7): on a local Dask cluster it gives exactly the tables of the
-single-machine batch, quarantine included."""
+single-machine batch, quarantine included (a person given two person rows is held back by
+both)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_dask_tables_equal_the_local_batch(tmp_path: Path) -> None:
     for row in broken:
         if row["person_id"] == "synthetic-5" and row["type"] == "benefit_started":
             row["date"] = "2024-02-30"
+    again = next(r for r in broken if r["person_id"] == "synthetic-7" and r["type"] == "person")
+    broken.insert(broken.index(again) + 2, dict(again, custody=not again.get("custody")))
     log.write_text("".join(json.dumps(r) + "\n" for r in broken), encoding="utf-8")
     evaluate_caseload(log, tmp_path / "local", as_of=AS_OF, workers=1)
 
@@ -47,4 +50,7 @@ def test_dask_tables_equal_the_local_batch(tmp_path: Path) -> None:
     for name in ("obligations", "sanctions", "persons"):
         got = sorted(tables[name].astype(str).values.tolist())
         assert got == _csv_rows(tmp_path / "local" / f"{name}.csv"), name
-    assert list(tables["quarantine"]["person_id"]) == ["synthetic-5"]
+    assert sorted(tables["quarantine"]["person_id"]) == ["synthetic-5", "synthetic-7"]
+    local = [json.loads(line)["person_id"] for line in
+             (tmp_path / "local" / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(local) == ["synthetic-5", "synthetic-7"]

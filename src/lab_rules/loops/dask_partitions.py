@@ -53,21 +53,31 @@ def _clean(value: object) -> object:
     return value
 
 
+SECOND_PERSON_ROW = ("a second person row of this person; give a person's facts in one row "
+                     "(a data frame's rows have no line numbers)")
+"""Why a person with two ``person`` rows is held back, as the event-log readers hold it back
+(they also name the two lines)."""
+
+
 def _documents(frame: pd.DataFrame) -> list[PersonRows]:
     """Rows of one partition grouped into persons, in first-row order within the partition."""
     persons: list[PersonRows] = []
     for person_id, group in frame.groupby("person_id", sort=False):
-        person: dict[str, Any] = {}
+        person: dict[str, Any] | None = None
         events = []
         for record in group.drop(columns=["person_id"]).to_dict("records"):
             row = {k: c for k, v in record.items() if (c := _clean(v)) is not None}
-            if row.get("type") == "person":
-                person.update({k: v for k, v in row.items() if k in PERSON_FIELDS})
-            else:
+            if row.get("type") != "person":
                 events.append(row)
-        document = {"schema": SCHEMA_ID, "person": {"id": str(person_id),
-                                                                    **person}, "events": events}
-        persons.append(PersonRows(str(person_id), 0, document))
+            elif person is None:
+                person = {k: v for k, v in row.items() if k in PERSON_FIELDS}
+            else:
+                persons.append(PersonRows(str(person_id), 0, None, (SECOND_PERSON_ROW,)))
+                break
+        else:
+            document = {"schema": SCHEMA_ID, "person": {"id": str(person_id), **(person or {})},
+                        "events": events}
+            persons.append(PersonRows(str(person_id), 0, document))
     return persons
 
 
