@@ -30,8 +30,8 @@ from lab_rules.faces.cli.common import (
     invalid,
     law_of,
     output_file,
-    output_is_input,
     positive_int,
+    refuses_output_over_input,
     say,
     usage_error,
     write_text,
@@ -112,7 +112,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         say(sys.stderr, "lab-rules: error: --sample N and --seed S go together")
         return EXIT_USAGE
     inputs = [args.events, args.persons, args.rules, args.pseudonym_key]
-    if output_is_input(args.out, inputs) or output_is_input(args.pdf, inputs):
+    if any(refuses_output_over_input(out, inputs) for out in (args.out, args.pdf)):
         return EXIT_USAGE
     try:
         law, swaps = law_of(args)

@@ -24,7 +24,7 @@ from lab_rules.faces.cli.common import (
     invalid,
     law_of,
     output_file,
-    output_is_input,
+    refuses_output_over_input,
     say,
     screened,
     usage_error,
@@ -82,7 +82,7 @@ def _evaluate_file(args: argparse.Namespace) -> Evaluation | int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    if output_is_input(args.output, [args.file, args.rules]):
+    if refuses_output_over_input(args.output, [args.file, args.rules]):
         return EXIT_USAGE
     case = _evaluate_case(args)
     if isinstance(case, int):
@@ -105,7 +105,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    if output_is_input(args.output, [args.file, args.rules]):
+    if refuses_output_over_input(args.output, [args.file, args.rules]):
         return EXIT_USAGE
     case = _evaluate_case(args)
     if isinstance(case, int):

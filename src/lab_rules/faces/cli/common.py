@@ -105,9 +105,10 @@ def write_text(path: str, text: str) -> None:
     write_whole(path, lambda aside: aside.write_text(mask_cpr(text), encoding="utf-8"))
 
 
-def output_is_input(output: str | None, inputs: Iterable[str | None]) -> bool:
-    """True if the file *output* is one of *inputs* (the same file, by any name): writing
-    it would destroy the command's input. The command says so and gives the usage code."""
+def refuses_output_over_input(output: str | None, inputs: Iterable[str | None]) -> bool:
+    """Say so and return True if the file *output* is one of *inputs* (the same file, by any
+    name): writing it would destroy the command's input; the command then gives the usage
+    code."""
     if not output:
         return False
     for source in inputs:

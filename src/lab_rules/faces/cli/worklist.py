@@ -21,7 +21,7 @@ from lab_rules.faces.cli.common import (
     cannot_write,
     invalid,
     law_of,
-    output_is_input,
+    refuses_output_over_input,
     say,
     screened,
     usage_error,
@@ -89,7 +89,8 @@ def _cmd_worklist(args: argparse.Namespace) -> int:
     if args.format == "html" and not args.out:
         say(sys.stderr, "--format html writes a folder: name it with --out")
         return EXIT_USAGE
-    if output_is_input(args.out, [*args.events, args.rules, args.pseudonym_key_file]):
+    if refuses_output_over_input(args.out,
+                                 [*args.events, args.rules, args.pseudonym_key_file]):
         return EXIT_USAGE
     try:
         law, swaps = law_of(args)
