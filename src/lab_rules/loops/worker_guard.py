@@ -57,7 +57,10 @@ def stop_workers(executor: ProcessPoolExecutor) -> None:
 
     The queue of tasks not yet handed over is given up (``cancel_join_thread``): its feeder
     thread may be blocked writing a large chunk into a pipe no worker reads any more, and the
-    run's exit must not wait for it."""
+    run's exit must not wait for it. Once the workers are gone, this process's own end of the
+    result pipe is closed: a worker killed while it sent a result larger than a pipe holds
+    leaves the pool's manager thread waiting for the rest of that message, and only an end of
+    file frees it (the interpreter's exit joins that thread)."""
     with shielded():
         _stop(executor)
 
@@ -68,6 +71,7 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         with contextlib.suppress(Exception):
             process.kill()
     calls = getattr(executor, "_call_queue", None)
+    results = getattr(executor, "_result_queue", None)
     if calls is not None:
         with contextlib.suppress(Exception):
             calls.cancel_join_thread()
@@ -75,3 +79,7 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     for process in processes:
         with contextlib.suppress(Exception):
             process.join(WATCH_SECONDS)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
