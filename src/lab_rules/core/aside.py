@@ -9,6 +9,7 @@ its process is gone.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,15 @@ def _clear_stale(target: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def _resolved(link: Path) -> Path:
+    """The file the symbolic link *link* ends at; a loop of links is the OSError (ELOOP) that
+    opening it would raise, not the RuntimeError ``Path.resolve`` gives before Python 3.13."""
+    try:
+        return link.resolve()
+    except RuntimeError:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), str(link)) from None
+
+
 def write_aside(path: str | Path, write: Callable[[Path], object]) -> None:
     """Let *write* fill a file aside of *path*, then rename it into place. Whatever *write*
     raises (an ``OSError``, an interrupt) propagates after the file aside is removed. A
@@ -53,7 +63,7 @@ def write_aside(path: str | Path, write: Callable[[Path], object]) -> None:
     directly."""
     target = Path(path)
     if target.is_symlink():
-        target = target.resolve()
+        target = _resolved(target)
     if target.exists() and not target.is_file():
         write(target)  # a device or a pipe (/dev/null, a FIFO) is written, never replaced
         return

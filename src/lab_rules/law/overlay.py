@@ -197,7 +197,11 @@ def find_overlay(name: str) -> Overlay:
     for overlay in shipped.values():
         if overlay.id == name:
             return overlay
-    if Path(name).is_file():
+    try:
+        is_file = Path(name).is_file()
+    except (OSError, ValueError):  # a name no file can have (too long, a NUL): not a file
+        is_file = False
+    if is_file:
         return load_overlay(name)
     raise LabRulesError(f"no overlay {name!r}; shipped: {', '.join(shipped)}")
 

@@ -289,8 +289,11 @@ def whole_or_absent(out: str | Path, known: frozenset[str]) -> Iterator[Path]:
     place when the block ends normally. On any exception (an interrupt included) the sibling
     is removed and *out* is left as it was; a write error becomes :class:`OutputError`."""
     target = Path(out).absolute()
-    if target.is_symlink() and target.resolve().is_dir():
-        target = target.resolve()
+    try:
+        if target.is_symlink() and target.resolve().is_dir():
+            target = target.resolve()
+    except RuntimeError:  # a loop of symbolic links (Python < 3.13 says so this way)
+        raise OutputError(f"{out}: cannot write: {os.strerror(errno.ELOOP)}") from None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -9,6 +9,7 @@ import sys
 
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.messages import text
+from lab_rules.core.privacy import MIN_KEY_BYTES
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -46,6 +47,8 @@ def pseudonym_key(path: str | None) -> bytes:
         if not key:
             raise LabRulesError(f"--pseudonymise needs a key: --pseudonym-key-file FILE or "
                                 f"the environment variable {PSEUDONYM_KEY_VARIABLE}")
+    if len(key) < MIN_KEY_BYTES:
+        raise LabRulesError(f"the pseudonym key must be at least {MIN_KEY_BYTES} bytes")
     return key
 
 
