@@ -12,6 +12,7 @@ loop around ``evaluate``: it adds no law.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,7 @@ from lab_rules.inputs.eventlog import PersonRows, read_persons
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
+from lab_rules.loops.interrupts import interruptible, shielded
 from lab_rules.loops.typed_frames import arrow_table, as_frame
 from lab_rules.loops.variants import (
     Variant,
@@ -40,6 +42,7 @@ from lab_rules.loops.variants import (
     policy_changes,
     rule_changes,
 )
+from lab_rules.loops.worker_guard import guard_worker, stop_workers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,8 +188,13 @@ _WORKER: tuple[tuple[Variant, ...], date] | None = None
 each task sends only a person)."""
 
 
-def _start_worker(chosen: tuple[Variant, ...], as_of: date) -> None:
+def _start_worker(chosen: tuple[Variant, ...], as_of: date, run: int | None = None) -> None:
+    """A worker process starts: it guards itself against outliving the run *run* (ignores
+    SIGINT, dies with the run, :func:`lab_rules.loops.worker_guard.guard_worker`) and keeps
+    the variants and ``as_of``."""
     global _WORKER
+    if run is not None:
+        guard_worker(run)
     _WORKER = (chosen, as_of)
 
 
@@ -225,16 +233,26 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
     persons: list[dict[str, Any]] = []
     months: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"decided": 0, "not_on_time": 0, "refund_loss": Decimal(0)})
-    executor = (ProcessPoolExecutor(workers, initializer=_start_worker,
-                                    initargs=(chosen, as_of)) if workers > 1 else None)
-    try:
-        items = _items(source)
-        while chunk := list(islice(items, 1000)):
-            results = (executor.map(_compare_in_worker, chunk, chunksize=16)
-                       if executor is not None
-                       else (_compare_person(item, chosen, as_of) for item in chunk))
-            _gather(results, persons, months, quarantined)
-    finally:
+    with interruptible():
+        executor = (ProcessPoolExecutor(workers, initializer=_start_worker,
+                                        initargs=(chosen, as_of, os.getpid()))
+                    if workers > 1 else None)
+        try:
+            items = _items(source)
+            while chunk := list(islice(items, 1000)):
+                if executor is not None:
+                    with shielded():  # starting workers: a signal waits until they are up
+                        results: Iterable[_PersonResult] = executor.map(
+                            _compare_in_worker, chunk, chunksize=16)
+                else:
+                    results = (_compare_person(item, chosen, as_of) for item in chunk)
+                _gather(results, persons, months, quarantined)
+        except BaseException:
+            # an interrupt or an error: the workers are stopped now, not after their tasks,
+            # and a worker killed in the middle of sending a result cannot hang the exit
+            if executor is not None:
+                stop_workers(executor)
+            raise
         if executor is not None:
             executor.shutdown()
     summary = [_summary(v.name, [p for p in persons if p["variant"] == v.name])

@@ -66,6 +66,7 @@ def stop_workers(executor: ProcessPoolExecutor) -> None:
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
+    manager = getattr(executor, "_executor_manager_thread", None)
     processes = list((getattr(executor, "_processes", None) or {}).values())
     for process in processes:
         with contextlib.suppress(Exception):
@@ -83,3 +84,9 @@ def _stop(executor: ProcessPoolExecutor) -> None:
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.close()
+    # let the pool's manager thread finish its own clean-up (it closes its wake-up pipe)
+    # before the interpreter's exit wakes it: on Python 3.11 the two race, and the exit then
+    # writes to a closed pipe ("Exception ignored ... OSError: Bad file descriptor")
+    if manager is not None and manager is not threading.current_thread():
+        with contextlib.suppress(Exception):
+            manager.join(5 * WATCH_SECONDS)

@@ -96,7 +96,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     config = uvicorn.Config(app, log_config=log_config(args.log_level),
                             access_log=not args.no_access_log, server_header=False)
     server = uvicorn.Server(config)
+    hung_up: list[int] = []
+
+    def hang_up(signum: int, frame: FrameType | None) -> None:
+        # uvicorn stops on SIGINT and SIGTERM only: a SIGHUP (a closed terminal) would else
+        # raise in the middle of its event loop, cancel the requests in flight and print a
+        # traceback; it stops the server as SIGTERM does, with SIGHUP's exit code
+        hung_up.append(signum)
+        server.should_exit = True
+
     handlers = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        handlers[signal.SIGHUP] = signal.signal(signal.SIGHUP, hang_up)
     try:
         server.run(sockets=[listener])
     except (_StoppedError, KeyboardInterrupt):
@@ -105,6 +116,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
         listener.close()
+    if hung_up:
+        say(sys.stderr, "lab-rules: stopped by SIGHUP")
+        return 128 + int(signal.SIGHUP)
     return EXIT_OK
 
 
