@@ -93,3 +93,21 @@ def test_outside_the_program_sigterm_keeps_its_handler() -> None:
         with pytest.raises(Interrupted, match="stopped by SIGTERM"):
             signal.raise_signal(signal.SIGTERM)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_python_m_of_the_command_line_package_is_guarded_too(
+        example_files: list[Path], tmp_path: Path) -> None:
+    """``python -m lab_rules.faces.cli`` ran the command line without the program's guard: a
+    SIGTERM while writing ended it by the signal, with no line said (a fault review found it)."""
+    out = tmp_path / "report.html"
+    script = _WHILE_WRITING.replace(
+        "from lab_rules.faces.command import main\nsys.exit(main(sys.argv[2:]))",
+        "import runpy\nsys.argv[1:] = sys.argv[2:]\n"
+        "runpy.run_module('lab_rules.faces.cli', run_name='__main__', alter_sys=True)")
+    assert "runpy" in script
+    done = subprocess.run([sys.executable, "-c", script, "SIGTERM", "report",
+                           str(example_files[0]), "--as-of", "2025-06-30", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.stderr == "lab-rules: stopped by SIGTERM\n"
+    assert done.returncode == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []

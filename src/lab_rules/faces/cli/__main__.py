@@ -1,7 +1,8 @@
-"""``python -m lab_rules.faces.cli``: the same as the ``lab-rules`` command."""
+"""``python -m lab_rules.faces.cli``: the same as the ``lab-rules`` command, behind the same
+guard against Ctrl-C, SIGTERM and SIGHUP (:mod:`lab_rules.faces.command`)."""
 
 import sys
 
-from lab_rules.faces.cli import main
+from lab_rules.faces.command import main
 
 sys.exit(main())
