@@ -64,17 +64,16 @@ def test_a_killed_parallel_comparison_leaves_no_worker(tmp_path: Path) -> None:
 
 _CUT_OFF = textwrap.dedent("""
     import os, signal, struct, sys
-    from concurrent.futures import ProcessPoolExecutor
     from lab_rules.loops import whatif
 
     pools = []
+    made = whatif.worker_pool
 
-    class Recorded(ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            pools.append(self)
+    def recorded(*args):
+        pools.append(made(*args))
+        return pools[-1]
 
-    whatif.ProcessPoolExecutor = Recorded
+    whatif.worker_pool = recorded
     gather = whatif._gather
 
     def cut_off(results, *rest):

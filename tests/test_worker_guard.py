@@ -41,3 +41,28 @@ def test_stopping_workers_frees_a_manager_thread_waiting_on_a_cut_off_result() -
     assert done.stdout.strip() == "manager thread ended", (done.stdout, done.stderr)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
+
+
+GROUP_STOP = textwrap.dedent("""
+    import os, signal, time
+    from lab_rules.loops.worker_guard import worker_pool
+
+    if __name__ == "__main__":
+        executor = worker_pool(2, abs, (0,))
+        futures = [executor.submit(time.sleep, 30) for _ in range(20)]
+        time.sleep(1)
+        assert sum(future.cancel() for future in futures) > 0
+        for pid in list(executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(1)
+        executor.shutdown(wait=False)
+""")
+
+
+def test_workers_dying_under_a_run_that_cancelled_its_tasks_print_no_traceback() -> None:
+    """A signal to the whole process group ends the workers while the run cancels the tasks
+    it had not handed over; the pool's manager thread must pass over those tasks."""
+    done = subprocess.run([sys.executable, "-c", GROUP_STOP], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", done.stderr

@@ -36,7 +36,6 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
@@ -75,7 +74,7 @@ from lab_rules.loops.caseload_tally import (
 )
 from lab_rules.loops.collector import frozen_heap
 from lab_rules.loops.interrupts import interruptible, shielded
-from lab_rules.loops.worker_guard import stop_workers
+from lab_rules.loops.worker_guard import stop_workers, worker_pool
 
 __all__ = ["RESULT_NAMES", "TABLE_WRITERS", "RunSummary", "evaluate_caseload", "outcome_of",
            "public_id"]
@@ -124,8 +123,7 @@ def _run_in_one_pass(source: Path, target: Path, as_of: date, policies: dict[str
     """This process reads the log and writes the tables; workers (if more than one) only
     evaluate chunks of persons."""
     tables = open_tables(target, header=True, typed=evaluator.typed)
-    executor = (ProcessPoolExecutor(workers, initializer=start_worker,
-                                    initargs=(evaluator, os.getpid()))
+    executor = (worker_pool(workers, start_worker, (evaluator, os.getpid()))
                 if workers > 1 else None)
     try:
         for chunk in _chunks(read_persons(source, reading, reader, executor is None), CHUNK):

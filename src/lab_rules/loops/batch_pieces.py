@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, wait
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from lab_rules.loops.batch_person import Evaluator, add_progress, start_worker
 from lab_rules.loops.batch_tables import RowsWriter, _Progress, _Tables
 from lab_rules.loops.caseload_tally import ComplianceTally
 from lab_rules.loops.interrupts import shielded
-from lab_rules.loops.worker_guard import stop_workers
+from lab_rules.loops.worker_guard import stop_workers, worker_pool
 
 REFRESH_SECONDS = 1 / 2
 """How often the progress line is brought up to date while the pieces run."""
@@ -115,8 +115,7 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
         ends: list[int | None] = [*cuts[1:], None]
         tasks = [(str(source), start, end, as_of, policies, str(scratch / str(index)), refund,
                   reader) for index, (start, end) in enumerate(zip(cuts, ends, strict=True))]
-        executor = ProcessPoolExecutor(workers, initializer=start_worker,
-                                       initargs=(evaluator, os.getpid(), persons, read))
+        executor = worker_pool(workers, start_worker, (evaluator, os.getpid(), persons, read))
         try:
             with shielded():
                 futures = [executor.submit(run_piece, task) for task in tasks]

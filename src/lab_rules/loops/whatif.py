@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
@@ -42,7 +41,7 @@ from lab_rules.loops.variants import (
     policy_changes,
     rule_changes,
 )
-from lab_rules.loops.worker_guard import guard_worker, stop_workers
+from lab_rules.loops.worker_guard import guard_worker, stop_workers, worker_pool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -234,8 +233,7 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
     months: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"decided": 0, "not_on_time": 0, "refund_loss": Decimal(0)})
     with interruptible():
-        executor = (ProcessPoolExecutor(workers, initializer=_start_worker,
-                                        initargs=(chosen, as_of, os.getpid()))
+        executor = (worker_pool(workers, _start_worker, (chosen, as_of, os.getpid()))
                     if workers > 1 else None)
         try:
             items = _items(source)

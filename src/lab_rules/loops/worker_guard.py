@@ -18,7 +18,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from lab_rules.core.aside import process_alive
 from lab_rules.loops.interrupts import shielded
@@ -50,6 +52,37 @@ def guard_worker(run: int) -> None:
         os._exit(_EXIT_ORPHANED)
     threading.Thread(target=_watch, args=(parent, run), daemon=True,
                      name="lab-rules-watch-run").start()
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool whose manager thread, when a worker dies (a signal to the whole process
+    group), passes over the tasks the run has cancelled. Python 3.11 sets the broken pool's
+    exception on them too, which raises ``InvalidStateError`` in that thread and prints its
+    traceback on the way out (3.12 ignores them; a fault review saw it after a group SIGHUP)."""
+
+    def _start_executor_manager_thread(self) -> None:
+        super()._start_executor_manager_thread()
+        manager = getattr(self, "_executor_manager_thread", None)
+        if sys.version_info < (3, 12) and manager is not None:
+            manager.terminate_broken = _passing_cancelled(manager)
+
+
+def _passing_cancelled(manager: Any) -> Callable[[Any], None]:
+    broken = manager.terminate_broken
+
+    def terminate_broken(cause: Any) -> None:
+        manager.pending_work_items = {
+            work_id: item for work_id, item in manager.pending_work_items.items()
+            if not item.future.cancelled()}
+        broken(cause)
+    return terminate_broken
+
+
+def worker_pool(workers: int, initializer: Callable[..., object],
+                initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """A pool of *workers* processes, each started by *initializer* (which calls
+    :func:`guard_worker`), stopped by :func:`stop_workers` on an interrupt."""
+    return WorkerPool(workers, initializer=initializer, initargs=initargs)
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:
