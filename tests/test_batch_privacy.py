@@ -46,9 +46,23 @@ def test_every_spelling_of_a_cpr_number_is_masked(text: str) -> None:
     "synthetic-1234", "45 12 34 56 78", "line-1234", "0101901",
     "10:01:05.1234", "Mon Jan 12 10:01:05 2024", "05-12-2026 12 kr", "05-12-2026  2547,85 kr.",
     "05-12-2026 1234", "2026-12-06T21:00:00+00:00",
+    "01-06-2024 - 15-06-2024", "01-06-2024 \u2013 15-06-2024", "01-06-2024-15-06-2024",
+    "01-06-24 - 15-06-24", "Arbejdsliste 01-06-2024 - 15-06-2024 (14 dage)",
 ])
 def test_dates_amounts_and_ids_that_are_not_cpr_numbers_stay(text: str) -> None:
     assert mask_cpr(text) == text
+
+
+@pytest.mark.parametrize("before", [
+    "45 67 89 ", "ab 12 34 56 ", "tlf 55 66 77 88 ", "99-99-99 ", "31 12 99 ",
+    "01-06-2024 - ",
+])
+def test_a_cpr_number_after_digits_that_are_not_one_is_masked(before: str) -> None:
+    """Digits before the number that look like a CPR number's start but are not one (a
+    phone number: ``77 88 0705`` would be day 77) do not hide the number that starts inside
+    them."""
+    assert mask_cpr(f"{before}070589-1234 x") == f"{before}070589-**** x"
+    assert looks_like_cpr(f"{before}070589-1234")
 
 
 def test_pseudonyms_are_keyed_and_stable() -> None:

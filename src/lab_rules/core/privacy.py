@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import re
 import unicodedata
+from collections.abc import Iterator
 from hashlib import sha256
 
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe63\uff0d"
@@ -66,26 +67,58 @@ def _inside_digest(match: re.Match[str]) -> bool:
     return len(run) in _DIGEST_LENGTHS and not run.isdigit()
 
 
-def _is_cpr_date(match: re.Match[str]) -> bool:
-    """Only a day 0-3x and a month 0-1x make a CPR date (in any script's digits)."""
+_YEAR_AFTER = re.compile(f"{_GAP}{{0,2}}[{_DATE_MARK}]{_GAP}{{0,2}}(?:\\d\\d){{1,2}}(?!\\d)")
+"""A date mark and a two- or four-digit year: what follows the second date of a range."""
+
+
+def _is_range(match: re.Match[str]) -> bool:
+    """True for a date range such as ``01-06-2024 - 15-06-2024``, which would otherwise read as
+    a date and a serial written in pairs (``15-06``): the pairs read as a day and a month and a
+    year follows them. (Every Danish worklist title was masked before.)"""
+    serial = match["serial"]
+    return (len(serial) == 5 and unicodedata.decimal(serial[0]) <= 3
+            and unicodedata.decimal(serial[3]) <= 1
+            and _YEAR_AFTER.match(match.string, match.end()) is not None)
+
+
+def _is_cpr(match: re.Match[str]) -> bool:
+    """Only a day 0-3x and a month 0-1x make a CPR date (in any script's digits); ten digits
+    inside a digest and a range of two dates are not a CPR number."""
     return (unicodedata.decimal(match["day"][0]) <= 3
-            and unicodedata.decimal(match["month"][0]) <= 1 and not _inside_digest(match))
+            and unicodedata.decimal(match["month"][0]) <= 1 and not _inside_digest(match)
+            and not _is_range(match))
 
 
-def _masked(match: re.Match[str]) -> str:
-    if not _is_cpr_date(match):
-        return match[0]
-    return f"{_ascii(match['day'])}{_ascii(match['month'])}{_ascii(match['year'])}-****"
+def _cpr_numbers(text: str) -> Iterator[re.Match[str]]:
+    """The CPR numbers of *text*, left to right. A candidate that is not one (a phone number's
+    digits, ``77 88 0705``) is passed over by one character, not by its length, so the CPR
+    number that starts inside it (``070589-1234``) is still found."""
+    at = 0
+    while (match := _CPR.search(text, at)) is not None:
+        if _is_cpr(match):
+            yield match
+            at = match.end()
+        else:
+            at = match.start() + 1
 
 
 def mask_cpr(text: str) -> str:
     """Replace every CPR-like number in *text*, however spelled, by ``DDMMYY-****``."""
-    return _CPR.sub(_masked, text)
+    parts = []
+    at = 0
+    for match in _cpr_numbers(text):
+        parts.append(text[at:match.start()])
+        parts.append(f"{_ascii(match['day'])}{_ascii(match['month'])}{_ascii(match['year'])}-****")
+        at = match.end()
+    if not parts:
+        return text
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def looks_like_cpr(text: str) -> bool:
     """True if *text* contains something shaped like a CPR number."""
-    return any(_is_cpr_date(match) for match in _CPR.finditer(text))
+    return next(_cpr_numbers(text), None) is not None
 
 
 MIN_KEY_BYTES = 16
