@@ -285,6 +285,16 @@ def test_log_pieces_read_like_one_pass(tmp_path: Path, seed: int) -> None:
         assert pieces == whole, parts
 
 
+def test_asking_for_more_pieces_than_persons_ends_at_the_last_person(tmp_path: Path) -> None:
+    """``--workers 99999999999999999999999`` ran for good: every cut past the last person's
+    start read the log's tail again, once per piece asked for."""
+    log = tmp_path / "messy.jsonl"
+    _messy_log(log, 5)
+    every = person_starts(log, 10**4)
+    assert person_starts(log, 10**30) == every
+    assert len(every) == len({p.person_id for p in read_persons(log)})
+
+
 def test_batch_in_pieces_equals_one_pass_on_a_messy_log(tmp_path: Path) -> None:
     log = tmp_path / "messy.jsonl"
     _messy_log(log, 4)

@@ -84,6 +84,8 @@ def person_starts(path: str | Path, parts: int) -> list[int]:
                     break
                 last = person if person is not None else last
                 offset += taken
+            else:
+                break  # the last person runs to the end: no later cut can start one
     return cuts
 
 
