@@ -84,3 +84,99 @@ def test_an_input_name_that_is_not_utf8_is_escaped_in_a_written_list(
     assert "bad\\udcffname.jsonl" in (tmp_path / "pages" / "index.html").read_text(
         encoding="utf-8")
     assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spelling", ["same", "dot", "symlink", "hardlink"])
+def test_the_same_file_given_twice_is_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        spelling: str) -> None:
+    """The same log twice, by any name, is refused before anything is read (exit 2, both
+    names said), instead of listing every person and obligation twice."""
+    monkeypatch.chdir(tmp_path)
+    _log(tmp_path / "log.jsonl", _person("p-1"))
+    other = {"same": "log.jsonl", "dot": "./log.jsonl", "symlink": "link.jsonl",
+             "hardlink": "hard.jsonl"}[spelling]
+    if spelling == "symlink":
+        (tmp_path / other).symlink_to("log.jsonl")
+    if spelling == "hardlink":
+        os.link(tmp_path / "log.jsonl", tmp_path / other)
+    code = main(["worklist", "log.jsonl", other, "--as-of", AS_OF])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert (f"log.jsonl and {other} (inputs 1 and 2) are the same file: give each input once"
+            in captured.err)
+
+
+def test_a_person_whose_rows_lie_in_two_inputs_is_held_back_once_and_counted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A person with rows in two logs is not evaluated once per log from a part of its rows:
+    it is held back once, naming both files and lines, and the persons add up to the persons
+    in (evaluated + held back) in the text, JSON, CSV and HTML lists."""
+    monkeypatch.chdir(tmp_path)
+    split = _person("p-1", "bo")
+    _log(tmp_path / "a.jsonl", [*_person("p-2"), *split[:2]])
+    _log(tmp_path / "b.jsonl", [*split[2:], *_person("p-3")])
+    argv = ["worklist", "a.jsonl", "b.jsonl", "--as-of", AS_OF]
+    code, document, err = _json(capsys, argv[:3])
+    assert code == 1
+    assert document["persons"] == 3
+    assert [h["person_id"] for h in document["held"]] == ["p-1"]
+    assert document["held"][0]["reasons"][0].startswith(
+        "a.jsonl line 4, b.jsonl line 1: the rows of p-1 lie in 2 inputs; the person is held "
+        "back as a whole")
+    items = [i for g in document["groups"] for i in g["items"]]
+    assert document["items"] == len(items) > 0
+    assert {i["person_id"] for i in items} == {"p-2", "p-3"}
+    assert "bo" not in {g["name"] for g in document["groups"]}
+    assert "held back: p-1: a.jsonl line 4, b.jsonl line 1:" in err
+    assert main(argv) == 1
+    text = capsys.readouterr().out
+    assert f"{len(items)} opgaver, 3 personer" in text
+    assert main([*argv, "--format", "csv"]) == 1
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert len(rows) == len(items)
+    assert not [r for r in rows if ",p-1," in r]
+    assert main([*argv, "--format", "html", "--out", "pages"]) == 1
+    index = (tmp_path / "pages" / "index.html").read_text(encoding="utf-8")
+    assert f"{len(items)} opgaver, 3 personer" in index
+    assert "<li>p-1: a.jsonl line 4, b.jsonl line 1:" in index
+
+
+def test_a_person_in_two_inputs_keeps_the_problems_each_input_has_with_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A person held back for lying in two inputs is one record, with what each input has
+    against it besides (a bad row), never a second record of the same person; a timeline file
+    is one of the inputs it may lie in."""
+    monkeypatch.chdir(tmp_path)
+    log = _log(tmp_path / "a.jsonl", _person("p-1"))
+    log.write_text(log.read_text(encoding="utf-8") + '{"person_id": "p-1", "date"\n',
+                   encoding="utf-8")
+    timeline = {"schema": "lab-rules/timeline/v1", "person": {"id": "p-1"},
+                "events": [{"type": "benefit_started", "date": "2016-08-01",
+                            "benefit": "kontanthjaelp", "group": "jobparat_kontanthjaelp"}]}
+    (tmp_path / "p-1.json").write_text(json.dumps(timeline), encoding="utf-8")
+    code, document, _ = _json(capsys, ["worklist", "a.jsonl", "p-1.json"])
+    assert code == 1
+    assert document["persons"] == 1
+    assert document["items"] == 0
+    [held] = document["held"]
+    assert held["person_id"] == "p-1"
+    assert held["reasons"][0].startswith("a.jsonl line 1, p-1.json: the rows of p-1 lie in 2 "
+                                         "inputs")
+    assert held["reasons"][1].startswith("a.jsonl: line 4: not JSON")
+
+
+def test_two_copies_of_a_log_hold_back_every_person_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two files with the same rows (a copy, not the same file) are two inputs: every person
+    lies in both and is held back once; the persons are counted once."""
+    first = _log(tmp_path / "log.jsonl", [*_person("p-1"), *_person("p-2")])
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(first.read_bytes())
+    code, document, _ = _json(capsys, ["worklist", str(first), str(copy)])
+    assert code == 1
+    assert (document["persons"], document["items"]) == (2, 0)
+    assert [h["person_id"] for h in document["held"]] == ["p-1", "p-2"]

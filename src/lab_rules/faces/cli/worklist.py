@@ -63,7 +63,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "within --horizon after it, including projected ones (the next "
                     "conversation of a cadence), with their legal basis and what fulfils "
                     "them, grouped by the caseworker or team of the person's assigned events. "
-                    "Exit codes: 0, 1 if a person was held back (listed), 2 usage.")
+                    "A person whose rows lie in more than one input is held back as a whole. "
+                    "Exit codes: 0, 1 if a person was held back (listed), 2 usage (the same "
+                    "file given twice too).")
     command.add_argument("events", nargs="+", metavar="EVENTS",
                          help="event logs (.jsonl, .csv, .parquet) or timeline .json files")
     command.add_argument("--as-of", required=True, type=as_of_date, metavar="YYYY-MM-DD")
