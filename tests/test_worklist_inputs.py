@@ -180,3 +180,58 @@ def test_two_copies_of_a_log_hold_back_every_person_once(
     assert code == 1
     assert (document["persons"], document["items"]) == (2, 0)
     assert [h["person_id"] for h in document["held"]] == ["p-1", "p-2"]
+
+
+def test_a_pseudonymised_list_never_names_a_held_back_person_by_its_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Under --pseudonymise a person held back is named by its pseudonym, also when it is a
+    timeline file named after its person (the file name says the id: it is pseudonymised
+    too), and in every format and on standard error, whatever held it back."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LAB_RULES_PSEUDONYM_KEY", "a key of at least 16 bytes")
+    ids = ("olsen-timeline", "jensen-split", "hansen-group", "berg-row")
+    split = _person("jensen-split")
+    grouped = _person("hansen-group")
+    grouped[1]["group"] = "no_such_group"
+    log = _log(tmp_path / "log.jsonl", [*split[:1], *_person("p-ok"), *split[1:], *grouped,
+                                        *_person("berg-row")])
+    log.write_text(log.read_text(encoding="utf-8") + '{"person_id": "berg-row", "date"\n',
+                   encoding="utf-8")
+    timeline = {"schema": "lab-rules/timeline/v1", "person": {"id": "olsen-timeline"},
+                "events": [{"type": "no_such_event", "date": "2016-08-01"}]}
+    (tmp_path / "olsen-timeline.json").write_text(json.dumps(timeline), encoding="utf-8")
+    argv = ["worklist", "log.jsonl", "olsen-timeline.json", "--as-of", AS_OF, "--pseudonymise"]
+    written = []
+    for form in ("text", "json", "csv"):
+        assert main([*argv, "--format", form]) == 1
+        captured = capsys.readouterr()
+        written += [captured.out, captured.err]
+    assert main([*argv, "--format", "html", "--out", "pages"]) == 1
+    written += [p.read_text(encoding="utf-8") for p in (tmp_path / "pages").iterdir()]
+    written.append(capsys.readouterr().err)
+    for person in ids:
+        assert not [w for w in written if person in w], person
+    document = json.loads(written[2])
+    assert len(document["held"]) == 4
+    assert document["persons"] == 5
+    assert all(len(h["person_id"]) == 64 for h in document["held"])
+    assert [h for h in document["held"] if h["reasons"][0].startswith(
+        f'{h["person_id"]}.json: /events/0/type: unknown event type "no_such_event"')]
+
+
+def test_a_timeline_file_held_back_is_named_by_its_person_and_located_by_its_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A timeline file that does not validate is held back under its person id, as a person
+    of a log is, its reasons naming the file; a file with no id to read, under its name."""
+    monkeypatch.chdir(tmp_path)
+    timeline = {"schema": "lab-rules/timeline/v1", "person": {"id": "p-1"},
+                "events": "not a list"}
+    (tmp_path / "case.json").write_text(json.dumps(timeline), encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    code, document, err = _json(capsys, ["worklist", "case.json", "broken.json"])
+    assert code == 1
+    assert [h["person_id"] for h in document["held"]] == ["p-1", "broken.json"]
+    assert document["held"][0]["reasons"][0].startswith("case.json: /events: ")
+    assert "held back: p-1: case.json: /events: " in err

@@ -127,9 +127,12 @@ def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Du
     """The worklist of the persons in *sources*: event logs, or single ``.json`` timelines.
 
     A person whose rows cannot be read, or whose timeline does not validate, is held back
-    with its located reasons, each naming its input (CPR-masked, the id pseudonymised under
-    *key*); so is a person whose rows lie in more than one input, once. The same file given
-    twice raises a :class:`LabRulesError` (:func:`refuse_repeated_inputs`)."""
+    with its located reasons, each naming its input (CPR-masked; under *key*, the id
+    pseudonymised wherever it is written, in a file name too: a timeline file is often named
+    after its person). A timeline file is held back under its ``person.id`` when it has one
+    that can be read, else under its name. A person whose rows lie in more than one input is
+    held back once. The same file given twice raises a :class:`LabRulesError`
+    (:func:`refuse_repeated_inputs`)."""
     given = list(sources)
     refuse_repeated_inputs(given)
     paths = [Path(source) for source in given]
@@ -153,16 +156,18 @@ def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Du
     def timelines() -> Iterator[Timeline]:
         for path, name in zip(paths, names, strict=True):
             if path.suffix == ".json":
-                person = _timeline_person(path) if spread else None
                 try:
                     timeline = load_timeline(path)
                 except TimelineError as err:
+                    person = _timeline_person(path)
+                    reasons = [said(str(p), person or "") for p in err.problems]
                     if person in spread_reasons:
-                        spread_reasons[person] += [said(str(p), person) for p in err.problems]
+                        spread_reasons[person] += reasons
                     else:
-                        held.append(Held(name, tuple(said(str(p), "") for p in err.problems)))
+                        held.append(Held(name if person is None else said(shown(person), ""),
+                                         tuple(reasons)))
                     continue
-                if person not in spread:
+                if not spread or _timeline_person(path) not in spread:
                     origin[timeline.person.id] = name
                     yield timeline
                 continue
