@@ -9,6 +9,7 @@ import json
 import random
 import re
 from collections.abc import Sequence
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -234,6 +235,47 @@ def test_a_key_is_required(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_a_sample_without_a_seed_is_a_usage_error(tmp_path: Path, key_file: Path) -> None:
     assert _audit(str(CASELOAD), "--as-of", AS_OF, "--sample", "2", "--out",
                   str(tmp_path / "pack.html"), "--pseudonym-key", str(key_file)) == 2
+
+
+@pytest.mark.parametrize("content", ["", "# drawn later\n\n   \n", None])
+def test_a_persons_file_that_names_no_person_is_a_usage_error(
+        tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str],
+        content: str | None) -> None:
+    """An empty ``--persons`` file, one of comments and blank lines, or /dev/null is a usage
+    error naming the file (exit 2), and no pack is written: a pack of no case proves nothing
+    (it was written with 0 cases, exit 0)."""
+    listed = tmp_path / "persons.txt"
+    if content is not None:
+        listed.write_text(content, encoding="utf-8")
+    name = str(listed) if content is not None else "/dev/null"
+    out = tmp_path / "pack.html"
+    assert _audit(str(CASELOAD), "--as-of", AS_OF, "--persons", name, "--out", str(out),
+                  "--pseudonym-key", str(key_file)) == 2
+    assert f"{name}: names no person" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_audit_pack_refuses_an_empty_list_and_an_empty_sample() -> None:
+    """From Python too, no persons listed or a sample of 0 is an error, not an empty pack."""
+    from lab_rules.core.errors import LabRulesError
+    from lab_rules.faces.audit import audit_pack
+
+    with pytest.raises(LabRulesError, match=r"listed\.txt: names no person"):
+        audit_pack(CASELOAD, as_of=date(2026, 1, 1), key=KEY, persons=[],
+                   persons_source="listed.txt")
+    with pytest.raises(LabRulesError, match="a sample of 0"):
+        audit_pack(CASELOAD, as_of=date(2026, 1, 1), key=KEY, sample=0, seed=1)
+
+
+def test_a_persons_file_that_cannot_be_read_is_named_on_one_line(
+        tmp_path: Path, key_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A --persons name holding a line break is said escaped, on the one line of its error."""
+    name = str(tmp_path / "no\nsuch.txt")
+    assert _audit(str(CASELOAD), "--as-of", AS_OF, "--persons", name, "--out",
+                  str(tmp_path / "pack.html"), "--pseudonym-key", str(key_file)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "no\\nsuch.txt: cannot read: No such file or directory" in err
 
 
 def test_pdf_is_printed_with_chromium(tmp_path: Path, key_file: Path) -> None:

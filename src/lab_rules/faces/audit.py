@@ -259,12 +259,17 @@ def audit_pack(source: str | Path, *, as_of: date, key: bytes,
     law) and *policies*: a sample of *sample* persons drawn with *seed*
     (``random.Random(seed).sample`` over the sorted ids of the persons evaluated), or the
     *persons* named (``(id, line)`` pairs read from *persons_source*; an id the log lacks
-    raises an :class:`InputError` naming each line). Cases are named by their pseudonym
+    raises an :class:`InputError` naming each line; an empty list, or a sample below 1, a
+    :class:`LabRulesError`: a pack of no case proves nothing). Cases are named by their pseudonym
     under *key* (at least 16 bytes). Every quarantined person is listed, never dropped."""
     if len(key) < MIN_KEY_BYTES:
         raise LabRulesError(f"the pseudonym key must be at least {MIN_KEY_BYTES} bytes")
     if (persons is None) == (sample is None):
         raise LabRulesError("give either a sample size with a seed, or a list of persons")
+    if persons is not None and not persons:
+        raise LabRulesError(f"{persons_source}: names no person: nothing to audit")
+    if sample is not None and sample < 1:
+        raise LabRulesError(f"a sample of {sample}: draw 1 person or more")
     law = law if law is not None else bundled_law()
     chosen = dict(policies or {})
     applied = Policies.parse(chosen, law.policies).as_dict()

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the pack was written; 1 invalid input with located messages (a ``--persons``
 line naming no person of the log, rule files), or persons quarantined (the pack is written
-and lists them; ``--allow-quarantine`` gives 0); 2 usage: a bad option, no pseudonym key, an
+and lists them; ``--allow-quarantine`` gives 0); 2 usage: a bad option (``--sample`` below 1, a
+``--persons`` file that names no person: an empty pack proves nothing), no pseudonym key, an
 unreadable input, an output that cannot be written, or ``--pdf`` without a headless Chromium
 (the HTML is written, the PDF not); 3 a bug.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from lab_rules.core.errors import InputError, LabRulesError, Problem
 from lab_rules.core.privacy import MIN_KEY_BYTES
+from lab_rules.core.terminal import one_line
 from lab_rules.faces.cli.caseload import PSEUDONYM_KEY_VARIABLE, interrupted, pseudonym_key
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
@@ -134,7 +136,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return invalid(err, sys.stderr)
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        say(sys.stderr, f"{args.persons}: cannot read: {reason or err}")
+        say(sys.stderr, f"{one_line(args.persons)}: cannot read: {reason or err}")
+        return EXIT_USAGE
+    if persons == []:
+        say(sys.stderr, f"{one_line(args.persons)}: names no person (one id a line; blank "
+                        "lines and # comments are skipped): nothing to audit")
         return EXIT_USAGE
     try:
         pack = audit_pack(args.events, as_of=args.as_of, key=key, sample=args.sample,
