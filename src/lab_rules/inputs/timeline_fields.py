@@ -39,6 +39,7 @@ __all__ = [
     "OPEN_ENDS",
     "date_range_of",
     "optional_inner",
+    "supported_day",
 ]
 
 DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -60,6 +61,7 @@ below 100,000 kr.; the bound keeps sums of a life's payments exact and printable
 MAX_INTEGER = 2**31 - 1
 """The largest whole number a field takes (a visitation category, a count of days)."""
 HOURS_PER_DAY = 24
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 """Hours in a day: no period holds more hours of work or benefit than 24 for each of its days."""
 
 OPEN_ENDS: frozenset[tuple[str, str]] = frozenset({
@@ -77,6 +79,25 @@ OPEN_ENDS: frozenset[tuple[str, str]] = frozenset({
 def date_range_of(cls: type[Any], name: str) -> tuple[dt.date, dt.date]:
     """The first and last day field *name* of *cls* accepts."""
     return (FIRST_BIRTH_DAY if cls is Person and name == "birth_date" else FIRST_DAY, LAST_DAY)
+
+
+def supported_day(text: str) -> dt.date:
+    """The day *text* names, written exactly ``YYYY-MM-DD`` and from :data:`FIRST_DAY` to
+    :data:`LAST_DAY`: the one reading of a day given on the command line (``--as-of``,
+    ``law:DATE``) or in a query. Python 3.11's ``date.fromisoformat`` alone would also take
+    ``20240601`` and ``2024-W01-1``, which the format does not name. Raises ValueError saying
+    which of the two it is not."""
+    if _ISO_DAY.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise ValueError(f"{text} is outside the supported range {FIRST_DAY} to "
+                                 f"{LAST_DAY}")
+            return day
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)")
 
 
 def _field_types(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:

@@ -5,8 +5,9 @@ A spec is
 - an overlay: the short name of a shipped overlay (``roedovre-genstart``, see
   ``rules/overlays/``), its id, or an overlay file's path, optionally prefixed ``overlay:``;
 - a policy swap: ``no_show=restart_from_contact`` (prefix ``policy:`` optional);
-- the law as of a date: ``law:2019-06-01`` (the contact-course rules in force that day,
-  applied to every date; see :func:`lab_rules.law.overlay.law_as_of`);
+- the law as of a date: ``law:2019-06-01`` (exactly ``YYYY-MM-DD`` from 1990 to 2100, like
+  ``--as-of``): the contact-course rules in force that day, applied to every date (see
+  :func:`lab_rules.law.overlay.law_as_of`);
 - ``national``: the national law with its default policies (the usual baseline);
 - several joined with ``+``: ``koebenhavn-kvartal+no_show=timely_summons_counts``.
 """
@@ -14,13 +15,13 @@ A spec is
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.inputs.timeline_fields import supported_day
 from lab_rules.law.bundle import FIELDS, PARAMETER_KINDS, Law, bundled_law
 from lab_rules.law.model import RulePack
 from lab_rules.law.overlay import Overlay, apply_overlays, find_overlay, law_as_of
@@ -61,10 +62,9 @@ def variant(spec: str, *, base: Law | None = None) -> Variant:
         kind, _, rest = part.partition(":")
         if kind == "law" and rest:
             try:
-                day = date.fromisoformat(rest)
-            except ValueError:
-                raise LabRulesError(f"variant {spec!r}: {rest!r} is not a date "
-                                    "(YYYY-MM-DD)") from None
+                day = supported_day(rest)
+            except ValueError as err:
+                raise LabRulesError(f"variant {spec!r}: {err}") from None
             pack = law_as_of(day, apply_overlays(pack, overlays))
             overlays = []
         elif kind == "policy" or ("=" in part and kind == part):

@@ -28,7 +28,7 @@ from lab_rules.core.privacy import mask_cpr
 from lab_rules.core.terminal import inert, one_line
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_checks import printable
-from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
+from lab_rules.inputs.timeline_fields import supported_day
 from lab_rules.inputs.timeline_json import load_timeline
 from lab_rules.law.bundle import Law, bundled_law, law_from_path
 from lab_rules.law.policies import Policies
@@ -54,15 +54,13 @@ def say(stream: TextIO, text: str) -> None:
 
 
 def as_of_date(text: str) -> date:
-    """A ``YYYY-MM-DD`` option value inside the supported range of timeline dates."""
+    """A date option value written exactly ``YYYY-MM-DD`` (not ``20240601`` nor
+    ``2024-W01-1``, which Python 3.11 would also read), inside the supported range of timeline
+    dates (:func:`lab_rules.inputs.timeline_fields.supported_day`)."""
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise argparse.ArgumentTypeError(
-            f"{text} is outside the supported range {FIRST_DAY} to {LAST_DAY}")
-    return day
+        return supported_day(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def positive_int(text: str) -> int:

@@ -22,7 +22,7 @@ from lab_rules.faces.serve.limits import Limits
 from lab_rules.faces.serve.problems import ProblemError, located
 from lab_rules.inputs.json_strict import refuse_constant, unique_object
 from lab_rules.inputs.timeline import Timeline
-from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY
+from lab_rules.inputs.timeline_fields import FIRST_DAY, LAST_DAY, supported_day
 from lab_rules.inputs.timeline_json import loads_timeline, parse_timeline
 from lab_rules.inputs.timeline_values import read_float, read_int
 from lab_rules.law.policies import Policies
@@ -83,21 +83,17 @@ def _flag(name: str, values: list[str], problems: list[dict[str, object]]) -> bo
 
 
 def as_of_of(values: dict[str, list[str]], problems: list[dict[str, object]]) -> date:
-    """The required ``as_of``: one day from 1990-01-01 to 2100-12-31."""
+    """The required ``as_of``: one day from 1990-01-01 to 2100-12-31, written ``YYYY-MM-DD``."""
     days = values.get("as_of", [])
     if len(days) != 1:
         problems.append(query_problem("as_of", "required once: the day the evaluation is "
                                       "made (YYYY-MM-DD)"))
         return FIRST_DAY
     try:
-        as_of = date.fromisoformat(days[0])
-    except ValueError:
-        problems.append(query_problem("as_of", f"{days[0]!r} is not a date (YYYY-MM-DD)"))
+        return supported_day(days[0])
+    except ValueError as err:
+        problems.append(query_problem("as_of", str(err)))
         return FIRST_DAY
-    if not FIRST_DAY <= as_of <= LAST_DAY:
-        problems.append(query_problem("as_of", f"{as_of} is outside the supported range "
-                                      f"{FIRST_DAY} to {LAST_DAY}"))
-    return as_of
 
 
 def policies_of(values: dict[str, list[str]], defaults: Sequence[str],
