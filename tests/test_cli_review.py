@@ -65,3 +65,14 @@ def test_worklist_refuses_a_short_pseudonym_key_like_batch_and_audit(
                  "--pseudonym-key-file", str(key)])
     assert code == 2
     assert "at least 16 bytes" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_pdf_on_a_full_disk_cannot_be_written_like_a_png_or_svg(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full = tmp_path / "full.pdf"
+    full.symlink_to("/dev/full")  # matplotlib's PDF writer raised zlib.error here: exit 3
+    assert main(["plot", str(TIMELINE), "--as-of", AS_OF, "-o", str(full)]) == 2
+    err = capsys.readouterr().err
+    assert f"{full}: cannot write: No space left on device" in err
+    assert "internal error" not in err

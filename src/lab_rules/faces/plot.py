@@ -15,6 +15,8 @@ language without touching the locale (issue 16: a Danish chart said "May").
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -292,9 +294,17 @@ def save(figure: Figure, target: Any, *, format: str, dpi: float | None = None) 
     bytes for the same figure: no creation date, no version stamp, no random ids (the SVG ids
     are salted with a fixed text, under a local ``rc_context`` so no global state changes).
     Every text of the figure is CPR-masked first: a rule title or a rules folder's name drawn
-    in it is as much output as the person id."""
+    in it is as much output as the person id. A path is drawn in memory and then written in
+    one go, so a write that fails (a full disk) raises its OSError: matplotlib's PDF writer,
+    failing mid-way, raised ``zlib.error`` from its cleanup instead."""
     if format not in _METADATA:
         raise LabRulesError(f"a picture is one of {', '.join(SUFFIXES)}, not {format!r}")
+    if isinstance(target, str | os.PathLike):
+        drawn = io.BytesIO()
+        save(figure, drawn, format=format, dpi=dpi)
+        with open(target, "wb") as handle:
+            handle.write(drawn.getbuffer())
+        return
     from matplotlib import rc_context
     from matplotlib.text import Text
 
