@@ -162,7 +162,7 @@ def _mistakes(tmp: Path) -> list[tuple[str, list[str], int, str]]:
         ("check-rules: invalid rules", ["check-rules", str(bad_rules)], 1, "x.toml"),
         ("check-rules: not UTF-8", ["check-rules", str(binary)], 1, "not UTF-8 text"),
         ("synth: negative persons", ["synth", "--persons", "-5", "--out", str(tmp / "s.jsonl")],
-         2, "-5: must be 1 or more"),
+         2, "-5: must be from 1 to 10,000,000"),
         ("synth: output folder missing",
          ["synth", "--persons", "2", "--out", "/nonexistent/s.jsonl"], 2, "/nonexistent/s.jsonl"),
         ("schema: unknown option", ["schema", "--frobnicate"], 2,
@@ -185,7 +185,7 @@ def _mistakes(tmp: Path) -> list[tuple[str, list[str], int, str]]:
             (f"{command}: rules not UTF-8", [command, str(log), "--as-of", "2024-10-01", *tail,
                                              "--rules", str(binary)], 1, "not UTF-8 text"),
             (f"{command}: no workers", [command, str(log), "--as-of", "2024-10-01", *tail,
-                                        "--workers", "0"], 2, "1 or more"),
+                                        "--workers", "0"], 2, "0: must be from 1 to 256"),
         ]
     unwritable = str(tmp / "broken.json" / "out")
     rows += [

@@ -70,6 +70,11 @@ _MONTHLY = {Benefit.DAGPENGE: 19000, Benefit.KONTANTHJAELP: 12000,
 FIRST_START = date.fromisoformat("2016-01-04")
 """The default first course start of synthetic data (the first staircase week; not law)."""
 LAST_START = FIRST_START + timedelta(days=9 * 365 - 1)
+MAX_PERSONS = 10_000_000
+"""The most persons ``lab-rules synth`` writes: more than Denmark has inhabitants (about 6
+million), so every real caseload fits, while a slip of the keyboard (``--persons 10**20``) is
+a usage error instead of a run that fills the disk (10 million persons are some 50 GB of
+JSON Lines and about an hour of work)."""
 
 _DRAWN_REASONS = tuple(ExemptionReason(value) for value in (
     "mindre_intensiv_indsats", "barsel", "sygdom", "ferie", "standby", "rimelig_grund",

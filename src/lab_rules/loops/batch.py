@@ -74,7 +74,7 @@ from lab_rules.loops.caseload_tally import (
 )
 from lab_rules.loops.collector import frozen_heap
 from lab_rules.loops.interrupts import interruptible, shielded
-from lab_rules.loops.worker_guard import stop_workers, worker_pool
+from lab_rules.loops.worker_guard import checked_workers, stop_workers, worker_pool
 
 __all__ = ["RESULT_NAMES", "TABLE_WRITERS", "RunSummary", "evaluate_caseload", "outcome_of",
            "public_id"]
@@ -231,22 +231,21 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     bundled national law); write the tables to *out* as ``csv`` or ``parquet`` (the
     ``parquet`` extra), whole or not at all.
 
-    ``workers`` defaults to the machine's cores; 1 runs in this process. With more, a JSON
-    Lines or Parquet log is cut into pieces at person starts that the workers read
-    themselves; a CSV log is read here and evaluated by the workers. The tables are the same.
-    With *pseudonymise_key* (at least 16 bytes, never written), every person id written is
-    its keyed hash. With *refund* (default) ``refund.csv`` holds each person's refund,
-    co-financing and refund lost per month; without it, only its header, and run.json says
-    so. *reader* is ``python``, ``arrow`` (the ``parquet`` extra; the same persons and
-    quarantine entries, faster: :mod:`lab_rules.inputs.eventlog_arrow`) or ``auto`` (Arrow
-    when pyarrow can be imported); run.json names the one used. *fast_path* ``auto`` uses the
-    columnar fast path where it applies (:mod:`lab_rules.loops.batch_fast`), ``off`` never;
-    *table_writer* is one of :data:`TABLE_WRITERS`. Neither changes a byte of the tables;
-    run.json says what was used."""
+    ``workers`` (1 to :data:`~lab_rules.loops.worker_guard.MAX_WORKERS`) defaults to the
+    machine's cores; 1 runs in this process. With more, a JSON Lines or Parquet log is cut into
+    pieces at person starts that the workers read themselves; a CSV log is read here and
+    evaluated by the workers. The tables are the same. With *pseudonymise_key* (at least 16
+    bytes, never written), every person id written is its keyed hash. With *refund* (default)
+    ``refund.csv`` holds each person's refund, co-financing and refund lost per month; without
+    it, only its header, and run.json says so. *reader* is ``python``, ``arrow`` (the
+    ``parquet`` extra; the same persons and quarantine entries, faster:
+    :mod:`lab_rules.inputs.eventlog_arrow`) or ``auto`` (Arrow when pyarrow can be imported);
+    run.json names the one used. *fast_path* ``auto`` uses the columnar fast path where it
+    applies (:mod:`lab_rules.loops.batch_fast`), ``off`` never; *table_writer* is one of
+    :data:`TABLE_WRITERS`. Neither changes a byte of the tables; run.json says what was used."""
     if table_format not in ("csv", "parquet"):
         raise LabRulesError(f"table format {table_format!r}: expected csv or parquet")
-    if workers is not None and workers < 1:
-        raise LabRulesError(f"workers {workers}: must be 1 or more")
+    workers = checked_workers(workers)
     if pseudonymise_key is not None and len(pseudonymise_key) < MIN_KEY_BYTES:
         raise LabRulesError(f"the pseudonym key must be at least {MIN_KEY_BYTES} bytes")
     if fast_path not in FAST_PATH_OPTIONS:
@@ -259,7 +258,6 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     chosen = dict(policies or {})
     path = Path(source)
     path.stat()
-    workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)

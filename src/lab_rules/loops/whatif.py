@@ -41,7 +41,12 @@ from lab_rules.loops.variants import (
     policy_changes,
     rule_changes,
 )
-from lab_rules.loops.worker_guard import guard_worker, stop_workers, worker_pool
+from lab_rules.loops.worker_guard import (
+    checked_workers,
+    guard_worker,
+    stop_workers,
+    worker_pool,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,10 +225,12 @@ def compare_caseload(source: str | Path | Iterable[Timeline], baseline: Variant 
                      *variants: Variant | str, as_of: date, workers: int = 1,
                      base: Law | None = None) -> Comparison:
     """Evaluate every person of *source* (an event log path, or timelines) under *baseline*
-    and each variant, on *workers* processes; see :class:`Comparison`. The result is the
-    same for any number of workers."""
+    and each variant, on *workers* processes (1 to
+    :data:`~lab_rules.loops.worker_guard.MAX_WORKERS`); see :class:`Comparison`. The result
+    is the same for any number of workers."""
     if not variants:
         raise LabRulesError("compare needs at least one variant besides the baseline")
+    workers = checked_workers(workers)
     chosen = (_as_variant(baseline, base), *(_as_variant(v, base) for v in variants))
     names = [v.name for v in chosen]
     if len(set(names)) != len(names):

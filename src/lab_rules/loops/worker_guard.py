@@ -23,8 +23,16 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from lab_rules.core.aside import process_alive
+from lab_rules.core.errors import LabRulesError
 from lab_rules.loops.interrupts import shielded
 
+MAX_WORKERS = 256
+"""The most worker processes a run may start. A worker is a process holding the law and its
+part of the caseload (tens of MB); past the machine's cores more of them only cost memory and
+start-up time, and the tables are the same for any number. 256 is above the cores of the
+machines this runs on, and a fixed bound (not a multiple of ``os.cpu_count()``) makes a command
+line valid on every machine or on none. Without it, ``--workers 10**22`` ran until killed
+(batch) or overflowed (compare)."""
 WATCH_SECONDS = 1
 """How often a worker looks whether its run is still there."""
 _PR_SET_PDEATHSIG = 1
@@ -76,6 +84,16 @@ def _passing_cancelled(manager: Any) -> Callable[[Any], None]:
             if not item.future.cancelled()}
         broken(cause)
     return terminate_broken
+
+
+def checked_workers(workers: int | None) -> int:
+    """*workers*, or by default the machine's cores (at most :data:`MAX_WORKERS`); raises
+    :class:`LabRulesError` for a number from outside 1 to :data:`MAX_WORKERS`."""
+    if workers is None:
+        return min(os.cpu_count() or 1, MAX_WORKERS)
+    if not 1 <= workers <= MAX_WORKERS:
+        raise LabRulesError(f"workers {workers}: must be from 1 to {MAX_WORKERS}")
+    return workers
 
 
 def worker_pool(workers: int, initializer: Callable[..., object],

@@ -17,21 +17,22 @@ from lab_rules.faces.cli.common import (
     add_law_options,
     as_of_date,
     cannot_write,
+    count_up_to,
     invalid,
     law_of,
-    positive_int,
     read_law,
     say,
     usage_error,
 )
 from lab_rules.inputs.eventlog_arrow import READERS
-from lab_rules.inputs.synth import FIRST_START, LAST_START, write_event_log
+from lab_rules.inputs.synth import FIRST_START, LAST_START, MAX_PERSONS, write_event_log
 from lab_rules.law.loader import RuleError
 from lab_rules.law.policies import Policies
 from lab_rules.loops.atomic_output import OutputError
 from lab_rules.loops.batch import evaluate_caseload
 from lab_rules.loops.batch_fast import FAST_PATH_OPTIONS
 from lab_rules.loops.interrupts import Interrupted
+from lab_rules.loops.worker_guard import MAX_WORKERS
 
 PSEUDONYM_KEY_VARIABLE = "LAB_RULES_PSEUDONYM_KEY"
 
@@ -86,9 +87,6 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         return invalid(err, sys.stderr)
     except LabRulesError as err:
         return usage_error(err, args.events)
-    if args.workers is not None and args.workers < 1:
-        say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
-        return EXIT_USAGE
     key = None
     if args.pseudonymise or args.pseudonym_key_file:
         try:
@@ -121,9 +119,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from lab_rules.faces.comparison import render_comparison, write_comparison
     from lab_rules.loops.whatif import compare_caseload
 
-    if args.workers is not None and args.workers < 1:
-        say(sys.stderr, f"--workers {args.workers}: must be 1 or more")
-        return EXIT_USAGE
     try:
         base = read_law(args.rules) if args.rules else None
     except RuleError as err:
@@ -132,8 +127,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return usage_error(err, args.rules)
     try:
         comparison = compare_caseload(args.events, args.baseline, *args.variant,
-                                      as_of=args.as_of, workers=args.workers or os.cpu_count()
-                                      or 1, base=base)
+                                      as_of=args.as_of, workers=args.workers, base=base)
     except RuleError as err:
         return invalid(err, sys.stderr)
     except (LabRulesError, OSError) as err:
@@ -172,15 +166,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                              help="the baseline spec (default: national)")
     compare_cmd.add_argument("--out", metavar="DIR", help="also write the tables as CSV")
     compare_cmd.add_argument("--lang", choices=("da", "en"), default="en")
-    compare_cmd.add_argument("--workers", type=int, default=None, metavar="N",
-                             help="processes (default: the machine's cores)")
+    compare_cmd.add_argument("--workers", type=count_up_to(MAX_WORKERS), default=None,
+                             metavar="N", help="processes, 1 to "
+                                               f"{MAX_WORKERS} (default: the machine's cores)")
     compare_cmd.add_argument("--allow-quarantine", action="store_true")
     compare_cmd.set_defaults(run=_cmd_compare)
 
     synth_cmd = commands.add_parser(
         "synth", help="write a synthetic caseload as an event log in the format --out's "
                       "suffix names (.jsonl, .csv, .parquet)")
-    synth_cmd.add_argument("--persons", type=positive_int, required=True)
+    synth_cmd.add_argument("--persons", type=count_up_to(MAX_PERSONS), required=True,
+                           metavar="N", help=f"how many persons, 1 to {MAX_PERSONS:,}")
     synth_cmd.add_argument("--seed", type=int, default=1)
     synth_cmd.add_argument("--out", required=True, metavar="FILE",
                            help="FILE.jsonl, FILE.csv or FILE.parquet (the parquet extra)")
@@ -195,8 +191,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     batch_cmd.add_argument("events", metavar="EVENTS")
     batch_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     batch_cmd.add_argument("--out", required=True, metavar="DIR")
-    batch_cmd.add_argument("--workers", type=int, default=None,
-                           help="processes (default: all cores; 1 = this process)")
+    batch_cmd.add_argument("--workers", type=count_up_to(MAX_WORKERS), default=None,
+                           metavar="N", help=f"processes, 1 to {MAX_WORKERS} (default: all "
+                                             "cores; 1 = this process)")
     batch_cmd.add_argument("--allow-quarantine", action="store_true",
                            help="exit 0 even when some persons were quarantined")
     add_law_options(batch_cmd)

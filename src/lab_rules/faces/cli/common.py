@@ -74,6 +74,21 @@ def positive_int(text: str) -> int:
     return value
 
 
+def count_up_to(most: int) -> Callable[[str], int]:
+    """An option type for a whole number from 1 to *most*: a count whose work grows with it
+    (processes, persons written), so a slip of the keyboard is a usage error that names the
+    bound, not a run that lasts until it is killed."""
+    def check(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{text}: must be from 1 to {most:,}")
+        return value
+    return check
+
+
 def output_file(*suffixes: str) -> Callable[[str], str]:
     """An option type for an output file whose suffix is one of *suffixes* (lower case)."""
     def check(text: str) -> str:

@@ -41,6 +41,16 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _host(text: str) -> str:
+    """An address to listen on, not empty: the socket module reads an empty host as every
+    interface (0.0.0.0), which is no default to fall into by an empty variable; whoever
+    means every interface says 0.0.0.0 (or ::)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty host would listen on every interface; "
+                                         "name an address (0.0.0.0 for all of them)")
+    return text
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -128,7 +138,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     command = commands.add_parser(
         "serve", help="an HTTP service: evaluate, validate, rules, coverage, health under /v1 "
                       "(needs the serve extra)")
-    command.add_argument("--host", default="127.0.0.1",
+    command.add_argument("--host", default="127.0.0.1", type=_host,
                          help="the address to listen on (default 127.0.0.1: this machine only)")
     command.add_argument("--port", type=_port, default=8000,
                          help="the port (default 8000; 0: any free port, said on start)")
