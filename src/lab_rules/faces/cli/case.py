@@ -17,6 +17,7 @@ from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    PATH,
     add_law_options,
     as_of_date,
     cannot_write,
@@ -221,7 +222,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             ("sanctions", _cmd_sanctions,
              "failures (no-shows, absences, bookings, refusals, lapses) and sanctions")):
         command = commands.add_parser(name, help=what)
-        command.add_argument("file", metavar="FILE")
+        command.add_argument("file", metavar="FILE", type=PATH)
         command.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE",
                              help="the day the evaluation is made (YYYY-MM-DD)")
         command.add_argument("--format", choices=("json", "text"), default="json")
@@ -238,7 +239,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             ("report", _cmd_report, "one person's self-contained HTML audit report",
              "case.html", ("html", "htm"))):
         case_cmd = commands.add_parser(name, help=what)
-        case_cmd.add_argument("file", metavar="FILE")
+        case_cmd.add_argument("file", metavar="FILE", type=PATH)
         case_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
         case_cmd.add_argument("-o", "--output", default=suffix, metavar="FILE",
                               type=output_file(*suffixes),
@@ -252,7 +253,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         case_cmd.set_defaults(run=run)
     entitlements = commands.add_parser(
         "entitlements", help="kontanthjælp holiday and dagpenge during sickness")
-    entitlements.add_argument("file", metavar="FILE")
+    entitlements.add_argument("file", metavar="FILE", type=PATH)
     entitlements.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     entitlements.add_argument("--format", choices=("json", "text"), default="json")
     entitlements.add_argument("--lang", choices=("da", "en"), default="da")

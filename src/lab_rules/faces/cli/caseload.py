@@ -14,12 +14,15 @@ from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    PATH,
+    SPEC,
     add_law_options,
     as_of_date,
     cannot_write,
     count_up_to,
     invalid,
     law_of,
+    output_path,
     read_law,
     say,
     usage_error,
@@ -154,17 +157,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     compare_cmd = commands.add_parser(
         "compare", help="a caseload under a baseline and variants (overlays, policy swaps, "
                         "the law as of a date)")
-    compare_cmd.add_argument("events", metavar="EVENTS")
+    compare_cmd.add_argument("events", metavar="EVENTS", type=PATH)
     compare_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     compare_cmd.add_argument("--variant", action="append", required=True, metavar="SPEC",
+                             type=SPEC,
                              help="an overlay (roedovre-genstart, a file), a policy swap "
                                   "(no_show=restart_from_contact), law:DATE, or several "
                                   "joined with +; repeat for more variants")
-    compare_cmd.add_argument("--rules", metavar="PATH",
+    compare_cmd.add_argument("--rules", metavar="PATH", type=PATH,
                              help="the law every spec starts from (default: the bundled law)")
-    compare_cmd.add_argument("--baseline", default="national", metavar="SPEC",
+    compare_cmd.add_argument("--baseline", default="national", metavar="SPEC", type=SPEC,
                              help="the baseline spec (default: national)")
-    compare_cmd.add_argument("--out", metavar="DIR", help="also write the tables as CSV")
+    compare_cmd.add_argument("--out", metavar="DIR", type=PATH,
+                             help="also write the tables as CSV")
     compare_cmd.add_argument("--lang", choices=("da", "en"), default="en")
     compare_cmd.add_argument("--workers", type=count_up_to(MAX_WORKERS), default=None,
                              metavar="N", help="processes, 1 to "
@@ -178,7 +183,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     synth_cmd.add_argument("--persons", type=count_up_to(MAX_PERSONS), required=True,
                            metavar="N", help=f"how many persons, 1 to {MAX_PERSONS:,}")
     synth_cmd.add_argument("--seed", type=int, default=1)
-    synth_cmd.add_argument("--out", required=True, metavar="FILE",
+    synth_cmd.add_argument("--out", required=True, metavar="FILE", type=output_path,
                            help="FILE.jsonl, FILE.csv or FILE.parquet (the parquet extra)")
     synth_cmd.add_argument("--start-from", type=as_of_date, default=FIRST_START, metavar="DATE",
                            help=f"earliest course start (default {FIRST_START})")
@@ -188,9 +193,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     batch_cmd = commands.add_parser(
         "batch", help="evaluate every person of an event log (JSON Lines or CSV) in parallel")
-    batch_cmd.add_argument("events", metavar="EVENTS")
+    batch_cmd.add_argument("events", metavar="EVENTS", type=PATH)
     batch_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
-    batch_cmd.add_argument("--out", required=True, metavar="DIR")
+    batch_cmd.add_argument("--out", required=True, metavar="DIR", type=PATH)
     batch_cmd.add_argument("--workers", type=count_up_to(MAX_WORKERS), default=None,
                            metavar="N", help=f"processes, 1 to {MAX_WORKERS} (default: all "
                                              "cores; 1 = this process)")
@@ -215,7 +220,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     batch_cmd.add_argument("--pseudonymise", action="store_true",
                            help="write every person id as a keyed hash (HMAC-SHA256); the "
                                 f"key from --pseudonym-key-file or ${PSEUDONYM_KEY_VARIABLE}")
-    batch_cmd.add_argument("--pseudonym-key-file", metavar="FILE",
+    batch_cmd.add_argument("--pseudonym-key-file", metavar="FILE", type=PATH,
                            help="a file holding the pseudonym key (at least 16 bytes)")
     batch_cmd.set_defaults(run=_cmd_batch)
 

@@ -14,6 +14,7 @@ from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    PATH,
     invalid,
     read_law,
     say,
@@ -122,13 +123,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate = commands.add_parser(
         "validate", help="check timeline/v1 files and report every problem with its location"
     )
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="+", metavar="FILE", type=PATH)
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.set_defaults(run=_cmd_validate)
 
     check = commands.add_parser(
         "check-rules", help="check rule files; print every problem or the coverage table")
-    check.add_argument("path", nargs="?", metavar="PATH",
+    check.add_argument("path", nargs="?", metavar="PATH", type=PATH,
                        help="rule file or folder (default: the bundled pack)")
     check.set_defaults(run=_cmd_check_rules)
 

@@ -6,9 +6,11 @@ Exit codes, the same for the same mistake in every command:
 
 - 0 success;
 - 1 invalid input, with located messages: a timeline, rule files, quarantined persons;
-- 2 usage: a bad option or option value (a date outside 1990-01-01 to 2100-12-31, a count
-  below 1, an output suffix that is not supported), an unreadable or missing input file or
-  ``--rules`` path, an output path that cannot be written; the message names the path;
+- 2 usage: a bad option or option value (a date not written YYYY-MM-DD or outside
+  1990-01-01 to 2100-12-31, a count below 1 or above its bound, an empty path or spec, an
+  output file named like a folder or with a suffix that is not supported), an unreadable or
+  missing input file or ``--rules`` path, an output path that cannot be written; the message
+  names the path;
 - 3 an internal error (a bug): one line naming it, never a traceback.
 """
 
@@ -89,9 +91,40 @@ def count_up_to(most: int) -> Callable[[str], int]:
     return check
 
 
-def output_file(*suffixes: str) -> Callable[[str], str]:
-    """An option type for an output file whose suffix is one of *suffixes* (lower case)."""
+def given(what: str) -> Callable[[str], str]:
+    """An option type for a path or a spec (*what* names it in the message) that may not be
+    empty. An empty name meant something else to every reader (the current folder to
+    ``--rules``, the bundled pack to ``check-rules``, no variant at all, a file not written),
+    so it is a usage error everywhere. ``-`` is a file named ``-``: no command reads standard
+    input or writes standard output by that name."""
     def check(text: str) -> str:
+        if not text:
+            raise argparse.ArgumentTypeError(f"an empty {what} names nothing")
+        return text
+    return check
+
+
+PATH = given("path")
+"""The option type of every input or output path."""
+SPEC = given("variant spec")
+"""The option type of ``--variant`` and ``--baseline``."""
+
+
+def output_path(text: str) -> str:
+    """An output file's path: not empty, and ending in a file's name, not ``/``, ``.`` or
+    ``..`` (``x.png/`` would else be written as ``x.png``: pathlib drops the slash)."""
+    PATH(text)
+    last = text.replace(os.sep, "/").replace(os.altsep or "/", "/").rsplit("/", 1)[-1]
+    if last in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(f"{text!r} names a folder, not a file")
+    return text
+
+
+def output_file(*suffixes: str) -> Callable[[str], str]:
+    """An option type for an output file (:func:`output_path`) whose suffix is one of
+    *suffixes* (lower case)."""
+    def check(text: str) -> str:
+        output_path(text)
         suffix = Path(text).suffix.lower().lstrip(".")
         if suffix not in suffixes:
             raise argparse.ArgumentTypeError(
@@ -163,11 +196,11 @@ def usage_error(err: LabRulesError | OSError, path: str) -> int:
 
 def add_law_options(command: argparse.ArgumentParser, *, variant: bool = True) -> None:
     """``--rules``, ``--variant`` and ``--policy``, alike in every evaluating command."""
-    command.add_argument("--rules", metavar="PATH",
+    command.add_argument("--rules", metavar="PATH", type=PATH,
                          help="a law folder (rule and parameter files), or rule modules alone "
                               "on top of national parameters (default: the bundled law)")
     if variant:
-        command.add_argument("--variant", metavar="SPEC",
+        command.add_argument("--variant", metavar="SPEC", type=SPEC,
                              help="overlays, policy swaps or law:DATE joined with + "
                                   "(see compare)")
     command.add_argument("--policy", action="append", default=[], metavar="NAME=VALUE",

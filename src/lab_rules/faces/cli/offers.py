@@ -10,6 +10,7 @@ from lab_rules.evaluation.offer_end import offer_end
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
+    PATH,
     add_law_options,
     as_of_date,
     case_of,
@@ -27,7 +28,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "extensions recorded), its status on --as-of, the rule and its legal "
                     "basis, and the extensions the rule still allows. Exit codes: 0, 1 an "
                     "invalid timeline or rules, 2 usage.")
-    command.add_argument("file", metavar="FILE")
+    command.add_argument("file", metavar="FILE", type=PATH)
     command.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE",
                          help="the day the answer is given (YYYY-MM-DD)")
     command.add_argument("--format", choices=("text", "json"), default="text")
