@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lab_rules.core.messages import catalogue, number_text, text
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import one_line
 from lab_rules.loops.whatif import Comparison
 
 _METRICS = ("persons", "obligations", "met", "met_late", "overdue", "days_late",
@@ -34,10 +35,11 @@ def _coded(group: str, code: str, lang: str) -> str:
 def render_comparison(comparison: Comparison, lang: str = "en", max_changes: int = 12) -> str:
     """The summary as a text table (variants as columns, differences in brackets) and, per
     variant, the policies and rules that differ from the baseline; labels from the catalogue,
-    figures grouped the way *lang* writes them (da ``1.234,50``)."""
+    figures grouped the way *lang* writes them (da ``1.234,50``). A variant's name (an overlay
+    file's path) or a rules folder's keeps to its line: a line break in it is an escape."""
     rows = comparison.summary
     base = rows[0]
-    head = ["", *(r["variant"] for r in rows)]
+    head = ["", *(one_line(r["variant"]) for r in rows)]
     body = []
     for metric in _METRICS:
         cells = [text(f"report.compare.metric.{metric}", lang)]
@@ -71,7 +73,7 @@ def render_comparison(comparison: Comparison, lang: str = "en", max_changes: int
             lines.append("  " + text("report.compare.no_differences", lang))
     if comparison.quarantined:
         lines += ["", text("report.compare.quarantined", lang, n=len(comparison.quarantined))]
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line(line) for line in lines) + "\n"
 
 
 COMPARISON_NAMES = frozenset({"persons.csv", "summary.csv", "months.csv", "changes.csv",

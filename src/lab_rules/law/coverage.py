@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import attrs
 
+from lab_rules.core.terminal import one_line
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.law.coverage_gaps import CoverageGap, GapReason
 from lab_rules.law.model import Confidence, RulePack, Shape
@@ -196,8 +197,10 @@ def render_gaps(index: CoverageIndex, first: int, last: int) -> str:
 def render_coverage(pack: RulePack, index: CoverageIndex | None = None, *,
                     first: int = 2008, last: int = 2026) -> str:
     """The coverage of the law as text: rules per group and era, then one mark per group and
-    quarter from *first* to *last*, then every gap with its reason."""
-    lines = [f"{len(pack.modules)} modules, {len(pack.rules)} rules in {pack.name}", ""]
+    quarter from *first* to *last*, then every gap with its reason. The pack's name (a rules
+    folder's path) keeps to its line: a line break in it is written as an escape."""
+    lines = [f"{len(pack.modules)} modules, {len(pack.rules)} rules in {one_line(pack.name)}",
+             ""]
     if index is None:
         index = CoverageIndex(pack, ())
     width = max(len(g.value) for g in TargetGroup) + 4

@@ -10,6 +10,7 @@ from pathlib import Path
 from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.messages import Message, text
 from lab_rules.core.privacy import mask_cpr
+from lab_rules.core.terminal import one_line
 from lab_rules.entitlements.holiday_sickness import holiday_entitlements, sickness_dagpenge
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
@@ -73,7 +74,7 @@ def _evaluate_case(args: argparse.Namespace) -> tuple[Timeline, Evaluation] | in
     try:
         return timeline, evaluate(timeline, as_of=args.as_of, law=law, policies=policies)
     except LabRulesError as err:
-        say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
+        say(sys.stderr, f"{one_line(args.file)}: cannot be evaluated: {one_line(str(err))}")
         return EXIT_INVALID
 
 
@@ -101,7 +102,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         write_whole(args.output, lambda path: save(figure, path, format=suffix, dpi=args.dpi))
     except OSError as err:
         return cannot_write(err, args.output)
-    say(sys.stderr, f"{args.output}: {len(case[1].obligations)} obligations drawn")
+    say(sys.stderr, f"{one_line(args.output)}: {len(case[1].obligations)} obligations drawn")
     return EXIT_OK
 
 
@@ -118,7 +119,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         write_text(args.output, text)
     except OSError as err:
         return cannot_write(err, args.output)
-    say(sys.stderr, f"{args.output}: report of {len(case[1].obligations)} obligations")
+    say(sys.stderr, f"{one_line(args.output)}: report of {len(case[1].obligations)} "
+                    "obligations")
     return EXIT_OK
 
 
@@ -131,7 +133,7 @@ def _cmd_entitlements(args: argparse.Namespace) -> int:
     except LabRulesError as err:
         return usage_error(err, args.file)
     except OSError as err:
-        say(sys.stderr, f"{args.file}: cannot read: {err.strerror}")
+        say(sys.stderr, f"{one_line(args.file)}: cannot read: {err.strerror or err}")
         return EXIT_USAGE
     facts = facts_of(timeline, args.as_of, law)
     holidays = holiday_entitlements(facts, law.holiday_rules)

@@ -10,6 +10,7 @@ import sys
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.messages import text
 from lab_rules.core.privacy import MIN_KEY_BYTES
+from lab_rules.core.terminal import one_line
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -59,7 +60,8 @@ def pseudonym_key(path: str | None) -> bytes:
 def interrupted(err: BaseException, out: str) -> int:
     """Say that the run was stopped and *out* left as it was; the shell's code (128 + n)."""
     signum = err.signum if isinstance(err, Interrupted) else signal.SIGINT
-    say(sys.stderr, f"{out}: interrupted ({signal.Signals(signum).name}); left as it was")
+    say(sys.stderr, f"{one_line(out)}: interrupted ({signal.Signals(signum).name}); left as it "
+                    "was")
     return 128 + int(signum)
 
 
@@ -71,13 +73,13 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         rows = write_event_log(args.out, args.persons, args.seed, args.start_from,
                                args.start_to)
     except LabRulesError as err:
-        say(sys.stderr, f"lab-rules: error: {err}")
+        say(sys.stderr, f"lab-rules: error: {one_line(str(err))}")
         return EXIT_USAGE
-    except OSError as err:
-        say(sys.stderr, f"{args.out}: cannot write: {err.strerror or err}")
+    except OSError as err:  # named by the output, not by the file written aside of it
+        say(sys.stderr, f"{one_line(args.out)}: cannot write: {err.strerror or err}")
         return EXIT_USAGE
-    say(sys.stderr, f"{args.out}: {args.persons} synthetic persons, {rows} rows "
-                     f"(seed {args.seed})")
+    say(sys.stderr, f"{one_line(args.out)}: {args.persons} synthetic persons, {rows} rows "
+                    f"(seed {args.seed})")
     return EXIT_OK
 
 
@@ -105,14 +107,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except (KeyboardInterrupt, Interrupted) as err:
         return interrupted(err, args.out)
     except OutputError as err:
-        say(sys.stderr, str(err))
+        say(sys.stderr, one_line(str(err)))
         return EXIT_USAGE
     except (LabRulesError, OSError) as err:
         return usage_error(err, args.events)
     say(sys.stderr, text("report.batch.done", "en", persons=summary.persons,
                          evaluated=summary.evaluated, quarantined=summary.quarantined,
                          obligations=summary.obligations, failures=summary.sanctions,
-                         seconds=f"{summary.seconds:.1f}", out=summary.out))
+                         seconds=f"{summary.seconds:.1f}", out=one_line(str(summary.out))))
     if summary.quarantined and not args.allow_quarantine:
         return EXIT_INVALID
     return EXIT_OK
@@ -142,11 +144,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except (KeyboardInterrupt, Interrupted) as err:
             return interrupted(err, args.out)
         except OutputError as err:
-            say(sys.stderr, str(err))
+            say(sys.stderr, one_line(str(err)))
             return EXIT_USAGE
         except OSError as err:
             return cannot_write(err, args.out)
-        say(sys.stderr, f"tables -> {args.out}")
+        say(sys.stderr, f"tables -> {one_line(args.out)}")
     if comparison.quarantined and not args.allow_quarantine:
         return EXIT_INVALID
     return EXIT_OK

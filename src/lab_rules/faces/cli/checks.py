@@ -95,14 +95,14 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
         say(sys.stdout, f"{count} problem{'' if count == 1 else 's'}")
         return EXIT_INVALID
     except LabRulesError as err:
-        say(sys.stderr, str(err))
+        say(sys.stderr, one_line(str(err)))
         return EXIT_USAGE
     say(sys.stdout, render_coverage(law.rules, law.coverage).rstrip("\n"))
     for kind in sorted(PARAMETER_KINDS):
         value = getattr(law, FIELDS.get(kind, kind))
         size = len(value) if isinstance(value, tuple) else 1
         say(sys.stdout, f"parameters {kind}: {size} entr{'y' if size == 1 else 'ies'}")
-    say(sys.stdout, f"law {law.name}: content hash {law.content_hash[:16]}")
+    say(sys.stdout, f"law {one_line(law.name)}: content hash {law.content_hash[:16]}")
     for overlay_file in sorted(Path(path).glob("overlays/*.toml")) if Path(path).is_dir() else []:
         try:
             overlay = load_overlay(overlay_file)
@@ -110,11 +110,11 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
         except RuleError as err:
             return invalid(err, sys.stdout)
         added = len(overlay.module.rules) if overlay.module else 0
-        say(sys.stdout, f"overlay {overlay_file.stem}: {overlay.kind.value} of "
-                        f"{overlay.authority}; replaces {len(overlay.replaces)}, adds {added} "
-                        f"rules, sets {len(overlay.policies)} policies, withdraws "
-                        f"{len(overlay.withdraws_sanctions)} sanctions, replaces "
-                        f"{len(overlay.parameters)} parameter tables ({overlay_file})")
+        say(sys.stdout, one_line(
+            f"overlay {overlay_file.stem}: {overlay.kind.value} of {overlay.authority}; "
+            f"replaces {len(overlay.replaces)}, adds {added} rules, sets "
+            f"{len(overlay.policies)} policies, withdraws {len(overlay.withdraws_sanctions)} "
+            f"sanctions, replaces {len(overlay.parameters)} parameter tables ({overlay_file})"))
     return EXIT_OK
 
 

@@ -184,13 +184,14 @@ def invalid(err: InputError, stream: TextIO) -> int:
 
 
 def usage_error(err: LabRulesError | OSError, path: str) -> int:
-    """Say what went wrong with the command's input, and give the usage exit code. An
-    OSError is blamed on the file it names (the output folder, a rules file), else *path*."""
+    """Say what went wrong with the command's input, on one line (a file name in the message
+    keeps to it), and give the usage exit code. An OSError is blamed on the file it names (the
+    output folder, a rules file), else *path*."""
     if isinstance(err, OSError):
         name = err.filename if isinstance(err.filename, str) and err.filename else path
         say(sys.stderr, f"{one_line(name)}: cannot read: {err.strerror or err}")
     else:
-        say(sys.stderr, f"lab-rules: error: {err}")
+        say(sys.stderr, f"lab-rules: error: {one_line(str(err))}")
     return EXIT_USAGE
 
 

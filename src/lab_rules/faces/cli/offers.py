@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.terminal import one_line
 from lab_rules.evaluation.offer_end import offer_end
 from lab_rules.faces.cli.common import (
     EXIT_INVALID,
@@ -45,7 +46,7 @@ def _cmd_offer_end(args: argparse.Namespace) -> int:
     try:
         result = offer_end(timeline, as_of=args.as_of, law=law, policies=policies)
     except LabRulesError as err:
-        say(sys.stderr, f"{args.file}: cannot be evaluated: {err}")
+        say(sys.stderr, f"{one_line(args.file)}: cannot be evaluated: {one_line(str(err))}")
         return EXIT_INVALID
     sys.stdout.write(screened(dumps_offer_ends(result) if args.format == "json"
                               else render_offer_ends(result, args.lang)))

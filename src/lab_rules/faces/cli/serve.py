@@ -16,6 +16,7 @@ import sys
 from types import FrameType
 
 from lab_rules.core.errors import LabRulesError
+from lab_rules.core.terminal import one_line
 from lab_rules.faces.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -96,13 +97,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         listener = _listen(args.host, args.port)
     except (OSError, OverflowError) as err:
-        say(sys.stderr, f"lab-rules serve: cannot listen on {args.host}:{args.port}: "
-                        f"{getattr(err, 'strerror', None) or err}")
+        say(sys.stderr, one_line(f"lab-rules serve: cannot listen on {args.host}:{args.port}: "
+                                 f"{getattr(err, 'strerror', None) or err}"))
         return EXIT_USAGE
     host, port = listener.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    say(sys.stderr, f"lab-rules serve: law {law.name} (content hash {law.content_hash}) on "
-                    f"http://{shown}:{port}/v1/")
+    say(sys.stderr, f"lab-rules serve: law {one_line(law.name)} (content hash "
+                    f"{law.content_hash}) on http://{shown}:{port}/v1/")
     config = uvicorn.Config(app, log_config=log_config(args.log_level),
                             access_log=not args.no_access_log, server_header=False)
     server = uvicorn.Server(config)
