@@ -40,6 +40,14 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     (["batch", *LOG, "--out", "out", "--variant", ""], "--variant"),
     (["serve", "--rules", ""], "--rules"),
     (["worklist", *LOG, "--variant", ""], "--variant"),
+    (["worklist", "", "--as-of", "2024-06-01"], "EVENTS"),
+    (["worklist", *LOG, "--out", ""], "--out"),
+    (["worklist", *LOG, "--pseudonymise", "--pseudonym-key-file", ""], "--pseudonym-key-file"),
+    (["audit", "", "--as-of", "2024-06-01", "--sample", "2", "--seed", "1", "--out", "a.html"],
+     "EVENTS"),
+    (["audit", *LOG, "--persons", "", "--out", "a.html"], "--persons"),
+    (["audit", *LOG, "--sample", "2", "--seed", "1", "--out", "a.html", "--pseudonym-key", ""],
+     "--pseudonym-key/--pseudonym-key-file"),
 ])
 def test_an_empty_path_or_spec_is_a_usage_error_naming_the_option(
         capsys: pytest.CaptureFixture[str], argv: list[str], option: str) -> None:

@@ -115,3 +115,13 @@ def test_compare_says_a_variant_file_and_rules_folder_with_a_line_break_on_one_l
     assert main(["compare", str(CASELOAD), "--as-of", AS_OF, "--workers", "1", "--rules",
                  str(folder), "--variant", str(overlay), "--allow-quarantine"]) == 0
     _whole_lines(_said(capsys))
+
+
+def test_audit_says_its_pack_with_a_line_break_in_its_name_on_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "key"
+    key.write_bytes(b"a key of sixteen bytes or more")
+    assert main(["audit", str(CASELOAD), "--as-of", AS_OF, "--sample", "2", "--seed", "1",
+                 "--pseudonym-key", str(key), "--allow-quarantine",
+                 "--out", f"{tmp_path / NAME}.html"]) == 0
+    _whole_lines(_said(capsys))

@@ -80,7 +80,7 @@ def test_a_stopped_parallel_comparison_stops_its_workers_quietly(tmp_path: Path)
         [sys.executable, "-c", _WHILE_COMPARING, "compare", str(log), "--as-of", "2026-01-01",
          "--variant", "no_show=restart_from_contact", "--workers", "2", "--out", str(out)],
         capture_output=True, text=True, timeout=300)
-    assert done.stderr == "lab-rules: stopped by SIGTERM\n"
+    assert done.stderr == f"{out}: interrupted (SIGTERM); left as it was\n"
     assert done.returncode == 128 + signal.SIGTERM
     assert done.stdout == ""
     assert not out.exists()

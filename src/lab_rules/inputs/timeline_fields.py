@@ -61,8 +61,8 @@ below 100,000 kr.; the bound keeps sums of a life's payments exact and printable
 MAX_INTEGER = 2**31 - 1
 """The largest whole number a field takes (a visitation category, a count of days)."""
 HOURS_PER_DAY = 24
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 """Hours in a day: no period holds more hours of work or benefit than 24 for each of its days."""
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 OPEN_ENDS: frozenset[tuple[str, str]] = frozenset({
     ("exemption", "end"),

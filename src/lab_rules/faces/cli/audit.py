@@ -26,6 +26,7 @@ from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    PATH,
     add_law_options,
     as_of_date,
     cannot_write,
@@ -160,12 +161,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return interrupted(err, args.out)
     except OSError as err:
         return cannot_write(err, args.out)
-    say(sys.stderr, f"{args.out}: {len(pack.cases)} case(s) of {pack.evaluated} persons "
+    say(sys.stderr, f"{one_line(args.out)}: {len(pack.cases)} case(s) of {pack.evaluated} persons "
                      f"evaluated, {len(pack.quarantined)} quarantined, as of {pack.as_of}")
     if args.pdf:
         program = browser()
         if program is None:
-            say(sys.stderr, f"{args.pdf}: not written: the PDF needs headless Chromium "
+            say(sys.stderr, f"{one_line(args.pdf)}: not written: the PDF needs headless Chromium "
                              f"({' or '.join(BROWSERS[:2])} on PATH); the HTML is written")
             return EXIT_USAGE
         try:
@@ -176,7 +177,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             if isinstance(err, subprocess.TimeoutExpired):
                 err = OSError(0, f"the browser took over {PRINT_SECONDS} s", args.pdf)
             return cannot_write(err, args.pdf)
-        say(sys.stderr, f"{args.pdf}: printed")
+        say(sys.stderr, f"{one_line(args.pdf)}: printed")
     if pack.quarantined and not args.allow_quarantine:
         return EXIT_INVALID
     return EXIT_OK
@@ -187,13 +188,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     audit_cmd = commands.add_parser(
         "audit", help="a sample of a caseload's cases as one printable HTML audit pack: "
                       "summonses, meetings, held dates, timeliness, refund lost, law text")
-    audit_cmd.add_argument("events", metavar="EVENTS",
+    audit_cmd.add_argument("events", metavar="EVENTS", type=PATH,
                            help="an event log (.jsonl, .csv or .parquet), read as batch does")
     audit_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     chosen = audit_cmd.add_mutually_exclusive_group(required=True)
     chosen.add_argument("--sample", type=positive_int, metavar="N",
                         help="draw N of the persons evaluated (all of them if fewer)")
-    chosen.add_argument("--persons", metavar="FILE",
+    chosen.add_argument("--persons", metavar="FILE", type=PATH,
                         help="the person ids to audit, one a line, in the order to print them")
     audit_cmd.add_argument("--seed", type=int, metavar="S",
                            help="the sample's seed (required with --sample): the same seed "
@@ -203,7 +204,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     audit_cmd.add_argument("--pdf", type=output_file("pdf"), metavar="FILE.pdf",
                            help="also print the pack to PDF with headless Chromium")
     audit_cmd.add_argument("--pseudonym-key", "--pseudonym-key-file", dest="pseudonym_key",
-                           metavar="FILE",
+                           metavar="FILE", type=PATH,
                            help="the key that names the cases (at least 16 bytes; default "
                                 f"${PSEUDONYM_KEY_VARIABLE}; one of them is required)")
     add_law_options(audit_cmd)

@@ -133,6 +133,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     try:
         comparison = compare_caseload(args.events, args.baseline, *args.variant,
                                       as_of=args.as_of, workers=args.workers, base=base)
+    except (KeyboardInterrupt, Interrupted) as err:
+        if args.out:
+            return interrupted(err, args.out)
+        raise
     except RuleError as err:
         return invalid(err, sys.stderr)
     except (LabRulesError, OSError) as err:

@@ -16,6 +16,7 @@ from lab_rules.faces.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     EXIT_USAGE,
+    PATH,
     add_law_options,
     as_of_date,
     cannot_write,
@@ -66,7 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                     "A person whose rows lie in more than one input is held back as a whole. "
                     "Exit codes: 0, 1 if a person was held back (listed), 2 usage (the same "
                     "file given twice too).")
-    command.add_argument("events", nargs="+", metavar="EVENTS",
+    command.add_argument("events", nargs="+", metavar="EVENTS", type=PATH,
                          help="event logs (.jsonl, .csv, .parquet) or timeline .json files")
     command.add_argument("--as-of", required=True, type=as_of_date, metavar="YYYY-MM-DD")
     command.add_argument("--horizon", type=horizon, default=DEFAULT_HORIZON,
@@ -75,14 +76,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                          default="caseworker")
     command.add_argument("--format", choices=FORMATS, default="text")
     command.add_argument("--lang", choices=("da", "en"), default="da")
-    command.add_argument("--out", metavar="PATH",
+    command.add_argument("--out", metavar="PATH", type=PATH,
                          help="a file (text, csv, json; default standard output) or, for "
                               "html, a folder with a page per group and index.html")
     command.add_argument("--pseudonymise", action="store_true",
                          help="persons as keyed pseudonyms (for a list that leaves the "
                               f"jobcentre); the key from --pseudonym-key-file or "
                               f"{PSEUDONYM_KEY_VARIABLE}")
-    command.add_argument("--pseudonym-key-file", metavar="FILE")
+    command.add_argument("--pseudonym-key-file", metavar="FILE", type=PATH)
     add_law_options(command)
     command.set_defaults(run=_cmd_worklist)
 
