@@ -30,28 +30,35 @@ __all__ = [
     "suspend",
 ]
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_OPENS, _DUE = VersionSelector.OPENS, VersionSelector.DUE
+_EXTEND_WINDOW = ExemptWindow.EXTEND
+_NO_EFFECT, _WAIVE, _EXTEND = Effect.NONE, Effect.WAIVE, Effect.EXTEND
+_ACTIVATION = Shape.ACTIVATION
+
 
 def select_versions(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
     rule = rs.rule
     first, last = rule.valid_from, rule.valid_to or date.max
     selector = rs.selector
-    if selector is VersionSelector.OPENS:
+    if selector is _OPENS:
         return [draft for draft in drafts if first <= draft.opens <= last]
-    if selector is VersionSelector.DUE:
+    if selector is _DUE:
         return [draft for draft in drafts if first <= draft.due <= last]
     return list(drafts) if first <= rs.course.start <= last else []
 
 
 def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
     rule = rs.rule
-    if rule.exempt_window is ExemptWindow.EXTEND:
+    if rule.exempt_window is _EXTEND_WINDOW:
         extend_window(rs, draft)
     for exemption in rs.exemptions:
         effect = rule.effect_of(exemption.reason)
-        if effect is Effect.NONE:
+        if effect is _NO_EFFECT:
             continue
         end = exemption.end
-        if rule.shape is Shape.ACTIVATION and rule.after_exemption and exemption.covers(draft.due):
+        if rule.shape is _ACTIVATION and rule.after_exemption and exemption.covers(draft.due):
             if end is None:
                 draft.waived_by = exemption.reason.value
                 draft.trace.append(TraceStep("exemption", exemption.start, Message(
@@ -63,12 +70,12 @@ def apply_exemptions(rs: RuleSpan, draft: Draft) -> None:
                 span=rule.after_exemption, end=end, new=new_due)))
             draft.due = new_due
             continue
-        if effect is Effect.WAIVE and exemption.covers(draft.due):
+        if effect is _WAIVE and exemption.covers(draft.due):
             draft.waived_by = exemption.reason.value
             draft.trace.append(TraceStep("waived", exemption.start, Message(
                 "contact.trace.waived", due=draft.due, start=exemption.start,
                 end=end or Message("contact.trace.open"), reason=exemption.reason.value)))
-        elif effect is Effect.EXTEND:
+        elif effect is _EXTEND:
             if rule.exempt_window is not None:
                 continue  # counted over the whole window by contact.windows
             if end is None:
@@ -134,6 +141,6 @@ def restart(rs: RuleSpan, drafts: list[Draft]) -> list[Draft]:
 
 def selector_day(rs: RuleSpan, draft: Draft) -> date:
     selector = rs.selector
-    if selector is VersionSelector.OPENS:
+    if selector is _OPENS:
         return draft.opens
-    return draft.due if selector is VersionSelector.DUE else rs.course.start
+    return draft.due if selector is _DUE else rs.course.start

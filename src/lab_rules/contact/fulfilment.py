@@ -20,6 +20,11 @@ __all__ = ["fulfilled_before", "match", "status_of", "take"]
 
 _DAY = attrgetter("day")
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_MET, _MET_LATE, _WAIVED = Status.MET, Status.MET_LATE, Status.WAIVED
+_LAPSED, _OVERDUE, _OPEN = Status.LAPSED, Status.OVERDUE, Status.OPEN
+
 
 def take(rs: RuleSpan, draft: Draft, used: set[int], last_day: date,
          after_opens: bool = False) -> None:
@@ -60,14 +65,14 @@ def fulfilled_before(rs: RuleSpan, draft: Draft, used: set[int], day: date) -> b
 def status_of(rs: RuleSpan, draft: Draft) -> tuple[Status, int | None, int | None]:
     fulfilled = draft.fulfilled.day if draft.fulfilled else None
     if fulfilled is not None and fulfilled <= draft.due:
-        return Status.MET, None, None
+        return _MET, None, None
     if draft.waived_by is not None:
-        return Status.WAIVED, None, None
+        return _WAIVED, None, None
     if fulfilled is not None:
-        return Status.MET_LATE, (fulfilled - draft.due).days, None
+        return _MET_LATE, (fulfilled - draft.due).days, None
     last_in_group = rs.horizon
     if rs.end is not None and rs.end <= draft.due:
-        return Status.LAPSED, None, None
+        return _LAPSED, None, None
     if rs.as_of > draft.due:
-        return Status.OVERDUE, None, (last_in_group - draft.due).days
-    return Status.OPEN, None, None
+        return _OVERDUE, None, (last_in_group - draft.due).days
+    return _OPEN, None, None

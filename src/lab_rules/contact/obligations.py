@@ -30,6 +30,12 @@ from lab_rules.law.policies import NoShowPolicy, VersionSelector
 
 __all__ = ["build_obligations"]
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_ROLLING = Shape.ROLLING
+_PRO_RATE = ExemptWindow.PRO_RATE
+_RESTART_FROM_CONTACT = NoShowPolicy.RESTART_FROM_CONTACT
+
 
 def build_obligations(rs: RuleSpan) -> list[Obligation]:
     """All obligations of one rule on one span, judged at ``rs.as_of``."""
@@ -40,16 +46,16 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
     skipped = None
     if rule.fulfilled_by.alternate_forms:
         rs, skipped = alternate_form(rs)
-    if rule.shape is Shape.ROLLING:
+    if rule.shape is _ROLLING:
         drafts = rolling(rs, rs.anchor)
     else:
         drafts = select_versions(rs, generate(rs, rs.anchor))
         if rs.exemptions:
             for draft in drafts:
                 apply_exemptions(rs, draft)
-            if rule.exempt_window is ExemptWindow.PRO_RATE:
+            if rule.exempt_window is _PRO_RATE:
                 pro_rate(rs, drafts)
-        if rs.incidents and rs.policies.no_show is NoShowPolicy.RESTART_FROM_CONTACT:
+        if rs.incidents and rs.policies.no_show is _RESTART_FROM_CONTACT:
             drafts = restart(rs, drafts)
         match(rs, drafts)
         if rule.loentilskud_grace is not None:

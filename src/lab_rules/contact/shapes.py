@@ -26,6 +26,14 @@ __all__ = ["generate", "rolling"]
 _MAX_ITEMS = 400
 """Safety bound on recurring obligations per rule and span (200 years of quarters)."""
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_SCHEDULE = Shape.SCHEDULE
+_OPENS = VersionSelector.OPENS
+_AFTER, _WITHIN = Reading.AFTER, Reading.WITHIN
+_UP, _DOWN, _STRICT = Rounding.UP, Rounding.DOWN, Rounding.STRICT
+_DAGPENGE_HOURS = Clock.DAGPENGE_HOURS
+
 
 def _step(name: str, point: Point) -> TraceStep:
     return TraceStep(name, point.day, point.detail)
@@ -46,8 +54,8 @@ def _opens(rs: RuleSpan, anchor: date) -> tuple[date, list[TraceStep]]:
         return anchor, []
     # "Tidligst ved N måneder": the first day with N months behind the person (D-07); on the
     # hour clock the day the hours are reached (D-17).
-    reading = Reading.WITHIN if rule.clock is Clock.DAGPENGE_HOURS else Reading.AFTER
-    point = rs.clock.point(anchor, rule.opens_after, reading, Rounding.UP)
+    reading = _WITHIN if rule.clock is _DAGPENGE_HOURS else _AFTER
+    point = rs.clock.point(anchor, rule.opens_after, reading, _UP)
     opens = point.day or anchor
     return opens, [_step("opens", point)]
 
@@ -56,7 +64,7 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
     """Drafts for every non-rolling shape, anchored on *anchor*."""
     rule = rs.rule
     drafts: list[Draft] = []
-    if rule.shape is Shape.SCHEDULE:
+    if rule.shape is _SCHEDULE:
         assert rule.interval is not None
         limit = rule.max_items or _MAX_ITEMS
         last: Point | None = None
@@ -68,7 +76,7 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
             opens = previous.day if previous and previous.day else anchor
             if previous and previous.day and rule.grace is not None:
                 # The previous point's slack belongs to it: this window opens after it.
-                opens = add(previous.day, rule.grace, Rounding.DOWN) + timedelta(days=1)
+                opens = add(previous.day, rule.grace, _DOWN) + timedelta(days=1)
             if opens > rs.horizon:
                 break
             point = last = _point(rs, anchor, rule.interval * k)
@@ -77,7 +85,7 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
             trace = [_step("due", point)]
             due = point.day
             if rule.grace is not None:
-                due = add(point.day, rule.grace, Rounding.DOWN)
+                due = add(point.day, rule.grace, _DOWN)
                 trace.append(TraceStep("grace", due, Message(
                     "contact.trace.grace", day=point.day, grace=rule.grace, due=due)))
             drafts.append(Draft(k, opens, due, trace))
@@ -85,15 +93,15 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
     assert rule.duration is not None
     repeat_limit = (rule.max_items or _MAX_ITEMS) if rule.repeat is not None else 1
     opens_anchor, opens_trace = _opens(rs, anchor)
-    if (rule.repeat is None and rs.selector is VersionSelector.OPENS
-            and rule.rounding is not Rounding.STRICT and not rule.valid_on(opens_anchor)):
+    if (rule.repeat is None and rs.selector is _OPENS
+            and rule.rounding is not _STRICT and not rule.valid_on(opens_anchor)):
         return drafts  # its one window opens outside this version: select_versions drops it
     for window in range(repeat_limit):
         offset = rule.repeat * window if rule.repeat is not None and window else None
         opens = opens_anchor
         trace = list(opens_trace)
         if offset is not None:
-            start_point = _point(rs, anchor, offset, Reading.AFTER)
+            start_point = _point(rs, anchor, offset, _AFTER)
             if start_point.day is None:
                 break
             opens = start_point.day

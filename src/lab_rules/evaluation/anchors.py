@@ -16,6 +16,14 @@ from lab_rules.law.model import Anchor, Conditions, Rule
 
 __all__ = ["anchor_of", "holds"]
 
+# The anchors, bound once: on Python 3.11 reading a member off its class goes through
+# ``EnumType.__getattr__``'s lookup hook, and :func:`anchor_of` compares with several per rule.
+_COURSE_START, _GROUP_ENTRY = Anchor.COURSE_START, Anchor.GROUP_ENTRY
+_FIRST_CONTACT, _REGISTERED = Anchor.FIRST_CONTACT, Anchor.REGISTERED
+_FIRST_ABSENCE_DAY, _SICKNESS_KNOWN = Anchor.FIRST_ABSENCE_DAY, Anchor.SICKNESS_KNOWN
+_FOLLOWUP_REQUESTED = Anchor.FOLLOWUP_REQUESTED
+_TRANSFER_TO_JOBCENTER = Anchor.TRANSFER_TO_JOBCENTER
+
 def holds(conditions: Conditions, person: Person, course: Course, day: date,
           offer: OfferStarted | None = None) -> bool | None:
     """True, False, or None when a fact the condition needs is unknown (the employer's sector
@@ -53,11 +61,11 @@ def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Co
               ) -> tuple[date | None, Message | Describable]:
     """The day *anchor* names for the course (None when the timeline lacks it) and how it
     was found, in words read in the output's language."""
-    if anchor is Anchor.COURSE_START:
+    if anchor is _COURSE_START:
         return course.start, Message("contact.anchor.course_start", day=course.start)
-    if anchor is Anchor.GROUP_ENTRY:
+    if anchor is _GROUP_ENTRY:
         return start, Message("contact.anchor.group_entry", day=start)
-    if anchor is Anchor.FIRST_CONTACT:
+    if anchor is _FIRST_CONTACT:
         if course.first_contact is not None:
             return course.first_contact, Message("contact.anchor.first_contact",
                                                  day=course.first_contact)
@@ -65,24 +73,24 @@ def anchor_of(rule: Rule, anchor: Anchor, course: Course, start: date, clock: Co
             return course.start, Message("contact.anchor.follows_other_course",
                                          day=course.start)
         return course.start, Message("contact.anchor.no_first_contact", day=course.start)
-    if anchor is Anchor.REGISTERED:
+    if anchor is _REGISTERED:
         if course.registered is None:
             return None, Message("contact.anchor.no_registered")
         return course.registered, Message("contact.anchor.registered", day=course.registered)
-    if anchor is Anchor.FIRST_ABSENCE_DAY:
+    if anchor is _FIRST_ABSENCE_DAY:
         if course.sickness is not None:
             day = course.sickness.first_absence_day
             return day, Message("contact.anchor.first_absence_day", day=day)
         return course.start, Message("contact.anchor.no_sickness_reported", day=course.start)
-    if anchor is Anchor.SICKNESS_KNOWN:
+    if anchor is _SICKNESS_KNOWN:
         known = course.sickness_known
         return known, (Message("contact.anchor.sickness_known", day=known) if known
                        else Message("contact.anchor.no_sickness"))
-    if anchor is Anchor.FOLLOWUP_REQUESTED:
+    if anchor is _FOLLOWUP_REQUESTED:
         requested = course.followup_requested
         return requested, (Message("contact.anchor.followup_requested", day=requested)
                            if requested else Message("contact.anchor.no_request"))
-    if anchor is Anchor.TRANSFER_TO_JOBCENTER:
+    if anchor is _TRANSFER_TO_JOBCENTER:
         if course.transfer is not None:
             return course.transfer, Message("contact.anchor.transferred", day=course.transfer)
         point = clock.transfer_day(course.start, as_of)

@@ -61,6 +61,21 @@ __all__ = ["evaluate"]
 _ACTIVATION_OFFERS = frozenset(OfferKind) - {OfferKind.LAERINGSFORLOEB}
 """Offers that meet ret og pligt when a rule names none: not the § 93 courses (§ 102 stk. 5)."""
 
+# Enum members the per-rule loop compares with, bound once: on Python 3.11 reading a member off
+# its class (``Shape.OFFER_LIMIT``) goes through ``EnumType.__getattr__``'s lookup hook and
+# costs about as much as a short function call, a hundred times per person.
+_OFFER_LIMIT = Shape.OFFER_LIMIT
+_OFFER_ENDED = Anchor.OFFER_ENDED
+_FIRST_FOLLOWUP = Anchor.FIRST_FOLLOWUP
+_COURSE_START = VersionSelector.COURSE_START
+_FULFILMENT_END = IntervalFrom.FULFILMENT_END
+_TIMELY_SUMMONS_COUNTS = NoShowPolicy.TIMELY_SUMMONS_COUNTS
+_CONVERSATION_HELD = FulfilledBy.CONVERSATION_HELD
+_OFFER_STARTED = FulfilledBy.OFFER_STARTED
+_QUIET_ANCHORS = (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
+                  Anchor.SICKNESS_KNOWN, Anchor.OFFER_ENDED)
+"""Anchors a timeline may lack without a note: the event has simply not happened yet."""
+
 
 def evaluate(
     timeline: Timeline,
@@ -121,10 +136,11 @@ def evaluate(
             obligations.extend(rows)
             notes.update(((n.text, n.rule_id), n) for n in gap_notes)
         for rule in rules_for(pack, course, as_of, policy):
-            if rule.shape is Shape.OFFER_LIMIT and not offers.runs:
+            limits = rule.shape is _OFFER_LIMIT
+            if limits and not offers.runs:
                 continue  # a length rule limits offers: without one it has no obligation
             for start, end, group in _spans(course, rule):
-                if rule.shape is Shape.OFFER_LIMIT:
+                if limits:
                     obligations.extend(offers.limit_obligations(
                         rule, course, start, end, group, as_of, policy, exemptions, notes))
                     continue
@@ -198,10 +214,11 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
                exemptions: tuple[Exemption, ...],
                notes: dict[tuple[str, str | None], Note], offers: OfferContext
                ) -> RuleSpan | None:
-    if rule.valid_from > as_of or (rule.anchor is Anchor.OFFER_ENDED and not offers.runs):
+    anchor_kind = rule.anchor
+    if rule.valid_from > as_of or (anchor_kind is _OFFER_ENDED and not offers.runs):
         return None
     selector = policy.version_selector or rule.selector
-    if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
+    if selector is _COURSE_START and not rule.valid_on(course.start):
         return None
     when, unless = rule.when, rule.unless
     if not when.empty or (unless is not None and not unless.empty):
@@ -225,15 +242,14 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
             if day is not None and day < window_start:
                 window_start = day
     candidates: tuple[Candidate, ...] = ()
-    early = rule.anchor is Anchor.FIRST_FOLLOWUP or rule.anchor is Anchor.OFFER_ENDED
+    early = anchor_kind is _FIRST_FOLLOWUP or anchor_kind is _OFFER_ENDED
     if early:
         candidates = index.candidates(rule, window_start, window_end, policy)
     anchor, anchor_text = (offers.first_end(candidates, start)
-                           if rule.anchor is Anchor.OFFER_ENDED else
-                           anchor_of(rule, rule.anchor, course, start, clock, candidates, as_of))
+                           if anchor_kind is _OFFER_ENDED else
+                           anchor_of(rule, anchor_kind, course, start, clock, candidates, as_of))
     if anchor is None:
-        if rule.anchor not in (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
-                               Anchor.SICKNESS_KNOWN, Anchor.OFFER_ENDED):
+        if anchor_kind not in _QUIET_ANCHORS:
             note = Note("missing_anchor", Message("evaluation.note.missing_anchor",
                                                   rule=rule.id, start=start, why=anchor_text),
                         rule.id)
@@ -259,7 +275,7 @@ def _rule_span(rule: Rule, course: Course, start: date, end: date | None, gs: Gr
     relevant = tuple(i for i in index.incidents if index.incident_for(rule, i)
                      and start <= i.no_show and (end is None or i.no_show <= end)
                      ) if index.incidents else ()
-    from_end = rule.interval_from is IntervalFrom.FULFILMENT_END
+    from_end = rule.interval_from is _FULFILMENT_END
     return RuleSpan(rule, course, gs.group, start, end, anchor, anchor_text, as_of, policy,
                     candidates, exemptions, relevant, clock, opens_at, index.policy_items,
                     selector, offers.runs if from_end else (),
@@ -290,7 +306,7 @@ class _Index:
         return clock
 
     def incident_for(self, rule: Rule, incident: Incident) -> bool:
-        if rule.fulfilled_by.event is not FulfilledBy.CONVERSATION_HELD:
+        if rule.fulfilled_by.event is not _CONVERSATION_HELD:
             return False
         return bool(self._no_show_kinds.get(incident.no_show, set()) & rule.fulfilled_by.kinds)
 
@@ -308,7 +324,7 @@ class _Index:
                    policy: Policies) -> tuple[Candidate, ...]:
         days, candidates = self._all(rule.fulfilled_by)
         chosen = candidates[bisect_left(days, start):bisect_right(days, end)]
-        if policy.no_show is NoShowPolicy.TIMELY_SUMMONS_COUNTS:
+        if policy.no_show is _TIMELY_SUMMONS_COUNTS:
             extra = [Candidate(i.no_show, summons=Message("contact.fulfilled.summons",
                                                           sent=i.summons_sent, day=i.no_show))
                      for i in self.incidents
@@ -328,7 +344,7 @@ _EVENT_TYPES: dict[FulfilledBy, type[DatedEvent]] = {
 def _fulfilling(spec: Fulfilment, events: tuple[Any, ...]) -> list[Any]:
     """The events of *spec*'s event type (exactly that class) that meet it, in timeline
     order."""
-    if spec.event is FulfilledBy.CONVERSATION_HELD:
+    if spec.event is _CONVERSATION_HELD:
         kinds, held_by, forms = spec.kinds, spec.held_by, spec.forms
         if spec.form_exceptions:
             return [e for e in events if e.kind in kinds
@@ -337,7 +353,7 @@ def _fulfilling(spec: Fulfilment, events: tuple[Any, ...]) -> list[Any]:
         return [e for e in events if e.kind in kinds
                 and (not held_by or e.held_by in held_by)
                 and (not forms or e.form in forms)]
-    if spec.event is FulfilledBy.OFFER_STARTED:
+    if spec.event is _OFFER_STARTED:
         allowed = spec.offers or _ACTIVATION_OFFERS
         return [e for e in events if e.offer in allowed]
     steps = spec.steps

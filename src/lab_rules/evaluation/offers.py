@@ -32,6 +32,10 @@ __all__ = ["OfferContext"]
 
 _FACTS = ("birth_date", "education", "custody", "hard_to_place", "dimittend")
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_COURSE_START, _OPENS = VersionSelector.COURSE_START, VersionSelector.OPENS
+
 
 def _missing(conditions: Sequence[Conditions | None], person: Person, run: OfferRun
              ) -> Listed:
@@ -118,13 +122,13 @@ class OfferContext:
         if not self.runs:
             return []
         selector = policy.version_selector or rule.selector
-        if selector is VersionSelector.COURSE_START and not rule.valid_on(course.start):
+        if selector is _COURSE_START and not rule.valid_on(course.start):
             return []
         horizon = as_of if end is None else min(as_of, end)
         limited: list[tuple[OfferRun, Describable | None]] = []
         for run in self.runs:
             if (run.kind not in rule.offers or not start <= run.start <= horizon
-                    or (selector is VersionSelector.OPENS and not rule.valid_on(run.start))):
+                    or (selector is _OPENS and not rule.valid_on(run.start))):
                 continue
             applies, assumed = self._limited(rule, run, gs, course, notes)
             if applies:

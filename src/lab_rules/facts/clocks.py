@@ -152,6 +152,13 @@ durations again and again. Only a cache (emptied when it grows past
 :data:`_CALENDAR_POINTS_MAX`): no result depends on it."""
 _CALENDAR_POINTS_MAX = 1 << 16
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_CONTIGUOUS = Clock.CONTIGUOUS
+_CUMULATIVE_DAYS = Clock.CUMULATIVE_DAYS
+_WITHIN = Reading.WITHIN
+_UP = Rounding.UP
+
 
 class _Counted:
     """The counted spans from one anchor, with running totals for a binary search: ``days[i]``
@@ -253,7 +260,7 @@ class CourseClock:
         """
         # Keyed on the duration's parts, not its equality: 1 year and 12 months are equal
         # durations but read differently in a trace.
-        if self.kind is Clock.CONTIGUOUS and self.calendar is _CALENDAR:
+        if self.kind is _CONTIGUOUS and self.calendar is _CALENDAR:
             shared = (anchor, duration.years, duration.months, duration.days,
                       duration.in_weeks, id(reading), id(rounding), id(roll))
             found = _CALENDAR_POINTS.get(shared)
@@ -273,16 +280,16 @@ class CourseClock:
 
     def _point(self, anchor: date, duration: Duration, reading: Reading, rounding: Rounding,
                roll: Roll, horizon: date | None) -> Point:
-        if self.kind is Clock.CONTIGUOUS:
+        if self.kind is _CONTIGUOUS:
             return calendar_point(anchor, duration, reading, rounding, roll, self.calendar)
         limit = horizon or date.max - timedelta(days=1)
-        if self.kind is Clock.CUMULATIVE_DAYS:
+        if self.kind is _CUMULATIVE_DAYS:
             return self._cumulative_days(anchor, duration, reading, rounding, limit)
         return self._hours(anchor, duration, reading, limit)
 
     def _cumulative_days(self, anchor: date, duration: Duration, reading: Reading,
                          rounding: Rounding, limit: date) -> Point:
-        target_rounding = Rounding.UP if reading is Reading.WITHIN else rounding
+        target_rounding = _UP if reading is _WITHIN else rounding
         calendar_end = add(anchor, duration, target_rounding)
         needed = (calendar_end - anchor).days
         counted = self._counted(anchor, limit)
@@ -292,7 +299,7 @@ class CourseClock:
                                             reading))
         before = counted.days[at - 1] if at else 0
         nth = counted.spans[at][0] + timedelta(days=needed - before - 1)
-        day = nth if reading is Reading.WITHIN else nth + timedelta(days=1)
+        day = nth if reading is _WITHIN else nth + timedelta(days=1)
         return Point(day, ClockReading("days", anchor, duration, needed, nth, day, reading))
 
     def hours_needed(self, duration: Duration, anchor: date) -> Decimal:
@@ -338,7 +345,7 @@ class CourseClock:
         if done is None:
             return Point(None, ClockReading("hours", anchor, duration, needed, None, None,
                                             reading, figures))
-        day = (done if reading is Reading.WITHIN
+        day = (done if reading is _WITHIN
                else _next_day(done, self.calendar, figures.public_holidays_count))
         return Point(day, ClockReading("hours", anchor, duration, needed, done, day, reading,
                                        figures))

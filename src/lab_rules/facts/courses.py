@@ -88,6 +88,10 @@ _NOT_A_COURSE = frozenset({
 """Benefits with no contact course of their own (LAB § 6 names none of them): they count for
 refund (BEK 1772/2015 § 3, stk. 2) but open no course."""
 
+_SYGEDAGPENGE = Benefit.SYGEDAGPENGE
+"""Bound once: on Python 3.11 reading a member off its class goes through
+``EnumType.__getattr__``'s lookup hook, and :func:`build_courses` asks for every benefit."""
+
 
 @attrs.frozen
 class Span:
@@ -230,13 +234,13 @@ def build_courses(timeline: Timeline, clock_hours: tuple[ClockHours, ...] = ()
         transfer = next((d for d in transfers if d >= start and (end is None or d <= end)), None)
         sickness = None
         requested = None
-        if benefit is Benefit.SYGEDAGPENGE:
+        if benefit is _SYGEDAGPENGE:
             sickness = min(sicknesses, default=None,
                            key=lambda s: abs((s.first_absence_day - start).days))
             requested = next((r.date for r in timeline.of_type(FollowupRequested)
                               if r.date >= start and (end is None or r.date <= end)), None)
         known_sick = None
-        if benefit is not Benefit.SYGEDAGPENGE:
+        if benefit is not _SYGEDAGPENGE:
             known_sick = next((s.date for s in sicknesses
                                if s.date >= start and (end is None or s.date <= end)), None)
         courses.append(Course(

@@ -23,6 +23,12 @@ from lab_rules.calendar.arithmetic import add_months
 
 __all__ = ["CalendarSteps", "Describable", "Point", "calendar_point"]
 
+# Enum members read per person, bound once: on Python 3.11 reading a member off its class
+# goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
+_AFTER = Reading.AFTER
+_WITHIN = Reading.WITHIN
+_NO_ROLL = Roll.NONE
+
 
 class Describable(Protocol):
     def describe(self, lang: str = "en") -> str: ...
@@ -84,14 +90,14 @@ def calendar_point(anchor: date, duration: Duration, reading: Reading, rounding:
     """The day :func:`~lab_rules.calendar.deadline` gives, its steps kept for later: the
     after and within readings are the month step, the days and, within, one day back, then
     the roll (the same sums ``deadline`` makes; the week readings ask it)."""
-    if reading is not Reading.AFTER and reading is not Reading.WITHIN:
+    if reading is not _AFTER and reading is not _WITHIN:
         computed = deadline(anchor, duration, reading, rounding, roll, calendar)
         return Point(computed.result, computed, computed.rounded)
     day, rounded = add_months(anchor, duration.total_months, rounding, duration)
     if duration.days:
         day += timedelta(days=duration.days)
-    if reading is Reading.WITHIN:
+    if reading is _WITHIN:
         day -= timedelta(days=1)
-    if roll is not Roll.NONE:
+    if roll is not _NO_ROLL:
         day = calendar.roll(day, roll)
     return Point(day, CalendarSteps(anchor, duration, reading, rounding, roll, calendar), rounded)

@@ -107,6 +107,11 @@ class Effect(Term):
     NONE = "none"
 
 
+_NO_EFFECT = Effect.NONE
+"""Bound once for :meth:`Rule.effect_of`: on Python 3.11 reading a member off its class goes
+through ``EnumType.__getattr__``'s lookup hook."""
+
+
 class ExemptWindow(Term):
     """How exempt time inside the window of a count-in-window rule counts ("mindst fire
     jobsamtaler inden for de første 6 måneder"). No act or order says (NOT FOUND, research
@@ -339,7 +344,7 @@ class Rule:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def effect_of(self, reason: ExemptionReason) -> Effect:
-        return self.exemptions.get(reason, Effect.NONE)
+        return self.exemptions.get(reason, _NO_EFFECT)
 
 
 @attrs.frozen
