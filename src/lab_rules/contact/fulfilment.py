@@ -19,6 +19,7 @@ from lab_rules.contact.rule_span import Draft, RuleSpan
 __all__ = ["fulfilled_before", "match", "status_of", "take"]
 
 _DAY = attrgetter("day")
+_OPENING = attrgetter("opens", "due", "sequence")
 
 # Enum members read per person, bound once: on Python 3.11 reading a member off its class
 # goes through ``EnumType.__getattr__``'s lookup hook, as dear as a short function call.
@@ -52,7 +53,7 @@ def match(rs: RuleSpan, drafts: Sequence[Draft], until: date | None = None) -> N
     used: set[int] = set()
     last_day = rs.horizon if until is None else until
     if len(drafts) > 1:
-        drafts = sorted(drafts, key=lambda d: (d.opens, d.due, d.sequence))
+        drafts = sorted(drafts, key=_OPENING)
     for draft in drafts:
         take(rs, draft, used, last_day)
 

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from lab_rules.contact.coverage import not_covered
@@ -75,6 +76,8 @@ _OFFER_STARTED = FulfilledBy.OFFER_STARTED
 _QUIET_ANCHORS = (Anchor.FIRST_FOLLOWUP, Anchor.FOLLOWUP_REQUESTED,
                   Anchor.SICKNESS_KNOWN, Anchor.OFFER_ENDED)
 """Anchors a timeline may lack without a note: the event has simply not happened yet."""
+_ORDER = attrgetter("due", "opens", "rule.id", "sequence")
+"""The order of the obligations: by due date, then opening, rule and sequence."""
 
 
 def evaluate(
@@ -122,7 +125,10 @@ def evaluate(
     exemptions = facts.contact_exemptions
     periods: list[Period] = []
     for course in courses:
-        for gs in course.groups:
+        groups = course.groups
+        # One group: every rule's one span is the group's (rules_for chose the rules by it).
+        single = [(groups[0].start, groups[0].end, groups[0])] if len(groups) == 1 else None
+        for gs in groups:
             periods.append(Period(gs.group, course.benefit.value if course.benefit else None,
                                   gs.start, gs.end, course.start, gs.assumed))
             if gs.assumed:
@@ -139,7 +145,7 @@ def evaluate(
             limits = rule.shape is _OFFER_LIMIT
             if limits and not offers.runs:
                 continue  # a length rule limits offers: without one it has no obligation
-            for start, end, group in _spans(course, rule):
+            for start, end, group in (single if single is not None else _spans(course, rule)):
                 if limits:
                     obligations.extend(offers.limit_obligations(
                         rule, course, start, end, group, as_of, policy, exemptions, notes))
@@ -148,7 +154,7 @@ def evaluate(
                                 exemptions, notes, offers)
                 if rs is not None:
                     obligations.extend(build_obligations(rs))
-    obligations.sort(key=lambda o: (o.due, o.opens, o.rule.id, o.sequence))
+    obligations.sort(key=_ORDER)
     ledger = None
     losses: tuple[RefundLoss, ...] = ()
     loss_months: tuple[MonthTotal, ...] = ()

@@ -119,14 +119,15 @@ class OfferContext:
                           exemptions: tuple[Exemption, ...],
                           notes: dict[tuple[str, str | None], Note]) -> list[Obligation]:
         """The obligations of an ``offer_limit`` rule on one span of its groups."""
-        if not self.runs:
+        runs = self.runs
+        if not runs:
             return []
         selector = policy.version_selector or rule.selector
         if selector is _COURSE_START and not rule.valid_on(course.start):
             return []
         horizon = as_of if end is None else min(as_of, end)
         limited: list[tuple[OfferRun, Describable | None]] = []
-        for run in self.runs:
+        for run in runs:
             if (run.kind not in rule.offers or not start <= run.start <= horizon
                     or (selector is _OPENS and not rule.valid_on(run.start))):
                 continue
