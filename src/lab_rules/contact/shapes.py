@@ -33,6 +33,7 @@ _OPENS = VersionSelector.OPENS
 _AFTER, _WITHIN = Reading.AFTER, Reading.WITHIN
 _UP, _DOWN, _STRICT = Rounding.UP, Rounding.DOWN, Rounding.STRICT
 _DAGPENGE_HOURS = Clock.DAGPENGE_HOURS
+_ONE_DAY = timedelta(days=1)
 
 
 def _step(name: str, point: Point) -> TraceStep:
@@ -76,7 +77,7 @@ def generate(rs: RuleSpan, anchor: date) -> list[Draft]:
             opens = previous.day if previous and previous.day else anchor
             if previous and previous.day and rule.grace is not None:
                 # The previous point's slack belongs to it: this window opens after it.
-                opens = add(previous.day, rule.grace, _DOWN) + timedelta(days=1)
+                opens = add(previous.day, rule.grace, _DOWN) + _ONE_DAY
             if opens > rs.horizon:
                 break
             point = last = _point(rs, anchor, rule.interval * k)

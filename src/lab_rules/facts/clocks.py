@@ -45,6 +45,8 @@ __all__ = ["DEFAULT_GROUP", "GROUP_BENEFITS", "ClockReading", "Course", "CourseC
 
 _WEEKDAYS = 5
 """Monday to Friday: the days that carry dagpenge hours."""
+_ONE_DAY = timedelta(days=1)
+"""Made once: building a ``timedelta`` from keywords costs more than the date sum it is for."""
 
 
 def _counts(day: date, calendar: DanishCalendar, holidays: bool) -> bool:
@@ -55,11 +57,11 @@ def _nth_weekday(start: date, n: int) -> date:
     """The n-th weekday (n ≥ 1) counting from *start* inclusive."""
     day = start
     while day.weekday() >= _WEEKDAYS:
-        day += timedelta(days=1)
+        day += _ONE_DAY
     weeks, rest = divmod(n - 1, _WEEKDAYS)
     day += timedelta(weeks=weeks)
     while rest:
-        day += timedelta(days=1)
+        day += _ONE_DAY
         if day.weekday() < _WEEKDAYS:
             rest -= 1
     return day
@@ -75,15 +77,15 @@ def _walk(start: date, end: date, remaining: Decimal, per_day: Decimal,
             remaining -= per_day
             if remaining <= 0:
                 return day, remaining
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return None, remaining
 
 
 def _next_day(day: date, calendar: DanishCalendar, holidays: bool) -> date:
     """The next day after *day* that carries dagpenge hours."""
-    day += timedelta(days=1)
+    day += _ONE_DAY
     while not _counts(day, calendar, holidays):
-        day += timedelta(days=1)
+        day += _ONE_DAY
     return day
 
 
@@ -158,6 +160,8 @@ _CONTIGUOUS = Clock.CONTIGUOUS
 _CUMULATIVE_DAYS = Clock.CUMULATIVE_DAYS
 _WITHIN = Reading.WITHIN
 _UP = Rounding.UP
+_LAST_DAY = date.max - _ONE_DAY
+"""How far an open-ended clock is counted when no horizon is given."""
 
 
 class _Counted:
@@ -234,7 +238,7 @@ class CourseClock:
         if self.course.end is not None:
             # Past the end of a finished course the clock is projected as if the benefit had
             # continued, so a point beyond it still has a date (and its obligation lapses).
-            start = max(self.course.end + timedelta(days=1), anchor)
+            start = max(self.course.end + _ONE_DAY, anchor)
             if start <= until:
                 spans.append((start, until))
         for ex_start, ex_end in self.excluded:
@@ -244,9 +248,9 @@ class CourseClock:
                     cut.append((start, end))
                     continue
                 if start < ex_start:
-                    cut.append((start, ex_start - timedelta(days=1)))
+                    cut.append((start, ex_start - _ONE_DAY))
                 if end > ex_end:
-                    cut.append((ex_end + timedelta(days=1), end))
+                    cut.append((ex_end + _ONE_DAY, end))
             spans = cut
         return spans
 
@@ -282,7 +286,7 @@ class CourseClock:
                roll: Roll, horizon: date | None) -> Point:
         if self.kind is _CONTIGUOUS:
             return calendar_point(anchor, duration, reading, rounding, roll, self.calendar)
-        limit = horizon or date.max - timedelta(days=1)
+        limit = horizon or _LAST_DAY
         if self.kind is _CUMULATIVE_DAYS:
             return self._cumulative_days(anchor, duration, reading, rounding, limit)
         return self._hours(anchor, duration, reading, limit)
@@ -298,8 +302,9 @@ class CourseClock:
             return Point(None, ClockReading("days", anchor, duration, needed, None, None,
                                             reading))
         before = counted.days[at - 1] if at else 0
-        nth = counted.spans[at][0] + timedelta(days=needed - before - 1)
-        day = nth if reading is _WITHIN else nth + timedelta(days=1)
+        # The day by its ordinal: no timedelta to build (it lies in a span, so in range).
+        nth = date.fromordinal(counted.spans[at][0].toordinal() + needed - before - 1)
+        day = nth if reading is _WITHIN else nth + _ONE_DAY
         return Point(day, ClockReading("days", anchor, duration, needed, nth, day, reading))
 
     def hours_needed(self, duration: Duration, anchor: date) -> Decimal:
@@ -360,7 +365,7 @@ class CourseClock:
         if done is None:
             return Point(None, Message("contact.anchor.hours_not_reached",
                                        hours=Hours(figures.transfer_hours)))
-        first = done.replace(day=monthrange(done.year, done.month)[1]) + timedelta(days=1)
+        first = done.replace(day=monthrange(done.year, done.month)[1]) + _ONE_DAY
         return Point(first, Message("contact.anchor.hours_reached",
                                     hours=Hours(figures.transfer_hours),
                                     done=done, basis=figures.transfer_basis, first=first))

@@ -28,6 +28,7 @@ __all__ = ["CalendarSteps", "Describable", "Point", "calendar_point"]
 _AFTER = Reading.AFTER
 _WITHIN = Reading.WITHIN
 _NO_ROLL = Roll.NONE
+_ONE_DAY = timedelta(days=1)
 
 
 class Describable(Protocol):
@@ -97,7 +98,7 @@ def calendar_point(anchor: date, duration: Duration, reading: Reading, rounding:
     if duration.days:
         day += timedelta(days=duration.days)
     if reading is _WITHIN:
-        day -= timedelta(days=1)
+        day -= _ONE_DAY
     if roll is not _NO_ROLL:
         day = calendar.roll(day, roll)
     return Point(day, CalendarSteps(anchor, duration, reading, rounding, roll, calendar), rounded)
