@@ -48,7 +48,8 @@ from lab_rules.inputs.eventlog_sort import grouped_rows
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows, suspects
 from lab_rules.inputs.row_types import PERSON_FIELDS, ReadProgress, Row
 
-__all__ = ["PERSON_FIELDS", "PersonRows", "ReadProgress", "person_starts", "read_persons"]
+__all__ = ["PERSON_FIELDS", "PersonRows", "ReadProgress", "person_starts", "read_persons",
+           "row_people"]
 
 
 def _rows(path: Path, kind: str, progress: ReadProgress | None, start: int,
@@ -86,19 +87,25 @@ def _newlines_before(handle: Any, offset: int) -> int:
     return count
 
 
-def _people(source: Path, kind: str, start: int, end: int | None) -> Iterator[str | None]:
-    """The person of every row, as a first reading gives it (:func:`json_person` for JSON
-    Lines, the rows themselves for the other formats)."""
+def row_people(source: Path, kind: str, start: int = 0, end: int | None = None
+               ) -> Iterator[tuple[str | None, int]]:
+    """The person of every row and the row's line (a Parquet row number), as a first reading
+    gives them (:func:`json_person` for JSON Lines, the rows themselves for the other
+    formats)."""
     if kind != "jsonl":
         for row in _rows(source, kind, None, start, end):
-            yield row.person
+            yield row.person, row.line
         return
     with source.open("rb") as handle:
         handle.seek(start)
-        for _, _, raw in physical_lines(handle, 1, end):
+        for number, _, raw in physical_lines(handle, 1, end):
             is_row, person = json_person(raw)
             if is_row:
-                yield person
+                yield person, number
+
+
+def _people(source: Path, kind: str, start: int, end: int | None) -> Iterator[str | None]:
+    return (person for person, _ in row_people(source, kind, start, end))
 
 
 def read_persons(path: str | Path, progress: ReadProgress | None = None, *, start: int = 0,

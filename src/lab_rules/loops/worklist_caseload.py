@@ -28,10 +28,8 @@ from lab_rules.core.errors import LabRulesError, TimelineError
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.core.terminal import one_line
 from lab_rules.evaluation.worklist import Held, Worklist, worklist
-from lab_rules.inputs.eventlog import read_persons
-from lab_rules.inputs.eventlog_csv import csv_rows
-from lab_rules.inputs.eventlog_lines import check_content, format_of, json_person, physical_lines
-from lab_rules.inputs.eventlog_parquet import parquet_rows
+from lab_rules.inputs.eventlog import read_persons, row_people
+from lab_rules.inputs.eventlog_lines import check_content, format_of
 from lab_rules.inputs.row_types import person_id_of
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_checks import printable
@@ -82,25 +80,17 @@ def _timeline_person(path: Path) -> str | None:
 
 def _starts(path: Path) -> Iterator[tuple[str | None, str]]:
     """(person, place) of every row of the input *path* as the event-log reader's first pass
-    reads it (:func:`json_person` for JSON Lines; a row's own person for CSV and Parquet),
-    the place named as the reader names it (``line 7``, a Parquet ``row 7``); or the one
-    person of a timeline file (no place)."""
+    reads it (:func:`lab_rules.inputs.eventlog.row_people`), the place named as the reader
+    names it (``line 7``, a Parquet ``row 7``); or the one person of a timeline file (no
+    place)."""
     if path.suffix == ".json":
         yield _timeline_person(path), ""
         return
     kind = format_of(path)
     check_content(path, kind)
-    if kind == "jsonl":
-        with path.open("rb") as handle:
-            for number, _, raw in physical_lines(handle, 1):
-                is_row, person = json_person(raw)
-                if is_row:
-                    yield person, f"line {number}"
-        return
     unit = "row" if kind == "parquet" else "line"
-    rows = parquet_rows(path) if kind == "parquet" else csv_rows(path)
-    for row in rows:
-        yield row.person, f"{unit} {row.line}"
+    for person, number in row_people(path, kind):
+        yield person, f"{unit} {number}"
 
 
 def _spread(paths: Sequence[Path], names: Sequence[str]) -> dict[str, list[str]]:
