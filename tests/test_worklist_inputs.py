@@ -217,7 +217,31 @@ def test_a_pseudonymised_list_never_names_a_held_back_person_by_its_id(
     assert document["persons"] == 5
     assert all(len(h["person_id"]) == 64 for h in document["held"])
     assert [h for h in document["held"] if h["reasons"][0].startswith(
-        f'{h["person_id"]}.json: /events/0/type: unknown event type "no_such_event"')]
+        'input 2: /events/0/type: unknown event type "no_such_event"')]
+
+
+def test_a_pseudonymised_list_names_its_inputs_by_their_place_not_their_file_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A log named after one person (here ``hansen-group``) must not show that name in another
+    person's reasons: under --pseudonymise every input is named by its place on the command
+    line, in every reason and on standard error."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LAB_RULES_PSEUDONYM_KEY", "a key of at least 16 bytes")
+    log = _log(tmp_path / "hansen-group.jsonl", [*_person("hansen-group"), *_person("p-ok")])
+    log.write_text(log.read_text(encoding="utf-8") + '{"person_id": "berg-row", "date"\n',
+                   encoding="utf-8")
+    (tmp_path / "jensen.json").write_text("{", encoding="utf-8")
+    argv = ["worklist", "hansen-group.jsonl", "jensen.json", "--as-of", AS_OF,
+            "--pseudonymise", "--format", "json"]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    for name in ("hansen-group", "berg-row", "jensen"):
+        assert name not in captured.out + captured.err, name
+    reasons = [r for h in json.loads(captured.out)["held"] for r in h["reasons"]]
+    assert [r for r in reasons if r.startswith("input 1: ")]
+    assert [r for r in reasons if r.startswith("input 2:1: invalid JSON")]
+    assert "input 2" in [h["person_id"] for h in json.loads(captured.out)["held"]]
 
 
 def test_a_timeline_file_held_back_is_named_by_its_person_and_located_by_its_file(

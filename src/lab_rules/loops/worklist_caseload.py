@@ -4,7 +4,10 @@ never dropped; ids are CPR-masked, or keyed pseudonyms for a list that leaves th
 
 Every reason a person is held back for starts with the input it comes from, as given on the
 command line (control characters and undecodable bytes escaped), so a list made from several
-inputs says which file to open.
+inputs says which file to open. A pseudonymised list names its inputs by their place on the
+command line instead (``input 2``): a file name is the jobcentre's choice and may say anything
+about anyone (a log named after one person would show in every other person's reasons), and
+the jobcentre that sends the list knows which file was its second input.
 
 A person is evaluated from all of its rows or held back, across inputs too: with several
 inputs, a first pass finds every person id that occurs in more than one of them (an event
@@ -33,7 +36,7 @@ from lab_rules.inputs.eventlog_lines import check_content, format_of
 from lab_rules.inputs.row_types import person_id_of
 from lab_rules.inputs.timeline import Timeline
 from lab_rules.inputs.timeline_checks import printable
-from lab_rules.inputs.timeline_json import load_timeline, parse_timeline
+from lab_rules.inputs.timeline_json import loads_timeline, parse_timeline
 from lab_rules.law.bundle import Law
 from lab_rules.loops.batch_person import public_id
 
@@ -118,15 +121,16 @@ def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Du
 
     A person whose rows cannot be read, or whose timeline does not validate, is held back
     with its located reasons, each naming its input (CPR-masked; under *key*, the id
-    pseudonymised wherever it is written, in a file name too: a timeline file is often named
-    after its person). A timeline file is held back under its ``person.id`` when it has one
-    that can be read, else under its name. A person whose rows lie in more than one input is
-    held back once. The same file given twice raises a :class:`LabRulesError`
-    (:func:`refuse_repeated_inputs`)."""
+    pseudonymised wherever it is written, and each input named by its place, ``input 2``,
+    never by its file name). A timeline file is held back under its ``person.id`` when it has
+    one that can be read, else under its name (its place, under *key*). A person whose rows
+    lie in more than one input is held back once. The same file given twice raises a
+    :class:`LabRulesError` (:func:`refuse_repeated_inputs`)."""
     given = list(sources)
     refuse_repeated_inputs(given)
     paths = [Path(source) for source in given]
-    names = [input_name(source) for source in given]
+    names = ([input_name(source) for source in given] if key is None
+             else [f"input {number}" for number in range(1, len(given) + 1)])
     spread = _spread(paths, names)
     spread_reasons: dict[str, list[str]] = {person: [] for person in spread}
     """The problems each input has with a person of *spread*, said with it when held back."""
@@ -147,7 +151,7 @@ def caseload_worklist(sources: Iterable[str | Path], *, as_of: date, horizon: Du
         for path, name in zip(paths, names, strict=True):
             if path.suffix == ".json":
                 try:
-                    timeline = load_timeline(path)
+                    timeline = loads_timeline(path.read_bytes(), source=name)
                 except TimelineError as err:
                     person = _timeline_person(path)
                     reasons = [said(str(p), person or "") for p in err.problems]
