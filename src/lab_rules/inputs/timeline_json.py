@@ -202,6 +202,10 @@ _READ_PERSON = _quick_reader(Person, frozenset())
 _READ_EVENT = {kind: (_quick_reader(cls, _TYPE_KEY), event_checks(cls))
                for kind, cls in EVENT_TYPES.items()}
 """Per event type: its quick reader and its checks."""
+_CHECKED = tuple((cls, checks) for cls in EVENT_TYPES.values() if (checks := event_checks(cls)))
+"""The event classes that have checks, with them: :func:`_parse_quickly` runs each check over
+the timeline's events of its class at once (it only asks whether there was a problem, so the
+order the events are checked in does not matter; the careful reading locates them)."""
 
 EventReading = tuple[type[Event], dict[str, Callable[[object], object]], frozenset[str]]
 """An event type's class, the converter of each of its fields, and its required fields."""
@@ -245,11 +249,13 @@ def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Tim
               else _read_events(raw_events))
     if events is None:
         return None
-    for event in events:
-        for check in _READ_EVENT[event.TYPE][1]:
-            check(event, "", out)
     check_benefit_sequence(list(enumerate(events)), out)
-    return None if out.problems else Timeline.of(person, events)
+    timeline = Timeline.of(person, events)
+    for cls, checks in _CHECKED:
+        for check in checks:
+            for event in timeline.of_type(cls):
+                check(event, "", out)
+    return None if out.problems else timeline
 
 
 def _read_events(raw_events: list[object]) -> list[Event] | None:
