@@ -32,6 +32,7 @@ import attrs
 
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
 from lab_rules.inputs.events import Event
+from lab_rules.inputs.events_bulk import built
 from lab_rules.inputs.row_types import (
     PERSON_FIELDS,
     PERSON_ROW,
@@ -279,7 +280,7 @@ def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int]
         cells = _pick(values, index)
         unread.update(_bad_cells(values, cells))
         columns.append(cells)
-    events: list[Event | None] = list(map(cls, *columns))
+    events = cast(list[Event | None], built(cls, columns, size))
     for number in unread:
         events[number] = None
     return events
