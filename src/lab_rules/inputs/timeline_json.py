@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from lab_rules.core.errors import Problem, TimelineError
-from lab_rules.inputs.events import Event
+from lab_rules.inputs.events import BenefitEnded, BenefitStarted, Event
 from lab_rules.inputs.json_strict import (
     NotStrictJsonError,
     refuse_constant,
@@ -202,6 +202,9 @@ _READ_PERSON = _quick_reader(Person, frozenset())
 _READ_EVENT = {kind: (_quick_reader(cls, _TYPE_KEY), event_checks(cls))
                for kind, cls in EVENT_TYPES.items()}
 """Per event type: its quick reader and its checks."""
+_RUN_TYPES = frozenset({BenefitStarted, BenefitEnded})
+"""The only events :func:`check_benefit_sequence` looks at (the quick reading hands it no
+other; every event it reads is of its type's class exactly)."""
 _CHECKED = tuple((cls, checks) for cls in EVENT_TYPES.values() if (checks := event_checks(cls)))
 """The event classes that have checks, with them: :func:`_parse_quickly` runs each check over
 the timeline's events of its class at once (it only asks whether there was a problem, so the
@@ -249,7 +252,8 @@ def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Tim
               else _read_events(raw_events))
     if events is None:
         return None
-    check_benefit_sequence(list(enumerate(events)), out)
+    check_benefit_sequence([pair for pair in enumerate(events) if type(pair[1]) in _RUN_TYPES],
+                           out)
     timeline = Timeline.of(person, events)
     for cls, checks in _CHECKED:
         for check in checks:
