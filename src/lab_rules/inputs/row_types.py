@@ -184,6 +184,14 @@ _CONVERTERS: Mapping[str, Mapping[str, Converter]] = {
 }
 
 
+_KEPT = 1 << 16
+_TEXTS: dict[Converter, dict[str, object]] = {
+    convert: {} for convert in (_to_int, _to_bool, _to_decimal, _to_date)}
+"""Per converter, what it made of each text met lately (at most :data:`_KEPT`): a date or
+an amount recurs over a log's rows, and a lookup costs a fraction of a conversion (the
+converters are pure, and a text they refuse is not kept, so it is refused again)."""
+
+
 def field_converter(kind: str, name: str) -> Converter | None:
     """The converter of field *name* of a *kind* row, None for a field *kind* does not have:
     :func:`convert_row` gives a cell the same value for every field with the same converter,
@@ -206,6 +214,20 @@ def convert_row(row: Mapping[str, object]) -> tuple[dict[str, object], list[str]
             if convert is None or convert is _to_text:
                 values[key] = value
                 continue
+            seen = _TEXTS[convert]
+            found = seen.get(value)
+            if found is not None:
+                values[key] = found
+                continue
+            try:
+                values[key] = found = convert(value)
+            except BadCellError as err:
+                problems.append(f"{key}: {err}")
+                continue
+            if len(seen) >= _KEPT:
+                seen.clear()
+            seen[value] = found
+            continue
         elif value is None or is_missing(value):
             continue
         elif convert is None:
