@@ -199,16 +199,31 @@ def _strictly(text: str) -> tuple[object, str | None]:
     return value, "; ".join(f"{pointer}: {message}" for pointer, message in refused)
 
 
+def _decoded(text: str) -> object:
+    """``_DECODER.decode(text)``: a row that starts with its object and ends with it is read
+    by the decoder's ``raw_decode`` alone (what ``decode`` calls after skipping leading
+    whitespace, which such a row has none of), any other by ``decode``, which also skips and
+    checks what follows the value."""
+    if text.startswith("{"):
+        value, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return value
+    return _DECODER.decode(text)
+
+
 def json_row(line: int, raw: bytes | None) -> Row | None:
     """One JSON Lines row (None for a blank line)."""
     if raw is None:
         return Row(line, None, None, f"longer than {MAX_ROW_BYTES} bytes")
     if not raw.strip():
         return None
-    text, problem = decoded(raw)
+    try:
+        text, problem = raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        text, problem = decoded(raw)
     try:
         try:
-            value = _DECODER.decode(text)
+            value = _decoded(text)
         except NotStrictJsonError:
             value = _REFUSED
         if value is _REFUSED or (type(value) is dict and raw.count(b":") != len(value)):

@@ -91,16 +91,18 @@ class _Person:
     def add(self, row: Row) -> None:
         self.rows += row.size
         self.read = None
-        where = f"{self.unit} {row.line}"
         if row.cells is None:
-            self.problems.append(f"{where}: {row.problem} (a row among this person's rows, so "
-                                 "the person is held back rather than evaluated without it)")
+            self.problems.append(f"{self.unit} {row.line}: {row.problem} (a row among this "
+                                 "person's rows, so the person is held back rather than "
+                                 "evaluated without it)")
             return
         values, problems = convert_row(row.cells)
-        self.problems += [f"{where}: {p}" for p in problems]
+        if problems:
+            self.problems += [f"{self.unit} {row.line}: {p}" for p in problems]
         if values.get("type") != PERSON_ROW:
             self.events.append(values)
             return
+        where = f"{self.unit} {row.line}"
         unknown = sorted(set(values) - set(PERSON_FIELDS) - {"type"})
         if unknown:
             self.problems.append(f"{where}: unknown person field(s) {', '.join(unknown)}")
