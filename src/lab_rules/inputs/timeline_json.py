@@ -203,12 +203,11 @@ _READ_EVENT = {kind: (_quick_reader(cls, _TYPE_KEY), event_checks(cls))
                for kind, cls in EVENT_TYPES.items()}
 """Per event type: its quick reader and its checks."""
 _RUN_TYPES = frozenset({BenefitStarted, BenefitEnded})
-"""The only events :func:`check_benefit_sequence` looks at (the quick reading hands it no
-other; every event it reads is of its type's class exactly)."""
+"""The only events :func:`check_benefit_sequence` looks at (the quick reading's are of these
+classes exactly)."""
 _CHECKED = tuple((cls, checks) for cls in EVENT_TYPES.values() if (checks := event_checks(cls)))
-"""The event classes that have checks, with them: :func:`_parse_quickly` runs each check over
-the timeline's events of its class at once (it only asks whether there was a problem, so the
-order the events are checked in does not matter; the careful reading locates them)."""
+"""The event classes with checks: :func:`_parse_quickly` runs each over its class's events
+(only whether a problem was found counts there, not the order; the careful reading locates)."""
 
 EventReading = tuple[type[Event], dict[str, Callable[[object], object]], frozenset[str]]
 """An event type's class, the converter of each of its fields, and its required fields."""
@@ -252,8 +251,7 @@ def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Tim
               else _read_events(raw_events))
     if events is None:
         return None
-    check_benefit_sequence([pair for pair in enumerate(events) if type(pair[1]) in _RUN_TYPES],
-                           out)
+    check_benefit_sequence([p for p in enumerate(events) if type(p[1]) in _RUN_TYPES], out)
     timeline = Timeline.of(person, events)
     for cls, checks in _CHECKED:
         for check in checks:
