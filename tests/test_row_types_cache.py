@@ -28,6 +28,7 @@ def test_a_text_met_again_gives_the_same_and_a_refused_one_is_refused_again() ->
 
 def test_what_is_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(row_types, "_KEPT", 4)
+    monkeypatch.setattr(row_types, "_TEXTS", {convert: {} for convert in row_types._TEXTS})
     for day in range(1, 20):
         convert_row({"type": "first_contact", "date": f"2024-01-{day:02d}"})
         assert len(row_types._TEXTS[row_types._to_date]) <= 4
