@@ -55,8 +55,9 @@ Segment = tuple[int, int, int, int]
 Monday ordinal of a transition week (else 0)."""
 Days = tuple[tuple[int, int], ...]
 """(month index, weight in 1/_UNIT days) for every month a stretch of days owes."""
-Weights = tuple[tuple[int, Decimal], ...]
-""":data:`Days` with the weights as Decimal, ready to multiply an amount."""
+Weights = tuple[tuple[str, Decimal], ...]
+""":data:`Days` with the months named (``YYYY-MM``, which sorts as the months do) and the
+weights as Decimal, ready to multiply an amount and to total by the name a month total has."""
 
 
 def _monday(week: int) -> int:
@@ -121,7 +122,7 @@ def _month_name(index: int) -> str:
 
 
 def _decimal(days: Days) -> Weights:
-    return tuple((month, Decimal(weight)) for month, weight in days)
+    return tuple((_month_name(month), Decimal(weight)) for month, weight in days)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -264,7 +265,7 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
     count = len(found)
     rates = index.rates
     cofinanced_benefits = index.cofinanced
-    totals: tuple[dict[int, Decimal], dict[int, Decimal]] = ({}, {})
+    totals: tuple[dict[str, Decimal], dict[str, Decimal]] = ({}, {})
     for interval in intervals:
         paid = interval.per_day
         if paid is None:
@@ -310,11 +311,13 @@ def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
     return _rounded(totals)
 
 
-def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
+def _rounded(totals: tuple[dict[str, Decimal], dict[str, Decimal]]
              ) -> tuple[MonthTotal, ...] | None:
-    """The refunded and co-financed totals by month index (in 1/_UNIT days) rounded half up
-    to øre; None where one lies within a billionth of an øre of half an øre (a rest above
-    that band is above half an øre, so one comparison settles most months)."""
+    """The refunded and co-financed totals by month (in 1/_UNIT days) rounded half up to øre;
+    None where one lies within a billionth of an øre of half an øre (a rest above that band
+    is above half an øre, so one comparison settles most months). A whole number of øre times
+    :data:`ORE` is that many øre with two decimals, as :func:`~lab_rules.refund.months.ore`
+    writes them, for a multiplication rather than a rescaling."""
     refunded, cofinanced = totals
     if refunded and cofinanced:
         return _both_rounded(refunded, cofinanced)
@@ -325,15 +328,15 @@ def _rounded(totals: tuple[dict[int, Decimal], dict[int, Decimal]]
             if rest < _ABOVE_HALF:
                 return None
             whole += 1
-        found.append(MonthTotal(_month_name(month), _ZERO, whole.scaleb(_PLACES)) if cofinanced
-                     else MonthTotal(_month_name(month), whole.scaleb(_PLACES), _ZERO))
+        found.append(MonthTotal(month, _ZERO, whole * ORE) if cofinanced
+                     else MonthTotal(month, whole * ORE, _ZERO))
     return tuple(found)
 
 
-def _both_rounded(refunded: dict[int, Decimal], cofinanced: dict[int, Decimal]
+def _both_rounded(refunded: dict[str, Decimal], cofinanced: dict[str, Decimal]
                   ) -> tuple[MonthTotal, ...] | None:
     """:func:`_rounded` of a person with refunded and co-financed benefits."""
-    cents: dict[int, list[Decimal]] = {}
+    cents: dict[str, list[Decimal]] = {}
     for share, by_month in enumerate((refunded, cofinanced)):
         for month, amount in by_month.items():
             whole, rest = divmod(amount, _ORE_UNIT)
@@ -341,6 +344,6 @@ def _both_rounded(refunded: dict[int, Decimal], cofinanced: dict[int, Decimal]
                 if rest < _ABOVE_HALF:
                     return None
                 whole += 1
-            cents.setdefault(month, [_ZERO, _ZERO])[share] = whole.scaleb(_PLACES)
-    return tuple(MonthTotal(_month_name(month), refund, cofin)
+            cents.setdefault(month, [_ZERO, _ZERO])[share] = whole * ORE
+    return tuple(MonthTotal(month, refund, cofin)
                  for month, (refund, cofin) in sorted(cents.items()))
