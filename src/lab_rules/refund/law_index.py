@@ -139,8 +139,6 @@ class ScheduleIndex:
     rate_benefits: frozenset[Benefit]
     rows: dict[Benefit, tuple[BaseRate, ...]]
     """The rate rows of each benefit, in the schedule's order."""
-    rated: dict[Benefit, tuple[date, date]]
-    """The first and last day some rate row of each benefit is in force."""
     last_rated: date
     """The last day any rate row is in force."""
     loss_benefits: frozenset[Benefit]
@@ -161,8 +159,6 @@ def _schedule_index(schedule: LossSchedule) -> ScheduleIndex:
                 late.setdefault(rule, []).append(loss)
     return ScheduleIndex(
         frozenset(r.benefit for r in schedule.rates), {b: tuple(r) for b, r in rows.items()},
-        {b: (min(r.valid_from for r in found), max(r.valid_to for r in found))
-         for b, found in rows.items()},
         max((r.valid_to for r in schedule.rates), default=date.min),
         frozenset(b for loss in schedule.losses for b in loss.benefits),
         tuple(loss for loss in schedule.losses if loss.trigger != "late_obligation"),

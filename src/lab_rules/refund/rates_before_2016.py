@@ -117,11 +117,20 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     paid = facts.paid_of(index.rate_benefits)
     if not paid:
         return (), ()
-    early = [i for i in paid if i.start <= index.last_rated]
-    if not early:
+    last_rated = index.last_rated
+    if not any(i.start <= last_rated for i in paid):
         return (), ()
     visits = visitations(timeline)
-    rated = [i for i in early if _rated(i, index, visits)]
+    rows: dict[Benefit, _Rows | None] = {}
+    rated = []
+    for interval in paid:
+        benefit = interval.benefit
+        if benefit not in rows:
+            rows[benefit] = _rows(index, benefit, visits)
+        own = rows[benefit]
+        if (own is not None and interval.start <= own[1] and interval.end >= own[0]
+                and _rated(interval, own[2])):
+            rated.append(interval)
     if not rated:
         return (), ()
     offers = offer_spans(timeline)
@@ -153,14 +162,25 @@ def compute_rate_periods(facts: Facts, schedule: LossSchedule
     return tuple(periods), months if months is not None else _day_by_day(facts, schedule)
 
 
-def _rated(interval: Interval, index: ScheduleIndex, visits: Sequence[date]) -> bool:
-    """Whether a rate row of the interval's benefit is in force on one of its days (a row of
-    the old fleksjob scheme only for a person visited before its ``visited_before``)."""
-    first, last = index.rated[interval.benefit]
-    return interval.start <= last and interval.end >= first and any(
-        r.valid_from <= interval.end and interval.start <= r.valid_to
-        and (r.visited_before is None or bool(visits and visits[0] < r.visited_before))
-        for r in index.rows[interval.benefit])
+_Rows = tuple[date, date, list[BaseRate]]
+"""A benefit's rate rows for one person, from the first one's first day to the last one's
+last."""
+
+
+def _rows(index: ScheduleIndex, benefit: Benefit, visits: Sequence[date]) -> _Rows | None:
+    """The rate rows of *benefit* that can apply to the person: a row of the old fleksjob
+    scheme only for a person visited before its ``visited_before``. Found once per benefit,
+    so that an interval outside all of them is set aside by two comparisons."""
+    found = [r for r in index.rows[benefit]
+             if r.visited_before is None or bool(visits and visits[0] < r.visited_before)]
+    if not found:
+        return None
+    return min(r.valid_from for r in found), max(r.valid_to for r in found), found
+
+
+def _rated(interval: Interval, rows: list[BaseRate]) -> bool:
+    """Whether one of *rows* is in force on one of the interval's days."""
+    return any(r.valid_from <= interval.end and interval.start <= r.valid_to for r in rows)
 
 
 class RateStretches:
