@@ -27,6 +27,7 @@ from lab_rules.inputs.timeline import (
 )
 
 _DAY = timedelta(days=1)
+_VISITATION = CaseStep.VISITATION
 
 
 @attrs.frozen
@@ -77,7 +78,7 @@ def long_absence_in_month(timeline: Timeline, day: date, limit: int) -> bool:
 def visitations(timeline: Timeline) -> tuple[date, ...]:
     """The days of the timeline's fleksjob visitations, in order."""
     return tuple(sorted(e.date for e in timeline.of_type(CaseStepDone)
-                        if e.step is CaseStep.VISITATION))
+                        if e.step is _VISITATION))
 
 
 def fleksjob_visitation(timeline: Timeline, day: date,

@@ -36,6 +36,7 @@ _WORKDAYS = 5
 _DAY = timedelta(days=1)
 _WEEKDAY_OFFSETS = tuple(timedelta(days=i) for i in range(_WORKDAYS))
 _DEADLINE_STATUSES = (Status.MET, Status.MET_LATE, Status.OVERDUE)
+_OFFER_STARTED = FulfilledBy.OFFER_STARTED
 
 
 @attrs.frozen
@@ -122,7 +123,7 @@ def _person(facts: Facts, obligations: Iterable[Obligation], rules: CofinancingR
         spans, payments,
         [(o, next((d for d in ends if d >= o.date), None)) for o in known.of_type(OfferStarted)],
         [o.due for o in obligations
-         if o.rule.fulfilled_by.event is FulfilledBy.OFFER_STARTED and o.group is rules.group
+         if o.rule.fulfilled_by.event is _OFFER_STARTED and o.group is rules.group
          and o.status in _DEADLINE_STATUSES],
         sorted(e.date for e in known.of_type(BenefitStarted) if e.benefit is rules.benefit),
         (firsts, lasts) if _ordered(firsts) and _ordered(lasts) else None)

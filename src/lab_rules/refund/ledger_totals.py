@@ -37,6 +37,7 @@ from lab_rules.law.refund import Staircase
 from lab_rules.refund.law_index import StaircaseIndex, staircase_index
 from lab_rules.refund.months import EXACT, NEAR_HALF, ORE, WEEK_DAYS, MonthTotal
 
+_PAID_DAYS = MonthSplit.PAID_DAYS
 _UNIT = math.lcm(*range(1, WEEK_DAYS + 1))
 """A day's weight is counted in 1/_UNIT parts, so a week's day share k/span is whole."""
 _SEVENTH = _UNIT // WEEK_DAYS
@@ -259,7 +260,7 @@ def month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
 
 def _month_totals(intervals: Sequence[Interval], found: Sequence[Segment],
                   index: StaircaseIndex, split: MonthSplit) -> tuple[MonthTotal, ...] | None:
-    by_days = split is MonthSplit.PAID_DAYS
+    by_days = split is _PAID_DAYS
     weigh = _paid_day_weights if by_days else _week_day_weights
     highs = [s[1] for s in found]
     count = len(found)

@@ -52,6 +52,7 @@ from lab_rules.refund.rates_before_2016 import RateStretches, day_rate
 
 _DAY = timedelta(days=1)
 _LATE = (Status.MET_LATE, Status.OVERDUE)
+_DAY_AFTER_DUE, _DOWN = LossFrom.DAY_AFTER_DUE, Rounding.DOWN
 _SHORTEST_MONTH = 28
 """Days in the shortest month (calendar arithmetic, not law)."""
 
@@ -196,7 +197,7 @@ def _not_before(day: date, days: list[date], period: Duration) -> date:
 
 
 def _back(day: date, period: Duration) -> date:
-    return add(day, -period, Rounding.DOWN)
+    return add(day, -period, _DOWN)
 
 
 def _undocumented_steps(loss: LossRule, timeline: Timeline, as_of: date
@@ -205,7 +206,7 @@ def _undocumented_steps(loss: LossRule, timeline: Timeline, as_of: date
     for step in timeline.of_type(CaseStepDone):
         if (loss.duration is not None and step.step in loss.steps and step.documented is False
                 and loss.valid_from <= step.date <= loss.valid_to):
-            end = add(step.date, loss.duration, Rounding.DOWN) - _DAY
+            end = add(step.date, loss.duration, _DOWN) - _DAY
             cause = f"case_step {step.step.value} {step.date} without documented basis"
             windows.append((step.date, min(end, as_of), cause))
     return windows
@@ -286,7 +287,7 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
             if (not loss.valid_from <= obligation.due <= loss.valid_to
                     or (loss.requires_sample and not sampled)):
                 continue
-            start = (obligation.due + _DAY if policies.loss_from is LossFrom.DAY_AFTER_DUE
+            start = (obligation.due + _DAY if policies.loss_from is _DAY_AFTER_DUE
                      else obligation.due)
             end = _paid_until(obligation.fulfilled_on - _DAY
                               if obligation.fulfilled_on else as_of, loss, paid)

@@ -151,10 +151,18 @@ def compute_refund(facts: Facts, staircase: Staircase, policies: Policies | None
     else:
         lazy = _Weeks(lambda: _Ledger(staircase, count.intervals, split).run(count.numbers)[0])
         notes = _split_notes(staircase, split, found, count.intervals)
+    restart_reading, split_reading = _readings(policies)
     return RefundLedger(
         staircase.id, staircase.act, staircase.source, lazy, months, count.restarts,
         count.week_kinds, count.notes + notes, count.restart_weeks,
-        policies.staircase_restart.value, split.value, staircase.valid_from)
+        restart_reading, split_reading, staircase.valid_from)
+
+
+@kept
+def _readings(policies: Policies) -> tuple[str, str]:
+    """The readings of ``staircase_restart`` and ``month_split`` a ledger names, read once
+    per policy set (an enum's ``value`` is a property that runs in Python)."""
+    return policies.staircase_restart.value, policies.month_split.value
 
 
 def _split_note(staircase: Staircase, split: MonthSplit, monday: date,

@@ -35,6 +35,8 @@ from lab_rules.refund.law_index import staircase_index
 from lab_rules.refund.months import WEEK_DAYS, monday_at, week_of
 
 _STARTED_BEFORE, _VISITED_BEFORE = OldCaseTest.STARTED_BEFORE, OldCaseTest.VISITED_BEFORE
+_ON_LAST_WEEK, _AT_NEXT_BENEFIT_WEEK = (StaircaseRestart.ON_LAST_WEEK,
+                                       StaircaseRestart.AT_NEXT_BENEFIT_WEEK)
 Ranges = list[tuple[int, int]]
 """Sorted, disjoint, non-adjacent ranges of week indices, first and last inclusive."""
 
@@ -159,8 +161,8 @@ class _Walk:
 
     def __init__(self, staircase: Staircase, reading: StaircaseRestart) -> None:
         self.staircase = staircase
-        self.on_last_week = reading is StaircaseRestart.ON_LAST_WEEK
-        self.at_next_benefit_week = reading is StaircaseRestart.AT_NEXT_BENEFIT_WEEK
+        self.on_last_week = reading is _ON_LAST_WEEK
+        self.at_next_benefit_week = reading is _AT_NEXT_BENEFIT_WEEK
         self.count, self.pending = 0, False
         self.self_support: Ranges = []
         self.self_weeks = 0

@@ -66,6 +66,8 @@ EXEMPT = "exempt"
 """The outcome (and the register text) of a failure on a day an exemption covers, for the
 entries whose tally exempt time pauses: not counted, not sanctioned, and the text says why."""
 RATE, PAID = "rate", "paid"
+_CONFIRMED, _VOKSEN, _CAP_PAID = Confidence.CONFIRMED, RateCategory.VOKSEN, SanctionCap.PAID
+_CONFIRMED_WORD = Confidence.CONFIRMED.value
 
 
 def _category(timeline: Timeline, day: date, adult_from: int | None) -> RateCategory | None:
@@ -76,13 +78,13 @@ def _category(timeline: Timeline, day: date, adult_from: int | None) -> RateCate
             return payment.rate_category
     age = timeline.person.age_on(day)
     adult = age is not None and adult_from is not None and age >= adult_from
-    return RateCategory.VOKSEN if adult else None
+    return _VOKSEN if adult else None
 
 
 def _basis_notes(wanted: str, hjaelp: MonthlyHjaelp) -> list[Words]:
     if wanted == RATE and hjaelp.basis == PAYMENTS:
         return [Message("sanctions.note.rate_unknown")]
-    if hjaelp.basis == RATE_TABLE and hjaelp.confidence != Confidence.CONFIRMED.value:
+    if hjaelp.basis == RATE_TABLE and hjaelp.confidence != _CONFIRMED_WORD:
         return [Message("sanctions.note.rate_confidence", source=hjaelp.source or "",
                         confidence=confidence_words(hjaelp.confidence))]
     return []
@@ -222,7 +224,7 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
             notes.append(Message("sanctions.note.no_rate_table"))
         elif hjaelp is None:
             notes.append(Message("sanctions.note.no_payment"))
-        elif table.confidence is not Confidence.CONFIRMED:
+        elif table.confidence is not _CONFIRMED:
             notes.append(Message("sanctions.note.rate_table", table=table.id,
                                  note=table.said_note))
         if table is not None and hjaelp is not None:
@@ -237,7 +239,7 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
                 notes.append(entry.text("already"))
             else:
                 wanted, cap_basis = table.hjaelp, (
-                    PAID if policies.sanction_cap is SanctionCap.PAID else table.hjaelp)
+                    PAID if policies.sanction_cap is _CAP_PAID else table.hjaelp)
 
                 def in_month(day: date) -> MonthlyHjaelp | None:
                     return hjaelp_of(day, benefit, wanted)
@@ -259,7 +261,7 @@ def _sanction(failure: Failure, benefit: str | None, family: str, entry: Sanctio
     if family == KONTANTHJAELP:
         last_month, last_day = last_deduction(failure.day, procedure,
                                               policies.sanction_deadline)
-    if entry is not None and entry.confidence is not Confidence.CONFIRMED:
+    if entry is not None and entry.confidence is not _CONFIRMED:
         notes.append(unconfirmed(entry))
     return Sanction(
         failure.failure, failure.day, applied.rule, applied.legal_basis, sanctionable, reasons,

@@ -14,12 +14,13 @@ from lab_rules.law.policies import ContactDay, Policies, SanctionDays
 _CALENDAR = DanishCalendar()
 ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+_CALENDAR_DAYS, _INCLUSIVE = SanctionDays.CALENDAR, ContactDay.INCLUSIVE
 
 
 def count(start: date, end_exclusive: date, mode: str, policies: Policies) -> list[date]:
     """The days from *start* up to *end_exclusive* that *mode* counts."""
     if mode == "policy":
-        mode = "calendar" if policies.sanction_days is SanctionDays.CALENDAR else "weekdays"
+        mode = "calendar" if policies.sanction_days is _CALENDAR_DAYS else "weekdays"
     days: list[date] = []
     day = start
     if mode == "calendar":
@@ -46,7 +47,7 @@ def until_contact(failure: Failure, as_of: date, policies: Policies,
     restored."""
     if failure.until is None:
         end = as_of + ONE_DAY
-    elif policies.sanction_contact_day is ContactDay.INCLUSIVE:
+    elif policies.sanction_contact_day is _INCLUSIVE:
         end = failure.until + ONE_DAY
     else:
         end = failure.until

@@ -24,6 +24,7 @@ from lab_rules.law.sanctions import SanctionRule, select
 KH_BENEFITS = frozenset({Benefit.KONTANTHJAELP, Benefit.UDDANNELSESHJAELP,
                          Benefit.OVERGANGSYDELSE})
 KONTANTHJAELP, DAGPENGE, SYGEDAGPENGE = "kontanthjaelp", "dagpenge", "sygedagpenge"
+_DAGPENGE, _SYGEDAGPENGE = Benefit.DAGPENGE, Benefit.SYGEDAGPENGE
 
 
 @attrs.frozen
@@ -91,7 +92,7 @@ class Situations:
         self._group_change, self._start_group = saved
         benefit = next((b for b in running if b in KH_BENEFITS), None)
         if benefit is None:
-            benefit = next((b for b in (Benefit.DAGPENGE, Benefit.SYGEDAGPENGE)
+            benefit = next((b for b in (_DAGPENGE, _SYGEDAGPENGE)
                             if b in running), None)
         if benefit is None:
             return Situation(None, None, "")
@@ -101,7 +102,7 @@ class Situations:
                   else started)
         group = latest[1] if latest is not None else None
         family = (KONTANTHJAELP if benefit in KH_BENEFITS
-                  else DAGPENGE if benefit is Benefit.DAGPENGE else SYGEDAGPENGE)
+                  else DAGPENGE if benefit is _DAGPENGE else SYGEDAGPENGE)
         return Situation(benefit, group, family)
 
 
@@ -153,12 +154,12 @@ def _by_family_failure(register: tuple[SanctionRule, ...]
 def part_time(timeline: Timeline, day: date) -> bool:
     """Insured part-time on *day* (the dagpenge benefit's latest start says so)."""
     starts = [b for b in timeline.of_type(BenefitStarted)
-              if b.benefit is Benefit.DAGPENGE and b.date <= day]
+              if b.benefit is _DAGPENGE and b.date <= day]
     return bool(starts and starts[-1].part_time)
 
 
 def sdp_forloeb_start(timeline: Timeline, day: date) -> date | None:
     """The start of the sygedagpengeforløb running on *day*."""
     starts = [b.date for b in timeline.of_type(BenefitStarted)
-              if b.benefit is Benefit.SYGEDAGPENGE and b.date <= day]
+              if b.benefit is _SYGEDAGPENGE and b.date <= day]
     return max(starts) if starts else None
