@@ -86,13 +86,20 @@ class Dates:
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> Ranges:
+    """The weeks of *spans* as :data:`Ranges`: the range being built is held in locals and
+    stored once it ends, rather than read and replaced in the list for every span."""
     merged: Ranges = []
+    low, high = 0, None
     for first, last in sorted(spans):
-        if merged and first <= merged[-1][1] + 1:
-            if last > merged[-1][1]:
-                merged[-1] = (merged[-1][0], last)
-        else:
-            merged.append((first, last))
+        if high is not None and first <= high + 1:
+            if last > high:
+                high = last
+            continue
+        if high is not None:
+            merged.append((low, high))
+        low, high = first, last
+    if high is not None:
+        merged.append((low, high))
     return merged
 
 
