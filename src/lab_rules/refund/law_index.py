@@ -57,6 +57,8 @@ class StaircaseIndex:
     """The position in ``bands`` of the band of week number 1, 2, ...; the last is open."""
     rates: tuple[tuple[Decimal, Decimal], ...]
     """Per band position: (refund, co-financing) share."""
+    band_weeks: tuple[tuple[int, int, int | None], ...]
+    """Per band: its position, first week number and last (None: open)."""
     old_benefits: frozenset[Benefit]
     """Benefits some old-case entry (§ 30, stk. 2-4) can keep off the staircase."""
     support: dict[Benefit, tuple[tuple[date, date | None], ...]]
@@ -103,6 +105,7 @@ def _staircase_index(staircase: Staircase) -> StaircaseIndex:
         week_of(min(staircase.early_from, staircase.others_from)),
         -(-(start.toordinal() - 1) // WEEK_DAYS), week_of(start), _band_table(staircase),
         tuple((b.refund, b.cofinancing) for b in staircase.bands),
+        tuple((i, b.first_week, b.last_week) for i, b in enumerate(staircase.bands)),
         frozenset(b for old in staircase.old_cases for b in old.benefits),
         {b: tuple(days) for b, days in support.items()},
         staircase.refunded | staircase.cofinanced | frozenset(support),

@@ -87,12 +87,13 @@ def segments(runs: Sequence[tuple[int, int, int]], staircase: Staircase) -> list
         if low > last:
             continue
         lowest, highest = number + low - first, number + last - first
-        for position, band in enumerate(staircase.bands):
-            band_low = max(band.first_week, lowest)
-            band_high = highest if band.last_week is None else min(band.last_week, highest)
+        offset = low - lowest
+        for position, first_week, last_week in index.band_weeks:
+            band_low = first_week if first_week > lowest else lowest
+            band_high = highest if last_week is None or last_week > highest else last_week
             if band_low <= band_high:
-                found.append((_monday(low + band_low - lowest),
-                              _monday(low + band_high - lowest) + WEEK_DAYS - 1, position, 0))
+                found.append(((offset + band_low) * WEEK_DAYS + 1,
+                              (offset + band_high + 1) * WEEK_DAYS, position, 0))
     return found
 
 
