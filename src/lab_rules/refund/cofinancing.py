@@ -172,12 +172,14 @@ def compute_cofinancing(facts: Facts, obligations: Iterable[Obligation], rules: 
         return (), ()
     first_day, last_day = rules.periods[0].valid_from, min(rules.periods[-1].valid_to,
                                                            facts.as_of)
+    monday = monday_of(max(first_day, spans[0][0]))
+    if monday > last_day:  # paid only after the periods (or after as_of): no week to walk
+        return (), ()
     weeks: list[CofinancingWeek] = []
     by_month: dict[str, Decimal] = defaultdict(Decimal)
     karens_count: dict[date, int] = defaultdict(int)
     merged = _merged(spans)
     starts, ends = [s for s, _ in merged], [e for _, e in merged]
-    monday = monday_of(max(first_day, spans[0][0]))
     person = None
     while monday <= last_day:
         days = []
