@@ -1,6 +1,7 @@
 """A batch run collects the collector's youngest generation less often while it lasts (see
-``lab_rules.loops.batch._fewer_collections``) and gives the thresholds back when it ends,
-however it ends; a collector switched off by a threshold of 0 stays off."""
+``lab_rules.loops.collector.fewer_young_collections``) and gives the thresholds back when it
+ends, however it ends, and when runs overlap, when the last ends; a collector switched off by
+a threshold of 0 stays off."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.loops import batch
-from lab_rules.loops.batch import YOUNG_OBJECTS, _fewer_collections, evaluate_caseload
+from lab_rules.loops.batch import evaluate_caseload
+from lab_rules.loops.collector import YOUNG_OBJECTS, fewer_young_collections
 
 
 @pytest.fixture
@@ -27,11 +29,25 @@ def thresholds() -> Iterator[tuple[int, int, int]]:
 
 
 def test_fewer_collections_for_the_block_and_back(thresholds: tuple[int, int, int]) -> None:
-    with _fewer_collections():
+    with fewer_young_collections():
         assert gc.get_threshold() == (YOUNG_OBJECTS, 10, 10)
     assert gc.get_threshold() == thresholds
-    with pytest.raises(ValueError, match="boom"), _fewer_collections():
+    with pytest.raises(ValueError, match="boom"), fewer_young_collections():
         raise ValueError("boom")
+    assert gc.get_threshold() == thresholds
+
+
+def test_overlapping_runs_give_the_thresholds_back_when_the_last_ends(
+        thresholds: tuple[int, int, int]) -> None:
+    """Two runs in two threads overlap: the first to end must not undo the change under the
+    second, and the last must give back the thresholds from before the first (not the
+    changed ones it found when it began)."""
+    first, second = fewer_young_collections(), fewer_young_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == (YOUNG_OBJECTS, 10, 10)
+    second.__exit__(None, None, None)
     assert gc.get_threshold() == thresholds
 
 
@@ -39,7 +55,7 @@ def test_a_higher_threshold_or_a_collector_switched_off_is_kept(
         thresholds: tuple[int, int, int]) -> None:
     for kept in ((YOUNG_OBJECTS * 2, 5, 5), (0, 10, 10)):
         gc.set_threshold(*kept)
-        with _fewer_collections():
+        with fewer_young_collections():
             assert gc.get_threshold()[0] == kept[0]
         assert gc.get_threshold() == kept
 

@@ -29,9 +29,7 @@ pyarrow is installed (:mod:`lab_rules.loops.batch_arrow`), by :mod:`csv` otherwi
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import hashlib
 import json
 import os
@@ -74,7 +72,7 @@ from lab_rules.loops.caseload_tally import (
     QUOTA_COLUMNS,
     ComplianceTally,
 )
-from lab_rules.loops.collector import frozen_heap
+from lab_rules.loops.collector import fewer_young_collections, frozen_heap
 from lab_rules.loops.interrupts import interruptible, shielded
 from lab_rules.loops.worker_guard import checked_workers, stop_workers, worker_pool
 
@@ -82,9 +80,6 @@ __all__ = ["RESULT_NAMES", "TABLE_WRITERS", "RunSummary", "evaluate_caseload", "
            "public_id"]
 
 CHUNK = 2000
-YOUNG_OBJECTS = 10_000
-"""New objects between two collections of the collector's youngest generation while a run
-lasts (Python's default is 700): see :func:`_fewer_collections`."""
 RESULT_NAMES = frozenset({"quarantine.jsonl", "run.json", *(
     f"{table}.{kind}" for table in ("obligations", "sanctions", "persons", "refund",
                                     "compliance", "quotas") for kind in ("csv", "parquet"))})
@@ -113,26 +108,6 @@ def read_persons(source: Path, reading: ReadProgress, reader: str,
     """The persons of *source* as the reader named *reader* reads them; with *events*, with
     the events it has read (for evaluating them in this process)."""
     return persons_reader(reader, events)(source, reading)
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """While the block lasts, the collector's youngest generation is collected after
-    :data:`YOUNG_OBJECTS` new objects instead of 700 (the older generations' thresholds are
-    left as they are); then as before. A person's reading, evaluation and rows make a few
-    hundred objects that die together, but a collection every 700 objects catches many of
-    them alive, and the older generations fill with them until a full collection walks
-    everything the run holds (a block of read rows, a chunk of persons): 8 full collections
-    for 6,000 persons, ~60 us/person CPU. It changes how often memory is walked, never what a
-    run computes; workers forked in the block inherit it. A collector switched off by a
-    threshold of 0 stays off."""
-    thresholds = gc.get_threshold()
-    if thresholds[0]:
-        gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _chunks(items: Iterable[PersonRows], size: int) -> Iterator[list[PersonRows]]:
@@ -287,7 +262,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)
         evaluator = Evaluator(law, pseudonymise_key, fast.path, typed)
-        with frozen_heap(), _fewer_collections():
+        with frozen_heap(), fewer_young_collections():
             done, mode = _run(path, staging, as_of, chosen, evaluator, workers, refund, reader)
         accounting = _settle(staging, done)
         _write_tallies(staging, done.tally)
