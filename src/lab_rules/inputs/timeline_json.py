@@ -199,9 +199,8 @@ def _quick_reader(cls: type[Any], extra: frozenset[str]) -> Callable[[dict[Any, 
 
 _TOP_KEYS = frozenset({"schema", "person", "events"})
 _READ_PERSON = _quick_reader(Person, frozenset())
-_READ_EVENT = {kind: (_quick_reader(cls, _TYPE_KEY), event_checks(cls))
-               for kind, cls in EVENT_TYPES.items()}
-"""Per event type: its quick reader and its checks."""
+_READ_EVENT = {kind: _quick_reader(cls, _TYPE_KEY) for kind, cls in EVENT_TYPES.items()}
+"""Per event type: its quick reader (its checks are in :data:`_CHECKED`)."""
 _RUN_TYPES = frozenset({BenefitStarted, BenefitEnded})
 """The only events :func:`check_benefit_sequence` looks at (the quick reading's are of these
 classes exactly)."""
@@ -270,7 +269,7 @@ def _read_events(raw_events: list[object]) -> list[Event] | None:
         reader = _READ_EVENT.get(kind) if type(kind) is str else None
         if reader is None:
             return None
-        event = reader[0](raw)
+        event = reader(raw)
         if event is None:
             return None
         events.append(event)
