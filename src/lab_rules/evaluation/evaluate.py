@@ -109,10 +109,10 @@ def evaluate(
     pack = law.rules
     if policies is None:
         policy, policy_items = _overlay_policies(pack.policies)
+    elif isinstance(policies, Policies):
+        policy, policy_items = policies, _policy_items(policies)
     else:
-        policy = policies if isinstance(policies, Policies) else Policies.parse(policies,
-                                                                                pack.policies)
-        policy_items = _policy_items(policy)
+        policy, policy_items = _chosen_policies(policies, pack.policies)
     facts = facts_of(timeline, as_of, law, paid=refund)
     known = facts.timeline
     courses = facts.courses
@@ -191,6 +191,28 @@ def _overlay_policies(defaults: tuple[tuple[str, str], ...]
     """The policies a rule pack's overlays set and their sorted items (worked out once per
     pack: they are immutable)."""
     policy = Policies.parse(None, defaults)
+    return policy, _policy_items(policy)
+
+
+def _chosen_policies(policies: Mapping[str, str] | Iterable[str],
+                     defaults: tuple[tuple[str, str], ...]
+                     ) -> tuple[Policies, tuple[tuple[str, str], ...]]:
+    """The policies a caller names on top of *defaults*, and their sorted items. A batch
+    passes the same mapping for every person: it is parsed once per distinct mapping, not
+    per person (a mapping that cannot be a key, or a list of assignments, each time)."""
+    if isinstance(policies, Mapping):
+        try:
+            return _mapped_policies(tuple(policies.items()), defaults)
+        except TypeError:
+            pass
+    policy = Policies.parse(policies, defaults)
+    return policy, _policy_items(policy)
+
+
+@lru_cache(maxsize=64)
+def _mapped_policies(items: tuple[tuple[str, str], ...], defaults: tuple[tuple[str, str], ...]
+                     ) -> tuple[Policies, tuple[tuple[str, str], ...]]:
+    policy = Policies.parse(dict(items), defaults)
     return policy, _policy_items(policy)
 
 
