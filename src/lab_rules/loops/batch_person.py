@@ -104,12 +104,8 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
                   statuses.count("met_late"), statuses.count("overdue"),
                   statuses.count("open"), statuses.count("waived"), statuses.count("lapsed"),
                   late, overdue, len(evaluation.sanctions), deducted, uncovered)
-    months = refund_rows(evaluation)
-    totals = ([sum(column, Decimal(0)) for column in zip(*months.values(), strict=True)]
-              or [Decimal(0)] * 4)
+    refunds, totals = refund_table(evaluation, person_id)
     summary += row(*totals) if refund else row(None, None, None, None)
-    refunds: tuple[tuple[Any, ...], ...] = tuple(
-        (person_id, month, *figures) for month, figures in sorted(months.items()))
     return Outcome(person_id, obligations, sanctions, summary, evaluation.quota_rows,
                    key=rows.person_id, rows=rows.rows,
                    refund=refunds if typed else tuple(map(_text_row, refunds)))
@@ -131,12 +127,44 @@ def _text_row(values: tuple[Any, ...]) -> tuple[str, ...]:
     return _cells(*values)
 
 
+def refund_table(evaluation: Evaluation, person_id: str
+                 ) -> tuple[tuple[tuple[Any, ...], ...], tuple[Decimal, ...]]:
+    """The person's ``refund.csv`` rows in order of month (*person_id*, the month and
+    :func:`refund_rows`' four figures) and each figure's sum over the months.
+
+    Most persons have the staircase ledger's months alone, one a month and in order: their
+    rows are made from it without the merge. Each figure is still added to ``0.00`` as the
+    merge adds it (so a ``-0.00`` is written ``0.00`` alike), and the columns that are all
+    ``0.00`` sum to ``0.00``, as the sum of the merged rows does."""
+    ledger = evaluation.refund
+    if (ledger is not None and ledger.months and not evaluation.refund_period_months
+            and not evaluation.cofinancing_months and not evaluation.refund_loss_months):
+        found = ledger.months
+        months = list(map(_MONTH, found))
+        if all(map(str.__lt__, months, months[1:])):
+            zero = _ZERO
+            refunds = [zero + total.refund for total in found]
+            shares = [zero + total.cofinancing for total in found]
+            return (tuple([(person_id, month, refunded, zero, share, zero) for
+                           month, refunded, share in zip(months, refunds, shares, strict=True)]),
+                    (sum(refunds, _NOTHING), zero, sum(shares, _NOTHING), zero))
+    rows = tuple([(person_id, month, *figures)
+                  for month, figures in sorted(refund_rows(evaluation).items())])
+    totals = tuple([sum(column, _NOTHING) for column in list(zip(*rows, strict=True))[2:]])
+    return rows, totals or (_NOTHING,) * 4
+
+
+_ZERO = Decimal("0.00")
+_NOTHING = Decimal(0)
+_MONTH = attrgetter("month")
+
+
 def refund_rows(evaluation: Evaluation) -> dict[str, list[Decimal]]:
     """Per month: the staircase refund (from 2016), the refund of the 2007-2015 rate periods,
     the municipal co-financing (staircase and dagpenge 2010-2015), and the refund lost for late
     steps, each already rounded to øre by month."""
     months: dict[str, list[Decimal]] = {}
-    zero = Decimal("0.00")
+    zero = _ZERO
     found = months.get
     if evaluation.refund is not None:
         for total in evaluation.refund.months:
