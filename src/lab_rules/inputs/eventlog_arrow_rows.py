@@ -16,7 +16,9 @@ Asked for them (``Known(events=True)``), it also reads each clean run's events a
 :func:`~lab_rules.inputs.timeline_json.parse_timeline` reads them, each distinct cell once with
 the same converters (:func:`~lab_rules.inputs.timeline_json.event_reading`), and hands them
 over with the run (:attr:`~lab_rules.inputs.eventlog_state.PersonRows.events`), so the parser
-only checks them; a run with an event it would not read that way is handed over without.
+only checks them; a run with an event it would not read that way is handed over without. The
+rows of a run handed over with its events are handed over unbuilt
+(:class:`~lab_rules.inputs.eventlog_arrow_cells.ChunkCells`).
 """
 
 from __future__ import annotations
@@ -24,12 +26,21 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import compress, groupby, repeat
-from operator import is_, itemgetter, setitem
-from typing import Any, NamedTuple, TypeVar, cast
+from operator import is_, itemgetter
+from typing import Any, NamedTuple, cast
 
 import attrs
 
+from lab_rules.inputs.eventlog_arrow_cells import (
+    MISSING,
+    BuiltRows,
+    ChunkCells,
+    RowsBlock,
+    dicts,
+    without,
+)
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
 from lab_rules.inputs.events import Event
 from lab_rules.inputs.events_bulk import built
@@ -49,7 +60,7 @@ from lab_rules.inputs.timeline_values import Bad
 
 __all__ = ["Known", "feed_chunk", "person_ids"]
 
-_MISSING = object()
+_MISSING = MISSING
 _BAD = object()
 _UNSEEN = object()
 _KEPT = 1 << 16
@@ -60,7 +71,6 @@ _KNOWN: dict[str, frozenset[str]] = {
     PERSON_ROW: frozenset(PERSON_FIELDS),
 }
 """The fields of every row type; a cell of any other column makes its row slow."""
-_T = TypeVar("_T")
 _PERSON_ORDER = {name: index for index, name in enumerate(PERSON_FIELDS)}
 
 
@@ -197,25 +207,6 @@ class Known:
 _Cells = tuple[object, ...]
 
 
-def _dicts(keys: list[str], columns: list[_Cells], gapped: set[str], slow: set[int]
-           ) -> list[dict[str, object] | None]:
-    """The rows of *columns* as dicts of *keys* (the first column's cell first), without
-    their missing cells (only the columns named in *gapped* have any); None for the rows in
-    *slow*. Built a column at a time: a cell is set by ``map``, with no Python step per row."""
-    built = [{keys[0]: value} for value in columns[0]]
-    for name, cells in zip(keys[1:], columns[1:], strict=True):
-        if name in gapped:
-            for row, value in zip(built, cells, strict=True):
-                if value is not _MISSING:
-                    row[name] = value
-        else:
-            deque(map(setitem, built, repeat(name), cells), maxlen=0)
-    rows = cast(list[dict[str, object] | None], built)
-    for number in slow:
-        rows[number] = None
-    return rows
-
-
 def _pick(values: list[object], index: list[int]) -> _Cells:
     """Each row's value: ``values[i]`` for each ``i`` of *index*."""
     return itemgetter(*index)(values) if len(index) > 1 else (values[index[0]],)
@@ -228,8 +219,8 @@ def _bad_cells(values: list[object], cells: _Cells) -> Iterator[int]:
 
 
 def _typed_rows(table: Any, kind: str, known: Known
-                ) -> tuple[list[dict[str, object] | None], list[Event | None] | None]:
-    """The rows of *table* (all of type *kind*) converted, None for a row that is not fast;
+                ) -> tuple[RowsBlock, list[Event | None] | None]:
+    """The rows of *table* (all of type *kind*) converted, with the rows that are not fast;
     and when *known* reads events, the rows' events as the timeline parser reads them, None
     for a row it would not read so (or that is not fast)."""
     size = table.num_rows
@@ -252,7 +243,7 @@ def _typed_rows(table: Any, kind: str, known: Known
         keys.append(name)
         columns.append(cells)
         present[name] = (index, converted)
-    rows = _dicts(keys, columns, gapped, slow)
+    rows = RowsBlock(keys, columns, gapped, slow)
     if reading is None:
         return rows, None
     return rows, _events(kind, reading, present, slow, size, known)
@@ -303,25 +294,25 @@ def _nones(values: list[Any]) -> list[int]:
 
 
 def _rows(table: Any, known: Known
-          ) -> tuple[list[dict[str, object] | None], list[Event | None], _Marks]:
-    """Every row of *table* converted as :func:`convert_row` does, None for a row that is not
-    fast; every row's event read (when *known* reads them), else None; and where the rows
-    that are not fast, the person rows and the rows without an event are. The rows are put
-    in order of type once, so each type's rows are one slice."""
+          ) -> tuple[BuiltRows | ChunkCells, list[Event | None], _Marks]:
+    """Every row of *table* converted as :func:`convert_row` does (built, or unbuilt when
+    *known* reads events); every row's event read (when *known* reads them), else None; and
+    where the rows that are not fast, the person rows and the rows without an event are. The
+    rows are put in order of type once, so each type's rows are one slice."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     size = table.num_rows
-    out: list[dict[str, object] | None] = [None] * size
+    out: list[Any] = [None] * size
     events: list[Event | None] = [None] * size
     everything = list(range(size))
     if "type" not in table.column_names or not pa.types.is_string(
             table.schema.field("type").type):
-        return out, events, _Marks(everything, [], everything)
+        return BuiltRows(out), events, _Marks(everything, [], everything)
     table = table.select([name for name in table.column_names
                           if table.column(name).null_count < size])
     if "type" not in table.column_names:
-        return out, events, _Marks(everything, [], everything)
+        return BuiltRows(out), events, _Marks(everything, [], everything)
     encoded = pc.dictionary_encode(table.column("type").combine_chunks(),
                                    null_encoding="encode")
     codes = encoded.indices
@@ -330,17 +321,25 @@ def _rows(table: Any, known: Known
     positions = order.to_pylist()
     sorted_codes = codes.take(order).to_pylist()
     person_rows: list[int] = []
+    blocks: list[tuple[int, RowsBlock]] = []
     for code, kind in enumerate(encoded.dictionary.to_pylist()):
         if type(kind) is not str or kind not in _KNOWN:
             continue
         first, last = bisect_left(sorted_codes, code), bisect_right(sorted_codes, code)
-        converted, read = _typed_rows(ordered.slice(first, last - first), kind, known)
-        deque(map(out.__setitem__, positions[first:last], converted), maxlen=0)
+        block, read = _typed_rows(ordered.slice(first, last - first), kind, known)
+        if known.events and kind != PERSON_ROW:
+            blocks.append((first, block))
+            deque(map(out.__setitem__, positions[first:last], repeat(True)), maxlen=0)
+            for number in block.slow:
+                out[positions[first + number]] = None
+        else:
+            deque(map(out.__setitem__, positions[first:last], dicts(block)), maxlen=0)
         if read is not None:
             deque(map(events.__setitem__, positions[first:last], read), maxlen=0)
         if kind == PERSON_ROW:
             person_rows = sorted(positions[first:last])
-    return out, events, _Marks(_nones(out), person_rows, _nones(events))
+    rows = ChunkCells(out, positions, blocks) if known.events else BuiltRows(out)
+    return rows, events, _Marks(_nones(out), person_rows, _nones(events))
 
 
 def _facts(row: dict[str, object]) -> dict[str, object]:
@@ -351,13 +350,6 @@ def _facts(row: dict[str, object]) -> dict[str, object]:
 def _among(numbers: list[int], start: int, end: int) -> int:
     """How many of the sorted *numbers* lie in ``start..end-1``."""
     return bisect_left(numbers, end) - bisect_left(numbers, start)
-
-
-def _without(items: list[_T], number: int | None, start: int, end: int) -> list[_T]:
-    """``items[start:end]`` without item *number* (None: with every item)."""
-    if number is None:
-        return items[start:end]
-    return items[start:number] + items[number + 1:end]
 
 
 def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str | None],
@@ -377,9 +369,10 @@ def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str
                 yield from reader.row(slow_row(number))
             continue
         own = marks.persons[bisect_left(marks.persons, start)] if owners else None
-        rows = cast(list[dict[str, object]], _without(values, own, start, end))
-        facts = {} if own is None else _facts(cast(dict[str, object], values[own]))
+        facts = {} if own is None else _facts(values.row(own))
         whole = known.events and _among(marks.unread, start, end) == owners
-        prepared = cast(list[Event], _without(read, own, start, end)) if whole else None
+        prepared = cast(list[Event], without(read, own, start, end)) if whole else None
+        rows = (partial(values.rows, start, end, own) if whole
+                else values.rows(start, end, own))
         yield from reader.run(person, first_line + start, end - start, rows, facts,
                               None if own is None else first_line + own, prepared)

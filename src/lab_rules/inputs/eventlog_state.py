@@ -6,11 +6,17 @@ pure-Python reader (:func:`lab_rules.inputs.eventlog.read_persons`) feeds it eve
 Arrow reader (:mod:`lab_rules.inputs.eventlog_arrow`) feeds it whole clean runs of rows already
 converted (:meth:`PersonReader.run`) and every other row one by one (:meth:`PersonReader.row`),
 so both give the same persons and the same located problems.
+
+The Arrow reader may hand over a run's rows unbuilt (:data:`UnbuiltRows`), when it has read
+their events: a person read from such a run alone keeps its document unbuilt until it is
+asked for (:attr:`PersonRows.document`), since a caller that parses the person with those
+events (:meth:`PersonRows.timeline`) needs only the person's facts and how many events there
+are, unless the document has a problem.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -18,11 +24,35 @@ import attrs
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.inputs.events import Event
 from lab_rules.inputs.row_types import PERSON_FIELDS, PERSON_ROW, ReadProgress, Row, convert_row
-from lab_rules.inputs.timeline import SCHEMA_ID
+from lab_rules.inputs.timeline import SCHEMA_ID, Timeline
+from lab_rules.inputs.timeline_json import parse_timeline, timeline_of_read
 
-__all__ = ["PersonReader", "PersonRows", "suspects"]
+__all__ = ["PersonReader", "PersonRows", "UnbuiltRows", "suspects"]
 
 _PLACES_SHOWN = 5
+
+UnbuiltRows = Callable[[], list[dict[str, object]]]
+"""A run's rows as :func:`~lab_rules.inputs.row_types.convert_row` gives them (without the
+person row), built when called."""
+
+
+@attrs.frozen
+class _Unbuilt:
+    """A document whose events are not built yet: its ``schema`` and ``person``, and its
+    events' rows to build. Pickled as the document built."""
+
+    head: dict[str, Any]
+    rows: UnbuiltRows
+
+    def built(self) -> dict[str, Any]:
+        return {**self.head, "events": self.rows()}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.built(),)
+
+
+def _document_of(value: dict[str, Any] | _Unbuilt | None) -> dict[str, Any] | None:
+    return value.built() if isinstance(value, _Unbuilt) else value
 
 
 @attrs.frozen
@@ -37,16 +67,46 @@ class PersonRows:
     ``events`` are the document's events already read, one per event of the document and in
     its order, when the reader was asked for them and could read every one (the Arrow reader
     reads each distinct cell once): :func:`~lab_rules.inputs.timeline_json.parse_timeline`
-    then skips reading them again. They are what it would read, so they are not compared."""
+    then skips reading them again. They are what it would read, so they are not compared.
+
+    The document may be held unbuilt (see the module): it is built when first read, and
+    compared and pickled as built."""
 
     person_id: str
     first_line: int
-    document: dict[str, Any] | None
+    _document: dict[str, Any] | _Unbuilt | None = attrs.field(
+        alias="document", eq=_document_of, repr=lambda value: repr(_document_of(value)))
     problems: tuple[str, ...] = ()
     rows: int = 0
     unattributed: bool = False
     split: bool = False
     events: tuple[Event, ...] | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def document(self) -> dict[str, Any] | None:
+        """The person's ``timeline/v1`` document; None when it could not be read."""
+        found = self._document
+        if isinstance(found, _Unbuilt):
+            found = found.built()
+            object.__setattr__(self, "_document", found)
+        return found
+
+    @property
+    def readable(self) -> bool:
+        """Whether the person has a document (without building it)."""
+        return self._document is not None
+
+    def timeline(self, source: str | None = None) -> Timeline:
+        """``parse_timeline(self.document, source=source, events=self.events)``; an unbuilt
+        document is built only when it has a problem (the reading that locates it needs its
+        rows). Raises :class:`~lab_rules.core.errors.TimelineError` as that does; the
+        document must be readable."""
+        unbuilt = self._document
+        if isinstance(unbuilt, _Unbuilt) and self.events is not None:
+            found = timeline_of_read(unbuilt.head["person"], self.events)
+            if found is not None:
+                return found
+        return parse_timeline(self.document, source=source, events=self.events)
 
 
 def suspects(people: Iterator[str | None]) -> dict[str, int]:
@@ -85,12 +145,21 @@ class _Person:
     rows: int = 0
     read: list[Event] | None = None
     """The events already read, while every row came in a run with them."""
+    unbuilt: UnbuiltRows | None = None
+    """The rows of the one run the person's rows came in, while they are not built."""
     person_line: int | None = None
     """Where the person's row of facts is, once read: a person has one."""
+
+    def build(self) -> None:
+        """Build the rows of :attr:`unbuilt` into :attr:`events`."""
+        if self.unbuilt is not None:
+            self.events = self.unbuilt() + self.events
+            self.unbuilt = None
 
     def add(self, row: Row) -> None:
         self.rows += row.size
         self.read = None
+        self.build()
         if row.cells is None:
             self.problems.append(f"{self.unit} {row.line}: {row.problem} (a row among this "
                                  "person's rows, so the person is held back rather than "
@@ -118,9 +187,10 @@ class _Person:
         if self.problems:
             return PersonRows(self.person_id, self.first_line, None, tuple(self.problems),
                               self.rows)
-        document = {"schema": SCHEMA_ID, "person": {"id": self.person_id, **self.facts},
-                    "events": self.events}
+        head = {"schema": SCHEMA_ID, "person": {"id": self.person_id, **self.facts}}
         read = None if self.read is None else tuple(self.read)
+        document = ({**head, "events": self.events} if self.unbuilt is None
+                    else _Unbuilt(head, self.unbuilt))
         return PersonRows(self.person_id, self.first_line, document, (), self.rows,
                           events=read)
 
@@ -165,7 +235,7 @@ class PersonReader:
             return
         if person.whole:
             result = person.finish()
-            if result.document is None:
+            if not result.readable:
                 self.counts.rows_quarantined += result.rows
             else:
                 self.counts.rows_used += result.rows
@@ -215,14 +285,15 @@ class PersonReader:
             self.taint = (f"{self.unit}s from {row.line} could not be read and may hold rows "
                           "of this person")
 
-    def run(self, person: str, line: int, rows: int, events: list[dict[str, object]],
-            facts: dict[str, object], person_line: int | None, read: list[Event] | None = None
+    def run(self, person: str, line: int, rows: int,
+            events: list[dict[str, object]] | UnbuiltRows, facts: dict[str, object],
+            person_line: int | None, read: list[Event] | None = None
             ) -> Iterator[PersonRows]:
         """A run of *rows* readable rows of *person* (a person other than the one being read)
-        from *line*, already converted without a problem: its *events* and the *facts* of at
-        most one person row with only person fields, on *person_line* (None: no person row);
-        *read*, the events already read from them (:attr:`PersonRows.events`), if any. The
-        same as feeding the rows one by one."""
+        from *line*, already converted without a problem: its *events* (or the rows to build
+        them, :data:`UnbuiltRows`) and the *facts* of at most one person row with only person
+        fields, on *person_line* (None: no person row); *read*, the events already read from
+        them (:attr:`PersonRows.events`), if any. The same as feeding the rows one by one."""
         self.counts.rows_read += rows
         yield from self._begin(person, line)
         self.taint = None
@@ -231,7 +302,11 @@ class PersonReader:
         if current.whole:
             current.rows += rows
             current.read = read if not current.events else None
-            current.events += events
+            if callable(events) and not current.events and current.unbuilt is None:
+                current.unbuilt = events
+            else:
+                current.build()
+                current.events += events() if callable(events) else events
             current.facts.update(facts)
             current.person_line = person_line
         else:

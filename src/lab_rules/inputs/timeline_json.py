@@ -66,6 +66,7 @@ __all__ = [
     "load_timeline",
     "loads_timeline",
     "parse_timeline",
+    "timeline_of_read",
     "timeline_to_json",
 ]
 
@@ -241,6 +242,23 @@ def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Tim
     if (document["schema"] not in READABLE_SCHEMAS or type(raw_person) is not dict
             or type(raw_events) is not list):
         return None
+    return _quick_timeline(raw_person, raw_events, read)
+
+
+def timeline_of_read(raw_person: dict[Any, object], read: Sequence[Event]) -> Timeline | None:
+    """What :func:`parse_timeline` gives a document of this schema (:data:`SCHEMA_ID`) with
+    *raw_person* as its person and one event for each of *read*, the events already read
+    (its *events*), when the document has no problem; None when it may have one (then
+    :func:`parse_timeline` of the document locates it). The events' objects are not looked
+    at, so a reader that has read the events need not build them."""
+    if type(raw_person) is not dict:
+        return None
+    return _quick_timeline(raw_person, read, read)
+
+
+def _quick_timeline(raw_person: dict[Any, object], raw_events: Sequence[object],
+                    read: Sequence[Event] | None) -> Timeline | None:
+    """:func:`_parse_quickly` of a document's person and events, once its shape is known."""
     person = _READ_PERSON(raw_person)
     if person is None:
         return None
@@ -259,7 +277,7 @@ def _parse_quickly(document: object, read: Sequence[Event] | None = None) -> Tim
     return None if out.problems else timeline
 
 
-def _read_events(raw_events: list[object]) -> list[Event] | None:
+def _read_events(raw_events: Sequence[object]) -> list[Event] | None:
     """The events of a document read quickly (:func:`_parse_quickly`), or None."""
     events: list[Event] = []
     for raw in raw_events:
