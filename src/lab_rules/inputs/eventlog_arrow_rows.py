@@ -212,10 +212,11 @@ def _pick(values: list[object], index: list[int]) -> _Cells:
     return itemgetter(*index)(values) if len(index) > 1 else (values[index[0]],)
 
 
-def _bad_cells(values: list[object], cells: _Cells) -> Iterator[int]:
-    """The numbers of the rows whose cell is bad, where a distinct value is."""
-    if any(value is _BAD for value in values):
-        yield from (number for number, value in enumerate(cells) if value is _BAD)
+def _bad_cells(values: list[object], cells: _Cells) -> Iterable[int]:
+    """The numbers of the rows whose cell is bad, where one of the distinct *values* is."""
+    if not any(map(is_, values, repeat(_BAD))):
+        return ()
+    return compress(range(len(cells)), map(is_, cells, repeat(_BAD)))
 
 
 def _typed_rows(table: Any, kind: str, known: Known
@@ -238,7 +239,7 @@ def _typed_rows(table: Any, kind: str, known: Known
         converted = known.converted(kind, name, distinct)
         cells = _pick(converted, index)
         slow.update(_bad_cells(converted, cells))
-        if column.null_count or any(value is _MISSING for value in converted[:-1]):
+        if column.null_count or any(map(is_, converted[:-1], repeat(_MISSING))):
             gapped.add(name)
         keys.append(name)
         columns.append(cells)
@@ -255,7 +256,8 @@ def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int]
     the columns of their fields in the class's order, a missing optional field as its default
     (as the parser builds them, leaving it out); None for a row that is not fast, lacks a
     required field or has a value the parser refuses. *present* are the converted columns
-    (each row's index into the column's converted distinct values)."""
+    (each row's index into the column's converted distinct values, which end in the value for
+    a null that :func:`_distinct` never points to, being given the null among them)."""
     cls, converters, _ = reading
     columns: list[Iterable[object]] = []
     unread = set(slow)
@@ -268,7 +270,7 @@ def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int]
             continue
         index, converted = found
         values = [default if value is _MISSING else value
-                  for value in known.read(converters[name], converted)]
+                  for value in known.read(converters[name], converted[:-1])]
         cells = _pick(values, index)
         unread.update(_bad_cells(values, cells))
         columns.append(cells)
