@@ -9,12 +9,21 @@ Parquet file or a frame in polars batches. Each block keeps the rows the fast pa
 normalised (:func:`normalised`), and joins the current segment; a segment closes when the next
 person would make it one too many, so a log whose persons' rows are contiguous (as the
 event-log reader asks, :mod:`lab_rules.inputs.eventlog`) has every person in one segment. The
-closed segments wait in Arrow files in a temporary folder until the log has been read, for
-only then is it known which persons have rows in more than one segment. Each segment is then a
+closed segments wait in files in a temporary folder until the log has been read, for only
+then is it known which persons have rows in more than one segment. Each segment is then a
 chunk without those persons (the last, still in memory, first), and they follow, a chunk of
 them at a time, gathered from every segment. A log sorted by person is so read once and
 written once; an unsorted one costs a pass over the segments per chunk of spread persons,
 within the same memory.
+
+A segment is kept in polars' own serialisation (:meth:`polars.DataFrame.serialize`), not as an
+Arrow IPC file: polars reads and writes IPC files on its streaming executor's threads, and the
+memory freed there stays in those threads' jemalloc arenas for a second or so (its decay), out
+of reach of the chunks evaluated meanwhile on the calling thread and the in-memory engine's
+pool. With a segment re-read per chunk, the peak then grew with the number of chunks (issue
+14); the serialisation is written and read on the calling thread. It is only ever read back by
+the process that wrote it, so that its format is not stable across polars versions does not
+matter.
 """
 
 from __future__ import annotations
@@ -135,8 +144,8 @@ def _blocks(source: pl.DataFrame | pl.LazyFrame | str | Path, fields: Iterable[s
 
 @attrs.define
 class _Segments:
-    """The segments of a read: the closed ones as Arrow files of the *fields* in *folder*,
-    and which persons each holds."""
+    """The segments of a read: the closed ones as files of the *fields* in *folder* (polars'
+    serialisation), and which persons each holds."""
 
     folder: Path
     fields: tuple[str, ...]
@@ -153,14 +162,12 @@ class _Segments:
         return rows
 
     def close(self, blocks: list[pl.DataFrame]) -> None:
-        self.add(blocks).select(self.fields).write_ipc(
-            self.folder / f"{self.count - 1}.arrow", compression="uncompressed",
-            compat_level=pl.CompatLevel.oldest())
+        self.add(blocks).select(self.fields).serialize(self.folder / f"{self.count - 1}.bin")
 
     def rows(self, segment: int) -> pl.DataFrame:
-        """A closed segment's rows, the fields not kept as nulls. (Its text is kept as plain
-        Arrow strings, which are read into new buffers, not as views into the file.)"""
-        rows = pl.read_ipc(self.folder / f"{segment}.arrow")
+        """A closed segment's rows, the fields not kept as nulls (read into new buffers, not
+        mapped from the file)."""
+        rows = pl.DataFrame.deserialize(self.folder / f"{segment}.bin")
         return rows.select(pl.col(name) if name in self.fields
                            else pl.lit(None, ROW_TYPE if name == "type" else kind).alias(name)
                            for name, kind in EVENT_SCHEMA.items())
