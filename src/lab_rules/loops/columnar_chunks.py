@@ -122,11 +122,19 @@ def normalised(events: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
         pl.col("type").cast(ROW_TYPE))
 
 
-def _json_blocks(path: Path, fields: Iterable[str]) -> Iterator[pl.LazyFrame]:
+def _json_blocks(path: Path, fields: Iterable[str], keep: pl.Expr) -> Iterator[pl.DataFrame]:
+    """The rows of a JSON Lines file, as :func:`_blocks` gives them. A block's text is let go
+    before the next is read: held by the frames reading it and by this generator until then,
+    it kept up to four blocks' text alive, and the C heap, which Python's text comes from, grew
+    with the length of the read."""
     schema = {name: EVENT_SCHEMA[name] for name in fields}
     with path.open("rb") as handle:
-        while block := handle.read(BLOCK_BYTES):
-            yield pl.scan_ndjson(block + handle.readline(), schema=schema)
+        while text := handle.read(BLOCK_BYTES):
+            text += handle.readline()
+            rows = normalised(pl.scan_ndjson(text, schema=schema)).filter(keep).collect(
+                engine=ENGINE)
+            del text
+            yield rows
 
 
 def _blocks(source: pl.DataFrame | pl.LazyFrame | str | Path, fields: Iterable[str],
@@ -135,8 +143,7 @@ def _blocks(source: pl.DataFrame | pl.LazyFrame | str | Path, fields: Iterable[s
     those *keep* holds, in order, a block at a time (a segment of text would take several
     times the memory of its rows once normalised)."""
     if isinstance(source, str | Path) and not str(source).endswith(".parquet"):
-        for block in _json_blocks(Path(source), fields):
-            yield normalised(block).filter(keep).collect(engine=ENGINE)
+        yield from _json_blocks(Path(source), fields, keep)
         return
     frame = scan_events(source) if isinstance(source, str | Path) else source
     yield from normalised(frame).filter(keep).collect_batches(chunk_size=_BLOCK_ROWS)
