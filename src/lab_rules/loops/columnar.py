@@ -331,7 +331,10 @@ def iter_columnar(source: Source, law: Law, as_of: date,
     with closing(person_chunks(source, chunk_persons, run.keep(), run.fields())) as chunks:
         for events in chunks:
             empty = False
-            yield run.frames(events)
+            found = run.frames(events)
+            del events  # the chunk's rows are let go before the next chunk is read
+            yield found
+            del found
     if empty:
         yield run.frames(normalised(pl.DataFrame(schema=EVENT_SCHEMA)).collect(engine=ENGINE))
 

@@ -234,6 +234,7 @@ def person_chunks(source: pl.DataFrame | pl.LazyFrame | str | Path,
             rows = _of(segments.rows(segment), scattered, "anti")
             if rows.height:
                 yield rows
+            del rows  # before the next segment is read
         for offset in range(0, scattered.height, chunk_persons):
             wanted = scattered.slice(offset, chunk_persons)
             yield pl.concat([*(_of(segments.rows(s), wanted, "semi")
