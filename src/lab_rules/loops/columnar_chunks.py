@@ -82,6 +82,11 @@ BLOCK_BYTES = 4 << 20
 _BLOCK_ROWS = 50_000
 """Rows per batch of a Parquet file or a frame."""
 
+_PART_ROWS = 16_384
+"""Rows per file of a closed segment. polars serialises a frame into memory before writing it,
+at some times the frame's size (a segment of 5,000 persons raised the resident memory by 15
+MiB), so a segment is written in parts of this many rows."""
+
 ENGINE: Literal["in-memory"] = "in-memory"
 """The polars engine of the fast path's queries: a chunk fits in memory, and polars'
 streaming engine costs some tenths more CPU on frames this size."""
@@ -159,6 +164,8 @@ class _Segments:
     count: int = 0
     persons: list[pl.DataFrame] = attrs.field(factory=list)
     """Per closed segment, its persons as :data:`_PERSON` numbers."""
+    parts: list[int] = attrs.field(factory=list)
+    """Per closed segment, the number of its files (:data:`_PART_ROWS`)."""
 
     def add(self, blocks: list[pl.DataFrame]) -> pl.DataFrame:
         """The rows of a segment of *blocks*."""
@@ -169,12 +176,17 @@ class _Segments:
         return rows
 
     def close(self, blocks: list[pl.DataFrame]) -> None:
-        self.add(blocks).select(self.fields).serialize(self.folder / f"{self.count - 1}.bin")
+        rows = self.add(blocks).select(self.fields)
+        self.parts.append(max(1, -(-rows.height // _PART_ROWS)))
+        for part in range(self.parts[-1]):
+            rows.slice(part * _PART_ROWS, _PART_ROWS).serialize(
+                self.folder / f"{self.count - 1}-{part}.bin")
 
     def rows(self, segment: int) -> pl.DataFrame:
         """A closed segment's rows, the fields not kept as nulls (read into new buffers, not
         mapped from the file)."""
-        rows = pl.DataFrame.deserialize(self.folder / f"{segment}.bin")
+        rows = pl.concat([pl.DataFrame.deserialize(self.folder / f"{segment}-{part}.bin")
+                          for part in range(self.parts[segment])], rechunk=False)
         return rows.select(pl.col(name) if name in self.fields
                            else pl.lit(None, ROW_TYPE if name == "type" else kind).alias(name)
                            for name, kind in EVENT_SCHEMA.items())
