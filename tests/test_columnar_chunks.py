@@ -18,6 +18,7 @@ pl = pytest.importorskip("polars")
 from lab_rules.inputs.eventlog_write import write_rows  # noqa: E402
 from lab_rules.inputs.synth import event_rows  # noqa: E402
 from lab_rules.law.bundle import Law, bundled_law  # noqa: E402
+from lab_rules.loops import columnar_chunks  # noqa: E402
 from lab_rules.loops.columnar import (  # noqa: E402
     ROW_COLUMNS,
     evaluate_columnar,
@@ -116,6 +117,25 @@ def test_a_chunk_holds_every_row_of_at_most_chunk_persons_persons(
                                               "group_changed", "conversation_held",
                                               "no_show"]))
     assert counted == read.height
+
+
+@pytest.mark.parametrize("log", ["sorted", "shuffled"])
+def test_segments_kept_in_parts_and_a_log_read_in_small_blocks_give_the_same_chunks(
+        logs: dict[str, Path], log: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed segment is kept in files of a few rows each and the log is read a few lines at
+    a time (both bound the memory of a read, issue 14): the same rows, and for a log whose
+    persons' rows are together the same chunks (where they are spread, a segment closes on a
+    count of persons that depends on where the blocks are cut)."""
+    expected = list(person_chunks(logs[log], 150))
+    assert len(expected) > 3
+    monkeypatch.setattr(columnar_chunks, "_PART_ROWS", 97)
+    monkeypatch.setattr(columnar_chunks, "BLOCK_BYTES", 4096)
+    found = list(person_chunks(logs[log], 150))
+    if log == "sorted":
+        assert [c.height for c in found] == [c.height for c in expected]
+    columns = found[0].columns
+    assert pl.concat(found).sort(columns, nulls_last=True).equals(
+        pl.concat(expected).sort(columns, nulls_last=True))
 
 
 def test_the_rules_asked_for_read_only_their_fields_and_give_their_rows(
