@@ -196,8 +196,9 @@ class _Segments:
 
         Every person read is sorted and the neighbours compared, and only the few found are
         grouped: grouping them all took several times the memory of a sort (at a million
-        persons a peak 168 MiB above the numbers themselves, against 52 MiB), and this is the
-        one step whose memory grows with the caseload."""
+        persons a peak 168 MiB above the numbers themselves, against 52 MiB). This step and
+        :attr:`persons` (12 bytes a person, kept to the end of the read) are the memory of a
+        read that grows with the caseload."""
         person = pl.col("person")
         found = pl.concat(self.persons, rechunk=True).sort("person", "segment").filter(
             (person == person.shift(1)) | (person == person.shift(-1)))
