@@ -20,7 +20,6 @@ from lab_rules.core.privacy import mask_cpr, pseudonym
 from lab_rules.evaluation.evaluate import evaluate
 from lab_rules.evaluation.result import Evaluation
 from lab_rules.inputs.eventlog import PersonRows
-from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law
 from lab_rules.law.model import LegalBasis
 from lab_rules.law.params import kept
@@ -67,11 +66,10 @@ def outcome_of(rows: PersonRows, as_of: date, policies: Mapping[str, str],
             "person_id": person_id, "line": rows.first_line,
             "reasons": [said(r) for r in reasons]})
 
-    if rows.document is None:
+    if not rows.readable:
         return held(rows.problems)
     try:
-        timeline = parse_timeline(rows.document, source=f"person {person_id}",
-                                  events=rows.events)
+        timeline = rows.timeline(source=f"person {person_id}")
         evaluation = evaluate(timeline, as_of=as_of, law=law, policies=policies,
                               refund=refund, hours_rule=False)
     except TimelineError as err:
