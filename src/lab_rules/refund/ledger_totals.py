@@ -35,7 +35,7 @@ from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit
 from lab_rules.law.refund import Staircase
 from lab_rules.refund.law_index import StaircaseIndex, staircase_index
-from lab_rules.refund.months import EXACT, NEAR_HALF, ORE, WEEK_DAYS, MonthTotal
+from lab_rules.refund.months import EXACT, NEAR_HALF, ORE, WEEK_DAYS, MonthTotal, month_total
 
 _PAID_DAYS = MonthSplit.PAID_DAYS
 _UNIT = math.lcm(*range(1, WEEK_DAYS + 1))
@@ -330,8 +330,8 @@ def _rounded(totals: tuple[dict[str, Decimal], dict[str, Decimal]]
             if rest < _ABOVE_HALF:
                 return None
             whole += 1
-        found.append(MonthTotal(month, _ZERO, whole * ORE) if cofinanced
-                     else MonthTotal(month, whole * ORE, _ZERO))
+        found.append(month_total(month, _ZERO, whole * ORE) if cofinanced
+                     else month_total(month, whole * ORE, _ZERO))
     return tuple(found)
 
 
@@ -347,5 +347,5 @@ def _both_rounded(refunded: dict[str, Decimal], cofinanced: dict[str, Decimal]
                     return None
                 whole += 1
             cents.setdefault(month, [_ZERO, _ZERO])[share] = whole * ORE
-    return tuple(MonthTotal(month, refund, cofin)
+    return tuple(month_total(month, refund, cofin)
                  for month, (refund, cofin) in sorted(cents.items()))
