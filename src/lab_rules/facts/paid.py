@@ -3,6 +3,7 @@ periods (amount unknown). Every money computation reads these intervals from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -22,10 +23,23 @@ class Interval:
     per_day: Decimal | None
 
 
+_NEW = object.__new__
+_SET_BENEFIT: Callable[[Interval, Benefit], None] = vars(Interval)["benefit"].__set__
+_SET_START: Callable[[Interval, date], None] = vars(Interval)["start"].__set__
+_SET_END: Callable[[Interval, date], None] = vars(Interval)["end"].__set__
+_SET_PER_DAY: Callable[[Interval, Decimal | None], None] = vars(Interval)["per_day"].__set__
+
+
 def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
                ) -> list[Interval]:
     """Paid days per benefit: from payment events where a benefit has them, else from its
-    benefit periods (amount unknown)."""
+    benefit periods (amount unknown).
+
+    A person has an interval for every payment, so the payments' intervals are built by
+    setting their slots directly, in about half the time of the frozen class's ``__init__``
+    (which sets each field through ``object.__setattr__`` by name). :class:`Interval` has no
+    defaults, validators or converters, so both build equal objects
+    (``tests/test_paid_intervals_built.py`` pins it)."""
     paid: list[Interval] = []
     with_payments: set[Benefit] = set()
     for payment in timeline.of_type(Payment):
@@ -34,8 +48,13 @@ def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]
             continue
         with_payments.add(benefit)
         amount = payment.amount
-        per_day = amount / ((end - start).days + 1) if amount is not None else None
-        paid.append(Interval(benefit, start, end if end <= as_of else as_of, per_day))
+        interval = _NEW(Interval)
+        _SET_BENEFIT(interval, benefit)
+        _SET_START(interval, start)
+        _SET_END(interval, end if end <= as_of else as_of)
+        _SET_PER_DAY(interval, amount / ((end - start).days + 1) if amount is not None
+                     else None)
+        paid.append(interval)
     if all(e.benefit in with_payments or e.benefit not in benefits
            for e in timeline.of_type(BenefitStarted)):
         return paid
