@@ -18,7 +18,7 @@ time over the weeks that cannot complete it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import attrs
@@ -249,6 +249,35 @@ def _plain_weeks(paid: Iterable[Interval], counted_from: int) -> list[tuple[int,
             and (start := interval.start.toordinal()) <= end]
 
 
+def _plain_ranges(paid: Sequence[Interval], counted_from: int) -> Ranges:
+    """:func:`_merged` of :func:`_plain_weeks`, in one pass while each interval's first week
+    is not before the range being built (a person's payments come in order of their days),
+    so that no span is built or sorted; an interval out of that order takes the two."""
+    merged: Ranges = []
+    low, high = 0, -2
+    for interval in paid:
+        end = interval.end.toordinal()
+        if end < counted_from:
+            continue
+        start = interval.start.toordinal()
+        if start > end:
+            continue
+        first = ((start if start > counted_from else counted_from) - 1) // WEEK_DAYS
+        if first < low:
+            return _merged(_plain_weeks(paid, counted_from))
+        last = (end - 1) // WEEK_DAYS
+        if first <= high + 1:
+            if last > high:
+                high = last
+            continue
+        if high >= 0:
+            merged.append((low, high))
+        low, high = first, last
+    if high >= 0:
+        merged.append((low, high))
+    return merged
+
+
 def _sorted_out(paid: Iterable[Interval], facts: Facts, staircase: Staircase,
                 counted_from: int) -> tuple[list[Interval], list[Interval], Supports,
                                             list[Note], list[tuple[int, int]]]:
@@ -293,12 +322,12 @@ def count_weeks(facts: Facts, staircase: Staircase, reading: StaircaseRestart) -
     notes: list[Note]
     supports: Supports
     if {interval.benefit for interval in paid} <= index.plain:
-        on_stairs, off_stairs, supports, notes, weeks = (
-            paid, [], [], [], _plain_weeks(paid, counted_from))
+        on_stairs, off_stairs, supports, notes = paid, [], [], []
+        counted = _plain_ranges(paid, counted_from)
     else:
         on_stairs, off_stairs, supports, notes, weeks = _sorted_out(paid, facts, staircase,
                                                                     counted_from)
-    counted = _merged(weeks)
+        counted = _merged(weeks)
     walk = _Walk(staircase, reading)
     kinds = {"benefit": 0, "other_support": 0, "self_support": 0}
     if counted:
