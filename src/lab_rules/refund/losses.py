@@ -264,12 +264,13 @@ def _paid_until(end: date, loss: LossRule, paid: Iterable[Interval]) -> date:
 def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: LossSchedule,
                    policies: Policies
                    ) -> tuple[tuple[RefundLoss, ...], tuple[MonthTotal, ...]]:
-    """Every refund loss of *facts* and the late *obligations*, and the lost refund per month."""
+    """Every refund loss of *facts* and the late *obligations*, and the lost refund per month.
+    The amounts' context is set up at the first loss: most people have none."""
     as_of = facts.as_of
     sampled = bool(facts.timeline.of_type(AuditSampled))
     index = schedule_index(schedule)
     paid = facts.paid_of(index.loss_benefits)
-    ctx = _Context(facts, schedule, paid)
+    ctx: _Context | None = None
     found: list[RefundLoss] = []
     for loss in index.by_status:
         for start, end, cause in _status_losses(loss, facts, paid):
@@ -277,6 +278,8 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
                 end = _paid_until(end, loss, paid)
             if end < start:
                 continue
+            if ctx is None:
+                ctx = _Context(facts, schedule, paid)
             amount = _lost_amount(ctx, loss, start, end)
             found.append(RefundLoss(loss, cause, 1, start, None, start, end,
                                     (end - start).days + 1, amount, policies.loss_from.value))
@@ -293,8 +296,10 @@ def compute_losses(facts: Facts, obligations: Iterable[Obligation], schedule: Lo
                               if obligation.fulfilled_on else as_of, loss, paid)
             if end < start:
                 continue
+            if ctx is None:
+                ctx = _Context(facts, schedule, paid)
             amount = _lost_amount(ctx, loss, start, end)
             found.append(RefundLoss(loss, obligation.rule.id, obligation.sequence,
                                     obligation.due, obligation.fulfilled_on, start, end,
                                     (end - start).days + 1, amount, policies.loss_from.value))
-    return tuple(found), refund_months(ctx.by_month)
+    return tuple(found), refund_months(ctx.by_month) if ctx is not None else ()
