@@ -17,11 +17,8 @@ an optional end (:data:`~lab_rules.inputs.timeline_fields.OPEN_ENDS`) is read as
 from __future__ import annotations
 
 import difflib
-import enum
 import json
 from collections.abc import Callable, Sequence, Set
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +55,7 @@ from lab_rules.inputs.timeline_values import (
     read_float,
     read_int,
 )
+from lab_rules.inputs.timeline_write import dumps_timeline, timeline_to_json
 
 __all__ = [
     "EventReading",
@@ -383,35 +381,3 @@ def load_timeline(path: str | Path) -> Timeline:
     """Read and parse a ``timeline/v1`` file. OSError propagates for unreadable paths."""
     data = Path(path).read_bytes()
     return loads_timeline(data, source=str(path))
-
-
-def _to_json_value(value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _object_to_json(obj: Any) -> dict[str, object]:
-    return {
-        name: _to_json_value(getattr(obj, name))
-        for name, _, _ in FIELDS[type(obj)]
-        if getattr(obj, name) is not None
-    }
-
-
-def timeline_to_json(timeline: Timeline) -> dict[str, object]:
-    """The ``timeline/v1`` document of *timeline*, events in canonical order."""
-    return {
-        "schema": SCHEMA_ID,
-        "person": _object_to_json(timeline.person),
-        "events": [{"type": e.TYPE, **_object_to_json(e)} for e in timeline.events],
-    }
-
-
-def dumps_timeline(timeline: Timeline, *, indent: int | None = 2) -> str:
-    """``timeline/v1`` JSON text; parsing it gives back an equal timeline."""
-    return json.dumps(timeline_to_json(timeline), indent=indent, ensure_ascii=False)
