@@ -226,7 +226,9 @@ def first_pass(path: Path, start: int, end: int | None, layout: CsvLayout | None
 
 def _parse(block: bytes, layout: CsvLayout | None) -> Any:
     """The block as an Arrow table, or None when pyarrow cannot read it as the Python reader
-    does."""
+    does. A JSON Lines block is given only when every line starts a row (:func:`_plain`): a
+    block whose first line is ``null`` ends the process in pyarrow 26's ``read_json``
+    (SIGSEGV), and a line that is not an object is the Python reader's to locate anyway."""
     import pyarrow as pa
 
     try:
@@ -283,11 +285,10 @@ def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | No
             following = next(blocks, None)
             buffer = pending + block[1]
             count = _count(buffer)
-            table = _parse(buffer, layout)
+            table = (_parse(buffer, layout)
+                     if layout is not None or plain or _plain(buffer, count) else None)
             if table is not None and (table.num_rows != count
-                                      or "person_id" not in table.column_names
-                                      or (layout is None and not plain
-                                          and not _plain(buffer, count))):
+                                      or "person_id" not in table.column_names):
                 table = None
             done = count
             if table is None:
