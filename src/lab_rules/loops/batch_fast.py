@@ -120,7 +120,12 @@ def choose_fast_path(option: str, source: Path, law: Law, as_of: date,
 
     try:
         path = _fast_path(source, law, as_of, policies)
-    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError) as err:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as err:
+        # polars parses a log's blocks in parallel: which bad line it names varies run to
+        # run, so run.json gives the kind of error alone (the engine locates every line)
+        return FastChoice(option, None, f"the columnar pass could not read the log "
+                                        f"({type(err).__name__})")
+    except OSError as err:
         said = mask_cpr(str(err).strip().splitlines()[0][:200] if str(err).strip() else "")
         return FastChoice(option, None, f"the columnar pass could not read the log "
                                         f"({type(err).__name__}: {said})")
