@@ -9,7 +9,8 @@ import pytest
 
 pytest.importorskip("pyarrow")
 
-from lab_rules.inputs.eventlog_arrow_rows import _BAD, _KNOWN, _MISSING, Known
+from lab_rules.inputs.eventlog_arrow_cells import MISSING as _MISSING
+from lab_rules.inputs.eventlog_arrow_rows import _BAD, _KNOWN, Known
 from lab_rules.inputs.row_types import convert_row
 
 VALUES: list[object] = ["2024-01-31", "2024-02-30", " ", "", "12000", "12000.50", "x", 3,

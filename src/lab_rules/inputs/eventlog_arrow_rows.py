@@ -60,7 +60,6 @@ from lab_rules.inputs.timeline_values import Bad
 
 __all__ = ["Known", "feed_chunk", "person_ids"]
 
-_MISSING = MISSING
 _BAD = object()
 _UNSEEN = object()
 _KEPT = 1 << 16
@@ -177,14 +176,14 @@ class Known:
             if found is _UNSEEN:
                 converted, problems = convert_row({"type": kind, name: value})
                 if name not in converted and not problems:
-                    found = _MISSING
+                    found = MISSING
                 elif problems or not field:
                     found = _BAD
                 else:
                     found = converted[name]
                 seen[key] = found
             out.append(found)
-        out.append(_MISSING)
+        out.append(MISSING)
         return out
 
     def read(self, convert: Converter, converted: list[object]) -> list[object]:
@@ -193,7 +192,7 @@ class Known:
         seen = _seen(self.read_values, convert)
         out: list[object] = []
         for value in converted:
-            if value is not _MISSING and value is not _BAD:
+            if value is not MISSING and value is not _BAD:
                 key = _key(value)
                 found = seen.get(key, _UNSEEN)
                 if found is _UNSEEN:
@@ -239,7 +238,7 @@ def _typed_rows(table: Any, kind: str, known: Known
         converted = known.converted(kind, name, distinct)
         cells = _pick(converted, index)
         slow.update(_bad_cells(converted, cells))
-        if column.null_count or any(map(is_, converted[:-1], repeat(_MISSING))):
+        if column.null_count or any(map(is_, converted[:-1], repeat(MISSING))):
             gapped.add(name)
         keys.append(name)
         columns.append(cells)
@@ -269,7 +268,7 @@ def _events(kind: str, reading: EventReading, present: dict[str, tuple[list[int]
             columns.append(repeat(default, size))
             continue
         index, converted = found
-        values = [default if value is _MISSING else value
+        values = [default if value is MISSING else value
                   for value in known.read(converters[name], converted[:-1])]
         cells = _pick(values, index)
         unread.update(_bad_cells(values, cells))
