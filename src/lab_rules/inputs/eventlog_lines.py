@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -30,7 +31,7 @@ from lab_rules.inputs.timeline_checks import printable
 from lab_rules.inputs.timeline_values import read_float
 
 __all__ = ["BOM", "FORMATS", "MAX_ROW_BYTES", "check_content", "format_of", "json_person",
-           "json_row", "physical_lines"]
+           "json_row", "physical_lines", "require_file"]
 
 BOM = b"\xef\xbb\xbf"
 MAX_ROW_BYTES = 1 << 20
@@ -48,7 +49,6 @@ _LENIENT = json.JSONDecoder(parse_float=read_float, parse_constant=lambda name: 
 _REFUSED = object()
 
 
-
 def decoded(raw: bytes) -> tuple[str, str | None]:
     """A raw line as text, and its problem when it is not UTF-8 (the bad bytes kept as
     surrogates, so the rest of the row can still be read and located)."""
@@ -57,6 +57,7 @@ def decoded(raw: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as err:
         return (raw.decode("utf-8", "surrogateescape"),
                 f"not UTF-8 text: {err.reason} at byte {err.start + 1}")
+
 
 def format_of(path: Path) -> str:
     """The format a log's suffix names: ``jsonl``, ``csv`` or ``parquet``."""
@@ -108,11 +109,23 @@ _NAMES = {"jsonl": "JSON Lines", "csv": "CSV", "parquet": "Parquet"}
 _SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}
 
 
+def require_file(path: Path) -> None:
+    """Raise :class:`OSError` when *path* cannot be looked at, and a clear error when it is a
+    pipe, socket or device, before it is opened (opening a pipe waits for a writer): every
+    reader and the batch's fast path read a log more than once (a first pass finds where
+    each person's rows are), which only a file allows."""
+    kind = path.stat().st_mode
+    if not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):
+        raise LabRulesError(f"{path}: not a regular file (a pipe, socket or device); an event "
+                            "log is read more than once: save it to a file first")
+
+
 def check_content(path: Path, expected: str) -> None:
     """Raise one clear error when the file's content is another format than its suffix says
     (a ``.csv`` holding JSON Lines, a ``.parquet`` holding text), instead of a problem per row,
-    or when the file cannot be read at all."""
+    or when the file cannot be read at all (:func:`require_file` too)."""
     try:
+        require_file(path)
         with path.open("rb") as handle:
             head = handle.read(_SNIFF)
     except OSError as err:

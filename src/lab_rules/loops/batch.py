@@ -47,6 +47,7 @@ from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import MIN_KEY_BYTES, mask_cpr
 from lab_rules.inputs.eventlog import PersonRows, ReadProgress
 from lab_rules.inputs.eventlog_arrow import arrow_available, persons_reader, reader_name
+from lab_rules.inputs.eventlog_lines import require_file
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.policies import Policies
 from lab_rules.loops.accounting import Accounting, hold_back, settle, split_persons
@@ -257,7 +258,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
     chosen_policies = Policies.parse(policies, law.policies)
     chosen = dict(policies or {})
     path = Path(source)
-    path.stat()
+    require_file(path)
     started = time.perf_counter()
     with interruptible(), whole_or_absent(out, RESULT_NAMES) as staging:
         fast: FastChoice = choose_fast_path(fast_path, path, law, as_of, chosen)
