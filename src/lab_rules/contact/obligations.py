@@ -19,7 +19,7 @@ from lab_rules.contact.adjustments import (
 )
 from lab_rules.contact.conversation_form import alternate_form
 from lab_rules.contact.fulfilment import match, status_of
-from lab_rules.contact.results import Obligation, TraceStep
+from lab_rules.contact.results import Obligation, TraceStep, obligation
 from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.contact.shapes import generate, rolling
 from lab_rules.contact.windows import first_form, form_steps, pro_rate
@@ -81,7 +81,7 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
         if fulfilled is not None and fulfilled.summons is not None:
             draft.trace.append(TraceStep("no_show_policy", fulfilled.day,
                                          Message("contact.trace.timely_summons")))
-        obligations.append(Obligation(
+        obligations.append(obligation(
             rule, draft.sequence, rs.group, rs.course.start, draft.opens, draft.due, status,
             fulfilled.day if fulfilled is not None else None, fulfilled, late, overdue,
             applied_policies, (anchor_step, *draft.trace), incident))

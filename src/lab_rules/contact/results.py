@@ -11,6 +11,7 @@ from typing import NamedTuple, Protocol
 import attrs
 
 from lab_rules.core.messages import Message, Said, text, words
+from lab_rules.core.slots import slot_setter
 from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.law.model import Confidence, Rule, Shape
 
@@ -122,6 +123,54 @@ class Obligation:
     def explanation(self, lang: str) -> str:
         """The sentence in *lang*, dates as *lang* writes them (text and HTML outputs)."""
         return explain(self).describe(lang)
+
+
+_NEW = object.__new__
+_SET_RULE = slot_setter(Obligation, "rule")
+_SET_SEQUENCE = slot_setter(Obligation, "sequence")
+_SET_GROUP = slot_setter(Obligation, "group")
+_SET_COURSE_START = slot_setter(Obligation, "course_start")
+_SET_OPENS = slot_setter(Obligation, "opens")
+_SET_DUE = slot_setter(Obligation, "due")
+_SET_STATUS = slot_setter(Obligation, "status")
+_SET_FULFILLED_ON = slot_setter(Obligation, "fulfilled_on")
+_SET_FULFILMENT = slot_setter(Obligation, "fulfilment")
+_SET_DAYS_LATE = slot_setter(Obligation, "days_late")
+_SET_DAYS_OVERDUE = slot_setter(Obligation, "days_overdue")
+_SET_POLICIES = slot_setter(Obligation, "policies")
+_SET_TRACE = slot_setter(Obligation, "trace")
+_SET_NO_SHOW_INCIDENT = slot_setter(Obligation, "no_show_incident")
+
+
+def obligation(rule: Rule, sequence: int, group: TargetGroup, course_start: date, opens: date,
+               due: date, status: Status, fulfilled_on: date | None,
+               fulfilment: Labelled | None, days_late: int | None, days_overdue: int | None,
+               policies: tuple[tuple[str, str], ...], trace: tuple[TraceStep, ...],
+               no_show_incident: bool) -> Obligation:
+    """``Obligation(...)`` with every field given, built by setting its slots directly.
+
+    A frozen class's ``__init__`` sets each of the 14 fields through ``object.__setattr__``
+    by name; a person has about seven obligations, and built this way a deadlines-only
+    evaluation takes about 2.3 % fewer instructions per person (994,128 against 1,017,399;
+    a loop over the setters was slower). :class:`Obligation` has no validators, converters,
+    factories or post-init, so the two build equal objects
+    (``tests/test_result_classes_built.py`` pins it)."""
+    built = _NEW(Obligation)
+    _SET_RULE(built, rule)
+    _SET_SEQUENCE(built, sequence)
+    _SET_GROUP(built, group)
+    _SET_COURSE_START(built, course_start)
+    _SET_OPENS(built, opens)
+    _SET_DUE(built, due)
+    _SET_STATUS(built, status)
+    _SET_FULFILLED_ON(built, fulfilled_on)
+    _SET_FULFILMENT(built, fulfilment)
+    _SET_DAYS_LATE(built, days_late)
+    _SET_DAYS_OVERDUE(built, days_overdue)
+    _SET_POLICIES(built, policies)
+    _SET_TRACE(built, trace)
+    _SET_NO_SHOW_INCIDENT(built, no_show_incident)
+    return built
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.anchors import anchor_of, holds
 from lab_rules.evaluation.offers import OfferContext
-from lab_rules.evaluation.result import Evaluation
+from lab_rules.evaluation.result import Evaluation, evaluation
 from lab_rules.evaluation.versions import rules_for
 from lab_rules.facts.clocks import Course, CourseClock, GroupSpan
 from lab_rules.facts.facts import facts_of
@@ -173,16 +173,11 @@ def evaluate(
                        if sanctions else ())
     hours = (hours_rule_status(facts, law.hours_eras, law.hours_levels)
              if (sanctions if hours_rule is None else hours_rule) else None)
-    return Evaluation(
-        person_id=timeline.person.id, as_of=as_of, rule_pack=pack.name,
-        policies=policy_items, periods=tuple(periods),
-        obligations=tuple(obligations), notes=tuple(notes.values()), refund=ledger,
-        refund_losses=losses, refund_loss_months=loss_months, refund_periods=periods_ab,
-        refund_period_months=period_months, cofinancing_weeks=cofinancing,
-        cofinancing_months=cofinancing_months, sanctions=found_sanctions,
-        hours_rule=hours, quota_rows=quota_rows(facts, periods, law.quotas),
-        law_hash=law.content_hash, overlays=law.overlays,
-    )
+    return evaluation(
+        timeline.person.id, as_of, pack.name, policy_items, tuple(periods), tuple(obligations),
+        tuple(notes.values()), ledger, losses, loss_months, periods_ab, period_months,
+        cofinancing, cofinancing_months, found_sanctions, hours,
+        quota_rows(facts, periods, law.quotas), law.content_hash, law.overlays)
 
 
 @lru_cache(maxsize=64)

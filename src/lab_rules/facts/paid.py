@@ -3,12 +3,12 @@ periods (amount unknown). Every money computation reads these intervals from the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
+from lab_rules.core.slots import slot_setter
 from lab_rules.core.vocabulary import Benefit
 from lab_rules.inputs.timeline import BenefitEnded, BenefitStarted, Payment, Timeline
 
@@ -24,10 +24,10 @@ class Interval:
 
 
 _NEW = object.__new__
-_SET_BENEFIT: Callable[[Interval, Benefit], None] = vars(Interval)["benefit"].__set__
-_SET_START: Callable[[Interval, date], None] = vars(Interval)["start"].__set__
-_SET_END: Callable[[Interval, date], None] = vars(Interval)["end"].__set__
-_SET_PER_DAY: Callable[[Interval, Decimal | None], None] = vars(Interval)["per_day"].__set__
+_SET_BENEFIT = slot_setter(Interval, "benefit")
+_SET_START = slot_setter(Interval, "start")
+_SET_END = slot_setter(Interval, "end")
+_SET_PER_DAY = slot_setter(Interval, "per_day")
 
 
 def paid_intervals(timeline: Timeline, as_of: date, benefits: frozenset[Benefit]

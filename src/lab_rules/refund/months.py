@@ -7,11 +7,13 @@ a total (the sum of rounded months) equals the sum of its parts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
 
 import attrs
+
+from lab_rules.core.slots import slot_setter
 
 ORE = Decimal("0.01")
 """Rounding quantum: one øre (a technical constant, not law)."""
@@ -42,9 +44,9 @@ class MonthTotal:
 
 
 _NEW = object.__new__
-_SET_MONTH: Callable[[MonthTotal, str], None] = vars(MonthTotal)["month"].__set__
-_SET_REFUND: Callable[[MonthTotal, Decimal], None] = vars(MonthTotal)["refund"].__set__
-_SET_COFINANCING: Callable[[MonthTotal, Decimal], None] = vars(MonthTotal)["cofinancing"].__set__
+_SET_MONTH = slot_setter(MonthTotal, "month")
+_SET_REFUND = slot_setter(MonthTotal, "refund")
+_SET_COFINANCING = slot_setter(MonthTotal, "cofinancing")
 
 
 def month_total(month: str, refund: Decimal, cofinancing: Decimal) -> MonthTotal:
