@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["main"]
+__all__ = ["main", "program"]
 
 INTERRUPTED = "lab-rules: interrupted (SIGINT)\n"
 EXIT_INTERRUPTED = 130
@@ -47,6 +47,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say(f"lab-rules: {err}\n", 128 + err.signum)
 
 
+def program() -> int:
+    """The ``lab-rules`` program (its console script and ``python -m lab_rules.faces.cli``):
+    :func:`main`, after which Ctrl-C ends the process at once. The command has finished, its
+    output in place or removed; what is left is Python's own exit, whose handlers
+    (multiprocessing's among them) would otherwise print a traceback for a late Ctrl-C. A
+    process started ignoring SIGINT keeps ignoring it."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        return _say(INTERRUPTED, EXIT_INTERRUPTED)
+    finally:
+        try:
+            import signal
+            import threading
+
+            if (threading.current_thread() is threading.main_thread()
+                    and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+        except KeyboardInterrupt:
+            pass
+
+
 def _say(line: str, code: int) -> int:
     try:
         sys.stderr.write(line)
@@ -55,5 +77,6 @@ def _say(line: str, code: int) -> int:
         pass
     return code
 
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())

@@ -6,7 +6,9 @@ for SIGINT) in the run's main thread. Inside :func:`shielded` (removing the temp
 swapping the result into place, starting or stopping worker processes, where Python itself runs
 fork hooks that swallow an exception) the signal is only noted, and raised when the shielded
 block ends: so a signal never leaves a half-removed folder, a held lock or a lost interrupt
-behind.
+behind. An interrupt raised inside a library's callback (polars, pyarrow) may be swallowed there
+as "unraisable" and the library then fail with an error of its own: inside the block such an
+error is the interrupt, and the swallowed exception is not reported.
 
 :func:`terminable` is the program's own guard, set by :mod:`lab_rules.faces.command` around every
 command: SIGTERM and SIGHUP raise :class:`Interrupted` as SIGINT raises ``KeyboardInterrupt``, so
@@ -19,8 +21,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 
@@ -37,6 +40,8 @@ class _State:
 
     depth = 0
     pending: int | None = None
+    raised: int | None = None
+    """The signal last raised as an exception in the block, to tell an error it caused."""
     owner: int | None = None
     """The process that set :func:`terminable`: a worker forked from it dies of the signal
     as it would have without the guard, instead of raising in the middle of its pool's loop."""
@@ -54,7 +59,20 @@ def _handle(signum: int, frame: FrameType | None) -> None:
     if _State.depth:
         _State.pending = _State.pending or signum
         return
+    _State.raised = signum
     raise _stop(signum)
+
+
+_Hook = Callable[["sys.UnraisableHookArgs"], object]
+
+
+def _unraisable(hook: _Hook) -> _Hook:
+    """*hook* (the unraisable-exception hook), dropping the run's own interrupts: a library's
+    callback swallowed one, and the run ends as interrupted all the same."""
+    def report(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, (KeyboardInterrupt, Interrupted)):
+            hook(unraisable)
+    return report
 
 
 def _heeded(*names: str) -> list[str]:
@@ -72,11 +90,18 @@ def interruptible() -> Iterator[None]:
         yield
         return
     names = _heeded("SIGINT", "SIGTERM", "SIGHUP")
-    _State.depth, _State.pending = 0, None
+    _State.depth, _State.pending, _State.raised = 0, None, None
     before = {name: signal.signal(getattr(signal, name), _handle) for name in names}
+    hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable(hook)
     try:
         yield
+    except Exception as err:
+        if _State.raised is not None:
+            raise _stop(_State.raised) from err
+        raise
     finally:
+        sys.unraisablehook = hook
         with shielded(raise_pending=False):
             for name, handler in before.items():
                 signal.signal(getattr(signal, name), handler)

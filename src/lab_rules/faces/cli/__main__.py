@@ -3,6 +3,6 @@ guard against Ctrl-C, SIGTERM and SIGHUP (:mod:`lab_rules.faces.command`)."""
 
 import sys
 
-from lab_rules.faces.command import main
+from lab_rules.faces.command import program
 
-sys.exit(main())
+sys.exit(program())
