@@ -61,7 +61,7 @@ class Facts:
                                  "(paid=False)")
             whole = self._paid_whole
             if whole is None:
-                whole = (frozenset(i.benefit for i in self.paid), list(self.paid))
+                whole = (frozenset([i.benefit for i in self.paid]), list(self.paid))
                 object.__setattr__(self, "_paid_whole", whole)
             present, every = whole
             if present <= benefits:

@@ -131,7 +131,12 @@ _STAIRCASES: dict[int, tuple[Staircase, StaircaseIndex]] = {}
 
 
 def staircase_index(staircase: Staircase) -> StaircaseIndex:
-    """The index of *staircase*, built the first time it is asked for."""
+    """The index of *staircase*, built the first time it is asked for. The ledger asks for
+    it several times a person, so an index already held is found here, without a call of
+    :func:`_held`."""
+    found = _STAIRCASES.get(id(staircase))
+    if found is not None and found[0] is staircase:
+        return found[1]
     return _held(staircase, _STAIRCASES, _staircase_index)
 
 
@@ -172,5 +177,9 @@ _SCHEDULES: dict[int, tuple[LossSchedule, ScheduleIndex]] = {}
 
 
 def schedule_index(schedule: LossSchedule) -> ScheduleIndex:
-    """The index of *schedule*, built the first time it is asked for."""
+    """The index of *schedule*, built the first time it is asked for (an index already held
+    found here, as :func:`staircase_index` finds its)."""
+    found = _SCHEDULES.get(id(schedule))
+    if found is not None and found[0] is schedule:
+        return found[1]
     return _held(schedule, _SCHEDULES, _schedule_index)

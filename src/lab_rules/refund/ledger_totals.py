@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, Inexact, localcontext
 
+from lab_rules.core.slots import slot_setter
 from lab_rules.facts.paid import Interval
 from lab_rules.law.policies import MonthSplit
 from lab_rules.law.refund import Staircase
@@ -43,6 +44,8 @@ _UNIT = math.lcm(*range(1, WEEK_DAYS + 1))
 _SEVENTH = _UNIT // WEEK_DAYS
 _MONTHS = 12
 _NONE = Decimal(0)
+_ONE = Decimal(1)
+"""An øre more, added as Decimal: adding an int converts it first, at twice the cost."""
 _PLACES = ORE.adjusted()
 _ZERO = _NONE.scaleb(_PLACES)
 _ORE_UNIT = ORE * _UNIT
@@ -50,6 +53,10 @@ _ORE_UNIT = ORE * _UNIT
 _HALF = _ORE_UNIT / 2
 _BELOW_HALF, _ABOVE_HALF = _HALF - _HALF / NEAR_HALF, _HALF + _HALF / NEAR_HALF
 """Totals this close to half an øre are left to the Decimal ledger."""
+_NEW = object.__new__
+_SET_MONTH = slot_setter(MonthTotal, "month")
+_SET_REFUND = slot_setter(MonthTotal, "refund")
+_SET_COFINANCING = slot_setter(MonthTotal, "cofinancing")
 
 Segment = tuple[int, int, int, int]
 """First and last day ordinal, the position of the band in the staircase's bands, and the
@@ -124,7 +131,8 @@ def _month_name(index: int) -> str:
 
 
 def _decimal(days: Days) -> Weights:
-    return tuple((_month_name(month), Decimal(weight)) for month, weight in days)
+    """*days* as :data:`Weights` (a list built and made a tuple, cheaper than a generator)."""
+    return tuple([(_month_name(month), Decimal(weight)) for month, weight in days])
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -324,14 +332,21 @@ def _rounded(totals: tuple[dict[str, Decimal], dict[str, Decimal]]
     if refunded and cofinanced:
         return _both_rounded(refunded, cofinanced)
     found = []
+    # Each total is built here as :func:`~lab_rules.refund.months.month_total` builds it
+    # (object.__new__ and the slots' setters), without a call per month.
+    set_money, set_zero = ((_SET_COFINANCING, _SET_REFUND) if cofinanced
+                           else (_SET_REFUND, _SET_COFINANCING))
     for month, amount in sorted((refunded or cofinanced).items()):
         whole, rest = divmod(amount, _ORE_UNIT)
         if rest > _BELOW_HALF:
             if rest < _ABOVE_HALF:
                 return None
-            whole += 1
-        found.append(month_total(month, _ZERO, whole * ORE) if cofinanced
-                     else month_total(month, whole * ORE, _ZERO))
+            whole += _ONE
+        total = _NEW(MonthTotal)
+        _SET_MONTH(total, month)
+        set_money(total, whole * ORE)
+        set_zero(total, _ZERO)
+        found.append(total)
     return tuple(found)
 
 
@@ -345,7 +360,7 @@ def _both_rounded(refunded: dict[str, Decimal], cofinanced: dict[str, Decimal]
             if rest > _BELOW_HALF:
                 if rest < _ABOVE_HALF:
                     return None
-                whole += 1
+                whole += _ONE
             cents.setdefault(month, [_ZERO, _ZERO])[share] = whole * ORE
     return tuple(month_total(month, refund, cofin)
                  for month, (refund, cofin) in sorted(cents.items()))
