@@ -26,7 +26,8 @@ from typing import Any
 
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog import read_persons
-from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
+from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk
+from lab_rules.inputs.eventlog_arrow_split import person_ids
 from lab_rules.inputs.eventlog_arrow_text import CsvLayout, first_pass, text_persons
 from lab_rules.inputs.eventlog_csv import csv_header
 from lab_rules.inputs.eventlog_lines import check_content, format_of, physical_lines

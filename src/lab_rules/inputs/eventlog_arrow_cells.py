@@ -8,7 +8,7 @@ parsed from those (:meth:`~lab_rules.inputs.eventlog_state.PersonRows.timeline`)
 rows are only built when its document is asked for, so a caller that parses each person
 that way builds none (about 1 % of a batch's instructions). Either way a
 row's dict is the one :func:`~lab_rules.inputs.row_types.convert_row` gives: its type first,
-then its cells in the order of the chunk's columns, without its missing cells.
+then its cells in the order of its type's columns in the chunk, without its missing cells.
 """
 
 from __future__ import annotations

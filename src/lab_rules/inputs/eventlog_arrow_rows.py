@@ -1,11 +1,14 @@
 """Rows of an event log from Arrow columns: typed cells converted once per distinct value, whole
 runs of a person's rows handed to the person reader as events.
 
-A chunk of rows arrives as an Arrow table (``person_id``, ``type`` and the field columns).
-Per event type, each field's column is dictionary-encoded and every distinct value goes
-through the same cell converter the Python reader uses (:mod:`lab_rules.inputs.row_types`),
-so a cell's value is by construction the one ``convert_row`` gives; the events are then built
-from the converted columns. A row is *fast* when its type is known, it holds only that type's
+A chunk of rows arrives as an Arrow table (``person_id``, ``type`` and the field columns),
+or as one table per event type (:class:`~lab_rules.inputs.eventlog_arrow_split.TypedTables`);
+either way its rows are taken in order of type
+(:class:`~lab_rules.inputs.eventlog_arrow_split.TypeSlices`). Per event type, each field's
+column is dictionary-encoded and every distinct value goes through the same cell converter
+the Python reader uses (:mod:`lab_rules.inputs.row_types`), so a cell's value is by
+construction the one ``convert_row`` gives; the events are then built from the converted
+columns. A row is *fast* when its type is known, it holds only that type's
 fields, and every cell converts; a run of a person's rows is handed over whole
 (:meth:`~lab_rules.inputs.eventlog_state.PersonReader.run`) when every row of it is fast and
 it holds at most one person row. Every other row (a cell no spelling fits, an unknown type or
@@ -23,7 +26,7 @@ rows of a run handed over with its events are handed over unbuilt
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
@@ -41,6 +44,11 @@ from lab_rules.inputs.eventlog_arrow_cells import (
     dicts,
     without,
 )
+from lab_rules.inputs.eventlog_arrow_split import (
+    TypedTables,
+    TypeSlices,
+    sorted_by_type,
+)
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
 from lab_rules.inputs.events import Event
 from lab_rules.inputs.events_bulk import built
@@ -51,14 +59,13 @@ from lab_rules.inputs.row_types import (
     Row,
     convert_row,
     field_converter,
-    person_id_of,
 )
 from lab_rules.inputs.timeline import EVENT_TYPES
 from lab_rules.inputs.timeline_fields import FIELDS
 from lab_rules.inputs.timeline_json import EventReading, event_reading
 from lab_rules.inputs.timeline_values import Bad
 
-__all__ = ["Known", "feed_chunk", "person_ids"]
+__all__ = ["Known", "feed_chunk"]
 
 _BAD = object()
 _UNSEEN = object()
@@ -93,20 +100,6 @@ def _field_order(kind: str) -> tuple[tuple[str, object], ...]:
 
 
 _FIELD_ORDER = {kind: _field_order(kind) for kind in EVENT_TYPES}
-
-
-def person_ids(column: Any) -> list[str | None]:
-    """Each row's person id as the Python reader reads it (text, or a whole number as text);
-    None where it reads none."""
-    import pyarrow as pa
-
-    kind = column.type
-    values = column.to_pylist()
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return [v if v and not v.isspace() else None for v in values]
-    if pa.types.is_integer(kind):
-        return [None if v is None else str(v) for v in values]
-    return [person_id_of(v) for v in values]
 
 
 def _distinct(column: Any) -> tuple[list[object], list[int]]:
@@ -294,40 +287,25 @@ def _nones(values: list[Any]) -> list[int]:
     return list(compress(range(len(values)), map(is_, values, repeat(None))))
 
 
-def _rows(table: Any, known: Known
+def _rows(slices: TypeSlices | None, size: int, known: Known
           ) -> tuple[BuiltRows | ChunkCells, list[Event | None], _Marks]:
-    """Every row of *table* converted as :func:`convert_row` does (built, or unbuilt when
-    *known* reads events); every row's event read (when *known* reads them), else None; and
-    where the rows that are not fast, the person rows and the rows without an event are. The
-    rows are put in order of type once, so each type's rows are one slice."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    size = table.num_rows
+    """Every row of a chunk of *size* rows (*slices*: in order of type; None when no row is
+    fast) converted as :func:`convert_row` does (built, or unbuilt when *known* reads
+    events); every row's event read (when *known* reads them), else None; and where the rows
+    that are not fast, the person rows and the rows without an event are."""
     out: list[Any] = [None] * size
     events: list[Event | None] = [None] * size
     everything = list(range(size))
-    if "type" not in table.column_names or not pa.types.is_string(
-            table.schema.field("type").type):
+    if slices is None:
         return BuiltRows(out), events, _Marks(everything, [], everything)
-    table = table.select([name for name in table.column_names
-                          if table.column(name).null_count < size])
-    if "type" not in table.column_names:
-        return BuiltRows(out), events, _Marks(everything, [], everything)
-    encoded = pc.dictionary_encode(table.column("type").combine_chunks(),
-                                   null_encoding="encode")
-    codes = encoded.indices
-    order = pc.sort_indices(codes)
-    ordered = table.take(order)
-    positions = order.to_pylist()
-    sorted_codes = codes.take(order).to_pylist()
+    positions = slices.positions
     person_rows: list[int] = []
     blocks: list[tuple[int, RowsBlock]] = []
-    for code, kind in enumerate(encoded.dictionary.to_pylist()):
+    for kind, first, part in slices.parts:
         if type(kind) is not str or kind not in _KNOWN:
             continue
-        first, last = bisect_left(sorted_codes, code), bisect_right(sorted_codes, code)
-        block, read = _typed_rows(ordered.slice(first, last - first), kind, known)
+        last = first + part.num_rows
+        block, read = _typed_rows(part, kind, known)
         if known.events and kind != PERSON_ROW:
             blocks.append((first, block))
             deque(map(out.__setitem__, positions[first:last], repeat(True)), maxlen=0)
@@ -358,8 +336,11 @@ def feed_chunk(reader: PersonReader, known: Known, table: Any, persons: list[str
                ) -> Iterator[PersonRows]:
     """Rows ``0..upto-1`` of *table* (the rows from *first_line*, *persons* their person ids)
     into *reader*: whole runs of fast rows at once (a run with at most one person row), every
-    other row as *slow_row* builds it."""
-    values, read, marks = _rows(table.slice(0, upto), known)
+    other row as *slow_row* builds it. *table* is an Arrow table, or a block parsed one type
+    at a time (:class:`~lab_rules.inputs.eventlog_arrow_split.TypedTables`)."""
+    slices = (table.upto(upto) if isinstance(table, TypedTables)
+              else sorted_by_type(table.slice(0, upto)))
+    values, read, marks = _rows(slices, upto, known)
     end = 0
     for person, run in groupby(persons[:upto]):
         start, end = end, end + sum(1 for _ in run)

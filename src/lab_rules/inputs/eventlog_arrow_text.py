@@ -8,7 +8,9 @@ nearly :data:`~lab_rules.inputs.eventlog_lines.MAX_ROW_BYTES` or more, and for C
 NUL, text that is not UTF-8, a line as long as the ``csv`` module's field size limit or a
 single column, is read by the Python reader instead (:func:`first_pass`
 gives None), because each of those is read line by line with its own located problem. In the
-second pass a block pyarrow cannot parse (which includes a key given twice and a lone surrogate
+second pass a JSON Lines block is parsed one event type at a time where that parses it as a
+whole would (:func:`~lab_rules.inputs.eventlog_arrow_split.by_type`), else whole; a block
+pyarrow cannot parse (which includes a key given twice and a lone surrogate
 escape), or parses into other types than text, whole numbers and booleans (JSON numbers with a
 fraction would lose their spelling; a bare NaN is a float), or into another number of rows
 than it has lines, is fed line by line through the Python reader's row parsers, which locate
@@ -21,25 +23,27 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from datetime import date
 from itertools import groupby
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk, person_ids
+from lab_rules.inputs.eventlog_arrow_rows import Known, feed_chunk
+from lab_rules.inputs.eventlog_arrow_split import (
+    DATE_FIELDS,
+    TypedTables,
+    by_type,
+    person_ids,
+    read_json,
+)
 from lab_rules.inputs.eventlog_csv import csv_row
 from lab_rules.inputs.eventlog_lines import BOM, MAX_ROW_BYTES, json_person, json_row
 from lab_rules.inputs.eventlog_state import PersonReader, PersonRows
 from lab_rules.inputs.row_types import ReadProgress, Row, person_id_of
-from lab_rules.inputs.timeline import EVENT_TYPES, Person
-from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
 
 __all__ = ["CsvLayout", "FirstPass", "first_pass", "text_persons"]
 
 BLOCK = 1 << 23
 """Bytes read and parsed at a time (8 MiB; more than the longest line)."""
-_ARROW_BLOCK = 1 << 20
-"""The blocks pyarrow parses a block in (no line is as long: the longer ones go to Python)."""
 _BOM_FIRST = BOM[:1]
 _STRETCH = 1 << 12
 """The shortest stretch :func:`_shorter` looks for a line end in (below it, it measures)."""
@@ -51,20 +55,6 @@ _CANONICAL_FIRST = re.compile(rb'\n\{"person_id": "([^"\\\n]*)"' + _WS + rb"[,}]
 """The same match for a line written as ``{"person_id": "...", ...`` (how the log writers and
 ``json.dumps`` write it), found after a line end: a pattern that starts with text is searched
 for several times faster than one that starts with ``^`` and spaces."""
-
-
-def _date_fields() -> frozenset[str]:
-    """The fields that are a date in every row type that has them: pyarrow is told they are
-    text, so it does not read a date as a timestamp (a timestamp in any other field makes its
-    row go the Python way)."""
-    kinds: dict[str, set[bool]] = {}
-    for cls in (*EVENT_TYPES.values(), Person):
-        for name, tp, _ in FIELDS[cls]:
-            kinds.setdefault(name, set()).add(optional_inner(tp)[0] is date)
-    return frozenset(name for name, dates in kinds.items() if dates == {True})
-
-
-_DATE_FIELDS = _date_fields()
 
 
 class CsvLayout:
@@ -224,6 +214,9 @@ def first_pass(path: Path, start: int, end: int | None, layout: CsvLayout | None
     return FirstPass(people, plain)
 
 
+_DATES = tuple(sorted(DATE_FIELDS))
+
+
 def _parse(block: bytes, layout: CsvLayout | None) -> Any:
     """The block as an Arrow table, or None when pyarrow cannot read it as the Python reader
     does. A JSON Lines block is given only when every line starts a row (:func:`_plain`): a
@@ -231,21 +224,13 @@ def _parse(block: bytes, layout: CsvLayout | None) -> Any:
     (SIGSEGV), and a line that is not an object is the Python reader's to locate anyway."""
     import pyarrow as pa
 
-    try:
-        if layout is None:
-            import pyarrow.json as pj
-
+    if layout is None:
+        try:
             block.decode("utf-8")
-
-            schema = pa.schema([(name, pa.string()) for name in sorted(_DATE_FIELDS)])
-            table = pj.read_json(io.BytesIO(block), read_options=pj.ReadOptions(
-                use_threads=False, block_size=_ARROW_BLOCK), parse_options=pj.ParseOptions(
-                explicit_schema=schema, unexpected_field_behavior="infer"))
-            allowed = (pa.types.is_string, pa.types.is_int64, pa.types.is_boolean,
-                       pa.types.is_null)
-            if not all(any(check(t) for check in allowed) for t in table.schema.types):
-                return None
-            return table
+        except UnicodeDecodeError:
+            return None
+        return read_json(block, _DATES)
+    try:
         import pyarrow.csv as pcsv
 
         named = [a for a, n in zip(layout.arrow_names, layout.names, strict=True) if n]
@@ -285,18 +270,24 @@ def text_persons(path: Path, start: int, end: int | None, layout: CsvLayout | No
             following = next(blocks, None)
             buffer = pending + block[1]
             count = _count(buffer)
-            table = (_parse(buffer, layout)
-                     if layout is not None or plain or _plain(buffer, count) else None)
-            if table is not None and (table.num_rows != count
-                                      or "person_id" not in table.column_names):
+            table: Any = None
+            if layout is not None:
+                table = _parse(buffer, layout)
+            elif plain or _plain(buffer, count):
+                table = by_type(buffer, count) or _parse(buffer, layout)
+            if isinstance(table, TypedTables):
+                people = table.people()
+            elif table is not None and (table.num_rows != count
+                                        or "person_id" not in table.column_names):
                 table = None
+            else:
+                people = [] if table is None else person_ids(table.column("person_id"))
             done = count
             if table is None:
                 for number, raw in enumerate(_lines(buffer)):
                     if raw.strip():
                         yield from reader.row(_slow(layout, line + number, raw))
             else:
-                people = person_ids(table.column("person_id"))
                 if following is not None:
                     last = people[-1]
                     done = len(people)
