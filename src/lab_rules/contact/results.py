@@ -204,6 +204,28 @@ class Period:
     assumed_group: bool = False
 
 
+_SET_PERIOD_GROUP = slot_setter(Period, "group")
+_SET_PERIOD_BENEFIT = slot_setter(Period, "benefit")
+_SET_PERIOD_START = slot_setter(Period, "start")
+_SET_PERIOD_END = slot_setter(Period, "end")
+_SET_PERIOD_COURSE_START = slot_setter(Period, "course_start")
+_SET_PERIOD_ASSUMED_GROUP = slot_setter(Period, "assumed_group")
+
+
+def period(group: TargetGroup, benefit: str | None, start: date, end: date | None,
+           course_start: date, assumed_group: bool) -> Period:
+    """``Period(...)`` with every field given, built by setting its slots directly (as
+    :func:`obligation`; ``tests/test_course_classes_built.py`` pins it)."""
+    built = _NEW(Period)
+    _SET_PERIOD_GROUP(built, group)
+    _SET_PERIOD_BENEFIT(built, benefit)
+    _SET_PERIOD_START(built, start)
+    _SET_PERIOD_END(built, end)
+    _SET_PERIOD_COURSE_START(built, course_start)
+    _SET_PERIOD_ASSUMED_GROUP(built, assumed_group)
+    return built
+
+
 def explain(obligation: Obligation, iso: bool = False) -> Message:
     """The one sentence of *obligation*, built from its own fields (``semantics.md`` §9).
 

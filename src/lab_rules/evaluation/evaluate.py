@@ -18,7 +18,7 @@ from typing import Any
 from lab_rules.contact.coverage import not_covered
 from lab_rules.contact.obligations import build_obligations
 from lab_rules.contact.quotas import quota_rows
-from lab_rules.contact.results import Note, Obligation, Period
+from lab_rules.contact.results import Note, Obligation, Period, period
 from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan, incidents_of
 from lab_rules.core.messages import Message
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
@@ -129,7 +129,7 @@ def evaluate(
         # One group: every rule's one span is the group's (rules_for chose the rules by it).
         single = [(groups[0].start, groups[0].end, groups[0])] if len(groups) == 1 else None
         for gs in groups:
-            periods.append(Period(gs.group, course.benefit.value if course.benefit else None,
+            periods.append(period(gs.group, course.benefit.value if course.benefit else None,
                                   gs.start, gs.end, course.start, gs.assumed))
             if gs.assumed:
                 benefit: str | Message = (course.benefit.value if course.benefit

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 import attrs
 
 from lab_rules.calendar import Rounding, add
+from lab_rules.core.slots import slot_setter
 from lab_rules.core.vocabulary import Benefit, TargetGroup
 from lab_rules.inputs.timeline import (
     BenefitEnded,
@@ -136,6 +137,72 @@ class Course:
         return Span(self.start, self.end)
 
 
+_NEW = object.__new__
+_SET_SPAN_START = slot_setter(Span, "start")
+_SET_SPAN_END = slot_setter(Span, "end")
+_SET_GROUP_GROUP = slot_setter(GroupSpan, "group")
+_SET_GROUP_START = slot_setter(GroupSpan, "start")
+_SET_GROUP_END = slot_setter(GroupSpan, "end")
+_SET_GROUP_ASSUMED = slot_setter(GroupSpan, "assumed")
+_SET_BENEFIT = slot_setter(Course, "benefit")
+_SET_START = slot_setter(Course, "start")
+_SET_END = slot_setter(Course, "end")
+_SET_SEGMENTS = slot_setter(Course, "segments")
+_SET_GROUPS = slot_setter(Course, "groups")
+_SET_FIRST_CONTACT = slot_setter(Course, "first_contact")
+_SET_REGISTERED = slot_setter(Course, "registered")
+_SET_TRANSFER = slot_setter(Course, "transfer")
+_SET_SICKNESS = slot_setter(Course, "sickness")
+_SET_FOLLOWS = slot_setter(Course, "follows_other_course")
+_SET_REQUESTED = slot_setter(Course, "followup_requested")
+_SET_SICKNESS_KNOWN = slot_setter(Course, "sickness_known")
+_SET_CLOCK_HOURS = slot_setter(Course, "clock_hours")
+
+
+def span(start: date, end: date | None) -> Span:
+    """``Span(start, end)`` built by setting its slots directly (:mod:`lab_rules.core.slots`;
+    ``tests/test_course_classes_built.py`` pins it against the class's ``__init__``)."""
+    built = _NEW(Span)
+    _SET_SPAN_START(built, start)
+    _SET_SPAN_END(built, end)
+    return built
+
+
+def group_span(group: TargetGroup, start: date, end: date | None, assumed: bool) -> GroupSpan:
+    """``GroupSpan(...)`` with every field given, built by setting its slots directly."""
+    built = _NEW(GroupSpan)
+    _SET_GROUP_GROUP(built, group)
+    _SET_GROUP_START(built, start)
+    _SET_GROUP_END(built, end)
+    _SET_GROUP_ASSUMED(built, assumed)
+    return built
+
+
+def course(benefit: Benefit | None, start: date, end: date | None, segments: tuple[Span, ...],
+           groups: tuple[GroupSpan, ...], first_contact: date | None, registered: date | None,
+           transfer: date | None, sickness: SicknessReported | None,
+           follows_other_course: bool, followup_requested: date | None,
+           sickness_known: date | None, clock_hours: tuple[ClockHours, ...]) -> Course:
+    """``Course(...)`` with every field given, built by setting its slots directly: the
+    class's ``__init__`` sets its 13 fields through ``object.__setattr__`` by name, and every
+    person has a course or two."""
+    built = _NEW(Course)
+    _SET_BENEFIT(built, benefit)
+    _SET_START(built, start)
+    _SET_END(built, end)
+    _SET_SEGMENTS(built, segments)
+    _SET_GROUPS(built, groups)
+    _SET_FIRST_CONTACT(built, first_contact)
+    _SET_REGISTERED(built, registered)
+    _SET_TRANSFER(built, transfer)
+    _SET_SICKNESS(built, sickness)
+    _SET_FOLLOWS(built, follows_other_course)
+    _SET_REQUESTED(built, followup_requested)
+    _SET_SICKNESS_KNOWN(built, sickness_known)
+    _SET_CLOCK_HOURS(built, clock_hours)
+    return built
+
+
 def _whole_month_between(last_day: date, next_start: date) -> bool:
     """True if a whole calendar month lies strictly between the two days."""
     first_free = last_day + timedelta(days=1)
@@ -187,9 +254,9 @@ def _split_by_group(start: date, end: date | None, initial: TargetGroup, assumed
             if day <= start:
                 group, assumed = new_group, False
             continue
-        spans.append(GroupSpan(group, since, day - timedelta(days=1), assumed))
+        spans.append(group_span(group, since, day - timedelta(days=1), assumed))
         group, since, assumed = new_group, day, False
-    spans.append(GroupSpan(group, since, end, assumed))
+    spans.append(group_span(group, since, end, assumed))
     return tuple(spans)
 
 
@@ -243,7 +310,7 @@ def build_courses(timeline: Timeline, clock_hours: tuple[ClockHours, ...] = ()
         if benefit is not _SYGEDAGPENGE:
             known_sick = next((s.date for s in sicknesses
                                if s.date >= start and (end is None or s.date <= end)), None)
-        courses.append(Course(
+        courses.append(course(
             benefit, start, end, tuple(_segment(s, e) for s, e in runs), groups,
             first_contact, registered, transfer, sickness, follows, requested, known_sick,
             clock_hours))
@@ -255,7 +322,7 @@ def build_courses(timeline: Timeline, clock_hours: tuple[ClockHours, ...] = ()
 
 
 def _segment(started: BenefitStarted, end: date | None) -> Span:
-    return Span(started.date, end)
+    return span(started.date, end)
 
 
 def _group_at(changes: Sequence[tuple[date, TargetGroup]], day: date) -> TargetGroup | None:
