@@ -26,8 +26,8 @@ from lab_rules.facts.courses import Course, GroupSpan, Span, build_courses, cour
 from lab_rules.inputs.events import SicknessReported
 from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.law.bundle import bundled_law
+from slot_built import plain, same_as_init
 
-_FACTORY: type = type(attrs.Factory(list))
 _FIELDS = {
     Span: ["start", "end"],
     GroupSpan: ["group", "start", "end", "assumed"],
@@ -37,27 +37,6 @@ _FIELDS = {
     Period: ["group", "benefit", "start", "end", "course_start", "assumed_group"],
 }
 _BUILDERS = [(span, Span), (group_span, GroupSpan), (course, Course), (period, Period)]
-
-
-def _plain(cls: Any) -> bool:
-    """No field of *cls* has a validator, converter or factory, and it has no post-init."""
-    return (all(f.validator is None and f.converter is None
-                and not isinstance(f.default, _FACTORY)
-                for f in attrs.fields(cls))
-            and "__attrs_post_init__" not in vars(cls))
-
-
-def _same(built: Any, cls: Any) -> None:
-    """*built* equals the object ``cls(...)`` builds from its fields, and is frozen."""
-    expected = cls(**attrs.asdict(built, recurse=False))
-    assert type(built) is cls
-    assert built == expected
-    assert repr(built) == repr(expected)
-    assert hash(built) == hash(expected)
-    assert not hasattr(built, "__dict__")
-    field = attrs.fields(cls)[0].name
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        setattr(built, field, getattr(built, field))
 
 
 def _distinct(cls: Any) -> tuple[object, ...]:
@@ -85,18 +64,18 @@ def test_each_argument_lands_in_its_field(builder: Any, cls: Any) -> None:
     built = builder(*values)
     assert attrs.astuple(built, recurse=False) == values
     assert built == cls(*values)
-    _same(built, cls)
+    same_as_init(built, cls)
 
 
 @pytest.mark.parametrize("cls", [Span, GroupSpan, Course, Period])
 def test_each_class_has_the_plain_fields_its_builder_sets(cls: Any) -> None:
     assert [f.name for f in attrs.fields(cls)] == _FIELDS[cls]
-    assert _plain(cls)
+    assert plain(cls)
 
 
 def test_built_with_defaults_equal_the_class_built() -> None:
     day = date(2024, 3, 1)
-    _same(group_span(TargetGroup.DAGPENGE, day, None, False), GroupSpan)
+    same_as_init(group_span(TargetGroup.DAGPENGE, day, None, False), GroupSpan)
     assert group_span(TargetGroup.DAGPENGE, day, None, False) == GroupSpan(
         TargetGroup.DAGPENGE, day, None)
     assert course(None, day, None, (), (), None, None, None, None, False, None, None,
@@ -112,12 +91,12 @@ def test_derived_courses_and_periods_equal_the_classes_built(seed: int, years: i
     timeline, as_of = synthetic_timeline(random.Random(seed), seed, years=years)
     law = bundled_law()
     for built in build_courses(timeline, law.clock_hours):
-        _same(built, Course)
+        same_as_init(built, Course)
         for segment in built.segments:
-            _same(segment, Span)
+            same_as_init(segment, Span)
         for group in built.groups:
-            _same(group, GroupSpan)
+            same_as_init(group, GroupSpan)
     result = evaluate(timeline, as_of=as_of + timedelta(days=cut), refund=False,
                       sanctions=False)
     for derived in result.periods:
-        _same(derived, Period)
+        same_as_init(derived, Period)

@@ -23,8 +23,8 @@ from lab_rules.core.vocabulary import TargetGroup
 from lab_rules.evaluation.result import Evaluation, evaluation
 from lab_rules.inputs.synth import synthetic_timeline
 from lab_rules.law.bundle import bundled_law
+from slot_built import plain, same_as_init
 
-_FACTORY: type = type(attrs.Factory(list))
 _OBLIGATION_FIELDS = ["rule", "sequence", "group", "course_start", "opens", "due", "status",
                       "fulfilled_on", "fulfilment", "days_late", "days_overdue", "policies",
                       "trace", "no_show_incident"]
@@ -32,26 +32,6 @@ _EVALUATION_FIELDS = ["person_id", "as_of", "rule_pack", "policies", "periods", 
                       "notes", "refund", "refund_losses", "refund_loss_months", "refund_periods",
                       "refund_period_months", "cofinancing_weeks", "cofinancing_months",
                       "sanctions", "hours_rule", "quota_rows", "law_hash", "overlays"]
-
-
-def _plain(cls: Any) -> bool:
-    """No field of *cls* has a validator, converter or factory, and it has no post-init."""
-    return (all(f.validator is None and f.converter is None
-                and not isinstance(f.default, _FACTORY)
-                for f in attrs.fields(cls))
-            and "__attrs_post_init__" not in vars(cls))
-
-
-def _same(built: Any, cls: Any) -> None:
-    """*built* equals the object ``cls(...)`` builds from its fields, and is frozen."""
-    expected = cls(**attrs.asdict(built, recurse=False))
-    assert type(built) is cls
-    assert built == expected
-    assert repr(built) == repr(expected)
-    assert not hasattr(built, "__dict__")
-    field = attrs.fields(cls)[0].name
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        setattr(built, field, getattr(built, field))
 
 
 def _distinct(cls: Any) -> tuple[object, ...]:
@@ -84,12 +64,12 @@ def test_each_argument_lands_in_its_field(builder: Any, cls: Any) -> None:
     built = builder(*values)
     assert attrs.astuple(built, recurse=False) == values
     assert built == cls(*values)
-    _same(built, cls)
+    same_as_init(built, cls)
 
 
 def test_obligation_has_the_plain_fields_obligation_sets() -> None:
     assert [f.name for f in attrs.fields(Obligation)] == _OBLIGATION_FIELDS
-    assert _plain(Obligation)
+    assert plain(Obligation)
 
 
 def test_obligation_with_defaults_equals_the_class_built() -> None:
@@ -98,11 +78,11 @@ def test_obligation_with_defaults_equals_the_class_built() -> None:
     built = obligation(rule, 1, TargetGroup.DAGPENGE, day, day, day, Status.OPEN, None, None,
                        None, None, (), (), False)
     assert built == Obligation(rule, 1, TargetGroup.DAGPENGE, day, day, day, Status.OPEN)
-    _same(built, Obligation)
+    same_as_init(built, Obligation)
     step = TraceStep("due", day, "x")
-    _same(obligation(rule, 2, TargetGroup.JOBPARAT_KONTANTHJAELP, day, day, day, Status.MET_LATE,
-                     day, None, 3, None, (("no_show", "late_until_held"),), (step,), True),
-          Obligation)
+    same_as_init(obligation(rule, 2, TargetGroup.JOBPARAT_KONTANTHJAELP, day, day, day,
+                            Status.MET_LATE, day, None, 3, None,
+                            (("no_show", "late_until_held"),), (step,), True), Obligation)
 
 
 @settings(max_examples=25, deadline=None)
@@ -112,12 +92,12 @@ def test_evaluated_obligations_equal_the_class_built(seed: int, years: int, cut:
     result = evaluate(timeline, as_of=as_of + timedelta(days=cut), refund=False,
                       sanctions=False)
     for built in result.obligations:
-        _same(built, Obligation)
+        same_as_init(built, Obligation)
 
 
 def test_evaluation_has_the_plain_fields_evaluation_sets() -> None:
     assert [f.name for f in attrs.fields(Evaluation)] == _EVALUATION_FIELDS
-    assert _plain(Evaluation)
+    assert plain(Evaluation)
 
 
 def test_evaluation_with_defaults_equals_the_class_built() -> None:
@@ -125,11 +105,12 @@ def test_evaluation_with_defaults_equals_the_class_built() -> None:
     built = evaluation("p", day, "pack", (), (), (), (), None, (), (), (), (), (), (), (), None,
                        (), "", ())
     assert built == Evaluation("p", day, "pack", (), (), ())
-    _same(built, Evaluation)
+    same_as_init(built, Evaluation)
 
 
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 3), st.booleans())
 def test_evaluations_equal_the_class_built(seed: int, years: int, everything: bool) -> None:
     timeline, as_of = synthetic_timeline(random.Random(seed), seed, years=years)
-    _same(evaluate(timeline, as_of=as_of, refund=everything, sanctions=everything), Evaluation)
+    same_as_init(evaluate(timeline, as_of=as_of, refund=everything, sanctions=everything),
+                 Evaluation)
