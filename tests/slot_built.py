@@ -37,3 +37,14 @@ def same_as_init(built: Any, cls: Any) -> None:
     field = attrs.fields(cls)[0].name
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         setattr(built, field, getattr(built, field))
+
+
+def lands_in_fields(builder: Any, cls: Any, values: tuple[object, ...]) -> None:
+    """*builder* given *values* (one per field of *cls*, no two equal) puts each in its own
+    field, as ``cls(*values)`` does."""
+    assert len(values) == len(attrs.fields(cls))
+    assert all(a != b for i, a in enumerate(values) for b in values[i + 1:])
+    built = builder(*values)
+    assert attrs.astuple(built, recurse=False) == values
+    assert built == cls(*values)
+    same_as_init(built, cls)
