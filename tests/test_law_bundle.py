@@ -55,6 +55,32 @@ def test_the_bundled_law_has_every_parameter_kind_and_a_content_hash() -> None:
     assert set(PARAMETER_KINDS) >= {"sanction_rates", "refund_staircase", "hours_rule"}
 
 
+def test_loading_the_law_parses_a_rule_module_once_and_a_parameter_file_twice(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's kind, its placement, its rules and the content hash come from one parse; a
+    parameter file's own parser reads it again (with its lines). The same hash as parsing
+    each file apart for it."""
+    import tomllib
+
+    from lab_rules.law import toml_files
+    from lab_rules.law.fingerprint import fingerprint
+
+    files = sorted(f for f in RULES.rglob("*.toml") if "overlays" not in f.parts)
+    parameters = [f for f in files if kind_of(f)[0] in PARAMETER_KINDS]
+    parsed: list[str] = []
+    loads = tomllib.loads
+
+    def counted(text: str) -> dict[str, object]:
+        parsed.append(text)
+        return loads(text)
+
+    monkeypatch.setattr(toml_files.tomllib, "loads", counted)
+    law = load_law(RULES)
+    assert len(parsed) == len(files) + len(parameters)
+    monkeypatch.undo()
+    assert law.content_hash == fingerprint(files, RULES) == bundled_law().content_hash
+
+
 def test_a_file_without_a_kind_is_a_located_problem(law_copy: Path) -> None:
     quotas = law_copy / "parameters" / "kvoter-2026.toml"
     quotas.write_text(quotas.read_text(encoding="utf-8").replace('kind = "quotas"', ""),

@@ -42,7 +42,7 @@ from lab_rules.law.refund_losses import LossSchedule, load_loss_schedule
 from lab_rules.law.sanction_conditions import SanctionConditions, load_sanction_conditions
 from lab_rules.law.sanction_rates import RateTable, load_sanction_rates
 from lab_rules.law.sanctions import SanctionRule, load_sanction_register
-from lab_rules.law.toml_files import read_toml
+from lab_rules.law.toml_files import Read, read_toml
 
 CONTACT_COURSE = "contact_course"
 OVERLAY = "overlay"
@@ -125,24 +125,32 @@ class Law:
 
 def kind_of(path: Path) -> tuple[str | None, list[Problem]]:
     """The ``kind`` a rule or parameter file declares, or the located problem."""
+    kind, problems, _ = _declared(path)
+    return kind, problems
+
+
+def _declared(path: Path) -> tuple[str | None, list[Problem], Read | None]:
+    """:func:`kind_of` and the file's document and text, if it could be read (so that
+    :func:`load_law` reads a file once)."""
     try:
-        document, text = read_toml(path)
+        read = read_toml(path)
     except (OSError, ValueError) as err:  # ValueError: a name with a NUL character
-        return None, [Problem("", f"cannot be read: {err}", str(path))]
+        return None, [Problem("", f"cannot be read: {err}", str(path))], None
     except RuleError as err:
-        return None, list(err.problems)
+        return None, list(err.problems), None
+    document, text = read
     kind = document.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         known = ", ".join(sorted(KINDS))
         return None, [Problem("kind", f'must name what the file holds, one of {known}; got '
-                              f'{kind!r}', str(path), _line_index(text).get("kind", 1))]
-    return str(kind), []
+                              f'{kind!r}', str(path), _line_index(text).get("kind", 1))], read
+    return str(kind), [], read
 
 
-def _placed(file: Path, root: Path) -> list[Problem]:
+def _placed(file: Path, root: Path, document: dict[str, Any]) -> list[Problem]:
     """A rule module lives where its id says: ``dk.lab.2024.dagpenge`` in
     ``dk/lab/2024/dagpenge.toml``, so a rule id (module id + name) tells its file."""
-    module = read_toml(file)[0].get("module", {})
+    module = document.get("module", {})
     ident = module.get("id") if isinstance(module, dict) else None
     if not isinstance(ident, str):
         return []
@@ -155,17 +163,24 @@ def _placed(file: Path, root: Path) -> list[Problem]:
 
 def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
     """Read every ``*.toml`` under *directory* (overlays excepted: they are applied, not read
-    as national law) into one :class:`Law`; raise :class:`RuleError` with every problem."""
+    as national law) into one :class:`Law`; raise :class:`RuleError` with every problem.
+
+    Each file is parsed once: the document read for its kind is the one its placement, the
+    contact-course loader and the content hash take (a parameter file's own parser reads it
+    again, with its lines)."""
     root = Path(directory)
     files = sorted(f for f in root.rglob("*.toml")
                    if "overlays" not in f.relative_to(root).parts)
     problems: list[Problem] = []
     by_kind: dict[str, list[Path]] = {}
+    documents: dict[Path, Read] = {}
     for file in files:
-        kind, found = kind_of(file)
+        kind, found, read = _declared(file)
         problems.extend(found)
-        if kind == CONTACT_COURSE:
-            problems.extend(_placed(file, root))
+        if read is not None:
+            documents[file] = read
+        if kind == CONTACT_COURSE and read is not None:
+            problems.extend(_placed(file, root, read[0]))
         if kind is not None and kind != OVERLAY:
             by_kind.setdefault(kind, []).append(file)
     values: dict[str, Any] = {}
@@ -187,11 +202,12 @@ def load_law(directory: str | Path, *, name: str = "dk-national") -> Law:
         values[kind] = parsed[0] if kind in SINGLE_KINDS else tuple(
             entry for part in parsed for entry in part)
     try:
-        pack = load_pack(by_kind.get(CONTACT_COURSE, []) or [root], name=name)
+        pack = load_pack(by_kind.get(CONTACT_COURSE, []) or [root], name=name, read=documents)
     except RuleError as err:
         problems.extend(err.problems)
     if not problems:
-        law = Law(rules=pack, content_hash=fingerprint(files, root),
+        law = Law(rules=pack, content_hash=fingerprint(files, root, {
+            file: document for file, (document, _) in documents.items()}),
                   **{FIELDS.get(kind, kind): value for kind, value in values.items()})
         problems.extend(_contradictions(law))
     if problems:

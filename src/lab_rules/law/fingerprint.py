@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,20 +34,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical(path: Path) -> bytes:
-    """The parsed content of one TOML file as canonical JSON (sorted keys, UTF-8)."""
-    document = tomllib.loads(path.read_bytes().decode("utf-8"))
+def canonical(path: Path, document: Mapping[str, Any] | None = None) -> bytes:
+    """The parsed content of one TOML file as canonical JSON (sorted keys, UTF-8); from
+    *document* if the file has been parsed already."""
+    if document is None:
+        document = tomllib.loads(path.read_bytes().decode("utf-8"))
     return json.dumps(_plain(document), sort_keys=True, ensure_ascii=False,
                       separators=(",", ":")).encode("utf-8")
 
 
-def fingerprint(files: Iterable[Path], root: Path) -> str:
-    """SHA-256 over every file's place under *root* and canonical content, in path order."""
+def fingerprint(files: Iterable[Path], root: Path,
+                documents: Mapping[Path, Mapping[str, Any]] | None = None) -> str:
+    """SHA-256 over every file's place under *root* and canonical content, in path order;
+    a file in *documents* is not parsed again."""
     digest = hashlib.sha256()
+    parsed = documents or {}
     for file in sorted(files, key=lambda f: f.relative_to(root).as_posix()):
         digest.update(file.relative_to(root).as_posix().encode())
         digest.update(b"\0")
-        digest.update(canonical(file))
+        digest.update(canonical(file, parsed.get(file)))
         digest.update(b"\0")
     return digest.hexdigest()
 

@@ -56,7 +56,7 @@ from lab_rules.law.offer_rules import OFFER_RULE_KEYS, check_yields, offer_field
 from lab_rules.law.policies import VersionSelector
 from lab_rules.law.reader import RuleError, _line_index, _Reader, open_toml
 from lab_rules.law.rule_checks import check_forms, exempt_window_basis
-from lab_rules.law.toml_files import read_toml
+from lab_rules.law.toml_files import Read, read_toml
 
 __all__ = ["RuleError", "_Reader", "bundled_rules_dir", "load_module", "load_pack",
            "open_toml", "parse_citation"]
@@ -215,12 +215,16 @@ def _rule(reader: _Reader, raw: Mapping[str, Any], path: str, module: Mapping[st
     )
 
 
-def _parse_module(path: Path) -> tuple[RuleModule | None, list[Problem]]:
+def _parse_module(path: Path, read: Read | None = None
+                  ) -> tuple[RuleModule | None, list[Problem]]:
+    """The rule module of the file *path*, from its document and text if *read* already."""
     source = str(path)
-    try:
-        document, text = read_toml(path)
-    except RuleError as err:
-        return None, list(err.problems)
+    if read is None:
+        try:
+            read = read_toml(path)
+        except RuleError as err:
+            return None, list(err.problems)
+    document, text = read
     reader = _Reader(source, _line_index(text))
     reader.check_keys(document, {"kind", "module", "rule"}, "")
     if document.get("kind", "contact_course") != "contact_course":
@@ -286,8 +290,11 @@ def _overlaps(modules: Iterable[RuleModule]) -> list[Problem]:
     return problems
 
 
-def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = None) -> RulePack:
-    """Load every ``*.toml`` under the given files or folders into one :class:`RulePack`."""
+def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = None,
+              read: Mapping[Path, Read] | None = None) -> RulePack:
+    """Load every ``*.toml`` under the given files or folders into one :class:`RulePack`;
+    a file in *read* (its document and text, as :func:`read_toml` gave them) is not read
+    again."""
     if isinstance(paths, str | Path):
         paths = [paths]
     files: list[Path] = []
@@ -301,7 +308,7 @@ def load_pack(paths: str | Path | Iterable[str | Path], *, name: str | None = No
     modules: list[RuleModule] = []
     problems: list[Problem] = []
     for file in files:
-        module, found = _parse_module(file)
+        module, found = _parse_module(file, read.get(file) if read else None)
         problems.extend(found)
         if module is not None:
             modules.append(module)

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 from lab_rules.core.errors import InputError, Problem
 from lab_rules.core.privacy import looks_like_cpr
 
-__all__ = ["MAX_NESTING", "RuleError", "parse_toml", "read_toml"]
+__all__ = ["MAX_NESTING", "Read", "RuleError", "parse_toml", "read_toml"]
 
 MAX_NESTING = 32
 """The deepest a value of a rule file may nest (tables in arrays in tables ...): the bundled
@@ -34,7 +34,11 @@ class RuleError(InputError):
     """One or more rule files are invalid; ``problems`` locates each."""
 
 
-def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
+Read = tuple[dict[str, Any], str]
+"""A TOML file's document and its text, as :func:`read_toml` gives them."""
+
+
+def read_toml(path: str | Path) -> Read:
     """The document of the TOML file *path* and its text. A file that cannot be read raises
     ``OSError``; one that is not a TOML document :class:`RuleError`."""
     raw = Path(path).read_bytes()
