@@ -24,6 +24,7 @@ from lab_rules.contact.rule_span import RuleSpan
 from lab_rules.contact.shapes import generate, rolling
 from lab_rules.contact.windows import first_form, form_steps, pro_rate
 from lab_rules.core.messages import Message
+from lab_rules.core.slots import new_tuple
 from lab_rules.law.model import ExemptWindow, Shape
 from lab_rules.law.params import kept_together
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
@@ -66,7 +67,7 @@ def build_obligations(rs: RuleSpan) -> list[Obligation]:
     if skipped:
         form_steps(rs, drafts, skipped, "contact.trace.alternate_form",
                    rule.fulfilled_by.alternate_forms)
-    anchor_step = TraceStep("anchor", rs.anchor, rs.anchor_text)
+    anchor_step = new_tuple(TraceStep, ("anchor", rs.anchor, rs.anchor_text))
     base_policies = _base_policies(rule.fixed_policies, rs.policy_items, rs.selector)
     incident = bool(rs.incidents)
     obligations = []

@@ -17,6 +17,7 @@ from lab_rules.contact.fulfilment import fulfilled_before, take
 from lab_rules.contact.results import TraceStep
 from lab_rules.contact.rule_span import Draft, RuleSpan
 from lab_rules.core.messages import Message
+from lab_rules.core.slots import new_tuple
 from lab_rules.facts.clocks import Point
 from lab_rules.law.model import Anchor, Clock, IntervalFrom, Shape
 from lab_rules.law.policies import NoShowPolicy, VersionSelector
@@ -37,7 +38,7 @@ _ONE_DAY = timedelta(days=1)
 
 
 def _step(name: str, point: Point) -> TraceStep:
-    return TraceStep(name, point.day, point.detail)
+    return new_tuple(TraceStep, (name, point.day, point.detail))
 
 
 def _point(rs: RuleSpan, anchor: date, duration: Duration, reading: Reading | None = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["slot_setter"]
+__all__ = ["new_tuple", "slot_setter"]
 
 T = TypeVar("T")
 
@@ -22,3 +22,12 @@ def slot_setter(cls: type[T], name: str) -> Callable[[T, object], None]:
     """The setter of the slot *name* of *cls* (its descriptor's ``__set__``, bound)."""
     setter: Callable[[T, object], None] = vars(cls)[name].__set__
     return setter
+
+
+new_tuple = tuple.__new__
+"""``new_tuple(Point, (day, detail, rounded))`` builds the named tuple ``Point`` from every
+field in order, in about half the time of ``Point(day, detail, rounded)``: a named tuple's
+class call runs a Python-level ``__new__`` that does the same. Used where a person makes many
+(the contact course's candidates, trace steps and calendar points); each such place gives
+every field, defaults included, and the tests pin the tuples' values
+(``tests/test_named_tuples_built.py``)."""

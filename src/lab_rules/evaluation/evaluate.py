@@ -21,6 +21,7 @@ from lab_rules.contact.quotas import quota_rows
 from lab_rules.contact.results import Note, Obligation, Period, period
 from lab_rules.contact.rule_span import Candidate, Incident, RuleSpan, incidents_of
 from lab_rules.core.messages import Message
+from lab_rules.core.slots import new_tuple
 from lab_rules.core.vocabulary import ConversationKind, OfferKind
 from lab_rules.entitlements.hours_rule import hours_rule_status
 from lab_rules.evaluation.anchors import anchor_of, holds
@@ -339,7 +340,8 @@ class _Index:
         if found is None:
             chosen = _fulfilling(spec, self.timeline.of_type(_EVENT_TYPES[spec.event]))
             found = ([event.date for event in chosen],
-                     tuple([Candidate(event.date, event) for event in chosen]))
+                     tuple([new_tuple(Candidate, (event.date, event, None))
+                          for event in chosen]))
             self._by_spec[id(spec)] = found
         return found
 

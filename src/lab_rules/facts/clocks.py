@@ -27,6 +27,7 @@ from lab_rules.calendar import (
     weekdays_between,
 )
 from lab_rules.core.messages import Message, text
+from lab_rules.core.slots import new_tuple
 from lab_rules.facts.courses import (
     DEFAULT_GROUP,
     GROUP_BENEFITS,
@@ -305,7 +306,8 @@ class CourseClock:
         # The day by its ordinal: no timedelta to build (it lies in a span, so in range).
         nth = date.fromordinal(counted.spans[at][0].toordinal() + needed - before - 1)
         day = nth if reading is _WITHIN else nth + _ONE_DAY
-        return Point(day, ClockReading("days", anchor, duration, needed, nth, day, reading))
+        return new_tuple(Point, (day, new_tuple(ClockReading, (
+            "days", anchor, duration, needed, nth, day, reading, None)), False))
 
     def hours_needed(self, duration: Duration, anchor: date) -> Decimal:
         """Months at the month's hours, weeks at the week's, single days at a weekday's (the

@@ -20,6 +20,7 @@ from lab_rules.calendar import (
     deadline,
 )
 from lab_rules.calendar.arithmetic import add_months
+from lab_rules.core.slots import new_tuple
 
 __all__ = ["CalendarSteps", "Describable", "Point", "calendar_point"]
 
@@ -101,4 +102,5 @@ def calendar_point(anchor: date, duration: Duration, reading: Reading, rounding:
         day -= _ONE_DAY
     if roll is not _NO_ROLL:
         day = calendar.roll(day, roll)
-    return Point(day, CalendarSteps(anchor, duration, reading, rounding, roll, calendar), rounded)
+    return new_tuple(Point, (day, CalendarSteps(anchor, duration, reading, rounding, roll,
+                                                calendar), rounded))
