@@ -1,12 +1,15 @@
-"""Frozen attrs classes built by setting their slots directly, for the few result classes a
-person has many of.
+"""Frozen attrs classes built by setting their slots directly, and named tuples built without
+their class call, for the few result classes a person has many of.
 
 A frozen class's ``__init__`` sets each field through ``object.__setattr__`` by name (about
 70 ns a field). A builder that makes the object with ``object.__new__`` and sets each slot
 through its descriptor does the same in about half the time. That is right only for a class
 whose fields have no default the builder leaves out, no validator, converter or factory, and
 that has no ``__attrs_post_init__``; each class built so has a test that pins it
-(``tests/test_result_classes_built.py``, ``tests/test_paid_intervals_built.py``)."""
+(``tests/test_result_classes_built.py``, ``tests/test_paid_intervals_built.py``).
+
+Named tuples a person makes many of are built the same way, by :data:`new_tuple` with every
+field, not by a class call."""
 
 from __future__ import annotations
 
