@@ -87,6 +87,14 @@ def test_money_keeps_each_values_exponent() -> None:
     assert csv_bytes(rows, (MONEY,) * 4) == b"0,0.00,-0.00,\n1E+2,12.345,5,\n"
 
 
+def test_a_money_column_of_one_object_is_written_as_that_objects_text() -> None:
+    zero, other_zero = Decimal("0.00"), Decimal("0")  # equal, written apart
+    rows: list[tuple[object, ...]] = [(zero, zero, zero), (zero, other_zero, Decimal("0.00")),
+                                      (zero, zero, zero)]
+    assert csv_bytes(rows, (MONEY,) * 3) == b"0.00,0.00,0.00\n0.00,0,0.00\n0.00,0.00,0.00\n"
+    assert csv_bytes(rows, (MONEY,) * 3) == _python_bytes(rows)
+
+
 def test_held_rows_are_written_when_full_and_when_flushed(tmp_path: Path) -> None:
     kinds = TABLE_KINDS["refund.csv"]
     row = ("p1", "2024-01", Decimal("1.00"), None, Decimal("-2.50"), Decimal(0))
