@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 from collections.abc import Sequence
@@ -198,6 +199,20 @@ def test_no_cpr_number_appears_in_the_pack(tmp_path: Path, key_file: Path) -> No
     assert not looks_like_cpr(without_names)
     assert "010190" not in without_names
     assert "1234" not in without_names
+
+
+def test_a_log_whose_file_name_is_not_utf8_is_named_escaped_and_without_its_cpr(
+        tmp_path: Path, key_file: Path) -> None:
+    """A byte that is not UTF-8 (a Latin-1 ``ø``) in the log's name, right before a CPR
+    number: the pack is written, the byte shown as an escape and the number scrubbed."""
+    log = tmp_path / os.fsdecode(b"sag-\xf80101901234.jsonl")
+    log.write_bytes(CASELOAD.read_bytes())
+    out = tmp_path / "pack.html"
+    assert _audit(str(log), "--as-of", AS_OF, "--sample", "2", "--seed", "1",
+                  "--out", str(out), "--pseudonym-key", str(key_file)) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "sag-\\udcf8******-****.jsonl" in text
+    assert "0101901234" not in text
 
 
 def test_quarantined_persons_are_listed_and_a_large_sample_takes_everyone_else(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -324,6 +325,39 @@ def test_an_unsorted_log_falls_back_to_one_pass(tmp_path: Path) -> None:
     assert one.quarantined == two.quarantined == 1
     run = json.loads((tmp_path / "two" / "run.json").read_text(encoding="utf-8"))
     assert run["reading"] == "one pass (persons split across pieces)"
+
+
+@pytest.mark.parametrize("reader", ["python", "arrow"])
+def test_a_damaged_row_naming_a_person_of_another_piece_holds_it_back_in_pieces_too(
+        tmp_path: Path, reader: str) -> None:
+    """A damaged row at the head of the log names a person whose rows come at its end: one
+    pass holds that person back (it cannot tell the damaged row from its rows); so must a run
+    in pieces, not evaluate the person from the later piece's rows alone."""
+    log = tmp_path / "caseload.jsonl"
+    write_event_log(log, 60, 5)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    last = json.loads(lines[-1])["person_id"]
+    damaged = f'{{"person_id": "{last}", "type": "payment", "amount": 1' + "0" * 4400 + "}"
+    log.write_text("\n".join([damaged, *lines]) + "\n", encoding="utf-8")
+    one = evaluate_caseload(log, tmp_path / "one", as_of=AS_OF, workers=1, reader=reader)
+    two = evaluate_caseload(log, tmp_path / "two", as_of=AS_OF, workers=2, reader=reader)
+    for table in (*TABLES, "compliance.csv", "quotas.csv"):
+        assert (tmp_path / "one" / table).read_bytes() == (tmp_path / "two" / table).read_bytes()
+    assert one.quarantined == two.quarantined == 2
+    held = (tmp_path / "two" / "quarantine.jsonl").read_text(encoding="utf-8")
+    assert f'"person_id": "{last}"' in held
+
+
+def test_a_log_whose_file_name_is_not_utf8_runs_and_run_json_names_it_escaped(
+        tmp_path: Path) -> None:
+    """A byte that is not UTF-8 (a Latin-1 ``ø``) in the log's name, right before a CPR
+    number: the run completes, ``run.json`` shows the byte as an escape and masks the number."""
+    log = tmp_path / os.fsdecode(b"sag-\xf80101901234.jsonl")
+    write_event_log(log, 5, 1)
+    evaluate_caseload(log, tmp_path / "out", as_of=AS_OF, workers=1)
+    text = (tmp_path / "out" / "run.json").read_text(encoding="utf-8")
+    assert json.loads(text)["source"].endswith("sag-\\udcf8010190-****.jsonl")
+    assert "0101901234" not in text
 
 
 def test_a_byte_order_mark_does_not_break_the_first_row(tmp_path: Path) -> None:

@@ -60,6 +60,22 @@ def test_a_cpr_number_between_any_non_digits_is_masked(
     assert mask_cpr(masked) == masked
 
 
+_ESCAPES = ["\\u00a0", "\\udc80", "\\ud800", "\\udcf8", "\\xf8", "\\x00", "\\U0001f600",
+            "\\\\u2029"]
+
+
+@given(st.sampled_from(_ESCAPES), _written_cpr(), _NEIGHBOURS)
+def test_a_cpr_number_right_after_an_escape_ending_in_a_digit_is_masked(
+        escape: str, written: tuple[str, str], after: str) -> None:
+    """An escaped character (how a lone surrogate, a byte that is not UTF-8 or a no-break
+    space is shown) ends in a hex digit that may be a digit: it does not make the number
+    longer, so the number is masked as after any other character."""
+    text, birth = written
+    masked = mask_cpr("id " + escape + text + after)
+    assert f"{birth}-****" in masked
+    assert masked.startswith("id " + escape)
+
+
 def test_a_pseudonym_holding_ten_cpr_shaped_digits_is_not_masked() -> None:
     digest = pseudonym("p14", b"a key of sixteen bytes or more")
     assert "f2709900760b" in digest

@@ -9,8 +9,9 @@ text has been through ``json.dumps`` or ``repr`` before it is masked. Messages,
 logs, tables and exceptions must never show one unmasked, so everything that formats user data
 passes through :func:`mask_cpr`. The birth-date part stays visible (it helps locate a record)
 and the four serial digits are replaced: ``010190-****``. Only a day 0-3x and a month 0-1x
-count as a CPR date, and no digit may touch the number on either side, so ISO dates, amounts
-and longer ids are left alone; so are ten digits inside a hex digest (a pseudonym, a content
+count as a CPR date, and no digit may touch the number on either side (the last hex digit of
+an escape such as ``\\udcf8`` is not a digit of the number), so ISO dates, amounts and longer
+ids are left alone; so are ten digits inside a hex digest (a pseudonym, a content
 hash), which masking would break.
 
 :func:`pseudonym` replaces a person id by a keyed hash (HMAC-SHA256) for sharing caseload
@@ -38,8 +39,11 @@ _DATE_MARK = f"./_{_DASHES}\u00b7\u2024\u2027\u2044\u2215\u30fb\uff0e\uff0f\uff3
 _SERIAL_MARK = f"{_DATE_MARK}:;|+#~'\\\\\uff1a"
 _DATE_SEP = f"{_GAP}{{0,8}}(?:[{_DATE_MARK}]{_GAP}{{0,8}}){{0,2}}"
 _SERIAL_SEP = f"{_GAP}{{0,8}}(?:[{_SERIAL_MARK}]{_GAP}{{0,8}}){{0,2}}"
+_ESCAPED_BEFORE = r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\U[0-9a-fA-F]{8})"
+"""Right after an escape (``\\u00a0``, ``\\udcf8``, ``\\xf8``): its last hex digit is not a digit
+of the number, so a CPR number written after an escaped character is found too."""
 _CPR = re.compile(
-    f"(?<!\\d)(?P<day>\\d\\d)(?P<sep>{_DATE_SEP})(?P<month>\\d\\d)(?P=sep)"
+    f"(?:(?<!\\d)|{_ESCAPED_BEFORE})(?P<day>\\d\\d)(?P<sep>{_DATE_SEP})(?P<month>\\d\\d)(?P=sep)"
     f"(?:(?P<century>1[89]|20)(?=\\d\\d{_GAP}{{0,2}}[/{_DASHES}]{_GAP}{{0,2}}\\d))?"
     f"(?P<year>\\d\\d){_SERIAL_SEP}"
     f"(?P<serial>\\d{{4}}|(?<!\\d)\\d\\d[ \u00a0{_DASHES}]\\d\\d)(?!\\d)")

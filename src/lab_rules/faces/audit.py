@@ -40,6 +40,7 @@ from lab_rules.inputs.eventlog_arrow import reader_name
 from lab_rules.inputs.events import ConversationHeld, SummonsSent
 from lab_rules.inputs.sanction_events import NoShow
 from lab_rules.inputs.timeline import Timeline
+from lab_rules.inputs.timeline_checks import printable
 from lab_rules.inputs.timeline_json import parse_timeline
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.model import FulfilledBy
@@ -304,7 +305,8 @@ def audit_pack(source: str | Path, *, as_of: date, key: bytes,
         ordered.sort(key=lambda case: case.pseudonym)
     quarantined = tuple(attrs.evolve(q, selected=pid in picked) for pid, q in held.items())
     return AuditPack(
-        as_of=as_of, source=scrub(path.name), law_name=law.name, law_hash=law.content_hash,
+        as_of=as_of, source=scrub(printable(path.name)), law_name=law.name,
+        law_hash=law.content_hash,
         policies=tuple(sorted(applied.items())),
         selection="persons" if persons is not None else "sample",
         sample=sample, seed=seed, persons_in=total, evaluated=len(eligible),

@@ -131,7 +131,8 @@ def read_persons(path: str | Path, progress: ReadProgress | None = None, *, star
     source = Path(path)
     kind = format_of(source)
     check_content(source, kind)
-    found = {} if group else suspects(_people(source, kind, start, end))
+    found = {} if group else suspects(_people(source, kind, start, end),
+                                      None if progress is None else progress.named)
     if progress is not None and kind != "parquet":
         progress.total = source.stat().st_size
     reader = PersonReader(found, "row" if kind == "parquet" else "line",

@@ -103,7 +103,7 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
         if plan is None:
             yield from read_persons(source, progress, start=start, end=end)
             return
-        reader = PersonReader(suspects(iter(plan[1])), "row", counts)
+        reader = PersonReader(suspects(iter(plan[1]), counts.named), "row", counts)
         yield from _parquet_persons(plan[0], reader, progress, events)
         yield from reader.close()
         return
@@ -117,7 +117,7 @@ def read_persons_arrow(path: str | Path, progress: ReadProgress | None = None, *
         return
     if progress is not None:
         progress.total = source.stat().st_size
-    reader = PersonReader(suspects(iter(found.people)), "line", counts)
+    reader = PersonReader(suspects(iter(found.people), counts.named), "line", counts)
     yield from text_persons(source, start, end, layout, reader, progress, events, found.plain)
     yield from reader.close()
 

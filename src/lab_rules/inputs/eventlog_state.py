@@ -109,15 +109,18 @@ class PersonRows:
         return parse_timeline(self.document, source=source, events=self.events)
 
 
-def suspects(people: Iterator[str | None]) -> dict[str, int]:
+def suspects(people: Iterator[str | None], named: set[str] | None = None) -> dict[str, int]:
     """The first pass: every person whose rows lie in more than one run, with its number of
-    runs (rows without a person do not end a run, as in the second pass)."""
+    runs (rows without a person do not end a run, as in the second pass); every person
+    met added to *named*, when given (:attr:`ReadProgress.named`)."""
     runs: dict[str, int] = {}
     current: str | None = None
     for person in people:
         if person is not None and person != current:
             runs[person] = runs.get(person, 0) + 1
             current = person
+    if named is not None:
+        named.update(runs)
     return {person: count for person, count in runs.items() if count > 1}
 
 

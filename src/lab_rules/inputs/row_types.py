@@ -287,3 +287,7 @@ class ReadProgress:
     rows_read: int = 0
     rows_used: int = 0
     rows_quarantined: int = 0
+    named: set[str] | None = None
+    """When set to a set, the reader's first pass adds every person it names, a damaged row's
+    too: the batch's pieces compare them, so that a person named in two pieces is read in one
+    pass (and held back as the one pass holds it), not evaluated from one piece's rows."""

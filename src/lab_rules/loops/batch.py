@@ -48,6 +48,7 @@ from lab_rules.core.privacy import MIN_KEY_BYTES, mask_cpr
 from lab_rules.inputs.eventlog import PersonRows, ReadProgress
 from lab_rules.inputs.eventlog_arrow import arrow_available, persons_reader, reader_name
 from lab_rules.inputs.eventlog_lines import require_file
+from lab_rules.inputs.timeline_checks import printable
 from lab_rules.law.bundle import Law, bundled_law
 from lab_rules.law.policies import Policies
 from lab_rules.loops.accounting import Accounting, hold_back, settle, split_persons
@@ -274,7 +275,7 @@ def evaluate_caseload(source: str | Path, out: str | Path, *, as_of: date,
                              accounting.quarantined, done.counts["obligations"],
                              done.counts["sanctions"], seconds, Path(out))
         run = {"lab_rules": __version__, "rule_pack": law.name, "law_hash": law.content_hash,
-               "source": mask_cpr(str(source)), "as_of": as_of.isoformat(),
+               "source": mask_cpr(printable(str(source))), "as_of": as_of.isoformat(),
                "policies": chosen_policies.as_dict(), "workers": workers, "reading": mode,
                "reader": reader, "fast_path": fast.as_dict(),
                "table_writer": "arrow" if typed else "python",

@@ -64,19 +64,20 @@ def open_tables(folder: Path, *, header: bool, typed: bool) -> _Tables:
     return _Tables(folder, header=header, rows=rows)
 
 
-PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int]]
+PieceResult = tuple[dict[str, int], Any, list[Block], list[str], dict[str, int], set[str]]
 
 
 def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool, str]
               ) -> PieceResult | None:
     """Evaluate one piece of a log into its own files (no headers); return the counts, the
-    exported tally, the persons evaluated and quarantined, and the row counts; None when the
-    piece holds Parquet rows that cannot be read (the log is read in one pass then)."""
+    exported tally, the persons evaluated and quarantined, the row counts and the persons its
+    first pass named (a damaged row's person among them); None when the piece holds Parquet
+    rows that cannot be read (the log is read in one pass then)."""
     path, start, end, as_of, policies, folder, refund, reader = task
     evaluator = batch_person.WORKER
     assert evaluator is not None
     tables = open_tables(Path(folder), header=False, typed=evaluator.typed)
-    reading = ReadProgress()
+    reading = ReadProgress(named=set())
     done = reported = 0
     try:
         for rows in persons_reader(reader, True)(path, reading, start=start, end=end):
@@ -92,7 +93,7 @@ def run_piece(task: tuple[str, int, int | None, date, dict[str, str], str, bool,
     if batch_person.SHARED is not None:
         add_progress(done % 32, reading.read - reported)
     return (tables.counts, tables.tally.export(), tables.evaluated, tables.quarantined,
-            row_counts(reading))
+            row_counts(reading), reading.named or set())
 
 
 def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, str],
@@ -103,7 +104,9 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
     writes its own files; this process only joins them in log order. Why not, when a
     person's rows appear in two pieces (an unsorted log) or a piece holds rows that cannot be
     read apart: the caller then reads the log in one pass, which reports them as it always
-    does."""
+    does. A person counts as in a piece when the piece's first pass names it, so a damaged row
+    that names a person whose rows are in another piece sends the log to the one pass too,
+    which holds that person back whatever the number of workers."""
     cuts = person_starts(source, workers * 4)
     if len(cuts) < 2:
         return "no cut where a new person starts"
@@ -137,14 +140,14 @@ def run_in_pieces(source: Path, target: Path, as_of: date, policies: dict[str, s
         executor.shutdown()
         finished = [got[future] for future in futures]
         seen: set[str] = set()
-        for _, _, evaluated, quarantined, _ in finished:
-            ids = {block[0] for block in evaluated}.union(quarantined)
+        for _, _, evaluated, quarantined, _, named in finished:
+            ids = {block[0] for block in evaluated}.union(quarantined, named)
             if not seen.isdisjoint(ids):
                 return "persons split across pieces"
             seen.update(ids)
         tables = open_tables(target, header=True, typed=evaluator.typed)
         try:
-            for index, (counts, exported, evaluated, quarantined, _) in enumerate(finished):
+            for index, (counts, exported, evaluated, quarantined, _, _) in enumerate(finished):
                 tables.append(scratch / str(index))
                 for name, value in counts.items():
                     tables.counts[name] += value
