@@ -198,7 +198,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     synth_cmd.set_defaults(run=_cmd_synth)
 
     batch_cmd = commands.add_parser(
-        "batch", help="evaluate every person of an event log (JSON Lines or CSV) in parallel")
+        "batch", help="evaluate every person of an event log (JSON Lines, CSV or Parquet) in "
+                 "parallel")
     batch_cmd.add_argument("events", metavar="EVENTS", type=PATH)
     batch_cmd.add_argument("--as-of", required=True, type=as_of_date, metavar="DATE")
     batch_cmd.add_argument("--out", required=True, metavar="DIR", type=PATH)

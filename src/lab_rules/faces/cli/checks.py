@@ -121,7 +121,8 @@ def _cmd_check_rules(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the checking commands to the parser."""
     validate = commands.add_parser(
-        "validate", help="check timeline/v1 files and report every problem with its location"
+        "validate", help="check timeline files (v2, or v1 read as v2) and report every problem "
+                    "with its location"
     )
     validate.add_argument("files", nargs="+", metavar="FILE", type=PATH)
     validate.add_argument("--format", choices=("text", "json"), default="text")
@@ -134,8 +135,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     check.set_defaults(run=_cmd_check_rules)
 
     schema = commands.add_parser(
-        "schema", help="print a JSON Schema: timeline/v1 (default), an event-log row, or the "
-                       "evaluation output")
+        "schema", help="print a JSON Schema: timeline/v2 (default), an event-log row, the "
+                       "evaluation output or the worklist")
     schema.add_argument("--kind", choices=("timeline", "event-log", "evaluation", "worklist"),
                         default="timeline")
     schema.set_defaults(run=_cmd_schema)
