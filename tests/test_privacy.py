@@ -31,7 +31,8 @@ def test_other_numbers_are_left_alone(text: str) -> None:
 
 _ZEROS = ["0", "\uff10", "\u0660", "\u06f0", "\u0966", "\U0001d7ce", "\U0001d7ec"]
 _SEPARATORS = ["", "-", " ", "  ", "   ", "\u00a0", "\u2009", "\u200b", "/", ".", "_", ":",
-               "\u2013", "\t", "\n", "\\t", "\\n", "\\u00a0", " - ", "\u200b-\u200b"]
+               "\u2013", "\t", "\n", "\\t", "\\n", "\\u00a0", " - ", "\u200b-\u200b",
+               "\ue000", "\U000f0000"]
 _NEIGHBOURS = st.text(st.characters(blacklist_categories=("Nd", "Cs")), max_size=6)
 
 
@@ -61,7 +62,7 @@ def test_a_cpr_number_between_any_non_digits_is_masked(
 
 
 _ESCAPES = ["\\u00a0", "\\udc80", "\\ud800", "\\udcf8", "\\xf8", "\\x00", "\\U0001f600",
-            "\\\\u2029"]
+            "\\\\u2029", "%20", "%A0"]
 
 
 @given(st.sampled_from(_ESCAPES), _written_cpr(), _NEIGHBOURS)

@@ -29,7 +29,8 @@ from hashlib import sha256
 
 _DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe63\uff0d"
 _INVISIBLE = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-              "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufe00-\ufe0f\uffa0\ufeff"
+              "\u2060-\u2064\u2066-\u2069\u2800\u3164\ue000-\uf8ff\ufe00-\ufe0f\uffa0\ufeff"
+              "\U000f0000-\U0010ffff"
               "\x00-\x08\x0e-\x1f\x7f-\x9f")
 _ESCAPE = r"\\{1,2}(?:[ntrfbv]|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|U[0-9a-fA-F]{8})"
 _MARKUP = r"&(?:amp;)?(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});|%[0-9a-fA-F]{2}"
@@ -39,9 +40,10 @@ _DATE_MARK = f"./_{_DASHES}\u00b7\u2024\u2027\u2044\u2215\u30fb\uff0e\uff0f\uff3
 _SERIAL_MARK = f"{_DATE_MARK}:;|+#~'\\\\\uff1a"
 _DATE_SEP = f"{_GAP}{{0,8}}(?:[{_DATE_MARK}]{_GAP}{{0,8}}){{0,2}}"
 _SERIAL_SEP = f"{_GAP}{{0,8}}(?:[{_SERIAL_MARK}]{_GAP}{{0,8}}){{0,2}}"
-_ESCAPED_BEFORE = r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\U[0-9a-fA-F]{8})"
-"""Right after an escape (``\\u00a0``, ``\\udcf8``, ``\\xf8``): its last hex digit is not a digit
-of the number, so a CPR number written after an escaped character is found too."""
+_ESCAPED_BEFORE = (r"(?<=\\u[0-9a-fA-F]{4})|(?<=\\x[0-9a-fA-F]{2})|(?<=\\U[0-9a-fA-F]{8})"
+                   r"|(?<=%[0-9a-fA-F]{2})")
+"""Right after an escape (``\\u00a0``, ``\\udcf8``, ``\\xf8``, ``%20``): its last hex digit is
+not a digit of the number, so a CPR number written after an escaped character is found too."""
 _CPR = re.compile(
     f"(?:(?<!\\d)|{_ESCAPED_BEFORE})(?P<day>\\d\\d)(?P<sep>{_DATE_SEP})(?P<month>\\d\\d)(?P=sep)"
     f"(?:(?P<century>1[89]|20)(?=\\d\\d{_GAP}{{0,2}}[/{_DASHES}]{_GAP}{{0,2}}\\d))?"
