@@ -4,7 +4,6 @@ the rows can hold, and a run gives the same tables with either writer."""
 
 from __future__ import annotations
 
-import csv
 import enum
 import io
 import json
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 
 pytest.importorskip("pyarrow")
 
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.inputs.synth import write_event_log
 from lab_rules.loops.batch import evaluate_caseload
 from lab_rules.loops.batch_arrow import FLUSH_ROWS, ArrowRows, csv_bytes
@@ -34,7 +34,7 @@ class _Kind(str, enum.Enum):  # noqa: UP042 (a StrEnum's str() is its value)
 
 def _python_bytes(rows: list[tuple[object, ...]]) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(tuple(map(cell, r)) for r in rows)
+    CsvRows(out).writerows(tuple(map(cell, r)) for r in rows)
     return out.getvalue().encode("utf-8")
 
 

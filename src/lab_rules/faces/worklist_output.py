@@ -9,7 +9,6 @@ the persons held back are listed with their reasons, so a short list never hides
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -18,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from lab_rules._version import __version__
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.core.messages import date_text, text
 from lab_rules.core.privacy import mask_cpr
 from lab_rules.evaluation.worklist import Due, WorkItem, Worklist
@@ -108,7 +108,7 @@ def _row(item: WorkItem, lang: str) -> list[str]:
 def worklist_csv(worklist: Worklist, lang: str = "da") -> str:
     """The items as CSV (``CSV_COLUMNS``), by due date; the caller groups or filters."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvRows(out)
     writer.writerow(CSV_COLUMNS)
     for item in worklist.items:
         writer.writerow(_row(item, lang))

@@ -11,7 +11,6 @@ renamed into place when complete, so a failed write leaves no partial log.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from lab_rules.core.aside import write_aside
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog_lines import format_of
 from lab_rules.inputs.timeline_fields import FIELDS, optional_inner
@@ -62,7 +62,7 @@ def _write_jsonl(handle: TextIO, rows: Iterable[dict[str, object]]) -> int:
 
 
 def _write_csv(handle: TextIO, rows: Iterable[dict[str, object]]) -> int:
-    writer = csv.writer(handle, lineterminator="\n")
+    writer = CsvRows(handle)
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import attrs
 
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.core.errors import LabRulesError
 from lab_rules.loops.caseload_tally import ComplianceTally
 
@@ -67,7 +68,7 @@ def _filter_blocks(path: Path, blocks: list[Block], column: int, dropped: set[st
     with path.open(encoding="utf-8", newline="") as source, \
             kept.open("w", encoding="utf-8", newline="") as target:
         rows = csv.reader(source)
-        writer = csv.writer(target, lineterminator="\n")
+        writer = CsvRows(target)
         if header:
             writer.writerow(next(rows))
         for block in blocks:

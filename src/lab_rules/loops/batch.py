@@ -29,7 +29,6 @@ pyarrow is installed (:mod:`lab_rules.loops.batch_arrow`), by :mod:`csv` otherwi
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from pathlib import Path
 import attrs
 
 from lab_rules._version import __version__
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.core.errors import LabRulesError
 from lab_rules.core.privacy import MIN_KEY_BYTES, mask_cpr
 from lab_rules.inputs.eventlog import PersonRows, ReadProgress
@@ -156,7 +156,7 @@ def _write_tallies(target: Path, tally: ComplianceTally) -> None:
     for name, columns, rows in (("compliance.csv", COMPLIANCE_COLUMNS, tally.compliance_rows()),
                                 ("quotas.csv", QUOTA_COLUMNS, tally.quota_rows())):
         with (target / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = CsvRows(handle)
             writer.writerow(columns)
             writer.writerows([cell(v) for v in row] for row in rows)
 

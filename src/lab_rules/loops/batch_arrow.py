@@ -14,8 +14,6 @@ writer quotes it (the characters are found by asking it once, at import).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -26,6 +24,7 @@ from typing import Any, BinaryIO, TextIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lab_rules.core.csv_rows import QUOTED
 from lab_rules.loops.batch_tables import BOOL, DATE, INT, MONEY, cell
 
 __all__ = ["FLUSH_ROWS", "ArrowRows", "csv_bytes"]
@@ -44,19 +43,7 @@ _MONEY = frozenset({Decimal, _NONE})
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError)
 
 
-def _quoted_characters() -> str:
-    """The ASCII characters that make :mod:`csv` (minimal quoting, ``\\n`` line ends) quote a
-    field, as this Python's writer does it (``\\r`` is one in some versions, not in others)."""
-    found = []
-    for code in range(128):
-        probe = io.StringIO()
-        csv.writer(probe, lineterminator="\n").writerow([f"a{chr(code)}b", "c"])
-        if probe.getvalue().startswith('"'):
-            found.append(chr(code))
-    return "".join(found)
-
-
-_NEEDS_QUOTES = "[" + "".join(f"\\x{ord(c):02x}" for c in _quoted_characters()) + "]"
+_NEEDS_QUOTES = "[" + "".join(f"\\x{ord(c):02x}" for c in QUOTED) + "]"
 
 
 def _text(column: Sequence[object], types: set[type]) -> Any:

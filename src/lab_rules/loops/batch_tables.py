@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from lab_rules.core.csv_rows import CsvRows
 from lab_rules.core.errors import LabRulesError
 from lab_rules.inputs.eventlog import ReadProgress
 from lab_rules.loops.accounting import Block
@@ -189,7 +190,7 @@ class _Tables:
         folder.mkdir(parents=True, exist_ok=True)
         self.files = {name: (folder / name).open("w", encoding="utf-8", newline="")
                       for name in self.NAMES}
-        self.writers: dict[str, Any] = {name: csv.writer(self.files[name], lineterminator="\n")
+        self.writers: dict[str, Any] = {name: CsvRows(self.files[name])
                                          for name in (*self.TABLES, QUOTA_SCRATCH)}
         if header:
             for name, columns in zip(self.TABLES, (OBLIGATION_COLUMNS, SANCTION_COLUMNS,
