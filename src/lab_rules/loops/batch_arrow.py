@@ -3,13 +3,14 @@ dates, booleans, money as :class:`~decimal.Decimal`, ``None``), turned into colu
 thousand rows at a time and formatted by Arrow's kernels instead of ``str()`` per cell (the
 ``parquet`` extra, pyarrow).
 
-The bytes are those of :func:`lab_rules.loops.batch_tables.cell` and :mod:`csv` with
-``lineterminator="\\n"``, by construction: a column is formatted by Arrow only when every value
-is of a type whose Arrow text is the cell's text (``str``; ``int`` within int64; ``date``;
+The bytes are those of :func:`lab_rules.loops.batch_tables.cell` and
+:class:`~lab_rules.core.csv_rows.CsvRows` (:mod:`csv` with ``lineterminator="\\n"``, a carriage
+return quoted on every Python), by construction: a column is formatted by Arrow only when every
+value is of a type whose Arrow text is the cell's text (``str``; ``int`` within int64; ``date``;
 ``bool`` as ``true``/``false``; ``None`` as an empty cell); money keeps ``str(Decimal)``, which
 preserves each value's exponent (``0`` and ``0.00`` stay apart); any other column goes through
-:func:`~lab_rules.loops.batch_tables.cell`. A text cell is quoted exactly where the standard
-writer quotes it (the characters are found by asking it once, at import).
+:func:`~lab_rules.loops.batch_tables.cell`. A text cell is quoted exactly where that writer
+quotes it (:data:`~lab_rules.core.csv_rows.QUOTED`).
 """
 
 from __future__ import annotations
